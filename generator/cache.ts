@@ -1,0 +1,90 @@
+/**
+ * Build cache for `generate`: lets a no-op run skip every emitter.
+ *
+ * Stored outside the repository (`node_modules/.cache/runcomfy-codegen/`).
+ * A unit (the runtime, one model, the package files) is reused when its key
+ * (a hash of everything it is computed from, including the generator's own
+ * sources and the pinned tool versions) is unchanged and each of its files
+ * on disk still has the size and mtime recorded right after it was written.
+ * Anything else (an edited, deleted or touched file) re-emits the unit.
+ * `generate --check` never uses the cache.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { sha256 } from "./json.ts";
+import { fileStat, listFiles } from "./output.ts";
+
+export interface UnitRecord {
+  readonly key: string;
+  readonly files: Readonly<Record<string, { readonly size: number; readonly mtimeMs: number }>>;
+}
+
+export interface CacheManifest {
+  readonly version: 2;
+  readonly units: Readonly<Record<string, UnitRecord>>;
+}
+
+const TOOLS = ["ajv", "json-schema-to-typescript", "prettier", "ts-morph", "typescript"];
+
+export function cachePath(root: string): string {
+  return join(root, "node_modules", ".cache", "runcomfy-codegen", "manifest.json");
+}
+
+/** Hash of the generator's own code, the runtime templates and the pinned tool versions. */
+export async function generatorFingerprint(root: string): Promise<string> {
+  const parts: string[] = [];
+  for (const dir of ["generator", "templates"]) {
+    const files = (await listFiles(join(root, dir))).filter((file) => file.endsWith(".ts"));
+    for (const file of files) parts.push(`${dir}/${file}`, await readFile(join(root, dir, file), "utf8"));
+  }
+  const require = createRequire(join(root, "package.json"));
+  for (const tool of TOOLS) {
+    try {
+      parts.push(tool, (JSON.parse(await readFile(require.resolve(`${tool}/package.json`), "utf8")) as { version: string }).version);
+    } catch {
+      parts.push(tool, "unresolved");
+    }
+  }
+  return sha256(parts.join("\u0000"));
+}
+
+export async function readManifest(root: string): Promise<CacheManifest> {
+  try {
+    const parsed = JSON.parse(await readFile(cachePath(root), "utf8")) as CacheManifest;
+    if (parsed.version === 2 && parsed.units && typeof parsed.units === "object") return parsed;
+  } catch {
+    // Missing or unreadable cache: start empty.
+  }
+  return { version: 2, units: {} };
+}
+
+export async function writeManifest(root: string, manifest: CacheManifest): Promise<void> {
+  const path = cachePath(root);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(`${path}.tmp-${process.pid}`, JSON.stringify(manifest));
+    await rename(`${path}.tmp-${process.pid}`, path);
+  } catch {
+    // The cache is an optimisation; failing to store it never fails generate.
+  }
+}
+
+/** True when every file of `record` is on disk with the recorded size and mtime. */
+export async function unitIsCurrent(record: UnitRecord | undefined, key: string, outDir: string): Promise<boolean> {
+  if (!record || record.key !== key) return false;
+  for (const [path, expected] of Object.entries(record.files)) {
+    const actual = await fileStat(join(outDir, path));
+    if (!actual || actual.size !== expected.size || actual.mtimeMs !== expected.mtimeMs) return false;
+  }
+  return true;
+}
+
+export async function recordUnit(key: string, paths: Iterable<string>, outDir: string): Promise<UnitRecord> {
+  const files: Record<string, { size: number; mtimeMs: number }> = {};
+  for (const path of paths) {
+    const info = await fileStat(join(outDir, path));
+    if (info) files[path] = info;
+  }
+  return { key, files };
+}

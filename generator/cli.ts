@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * runcomfy-codegen command line. Each command lives in `commands/<name>.ts`;
+ * this file only wires them into yargs.
+ */
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { generateOptions, runGenerate } from "./commands/generate.ts";
+import { printError, processTerminal } from "./terminal.ts";
+
+const terminal = processTerminal();
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const run = (task: () => Promise<number>) => async () => {
+    try {
+      exitCode = await task();
+    } catch (error) {
+      exitCode = printError(terminal, error);
+    }
+  };
+  await yargs(argv)
+    .scriptName("runcomfy-codegen")
+    .usage("$0 <command> [options]")
+    .option("root", { type: "string", default: process.cwd(), describe: "Project root holding schemas/, templates/ and generated/", normalize: true })
+    .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print only errors" })
+    .command(
+      ["generate", "$0"],
+      "Generate the typed client package (generated/) from schemas/",
+      (y) => generateOptions(y),
+      async (args) => run(() => runGenerate(args, terminal))(),
+    )
+    .example("$0 generate", "Regenerate generated/ (writes only what changed)")
+    .example("$0 generate --check", "Fail (exit 1) when generated/ differs from what generate would write")
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias("help", "h")
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((message, error) => {
+      if (error) throw error;
+      terminal.err(message);
+      terminal.err("Run with --help for usage.");
+      exitCode = 64;
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+process.exitCode = await main(hideBin(process.argv));

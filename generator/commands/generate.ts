@@ -1,0 +1,52 @@
+/** `generate [--check]`: schemas/ → generated/. */
+import type { Argv } from "yargs";
+import { generate } from "../generate.ts";
+import { paint, printWarnings, type Terminal } from "../terminal.ts";
+
+export interface GenerateArgs {
+  readonly check: boolean;
+  readonly cache: boolean;
+  readonly root: string;
+  readonly quiet: boolean;
+}
+
+export function generateOptions<T>(yargs: Argv<T>): Argv<T & GenerateArgs> {
+  return yargs
+    .option("check", { type: "boolean", default: false, describe: "Do not write; exit 1 and list stale, missing and extra files if generated/ is out of date" })
+    .option("cache", { type: "boolean", default: true, describe: "Reuse unchanged output (use --no-cache to re-emit everything)" }) as Argv<T & GenerateArgs>;
+}
+
+export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promise<number> {
+  const started = performance.now();
+  const report = await generate({ root: args.root, check: args.check, cache: args.cache });
+  if (!args.quiet) printWarnings(terminal, report.warnings);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (report.check) {
+    const { stale, missing, extra, diffs } = report.check;
+    if (stale.length + missing.length + extra.length === 0) {
+      terminal.out(`${paint(terminal, "green", "ok")} generated/ is up to date (${report.specs.length} models, ${seconds}s)`);
+      return 0;
+    }
+    terminal.err(`${paint(terminal, "red", "generated/ is out of date")}: run \`npm run generate\` and commit the result.`);
+    for (const path of stale) terminal.err(`  stale:   generated/${path}`);
+    for (const path of missing) terminal.err(`  missing: generated/${path}`);
+    for (const path of extra) terminal.err(`  extra:   generated/${path}`);
+    for (const [path, diff] of diffs) {
+      terminal.err(paint(terminal, "bold", `--- generated/${path} (on disk)\n+++ generated/${path} (generate would write)`));
+      terminal.err(diff);
+    }
+    return 1;
+  }
+  const write = report.write!;
+  if (!args.quiet) {
+    const changes = [
+      `${write.written.length} written`,
+      `${write.removed.length} removed`,
+      `${write.unchanged} unchanged`,
+    ].join(", ");
+    terminal.out(`${paint(terminal, "green", "generated")} ${report.specs.length} models → generated/ (${changes}; ${seconds}s)`);
+    for (const path of write.written) terminal.out(`  wrote   generated/${path}`);
+    for (const path of write.removed) terminal.out(`  removed generated/${path}`);
+  }
+  return 0;
+}

@@ -1,0 +1,74 @@
+/**
+ * Errors and warnings of the generator.
+ *
+ * Every stage reports problems through these two types so that the CLI can
+ * print them the same way: a `GeneratorError` stops the run (nothing is
+ * written), a `Warning` is printed and the run goes on.
+ */
+
+/** Where a problem is: a file, a model and a JSON path inside the file. */
+export interface Location {
+  /** Path of the file, relative to the working directory when possible. */
+  readonly file?: string;
+  /** Model id, when the problem belongs to one model. */
+  readonly model?: string;
+  /** JSON-pointer-like path inside the file, e.g. `inputSchema/properties/149_cfg/type`. */
+  readonly path?: string;
+}
+
+export interface Warning extends Location {
+  readonly code: string;
+  readonly message: string;
+}
+
+export class GeneratorError extends Error {
+  override readonly name = "GeneratorError";
+  readonly code: string;
+  readonly location: Location;
+
+  constructor(code: string, message: string, location: Location = {}) {
+    super(formatProblem(message, location));
+    this.code = code;
+    this.location = location;
+  }
+}
+
+/** Several errors found in one pass (e.g. in several models) reported together. */
+export class GeneratorErrors extends Error {
+  override readonly name = "GeneratorErrors";
+  readonly errors: readonly GeneratorError[];
+
+  constructor(errors: readonly GeneratorError[]) {
+    super(
+      errors.length === 1
+        ? errors[0]!.message
+        : `${errors.length} problems:\n` + errors.map((e) => `  - ${e.message.replace(/\n/g, "\n    ")}`).join("\n"),
+    );
+    this.errors = errors;
+  }
+}
+
+export function formatProblem(message: string, location: Location): string {
+  const where = [location.file, location.model && !location.file ? location.model : undefined, location.path]
+    .filter((part): part is string => Boolean(part))
+    .join(" › ");
+  return where ? `${where}: ${message}` : message;
+}
+
+export function formatWarning(warning: Warning): string {
+  return formatProblem(warning.message, warning);
+}
+
+/** Collects warnings for one model so normalisation code can stay linear. */
+export class WarningSink {
+  readonly warnings: Warning[] = [];
+  constructor(private readonly base: Location) {}
+
+  warn(code: string, message: string, path?: string): void {
+    this.warnings.push({ ...this.base, ...(path === undefined ? {} : { path }), code, message });
+  }
+
+  fail(code: string, message: string, path?: string): never {
+    throw new GeneratorError(code, message, { ...this.base, ...(path === undefined ? {} : { path }) });
+  }
+}

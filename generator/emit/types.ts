@@ -1,0 +1,120 @@
+/**
+ * Type declarations of one model, via json-schema-to-typescript.
+ *
+ * Names come from the model id (`CommunityFantasyPortraitImageToVideoInput`),
+ * never from titles: titles are moved into the TSDoc before compiling. Inputs
+ * are closed; fields with a default are optional; outputs are open (unknown
+ * keys kept).
+ */
+import { compile, type Options } from "json-schema-to-typescript";
+import { GeneratorError } from "../diagnostics.ts";
+import type { FieldSpec, ModelSpec, PropertySpec } from "../spec/types.ts";
+import { commentSafe, fieldDoc, outputDoc } from "./docs.ts";
+import { objectSchema } from "./json-schema.ts";
+
+const JSTT_OPTIONS: Partial<Options> = {
+  bannerComment: "",
+  format: false,
+  additionalProperties: false,
+  strictIndexSignatures: false,
+  unknownAny: true,
+  ignoreMinAndMaxItems: true,
+  declareExternallyReferenced: true,
+  enableConstEnums: false,
+  unreachableDefinitions: false,
+};
+
+export interface ModelTypeNames {
+  readonly input: string;
+  readonly rawInput: string;
+  readonly output: string;
+  /** Per size field alias → its type alias name. */
+  readonly sizes: ReadonlyMap<string, string>;
+}
+
+export function typeNames(spec: ModelSpec): ModelTypeNames {
+  const base = spec.names.typeName;
+  const sizes = new Map<string, string>();
+  for (const field of spec.fields) {
+    if (field.sizes) sizes.set(field.alias, `${base}${field.alias.charAt(0).toUpperCase()}${field.alias.slice(1)}`);
+  }
+  return { input: `${base}Input`, rawInput: `${base}RawInput`, output: `${base}Output`, sizes };
+}
+
+/** Cache of compiled declarations by schema text: identical output schemas compile once per run. */
+const compiled = new Map<string, Promise<string>>();
+
+async function compileNamed(schema: object, name: string, model: string): Promise<string> {
+  const key = `${name}\u0000${JSON.stringify(schema)}`;
+  let pending = compiled.get(key);
+  if (!pending) {
+    pending = compile(schema as Parameters<typeof compile>[0], name, JSTT_OPTIONS);
+    compiled.set(key, pending);
+  }
+  let text: string;
+  try {
+    text = await pending;
+  } catch (error) {
+    throw new GeneratorError("types-compile", `json-schema-to-typescript failed for ${name}: ${(error as Error).message}`, { model });
+  }
+  // json-schema-to-typescript may re-case a name; the model id decides it, so put ours back.
+  const declared = /^export (?:interface|type) (\S+)/m.exec(text)?.[1];
+  if (!declared) throw new GeneratorError("types-compile", `json-schema-to-typescript produced no declaration for ${name}`, { model });
+  return declared === name ? text : text.replace(`export interface ${declared} `, `export interface ${name} `).replace(`export type ${declared} `, `export type ${name} `);
+}
+
+function friendlyProperties(fields: readonly FieldSpec[]): PropertySpec[] {
+  return fields.map((field) => ({ key: field.alias, required: field.listedRequired, value: field.value }));
+}
+
+function sizeUnion(field: FieldSpec): string {
+  return field
+    .sizes!.flatMap((size) => [JSON.stringify(size.label), ...(size.short ? [JSON.stringify(size.short)] : []), `{ width: ${size.width}; height: ${size.height} }`])
+    .join(" | ");
+}
+
+/** Declarations of the input, raw input and output types (no imports, no header). */
+export async function emitTypeDeclarations(spec: ModelSpec): Promise<string> {
+  const names = typeNames(spec);
+  const byAlias = new Map(spec.fields.map((field) => [field.alias, field]));
+  const byKey = new Map(spec.fields.map((field) => [field.key, field]));
+
+  const friendlySchema = {
+    description: commentSafe(`Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`),
+    ...objectSchema(friendlyProperties(spec.fields), false, {
+      closed: true,
+      describe: (property, path) => (path.length === 1 ? fieldDoc(byAlias.get(property.key)!, "friendly") : nestedDoc(property)),
+      tsType: (property, path) => (path.length === 1 && byAlias.get(property.key)?.sizes ? names.sizes.get(property.key) : undefined),
+    }),
+  };
+  const rawSchema = {
+    description: commentSafe(`Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw ComfyUI keys).`),
+    ...objectSchema(
+      spec.fields.map((field) => ({ key: field.key, required: field.listedRequired, value: field.value })),
+      false,
+      {
+        closed: true,
+        describe: (property, path) => (path.length === 1 ? fieldDoc(byKey.get(property.key)!, "raw") : nestedDoc(property)),
+      },
+    ),
+  };
+  const outputSchema = {
+    description: commentSafe(`Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.`),
+    ...objectSchema(spec.output, true, { closed: false, describe: (property) => outputDoc(property) || undefined }),
+  };
+
+  const parts = await Promise.all([
+    compileNamed(friendlySchema, names.input, spec.id),
+    compileNamed(rawSchema, names.rawInput, spec.id),
+    compileNamed(outputSchema, names.output, spec.id),
+  ]);
+  const sizeTypes = spec.fields
+    .filter((field) => field.sizes)
+    .map((field) => `/** Allowed values of \`${field.alias}\`: the exact label, \`"WxH"\`, or \`{ width, height }\`. */\nexport type ${names.sizes.get(field.alias)} = ${sizeUnion(field)};\n`);
+  return [...sizeTypes, ...parts].join("\n");
+}
+
+function nestedDoc(property: PropertySpec): string | undefined {
+  const text = [property.value.title, property.value.description].filter(Boolean).join(" — ");
+  return text ? commentSafe(text) : undefined;
+}

@@ -1,0 +1,157 @@
+/**
+ * Writing generated/ and checking it.
+ *
+ * `writeOutput` touches only files whose bytes change (temp file + rename in
+ * the same directory) and removes files generate no longer produces.
+ * `checkOutput` compares without writing and reports stale, missing and extra
+ * files with a short diff.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+
+/** Lists every file below `dir` (project-relative to `dir`, `/`-separated), skipping node_modules. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.name === "node_modules") continue;
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else found.push(relative(dir, full).split(sep).join("/"));
+    }
+  };
+  await walk(dir);
+  return found.sort();
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+export interface WriteResult {
+  readonly written: string[];
+  readonly removed: string[];
+  readonly unchanged: number;
+}
+
+/**
+ * Makes `dir` hold exactly `files` plus `keep` (files known to be current,
+ * e.g. from the build cache). Content equal to the disk is not rewritten.
+ */
+export async function writeOutput(dir: string, files: ReadonlyMap<string, string>, keep: ReadonlySet<string> = new Set()): Promise<WriteResult> {
+  const written: string[] = [];
+  let unchanged = 0;
+  const pending: [string, string][] = [];
+  for (const [path, text] of files) {
+    const current = await readIfExists(join(dir, path));
+    if (current === text) unchanged++;
+    else pending.push([path, text]);
+  }
+  for (const [path, text] of pending) {
+    const target = join(dir, path);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.tmp-${process.pid}`;
+    await writeFile(temp, text);
+    await rename(temp, target);
+    written.push(path);
+  }
+  const removed: string[] = [];
+  for (const path of await listFiles(dir)) {
+    if (files.has(path) || keep.has(path)) continue;
+    await rm(join(dir, path));
+    removed.push(path);
+  }
+  await removeEmptyDirs(dir, dir);
+  return { written, removed, unchanged: unchanged + keep.size };
+}
+
+async function removeEmptyDirs(dir: string, root: string): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  let empty = true;
+  for (const entry of entries) {
+    if (entry.isDirectory() && entry.name !== "node_modules") {
+      if (!(await removeEmptyDirs(join(dir, entry.name), root))) empty = false;
+    } else {
+      empty = false;
+    }
+  }
+  if (empty && dir !== root) {
+    await rm(dir, { recursive: true });
+    return true;
+  }
+  return false;
+}
+
+export interface CheckResult {
+  readonly stale: string[];
+  readonly missing: string[];
+  readonly extra: string[];
+  /** Short unified diffs of stale files, by path. */
+  readonly diffs: Map<string, string>;
+}
+
+export async function checkOutput(dir: string, files: ReadonlyMap<string, string>): Promise<CheckResult> {
+  const stale: string[] = [];
+  const missing: string[] = [];
+  const diffs = new Map<string, string>();
+  for (const [path, text] of files) {
+    const current = await readIfExists(join(dir, path));
+    if (current === undefined) missing.push(path);
+    else if (current !== text) {
+      stale.push(path);
+      diffs.set(path, shortDiff(current, text));
+    }
+  }
+  const extra = (await listFiles(dir)).filter((path) => !files.has(path));
+  return { stale, missing, extra, diffs };
+}
+
+/**
+ * A unified diff of the first hunks between `before` (on disk) and `after`
+ * (what generate would write), at most `maxLines` lines.
+ */
+export function shortDiff(before: string, after: string, maxLines = 24, context = 2): string {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  const lines = [`@@ -${start + 1},${endA - start} +${start + 1},${endB - start} @@`];
+  for (let i = Math.max(0, start - context); i < start; i++) lines.push(` ${a[i]}`);
+  for (let i = start; i < endA; i++) lines.push(`-${a[i]}`);
+  for (let i = start; i < endB; i++) lines.push(`+${b[i]}`);
+  for (let i = endA; i < Math.min(a.length, endA + context); i++) lines.push(` ${a[i]}`);
+  if (lines.length > maxLines) return [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join("\n");
+  return lines.join("\n");
+}
+
+export async function fileStat(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+  try {
+    const info = await stat(path);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}

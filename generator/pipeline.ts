@@ -1,0 +1,111 @@
+/**
+ * `generate`: schemas/ → one spec per model → every file of generated/.
+ *
+ * Output discipline:
+ * - everything is computed in memory first; a failure anywhere (one bad
+ *   schema among hundreds) leaves generated/ untouched;
+ * - files are written only when their bytes change (temp file + rename), and
+ *   files generate no longer produces are removed, so a second run rewrites
+ *   nothing;
+ * - order is deterministic (sorted schema paths, published property order);
+ * - a build cache (see `cache.ts`) lets a no-op run skip the emitters.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { GeneratorError, GeneratorErrors, type Warning } from "./diagnostics.ts";
+import { sha256 } from "./json.ts";
+import { parseSchemaFile, schemaFilePath, type SchemaFile } from "./schema-file.ts";
+import { assignModelNames } from "./spec/naming.ts";
+import { normalizeModel } from "./spec/normalize.ts";
+import type { ModelSpec } from "./spec/types.ts";
+
+export interface LoadedModels {
+  readonly specs: readonly ModelSpec[];
+  readonly warnings: readonly Warning[];
+}
+
+export interface SchemaEntry {
+  /** Path relative to the project root, `/`-separated (`schemas/community/x.json`). */
+  readonly file: string;
+  readonly text: string;
+}
+
+/** Lists `*.json` below `dir`, sorted, as project-relative paths. */
+export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && current === dir) return;
+      throw new GeneratorError("schemas-unreadable", `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        file: relative(root, current) || ".",
+      });
+    }
+    for (const entry of entries) {
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.name.endsWith(".json")) found.push(relative(root, full).split(sep).join("/"));
+    }
+  };
+  await walk(dir);
+  return found.sort();
+}
+
+export async function readSchemaEntries(schemasDir: string, root: string): Promise<SchemaEntry[]> {
+  const files = await listJsonFiles(schemasDir, root);
+  const errors: GeneratorError[] = [];
+  const entries: SchemaEntry[] = [];
+  for (const file of files) {
+    try {
+      entries.push({ file, text: await readFile(join(root, file), "utf8") });
+    } catch (error) {
+      errors.push(new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }));
+    }
+  }
+  if (errors.length > 0) throw new GeneratorErrors(errors);
+  return entries;
+}
+
+/**
+ * Parses and normalises every schema file. All problems of all files are
+ * collected and thrown together, so one run shows everything to fix.
+ */
+export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: string): LoadedModels {
+  const errors: GeneratorError[] = [];
+  const parsed: { entry: SchemaEntry; file: SchemaFile }[] = [];
+  for (const entry of entries) {
+    try {
+      const file = parseSchemaFile(entry.text, entry.file);
+      const expected = `${schemasPrefix}${schemaFilePath(file.modelId)}`;
+      if (expected !== entry.file) {
+        throw new GeneratorError("schema-file-path", `holds model ${JSON.stringify(file.modelId)}, whose schema file must be ${expected}`, { file: entry.file });
+      }
+      parsed.push({ entry, file });
+    } catch (error) {
+      if (error instanceof GeneratorError) errors.push(error);
+      else throw error;
+    }
+  }
+  let names: ReturnType<typeof assignModelNames> = new Map();
+  try {
+    names = assignModelNames(parsed.map(({ file }) => file.modelId));
+  } catch (error) {
+    if (error instanceof GeneratorError) errors.push(error);
+    else throw error;
+  }
+  const specs: ModelSpec[] = [];
+  for (const { entry, file } of parsed) {
+    const modelNames = names.get(file.modelId);
+    if (!modelNames) continue;
+    try {
+      specs.push(normalizeModel(file, modelNames, sha256(entry.text), entry.file));
+    } catch (error) {
+      if (error instanceof GeneratorError) errors.push(error);
+      else throw error;
+    }
+  }
+  if (errors.length > 0) throw new GeneratorErrors(errors);
+  return { specs, warnings: specs.flatMap((spec) => spec.warnings) };
+}

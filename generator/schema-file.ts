@@ -1,0 +1,117 @@
+/**
+ * `schemas/<model id>.json`: the checked-in, locale-free source of truth.
+ *
+ * Stage boundary: the scraper and `pull` write `SchemaFile`s; the generator
+ * reads them. The input and output schemas are kept as published except for
+ * localised text RunComfy puts around them (see `localeFree`).
+ */
+import { readFile } from "node:fs/promises";
+import { GeneratorError } from "./diagnostics.ts";
+import { isJsonObject, own, parseJson, stringifyPretty } from "./json.ts";
+import { checkModelId, modulePathFor } from "./spec/naming.ts";
+import type { JsonObject, ModelSource } from "./spec/types.ts";
+
+export interface SchemaFile {
+  readonly modelId: string;
+  /** English display name (from the catalog or written by hand). */
+  readonly displayName?: string;
+  readonly description?: string;
+  /** Where the schemas came from; locale-free (`/de/`, `/zh-CN/` are removed from URLs). */
+  readonly sources: readonly ModelSource[];
+  /** Alias overrides: raw key or `*_<input>` pattern → friendly name. */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Request body of the page's curl example. */
+  readonly example?: JsonObject;
+  readonly inputSchema: JsonObject;
+  readonly outputSchema?: JsonObject;
+}
+
+const FIELD_ORDER = ["modelId", "displayName", "description", "sources", "aliases", "example", "inputSchema", "outputSchema"] as const;
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([...FIELD_ORDER, "$schema"]);
+
+/** `schemas/` relative path of a model's schema file. */
+export function schemaFilePath(modelId: string): string {
+  return `${modulePathFor(modelId)}.json`;
+}
+
+/** Checks the shape of a parsed schema file; every error names the file and the JSON path. */
+export function validateSchemaFile(value: unknown, file: string): SchemaFile {
+  const fail = (path: string, message: string): never => {
+    throw new GeneratorError("schema-file", message, { file, path });
+  };
+  if (!isJsonObject(value)) return fail("", "a schema file must hold a JSON object");
+  for (const key of Object.keys(value)) {
+    if (!KNOWN_FIELDS.has(key)) fail(key, `unknown field; expected one of ${FIELD_ORDER.join(", ")}`);
+  }
+  const modelId = own(value, "modelId");
+  if (typeof modelId !== "string") return fail("modelId", "must be a string such as \"community/fantasy-portrait/image-to-video\"");
+  try {
+    checkModelId(modelId);
+  } catch (error) {
+    fail("modelId", (error as Error).message);
+  }
+  for (const key of ["displayName", "description"] as const) {
+    const text = own(value, key);
+    if (text !== undefined && typeof text !== "string") fail(key, "must be a string");
+  }
+  const sources = own(value, "sources") ?? [];
+  if (!Array.isArray(sources)) return fail("sources", "must be an array of { kind, url? }");
+  const parsedSources = sources.map((source, index): ModelSource => {
+    if (!isJsonObject(source)) return fail(`sources/${index}`, "must be an object");
+    const kind = own(source, "kind");
+    const url = own(source, "url");
+    if (kind !== "page" && kind !== "catalog") return fail(`sources/${index}/kind`, 'must be "page" or "catalog"');
+    if (url !== undefined && typeof url !== "string") return fail(`sources/${index}/url`, "must be a string");
+    return url === undefined ? { kind } : { kind, url };
+  });
+  const aliases = own(value, "aliases");
+  if (aliases !== undefined) {
+    if (!isJsonObject(aliases)) fail("aliases", 'must map raw keys to names, e.g. { "150_image": "referenceImage" }');
+    for (const [key, alias] of Object.entries(aliases as JsonObject)) {
+      if (typeof alias !== "string") fail(`aliases/${key}`, "must be a string");
+    }
+  }
+  const example = own(value, "example");
+  if (example !== undefined && !isJsonObject(example)) fail("example", "must be an object (the curl request body)");
+  const inputSchema = own(value, "inputSchema");
+  if (!isJsonObject(inputSchema)) return fail("inputSchema", "must be an object (the model's input schema)");
+  const outputSchema = own(value, "outputSchema");
+  if (outputSchema !== undefined && !isJsonObject(outputSchema)) fail("outputSchema", "must be an object (the model's output schema)");
+
+  return {
+    modelId,
+    ...(typeof own(value, "displayName") === "string" ? { displayName: own(value, "displayName") as string } : {}),
+    ...(typeof own(value, "description") === "string" ? { description: own(value, "description") as string } : {}),
+    sources: parsedSources,
+    ...(aliases === undefined ? {} : { aliases: aliases as Record<string, string> }),
+    ...(example === undefined ? {} : { example: example as JsonObject }),
+    inputSchema,
+    ...(outputSchema === undefined ? {} : { outputSchema: outputSchema as JsonObject }),
+  };
+}
+
+export function parseSchemaFile(text: string, file: string): SchemaFile {
+  return validateSchemaFile(parseJson(text, file), file);
+}
+
+export async function readSchemaFile(path: string, displayPath = path): Promise<SchemaFile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      file: displayPath,
+    });
+  }
+  return parseSchemaFile(text, displayPath);
+}
+
+/** The exact bytes of a schema file: fixed field order, two-space JSON, trailing newline. */
+export function serializeSchemaFile(file: SchemaFile): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of FIELD_ORDER) {
+    const value = file[key];
+    if (value !== undefined) ordered[key] = value;
+  }
+  return stringifyPretty(ordered);
+}

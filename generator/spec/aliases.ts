@@ -1,0 +1,230 @@
+/**
+ * Friendly aliases: the one place that decides what each input field is called.
+ *
+ * Rules, in order:
+ * 1. An override from the schema file's `aliases` block wins. Keys are a raw
+ *    key (`"150_image"`) or a node-agnostic pattern (`"*_image"`), so an
+ *    override survives upstream renumbering too.
+ * 2. Node-ID keys (`143_image`, `169_valuex170_value`) are named from the
+ *    field's title through a small canonical vocabulary, so one concept has
+ *    one name in every model; an unknown title is camelCased; without a usable
+ *    title the node input name (`positive_prompt`) is used. The node number
+ *    never takes part, so renumbering a node does not change its alias.
+ * 3. Plain keys are camelCased: `image_url` → `imageUrl`.
+ *
+ * There are no numeric suffixes: two fields with one alias (or an alias equal
+ * to another field's raw key) stop generation with a message that says how
+ * to override it.
+ */
+import { GeneratorError } from "../diagnostics.ts";
+import type { AliasOrigin, JsonValue, NodeRef, SizeOption } from "./types.ts";
+
+/** Canonical name → normalised titles (and node input names) that mean it. */
+const VOCABULARY: Readonly<Record<string, readonly string[]>> = {
+  prompt: ["prompt", "positive prompt", "text", "text prompt", "positive"],
+  negativePrompt: ["negative prompt", "negative"],
+  image: ["image", "input image"],
+  video: ["video", "input video"],
+  audio: ["audio", "input audio"],
+  resolution: ["resolution", "resolution w h", "size", "width x height"],
+  width: ["width"],
+  height: ["height"],
+  frames: ["number of frames", "frames", "frame count", "num frames", "length", "video length"],
+  fps: ["frames per second", "fps", "frame rate"],
+  steps: ["steps", "sampling steps", "inference steps", "num inference steps"],
+  cfg: ["guidance scale", "cfg", "cfg scale", "guidance"],
+  shift: ["shift"],
+  seed: ["seed", "noise seed"],
+  strength: ["strength", "denoise", "denoising strength"],
+  duration: ["duration"],
+};
+
+const LOOKUP: ReadonlyMap<string, string> = new Map(
+  Object.entries(VOCABULARY).flatMap(([canonical, phrases]) => phrases.map((phrase) => [phrase, canonical] as const)),
+);
+
+const NODE_KEY = /^(\d+)_(.+)$/;
+const COMPOUND_KEY = /^(\d+)_([A-Za-z0-9_]+?)x(\d+)_([A-Za-z0-9_]+)$/;
+const SIZE_LABEL = /^\s*(\d+)\s*[x×]\s*(\d+)(?:\s+\(.*\))?\s*$/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `"Resolution (W:H)"` → `"resolution"`; `"Frames Per Second"` → `"frames per second"`. */
+export function normalizePhrase(text: string): string {
+  return text
+    .replace(/\([^)]*\)/g, " ")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+export function vocabularyName(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return LOOKUP.get(normalizePhrase(text)) ?? LOOKUP.get(normalizePhrase(text.replace(/_/g, " ")));
+}
+
+/** camelCase from ASCII words; keeps inner capitals (`promptImage` stays). Undefined when no usable word. */
+export function camelCase(text: string): string | undefined {
+  const parts = text
+    .normalize("NFKD")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  if (parts.length === 0) return undefined;
+  const name = parts
+    .map((part, index) => {
+      const lower = /^[A-Z0-9]+$/.test(part) && part.length > 1 ? part.toLowerCase() : part;
+      return index === 0 ? lower.charAt(0).toLowerCase() + lower.slice(1) : lower.charAt(0).toUpperCase() + lower.slice(1);
+    })
+    .join("");
+  return /^[0-9]/.test(name) ? undefined : name;
+}
+
+/** Title usable as a name source: plain ASCII letters, digits, spaces and light punctuation. */
+function isAsciiTitle(title: string | undefined): title is string {
+  return title !== undefined && /[A-Za-z]/.test(title) && /^[\x20-\x7e]+$/.test(title);
+}
+
+export interface KeyShape {
+  readonly node?: NodeRef;
+  readonly compound?: readonly NodeRef[];
+}
+
+/** Parses the node structure of a raw key. */
+export function keyShape(key: string): KeyShape {
+  const compound = COMPOUND_KEY.exec(key);
+  if (compound) {
+    return {
+      compound: [
+        { id: compound[1]!, input: compound[2]! },
+        { id: compound[3]!, input: compound[4]! },
+      ],
+    };
+  }
+  const node = NODE_KEY.exec(key);
+  return node ? { node: { id: node[1]!, input: node[2]! } } : {};
+}
+
+/**
+ * Size options of a compound key's enum, or undefined when the labels are not
+ * all `WxH` sizes. A short form (`720x720`) is offered only when unambiguous.
+ */
+export function sizeOptions(values: readonly JsonValue[] | undefined): SizeOption[] | undefined {
+  if (!values || values.length === 0) return undefined;
+  const parsed: { label: string; width: number; height: number }[] = [];
+  for (const value of values) {
+    if (typeof value !== "string") return undefined;
+    const match = SIZE_LABEL.exec(value);
+    if (!match) return undefined;
+    parsed.push({ label: value, width: Number(match[1]), height: Number(match[2]) });
+  }
+  const counts = new Map<string, number>();
+  for (const option of parsed) counts.set(`${option.width}x${option.height}`, (counts.get(`${option.width}x${option.height}`) ?? 0) + 1);
+  return parsed.map((option) => {
+    const short = `${option.width}x${option.height}`;
+    return counts.get(short) === 1 ? { ...option, short } : option;
+  });
+}
+
+export interface AliasInput {
+  readonly key: string;
+  readonly title?: string;
+  /** True when the field is a compound size (labels parsed as sizes). */
+  readonly isSize: boolean;
+}
+
+export interface AliasDecision {
+  readonly alias: string;
+  readonly origin: AliasOrigin;
+}
+
+function derive(field: AliasInput): AliasDecision {
+  const shape = keyShape(field.key);
+  if (!shape.node && !shape.compound) {
+    const name = camelCase(field.key);
+    return { alias: name ?? `field${camelCase(`x ${field.key}`)?.slice(1) ?? ""}`, origin: "key" };
+  }
+  const fromVocabulary = vocabularyName(field.title);
+  if (fromVocabulary) return { alias: fromVocabulary, origin: "vocabulary" };
+  if (field.isSize) return { alias: "resolution", origin: "vocabulary" };
+  const fromTitle = isAsciiTitle(field.title) ? camelCase(field.title) : undefined;
+  if (fromTitle) return { alias: fromTitle, origin: "title" };
+  const input = shape.node?.input ?? shape.compound!.map((part) => part.input).join("_x_");
+  const fromInput = vocabularyName(input) ?? camelCase(input);
+  if (fromInput) return { alias: fromInput, origin: "input-name" };
+  return { alias: `node${shape.node?.id ?? shape.compound![0]!.id}`, origin: "key" };
+}
+
+function overrideFor(key: string, overrides: Readonly<Record<string, string>>): { pattern: string; alias: string } | undefined {
+  if (Object.prototype.hasOwnProperty.call(overrides, key)) return { pattern: key, alias: overrides[key]! };
+  const shape = keyShape(key);
+  const input = shape.node?.input ?? (shape.compound ? `${shape.compound[0]!.input}x${shape.compound[1]!.input}` : undefined);
+  if (input === undefined) return undefined;
+  const pattern = `*_${input}`;
+  return Object.prototype.hasOwnProperty.call(overrides, pattern) ? { pattern, alias: overrides[pattern]! } : undefined;
+}
+
+export interface AliasContext {
+  readonly model: string;
+  readonly schemaFile: string;
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly warn: (code: string, message: string, path?: string) => void;
+}
+
+/** Decides every alias of one model; throws a `GeneratorError` on any collision. */
+export function assignAliases(fields: readonly AliasInput[], context: AliasContext): AliasDecision[] {
+  const location = { file: context.schemaFile, model: context.model };
+  const usedPatterns = new Map<string, string[]>();
+  const decisions = fields.map((field): AliasDecision => {
+    const override = overrideFor(field.key, context.overrides);
+    if (!override) return derive(field);
+    usedPatterns.set(override.pattern, [...(usedPatterns.get(override.pattern) ?? []), field.key]);
+    return { alias: override.alias, origin: "override" };
+  });
+
+  for (const [pattern, alias] of Object.entries(context.overrides)) {
+    if (!IDENTIFIER.test(alias) || alias === "__proto__") {
+      throw new GeneratorError("alias-invalid", `alias override ${JSON.stringify(pattern)}: ${JSON.stringify(alias)} is not a valid identifier`, {
+        ...location,
+        path: `aliases/${pattern}`,
+      });
+    }
+    const matched = usedPatterns.get(pattern);
+    if (!matched) {
+      context.warn("alias-override-unused", `alias override ${JSON.stringify(pattern)} matches no input field; it is ignored`, `aliases/${pattern}`);
+    } else if (matched.length > 1) {
+      throw new GeneratorError(
+        "alias-override-ambiguous",
+        `alias override ${JSON.stringify(pattern)} matches ${matched.map((key) => JSON.stringify(key)).join(" and ")}; name each raw key instead`,
+        { ...location, path: `aliases/${pattern}` },
+      );
+    }
+  }
+
+  const byAlias = new Map<string, string[]>();
+  fields.forEach((field, index) => {
+    const alias = decisions[index]!.alias;
+    byAlias.set(alias, [...(byAlias.get(alias) ?? []), field.key]);
+  });
+  const rawKeys = new Set(fields.map((field) => field.key));
+  const problems: string[] = [];
+  let sampleKey: string | undefined;
+  for (const [alias, keys] of byAlias) {
+    if (keys.length > 1) {
+      problems.push(`fields ${keys.map((key) => JSON.stringify(key)).join(" and ")} would all be called "${alias}"`);
+      sampleKey ??= keys[keys.length - 1];
+    } else if (rawKeys.has(alias) && keys[0] !== alias) {
+      problems.push(`field ${JSON.stringify(keys[0])} would be called "${alias}", which is the raw key of another field`);
+      sampleKey ??= keys[0];
+    }
+  }
+  if (problems.length > 0) {
+    throw new GeneratorError(
+      "alias-collision",
+      `${problems.join("; ")}. Give one of them its own name in ${context.schemaFile}, e.g.\n` +
+        `  "aliases": { ${JSON.stringify(sampleKey)}: "anotherName" }\n` +
+        `(a key may also be a node-agnostic pattern such as "*_image", which survives node renumbering)`,
+      location,
+    );
+  }
+  return decisions;
+}

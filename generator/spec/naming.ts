@@ -1,0 +1,113 @@
+/**
+ * Model id → module path and TypeScript identifiers.
+ *
+ * Model ids have 2–6 `/`-separated segments and may hold dots, upper case,
+ * digits first, even spaces (`minimax/Hailuo Video 01 Live`). Two rules:
+ *
+ * - Module paths are injective and safe on case-insensitive file systems:
+ *   a segment is kept verbatim when it is lower-case `[a-z0-9._-]` (and not a
+ *   Windows device name); any other segment is lower-cased, sanitised and
+ *   suffixed with `~` plus a hash of the original segment. `~` never occurs
+ *   in a verbatim segment, so the two forms cannot meet.
+ * - Identifiers are readable PascalCase/camelCase words. Readability loses
+ *   separators (`a/b-c` and `a-b/c` read the same), so `assignModelNames`
+ *   checks the whole model set and gives every id that shares a readable name
+ *   a suffix made from a hash of its own id: deterministic, and no collision.
+ */
+import { GeneratorError } from "../diagnostics.ts";
+import { sha256 } from "../json.ts";
+import type { ModelNames } from "./types.ts";
+
+const SAFE_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/;
+const MAX_SEGMENTS = 6;
+
+/** Throws unless `id` is a model id this generator can name. */
+export function checkModelId(id: string): void {
+  const segments = id.split("/");
+  const problem =
+    id.trim() !== id
+      ? "it has leading or trailing spaces"
+      : segments.length < 2
+        ? "it needs at least two `/`-separated segments (e.g. `vendor/model`)"
+        : segments.length > MAX_SEGMENTS
+          ? `it has ${segments.length} segments; at most ${MAX_SEGMENTS} are supported`
+          : segments.some((segment) => segment.length === 0)
+            ? "it has an empty segment"
+            : segments.some((segment) => segment === "." || segment === "..")
+              ? "a segment is `.` or `..`"
+              : /[\u0000-\u001f\u007f\\?#%]/.test(id)
+                ? "it contains a control character, `\\`, `?`, `#` or `%`"
+                : undefined;
+  if (problem) throw new GeneratorError("model-id", `invalid model id ${JSON.stringify(id)}: ${problem}`);
+}
+
+function shortHash(text: string): string {
+  return sha256(text).slice(0, 6);
+}
+
+function encodeSegment(segment: string): string {
+  if (SAFE_SEGMENT.test(segment) && !segment.endsWith(".") && !WINDOWS_DEVICE.test(segment)) return segment;
+  const readable = segment
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "");
+  return `${readable || "x"}~${shortHash(segment)}`;
+}
+
+/** `community/fantasy-portrait/image-to-video` → the same; `kling/o3/4K/x` → `kling/o3/4k~<hash>/x`. */
+export function modulePathFor(id: string): string {
+  checkModelId(id);
+  return id.split("/").map(encodeSegment).join("/");
+}
+
+/** Words of an id: runs of ASCII letters and digits; other characters separate words. */
+function words(id: string): string[] {
+  return id
+    .normalize("NFKD")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** Capitalises the first letter and every letter that follows a digit (`4k` → `4K`, as json-schema-to-typescript would). */
+function pascalWord(word: string): string {
+  return (word.charAt(0).toUpperCase() + word.slice(1)).replace(/([0-9])([a-z])/g, (_, digit: string, letter: string) => digit + letter.toUpperCase());
+}
+
+/** Readable PascalCase name, always a valid identifier: `Wan21FusionxImageToVideo`. */
+export function readableTypeName(id: string): string {
+  const name = words(id).map(pascalWord).join("");
+  if (!name) return "Model";
+  return /^[0-9]/.test(name) ? `M${name}` : name;
+}
+
+function camelFromPascal(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/**
+ * Names for every model of one generation run. Ids whose readable names
+ * collide all get `_<hash of id>`, so the result never depends on file order.
+ */
+export function assignModelNames(ids: readonly string[]): Map<string, ModelNames> {
+  const byReadable = new Map<string, string[]>();
+  for (const id of ids) {
+    const readable = readableTypeName(id);
+    byReadable.set(readable, [...(byReadable.get(readable) ?? []), id]);
+  }
+  const paths = new Map<string, string>();
+  const result = new Map<string, ModelNames>();
+  for (const id of ids) {
+    const readable = readableTypeName(id);
+    const shared = (byReadable.get(readable)?.length ?? 0) > 1;
+    const typeName = shared ? `${readable}_${shortHash(id)}` : readable;
+    const modulePath = modulePathFor(id);
+    const clash = paths.get(modulePath.toLowerCase());
+    if (clash !== undefined && clash !== id) {
+      throw new GeneratorError("model-path-collision", `model ids ${JSON.stringify(clash)} and ${JSON.stringify(id)} map to the same module path ${modulePath}`);
+    }
+    paths.set(modulePath.toLowerCase(), id);
+    result.set(id, { modulePath, typeName, memberName: camelFromPascal(typeName) });
+  }
+  return result;
+}

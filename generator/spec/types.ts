@@ -1,0 +1,122 @@
+/**
+ * The normalised model spec: the single structure every emitter reads.
+ *
+ * Stage boundary: `schemas/<id>.json` (a `SchemaFile`) → `normalizeModel()` →
+ * `ModelSpec` → emitters. Nothing after this point looks at the raw, loose
+ * RunComfy dialect again.
+ */
+import type { Warning } from "../diagnostics.ts";
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export type MediaKind = "image" | "video" | "audio";
+export type ValueType = "string" | "integer" | "number" | "boolean" | "array" | "object" | "null";
+
+/** One schema node after normalisation (recursive for arrays and objects). */
+export interface ValueSpec {
+  /** Allowed JSON types; empty means any JSON value. */
+  readonly types: readonly ValueType[];
+  readonly title?: string;
+  readonly description?: string;
+  /** Absent when the schema has no default or `"default": null`. */
+  readonly default?: JsonValue;
+  readonly enum?: readonly JsonValue[];
+  readonly const?: JsonValue;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+  readonly multipleOf?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  /** A non-media `format` kept as documentation (e.g. `uri`). */
+  readonly format?: string;
+  /** Set on a string (or array of strings) that carries a media file reference. */
+  readonly media?: MediaKind;
+  readonly items?: ValueSpec;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly properties?: readonly PropertySpec[];
+  /** For objects: whether keys other than `properties` are allowed. */
+  readonly additionalProperties?: boolean;
+  /** RunComfy's custom `validations` array, kept verbatim as metadata. */
+  readonly validations?: readonly JsonValue[];
+}
+
+export interface PropertySpec {
+  readonly key: string;
+  readonly required: boolean;
+  readonly value: ValueSpec;
+}
+
+/** A ComfyUI node input addressed by a node-ID key such as `143_image`. */
+export interface NodeRef {
+  readonly id: string;
+  readonly input: string;
+}
+
+/** One allowed value of a compound width×height field, e.g. `720x720 (1:1)`. */
+export interface SizeOption {
+  readonly label: string;
+  readonly width: number;
+  readonly height: number;
+  /** `"720x720"`; absent when two labels share the same size. */
+  readonly short?: string;
+}
+
+export type AliasOrigin = "override" | "vocabulary" | "title" | "input-name" | "key";
+
+/** A top-level input field with its friendly alias. */
+export interface FieldSpec {
+  /** Wire key, exactly as the API expects it. */
+  readonly key: string;
+  readonly alias: string;
+  readonly aliasOrigin: AliasOrigin;
+  /** ComfyUI nodes the key addresses: one for `143_image`, two for `169_valuex170_value`, none for plain keys. */
+  readonly nodes: readonly NodeRef[];
+  /** Set when the field is a compound width×height choice whose labels all parse as sizes. */
+  readonly sizes?: readonly SizeOption[];
+  /** Whether a body without this field is invalid (required and no default). */
+  readonly required: boolean;
+  /** Whether the published schema lists it in `required` (even with a default). */
+  readonly listedRequired: boolean;
+  readonly value: ValueSpec;
+}
+
+export interface ModelNames {
+  /** Module path below the package root, without extension: `community/fantasy-portrait/image-to-video`. */
+  readonly modulePath: string;
+  /** PascalCase base for type names: `CommunityFantasyPortraitImageToVideo`. */
+  readonly typeName: string;
+  /** camelCase member name: `communityFantasyPortraitImageToVideo`. */
+  readonly memberName: string;
+}
+
+export interface ModelSource {
+  readonly kind: "page" | "catalog";
+  readonly url?: string;
+}
+
+export interface ModelSpec {
+  readonly id: string;
+  readonly names: ModelNames;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly sources: readonly ModelSource[];
+  /** Input fields in published order. */
+  readonly fields: readonly FieldSpec[];
+  /** Output properties (the `{"output": {...}}` wrapper already removed). */
+  readonly output: readonly PropertySpec[];
+  /** Example request body from the page's curl call. */
+  readonly example?: JsonObject;
+  readonly warnings: readonly Warning[];
+  /** SHA-256 of the schema file's canonical content (provenance and caching). */
+  readonly sourceHash: string;
+  /** Path of the schema file relative to the project root, `/`-separated. */
+  readonly schemaFile: string;
+}

@@ -1,0 +1,44 @@
+/** Terminal output of the CLI: colour only on a TTY without NO_COLOR, and one way to print problems. */
+import { formatWarning, GeneratorError, GeneratorErrors, type Warning } from "./diagnostics.ts";
+
+export interface Terminal {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly color: boolean;
+}
+
+export function processTerminal(): Terminal {
+  const color = Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"] && process.env["TERM"] !== "dumb";
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    color,
+  };
+}
+
+export function paint(terminal: Terminal, code: "red" | "yellow" | "green" | "dim" | "bold", text: string): string {
+  if (!terminal.color) return text;
+  const codes = { red: 31, yellow: 33, green: 32, dim: 2, bold: 1 } as const;
+  return `\u001b[${codes[code]}m${text}\u001b[0m`;
+}
+
+export function printWarnings(terminal: Terminal, warnings: readonly Warning[]): void {
+  const seen = new Set<string>();
+  for (const warning of warnings) {
+    const text = formatWarning(warning);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    terminal.err(`${paint(terminal, "yellow", "warning")} ${text}`);
+  }
+}
+
+/** Prints an error and returns the exit code the CLI should use. */
+export function printError(terminal: Terminal, error: unknown): number {
+  if (error instanceof GeneratorErrors || error instanceof GeneratorError) {
+    terminal.err(`${paint(terminal, "red", "error")} ${error.message}`);
+    return 1;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  terminal.err(`${paint(terminal, "red", "error")} unexpected failure: ${message}`);
+  return 2;
+}

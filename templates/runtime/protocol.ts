@@ -1,0 +1,60 @@
+/**
+ * RunComfy Model API protocol constants, in one place.
+ * Sources: docs.runcomfy.com/model-apis (async queue endpoints, error codes)
+ * and RunComfy's own CLI and ComfyUI nodes (see shared/research).
+ */
+
+/** Production base URL; every path below starts with `/v1`. */
+export const DEFAULT_BASE_URL = "https://model-api.runcomfy.net";
+
+/** Environment variables read when no option is given (first match wins). */
+export const TOKEN_ENV_VARS: readonly string[] = ["RUNCOMFY_API_TOKEN", "RUNCOMFY_TOKEN"];
+/** Same variable RunComfy's CLI reads; it may end in `/v1`, which is accepted. */
+export const BASE_URL_ENV_VAR = "RUNCOMFY_MODEL_API_BASE";
+
+export const paths = {
+  /** POST: submit a job (the model id's slashes stay path separators). */
+  submit: (modelId: string): string => `/v1/models/${modelId.split("/").map(encodeURIComponent).join("/")}`,
+  /** GET: catalog entry of one model (same path as submit). */
+  model: (modelId: string): string => `/v1/models/${modelId.split("/").map(encodeURIComponent).join("/")}`,
+  /** GET: catalog listing. */
+  models: "/v1/models",
+  status: (requestId: string): string => `/v1/requests/${encodeURIComponent(requestId)}/status`,
+  result: (requestId: string): string => `/v1/requests/${encodeURIComponent(requestId)}/result`,
+  cancel: (requestId: string): string => `/v1/requests/${encodeURIComponent(requestId)}/cancel`,
+};
+
+/** Status endpoint values that mean "keep waiting" (documented ones first, then ones RunComfy's own clients tolerate). */
+export const RUNNING_STATUSES: readonly string[] = ["in_queue", "in_progress", "queued", "pending", "waiting", "starting", "processing", "running"];
+/** Status endpoint values after which the result endpoint has the answer. */
+export const FINISHED_STATUSES: readonly string[] = ["completed", "succeeded", "failed"];
+/** Both spellings are seen in RunComfy's clients. */
+export const CANCELLED_STATUSES: readonly string[] = ["cancelled", "canceled"];
+
+/** `error_code` of a result that is not ready yet (seen in RunComfy's own client tests). */
+export const RESULT_NOT_READY_CODE = 400005;
+
+/** RunComfy `error_code` values (docs: Model API error codes, plus the general API's 401001/403003/422001/500001). */
+export const ERROR_CODES = {
+  invalidResource: 400001,
+  insufficientBalance: 400002,
+  userAccount: 400004,
+  unauthorized: 401001,
+  permissionDenied: 403001,
+  forbidden: 403003,
+  notFound: 404001,
+  validation: 422001,
+  internal: 500001,
+} as const;
+
+/** Header names. */
+export const headers = {
+  /** Bearer token; sent to the configured base URL only. */
+  authorization: "Authorization",
+  contentType: "Content-Type",
+  accept: "Accept",
+  /** Seconds or an HTTP date; honoured (capped) on retries. */
+  retryAfter: "Retry-After",
+  /** Milliseconds; some gateways send it instead of Retry-After. */
+  retryAfterMs: "Retry-After-Ms",
+} as const;
