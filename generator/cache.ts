@@ -27,8 +27,9 @@ export interface CacheManifest {
 
 const TOOLS = ["ajv", "json-schema-to-typescript", "prettier", "ts-morph", "typescript"];
 
+/** One manifest per project root (node_modules may be shared through a link). */
 export function cachePath(root: string): string {
-  return join(root, "node_modules", ".cache", "runcomfy-codegen", "manifest.json");
+  return join(root, "node_modules", ".cache", "runcomfy-codegen", `manifest-${sha256(root).slice(0, 16)}.json`);
 }
 
 /** Hash of the generator's own code, the runtime templates and the pinned tool versions. */
