@@ -5,10 +5,14 @@
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { addOptions, runAdd } from "./commands/add.ts";
 import { generateOptions, runGenerate } from "./commands/generate.ts";
 import { printError, processTerminal } from "./terminal.ts";
 
 const terminal = processTerminal();
+
+/** Bad arguments (exit 64, like RunComfy's own CLI). */
+class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -19,6 +23,19 @@ async function main(argv: string[]): Promise<number> {
       exitCode = printError(terminal, error);
     }
   };
+  try {
+    await parse(argv, run);
+  } catch (error) {
+    // yargs may throw synchronously or reject; both land here.
+    if (!(error instanceof UsageError)) throw error;
+    terminal.err(error.message);
+    terminal.err("Run with --help for usage.");
+    exitCode = 64;
+  }
+  return exitCode;
+}
+
+async function parse(argv: string[], run: (task: () => Promise<number>) => () => Promise<void>): Promise<void> {
   await yargs(argv)
     .scriptName("runcomfy-codegen")
     .usage("$0 <command> [options]")
@@ -30,8 +47,15 @@ async function main(argv: string[]): Promise<number> {
       (y) => generateOptions(y),
       async (args) => run(() => runGenerate(args, terminal))(),
     )
+    .command(
+      "add <pages...>",
+      "Add or update models from their doc pages (any locale), then regenerate",
+      (y) => addOptions(y),
+      async (args) => run(() => runAdd(args, terminal))(),
+    )
     .example("$0 generate", "Regenerate generated/ (writes only what changed)")
     .example("$0 generate --check", "Fail (exit 1) when generated/ differs from what generate would write")
+    .example("$0 add page.html", "Add (or update) the model of a saved doc page")
     .strict()
     .recommendCommands()
     .help()
@@ -39,13 +63,10 @@ async function main(argv: string[]): Promise<number> {
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error) => {
-      if (error) throw error;
-      terminal.err(message);
-      terminal.err("Run with --help for usage.");
-      exitCode = 64;
+      // Throwing stops yargs: a handler must not run after a usage error.
+      throw error ?? new UsageError(message);
     })
     .parseAsync();
-  return exitCode;
 }
 
 process.exitCode = await main(hideBin(process.argv));

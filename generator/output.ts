@@ -31,13 +31,21 @@ export async function listFiles(dir: string): Promise<string[]> {
   return found.sort();
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+}
+
+/** Writes through a temp file and a rename in the same directory, so a reader never sees half a file. */
+export async function writeFileAtomic(target: string, text: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temp = `${target}.tmp-${process.pid}`;
+  await writeFile(temp, text);
+  await rename(temp, target);
 }
 
 export interface WriteResult {
@@ -60,11 +68,7 @@ export async function writeOutput(dir: string, files: ReadonlyMap<string, string
     else pending.push([path, text]);
   }
   for (const [path, text] of pending) {
-    const target = join(dir, path);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.tmp-${process.pid}`;
-    await writeFile(temp, text);
-    await rename(temp, target);
+    await writeFileAtomic(join(dir, path), text);
     written.push(path);
   }
   const removed: string[] = [];

@@ -1,6 +1,6 @@
 /** `generate [--check]`: schemas/ → generated/. */
 import type { Argv } from "yargs";
-import { generate } from "../generate.ts";
+import { generate, type GenerateReport } from "../generate.ts";
 import { paint, printWarnings, type Terminal } from "../terminal.ts";
 
 export interface GenerateArgs {
@@ -37,16 +37,16 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
     }
     return 1;
   }
-  const write = report.write!;
-  if (!args.quiet) {
-    const changes = [
-      `${write.written.length} written`,
-      `${write.removed.length} removed`,
-      `${write.unchanged} unchanged`,
-    ].join(", ");
-    terminal.out(`${paint(terminal, "green", "generated")} ${report.specs.length} models → generated/ (${changes}; ${seconds}s)`);
-    for (const path of write.written) terminal.out(`  wrote   generated/${path}`);
-    for (const path of write.removed) terminal.out(`  removed generated/${path}`);
-  }
+  if (!args.quiet) printGenerated(terminal, report, seconds);
   return 0;
+}
+
+/** The summary of a write run (also printed by `add` and `pull`, which regenerate). */
+export function printGenerated(terminal: Terminal, report: GenerateReport, seconds: string): void {
+  const write = report.write;
+  if (!write) return;
+  const changes = [`${write.written.length} written`, `${write.removed.length} removed`, `${write.unchanged} unchanged`].join(", ");
+  terminal.out(`${paint(terminal, "green", "generated")} ${report.specs.length} models → generated/ (${changes}; ${seconds}s)`);
+  for (const path of write.written) terminal.out(`  wrote   generated/${path}`);
+  for (const path of write.removed) terminal.out(`  removed generated/${path}`);
 }

@@ -62,7 +62,7 @@ class Parser {
     const char = this.text[at];
     if (char === undefined) return "the end of the page";
     if (char === "\n") return "a line break";
-    return JSON.stringify(char);
+    return char === "'" ? `"'"` : `'${char}'`;
   }
 
   private skipSpace(): void {

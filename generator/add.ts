@@ -1,0 +1,141 @@
+/**
+ * `add <page...>`: doc pages → schemas/<model id>.json → generated/.
+ *
+ * Every page is loaded and scraped, and every resulting schema file checked
+ * (with all other schema files, as `generate` will load them), before
+ * anything is written: one bad page among many writes nothing. Several pages
+ * of one model in one run must agree; their sources are merged.
+ */
+import { GeneratorError, GeneratorErrors } from "./diagnostics.ts";
+import { generate, type GenerateReport } from "./generate.ts";
+import { schemaChanges, type SchemaChanges } from "./schema-changes.ts";
+import { commitSchemaFiles, nothingWritten, readStoredSchema, type SchemaUpdate } from "./schema-store.ts";
+import { loadPage, type PageSources } from "./scrape/load-page.ts";
+import { readPage } from "./scrape/page-text.ts";
+import { scrapePage } from "./scrape/scrape-page.ts";
+import { combinePages, pageContribution, withPages, type PageContribution } from "./scrape/to-schema-file.ts";
+
+export interface AddOptions extends PageSources {
+  /** Project root (holds schemas/ and generated/). */
+  readonly root: string;
+  /** File paths, `-` for stdin, or https URLs. */
+  readonly pages: readonly string[];
+  /** Regenerate generated/ afterwards. @default true */
+  readonly generate?: boolean;
+  /** Called once per page, in argument order. */
+  readonly onPage?: (event: PageEvent) => void;
+}
+
+/** One page done: scraped (with a short account of what it holds), or failed (the errors are thrown at the end). */
+export type PageEvent = { readonly index: number; readonly total: number; readonly page: string } & (
+  | { readonly ok: true; readonly modelId: string; readonly inputFields: number; readonly hasOutputSchema: boolean; readonly hasExample: boolean }
+  | { readonly ok: false }
+);
+
+export interface ModelUpdate extends SchemaUpdate {
+  /** Pages that went into this model's file. */
+  readonly pages: readonly string[];
+  readonly changes: SchemaChanges;
+}
+
+export interface AddReport {
+  readonly models: readonly ModelUpdate[];
+  /** Set unless `generate: false`. */
+  readonly generate?: GenerateReport;
+}
+
+/** How many pages are loaded at once (URLs benefit; files do not mind). */
+const CONCURRENCY = 4;
+
+/** Runs `task` over `items`, at most `limit` at a time; results (settled) in item order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = { status: "fulfilled", value: await task(items[index]!, index) };
+      } catch (reason) {
+        results[index] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function problemsOf(reason: unknown): GeneratorError[] {
+  if (reason instanceof GeneratorErrors) return [...reason.errors];
+  if (reason instanceof GeneratorError) return [reason];
+  throw reason;
+}
+
+export async function addPages(options: AddOptions): Promise<AddReport> {
+  if (options.pages.length === 0) throw new GeneratorError("add-usage", "no pages given: pass file paths, - for stdin, or https URLs");
+  if (options.pages.filter((page) => page === "-").length > 1) throw new GeneratorError("add-usage", "stdin (-) can be read only once");
+
+  // Pages load concurrently; progress is reported in argument order so output is deterministic.
+  const total = options.pages.length;
+  const events: (PageEvent | undefined)[] = new Array(total);
+  let reported = 0;
+  const report = (index: number, event: PageEvent): void => {
+    events[index] = event;
+    while (reported < total && events[reported] !== undefined) options.onPage?.(events[reported++]!);
+  };
+  const scraped = await mapLimit(options.pages, CONCURRENCY, async (argument, index) => {
+    try {
+      const raw = await loadPage(argument, options);
+      const page = scrapePage(readPage(raw.content, raw.format), raw.name);
+      report(index, {
+        index,
+        total,
+        page: raw.name,
+        ok: true,
+        modelId: page.modelId,
+        inputFields: Object.keys(page.inputSchema["properties"] as object).length,
+        hasOutputSchema: page.outputSchema !== undefined,
+        hasExample: page.example !== undefined,
+      });
+      return pageContribution(page, raw.url);
+    } catch (error) {
+      report(index, { index, total, page: argument === "-" ? "stdin" : argument, ok: false });
+      throw error;
+    }
+  });
+
+  const problems: GeneratorError[] = [];
+  const byModel = new Map<string, PageContribution>();
+  for (const result of scraped) {
+    if (result.status === "rejected") {
+      problems.push(...problemsOf(result.reason));
+      continue;
+    }
+    const page = result.value;
+    const earlier = byModel.get(page.modelId);
+    try {
+      byModel.set(page.modelId, earlier === undefined ? page : combinePages(earlier, page));
+    } catch (error) {
+      problems.push(...problemsOf(error));
+    }
+  }
+  if (problems.length > 0) throw nothingWritten(problems);
+
+  const files = [];
+  const pagesOf = new Map<string, readonly string[]>();
+  for (const contribution of byModel.values()) {
+    try {
+      const stored = await readStoredSchema(options.root, contribution.modelId);
+      files.push(withPages(stored.file, contribution));
+      pagesOf.set(contribution.modelId, contribution.pages);
+    } catch (error) {
+      problems.push(...problemsOf(error));
+    }
+  }
+  if (problems.length > 0) throw nothingWritten(problems);
+
+  const updates = await commitSchemaFiles(options.root, files);
+  const models = updates.map((update) => ({ ...update, pages: pagesOf.get(update.modelId) ?? [], changes: schemaChanges(update.before, update.after) }));
+  if (options.generate === false) return { models };
+  return { models, generate: await generate({ root: options.root }) };
+}
