@@ -6,7 +6,8 @@
  * anything is written: one bad page among many writes nothing. Several pages
  * of one model in one run must agree; their sources are merged.
  */
-import { GeneratorError, GeneratorErrors } from "./diagnostics.ts";
+import { GeneratorError, generatorProblems } from "./diagnostics.ts";
+import { mapLimit } from "./concurrency.ts";
 import { generate, type GenerateReport } from "./generate.ts";
 import { schemaChanges, type SchemaChanges } from "./schema-changes.ts";
 import { commitSchemaFiles, nothingWritten, readStoredSchema, type SchemaUpdate } from "./schema-store.ts";
@@ -47,30 +48,6 @@ export interface AddReport {
 /** How many pages are loaded at once (URLs benefit; files do not mind). */
 const CONCURRENCY = 4;
 
-/** Runs `task` over `items`, at most `limit` at a time; results (settled) in item order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      try {
-        results[index] = { status: "fulfilled", value: await task(items[index]!, index) };
-      } catch (reason) {
-        results[index] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-function problemsOf(reason: unknown): GeneratorError[] {
-  if (reason instanceof GeneratorErrors) return [...reason.errors];
-  if (reason instanceof GeneratorError) return [reason];
-  throw reason;
-}
-
 export async function addPages(options: AddOptions): Promise<AddReport> {
   if (options.pages.length === 0) throw new GeneratorError("add-usage", "no pages given: pass file paths, - for stdin, or https URLs");
   if (options.pages.filter((page) => page === "-").length > 1) throw new GeneratorError("add-usage", "stdin (-) can be read only once");
@@ -108,7 +85,7 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
   const byModel = new Map<string, PageContribution>();
   for (const result of scraped) {
     if (result.status === "rejected") {
-      problems.push(...problemsOf(result.reason));
+      problems.push(...generatorProblems(result.reason));
       continue;
     }
     const page = result.value;
@@ -116,7 +93,7 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
     try {
       byModel.set(page.modelId, earlier === undefined ? page : combinePages(earlier, page));
     } catch (error) {
-      problems.push(...problemsOf(error));
+      problems.push(...generatorProblems(error));
     }
   }
   if (problems.length > 0) throw nothingWritten(problems);
@@ -129,7 +106,7 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
       files.push(withPages(stored.file, contribution));
       pagesOf.set(contribution.modelId, contribution.pages);
     } catch (error) {
-      problems.push(...problemsOf(error));
+      problems.push(...generatorProblems(error));
     }
   }
   if (problems.length > 0) throw nothingWritten(problems);

@@ -7,6 +7,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { addOptions, runAdd } from "./commands/add.ts";
 import { generateOptions, runGenerate } from "./commands/generate.ts";
+import { pullOptions, runPull } from "./commands/pull.ts";
 import { printError, processTerminal } from "./terminal.ts";
 
 const terminal = processTerminal();
@@ -53,9 +54,16 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
       (y) => addOptions(y),
       async (args) => run(() => runAdd(args, terminal))(),
     )
+    .command(
+      "pull [modelIds...]",
+      "Refresh checked-in schemas from the Model API catalog, then regenerate",
+      (y) => pullOptions(y),
+      async (args) => run(() => runPull(args, terminal))(),
+    )
     .example("$0 generate", "Regenerate generated/ (writes only what changed)")
     .example("$0 generate --check", "Fail (exit 1) when generated/ differs from what generate would write")
     .example("$0 add page.html", "Add (or update) the model of a saved doc page")
+    .example("$0 pull", "Refresh every checked-in model from the catalog")
     .strict()
     .recommendCommands()
     .help()

@@ -48,6 +48,13 @@ export class GeneratorErrors extends Error {
   }
 }
 
+/** The `GeneratorError`s an operation failed with, so several can be reported together; any other error is rethrown. */
+export function generatorProblems(reason: unknown): GeneratorError[] {
+  if (reason instanceof GeneratorErrors) return [...reason.errors];
+  if (reason instanceof GeneratorError) return [reason];
+  throw reason;
+}
+
 export function formatProblem(message: string, location: Location): string {
   const where = [location.file, location.model && !location.file ? location.model : undefined, location.path]
     .filter((part): part is string => Boolean(part))
