@@ -38,9 +38,17 @@ const BLOCKS = new Set([
   "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 ]);
 
-/** Plain text unless the page starts with markup (`<!doctype`, `<html`, `<div …`); a text page starts with words. */
+/** Tags an HTML page or fragment may start with (besides `<!doctype`, `<!--`, `<?xml`). */
+const OPENING_TAGS = new Set([...BLOCKS, "head", "meta", "link", "title", "base", "script", "style", "nav", "span", "a", "code", "img"]);
+
+/**
+ * Plain text unless the page starts with markup (`<!doctype`, `<html`,
+ * `<div …`). Text pages start with words; `<token>` (as in `Bearer <token>`)
+ * is not a tag.
+ */
 export function looksLikeHtml(raw: string): boolean {
-  return /^\s*<(?:!doctype|!--|\?xml|[a-z][a-z0-9-]*[\s/>])/i.test(raw.replace(/^\ufeff/, ""));
+  const start = /^\s*<(!doctype|!--|\?xml|[a-z][a-z0-9]*)[\s/>]/i.exec(raw.replace(/^\ufeff/, ""))?.[1]?.toLowerCase();
+  return start !== undefined && (start.startsWith("!") || start === "?xml" || OPENING_TAGS.has(start));
 }
 
 export function readPage(raw: string, format: "html" | "text" = looksLikeHtml(raw) ? "html" : "text"): PageText {
