@@ -58,7 +58,11 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
   let reported = 0;
   const report = (index: number, event: PageEvent): void => {
     events[index] = event;
-    while (reported < total && events[reported] !== undefined) options.onPage?.(events[reported++]!);
+    while (reported < total && events[reported] !== undefined) {
+      const next = events[reported]!;
+      reported++; // not inside `onPage?.(…)`: without a listener that call, arguments included, is skipped
+      options.onPage?.(next);
+    }
   };
   const scraped = await mapLimit(options.pages, CONCURRENCY, async (argument, index) => {
     try {
