@@ -38,7 +38,8 @@ export async function runPull(args: PullArgs, terminal: Terminal): Promise<numbe
   });
   if (args.quiet) return 0;
   terminal.out(`catalog ${report.baseUrl}: ${report.models.length} models, ${report.models.filter((model) => model.status !== "unchanged").length} changed`);
-  for (const model of report.models) printModelUpdate(terminal, model, ` (${model.modelId})`);
+  // The path names the model unless the id needed encoding (`4K` → `4k~<hash>`).
+  for (const model of report.models) printModelUpdate(terminal, model, model.path === `schemas/${model.modelId}.json` ? "" : ` (${model.modelId})`);
   printRegenerated(terminal, report.generate, report.models.filter((model) => model.status !== "unchanged"), started);
   return 0;
 }
