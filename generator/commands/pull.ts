@@ -37,7 +37,8 @@ export async function runPull(args: PullArgs, terminal: Terminal): Promise<numbe
     ...(args.token === undefined ? {} : { token: args.token }),
   });
   if (args.quiet) return 0;
-  terminal.out(`catalog ${report.baseUrl}: ${report.models.length} models, ${report.models.filter((model) => model.status !== "unchanged").length} changed`);
+  const changed = report.models.filter((model) => model.status !== "unchanged").length;
+  terminal.out(`catalog ${report.baseUrl}: ${report.models.length} ${report.models.length === 1 ? "model" : "models"}, ${changed} changed`);
   // The path names the model unless the id needed encoding (`4K` → `4k~<hash>`).
   for (const model of report.models) printModelUpdate(terminal, model, model.path === `schemas/${model.modelId}.json` ? "" : ` (${model.modelId})`);
   printRegenerated(terminal, report.generate, report.models.filter((model) => model.status !== "unchanged"), started);
