@@ -9,6 +9,7 @@ import type { Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { loadModels, readSchemaEntries } from "./pipeline.ts";
+import { measure, measureAsync, takeTimings } from "./profile.ts";
 import type { ModelSpec } from "./spec/types.ts";
 
 export interface GenerateOptions {
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** Use the build cache. @default true */
   readonly cache?: boolean;
+  /** Only compute every file in memory (no compare, no write). */
+  readonly render?: boolean;
 }
 
 export interface GenerateReport {
@@ -31,8 +34,12 @@ export interface GenerateReport {
   readonly write?: WriteResult;
   /** Set after a `--check` run. */
   readonly check?: CheckResult;
+  /** Set after a render run: every file generate would write, by path below generated/. */
+  readonly files?: ReadonlyMap<string, string>;
   /** Units emitted (not taken from the cache). */
   readonly emittedUnits: readonly string[];
+  /** Milliseconds per phase, slowest first. */
+  readonly timings: readonly { readonly phase: string; readonly ms: number; readonly count: number }[];
 }
 
 export const DEFAULT_VERSION = "0.1.0";
@@ -58,14 +65,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const outDir = join(root, options.outDir ?? "generated");
   const schemasPrefix = `${(options.schemasDir ?? "schemas").replace(/\\/g, "/").replace(/\/$/, "")}/`;
 
-  const entries = await readSchemaEntries(schemasDir, root);
-  const { specs, warnings } = loadModels(entries, schemasPrefix);
+  takeTimings();
+  const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
+  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
   const version = await currentVersion(outDir);
   const fingerprint = await generatorFingerprint(root);
   const { readRuntimeSources } = await import("./emit/runtime.ts");
   const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
 
-  const emitters = () => import("./emit/all.ts");
+  const emitters = () => measureAsync("import emitters", () => import("./emit/all.ts"));
   const packageKey = sha256([fingerprint, version, ...specs.map((spec) => `${spec.id}\u0000${spec.sourceHash}\u0000${spec.names.modulePath}\u0000${spec.names.typeName}`)].join("\u0001"));
   const units: Unit[] = [
     { name: "runtime", key: fingerprint, emit: async () => (await emitters()).emitRuntimeUnit(runtimeSources) },
@@ -77,10 +85,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     { name: "package", key: packageKey, emit: async () => (await emitters()).emitPackageUnit(specs, version) },
   ];
 
-  if (options.check) {
+  if (options.check || options.render) {
     const files = new Map<string, string>();
     for (const unit of units) for (const [path, text] of await unit.emit()) files.set(path, text);
-    return { specs, warnings, check: await checkOutput(outDir, files), emittedUnits: units.map((unit) => unit.name) };
+    if (options.render) return { specs, warnings, files, emittedUnits: units.map((unit) => unit.name), timings: takeTimings() };
+    const check = await measureAsync("compare", () => checkOutput(outDir, files));
+    return { specs, warnings, check, emittedUnits: units.map((unit) => unit.name), timings: takeTimings() };
   }
 
   const useCache = options.cache ?? true;
@@ -100,13 +110,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     for (const [path, text] of output) files.set(path, text);
     emitted.push({ unit, paths: [...output.keys()] });
   }
-  const write = await writeOutput(outDir, files, keep);
+  const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
 
   if (useCache) {
     const next: Record<string, UnitRecord> = Object.fromEntries(kept);
     for (const { unit, paths } of emitted) next[unit.name] = await recordUnit(unit.key, paths, outDir);
     await writeManifest(root, { version: 2, units: next });
   }
-  return { specs, warnings, write, emittedUnits: emitted.map(({ unit }) => unit.name) };
+  return { specs, warnings, write, emittedUnits: emitted.map(({ unit }) => unit.name), timings: takeTimings() };
 }
 
