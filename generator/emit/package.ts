@@ -4,7 +4,7 @@
  * the README (one table per model).
  */
 import type { ModelSpec } from "../spec/types.ts";
-import { constraintLines, rangeLabel, show, typeLabel } from "./docs.ts";
+import { constraintLines, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 import { typeNames } from "./types.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
@@ -99,15 +99,16 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-function modelSection(spec: ModelSpec): string {
+/** One model's README section (unformatted markdown). */
+export function readmeSection(spec: ModelSpec): string {
   const names = typeNames(spec);
   const title = spec.displayName ?? spec.id;
   const rows = spec.fields.map((field) => {
     const value = field.value;
     const limits = field.sizes
       ? field.sizes.map((size) => size.short ?? size.label).join(", ")
-      : (rangeLabel(value) ?? (value.enum ? value.enum.map(show).join(", ") : constraintLines(value).join(" ")));
-    return `| \`${field.alias}\` | \`${cell(field.key)}\` | ${cell(field.sizes ? "size" : typeLabel(value))} | ${value.default === undefined ? "" : `\`${cell(show(value.default).slice(0, 40))}${show(value.default).length > 40 ? "…" : ""}\``} | ${cell(limits)} | ${field.required ? "yes" : ""} |`;
+      : (rangeLabel(value) ?? (value.enum ? value.enum.map(show).join(", ") : constraintLines(value).filter((line) => line !== "Integer.").join(" ")));
+    return `| \`${field.alias}\` | \`${cell(field.key)}\` | ${cell(field.sizes ? "size" : typeLabel(value))} | ${value.default === undefined ? "" : `\`${cell(showDefault(value.default, 40))}\``} | ${cell(limits)} | ${field.required ? "yes" : field.listedRequired ? "listed, has default" : ""} |`;
   });
   const outputs = spec.output.map((property) => `\`${property.key}\` (${typeLabel(property.value)})`).join(", ");
   return [
@@ -125,7 +126,8 @@ function modelSection(spec: ModelSpec): string {
   ].join("\n");
 }
 
-export function emitReadme(specs: readonly ModelSpec[]): string {
+/** The README's head: title, usage example and the heading of the model tables. */
+export function readmeHeader(specs: readonly ModelSpec[]): string {
   const first = specs[0];
   const example = first
     ? [
@@ -154,6 +156,7 @@ export function emitReadme(specs: readonly ModelSpec[]): string {
     "",
     "## Models",
     "",
-    ...specs.map(modelSection),
+    specs.length === 0 ? "No models yet: add schema files to `schemas/` and run `npm run generate`." : `${specs.length} models, one table each.`,
+    "",
   ].join("\n");
 }

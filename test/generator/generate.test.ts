@@ -150,3 +150,16 @@ describe("generate", () => {
     expect(removed.write!.removed.sort()).toEqual(modelFiles.sort());
   });
 });
+
+describe("generate on a larger catalog", () => {
+  it("gives byte-identical output on one thread and on worker threads", async () => {
+    const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
+    const scratch = await project({ withSchemas: false });
+    await writeSyntheticCatalog(ROOT, scratch.root, 9);
+    const single = await generate({ root: scratch.root, render: true, threads: 1 });
+    const parallel = await generate({ root: scratch.root, render: true, threads: 3 });
+    expect(single.specs).toHaveLength(9);
+    expect([...parallel.files!.keys()].sort()).toEqual([...single.files!.keys()].sort());
+    for (const [path, text] of single.files!) expect(parallel.files!.get(path), path).toBe(text);
+  });
+});
