@@ -139,3 +139,16 @@ describe("a paid submit is never sent twice", () => {
     expect(Object.values(emu.stats().faults).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(10);
   });
 });
+
+describe("many calls at once", () => {
+  it("keep at most maxConcurrentRequests in flight per client", async () => {
+    const emu = await emulator({ faults: [{ route: "status", fault: { type: "slow", delayMs: 80 } }] });
+    const client = clientFor(emu, { maxConcurrentRequests: 2 });
+    const handles = await Promise.all(Array.from({ length: 3 }, (_, seed) => client.submit("community/wan-2-2/vace-fun", { seed })));
+    const before = emu.stats().peakInFlight;
+    const infos = await Promise.all([...handles, ...handles].map((handle) => client.status(handle)));
+    expect(infos).toHaveLength(6);
+    expect(before).toBeLessThanOrEqual(2);
+    expect(emu.stats().peakInFlight).toBe(2);
+  });
+});
