@@ -78,6 +78,11 @@ function syntheticModel(seeds: readonly SchemaFile[], index: number): SchemaFile
   };
 }
 
+/** The model id of the synthetic model number `index` (the same in every catalog size). */
+export async function syntheticModelId(root: string, index: number): Promise<string> {
+  return syntheticModel(await loadSeeds(root), index).modelId;
+}
+
 /** Writes `count` synthetic schema files under `<dir>/schemas`; returns their model ids. */
 export async function writeSyntheticCatalog(root: string, dir: string, count: number): Promise<string[]> {
   const seeds = await loadSeeds(root);
