@@ -2,10 +2,10 @@
  * The `generate` job: schemas/ → generated/, or `--check` that generated/ is
  * exactly what generate would write.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
 import type { Warning } from "./diagnostics.ts";
+import { planRelease, type ReleasePlan } from "./drift/release.ts";
 import { sha256 } from "./json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { loadModels, readSchemaEntries } from "./pipeline.ts";
@@ -27,6 +27,8 @@ export interface GenerateOptions {
 export interface GenerateReport {
   readonly specs: readonly ModelSpec[];
   readonly warnings: readonly Warning[];
+  /** Version, changelog and schema snapshot (see `drift/release.ts`). */
+  readonly release: ReleasePlan;
   /** Set after a write run. */
   readonly write?: WriteResult;
   /** Set after a `--check` run. */
@@ -35,16 +37,7 @@ export interface GenerateReport {
   readonly emittedUnits: readonly string[];
 }
 
-export const DEFAULT_VERSION = "0.1.0";
-
-async function currentVersion(outDir: string): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(join(outDir, "package.json"), "utf8")) as { version?: unknown };
-    return typeof pkg.version === "string" ? pkg.version : DEFAULT_VERSION;
-  } catch {
-    return DEFAULT_VERSION;
-  }
-}
+export { DEFAULT_VERSION } from "./drift/release.ts";
 
 interface Unit {
   readonly name: string;
@@ -60,7 +53,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
 
   const entries = await readSchemaEntries(schemasDir, root);
   const { specs, warnings } = loadModels(entries, schemasPrefix);
-  const version = await currentVersion(outDir);
+  // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
+  const release = await planRelease({ root, outDir, entries, schemasPrefix, specs });
+  const version = release.version;
   const fingerprint = await generatorFingerprint(root);
   const { readRuntimeSources } = await import("./emit/runtime.ts");
   const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
@@ -78,14 +73,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   ];
 
   if (options.check) {
-    const files = new Map<string, string>();
+    const files = new Map(release.files);
     for (const unit of units) for (const [path, text] of await unit.emit()) files.set(path, text);
-    return { specs, warnings, check: await checkOutput(outDir, files), emittedUnits: units.map((unit) => unit.name) };
+    return { specs, warnings, release, check: await checkOutput(outDir, files), emittedUnits: units.map((unit) => unit.name) };
   }
 
   const useCache = options.cache ?? true;
   const manifest = useCache ? await readManifest(root) : { version: 2 as const, units: {} };
-  const files = new Map<string, string>();
+  const files = new Map(release.files);
   const keep = new Set<string>();
   const emitted: { unit: Unit; paths: string[] }[] = [];
   const kept: [string, UnitRecord][] = [];
@@ -107,6 +102,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     for (const { unit, paths } of emitted) next[unit.name] = await recordUnit(unit.key, paths, outDir);
     await writeManifest(root, { version: 2, units: next });
   }
-  return { specs, warnings, write, emittedUnits: emitted.map(({ unit }) => unit.name) };
+  return { specs, warnings, release, write, emittedUnits: emitted.map(({ unit }) => unit.name) };
 }
 

@@ -1,4 +1,4 @@
-/** What every rendering of a drift report shares: grouping, field labels, counts, the headline. */
+/** What every rendering of a drift report shares: grouping, field labels, counts, the summary line. */
 import { isBreaking, LEVELS, type Change, type DriftReport, type Impact, type Level } from "../types.ts";
 
 export interface ModelGroup {
@@ -66,9 +66,12 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** `2 breaking and 3 non-breaking changes in 1 model`. */
+/** `2 breaking and 3 non-breaking changes in 1 model`, `1 breaking change in 1 model`. */
 export function changeSummary(report: DriftReport): string {
   const breaking = report.changes.filter(isBreaking).length;
-  const models = new Set(report.changes.map((change) => change.model)).size;
-  return `${breaking} breaking and ${plural(report.changes.length - breaking, "non-breaking change")} in ${plural(models, "model")}`;
+  const other = report.changes.length - breaking;
+  const models = plural(new Set(report.changes.map((change) => change.model)).size, "model");
+  if (other === 0) return `${plural(breaking, "breaking change")} in ${models}`;
+  if (breaking === 0) return `${plural(other, "non-breaking change")} in ${models}`;
+  return `${breaking} breaking and ${plural(other, "non-breaking change")} in ${models}`;
 }
