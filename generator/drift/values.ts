@@ -54,7 +54,7 @@ export function emit(sink: Sink, site: Site, rule: string, text: string, keyword
     previousKey: site.previousKey,
     alias: site.alias,
     previousAlias: site.previousAlias,
-    path: keyword === undefined ? site.path : `${site.path}/${keyword}`,
+    path: keyword === undefined ? site.path : site.path ? `${site.path}/${keyword}` : keyword,
     text: site.where ? `at ${site.where}: ${text}` : text,
   });
 }
