@@ -6,6 +6,7 @@ import type { DriftReport } from "../../generator/drift/types.ts";
 import { stringifyPretty } from "../../generator/json.ts";
 import { loadModels } from "../../generator/pipeline.ts";
 import type { ModelSpec } from "../../generator/spec/types.ts";
+import type { Terminal } from "../../generator/terminal.ts";
 import { ROOT } from "../helpers/project.ts";
 
 export const FIXTURES = join(ROOT, "test", "fixtures", "drift");
@@ -46,4 +47,11 @@ export function seedDoc(): SchemaDoc & { inputSchema: { properties: Record<strin
 /** The parts of a change a test states: rule, levels, where. */
 export function summarize(report: DriftReport): { rule: string; level: string; raw: string; friendly: string; key: string | null; alias: string | null; path: string }[] {
   return report.changes.map(({ rule, level, raw, friendly, key, alias, path }) => ({ rule, level, raw, friendly, key, alias, path }));
+}
+
+/** A terminal that records what a command prints. */
+export function fakeTerminal(): Terminal & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), color: false };
 }
