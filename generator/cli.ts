@@ -25,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     .usage("$0 <command> [options]")
     .option("root", { type: "string", default: process.cwd(), describe: "Project root holding schemas/, templates/ and generated/", normalize: true })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print only errors" })
+    .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Print timings per phase" })
     .command(
       ["generate", "$0"],
       "Generate the typed client package (generated/) from schemas/",

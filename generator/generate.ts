@@ -9,6 +9,7 @@ import { planRelease, type ReleasePlan } from "./drift/release.ts";
 import { sha256 } from "./json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { loadModels, readSchemaEntries } from "./pipeline.ts";
+import { measure, measureAsync, takeTimings } from "./profile.ts";
 import type { ModelSpec } from "./spec/types.ts";
 
 export interface GenerateOptions {
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** Use the build cache. @default true */
   readonly cache?: boolean;
+  /** Only compute every file in memory (no compare, no write). */
+  readonly render?: boolean;
 }
 
 export interface GenerateReport {
@@ -33,8 +36,12 @@ export interface GenerateReport {
   readonly write?: WriteResult;
   /** Set after a `--check` run. */
   readonly check?: CheckResult;
+  /** Set after a render run: every file generate would write, by path below generated/. */
+  readonly files?: ReadonlyMap<string, string>;
   /** Units emitted (not taken from the cache). */
   readonly emittedUnits: readonly string[];
+  /** Milliseconds per phase, slowest first. */
+  readonly timings: readonly { readonly phase: string; readonly ms: number; readonly count: number }[];
 }
 
 export { DEFAULT_VERSION } from "./drift/release.ts";
@@ -51,16 +58,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const outDir = join(root, options.outDir ?? "generated");
   const schemasPrefix = `${(options.schemasDir ?? "schemas").replace(/\\/g, "/").replace(/\/$/, "")}/`;
 
-  const entries = await readSchemaEntries(schemasDir, root);
-  const { specs, warnings } = loadModels(entries, schemasPrefix);
+  takeTimings();
+  const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
+  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
   // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
-  const release = await planRelease({ root, outDir, entries, schemasPrefix, specs });
+  const release = await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
   const version = release.version;
   const fingerprint = await generatorFingerprint(root);
   const { readRuntimeSources } = await import("./emit/runtime.ts");
   const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
 
-  const emitters = () => import("./emit/all.ts");
+  const emitters = () => measureAsync("import emitters", () => import("./emit/all.ts"));
   const packageKey = sha256([fingerprint, version, ...specs.map((spec) => `${spec.id}\u0000${spec.sourceHash}\u0000${spec.names.modulePath}\u0000${spec.names.typeName}`)].join("\u0001"));
   const units: Unit[] = [
     { name: "runtime", key: fingerprint, emit: async () => (await emitters()).emitRuntimeUnit(runtimeSources) },
@@ -72,10 +80,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     { name: "package", key: packageKey, emit: async () => (await emitters()).emitPackageUnit(specs, version) },
   ];
 
-  if (options.check) {
+  if (options.check || options.render) {
     const files = new Map(release.files);
     for (const unit of units) for (const [path, text] of await unit.emit()) files.set(path, text);
-    return { specs, warnings, release, check: await checkOutput(outDir, files), emittedUnits: units.map((unit) => unit.name) };
+    if (options.render) return { specs, warnings, release, files, emittedUnits: units.map((unit) => unit.name), timings: takeTimings() };
+    const check = await measureAsync("compare", () => checkOutput(outDir, files));
+    return { specs, warnings, release, check, emittedUnits: units.map((unit) => unit.name), timings: takeTimings() };
   }
 
   const useCache = options.cache ?? true;
@@ -95,13 +105,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     for (const [path, text] of output) files.set(path, text);
     emitted.push({ unit, paths: [...output.keys()] });
   }
-  const write = await writeOutput(outDir, files, keep);
+  const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
 
   if (useCache) {
     const next: Record<string, UnitRecord> = Object.fromEntries(kept);
     for (const { unit, paths } of emitted) next[unit.name] = await recordUnit(unit.key, paths, outDir);
     await writeManifest(root, { version: 2, units: next });
   }
-  return { specs, warnings, release, write, emittedUnits: emitted.map(({ unit }) => unit.name) };
+  return { specs, warnings, release, write, emittedUnits: emitted.map(({ unit }) => unit.name), timings: takeTimings() };
 }
 

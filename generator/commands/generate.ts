@@ -9,6 +9,7 @@ export interface GenerateArgs {
   readonly cache: boolean;
   readonly root: string;
   readonly quiet: boolean;
+  readonly verbose?: boolean;
 }
 
 export function generateOptions<T>(yargs: Argv<T>): Argv<T & GenerateArgs> {
@@ -22,6 +23,9 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
   const report = await generate({ root: args.root, check: args.check, cache: args.cache });
   if (!args.quiet) printWarnings(terminal, report.warnings);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (args.verbose) {
+    for (const { phase, ms, count } of report.timings) terminal.err(paint(terminal, "dim", `  ${String(ms).padStart(6)} ms  ${phase}${count > 1 ? ` (${count}×)` : ""}`));
+  }
   if (report.check) {
     const { stale, missing, extra, diffs } = report.check;
     if (stale.length + missing.length + extra.length === 0) {

@@ -17,7 +17,7 @@
  * - a renumbered node breaks raw keys but keeps the alias;
  * - a changed alias breaks only the friendly API.
  */
-import type { Impact, Level } from "./types.ts";
+import type { Impact, Level, Side } from "./types.ts";
 
 export type Origin = "oasdiff" | "runcomfy-codegen";
 
@@ -128,7 +128,7 @@ export const BOUNDS = [
 export type BoundAction = "narrowed" | "widened" | "set" | "unset";
 
 /** Request: narrowing breaks, a new bound may. Response: widening or dropping a bound breaks. */
-const BOUND_LEVELS: Readonly<Record<"request" | "response", Readonly<Record<BoundAction, Level>>>> = {
+const BOUND_LEVELS: Readonly<Record<Side, Readonly<Record<BoundAction, Level>>>> = {
   request: { narrowed: "ERR", widened: "INFO", set: "WARN", unset: "INFO" },
   response: { narrowed: "INFO", widened: "ERR", set: "INFO", unset: "ERR" },
 };
@@ -152,7 +152,7 @@ const OASDIFF_BOUND_IDS: ReadonlySet<string> = new Set(
   ],
 );
 
-export function boundRuleId(side: "request" | "response", stem: string, upper: boolean, action: BoundAction): string {
+export function boundRuleId(side: Side, stem: string, upper: boolean, action: BoundAction): string {
   const verb = action === "narrowed" ? (upper ? "decreased" : "increased") : action === "widened" ? (upper ? "increased" : "decreased") : action;
   return `${side}-property-${stem}-${verb}`;
 }

@@ -16,8 +16,8 @@ export type Level = "ERR" | "WARN" | "INFO";
 /** A level, or `none` when the change does not touch that API at all. */
 export type Impact = Level | "none";
 export type Semver = "major" | "minor" | "patch" | "none";
-/** oasdiff's request body (model inputs) and response body (model outputs), plus whole models. */
-export type Side = "request" | "response" | "model";
+/** oasdiff's request body (model inputs) and response body (model outputs). */
+export type Side = "request" | "response";
 
 export const LEVELS: readonly Level[] = ["ERR", "WARN", "INFO"];
 
@@ -60,7 +60,7 @@ export interface DriftReport {
 
 const RANK: Readonly<Record<Impact, number>> = { ERR: 3, WARN: 2, INFO: 1, none: 0 };
 
-export function worse(a: Impact, b: Impact): Impact {
+function worse(a: Impact, b: Impact): Impact {
   return RANK[a] >= RANK[b] ? a : b;
 }
 

@@ -11,12 +11,12 @@
 import { canonicalJson } from "../json.ts";
 import type { JsonValue, MediaKind, PropertySpec, ValueSpec } from "../spec/types.ts";
 import { BOUNDS, boundRuleId, type BoundAction } from "./rules.ts";
-import type { Finding } from "./types.ts";
+import type { Finding, Side } from "./types.ts";
 
 /** Where a value sits: the model, the top-level field it belongs to and the path down to it. */
 export interface Site {
   readonly model: string;
-  readonly side: "request" | "response";
+  readonly side: Side;
   readonly key: string | null;
   readonly previousKey: string | null;
   readonly alias: string | null;

@@ -29,7 +29,8 @@ export function rangeLabel(spec: ValueSpec): string | undefined {
 export function constraintLines(spec: ValueSpec): string[] {
   const lines: string[] = [];
   const range = rangeLabel(spec);
-  if (range) lines.push(`Range: ${range}.`);
+  if (range) lines.push(`Range: ${range}${spec.types.length === 1 && spec.types[0] === "integer" ? " (integer)" : ""}.`);
+  else if (spec.types.length === 1 && spec.types[0] === "integer" && !spec.enum) lines.push("Integer.");
   if (spec.multipleOf !== undefined) lines.push(`Multiple of ${spec.multipleOf}.`);
   if (spec.minLength !== undefined || spec.maxLength !== undefined) {
     lines.push(`Length: ${spec.minLength ?? 0} to ${spec.maxLength ?? "any"} characters.`);
@@ -44,7 +45,7 @@ export function constraintLines(spec: ValueSpec): string[] {
 }
 
 export function mediaLine(kind: MediaKind, many: boolean): string {
-  const what = many ? `${kind}s` : `an ${kind === "audio" ? "audio file" : kind}`;
+  const what = many ? (kind === "audio" ? "audio files" : `${kind}s`) : kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
   return `Media: ${what} as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.`;
 }
 
@@ -62,7 +63,17 @@ export function commentSafe(text: string): string {
   return text.replace(/\*\//g, "*\\/").replace(/\r\n?/g, "\n");
 }
 
-/** Full TSDoc body of a friendly or raw input field. */
+/** One-line TSDoc of a raw-key field: the full documentation lives on the friendly field. */
+export function rawFieldDoc(field: FieldSpec): string {
+  const spec = field.value;
+  const parts = [`${spec.title ?? field.alias}: friendly name \`${field.alias}\`${field.nodes.length ? `; ComfyUI ${nodesText(field)}` : ""}.`];
+  if (field.sizes) parts.push("Exact size label.");
+  else parts.push(...constraintLines(spec).filter((line) => !line.startsWith("Allowed:")));
+  if (spec.default !== undefined) parts.push(`@default ${show(spec.default).length > 60 ? `${show(spec.default).slice(0, 57)}…"` : show(spec.default)}`);
+  return commentSafe(parts.join(" "));
+}
+
+/** Full TSDoc body of a friendly input field. */
 export function fieldDoc(field: FieldSpec, side: "friendly" | "raw"): string {
   const spec = field.value;
   const lines: string[] = [];

@@ -4,6 +4,7 @@
  * contract: bumping it is a reviewed change that regenerates everything.
  */
 import type { Options } from "prettier";
+import { measureAsync } from "../profile.ts";
 
 export const PRETTIER_OPTIONS: Readonly<Options> = {
   printWidth: 120,
@@ -24,8 +25,9 @@ let prettier: typeof import("prettier") | undefined;
 export async function formatFile(path: string, text: string): Promise<string> {
   const parser = parserFor(path);
   if (!parser) return text;
-  prettier ??= await import("prettier");
-  return prettier.format(text, { ...PRETTIER_OPTIONS, parser, filepath: path });
+  prettier ??= await measureAsync("import prettier", () => import("prettier"));
+  const formatter = prettier;
+  return measureAsync("prettier", () => formatter.format(text, { ...PRETTIER_OPTIONS, parser, filepath: path }));
 }
 
 export async function prettierVersion(): Promise<string> {

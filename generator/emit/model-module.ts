@@ -2,14 +2,14 @@
  * The per-model module (`models/<id>.js` + `.d.ts`), built with ts-morph
  * structures (one `createSourceFile` per file: no per-node manipulation).
  *
- * The module is thin: data (`id`, field table, metadata) plus one-liners over
- * the hand-written runtime (`defineModel`). The ajv validator sits in
- * `validators/<id>.js` and is imported here.
+ * The module is thin: data (`id`, field table) plus one-liners over the
+ * hand-written runtime (`defineModel`). The ajv validator and the annotated
+ * JSON Schemas (machine-readable metadata) sit in `validators/<id>.js` and
+ * are imported (and re-exported) here.
  */
 import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { FieldDefinition } from "../../templates/runtime/model.ts";
-import type { FieldSpec, ModelSpec, ValueSpec } from "../spec/types.ts";
-import { typeLabel } from "./docs.ts";
+import type { FieldSpec, ModelSpec } from "../spec/types.ts";
 import type { ModelTypeNames } from "./types.ts";
 
 let project: Project | undefined;
@@ -44,35 +44,6 @@ function fieldDefinition(field: FieldSpec): FieldDefinition {
   };
 }
 
-function valueMetadata(value: ValueSpec): Record<string, unknown> {
-  const { title: _title, description: _description, properties, items, ...rest } = value;
-  return {
-    type: typeLabel(value),
-    ...rest,
-    ...(items ? { items: valueMetadata(items) } : {}),
-    ...(properties ? { properties: properties.map((property) => ({ key: property.key, required: property.required, ...valueMetadata(property.value) })) } : {}),
-  };
-}
-
-function metadata(spec: ModelSpec): Record<string, unknown> {
-  return {
-    id: spec.id,
-    ...(spec.displayName ? { displayName: spec.displayName } : {}),
-    ...(spec.description ? { description: spec.description } : {}),
-    fields: spec.fields.map((field) => ({
-      alias: field.alias,
-      key: field.key,
-      nodes: field.nodes,
-      ...(field.value.title ? { title: field.value.title } : {}),
-      ...(field.value.description ? { description: field.value.description } : {}),
-      required: field.required,
-      ...valueMetadata(field.value),
-      ...(field.sizes ? { sizes: field.sizes.map((size) => size.label) } : {}),
-    })),
-    outputs: spec.output.map((property) => ({ key: property.key, ...valueMetadata(property.value) })),
-  };
-}
-
 const literal = (value: unknown): string => JSON.stringify(value);
 
 export function emitModelModule(spec: ModelSpec, header: string): string {
@@ -81,6 +52,11 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
     header,
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${root}runtime/model.js`, namedImports: ["defineModel"] },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${root}validators/${spec.names.modulePath}.js`, defaultImport: "validate" },
+    {
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: `${root}validators/${spec.names.modulePath}.js`,
+      namedExports: ["inputSchema", "outputSchema"],
+    },
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
@@ -116,13 +92,6 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
       docs: ["Wire body → friendly field names."],
       declarations: [{ name: "toFriendly", initializer: "(raw) => model.toFriendly(raw)" }],
     },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["Field and output metadata (titles, defaults, ranges, allowed values) for forms and docs."],
-      declarations: [{ name: "metadata", initializer: literal(metadata(spec)) }],
-    },
     { kind: StructureKind.ExportAssignment, isExportEquals: false, expression: "model" },
   ]);
 }
@@ -131,7 +100,7 @@ export function emitModelDeclarations(spec: ModelSpec, names: ModelTypeNames, ty
   const root = rootPrefix(spec.names.modulePath);
   return sourceText("/model.d.ts", [
     header,
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: `${root}runtime/model.js`, namedImports: ["Model", "ModelMetadata"] },
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: `${root}runtime/model.js`, namedImports: ["AnnotatedSchema", "Model"] },
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: `${root}runtime/errors.js`, namedImports: ["ValidationIssue"] },
     typeDeclarations,
     { kind: StructureKind.TypeAlias, isExported: true, name: "Input", type: names.input, docs: [`Friendly input (alias of \`${names.input}\`).`] },
@@ -185,8 +154,16 @@ export function emitModelDeclarations(spec: ModelSpec, names: ModelTypeNames, ty
       isExported: true,
       hasDeclareKeyword: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ["Field and output metadata (titles, defaults, ranges, allowed values) for forms and docs."],
-      declarations: [{ name: "metadata", type: "ModelMetadata" }],
+      docs: ["Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs."],
+      declarations: [{ name: "inputSchema", type: "AnnotatedSchema" }],
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      hasDeclareKeyword: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: ["Output schema (the result's `output` object), annotated."],
+      declarations: [{ name: "outputSchema", type: "AnnotatedSchema" }],
     },
     { kind: StructureKind.ExportAssignment, isExportEquals: false, expression: "model" },
   ]);

@@ -36,7 +36,7 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
   const lines = [
     `// ${GENERATED_NOTICE}`,
     `export * from "./runtime/index.js";`,
-    `import type { Client, ClientOptions } from "./runtime/client.js";`,
+    `import type { Client, ClientOptions, ModelClient } from "./runtime/client.js";`,
     ...specs.map((spec) => `import type ${spec.names.memberName} from "./models/${spec.names.modulePath}.js";`),
     ...specs.map((spec) => {
       const names = typeNames(spec);
@@ -57,7 +57,12 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
     "export declare const models: ModelMap;",
     "",
     "/** A client that knows every generated model: `client.run(modelId, input)` and `client.<model>.run(input)`. */",
-    "export declare function createClient(options?: ClientOptions): Client<ModelMap>;",
+    "export interface RunComfyClient extends Client<ModelMap> {",
+    ...specs.map((spec) => `  /** Calls of \`${spec.id}\`. */\n  readonly ${spec.names.memberName}: ModelClient<typeof ${spec.names.memberName}>;`),
+    "}",
+    "",
+    "/** A client that knows every generated model: `client.run(modelId, input)` and `client.<model>.run(input)`. */",
+    "export declare function createClient(options?: ClientOptions): RunComfyClient;",
     "",
   ];
   return lines.join("\n");

@@ -9,7 +9,7 @@
 import { compile, type Options } from "json-schema-to-typescript";
 import { GeneratorError } from "../diagnostics.ts";
 import type { FieldSpec, ModelSpec, PropertySpec } from "../spec/types.ts";
-import { commentSafe, fieldDoc, outputDoc } from "./docs.ts";
+import { commentSafe, fieldDoc, outputDoc, rawFieldDoc } from "./docs.ts";
 import { objectSchema } from "./json-schema.ts";
 
 const JSTT_OPTIONS: Partial<Options> = {
@@ -94,7 +94,7 @@ export async function emitTypeDeclarations(spec: ModelSpec): Promise<string> {
       false,
       {
         closed: true,
-        describe: (property, path) => (path.length === 1 ? fieldDoc(byKey.get(property.key)!, "raw") : nestedDoc(property)),
+        describe: (property, path) => (path.length === 1 ? rawFieldDoc(byKey.get(property.key)!) : nestedDoc(property)),
       },
     ),
   };

@@ -163,16 +163,20 @@ export interface ModelClient<X extends AnyModel> {
 
 type Ref = RequestHandle | string;
 
+/** A model id this client has no types for; a known id never matches, so its input stays checked. */
+export type UnknownId<S extends string, M> = S & (S extends keyof M ? never : unknown);
+
 /** The client; `M` maps known model ids to models (generated as `ModelMap`). */
 export interface Client<M = Record<never, AnyModel>> {
   /** Base URL calls go to (the token is sent nowhere else). */
   readonly baseUrl: string;
   run<K extends keyof M & string>(model: K, input: InputOfModel<M[K]>, options?: RunOptions): Promise<JobResult<OutputOfModel<M[K]>>>;
   run<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: RunOptions): Promise<JobResult<OutputOfModel<X>>>;
-  run(model: string, input: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<JobResult<Record<string, unknown>>>;
+  /** Any other model id: the body is sent as given (no local validation, untyped output). */
+  run<S extends string>(model: UnknownId<S, M>, input: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<JobResult<Record<string, unknown>>>;
   submit<K extends keyof M & string>(model: K, input: InputOfModel<M[K]>, options?: CallOptions): Promise<RequestHandle<K>>;
   submit<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: CallOptions): Promise<RequestHandle<X["id"]>>;
-  submit(model: string, input: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<RequestHandle>;
+  submit<S extends string>(model: UnknownId<S, M>, input: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<RequestHandle>;
   wait<K extends keyof M & string>(handle: RequestHandle<K>, options?: WaitOptions): Promise<JobResult<OutputOfModel<M[K]>>>;
   wait(handle: RequestHandle, options?: WaitOptions): Promise<JobResult<Record<string, unknown>>>;
   status(handle: Ref, options?: CallOptions): Promise<StatusInfo>;
