@@ -7,12 +7,12 @@
  * changed alias are findings of their own, so the raw and the friendly API
  * can be judged separately. Keyword-level work is in `values.ts`.
  */
-import { canonicalJson } from "../json.ts";
-import type { FieldSpec, JsonValue, ModelSpec, PropertySpec } from "../spec/types.ts";
+import type { FieldSpec, ModelSpec, PropertySpec } from "../spec/types.ts";
 import { pairRenumbered } from "./pairing.ts";
 import type { Finding } from "./types.ts";
-import { diffProperty, diffPropertyLists, emit, propertyAdded, propertyRemoved, show, type Sink, type Site } from "./values.ts";
+import { diffProperty, diffPropertyLists, emit, propertyAdded, propertyRemoved, same, show, type Sink, type Site } from "./values.ts";
 
+/** A whole model. Model findings name their rules explicitly, so the side is only a placeholder. */
 function modelSite(model: string): Site {
   return { model, side: "request", key: null, previousKey: null, alias: null, previousAlias: null, path: "", where: "" };
 }
@@ -46,7 +46,7 @@ function nodeIds(field: FieldSpec): string {
 function diffField(before: FieldSpec, after: FieldSpec, model: string, sink: Sink): void {
   const site = inputSite(model, after, before);
   if (before.key !== after.key) {
-    const alias = before.alias === after.alias ? `friendly name ${after.alias} unchanged` : `friendly name changed too (see below)`;
+    const alias = before.alias === after.alias ? `friendly name ${after.alias} unchanged` : `friendly name changed too, from ${before.alias} to ${after.alias}`;
     emit(sink, site, "request-property-key-renamed", `raw key renamed from ${before.key} to ${after.key} (ComfyUI node ${nodeIds(before)} → ${nodeIds(after)}); ${alias}`);
   }
   if (before.alias !== after.alias) {
@@ -71,11 +71,6 @@ function diffInputs(before: readonly FieldSpec[], after: readonly FieldSpec[], m
   for (const field of added) propertyAdded(asProperty(field), inputSite(model, field), sink);
 }
 
-function changedText(before: JsonValue | undefined, after: JsonValue | undefined): boolean {
-  if (before === undefined || after === undefined) return before !== after;
-  return canonicalJson(before) !== canonicalJson(after);
-}
-
 /** Display name, description and example body: they feed the generated docs only. */
 function diffModelDocs(before: ModelSpec, after: ModelSpec, sink: Sink): void {
   const site = modelSite(after.id);
@@ -85,7 +80,7 @@ function diffModelDocs(before: ModelSpec, after: ModelSpec, sink: Sink): void {
   if (before.description !== after.description) {
     emit(sink, site, "model-docs-changed", after.description === undefined ? "description removed" : `description changed to ${show(after.description)}`, "description");
   }
-  if (changedText(before.example, after.example)) emit(sink, site, "model-docs-changed", "example request body changed", "example");
+  if (!same(before.example, after.example)) emit(sink, site, "model-docs-changed", "example request body changed", "example");
 }
 
 /** Every finding between two model sets, in no particular order (the report sorts). */

@@ -8,6 +8,7 @@
  * them classifies becomes `<side>-property-schema-changed` (WARN), so no
  * drift goes unreported.
  */
+import { isRequired } from "../emit/json-schema.ts";
 import { canonicalJson } from "../json.ts";
 import type { JsonValue, MediaKind, PropertySpec, ValueSpec } from "../spec/types.ts";
 import { BOUNDS, boundRuleId, type BoundAction } from "./rules.ts";
@@ -41,7 +42,8 @@ export function show(value: JsonValue | undefined): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+/** Equal JSON values, whatever their key order. */
+export function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return canonicalJson(a) === canonicalJson(b);
 }
@@ -67,11 +69,6 @@ function child(site: Site, segment: string, label: string): Site {
   return { ...site, path: `${site.path}/${segment}`, where: site.where ? `${site.where}.${label}` : label };
 }
 
-/** Whether a request body may leave the property out: listed as required and no server default. */
-function mustBeSent(property: PropertySpec): boolean {
-  return property.required && property.value.default === undefined;
-}
-
 // ── Types ───────────────────────────────────────────────────────────────────
 
 type Effect = "none" | "widened" | "narrowed" | "changed";
@@ -83,11 +80,10 @@ function typesCover(outer: ValueSpec, inner: ValueSpec): boolean {
   return inner.types.every((type) => outer.types.includes(type) || (type === "integer" && outer.types.includes("number")));
 }
 
-function compare(before: boolean, after: boolean): Effect {
-  // before: new ⊇ old; after: old ⊇ new.
-  if (before && after) return "none";
-  if (before) return "widened";
-  if (after) return "narrowed";
+function compare(newCoversOld: boolean, oldCoversNew: boolean): Effect {
+  if (newCoversOld && oldCoversNew) return "none";
+  if (newCoversOld) return "widened";
+  if (oldCoversNew) return "narrowed";
   return "changed";
 }
 
@@ -236,8 +232,9 @@ export function diffValue(before: ValueSpec, after: ValueSpec, site: Site, sink:
 /** A property present on both sides: requiredness, then its value. */
 export function diffProperty(before: PropertySpec, after: PropertySpec, site: Site, sink: Sink): void {
   if (site.side === "request") {
-    const was = mustBeSent(before);
-    const is = mustBeSent(after);
+    // Effective requiredness, as the generated types and validators use it: listed and without a server default.
+    const was = isRequired(before);
+    const is = isRequired(after);
     if (!was && is) emit(sink, site, "request-property-became-required", "became required", "required");
     else if (was && !is) {
       emit(sink, site, "request-property-became-optional", after.required ? `became optional (the server now fills in ${show(after.value.default)})` : "became optional", "required");
@@ -262,7 +259,7 @@ export function propertyRemoved(property: PropertySpec, site: Site, sink: Sink):
 export function propertyAdded(property: PropertySpec, site: Site, sink: Sink): void {
   if (site.side === "response") {
     emit(sink, site, property.required ? "response-required-property-added" : "response-optional-property-added", `new ${property.required ? "required" : "optional"} property`);
-  } else if (mustBeSent(property)) {
+  } else if (isRequired(property)) {
     emit(sink, site, "new-required-request-property", "new required property");
   } else {
     const fallback = property.value.default === undefined ? "" : ` (server default ${show(property.value.default)}${property.required ? ", listed as required upstream" : ""})`;

@@ -31,6 +31,16 @@ describe("node renumbering", () => {
     expect(report.changes[0]!.text).toContain("friendly name image unchanged");
   });
 
+  it("reports an alias lost with the renumbering (an override naming the old raw key) as a friendly break too", () => {
+    const base = { ...seedDoc(), aliases: { "143_image": "portrait" } };
+    const report = compareDocs([base], [renumber(seedDoc(), "143_image", "150_image")]);
+    expect(report.changes.map((change) => [change.rule, change.raw, change.friendly, change.previousAlias, change.alias])).toEqual([
+      ["request-property-alias-changed", "none", "ERR", "portrait", "image"],
+      ["request-property-key-renamed", "ERR", "none", "portrait", "image"],
+    ]);
+    expect(report.changes[1]!.text).toContain("friendly name changed too, from portrait to image");
+  });
+
   it("pairs a renumbered compound size key and still reports its other changes", () => {
     const head = renumber(seedDoc(), "169_valuex170_value", "171_valuex172_value");
     property(head, "171_valuex172_value")["enum"] = ["480x480 (1:1)", "720x720 (1:1)"];
