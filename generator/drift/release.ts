@@ -12,9 +12,9 @@
  * The very first run (no snapshot) keeps the current version and starts the
  * changelog with an entry listing the models.
  */
-import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { GeneratorError, GeneratorErrors } from "../diagnostics.ts";
+import { readIfExists } from "../output.ts";
 import { loadModels, readSchemaEntries, type SchemaEntry } from "../pipeline.ts";
 import type { ModelSpec } from "../spec/types.ts";
 import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./changelog.ts";
@@ -40,32 +40,23 @@ export interface ReleaseInput {
 export interface ReleasePlan {
   readonly previousVersion: string;
   readonly version: string;
-  /** The drift between the snapshot and the schemas; absent on the first run or when nothing changed. */
+  /** The drift between the snapshot and the schemas; absent on the first run and when the snapshot is byte-identical. */
   readonly report?: DriftReport;
   /** `CHANGELOG.md` and `schemas/**`, relative to `generated/`. */
   readonly files: ReadonlyMap<string, string>;
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
 /** The version in `generated/package.json`; the default when there is none yet. */
 export async function currentVersion(outDir: string): Promise<string> {
   try {
-    const pkg = JSON.parse((await readText(join(outDir, "package.json"))) ?? "{}") as { version?: unknown };
+    const pkg = JSON.parse((await readIfExists(join(outDir, "package.json"))) ?? "{}") as { version?: unknown };
     return typeof pkg.version === "string" ? pkg.version : DEFAULT_VERSION;
   } catch {
     return DEFAULT_VERSION;
   }
 }
 
-/** Snapshot path of each schema file: `schemas/community/x.json` → `schemas/community/x.json` below `generated/`. */
+/** Where each schema file goes in the snapshot: `<schemas dir>/community/x.json` → `schemas/community/x.json` below `generated/`. */
 function snapshotFiles(entries: readonly SchemaEntry[], schemasPrefix: string): Map<string, string> {
   return new Map(entries.map((entry) => [`${SNAPSHOT_DIR}/${entry.file.slice(schemasPrefix.length)}`, entry.text]));
 }
@@ -89,7 +80,7 @@ function loadSnapshot(entries: readonly SchemaEntry[], folder: string): readonly
 
 export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   const previousVersion = await currentVersion(input.outDir);
-  const existing = await readText(join(input.outDir, CHANGELOG_FILE));
+  const existing = await readIfExists(join(input.outDir, CHANGELOG_FILE));
   const files = snapshotFiles(input.entries, input.schemasPrefix);
 
   const outPrefix = relative(input.root, input.outDir).split(sep).join("/");
