@@ -44,8 +44,6 @@ export interface GenerateReport {
   readonly timings: readonly { readonly phase: string; readonly ms: number; readonly count: number }[];
 }
 
-export { DEFAULT_VERSION } from "./drift/release.ts";
-
 interface Unit {
   readonly name: string;
   readonly key: string;
