@@ -2,10 +2,10 @@
  * The `generate` job: schemas/ → generated/, or `--check` that generated/ is
  * exactly what generate would write.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { cachePath, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
 import type { Warning } from "./diagnostics.ts";
+import { planRelease, type ReleasePlan } from "./drift/release.ts";
 import { sha256 } from "./json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { loadModels, readSchemaEntries } from "./pipeline.ts";
@@ -32,6 +32,8 @@ export interface GenerateOptions {
 export interface GenerateReport {
   readonly specs: readonly ModelSpec[];
   readonly warnings: readonly Warning[];
+  /** Version, changelog and schema snapshot (see `drift/release.ts`). */
+  readonly release: ReleasePlan;
   /** Set after a write run. */
   readonly write?: WriteResult;
   /** Set after a `--check` run. */
@@ -44,17 +46,6 @@ export interface GenerateReport {
   readonly timings: readonly { readonly phase: string; readonly ms: number; readonly count: number }[];
 }
 
-export const DEFAULT_VERSION = "0.1.0";
-
-async function currentVersion(outDir: string): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(join(outDir, "package.json"), "utf8")) as { version?: unknown };
-    return typeof pkg.version === "string" ? pkg.version : DEFAULT_VERSION;
-  } catch {
-    return DEFAULT_VERSION;
-  }
-}
-
 export async function generate(options: GenerateOptions): Promise<GenerateReport> {
   const root = options.root;
   const schemasDir = join(root, options.schemasDir ?? "schemas");
@@ -64,7 +55,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   takeTimings();
   const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
-  const version = await currentVersion(outDir);
+  // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
+  const release = await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
+  const version = release.version;
   const fingerprint = await generatorFingerprint(root);
   const { readRuntimeSources } = await import("./emit/runtime.ts");
   const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
@@ -89,7 +82,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     return true;
   };
 
-  const files = new Map<string, string>();
+  // Release files (version bump, changelog, schema snapshot) are small and always computed.
+  const files = new Map<string, string>(release.files);
   const emitted: { name: string; key: string; paths: string[] }[] = [];
   const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
     for (const [path, text] of output) files.set(path, text);
@@ -115,16 +109,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   if (!(await current("package", packageKey))) collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
 
   if (options.check || options.render) {
-    if (options.render) return { specs, warnings, files, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+    if (options.render) return { specs, warnings, release, files, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
     const check = await measureAsync("compare", () => checkOutput(outDir, files));
-    return { specs, warnings, check, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+    return { specs, warnings, release, check, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
   }
-
   const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
   if (useCache) {
     const next: Record<string, UnitRecord> = Object.fromEntries(kept);
     for (const unit of emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, outDir);
     await writeManifest(root, { version: 2, units: next });
   }
-  return { specs, warnings, write, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+  return { specs, warnings, release, write, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
 }

@@ -77,6 +77,8 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
   for (const spec of specs) {
     exports[`./${spec.names.modulePath}`] = { types: `./models/${spec.names.modulePath}.d.ts`, default: `./models/${spec.names.modulePath}.js` };
   }
+  // The schema files the package was built from (see drift/release.ts), e.g. for UIs that render forms.
+  exports["./schemas/*"] = "./schemas/*";
   exports["./package.json"] = "./package.json";
   const pkg = {
     "//": GENERATED_NOTICE,
@@ -88,7 +90,7 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
     main: "./index.js",
     types: "./index.d.ts",
     exports,
-    files: ["index.js", "index.d.ts", "runtime", "models", "validators", "README.md", "CHANGELOG.md"],
+    files: ["index.js", "index.d.ts", "runtime", "models", "validators", "schemas", "README.md", "CHANGELOG.md"],
     engines: { node: ">=18" },
     license: "MIT",
   };

@@ -143,6 +143,8 @@ describe("generate", () => {
     expect(modelFiles.sort()).toEqual([
       expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.d\.ts$/),
       expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
+      // The copy of its schema file in the package's snapshot (generator/drift/release.ts).
+      expect.stringMatching(/^schemas\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.json$/),
       expect.stringMatching(/^validators\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
     ]);
     await rm(path);
