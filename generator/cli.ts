@@ -6,6 +6,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { addOptions, runAdd } from "./commands/add.ts";
+import { driftOptions, runDrift } from "./commands/drift.ts";
 import { generateOptions, runGenerate } from "./commands/generate.ts";
 import { pullOptions, runPull } from "./commands/pull.ts";
 import { printError, processTerminal } from "./terminal.ts";
@@ -42,6 +43,7 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
     .usage("$0 <command> [options]")
     .option("root", { type: "string", default: process.cwd(), describe: "Project root holding schemas/, templates/ and generated/", normalize: true })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print only errors" })
+    .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Print timings per phase" })
     .command(
       ["generate", "$0"],
       "Generate the typed client package (generated/) from schemas/",
@@ -60,8 +62,16 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
       (y) => pullOptions(y),
       async (args) => run(() => runPull(args, terminal))(),
     )
+    .command(
+      "drift [old] [new]",
+      "Report what changed for users between two schema sets (default: committed schemas/ vs the working tree)",
+      (y) => driftOptions(y),
+      async (args) => run(() => runDrift(args, terminal, { color: Boolean(process.stdout.isTTY) && terminal.color }))(),
+    )
     .example("$0 generate", "Regenerate generated/ (writes only what changed)")
     .example("$0 generate --check", "Fail (exit 1) when generated/ differs from what generate would write")
+    .example("$0 drift --format md --fail-on ERR", "Review schema changes since HEAD as a pull-request comment; exit 1 on breaking ones")
+    .example("$0 drift old.json new.json", "Compare two schema files (or two schema folders)")
     .example("$0 add page.html", "Add (or update) the model of a saved doc page")
     .example("$0 pull", "Refresh every checked-in model from the catalog")
     .strict()

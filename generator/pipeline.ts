@@ -53,33 +53,52 @@ export async function listJsonFiles(dir: string, root: string): Promise<string[]
   return found.sort();
 }
 
+/** Reads one schema file at `path`; `file` is the project-relative name errors and specs use. */
+export async function readSchemaEntry(path: string, file: string): Promise<SchemaEntry> {
+  try {
+    return { file, text: await readFile(path, "utf8") };
+  } catch (error) {
+    throw new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
+  }
+}
+
 export async function readSchemaEntries(schemasDir: string, root: string): Promise<SchemaEntry[]> {
   const files = await listJsonFiles(schemasDir, root);
   const errors: GeneratorError[] = [];
   const entries: SchemaEntry[] = [];
   for (const file of files) {
     try {
-      entries.push({ file, text: await readFile(join(root, file), "utf8") });
+      entries.push(await readSchemaEntry(join(root, file), file));
     } catch (error) {
-      errors.push(new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }));
+      if (error instanceof GeneratorError) errors.push(error);
+      else throw error;
     }
   }
   if (errors.length > 0) throw new GeneratorErrors(errors);
   return entries;
 }
 
+export interface LoadOptions {
+  /**
+   * Require each file to sit at `<schemasPrefix><model path>.json`. On for
+   * schema folders; off when single files are compared (`drift a.json b.json`).
+   * @default true
+   */
+  readonly checkPaths?: boolean;
+}
+
 /**
  * Parses and normalises every schema file. All problems of all files are
  * collected and thrown together, so one run shows everything to fix.
  */
-export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: string): LoadedModels {
+export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: string, options: LoadOptions = {}): LoadedModels {
   const errors: GeneratorError[] = [];
   const parsed: { entry: SchemaEntry; file: SchemaFile }[] = [];
   for (const entry of entries) {
     try {
       const file = parseSchemaFile(entry.text, entry.file);
       const expected = `${schemasPrefix}${schemaFilePath(file.modelId)}`;
-      if (expected !== entry.file) {
+      if ((options.checkPaths ?? true) && expected !== entry.file) {
         throw new GeneratorError("schema-file-path", `holds model ${JSON.stringify(file.modelId)}, whose schema file must be ${expected}`, { file: entry.file });
       }
       parsed.push({ entry, file });

@@ -22,6 +22,8 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch | undefined;
   /** Timeout of one HTTP attempt, in milliseconds. @default 60000 */
   readonly timeoutMs?: number | undefined;
+  /** Requests this client has in flight at most; more wait their turn (time waiting does not count towards `timeoutMs`). @default 32 */
+  readonly maxConcurrentRequests?: number | undefined;
   /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Poll schedule and default wait deadline. */
@@ -140,6 +142,8 @@ export interface ModelClient<X extends AnyModel> {
   build(input: InputOfModel<X>): RawOfModel<X>;
 }
 type Ref = RequestHandle | string;
+/** A model id this client has no types for; a known id never matches, so its input stays checked. */
+export type UnknownId<S extends string, M> = S & (S extends keyof M ? never : unknown);
 /** The client; `M` maps known model ids to models (generated as `ModelMap`). */
 export interface Client<M = Record<never, AnyModel>> {
   /** Base URL calls go to (the token is sent nowhere else). */
@@ -150,8 +154,9 @@ export interface Client<M = Record<never, AnyModel>> {
     options?: RunOptions,
   ): Promise<JobResult<OutputOfModel<M[K]>>>;
   run<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: RunOptions): Promise<JobResult<OutputOfModel<X>>>;
-  run(
-    model: string,
+  /** Any other model id: the body is sent as given (no local validation, untyped output). */
+  run<S extends string>(
+    model: UnknownId<S, M>,
     input: Readonly<Record<string, unknown>>,
     options?: RunOptions,
   ): Promise<JobResult<Record<string, unknown>>>;
@@ -161,7 +166,11 @@ export interface Client<M = Record<never, AnyModel>> {
     options?: CallOptions,
   ): Promise<RequestHandle<K>>;
   submit<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: CallOptions): Promise<RequestHandle<X["id"]>>;
-  submit(model: string, input: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<RequestHandle>;
+  submit<S extends string>(
+    model: UnknownId<S, M>,
+    input: Readonly<Record<string, unknown>>,
+    options?: CallOptions,
+  ): Promise<RequestHandle>;
   wait<K extends keyof M & string>(
     handle: RequestHandle<K>,
     options?: WaitOptions,

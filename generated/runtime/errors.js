@@ -94,6 +94,8 @@ export class InternalServerError extends APIError {
 }
 /** The single place where an error class is chosen from RunComfy's `error_code` and the HTTP status. */
 export function apiErrorClass(status, errorCode, operation) {
+  // On submit the only resource is the model: "not found" means the model id is unknown.
+  if (operation === "submit" && (status === 404 || errorCode === 404001)) return InvalidModelError;
   switch (errorCode) {
     case 400001:
       return InvalidModelError;

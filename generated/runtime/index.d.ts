@@ -22,6 +22,7 @@ export type {
   RunOptions,
   StatusInfo,
   StatusUpdate,
+  UnknownId,
   WaitOptions,
 } from "./client.js";
 export {
@@ -52,14 +53,17 @@ export { mediaProblem } from "./media.js";
 export type { MediaKind } from "./media.js";
 export { defineModel } from "./model.js";
 export type {
-  FieldMetadata,
+  AnnotatedSchema,
+  CompiledValidator,
+  FieldDefinition,
   InputOf,
   Model,
-  ModelMetadata,
-  OutputMetadata,
+  ModelDefinition,
   OutputOf,
   RawInputOf,
+  SizeChoice,
   Size,
+  SizeValue,
 } from "./model.js";
 export { outputUrls } from "./outputs.js";
 export { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";

@@ -1,5 +1,6 @@
 /** `generate [--check]`: schemas/ → generated/. */
 import type { Argv } from "yargs";
+import { changeSummary } from "../drift/format/shared.ts";
 import { generate, type GenerateReport } from "../generate.ts";
 import { paint, printWarnings, type Terminal } from "../terminal.ts";
 
@@ -8,6 +9,7 @@ export interface GenerateArgs {
   readonly cache: boolean;
   readonly root: string;
   readonly quiet: boolean;
+  readonly verbose?: boolean;
 }
 
 export function generateOptions<T>(yargs: Argv<T>): Argv<T & GenerateArgs> {
@@ -21,6 +23,9 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
   const report = await generate({ root: args.root, check: args.check, cache: args.cache });
   if (!args.quiet) printWarnings(terminal, report.warnings);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (args.verbose) {
+    for (const { phase, ms, count } of report.timings) terminal.err(paint(terminal, "dim", `  ${String(ms).padStart(6)} ms  ${phase}${count > 1 ? ` (${count}×)` : ""}`));
+  }
   if (report.check) {
     const { stale, missing, extra, diffs } = report.check;
     if (stale.length + missing.length + extra.length === 0) {
@@ -37,14 +42,23 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
     }
     return 1;
   }
-  if (!args.quiet) printGenerated(terminal, report, seconds);
+  printGenerated(terminal, report, seconds, args.quiet);
   return 0;
 }
 
-/** The summary of a write run (also printed by `add` and `pull`, which regenerate). */
-export function printGenerated(terminal: Terminal, report: GenerateReport, seconds: string): void {
+/**
+ * After a write run: the package version bump (always) and the summary of
+ * what was written (unless quiet). Also printed by `add` and `pull`, which
+ * regenerate.
+ */
+export function printGenerated(terminal: Terminal, report: GenerateReport, seconds: string, quiet = false): void {
   const write = report.write;
   if (!write) return;
+  const { previousVersion, version, report: drift } = report.release;
+  if (version !== previousVersion && drift) {
+    terminal.out(`${paint(terminal, "green", "version")} ${previousVersion} → ${version} (${drift.semver}: ${changeSummary(drift)}; see generated/CHANGELOG.md)`);
+  }
+  if (quiet) return;
   const changes = [`${write.written.length} written`, `${write.removed.length} removed`, `${write.unchanged} unchanged`].join(", ");
   terminal.out(`${paint(terminal, "green", "generated")} ${report.specs.length} models → generated/ (${changes}; ${seconds}s)`);
   for (const path of write.written) terminal.out(`  wrote   generated/${path}`);

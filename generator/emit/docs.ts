@@ -8,6 +8,14 @@ export function show(value: JsonValue): string {
   return JSON.stringify(value);
 }
 
+/** A default as documentation shows it: long texts (example prompts) are cut, with their length. */
+export function showDefault(value: JsonValue, max = 160): string {
+  const text = show(value);
+  if (typeof value !== "string" || text.length <= max) return text;
+  const kept = value.slice(0, Math.max(12, max - 28)).trimEnd();
+  return `${JSON.stringify(kept).slice(0, -1)}…" (${value.length} characters)`;
+}
+
 /** Type of a value as a reader would say it: `integer`, `image URL`, `string[]`. */
 export function typeLabel(spec: ValueSpec): string {
   if (spec.media) return `${spec.media} URL`;
@@ -29,7 +37,8 @@ export function rangeLabel(spec: ValueSpec): string | undefined {
 export function constraintLines(spec: ValueSpec): string[] {
   const lines: string[] = [];
   const range = rangeLabel(spec);
-  if (range) lines.push(`Range: ${range}.`);
+  if (range) lines.push(`Range: ${range}${spec.types.length === 1 && spec.types[0] === "integer" ? " (integer)" : ""}.`);
+  else if (spec.types.length === 1 && spec.types[0] === "integer" && !spec.enum) lines.push("Integer.");
   if (spec.multipleOf !== undefined) lines.push(`Multiple of ${spec.multipleOf}.`);
   if (spec.minLength !== undefined || spec.maxLength !== undefined) {
     lines.push(`Length: ${spec.minLength ?? 0} to ${spec.maxLength ?? "any"} characters.`);
@@ -44,7 +53,7 @@ export function constraintLines(spec: ValueSpec): string[] {
 }
 
 export function mediaLine(kind: MediaKind, many: boolean): string {
-  const what = many ? `${kind}s` : `an ${kind === "audio" ? "audio file" : kind}`;
+  const what = many ? (kind === "audio" ? "audio files" : `${kind}s`) : kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
   return `Media: ${what} as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.`;
 }
 
@@ -62,7 +71,17 @@ export function commentSafe(text: string): string {
   return text.replace(/\*\//g, "*\\/").replace(/\r\n?/g, "\n");
 }
 
-/** Full TSDoc body of a friendly or raw input field. */
+/** One-line TSDoc of a raw-key field: the full documentation lives on the friendly field. */
+export function rawFieldDoc(field: FieldSpec): string {
+  const spec = field.value;
+  const parts = [`${spec.title ?? field.alias}: friendly name \`${field.alias}\`${field.nodes.length ? `; ComfyUI ${nodesText(field)}` : ""}.`];
+  if (field.sizes) parts.push("Exact size label.");
+  else parts.push(...constraintLines(spec).filter((line) => !line.startsWith("Allowed:")));
+  if (spec.default !== undefined) parts.push(`@default ${showDefault(spec.default, 60)}`);
+  return commentSafe(parts.join(" "));
+}
+
+/** Full TSDoc body of a friendly input field. */
 export function fieldDoc(field: FieldSpec, side: "friendly" | "raw"): string {
   const spec = field.value;
   const lines: string[] = [];
@@ -87,7 +106,7 @@ export function fieldDoc(field: FieldSpec, side: "friendly" | "raw"): string {
   if (spec.validations) lines.push(`Server-side checks: ${spec.validations.map((rule) => describeValidation(rule)).join("; ")}.`);
   lines.push(side === "friendly" ? nodeLine(field) : `Friendly name: \`${field.alias}\`.${field.nodes.length ? ` ComfyUI ${nodesText(field)}.` : ""}`);
   if (field.listedRequired && spec.default !== undefined) lines.push("Listed as required upstream; optional here because the server fills in the default.");
-  if (spec.default !== undefined) lines.push(`@default ${show(spec.default)}`);
+  if (spec.default !== undefined) lines.push(`@default ${showDefault(spec.default)}`);
   return commentSafe(lines.join("\n").replace(/\n{3,}/g, "\n\n").trim());
 }
 

@@ -12,6 +12,10 @@ export interface SchemaOptions {
   readonly describe?: (property: PropertySpec, path: readonly string[]) => string | undefined;
   /** Replaces a property's type (json-schema-to-typescript `tsType`). */
   readonly tsType?: (property: PropertySpec, path: readonly string[]) => string | undefined;
+  /** Keeps documentation keywords (title, description, default, format, media, validations) for metadata. */
+  readonly annotate?: boolean;
+  /** Extra `x-` keywords for a property. */
+  readonly extra?: (property: PropertySpec, path: readonly string[]) => JsonObject | undefined;
 }
 
 /** A property is required on the wire only when listed and without a server default. */
@@ -21,6 +25,10 @@ export function isRequired(property: PropertySpec): boolean {
 
 export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: readonly string[] = []): JsonObject {
   const schema: JsonObject = {};
+  if (options.annotate) {
+    if (spec.title !== undefined) schema["title"] = spec.title;
+    if (spec.description !== undefined) schema["description"] = spec.description;
+  }
   if (spec.types.length === 1) schema["type"] = spec.types[0]!;
   else if (spec.types.length > 1) schema["type"] = [...spec.types];
   if (spec.enum) schema["enum"] = [...spec.enum];
@@ -38,6 +46,12 @@ export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: reado
   } else if (spec.additionalProperties !== undefined && spec.types.includes("object")) {
     schema["additionalProperties"] = spec.additionalProperties;
   }
+  if (options.annotate) {
+    if (spec.default !== undefined) schema["default"] = spec.default;
+    if (spec.format !== undefined) schema["format"] = spec.format;
+    if (spec.media !== undefined) schema["x-media"] = spec.media;
+    if (spec.validations !== undefined) schema["x-validations"] = [...spec.validations];
+  }
   return schema;
 }
 
@@ -49,6 +63,8 @@ export function objectSchema(properties: readonly PropertySpec[], additional: bo
     const schema: JsonObject = tsType === undefined ? valueSchema(property.value, options, childPath) : { tsType };
     const description = options.describe?.(property, childPath);
     if (description) schema["description"] = description;
+    const extra = options.extra?.(property, childPath);
+    if (extra) Object.assign(schema, extra);
     // defineProperty keeps keys such as "__proto__" as ordinary own keys.
     Object.defineProperty(props, property.key, { value: schema, enumerable: true, writable: true, configurable: true });
   }
@@ -68,6 +84,34 @@ export function inputSchema(fields: readonly FieldSpec[]): JsonObject {
     false,
     { closed: true },
   );
+}
+
+/** The input schema with documentation and `x-` annotations: the model's machine-readable metadata. */
+export function annotatedInputSchema(fields: readonly FieldSpec[]): JsonObject {
+  const byKey = new Map(fields.map((field) => [field.key, field]));
+  return objectSchema(
+    fields.map((field) => ({ key: field.key, required: field.listedRequired, value: field.value })),
+    false,
+    {
+      closed: true,
+      annotate: true,
+      extra: (property, path) => {
+        const field = path.length === 1 ? byKey.get(property.key) : undefined;
+        if (!field) return undefined;
+        return {
+          "x-alias": field.alias,
+          ...(field.nodes.length ? { "x-nodes": field.nodes.map((node) => ({ id: node.id, input: node.input })) } : {}),
+          ...(field.sizes ? { "x-sizes": field.sizes.map((size) => size.label) } : {}),
+          ...(field.listedRequired && !field.required ? { "x-listed-required": true } : {}),
+        };
+      },
+    },
+  );
+}
+
+/** The output schema (unwrapped, open) with documentation annotations. */
+export function annotatedOutputSchema(output: readonly PropertySpec[]): JsonObject {
+  return objectSchema(output, true, { closed: false, annotate: true });
 }
 
 export function jsonLiteral(value: JsonValue): string {

@@ -151,9 +151,14 @@ function inferTypes(schema: JsonObject): ValueType[] {
   return [];
 }
 
+/** Words that make "… image" a property of a media file rather than the file itself ("Size of image"). */
+const NOT_MEDIA_WORDS: ReadonlySet<string> = new Set(["of", "size", "count", "number", "format", "type", "ratio", "strength", "scale", "weight", "resolution", "quality", "width", "height", "length", "duration", "mode", "name"]);
+
+/** "Image", "Reference Video", "Input Audio" → a media kind; "Image Size", "Size of image" → none. */
 function mediaFromTitle(title: string | undefined): MediaKind | undefined {
   if (title === undefined) return undefined;
   const words = normalizePhrase(title).split(" ");
+  if (words.length > 4 || words.some((word) => NOT_MEDIA_WORDS.has(word))) return undefined;
   return MEDIA_WORDS[words[words.length - 1] ?? ""];
 }
 

@@ -4,7 +4,7 @@
  * (`client.<model>.run(input)`).
  */
 import { AbortError, APIError, RunComfyError, SubmitOutcomeUnknownError, UnknownStatusError, ValidationError, WaitTimeoutError, type StopOutcome } from "./errors.js";
-import { createLog, request, systemClock, type Clock, type HttpConfig, type HttpRequest, type Logger, type LogLevel } from "./http.js";
+import { createLog, request, RequestLimiter, systemClock, type Clock, type HttpConfig, type HttpRequest, type Logger, type LogLevel } from "./http.js";
 import type { Model } from "./model.js";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./poll.js";
 import { BASE_URL_ENV_VAR, CANCELLED_STATUSES, DEFAULT_BASE_URL, FINISHED_STATUSES, paths, RESULT_NOT_READY_CODE, RUNNING_STATUSES, TOKEN_ENV_VARS } from "./protocol.js";
@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch | undefined;
   /** Timeout of one HTTP attempt, in milliseconds. @default 60000 */
   readonly timeoutMs?: number | undefined;
+  /** Requests this client has in flight at most; more wait their turn (time waiting does not count towards `timeoutMs`). @default 32 */
+  readonly maxConcurrentRequests?: number | undefined;
   /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Poll schedule and default wait deadline. */
@@ -163,16 +165,20 @@ export interface ModelClient<X extends AnyModel> {
 
 type Ref = RequestHandle | string;
 
+/** A model id this client has no types for; a known id never matches, so its input stays checked. */
+export type UnknownId<S extends string, M> = S & (S extends keyof M ? never : unknown);
+
 /** The client; `M` maps known model ids to models (generated as `ModelMap`). */
 export interface Client<M = Record<never, AnyModel>> {
   /** Base URL calls go to (the token is sent nowhere else). */
   readonly baseUrl: string;
   run<K extends keyof M & string>(model: K, input: InputOfModel<M[K]>, options?: RunOptions): Promise<JobResult<OutputOfModel<M[K]>>>;
   run<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: RunOptions): Promise<JobResult<OutputOfModel<X>>>;
-  run(model: string, input: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<JobResult<Record<string, unknown>>>;
+  /** Any other model id: the body is sent as given (no local validation, untyped output). */
+  run<S extends string>(model: UnknownId<S, M>, input: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<JobResult<Record<string, unknown>>>;
   submit<K extends keyof M & string>(model: K, input: InputOfModel<M[K]>, options?: CallOptions): Promise<RequestHandle<K>>;
   submit<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: CallOptions): Promise<RequestHandle<X["id"]>>;
-  submit(model: string, input: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<RequestHandle>;
+  submit<S extends string>(model: UnknownId<S, M>, input: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<RequestHandle>;
   wait<K extends keyof M & string>(handle: RequestHandle<K>, options?: WaitOptions): Promise<JobResult<OutputOfModel<M[K]>>>;
   wait(handle: RequestHandle, options?: WaitOptions): Promise<JobResult<Record<string, unknown>>>;
   status(handle: Ref, options?: CallOptions): Promise<StatusInfo>;
@@ -240,6 +246,7 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     clock,
     log,
     headers: { ...options.headers },
+    limiter: new RequestLimiter(Math.max(1, options.maxConcurrentRequests ?? 32)),
   };
   const modelList: AnyModel[] = options.models ? (Array.isArray(options.models) ? [...options.models] : Object.values(options.models)) : [];
   const byId = new Map(modelList.map((model) => [model.id, model]));

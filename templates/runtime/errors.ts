@@ -137,6 +137,8 @@ type APIErrorClass = new (message: string, options: APIErrorOptions) => APIError
 
 /** The single place where an error class is chosen from RunComfy's `error_code` and the HTTP status. */
 export function apiErrorClass(status: number, errorCode: number | undefined, operation: "submit" | "other"): APIErrorClass {
+  // On submit the only resource is the model: "not found" means the model id is unknown.
+  if (operation === "submit" && (status === 404 || errorCode === 404001)) return InvalidModelError;
   switch (errorCode) {
     case 400001:
       return InvalidModelError;

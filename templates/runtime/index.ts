@@ -21,6 +21,7 @@ export type {
   RunOptions,
   StatusInfo,
   StatusUpdate,
+  UnknownId,
   WaitOptions,
 } from "./client.js";
 export {
@@ -50,7 +51,7 @@ export type { Clock, Logger, LogLevel } from "./http.js";
 export { mediaProblem } from "./media.js";
 export type { MediaKind } from "./media.js";
 export { defineModel } from "./model.js";
-export type { FieldMetadata, InputOf, Model, ModelMetadata, OutputMetadata, OutputOf, RawInputOf, Size } from "./model.js";
+export type { AnnotatedSchema, CompiledValidator, FieldDefinition, InputOf, Model, ModelDefinition, OutputOf, RawInputOf, SizeChoice, Size, SizeValue } from "./model.js";
 export { outputUrls } from "./outputs.js";
 export { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";
 export type { PollPolicy } from "./poll.js";

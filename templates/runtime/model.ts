@@ -47,43 +47,41 @@ export interface ModelDefinition<Id extends string> {
   readonly validate: CompiledValidator;
 }
 
-/** Documentation of one input field, as generated into each model's `metadata`. */
-export interface FieldMetadata {
-  readonly alias: string;
-  readonly key: string;
-  readonly nodes: readonly { readonly id: string; readonly input: string }[];
+/**
+ * A model's annotated JSON Schema (`inputSchema`/`outputSchema` of each model
+ * module): standard JSON Schema plus `x-` annotations, ready for form builders.
+ */
+export interface AnnotatedSchema {
+  readonly type?: string | readonly string[];
   readonly title?: string;
   readonly description?: string;
-  /** Whether a body without it is invalid (listed as required and no default). */
-  readonly required: boolean;
-  /** Reader-facing type: `integer`, `image URL`, `string[]`, … */
-  readonly type: string;
   readonly default?: unknown;
   readonly enum?: readonly unknown[];
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly media?: MediaKind;
-  /** Exact labels of a compound size field. */
-  readonly sizes?: readonly string[];
-  readonly [constraint: string]: unknown;
+  readonly properties?: Readonly<Record<string, AnnotatedSchema>>;
+  readonly required?: readonly string[];
+  readonly items?: AnnotatedSchema;
+  /** Friendly name of a top-level input field. */
+  readonly "x-alias"?: string;
+  /** ComfyUI nodes a node-ID key addresses. */
+  readonly "x-nodes"?: readonly { readonly id: string; readonly input: string }[];
+  /** The value is a media reference of this kind. */
+  readonly "x-media"?: MediaKind;
+  /** Compound width×height field: its exact labels. */
+  readonly "x-sizes"?: readonly string[];
+  /** Listed as required upstream although it has a default (so optional here). */
+  readonly "x-listed-required"?: boolean;
+  readonly [keyword: string]: unknown;
 }
 
-/** Documentation of one output key. */
-export interface OutputMetadata {
-  readonly key: string;
-  readonly type: string;
-  readonly media?: MediaKind;
-  readonly [constraint: string]: unknown;
-}
-
-/** Everything a form builder or doc page needs to know about a model. */
-export interface ModelMetadata {
-  readonly id: string;
-  readonly displayName?: string;
-  readonly description?: string;
-  readonly fields: readonly FieldMetadata[];
-  readonly outputs: readonly OutputMetadata[];
-}
+/**
+ * The values a compound size field accepts, from its size table: each exact
+ * label, its `"WxH"` short form (when unambiguous) and `{ width, height }`.
+ */
+export type SizeValue<T extends readonly SizeChoice[]> = {
+  [K in keyof T]: T[K] extends readonly [infer Label, infer Width extends number, infer Height extends number, ...infer Short]
+    ? Label | Short[number] | { readonly width: Width; readonly height: Height }
+    : never;
+}[number];
 
 /** Friendly width×height value accepted by compound size fields. */
 export interface Size {

@@ -1,10 +1,10 @@
 /**
  * The two run-time helpers ajv's standalone validators call, as ESM.
  *
- * ajv emits `require("ajv/dist/runtime/ucs2length").default` and
- * `require("ajv/dist/runtime/equal").default`; the generator rewrites those
- * to imports of this module so the generated package needs no ajv, no
- * `require` and no code generation at run time.
+ * ajv's standalone code loads `ajv/dist/runtime/ucs2length` and
+ * `ajv/dist/runtime/equal` with CommonJS `require`; the generator rewrites
+ * those to imports of this module, so the generated package needs no ajv, no
+ * CommonJS and no code generation at run time.
  */
 
 /** String length in Unicode code points, as JSON Schema counts `minLength`/`maxLength`. */

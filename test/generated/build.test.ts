@@ -1,0 +1,153 @@
+/** The generated builders, exercised through the committed generated/ package. */
+import { describe, expect, it } from "vitest";
+import * as fantasy from "../../generated/models/community/fantasy-portrait/image-to-video.js";
+import * as infinite from "../../generated/models/community/infinite-talk/image-to-video.js";
+import * as fusionx from "../../generated/models/community/wan-2-1/fusionx/image-to-video.js";
+import * as vace from "../../generated/models/community/wan-2-2/vace-fun.js";
+import { ValidationError } from "../../generated/index.js";
+import { curlBody } from "../helpers/seeds.ts";
+
+/** Reads a value of the page's example; fails loudly on a missing key. */
+const example = (id: string) => {
+  const raw = JSON.parse(curlBody(id)) as Record<string, string>;
+  return (key: string): string => raw[key] ?? expect.unreachable(`the example of ${id} has no ${key}`);
+};
+
+describe("build() of the friendly form of each page's example gives the page's curl body", () => {
+  it("fantasy portrait", () => {
+    const raw = example(fantasy.id);
+    const body = fantasy.build({ image: raw("143_image"), video: raw("160_video"), prompt: raw("155_positive_prompt") });
+    expect(JSON.stringify(body)).toBe(curlBody(fantasy.id));
+  });
+  it("wan 2.1 fusionx", () => {
+    const raw = example(fusionx.id);
+    expect(JSON.stringify(fusionx.build({ prompt: raw("600_prompt"), image: raw("608_image") }))).toBe(curlBody(fusionx.id));
+  });
+  it("wan 2.2 vace fun", () => {
+    const raw = example(vace.id);
+    expect(JSON.stringify(vace.build({ prompt: raw("56_text"), image: raw("118_image") }))).toBe(curlBody(vace.id));
+  });
+  it("infinite talk", () => {
+    const raw = example(infinite.id);
+    expect(JSON.stringify(infinite.build({ prompt: raw("241_positive_prompt"), image: raw("284_image"), audio: raw("125_audio") }))).toBe(curlBody(infinite.id));
+  });
+});
+
+describe("build()", () => {
+  it("carries only what was set", () => {
+    expect(fantasy.build({ steps: 8 })).toEqual({ "149_steps": 8 });
+    expect(fantasy.build({})).toEqual({});
+    expect(fantasy.build({ steps: undefined } as never)).toEqual({});
+  });
+
+  it("accepts raw keys as an escape hatch, and mixed with aliases", () => {
+    expect(fantasy.build({ "149_steps": 8 })).toEqual({ "149_steps": 8 });
+    expect(fantasy.build({ "149_steps": 8, cfg: 1.5 } as never)).toEqual({ "149_steps": 8, "149_cfg": 1.5 });
+  });
+
+  it("rejects a field set twice (alias and raw key)", () => {
+    expect(() => fantasy.build({ steps: 8, "149_steps": 9 } as never)).toThrow(/steps \("149_steps", node 149\): set twice \(as "steps" and as "149_steps"\)/);
+  });
+
+  it.each([
+    ["720x720", "720x720 (1:1)"],
+    ["720x720 (1:1)", "720x720 (1:1)"],
+    [{ width: 1280, height: 720 }, "1280x720 (16:9)"],
+    [" 480x720 ", "480x720 (2:3)"],
+  ])("maps the size %j to the exact label", (value, label) => {
+    expect(fantasy.build({ resolution: value as never })).toEqual({ "169_valuex170_value": label });
+  });
+
+  it.each([["721x720"], ["720X720"], [{ width: 720 }], [{ width: 720, height: 720, depth: 1 }], [720], ["720x720 (16:9)"]])("rejects the size %j, listing the allowed sizes", (value) => {
+    let error: unknown;
+    try {
+      fantasy.build({ resolution: value as never });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const issue = (error as ValidationError).issues[0]!;
+    expect(issue).toMatchObject({ alias: "resolution", key: "169_valuex170_value", rule: "size" });
+    expect(issue.message).toContain("allowed: 480x480, 720x720, 480x720, 720x480, 540x960, 576x1024, 720x1280, 960x540, 1024x576, 1280x720");
+    expect(issue.allowed).toContain("720x720 (1:1)");
+  });
+
+  it("reports every problem in one error, each naming alias, raw key and rule, and never throws a partial body", () => {
+    let error: unknown;
+    try {
+      fantasy.build({ steps: 21, cfg: "high", frames: 100, image: "file:///tmp/a.png", nope: true } as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues.map((issue) => [issue.alias, issue.key, issue.rule]).sort()).toEqual(
+      [
+        ["cfg", "149_cfg", "type"],
+        ["frames", "174_value", "enum"],
+        ["image", "143_image", "media"],
+        ["nope", "nope", "unknown"],
+        ["steps", "149_steps", "maximum"],
+      ].sort(),
+    );
+    expect((error as Error).message).toContain("5 problems; nothing was sent");
+    expect(issues.find((issue) => issue.rule === "enum")!.message).toBe('frames ("174_value", node 174): must be one of 81, 141, got 100');
+    expect(issues.find((issue) => issue.rule === "maximum")!.message).toBe('steps ("149_steps", node 149): must be <= 20; allowed 6 to 20, got 21');
+  });
+
+  it("suggests the closest field name for a typo", () => {
+    expect(fantasy.validateInput({ stpes: 8 })[0]!.message).toContain('did you mean "steps"?');
+  });
+
+  it("rejects inputs that are not plain objects", () => {
+    for (const input of [null, [], "x", 1, new Map()]) expect(() => fantasy.build(input as never)).toThrow(ValidationError);
+  });
+
+  it("round-trips through toFriendly()", () => {
+    const raw = { "169_valuex170_value": "720x480 (3:2)", "149_steps": 8, "143_image": "https://example.com/a.png" } as const;
+    const friendly = fantasy.toFriendly(raw);
+    expect(friendly).toEqual({ resolution: "720x480 (3:2)", steps: 8, image: "https://example.com/a.png" });
+    expect(fantasy.build(friendly)).toEqual(raw);
+    expect(() => fantasy.toFriendly({ "149_steps": 99 })).toThrow(/must be <= 20/);
+  });
+
+  it("treats a __proto__ key as data, never as the prototype", () => {
+    const input = JSON.parse('{"__proto__": {"polluted": true}, "steps": 8}');
+    expect(() => fantasy.build(input)).toThrow(/"__proto__" is not an input/);
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  });
+});
+
+describe("media fields", () => {
+  it.each([
+    "https://cdn.example.com/portrait.png",
+    "http://images.example.org/a.jpg",
+    "Runcomfy_example_1268_1.png",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "data:application/octet-stream;base64,AAAA",
+  ])("accept %s", (value) => {
+    expect(fantasy.validateInput({ image: value })).toEqual([]);
+  });
+
+  it.each([
+    ["file:///Users/me/cat.png", "local file URL"],
+    ["/Users/me/cat.png", "absolute local path"],
+    ["C:\\Users\\me\\cat.png", "local Windows path"],
+    ["\\\\server\\share\\cat.png", "local Windows path"],
+    ["~/cat.png", "home folder"],
+    ["./cat.png", "relative local path"],
+    ["images/cat.png", "relative local path"],
+    ["http://localhost:8080/cat.png", "local or private address"],
+    ["https://192.168.1.20/cat.png", "local or private address"],
+    ["http://[::1]/cat.png", "local or private address"],
+    ["blob:https://app.example/1234", "blob:"],
+    ["ftp://example.com/cat.png", "https only"],
+    ["data:video/mp4;base64,AAAA", "not an image"],
+    ["", "empty string"],
+  ])("reject %s", (value, reason) => {
+    const issues = fantasy.validateInput({ image: value });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ alias: "image", key: "143_image", rule: "media" });
+    expect(issues[0]!.message).toContain(reason);
+  });
+});

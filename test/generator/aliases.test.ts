@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { GeneratorError } from "../../generator/diagnostics.ts";
+import { camelCase, sizeOptions, vocabularyName } from "../../generator/spec/aliases.ts";
+import { fileWith, SEED_IDS, seedFile, specOf } from "../helpers/spec.ts";
+
+const aliasesOf = (file: unknown) => Object.fromEntries(specOf(file).fields.map((field) => [field.key, field.alias]));
+
+describe("friendly aliases", () => {
+  it("names the seed models' node-ID keys through the canonical vocabulary", () => {
+    const all = new Set<string>();
+    for (const id of SEED_IDS) for (const field of specOf(seedFile(id)).fields) all.add(field.alias);
+    expect([...all].sort()).toEqual(["audio", "cfg", "fps", "frames", "image", "prompt", "resolution", "seed", "shift", "steps", "strength", "video"]);
+  });
+
+  it("gives the same concept the same name in every model", () => {
+    expect(aliasesOf(seedFile("community/fantasy-portrait/image-to-video"))).toMatchObject({
+      "155_positive_prompt": "prompt",
+      "143_image": "image",
+      "160_video": "video",
+      "149_cfg": "cfg",
+      "163_frame_rate": "fps",
+      "174_value": "frames",
+      "169_valuex170_value": "resolution",
+    });
+    expect(aliasesOf(seedFile("community/wan-2-2/vace-fun"))).toMatchObject({
+      "56_text": "prompt",
+      "47_value": "steps",
+      "41_value": "shift",
+      "38_value": "fps",
+      "25_value": "frames",
+      "4_valuex3_value": "resolution",
+    });
+    expect(aliasesOf(seedFile("community/infinite-talk/image-to-video"))).toMatchObject({ "125_audio": "audio", "241_positive_prompt": "prompt" });
+  });
+
+  it("camelCases plain keys", () => {
+    expect(aliasesOf(fileWith({ image_url: { type: "string" }, aspect_ratio: { type: "string" }, promptImage: { type: "string" }, seed: { type: "integer" } }))).toEqual({
+      image_url: "imageUrl",
+      aspect_ratio: "aspectRatio",
+      promptImage: "promptImage",
+      seed: "seed",
+    });
+  });
+
+  it("keeps an alias when upstream renumbers the node", () => {
+    const before = fileWith({ "143_image": { title: "Image", type: "string" }, "149_cfg": { title: "Guidance Scale", type: "number" } });
+    const after = fileWith({ "150_image": { title: "Image", type: "string" }, "212_cfg": { title: "Guidance Scale", type: "number" } });
+    expect(Object.values(aliasesOf(before))).toEqual(Object.values(aliasesOf(after)));
+    expect(aliasesOf(after)).toEqual({ "150_image": "image", "212_cfg": "cfg" });
+  });
+
+  it("is deterministic: the same file always gives the same aliases", () => {
+    const file = seedFile("community/wan-2-1/fusionx/image-to-video");
+    expect(aliasesOf(file)).toEqual(aliasesOf(JSON.parse(JSON.stringify(file))));
+  });
+
+  it("fails on a collision with a message that shows the override to add", () => {
+    const file = fileWith({ "143_image": { title: "Image", type: "string" }, "150_image": { title: "Image", type: "string" } });
+    let error: unknown;
+    try {
+      specOf(file);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GeneratorError);
+    const message = (error as Error).message;
+    expect(message).toContain('fields "143_image" and "150_image" would all be called "image"');
+    expect(message).toContain('"aliases": { "150_image": "anotherName" }');
+    expect(message).toContain("schemas/test/model.json");
+    expect(message).not.toMatch(/image1|image2/);
+  });
+
+  it("fails when an alias equals another field's raw key", () => {
+    const file = fileWith({ "149_cfg": { title: "Guidance Scale", type: "number" }, cfg: { type: "number" } }, { aliases: { cfg: "guidance" } });
+    expect(() => specOf(file)).toThrow(/field "149_cfg" would be called "cfg", which is the raw key of another field/);
+  });
+
+  it("applies overrides by raw key and by node-agnostic pattern", () => {
+    const file = fileWith(
+      { "143_image": { title: "Image", type: "string" }, "150_image": { title: "Image", type: "string" }, "9_mask": { title: "Image", type: "string" } },
+      { aliases: { "150_image": "referenceImage", "*_mask": "mask" } },
+    );
+    const spec = specOf(file);
+    expect(Object.fromEntries(spec.fields.map((field) => [field.key, [field.alias, field.aliasOrigin]]))).toEqual({
+      "143_image": ["image", "vocabulary"],
+      "150_image": ["referenceImage", "override"],
+      "9_mask": ["mask", "override"],
+    });
+  });
+
+  it("rejects an override that is not an identifier or matches two fields", () => {
+    expect(() => specOf(fileWith({ "1_a": { type: "string" } }, { aliases: { "1_a": "not valid" } }))).toThrow(/not a valid identifier/);
+    expect(() => specOf(fileWith({ "1_image": { type: "string" }, "2_image": { type: "string" } }, { aliases: { "*_image": "pic" } }))).toThrow(
+      /matches "1_image" and "2_image"/,
+    );
+  });
+
+  it("warns about an override that matches nothing", () => {
+    const spec = specOf(fileWith({ "1_image": { title: "Image", type: "string" } }, { aliases: { "7_gone": "gone" } }));
+    expect(spec.warnings.map((warning) => warning.code)).toContain("alias-override-unused");
+  });
+
+  it("falls back from an unknown title to its camelCase, then to the node input name", () => {
+    expect(
+      aliasesOf(
+        fileWith({
+          "3_strength": { title: "Motion Strength", type: "number" },
+          "4_positive_prompt": { title: "提示词", type: "string" },
+          "5_lora_name": { type: "string" },
+        }),
+      ),
+    ).toEqual({ "3_strength": "motionStrength", "4_positive_prompt": "prompt", "5_lora_name": "loraName" });
+  });
+
+  it("parses compound size labels and offers the short form only when unambiguous", () => {
+    expect(sizeOptions(["720x720 (1:1)", "1280x720 (16:9)"])).toEqual([
+      { label: "720x720 (1:1)", width: 720, height: 720, short: "720x720" },
+      { label: "1280x720 (16:9)", width: 1280, height: 720, short: "1280x720" },
+    ]);
+    expect(sizeOptions(["720x720 (1:1)", "720x720 (square)"])!.map((option) => option.short)).toEqual([undefined, undefined]);
+    expect(sizeOptions(["low", "high"])).toBeUndefined();
+  });
+
+  it("has small, explainable building blocks", () => {
+    expect(vocabularyName("Resolution (W:H)")).toBe("resolution");
+    expect(vocabularyName("Frames Per Second")).toBe("fps");
+    expect(vocabularyName("positive_prompt")).toBe("prompt");
+    expect(camelCase("__proto__")).toBe("proto");
+    expect(camelCase("Image URL")).toBe("imageUrl");
+    expect(camelCase("3d")).toBeUndefined();
+  });
+});

@@ -1,0 +1,167 @@
+import { execFile } from "node:child_process";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { GeneratorErrors } from "../../generator/diagnostics.ts";
+import { generate } from "../../generator/generate.ts";
+import { listFiles } from "../../generator/output.ts";
+import { ROOT, tempProject, type TempProject } from "../helpers/project.ts";
+
+const run = promisify(execFile);
+const projects: TempProject[] = [];
+afterEach(async () => {
+  await Promise.all(projects.splice(0).map((project) => project.cleanup()));
+});
+
+async function project(options?: Parameters<typeof tempProject>[0]): Promise<TempProject> {
+  const created = await tempProject(options);
+  projects.push(created);
+  return created;
+}
+
+/** Every file of a folder with its bytes and mtime. */
+async function tree(dir: string): Promise<Map<string, { text: string; mtimeMs: number }>> {
+  const result = new Map<string, { text: string; mtimeMs: number }>();
+  for (const path of await listFiles(dir)) {
+    result.set(path, { text: await readFile(join(dir, path), "utf8"), mtimeMs: (await stat(join(dir, path))).mtimeMs });
+  }
+  return result;
+}
+
+async function cli(root: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli.ts"), ...args, "--root", root], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("generate", () => {
+  it("produces the committed generated/ from the committed schemas/", async () => {
+    const scratch = await project();
+    await generate({ root: scratch.root, cache: false });
+    const produced = await tree(join(scratch.root, "generated"));
+    const committed = await tree(join(ROOT, "generated"));
+    expect([...produced.keys()]).toEqual([...committed.keys()]);
+    for (const [path, file] of produced) expect(file.text, path).toBe(committed.get(path)!.text);
+  });
+
+  it("rewrites nothing on a second run, with or without the cache", async () => {
+    const scratch = await project();
+    await generate({ root: scratch.root });
+    const first = await tree(join(scratch.root, "generated"));
+    await new Promise((done) => setTimeout(done, 20));
+    for (const cache of [true, false]) {
+      const report = await generate({ root: scratch.root, cache });
+      expect(report.write!.written).toEqual([]);
+      expect(report.write!.removed).toEqual([]);
+      const second = await tree(join(scratch.root, "generated"));
+      expect(second).toEqual(first);
+    }
+  });
+
+  it("skips every emitter on a no-op run (build cache) but re-emits a file edited by hand", async () => {
+    const scratch = await project();
+    await generate({ root: scratch.root });
+    const noop = await generate({ root: scratch.root });
+    expect(noop.emittedUnits).toEqual([]);
+    const target = join(scratch.root, "generated/models/community/wan-2-2/vace-fun.js");
+    const original = await readFile(target, "utf8");
+    await writeFile(target, `${original}// edited\n`);
+    const repair = await generate({ root: scratch.root });
+    expect(repair.emittedUnits).toEqual(["model:community/wan-2-2/vace-fun"]);
+    expect(repair.write!.written).toEqual(["models/community/wan-2-2/vace-fun.js"]);
+    expect(await readFile(target, "utf8")).toBe(original);
+  });
+
+  it("--check passes on a fresh tree and fails on an edited, a missing and an extra file", async () => {
+    const scratch = await project({ withGenerated: true });
+    const clean = await cli(scratch.root, "generate", "--check");
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain("generated/ is up to date");
+
+    const generated = join(scratch.root, "generated");
+    const edited = join(generated, "models/community/fantasy-portrait/image-to-video.d.ts");
+    await writeFile(edited, (await readFile(edited, "utf8")).replace("prompt?: string;", "prompt?: number;"));
+    await rm(join(generated, "runtime/poll.js"));
+    await writeFile(join(generated, "models/stray.js"), "export {};\n");
+    const before = await tree(generated);
+
+    const dirty = await cli(scratch.root, "generate", "--check");
+    expect(dirty.code).toBe(1);
+    expect(dirty.stderr).toContain("stale:   generated/models/community/fantasy-portrait/image-to-video.d.ts");
+    expect(dirty.stderr).toContain("missing: generated/runtime/poll.js");
+    expect(dirty.stderr).toContain("extra:   generated/models/stray.js");
+    expect(dirty.stderr).toContain("-  prompt?: number;");
+    expect(dirty.stderr).toContain("+  prompt?: string;");
+    // --check never writes.
+    expect(await tree(generated)).toEqual(before);
+  });
+
+  it("leaves generated/ untouched when any schema is bad, and reports every bad file", async () => {
+    const scratch = await project({ withGenerated: true });
+    const generated = join(scratch.root, "generated");
+    const before = await tree(generated);
+    const good = join(scratch.root, "schemas/community/wan-2-2/vace-fun.json");
+    await writeFile(good, (await readFile(good, "utf8")).replace('"type": "float"', '"type": "double"'));
+    await writeFile(join(scratch.root, "schemas/community/broken.json"), '{ "modelId": "community/broken", ');
+    await writeFile(join(scratch.root, "schemas/community/elsewhere.json"), JSON.stringify({ modelId: "community/other", sources: [], inputSchema: { type: "object", properties: {} } }));
+
+    let error: unknown;
+    try {
+      await generate({ root: scratch.root });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GeneratorErrors);
+    const message = (error as Error).message;
+    expect(message).toMatch(/schemas\/community\/broken\.json: invalid JSON at line 1, column \d+/);
+    expect(message).toContain('schemas/community/elsewhere.json: holds model "community/other", whose schema file must be schemas/community/other.json');
+    expect(message).toContain('schemas/community/wan-2-2/vace-fun.json › inputSchema/properties/108_cfg/type: field "108_cfg": unknown type "double"');
+    expect(await tree(generated)).toEqual(before);
+
+    const viaCli = await cli(scratch.root, "generate");
+    expect(viaCli.code).toBe(1);
+    expect(viaCli.stderr).toContain("3 problems");
+    expect(await tree(generated)).toEqual(before);
+  });
+
+  it("adds a model's files and removes them again when its schema goes", async () => {
+    const scratch = await project();
+    await generate({ root: scratch.root });
+    const schema = JSON.parse(await readFile(join(scratch.root, "schemas/community/wan-2-2/vace-fun.json"), "utf8"));
+    schema.modelId = "kling/kling-video-o3/4K/image-to-video";
+    const { schemaFilePath } = await import("../../generator/schema-file.ts");
+    const path = join(scratch.root, "schemas", schemaFilePath(schema.modelId));
+    await (await import("node:fs/promises")).mkdir(join(path, ".."), { recursive: true });
+    await writeFile(path, JSON.stringify(schema, null, 2));
+    const added = await generate({ root: scratch.root });
+    const modelFiles = added.write!.written.filter((file) => file.includes("kling"));
+    expect(modelFiles.sort()).toEqual([
+      expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.d\.ts$/),
+      expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
+      // The copy of its schema file in the package's snapshot (generator/drift/release.ts).
+      expect.stringMatching(/^schemas\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.json$/),
+      expect.stringMatching(/^validators\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
+    ]);
+    await rm(path);
+    const removed = await generate({ root: scratch.root });
+    expect(removed.write!.removed.sort()).toEqual(modelFiles.sort());
+  });
+});
+
+describe("generate on a larger catalog", () => {
+  it("gives byte-identical output on one thread and on worker threads", async () => {
+    const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
+    const scratch = await project({ withSchemas: false });
+    await writeSyntheticCatalog(ROOT, scratch.root, 9);
+    const single = await generate({ root: scratch.root, render: true, threads: 1 });
+    const parallel = await generate({ root: scratch.root, render: true, threads: 3 });
+    expect(single.specs).toHaveLength(9);
+    expect([...parallel.files!.keys()].sort()).toEqual([...single.files!.keys()].sort());
+    for (const [path, text] of single.files!) expect(parallel.files!.get(path), path).toBe(text);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { assignModelNames, checkModelId, modulePathFor, readableTypeName } from "../../generator/spec/naming.ts";
+
+const TRICKY_IDS = [
+  "community/fantasy-portrait/image-to-video",
+  "kling/kling-3.0/pro/image-to-video",
+  "kling/kling-3-0/pro/image-to-video",
+  "kling/kling30/pro/image-to-video",
+  "kling/kling-video-o3/4K/image-to-video",
+  "kling/kling-video-o3/4k/image-to-video",
+  "minimax/Hailuo Video 01 Live",
+  "minimax/hailuo-video-01-live",
+  "3d-lab/mesh/text-to-3d",
+  "a/b-c",
+  "a-b/c",
+  "a/b/c",
+  "vendor/aux",
+  "vendor/con.json",
+  "google/nano-banana-2/edit",
+  "tongyi-mai/z-image/turbo/controlnet/lora",
+  "x/a.b/c/d/e/f",
+];
+
+describe("model ids to names", () => {
+  it("keeps plain ids as module paths", () => {
+    expect(modulePathFor("community/fantasy-portrait/image-to-video")).toBe("community/fantasy-portrait/image-to-video");
+    expect(modulePathFor("kling/kling-3.0/pro/image-to-video")).toBe("kling/kling-3.0/pro/image-to-video");
+  });
+
+  it("encodes segments that are not safe on every file system", () => {
+    expect(modulePathFor("kling/kling-video-o3/4K/image-to-video")).toMatch(/^kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video$/);
+    expect(modulePathFor("minimax/Hailuo Video 01 Live")).toMatch(/^minimax\/hailuo-video-01-live~[0-9a-f]{6}$/);
+    expect(modulePathFor("vendor/aux")).toMatch(/^vendor\/aux~[0-9a-f]{6}$/);
+  });
+
+  it("maps every id to a distinct path (also case-insensitively) and a distinct valid identifier", () => {
+    const names = assignModelNames(TRICKY_IDS);
+    const paths = TRICKY_IDS.map((id) => names.get(id)!.modulePath.toLowerCase());
+    const types = TRICKY_IDS.map((id) => names.get(id)!.typeName);
+    const members = TRICKY_IDS.map((id) => names.get(id)!.memberName);
+    expect(new Set(paths).size).toBe(TRICKY_IDS.length);
+    expect(new Set(types).size).toBe(TRICKY_IDS.length);
+    expect(new Set(members).size).toBe(TRICKY_IDS.length);
+    for (const type of types) expect(type).toMatch(/^[A-Z][A-Za-z0-9_]*$/);
+    for (const member of members) expect(member).toMatch(/^[a-z][A-Za-z0-9_]*$/);
+  });
+
+  it("is deterministic and does not depend on order", () => {
+    const forward = assignModelNames(TRICKY_IDS);
+    const backward = assignModelNames([...TRICKY_IDS].reverse());
+    for (const id of TRICKY_IDS) expect(backward.get(id)).toEqual(forward.get(id));
+  });
+
+  it("reads naturally in the common case", () => {
+    expect(readableTypeName("community/wan-2-1/fusionx/image-to-video")).toBe("CommunityWan21FusionxImageToVideo");
+    expect(readableTypeName("kling/kling-video-o3/4K/image-to-video")).toBe("KlingKlingVideoO34KImageToVideo");
+    expect(readableTypeName("3d-lab/mesh")).toBe("M3DLabMesh");
+    expect(assignModelNames(["community/wan-2-2/vace-fun"]).get("community/wan-2-2/vace-fun")).toEqual({
+      modulePath: "community/wan-2-2/vace-fun",
+      typeName: "CommunityWan22VaceFun",
+      memberName: "communityWan22VaceFun",
+    });
+  });
+
+  it.each([["single"], ["a//b"], ["a/../b"], ["a/b/c/d/e/f/g"], [" a/b"], ["a/b?x"]])("rejects the invalid id %j with a reason", (id) => {
+    expect(() => checkModelId(id)).toThrow(/invalid model id/);
+  });
+});

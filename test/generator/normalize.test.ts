@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { GeneratorError } from "../../generator/diagnostics.ts";
+import { fileWith, seedFile, specOf } from "../helpers/spec.ts";
+
+const field = (spec: ReturnType<typeof specOf>, key: string) => spec.fields.find((candidate) => candidate.key === key)!;
+
+describe("normalisation", () => {
+  it('reads "type": "float" as number and warns naming model and key', () => {
+    const spec = specOf(seedFile("community/fantasy-portrait/image-to-video"));
+    expect(field(spec, "149_cfg").value.types).toEqual(["number"]);
+    const warning = spec.warnings.find((candidate) => candidate.code === "type-float" && candidate.message.includes("149_cfg"));
+    expect(warning).toMatchObject({ model: "community/fantasy-portrait/image-to-video", file: "schemas/community/fantasy-portrait/image-to-video.json" });
+  });
+
+  it("turns RunComfy media formats and media titles into a media kind", () => {
+    const spec = specOf(
+      fileWith({
+        a: { type: "string", format: "image_uri" },
+        b: { type: "string", format: "video_uri" },
+        c: { type: "string", format: "audio_uri" },
+        d: { type: "array", format: "image_uris" },
+        e: { type: "array", items: { type: "string", format: "video_uri" } },
+        "6_image": { type: "string", title: "Image" },
+        g: { type: "string", title: "Reference Video" },
+        h: { type: "string", title: "Image Size", enum: ["small", "large"] },
+        i: { type: "string", title: "Size of image" },
+      }),
+    );
+    const kinds = Object.fromEntries(spec.fields.map((f) => [f.key, f.value.media ?? (f.value.items?.media ? `${f.value.items.media}[]` : undefined)]));
+    expect(kinds).toEqual({ a: "image", b: "video", c: "audio", d: "image[]", e: "video[]", "6_image": "image", g: "video", h: undefined, i: undefined });
+  });
+
+  it("ignores a required entry that names no property, with a warning", () => {
+    const spec = specOf(fileWith({ images: { type: "array", items: { type: "string" } } }, { required: ["image_urls"] }));
+    expect(spec.fields[0]!.required).toBe(false);
+    expect(spec.warnings.map((warning) => warning.code)).toEqual(["required-unknown"]);
+    expect(spec.warnings[0]!.message).toContain('"image_urls"');
+  });
+
+  it('treats "default": null as no default and keeps required fields required', () => {
+    const spec = specOf(fileWith({ seed: { type: "integer", default: null }, prompt: { type: "string" } }, { required: ["seed", "prompt"] }));
+    expect(field(spec, "seed").value.default).toBeUndefined();
+    expect(field(spec, "seed").required).toBe(true);
+    expect(field(spec, "prompt").required).toBe(true);
+  });
+
+  it("makes a required field with a default optional, and remembers it was listed", () => {
+    const f = field(specOf(seedFile("community/fantasy-portrait/image-to-video")), "143_image");
+    expect(f).toMatchObject({ required: false, listedRequired: true });
+  });
+
+  it("unwraps the output wrapper and derives output media kinds from the keys", () => {
+    const spec = specOf(seedFile("community/wan-2-2/vace-fun"));
+    expect(spec.output.map((property) => [property.key, property.value.media ?? property.value.items?.media])).toEqual([
+      ["image", "image"],
+      ["video", "video"],
+      ["images", "image"],
+      ["videos", "video"],
+    ]);
+  });
+
+  it("keeps a custom validations array as metadata", () => {
+    const validations = [{ validation_error: "File size must be less than 30 MB.", validation_rule: "file_size_mb<", validation_value: 30 }];
+    const spec = specOf(fileWith({ image_url: { type: "string", format: "image_uri", validations } }));
+    expect(spec.fields[0]!.value.validations).toEqual(validations);
+  });
+
+  it("supports every JSON type the catalog uses, nested objects and arrays included", () => {
+    const spec = specOf(
+      fileWith({
+        flag: { type: "boolean", default: false },
+        ratio: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+        tags: { type: "array", items: { type: "string", maxLength: 20 }, minItems: 1, maxItems: 4, uniqueItems: true },
+        loras: { type: "array", items: { type: "object", properties: { path: { type: "string" }, scale: { type: "number", default: 1 } }, required: ["path"] } },
+        lora: { type: "object", properties: { path: { type: "string" } } },
+        mode: { enum: ["a", "b"] },
+        nullable: { type: ["string", "null"] },
+      }),
+    );
+    expect(spec.fields.map((f) => [f.key, f.value.types])).toEqual([
+      ["flag", ["boolean"]],
+      ["ratio", ["number"]],
+      ["tags", ["array"]],
+      ["loras", ["array"]],
+      ["lora", ["object"]],
+      ["mode", ["string"]],
+      ["nullable", ["string", "null"]],
+    ]);
+    expect(field(spec, "loras").value.items!.properties!.map((p) => [p.key, p.required])).toEqual([
+      ["path", true],
+      ["scale", false],
+    ]);
+  });
+
+  it.each([
+    ["an unknown type", { x: { type: "flaot" } }, /field "x": unknown type "flaot"/],
+    ["an unsupported keyword", { x: { type: "string", oneOf: [{ const: "a" }] } }, /field "x": unsupported keyword "oneOf" \(value \[\{"const":"a"\}\]\)/],
+    ["a $ref", { x: { $ref: "#/definitions/y" } }, /unsupported keyword "\$ref"/],
+    ["a non-numeric bound", { x: { type: "integer", maximum: "10" } }, /"maximum" must be a number, got "10"/],
+    ["a tuple", { x: { type: "array", items: [{ type: "string" }] } }, /tuple "items"/],
+  ])("fails generation on %s, naming model, key and value", (_, properties, pattern) => {
+    let error: unknown;
+    try {
+      specOf(fileWith(properties));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GeneratorError);
+    expect((error as GeneratorError).message).toMatch(pattern);
+    expect((error as GeneratorError).message).toContain("schemas/test/model.json");
+    expect((error as GeneratorError).location.model).toBe("test/model");
+  });
+
+  it("is lenient with outputs: an unknown keyword there is a warning", () => {
+    const spec = specOf({ ...fileWith({ a: { type: "string" } }), outputSchema: { output: { type: "object", properties: { video: { type: "string", oneOf: [] } } } } });
+    expect(spec.output.map((property) => property.key)).toEqual(["video"]);
+    expect(spec.warnings.some((warning) => warning.code === "unsupported-keyword")).toBe(true);
+  });
+
+  it("allows annotations and x- extensions", () => {
+    expect(() => specOf(fileWith({ a: { type: "string", examples: ["x"], deprecated: true, "x-ui": { widget: "text" }, $comment: "c" } }))).not.toThrow();
+  });
+});

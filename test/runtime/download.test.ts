@@ -1,0 +1,97 @@
+/** Downloading outputs: https only, RunComfy hosts (plus allowed ones), no token, size cap, no overwrite. */
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DownloadError, downloadFile, downloadOutputs, downloadRefusal, fileNameFor } from "../../generated/runtime/download.js";
+import { clientFor, emulator } from "../helpers/emulator.ts";
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "runcomfy-download-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Routes RunComfy CDN URLs to the emulator's /files over real HTTP, recording what was asked. */
+function cdnTo(emulatorUrl: string, calls: { url: string; headers: Headers }[] = []): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(String(input));
+    calls.push({ url: url.toString(), headers: new Headers(init?.headers) });
+    return fetch(`${emulatorUrl}${url.pathname}`, init);
+  };
+}
+
+describe("downloads", () => {
+  it("refuses http and foreign hosts before fetching anything", async () => {
+    const dir = await scratch();
+    const calls: { url: string; headers: Headers }[] = [];
+    const fetchSpy: typeof fetch = async (input) => {
+      calls.push({ url: String(input), headers: new Headers() });
+      throw new Error("must not be called");
+    };
+    for (const url of ["http://playgrounds-storage-public.runcomfy.net/a.png", "https://evil.example.com/a.png", "https://runcomfy.net.evil.com/a.png", "https://user:pw@files.runcomfy.net/a.png"]) {
+      await expect(downloadOutputs([url], { dir, fetch: fetchSpy })).rejects.toBeInstanceOf(DownloadError);
+    }
+    expect(calls).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
+    expect(downloadRefusal("http://files.runcomfy.net/a.png")).toContain("only https");
+    expect(downloadRefusal("https://cdn.example.com/a.png")).toContain('allowHosts: ["cdn.example.com"]');
+    expect(downloadRefusal("https://cdn.example.com/a.png", ["*.example.com"])).toBeUndefined();
+    expect(downloadRefusal("https://files.runcomfy.com/a.png")).toBeUndefined();
+  });
+
+  it("downloads a job's outputs without the token, with progress, into a temp file renamed into place", async () => {
+    const emu = await emulator();
+    const result = await clientFor(emu).communityWan22VaceFun.run({ prompt: "x" });
+    if (result.status !== "succeeded") throw new Error("job failed");
+    // The emulator serves its outputs itself; present them as RunComfy CDN URLs.
+    const onCdn = { ...result, output: { video: result.output.video!.replace(emu.url, "https://playgrounds-storage-public.runcomfy.net") } };
+    const dir = await scratch();
+    const calls: { url: string; headers: Headers }[] = [];
+    const progress: number[] = [];
+    const files = await downloadOutputs(onCdn, { dir, fetch: cdnTo(emu.url, calls), onProgress: (p) => progress.push(p.receivedBytes) });
+    expect(files).toEqual([{ url: onCdn.output.video, path: join(dir, "output.mp4"), bytes: 1048, contentType: "video/mp4" }]);
+    expect((await readFile(join(dir, "output.mp4"))).subarray(4, 8).toString()).toBe("ftyp");
+    expect(progress.at(-1)).toBe(1048);
+    expect(await readdir(dir)).toEqual(["output.mp4"]);
+    expect(calls.every((call) => !call.headers.has("authorization"))).toBe(true);
+    expect(emu.stats().filesWithAuthorization).toBe(0);
+  });
+
+  it("never overwrites an existing file unless asked", async () => {
+    const emu = await emulator();
+    const dir = await scratch();
+    await writeFile(join(dir, "a.png"), "mine");
+    const url = "https://files.runcomfy.net/files/r1/a.png";
+    const first = await downloadFile(url, { dir, fetch: cdnTo(emu.url) });
+    expect(first.path).toBe(join(dir, "a-1.png"));
+    expect(await readFile(join(dir, "a.png"), "utf8")).toBe("mine");
+    const replaced = await downloadFile(url, { dir, fetch: cdnTo(emu.url), overwrite: true });
+    expect(replaced.path).toBe(join(dir, "a.png"));
+    expect(await readFile(join(dir, "a.png"), "utf8")).not.toBe("mine");
+  });
+
+  it("enforces the size cap and leaves nothing behind", async () => {
+    const emu = await emulator();
+    const dir = await scratch();
+    await expect(downloadFile("https://files.runcomfy.net/files/r1/big.mp4", { dir, fetch: cdnTo(emu.url), maxBytes: 100 })).rejects.toThrow(/over the 100-byte limit/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("re-checks every redirect target", async () => {
+    const emu = await emulator({ faults: [{ route: "files", fault: { type: "respond", status: 302, body: {}, headers: { location: "https://evil.example.com/x.png" } } }] });
+    const dir = await scratch();
+    await expect(downloadFile("https://files.runcomfy.net/files/r1/a.png", { dir, fetch: cdnTo(emu.url) })).rejects.toThrow(/evil\.example\.com, which is not a RunComfy host/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("derives safe file names", () => {
+    expect(fileNameFor("https://files.runcomfy.net/a/b/result%20final.mp4", "x")).toBe("result final.mp4");
+    expect(fileNameFor("https://files.runcomfy.net/a/..%2F..%2Fetc%2Fpasswd", "x")).toBe("_.._etc_passwd");
+    expect(fileNameFor("https://files.runcomfy.net/", "fallback")).toBe("fallback");
+  });
+});

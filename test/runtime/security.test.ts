@@ -1,0 +1,91 @@
+/** The token never leaks: not into errors, logs or serialised errors, and never to another origin. */
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { createClient } from "../../generated/index.js";
+import { clientFor, emulator } from "../helpers/emulator.ts";
+
+const TOKEN = "rc-secret-token-4f1d9a";
+
+/** A server that records every request it gets (a stand-in for a foreign origin). */
+async function spyServer(): Promise<{ url: string; requests: { url: string; headers: IncomingHttpHeaders }[]; close(): Promise<void> }> {
+  const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
+  const server = createServer((request, response) => {
+    requests.push({ url: request.url ?? "", headers: request.headers });
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ request_id: "x", status: "completed" }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const spies: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(spies.splice(0).map((spy) => spy.close()));
+});
+
+function leaks(value: unknown): boolean {
+  const views = [String(value), inspect(value, { depth: 12, showHidden: true }), JSON.stringify(value) ?? ""];
+  if (value instanceof Error) views.push(value.stack ?? "", value.message);
+  return views.some((view) => view.includes(TOKEN));
+}
+
+describe("the API token", () => {
+  it("appears in no error, serialised error or log line, whatever fails", async () => {
+    const emu = await emulator({ tokens: [TOKEN, "other"], capacity: 1, durationMs: 2000 });
+    const lines: unknown[] = [];
+    const logger = { error: (...args: unknown[]) => lines.push(args), warn: (...args: unknown[]) => lines.push(args), info: (...args: unknown[]) => lines.push(args), debug: (...args: unknown[]) => lines.push(args) };
+    const client = clientFor(emu, { token: TOKEN, logger, logLevel: "debug", retry: { maxRetries: 1, baseDelayMs: 1 } });
+    const errors: unknown[] = [];
+    const capture = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => errors.push(error));
+
+    await capture(clientFor(emu, { token: `${TOKEN}-wrong`, logger, logLevel: "debug" }).submit("community/wan-2-2/vace-fun", {}));
+    const blocker = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
+    await capture(clientFor(emu, { token: "other", logger, logLevel: "debug" }).status(blocker));
+    await capture(client.status("missing"));
+    await capture(client.submit("vendor/unknown", {}));
+    await capture(client.wait(await client.submit("community/wan-2-2/vace-fun", { seed: 2 }), { timeoutMs: 50 }));
+    const controller = new AbortController();
+    controller.abort();
+    await capture(client.run("community/wan-2-2/vace-fun", { seed: 3 }, { signal: controller.signal }));
+    emu.faults.set([{ route: "submit", fault: { type: "drop" } }]);
+    await capture(client.submit("community/wan-2-2/vace-fun", { seed: 4 }));
+    emu.faults.set([{ route: "status", fault: { type: "respond", status: 503 } }]);
+    await capture(client.status(blocker));
+    await capture(createClient({ token: TOKEN, baseUrl: "http://127.0.0.1:1", retry: { maxRetries: 0 }, logger, logLevel: "debug" }).status("x"));
+
+    expect(errors).toHaveLength(9);
+    for (const error of errors) expect(leaks(error), inspect(error)).toBe(false);
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(leaks(line)).toBe(false);
+    expect(leaks(client)).toBe(false);
+  });
+
+  it("is never sent to a status_url, result_url or cancel_url on another origin", async () => {
+    const spy = await spyServer();
+    spies.push(spy);
+    const emu = await emulator({ tokens: [TOKEN], linkOrigin: spy.url });
+    const client = clientFor(emu, { token: TOKEN });
+    const handle = await client.submit("community/wan-2-2/vace-fun", {});
+    expect(((await client.status(handle)).raw as { status_url: string }).status_url.startsWith(spy.url)).toBe(true);
+    const result = await client.wait(handle);
+    await client.cancel(handle);
+    expect(result.status).toBe("succeeded");
+    expect(spy.requests).toEqual([]);
+  });
+
+  it("does not follow a redirect (which could carry it elsewhere)", async () => {
+    const spy = await spyServer();
+    spies.push(spy);
+    const emu = await emulator({ tokens: [TOKEN], faults: [{ route: "status", fault: { type: "respond", status: 302, body: {}, headers: { location: `${spy.url}/steal` } } }] });
+    const error = await clientFor(emu, { token: TOKEN }).status("r1").catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: "APIError", status: 302 });
+    expect((error as Error).message).toContain("redirects are not followed");
+    expect(spy.requests).toEqual([]);
+  });
+
+  it("is rejected in the base URL itself", () => {
+    expect(() => createClient({ baseUrl: `https://user:${TOKEN}@model-api.runcomfy.net` })).toThrow(/must not contain credentials/);
+  });
+});
