@@ -9,7 +9,7 @@
 import { GeneratorError, generatorProblems } from "./diagnostics.ts";
 import { mapLimit } from "./concurrency.ts";
 import { generate, type GenerateReport } from "./generate.ts";
-import { schemaChanges, type SchemaChanges } from "./schema-changes.ts";
+import type { DriftReport } from "./drift/types.ts";
 import { commitSchemaFiles, nothingWritten, readStoredSchema, type SchemaUpdate } from "./schema-store.ts";
 import { loadPage, type PageSources } from "./scrape/load-page.ts";
 import { readPage } from "./scrape/page-text.ts";
@@ -36,11 +36,12 @@ export type PageEvent = { readonly index: number; readonly total: number; readon
 export interface ModelUpdate extends SchemaUpdate {
   /** Pages that went into this model's file. */
   readonly pages: readonly string[];
-  readonly changes: SchemaChanges;
 }
 
 export interface AddReport {
   readonly models: readonly ModelUpdate[];
+  /** What changed for users of the generated package (see `generator/drift/`). */
+  readonly drift?: DriftReport;
   /** Set unless `generate: false`. */
   readonly generate?: GenerateReport;
 }
@@ -115,8 +116,8 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
   }
   if (problems.length > 0) throw nothingWritten(problems);
 
-  const updates = await commitSchemaFiles(options.root, files);
-  const models = updates.map((update) => ({ ...update, pages: pagesOf.get(update.modelId) ?? [], changes: schemaChanges(update.before, update.after) }));
-  if (options.generate === false) return { models };
-  return { models, generate: await generate({ root: options.root }) };
+  const { updates, drift } = await commitSchemaFiles(options.root, files, { base: "schemas/", head: "pages" });
+  const result = { models: updates.map((update) => ({ ...update, pages: pagesOf.get(update.modelId) ?? [] })), ...(drift === undefined ? {} : { drift }) };
+  if (options.generate === false) return result;
+  return { ...result, generate: await generate({ root: options.root }) };
 }

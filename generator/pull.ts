@@ -12,7 +12,7 @@ import { mapLimit } from "./concurrency.ts";
 import { GeneratorError, generatorProblems } from "./diagnostics.ts";
 import { generate, type GenerateReport } from "./generate.ts";
 import { isJsonObject } from "./json.ts";
-import { schemaChanges, type SchemaChanges } from "./schema-changes.ts";
+import type { DriftReport } from "./drift/types.ts";
 import type { SchemaFile } from "./schema-file.ts";
 import { commitSchemaFiles, nothingWritten, readStoredSchema, storedModelIds, type SchemaUpdate } from "./schema-store.ts";
 import { withCatalogEntry } from "./scrape/to-schema-file.ts";
@@ -37,14 +37,12 @@ export interface PullOptions {
   readonly generate?: boolean;
 }
 
-export interface PulledModel extends SchemaUpdate {
-  readonly changes: SchemaChanges;
-}
-
 export interface PullReport {
   /** The base URL the catalog was read from. */
   readonly baseUrl: string;
-  readonly models: readonly PulledModel[];
+  readonly models: readonly SchemaUpdate[];
+  /** What changed for users of the generated package (see `generator/drift/`). */
+  readonly drift?: DriftReport;
   readonly generate?: GenerateReport;
 }
 
@@ -119,9 +117,8 @@ export async function pullSchemas(options: PullOptions): Promise<PullReport> {
   }
   if (problems.length > 0) throw nothingWritten(problems);
 
-  const updates = await commitSchemaFiles(options.root, files);
-  const models = updates.map((update) => ({ ...update, changes: schemaChanges(update.before, update.after) }));
-  const report = { baseUrl: client.baseUrl, models };
+  const { updates, drift } = await commitSchemaFiles(options.root, files, { base: "schemas/", head: `catalog ${client.baseUrl}` });
+  const report = { baseUrl: client.baseUrl, models: updates, ...(drift === undefined ? {} : { drift }) };
   if (options.generate === false) return report;
   return { ...report, generate: await generate({ root: options.root }) };
 }

@@ -7,9 +7,12 @@
  */
 import { join } from "node:path";
 import { GeneratorError, GeneratorErrors } from "./diagnostics.ts";
+import { compareModels } from "./drift/report.ts";
+import type { DriftReport } from "./drift/types.ts";
 import { readIfExists, writeFileAtomic } from "./output.ts";
 import { loadModels, readSchemaEntries, type SchemaEntry } from "./pipeline.ts";
 import { parseSchemaFile, schemaFilePath, serializeSchemaFile, type SchemaFile } from "./schema-file.ts";
+import type { ModelSpec } from "./spec/types.ts";
 
 const SCHEMAS_DIR = "schemas";
 
@@ -24,8 +27,32 @@ export interface SchemaUpdate {
   readonly modelId: string;
   readonly path: string;
   readonly status: "created" | "updated" | "unchanged";
-  readonly before?: SchemaFile;
+  /** Top-level fields of the file whose bytes changed (`inputSchema`, `displayName`, `sources`, …); empty unless updated. */
+  readonly parts: readonly string[];
   readonly after: SchemaFile;
+}
+
+export interface CommitResult {
+  readonly updates: readonly SchemaUpdate[];
+  /** What the change means for users of the generated package (the drift report); absent when the old schema set did not load. */
+  readonly drift?: DriftReport;
+}
+
+const PARTS = ["modelId", "displayName", "description", "sources", "aliases", "example", "inputSchema", "outputSchema"] as const;
+
+/** Fields whose serialised form differs (key order counts: it is the order fields are generated in). */
+function changedParts(before: SchemaFile, after: SchemaFile): string[] {
+  return PARTS.filter((part) => JSON.stringify(before[part]) !== JSON.stringify(after[part]));
+}
+
+/** The normalised models of a schema set, or undefined when it does not load (then there is no drift report, but nothing else is lost). */
+function specsOf(entries: readonly SchemaEntry[]): readonly ModelSpec[] | undefined {
+  try {
+    return loadModels(entries, `${SCHEMAS_DIR}/`).specs;
+  } catch (error) {
+    if (error instanceof GeneratorErrors) return undefined;
+    throw error;
+  }
 }
 
 /** The problems that stopped a run before its first write, saying so. */
@@ -60,31 +87,39 @@ export async function storedModelIds(root: string): Promise<string[]> {
   return entries.map((entry) => parseSchemaFile(entry.text, entry.file).modelId);
 }
 
+function byFile(a: SchemaEntry, b: SchemaEntry): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
 /**
  * Writes `files` (one per model) to schemas/. Every schema file of the
  * project, with these in place, must load and normalise first; otherwise
  * this throws and nothing is written.
+ * @param labels how the drift report names the two sides, e.g. `schemas/` → `catalog`
  */
-export async function commitSchemaFiles(root: string, files: readonly SchemaFile[]): Promise<SchemaUpdate[]> {
-  const entries = new Map<string, SchemaEntry>((await readSchemaEntries(join(root, SCHEMAS_DIR), root)).map((entry) => [entry.file, entry]));
+export async function commitSchemaFiles(root: string, files: readonly SchemaFile[], labels: { readonly base: string; readonly head: string }): Promise<CommitResult> {
+  const original = await readSchemaEntries(join(root, SCHEMAS_DIR), root);
+  const entries = new Map<string, SchemaEntry>(original.map((entry) => [entry.file, entry]));
   const updates: SchemaUpdate[] = [];
   const pending: [string, string][] = [];
   for (const after of files) {
     const path = storedSchemaPath(after.modelId);
     const text = serializeSchemaFile(after);
     const previous = entries.get(path);
-    const before = previous === undefined ? undefined : parseSchemaFile(previous.text, path);
     const status = previous === undefined ? "created" : previous.text === text ? "unchanged" : "updated";
-    updates.push({ modelId: after.modelId, path, status, ...(before === undefined ? {} : { before }), after });
+    const parts = status === "updated" ? changedParts(parseSchemaFile(previous!.text, path), after) : [];
+    updates.push({ modelId: after.modelId, path, status, parts, after });
     if (status !== "unchanged") pending.push([path, text]);
     entries.set(path, { file: path, text });
   }
+  let specs: readonly ModelSpec[];
   try {
-    loadModels([...entries.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), `${SCHEMAS_DIR}/`);
+    specs = loadModels([...entries.values()].sort(byFile), `${SCHEMAS_DIR}/`).specs;
   } catch (error) {
     if (error instanceof GeneratorErrors) throw nothingWritten(error.errors);
     throw error;
   }
+  const before = pending.length === 0 ? specs : specsOf(original);
   for (const [path, text] of pending) await writeFileAtomic(join(root, path), text);
-  return updates;
+  return { updates, ...(before === undefined ? {} : { drift: compareModels(before, specs, labels.base, labels.head) }) };
 }

@@ -2,7 +2,8 @@
 import type { Argv } from "yargs";
 import { addPages, type ModelUpdate } from "../add.ts";
 import type { GenerateReport } from "../generate.ts";
-import { describeChanges } from "../schema-changes.ts";
+import { formatText } from "../drift/format/text.ts";
+import type { DriftReport } from "../drift/types.ts";
 import { paint, printWarnings, type Terminal } from "../terminal.ts";
 import { printGenerated } from "./generate.ts";
 
@@ -33,11 +34,17 @@ export function addOptions<T>(yargs: Argv<T>): Argv<T & AddArgs> {
 
 const STATUS_WORDS: Record<ModelUpdate["status"], "created  " | "updated  " | "unchanged"> = { created: "created  ", updated: "updated  ", unchanged: "unchanged" };
 
-/** `created   schemas/x.json (2 pages)` plus one indented line per change. */
-export function printModelUpdate(terminal: Terminal, update: Pick<ModelUpdate, "status" | "path" | "changes">, note = ""): void {
+/** `created   schemas/x.json (2 pages)`, `updated   schemas/x.json (inputSchema, sources)`. */
+export function printModelUpdate(terminal: Terminal, update: Pick<ModelUpdate, "status" | "path" | "parts">, notes: readonly string[] = []): void {
   const color = update.status === "unchanged" ? "dim" : "green";
-  terminal.out(`${paint(terminal, color, STATUS_WORDS[update.status])} ${update.path}${note}`);
-  if (update.status === "updated") for (const line of describeChanges(update.changes)) terminal.out(`  ${line}`);
+  const all = [...(update.status === "updated" ? [update.parts.join(", ")] : []), ...notes];
+  terminal.out(`${paint(terminal, color, STATUS_WORDS[update.status])} ${update.path}${all.length > 0 ? ` (${all.join("; ")})` : ""}`);
+}
+
+/** The drift report of what was written, when it changed anything users see. */
+export function printDrift(terminal: Terminal, drift: DriftReport | undefined): void {
+  if (drift === undefined || drift.changes.length === 0) return;
+  terminal.out(formatText(drift, { color: terminal.color }).replace(/\n$/, ""));
 }
 
 export async function runAdd(args: AddArgs, terminal: Terminal): Promise<number> {
@@ -58,7 +65,8 @@ export async function runAdd(args: AddArgs, terminal: Terminal): Promise<number>
     },
   });
   if (args.quiet) return 0;
-  for (const model of report.models) printModelUpdate(terminal, model, model.pages.length > 1 ? ` (${model.pages.length} pages)` : "");
+  for (const model of report.models) printModelUpdate(terminal, model, model.pages.length > 1 ? [`${model.pages.length} pages`] : []);
+  printDrift(terminal, report.drift);
   printRegenerated(terminal, report.generate, report.models, started);
   return 0;
 }

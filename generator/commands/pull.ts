@@ -2,7 +2,7 @@
 import type { Argv } from "yargs";
 import { pullSchemas } from "../pull.ts";
 import type { Terminal } from "../terminal.ts";
-import { printModelUpdate, printRegenerated } from "./add.ts";
+import { printDrift, printModelUpdate, printRegenerated } from "./add.ts";
 
 export interface PullArgs {
   readonly modelIds: readonly string[];
@@ -40,7 +40,8 @@ export async function runPull(args: PullArgs, terminal: Terminal): Promise<numbe
   const changed = report.models.filter((model) => model.status !== "unchanged").length;
   terminal.out(`catalog ${report.baseUrl}: ${report.models.length} ${report.models.length === 1 ? "model" : "models"}, ${changed} changed`);
   // The path names the model unless the id needed encoding (`4K` → `4k~<hash>`).
-  for (const model of report.models) printModelUpdate(terminal, model, model.path === `schemas/${model.modelId}.json` ? "" : ` (${model.modelId})`);
+  for (const model of report.models) printModelUpdate(terminal, model, model.path === `schemas/${model.modelId}.json` ? [] : [model.modelId]);
+  printDrift(terminal, report.drift);
   printRegenerated(terminal, report.generate, report.models.filter((model) => model.status !== "unchanged"), started);
   return 0;
 }

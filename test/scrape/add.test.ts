@@ -101,7 +101,8 @@ describe("add", () => {
 
     const report = await addPages({ root, pages: ["-"], readStdin: async () => page, generate: false });
     expect(report.models[0]?.status).toBe("updated");
-    expect(report.models[0]?.changes.added).toEqual(["128_cfg"]);
+    expect(report.models[0]?.parts).toEqual(["inputSchema"]);
+    expect(report.drift?.changes.filter((change) => change.key === "128_cfg").map((change) => change.rule)).toEqual(["new-optional-request-property"]);
     expect(await readFile(join(root, TALK), "utf8")).toBe(serializeSchemaFile({ ...stored, displayName: "Infinite Talk", description: "Talking portrait.", aliases: { "284_image": "portrait" } }));
   });
 
@@ -219,8 +220,7 @@ describe("add on the command line", () => {
     expect(result.stdout.split("\n")).toEqual([
       `[1/2] ${url} → community/wan-2-2/vace-fun (9 input fields, output schema, example)`,
       `[2/2] ${join(SEEDS, seed("004").name)} → community/infinite-talk/image-to-video (9 input fields, output schema, example)`,
-      `updated   ${VACE}`,
-      "  ~ sources",
+      `updated   ${VACE} (sources)`,
       `unchanged ${TALK}`,
       "",
     ]);

@@ -69,11 +69,13 @@ describe("pull", () => {
       ["schemas/community/wan-2-1/fusionx/image-to-video.json", "unchanged"],
       ["schemas/community/wan-2-2/vace-fun.json", "unchanged"],
     ]);
-    const changes = report.models[0]!.changes;
-    expect(changes.added).toEqual(["149_denoise"]);
-    expect(changes.removed).toEqual(["150_strength"]);
-    expect(changes.changed).toEqual([{ key: "149_steps", keywords: ["maximum"] }]);
-    expect(changes.parts).toEqual(["displayName", "sources"]);
+    expect(report.models[0]!.parts).toEqual(["displayName", "sources", "inputSchema"]);
+    // The drift report says what that means for users of the generated package.
+    const drift = report.drift!.changes.map((change) => `${change.key ?? "(model)"} ${change.rule}`);
+    expect(drift).toEqual(
+      expect.arrayContaining(["149_denoise new-optional-request-property", "150_strength request-property-removed", "149_steps request-property-max-increased"]),
+    );
+    expect(new Set(report.drift!.changes.map((change) => change.model))).toEqual(new Set(["community/fantasy-portrait/image-to-video"]));
 
     const after = await snapshot(root, ["schemas"]);
     for (const [path, text] of before) if (path !== PORTRAIT) expect(after.get(path), path).toBe(text);
@@ -130,18 +132,16 @@ describe("pull", () => {
     const result = await runCli(["pull", "--root", root, "--no-generate", "--base-url", emulator.url], { env: { RUNCOMFY_API_TOKEN: TOKEN, RUNCOMFY_MODEL_API_BASE: "https://example.invalid" } });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout.split("\n")).toEqual([
+    const lines = result.stdout.split("\n");
+    expect(lines.slice(0, 5)).toEqual([
       `catalog ${emulator.url}: 4 models, 1 changed`,
-      `updated   ${PORTRAIT}`,
-      "  + 149_denoise",
-      "  - 150_strength",
-      "  ~ 149_steps (maximum)",
-      "  ~ displayName",
-      "  ~ sources",
+      `updated   ${PORTRAIT} (displayName, sources, inputSchema)`,
       "unchanged schemas/community/infinite-talk/image-to-video.json",
       "unchanged schemas/community/wan-2-1/fusionx/image-to-video.json",
       "unchanged schemas/community/wan-2-2/vace-fun.json",
-      "",
     ]);
+    // Then the drift report (generator/drift) of what changed.
+    expect(lines[5]).toMatch(new RegExp(`^Schema drift schemas/ → catalog ${emulator.url}: .* in 1 model; suggested version bump: major$`));
+    for (const key of ["150_strength", "149_denoise", "149_steps"]) expect(result.stdout).toContain(`(${key})`);
   });
 });
