@@ -49,27 +49,29 @@ export interface AddReport {
 /** How many pages are loaded at once (URLs benefit; files do not mind). */
 const CONCURRENCY = 4;
 
-export async function addPages(options: AddOptions): Promise<AddReport> {
-  if (options.pages.length === 0) throw new GeneratorError("add-usage", "no pages given: pass file paths, - for stdin, or https URLs");
-  if (options.pages.filter((page) => page === "-").length > 1) throw new GeneratorError("add-usage", "stdin (-) can be read only once");
-
-  // Pages load concurrently; progress is reported in argument order so output is deterministic.
-  const total = options.pages.length;
+/** Calls `onPage` in argument order, however the pages finish: output stays deterministic while pages load concurrently. */
+function orderedProgress(total: number, onPage: AddOptions["onPage"]): (event: PageEvent) => void {
   const events: (PageEvent | undefined)[] = new Array(total);
   let reported = 0;
-  const report = (index: number, event: PageEvent): void => {
-    events[index] = event;
+  return (event) => {
+    events[event.index] = event;
     while (reported < total && events[reported] !== undefined) {
       const next = events[reported]!;
       reported++; // not inside `onPage?.(…)`: without a listener that call, arguments included, is skipped
-      options.onPage?.(next);
+      onPage?.(next);
     }
   };
+}
+
+/** Loads and scrapes every page; pages of one model are combined. Every problem of every page is collected. */
+async function scrapePages(options: AddOptions): Promise<{ byModel: Map<string, PageContribution>; problems: GeneratorError[] }> {
+  const total = options.pages.length;
+  const progress = orderedProgress(total, options.onPage);
   const scraped = await mapLimit(options.pages, CONCURRENCY, async (argument, index) => {
     try {
       const raw = await loadPage(argument, options);
       const page = scrapePage(readPage(raw.content, raw.format), raw.name);
-      report(index, {
+      progress({
         index,
         total,
         page: raw.name,
@@ -81,11 +83,10 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
       });
       return pageContribution(page, raw.url);
     } catch (error) {
-      report(index, { index, total, page: argument === "-" ? "stdin" : argument, ok: false });
+      progress({ index, total, page: argument === "-" ? "stdin" : argument, ok: false });
       throw error;
     }
   });
-
   const problems: GeneratorError[] = [];
   const byModel = new Map<string, PageContribution>();
   for (const result of scraped) {
@@ -101,6 +102,14 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
       problems.push(...generatorProblems(error));
     }
   }
+  return { byModel, problems };
+}
+
+export async function addPages(options: AddOptions): Promise<AddReport> {
+  if (options.pages.length === 0) throw new GeneratorError("add-usage", "no pages given: pass file paths, - for stdin, or https URLs");
+  if (options.pages.filter((page) => page === "-").length > 1) throw new GeneratorError("add-usage", "stdin (-) can be read only once");
+
+  const { byModel, problems } = await scrapePages(options);
   if (problems.length > 0) throw nothingWritten(problems);
 
   const files = [];
