@@ -82,6 +82,17 @@ async function storedFiles(root: string, modelIds: readonly string[]): Promise<S
   return files;
 }
 
+/** The runtime's message, plus what it wraps (`fetch failed` alone does not say ECONNREFUSED or "bad port"). */
+function failureText(error: RunComfyError): string {
+  let innermost: string | undefined;
+  for (let cause: unknown = error.cause; typeof cause === "object" && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (typeof code === "string") return `${error.message} (${code})`;
+    if (typeof message === "string") innermost = message;
+  }
+  return innermost === undefined || error.message.includes(innermost) ? error.message : `${error.message} (${innermost})`;
+}
+
 /** Checks the catalog's answer for `modelId` and returns the refreshed file. */
 function refreshed(existing: SchemaFile, entry: CatalogEntry): SchemaFile {
   const fail = (message: string): never => {
@@ -104,7 +115,7 @@ export async function pullSchemas(options: PullOptions): Promise<PullReport> {
     try {
       entry = await client.catalog.get(file.modelId);
     } catch (error) {
-      if (error instanceof RunComfyError) throw new GeneratorError("catalog", `catalog call failed: ${error.message}`, { model: file.modelId });
+      if (error instanceof RunComfyError) throw new GeneratorError("catalog", `catalog call failed: ${failureText(error)}`, { model: file.modelId });
       throw error;
     }
     return refreshed(file, entry);
