@@ -8,7 +8,8 @@ export interface Terminal {
 }
 
 export function processTerminal(): Terminal {
-  const color = Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"] && process.env["TERM"] !== "dumb";
+  // One switch for both streams: colour only when neither is piped, so no escape codes reach a file or a pipe.
+  const color = Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"] && process.env["TERM"] !== "dumb";
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

@@ -35,7 +35,8 @@ const VOCABULARY: Readonly<Record<string, readonly string[]>> = {
   cfg: ["guidance scale", "cfg", "cfg scale", "guidance"],
   shift: ["shift"],
   seed: ["seed", "noise seed"],
-  strength: ["strength", "denoise", "denoising strength"],
+  strength: ["strength"],
+  denoise: ["denoise", "denoising strength", "denoise strength"],
   duration: ["duration"],
 };
 
