@@ -10,7 +10,7 @@
  * - order is deterministic (sorted schema paths, published property order);
  * - a build cache (see `cache.ts`) lets a no-op run skip the emitters.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { GeneratorError, GeneratorErrors, type Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
@@ -28,6 +28,8 @@ export interface SchemaEntry {
   /** Path relative to the project root, `/`-separated (`schemas/community/x.json`). */
   readonly file: string;
   readonly text: string;
+  /** Set when the file could not be read (`text` is then empty); reported with every other problem. */
+  readonly error?: GeneratorError;
 }
 
 /** Lists `*.json` below `dir`, sorted, as project-relative paths. */
@@ -55,16 +57,21 @@ export async function listJsonFiles(dir: string, root: string): Promise<string[]
 
 export async function readSchemaEntries(schemasDir: string, root: string): Promise<SchemaEntry[]> {
   const files = await listJsonFiles(schemasDir, root);
-  const errors: GeneratorError[] = [];
   const entries: SchemaEntry[] = [];
   for (const file of files) {
     try {
+      // Reading a FIFO (or a device) would block forever: only plain files (or links to them) are read.
+      if (!(await stat(join(root, file))).isFile()) {
+        const error = new GeneratorError("schema-file-unreadable", "not a regular file (a FIFO, socket, device or folder); a schema file must be a plain file", { file });
+        entries.push({ file, text: "", error });
+        continue;
+      }
       entries.push({ file, text: await readFile(join(root, file), "utf8") });
     } catch (error) {
-      errors.push(new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }));
+      const problem = new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
+      entries.push({ file, text: "", error: problem });
     }
   }
-  if (errors.length > 0) throw new GeneratorErrors(errors);
   return entries;
 }
 
@@ -76,6 +83,10 @@ export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: strin
   const errors: GeneratorError[] = [];
   const parsed: { entry: SchemaEntry; file: SchemaFile }[] = [];
   for (const entry of entries) {
+    if (entry.error) {
+      errors.push(entry.error);
+      continue;
+    }
     try {
       const file = parseSchemaFile(entry.text, entry.file);
       const expected = `${schemasPrefix}${schemaFilePath(file.modelId)}`;
