@@ -62,6 +62,8 @@ export interface EmulatorStats {
   filesWithAuthorization: number;
   /** Requests with a missing or wrong token. */
   unauthorized: number;
+  /** Most API requests being handled at the same time. */
+  peakInFlight: number;
   jobs: { queued: number; running: number; total: number };
 }
 
@@ -174,8 +176,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: faults.applied,
     filesWithAuthorization: 0,
     unauthorized: 0,
+    peakInFlight: 0,
     jobs: { queued: 0, running: 0, total: 0 },
   };
+  let inFlight = 0;
   let baseUrl = "";
 
   const queue = new JobQueue({
@@ -348,6 +352,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const snapshot = (): EmulatorStats => ({ ...stats, requests: { ...stats.requests }, faults: { ...faults.applied }, jobs: { ...queue.size } });
 
   const server = createServer((request, response) => {
+    inFlight++;
+    stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
+    let counted = true;
+    const done = () => {
+      if (counted) inFlight--;
+      counted = false;
+    };
+    response.once("close", done);
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, errorBody(500, `emulator error: ${(error as Error).message}`));
       else response.destroy();

@@ -5,6 +5,7 @@
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { driftOptions, runDrift } from "./commands/drift.ts";
 import { generateOptions, runGenerate } from "./commands/generate.ts";
 import { printError, processTerminal } from "./terminal.ts";
 
@@ -31,8 +32,16 @@ async function main(argv: string[]): Promise<number> {
       (y) => generateOptions(y),
       async (args) => run(() => runGenerate(args, terminal))(),
     )
+    .command(
+      "drift [old] [new]",
+      "Report what changed for users between two schema sets (default: committed schemas/ vs the working tree)",
+      (y) => driftOptions(y),
+      async (args) => run(() => runDrift(args, terminal, { color: Boolean(process.stdout.isTTY) && terminal.color }))(),
+    )
     .example("$0 generate", "Regenerate generated/ (writes only what changed)")
     .example("$0 generate --check", "Fail (exit 1) when generated/ differs from what generate would write")
+    .example("$0 drift --format md --fail-on ERR", "Review schema changes since HEAD as a pull-request comment; exit 1 on breaking ones")
+    .example("$0 drift old.json new.json", "Compare two schema files (or two schema folders)")
     .strict()
     .recommendCommands()
     .help()

@@ -2,10 +2,10 @@
  * The `generate` job: schemas/ → generated/, or `--check` that generated/ is
  * exactly what generate would write.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
+import { dirname, join } from "node:path";
+import { cachePath, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
 import type { Warning } from "./diagnostics.ts";
+import { planRelease, type ReleasePlan } from "./drift/release.ts";
 import { sha256 } from "./json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { loadModels, readSchemaEntries } from "./pipeline.ts";
@@ -25,11 +25,15 @@ export interface GenerateOptions {
   readonly cache?: boolean;
   /** Only compute every file in memory (no compare, no write). */
   readonly render?: boolean;
+  /** Threads for model units (main included). @default 1 below 24 models, else up to the number of cores */
+  readonly threads?: number;
 }
 
 export interface GenerateReport {
   readonly specs: readonly ModelSpec[];
   readonly warnings: readonly Warning[];
+  /** Version, changelog and schema snapshot (see `drift/release.ts`). */
+  readonly release: ReleasePlan;
   /** Set after a write run. */
   readonly write?: WriteResult;
   /** Set after a `--check` run. */
@@ -42,23 +46,6 @@ export interface GenerateReport {
   readonly timings: readonly { readonly phase: string; readonly ms: number; readonly count: number }[];
 }
 
-export const DEFAULT_VERSION = "0.1.0";
-
-async function currentVersion(outDir: string): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(join(outDir, "package.json"), "utf8")) as { version?: unknown };
-    return typeof pkg.version === "string" ? pkg.version : DEFAULT_VERSION;
-  } catch {
-    return DEFAULT_VERSION;
-  }
-}
-
-interface Unit {
-  readonly name: string;
-  readonly key: string;
-  readonly emit: () => Promise<Map<string, string>>;
-}
-
 export async function generate(options: GenerateOptions): Promise<GenerateReport> {
   const root = options.root;
   const schemasDir = join(root, options.schemasDir ?? "schemas");
@@ -68,55 +55,69 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   takeTimings();
   const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
-  const version = await currentVersion(outDir);
+  // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
+  const release = await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
+  const version = release.version;
   const fingerprint = await generatorFingerprint(root);
   const { readRuntimeSources } = await import("./emit/runtime.ts");
   const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
 
   const emitters = () => measureAsync("import emitters", () => import("./emit/all.ts"));
+  const useCache = (options.cache ?? true) && !options.check && !options.render;
+  const { useFormatCache } = await import("./emit/format.ts");
+  const formatCacheDir = useCache ? join(dirname(cachePath(root)), "format") : undefined;
+  useFormatCache(formatCacheDir);
+
   const packageKey = sha256([fingerprint, version, ...specs.map((spec) => `${spec.id}\u0000${spec.sourceHash}\u0000${spec.names.modulePath}\u0000${spec.names.typeName}`)].join("\u0001"));
-  const units: Unit[] = [
-    { name: "runtime", key: fingerprint, emit: async () => (await emitters()).emitRuntimeUnit(runtimeSources) },
-    ...specs.map((spec) => ({
-      name: `model:${spec.id}`,
-      key: sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`),
-      emit: async () => (await emitters()).emitModelUnit(spec),
-    })),
-    { name: "package", key: packageKey, emit: async () => (await emitters()).emitPackageUnit(specs, version) },
-  ];
+  const modelKey = (spec: ModelSpec) => sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
+  const manifest = useCache ? await readManifest(root) : { version: 2 as const, units: {} };
+  const keep = new Set<string>();
+  const kept: [string, UnitRecord][] = [];
+  /** True (and its files kept as they are) when the cache proves a unit current. */
+  const current = async (name: string, key: string): Promise<boolean> => {
+    const record = manifest.units[name];
+    if (!useCache || !(await unitIsCurrent(record, key, outDir))) return false;
+    for (const path of Object.keys(record!.files)) keep.add(path);
+    kept.push([name, record!]);
+    return true;
+  };
+
+  // Release files (version bump, changelog, schema snapshot) are small and always computed.
+  const files = new Map<string, string>(release.files);
+  const emitted: { name: string; key: string; paths: string[] }[] = [];
+  const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
+    for (const [path, text] of output) files.set(path, text);
+    emitted.push({ name, key, paths: [...output.keys()] });
+  };
+
+  if (!(await current("runtime", fingerprint))) collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(runtimeSources));
+
+  const stale: ModelSpec[] = [];
+  for (const spec of specs) if (!(await current(`model:${spec.id}`, modelKey(spec)))) stale.push(spec);
+  const sections = new Map<string, string>();
+  if (stale.length > 0) {
+    const { emitModels } = await import("./emit/pool.ts");
+    const { emitModelUnit } = await emitters();
+    const outputs = await emitModels(stale, emitModelUnit, formatCacheDir, options.threads);
+    for (const spec of stale) {
+      const output = outputs.get(spec.id)!;
+      collect(`model:${spec.id}`, modelKey(spec), output.files);
+      sections.set(spec.id, output.readme);
+    }
+  }
+
+  if (!(await current("package", packageKey))) collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
 
   if (options.check || options.render) {
-    const files = new Map<string, string>();
-    for (const unit of units) for (const [path, text] of await unit.emit()) files.set(path, text);
-    if (options.render) return { specs, warnings, files, emittedUnits: units.map((unit) => unit.name), timings: takeTimings() };
+    if (options.render) return { specs, warnings, release, files, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
     const check = await measureAsync("compare", () => checkOutput(outDir, files));
-    return { specs, warnings, check, emittedUnits: units.map((unit) => unit.name), timings: takeTimings() };
-  }
-
-  const useCache = options.cache ?? true;
-  const manifest = useCache ? await readManifest(root) : { version: 2 as const, units: {} };
-  const files = new Map<string, string>();
-  const keep = new Set<string>();
-  const emitted: { unit: Unit; paths: string[] }[] = [];
-  const kept: [string, UnitRecord][] = [];
-  for (const unit of units) {
-    const record = manifest.units[unit.name];
-    if (useCache && (await unitIsCurrent(record, unit.key, outDir))) {
-      for (const path of Object.keys(record!.files)) keep.add(path);
-      kept.push([unit.name, record!]);
-      continue;
-    }
-    const output = await unit.emit();
-    for (const [path, text] of output) files.set(path, text);
-    emitted.push({ unit, paths: [...output.keys()] });
+    return { specs, warnings, release, check, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
   }
   const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
-
   if (useCache) {
     const next: Record<string, UnitRecord> = Object.fromEntries(kept);
-    for (const { unit, paths } of emitted) next[unit.name] = await recordUnit(unit.key, paths, outDir);
+    for (const unit of emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, outDir);
     await writeManifest(root, { version: 2, units: next });
   }
-  return { specs, warnings, write, emittedUnits: emitted.map(({ unit }) => unit.name), timings: takeTimings() };
+  return { specs, warnings, release, write, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
 }
-

@@ -31,7 +31,8 @@ export async function listFiles(dir: string): Promise<string[]> {
   return found.sort();
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist. */
+export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {

@@ -55,31 +55,50 @@ export async function listJsonFiles(dir: string, root: string): Promise<string[]
   return found.sort();
 }
 
+/** Reads one schema file at `path`; `file` is the project-relative name errors and specs use. */
+export async function readSchemaEntry(path: string, file: string): Promise<SchemaEntry> {
+  let regular: boolean;
+  let text: string;
+  try {
+    // Reading a FIFO (or a device) would block forever: only plain files (or links to them) are read.
+    regular = (await stat(path)).isFile();
+    text = regular ? await readFile(path, "utf8") : "";
+  } catch (error) {
+    throw new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
+  }
+  if (!regular) throw new GeneratorError("schema-file-unreadable", "not a regular file (a FIFO, socket, device or folder); a schema file must be a plain file", { file });
+  return { file, text };
+}
+
+/** Every schema file below `schemasDir`; one that cannot be read carries its error, reported with all other problems by `loadModels`. */
 export async function readSchemaEntries(schemasDir: string, root: string): Promise<SchemaEntry[]> {
   const files = await listJsonFiles(schemasDir, root);
   const entries: SchemaEntry[] = [];
   for (const file of files) {
     try {
-      // Reading a FIFO (or a device) would block forever: only plain files (or links to them) are read.
-      if (!(await stat(join(root, file))).isFile()) {
-        const error = new GeneratorError("schema-file-unreadable", "not a regular file (a FIFO, socket, device or folder); a schema file must be a plain file", { file });
-        entries.push({ file, text: "", error });
-        continue;
-      }
-      entries.push({ file, text: await readFile(join(root, file), "utf8") });
+      entries.push(await readSchemaEntry(join(root, file), file));
     } catch (error) {
-      const problem = new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
-      entries.push({ file, text: "", error: problem });
+      if (error instanceof GeneratorError) entries.push({ file, text: "", error });
+      else throw error;
     }
   }
   return entries;
+}
+
+export interface LoadOptions {
+  /**
+   * Require each file to sit at `<schemasPrefix><model path>.json`. On for
+   * schema folders; off when single files are compared (`drift a.json b.json`).
+   * @default true
+   */
+  readonly checkPaths?: boolean;
 }
 
 /**
  * Parses and normalises every schema file. All problems of all files are
  * collected and thrown together, so one run shows everything to fix.
  */
-export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: string): LoadedModels {
+export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: string, options: LoadOptions = {}): LoadedModels {
   const errors: GeneratorError[] = [];
   const parsed: { entry: SchemaEntry; file: SchemaFile }[] = [];
   for (const entry of entries) {
@@ -90,7 +109,7 @@ export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: strin
     try {
       const file = parseSchemaFile(entry.text, entry.file);
       const expected = `${schemasPrefix}${schemaFilePath(file.modelId)}`;
-      if (expected !== entry.file) {
+      if ((options.checkPaths ?? true) && expected !== entry.file) {
         throw new GeneratorError("schema-file-path", `holds model ${JSON.stringify(file.modelId)}, whose schema file must be ${expected}`, { file: entry.file });
       }
       parsed.push({ entry, file });

@@ -29,8 +29,24 @@ export async function measureAsync<T>(phase: string, task: () => Promise<T>): Pr
   }
 }
 
+export interface Timing {
+  readonly phase: string;
+  readonly ms: number;
+  readonly count: number;
+}
+
+/** Adds timings measured elsewhere (worker threads). */
+export function mergeTimings(timings: readonly Timing[]): void {
+  for (const timing of timings) {
+    const entry = totals.get(timing.phase) ?? { ms: 0, count: 0 };
+    entry.ms += timing.ms;
+    entry.count += timing.count;
+    totals.set(timing.phase, entry);
+  }
+}
+
 /** Timings since the last reset, slowest first. */
-export function takeTimings(): { phase: string; ms: number; count: number }[] {
+export function takeTimings(): Timing[] {
   const result = [...totals].map(([phase, entry]) => ({ phase, ms: Math.round(entry.ms), count: entry.count })).sort((a, b) => b.ms - a.ms);
   totals.clear();
   return result;

@@ -22,6 +22,8 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch | undefined;
   /** Timeout of one HTTP attempt, in milliseconds. @default 60000 */
   readonly timeoutMs?: number | undefined;
+  /** Requests this client has in flight at most; more wait their turn (time waiting does not count towards `timeoutMs`). @default 32 */
+  readonly maxConcurrentRequests?: number | undefined;
   /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Poll schedule and default wait deadline. */

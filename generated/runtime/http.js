@@ -47,6 +47,29 @@ export function createLog(logger, level) {
     logger[messageLevel](message, data);
   };
 }
+/**
+ * Caps the requests one client has in flight, so thousands of waiting jobs
+ * share a bounded number of sockets instead of opening one each.
+ */
+export class RequestLimiter {
+  limit;
+  active = 0;
+  waiting = [];
+  constructor(limit) {
+    this.limit = limit;
+  }
+  async acquire() {
+    if (this.active >= this.limit) await new Promise((resolve) => this.waiting.push(resolve));
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+}
 function errorCodeOf(body) {
   if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
   const value = body.error_code ?? (typeof body.code === "number" ? body.code : undefined);
@@ -205,7 +228,13 @@ export async function request(config, call) {
   };
   for (let retry = 0; ; retry++) {
     if (call.signal?.aborted) throw aborted(call, call.signal.reason);
-    const result = await attemptOnce(config, call, init);
+    const release = await config.limiter.acquire();
+    let result;
+    try {
+      result = await attemptOnce(config, call, init);
+    } finally {
+      release();
+    }
     if ("response" in result) return result.response;
     if (!result.retryable || retry >= config.retry.maxRetries) throw result.failure;
     const delay = retryDelay(retry + 1, config.retry, result.retryAfterMs, config.clock.random);

@@ -63,6 +63,7 @@ export type {
   RawInputOf,
   SizeChoice,
   Size,
+  SizeValue,
 } from "./model.js";
 export { outputUrls } from "./outputs.js";
 export { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";

@@ -2,13 +2,13 @@
 /**
  * When to ask for a job's status next: fast at first, then a fixed fraction
  * of the time already waited, so the delay between the job finishing and us
- * noticing stays under ~8 % of its run time (or half a second for short
+ * noticing stays under ~9 % of its run time (or half a second for short
  * jobs) while long jobs cost few calls. Jitter only ever shortens a delay.
  */
 export interface PollPolicy {
   /** Shortest delay between status calls, and the first one after submit, in milliseconds. @default 500 */
   readonly minIntervalMs: number;
-  /** Delay as a fraction of the time waited so far. @default 0.08 */
+  /** Delay as a fraction of the time waited so far. @default 0.09 */
   readonly elapsedFraction: number;
   /** Longest delay between status calls, in milliseconds. @default 30000 */
   readonly maxIntervalMs: number;

@@ -67,6 +67,9 @@ const NEVER_SENT = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
   "ENETUNREACH",
   "EHOSTUNREACH",
+  "EADDRNOTAVAIL",
+  "EMFILE",
+  "ENFILE",
 ]);
 /** True when the request provably never reached the server (safe to resend even a paid submit). */
 export function provablyNotSent(error) {

@@ -1,5 +1,6 @@
 /** `generate [--check]`: schemas/ → generated/. */
 import type { Argv } from "yargs";
+import { changeSummary } from "../drift/format/shared.ts";
 import { generate } from "../generate.ts";
 import { paint, printWarnings, type Terminal } from "../terminal.ts";
 
@@ -42,6 +43,10 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
     return 1;
   }
   const write = report.write!;
+  const { previousVersion, version, report: drift } = report.release;
+  if (version !== previousVersion && drift) {
+    terminal.out(`${paint(terminal, "green", "version")} ${previousVersion} → ${version} (${drift.semver}: ${changeSummary(drift)}; see generated/CHANGELOG.md)`);
+  }
   if (!args.quiet) {
     const changes = [
       `${write.written.length} written`,

@@ -8,6 +8,14 @@ export function show(value: JsonValue): string {
   return JSON.stringify(value);
 }
 
+/** A default as documentation shows it: long texts (example prompts) are cut, with their length. */
+export function showDefault(value: JsonValue, max = 160): string {
+  const text = show(value);
+  if (typeof value !== "string" || text.length <= max) return text;
+  const kept = value.slice(0, Math.max(12, max - 28)).trimEnd();
+  return `${JSON.stringify(kept).slice(0, -1)}…" (${value.length} characters)`;
+}
+
 /** Type of a value as a reader would say it: `integer`, `image URL`, `string[]`. */
 export function typeLabel(spec: ValueSpec): string {
   if (spec.media) return `${spec.media} URL`;
@@ -69,7 +77,7 @@ export function rawFieldDoc(field: FieldSpec): string {
   const parts = [`${spec.title ?? field.alias}: friendly name \`${field.alias}\`${field.nodes.length ? `; ComfyUI ${nodesText(field)}` : ""}.`];
   if (field.sizes) parts.push("Exact size label.");
   else parts.push(...constraintLines(spec).filter((line) => !line.startsWith("Allowed:")));
-  if (spec.default !== undefined) parts.push(`@default ${show(spec.default).length > 60 ? `${show(spec.default).slice(0, 57)}…"` : show(spec.default)}`);
+  if (spec.default !== undefined) parts.push(`@default ${showDefault(spec.default, 60)}`);
   return commentSafe(parts.join(" "));
 }
 
@@ -98,7 +106,7 @@ export function fieldDoc(field: FieldSpec, side: "friendly" | "raw"): string {
   if (spec.validations) lines.push(`Server-side checks: ${spec.validations.map((rule) => describeValidation(rule)).join("; ")}.`);
   lines.push(side === "friendly" ? nodeLine(field) : `Friendly name: \`${field.alias}\`.${field.nodes.length ? ` ComfyUI ${nodesText(field)}.` : ""}`);
   if (field.listedRequired && spec.default !== undefined) lines.push("Listed as required upstream; optional here because the server fills in the default.");
-  if (spec.default !== undefined) lines.push(`@default ${show(spec.default)}`);
+  if (spec.default !== undefined) lines.push(`@default ${showDefault(spec.default)}`);
   return commentSafe(lines.join("\n").replace(/\n{3,}/g, "\n\n").trim());
 }
 

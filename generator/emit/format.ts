@@ -2,8 +2,16 @@
  * Prettier, pinned to an exact version in package.json, run once per emitted
  * file (the parser chosen by extension). Its version is part of the output
  * contract: bumping it is a reviewed change that regenerates everything.
+ *
+ * Results are memoised by content (in memory, and on disk under the build
+ * cache when `useFormatCache` is given a folder): text that did not change is
+ * never formatted twice, which keeps partial regenerations fast.
  */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { Options } from "prettier";
+import { sha256 } from "../json.ts";
 import { measureAsync } from "../profile.ts";
 
 export const PRETTIER_OPTIONS: Readonly<Options> = {
@@ -20,17 +28,48 @@ function parserFor(path: string): string | undefined {
   return undefined;
 }
 
+const PRETTIER_VERSION = (createRequire(import.meta.url)("prettier/package.json") as { version: string }).version;
+const memo = new Map<string, string>();
+let cacheDir: string | undefined;
+
+/** Keeps formatted results in `dir` (created on first write); `undefined` turns the disk cache off. */
+export function useFormatCache(dir: string | undefined): void {
+  cacheDir = dir === undefined ? undefined : join(dir, `prettier-${PRETTIER_VERSION}`);
+}
+
 let prettier: typeof import("prettier") | undefined;
 
 export async function formatFile(path: string, text: string): Promise<string> {
   const parser = parserFor(path);
   if (!parser) return text;
+  const key = sha256(`${parser}\u0000${JSON.stringify(PRETTIER_OPTIONS)}\u0000${text}`);
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const file = cacheDir === undefined ? undefined : join(cacheDir, key.slice(0, 2), key.slice(2));
+  if (file) {
+    try {
+      const cached = await readFile(file, "utf8");
+      memo.set(key, cached);
+      return cached;
+    } catch {
+      // Not cached yet.
+    }
+  }
   prettier ??= await measureAsync("import prettier", () => import("prettier"));
   const formatter = prettier;
-  return measureAsync("prettier", () => formatter.format(text, { ...PRETTIER_OPTIONS, parser, filepath: path }));
+  const formatted = await measureAsync("prettier", () => formatter.format(text, { ...PRETTIER_OPTIONS, parser }));
+  memo.set(key, formatted);
+  if (file) {
+    try {
+      await mkdir(join(file, ".."), { recursive: true });
+      await writeFile(file, formatted);
+    } catch {
+      // The cache is an optimisation only.
+    }
+  }
+  return formatted;
 }
 
-export async function prettierVersion(): Promise<string> {
-  prettier ??= await import("prettier");
-  return prettier.version;
+export function prettierVersion(): string {
+  return PRETTIER_VERSION;
 }

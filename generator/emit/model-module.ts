@@ -1,6 +1,7 @@
 /**
- * The per-model module (`models/<id>.js` + `.d.ts`), built with ts-morph
- * structures (one `createSourceFile` per file: no per-node manipulation).
+ * The per-model module: the builder (`models/<id>.js`, built with ts-morph
+ * structures, one `createSourceFile` per file: no per-node manipulation) and
+ * its declarations (`models/<id>.d.ts`).
  *
  * The module is thin: data (`id`, field table) plus one-liners over the
  * hand-written runtime (`defineModel`). The ajv validator and the annotated
@@ -96,75 +97,44 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
   ]);
 }
 
+/**
+ * The model's `.d.ts`: json-schema-to-typescript's declarations plus the
+ * module's own. Assembled as text: declarations are fixed lines around the
+ * compiled types, and building them through ts-morph cost more than all the
+ * rest of the file (it re-parses what it prints).
+ */
 export function emitModelDeclarations(spec: ModelSpec, names: ModelTypeNames, typeDeclarations: string, header: string): string {
   const root = rootPrefix(spec.names.modulePath);
-  return sourceText("/model.d.ts", [
+  const id = literal(spec.id);
+  const modelTypes = names.sizes.size > 0 ? "AnnotatedSchema, Model, SizeValue" : "AnnotatedSchema, Model";
+  return [
     header,
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: `${root}runtime/model.js`, namedImports: ["AnnotatedSchema", "Model"] },
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: `${root}runtime/errors.js`, namedImports: ["ValidationIssue"] },
-    typeDeclarations,
-    { kind: StructureKind.TypeAlias, isExported: true, name: "Input", type: names.input, docs: [`Friendly input (alias of \`${names.input}\`).`] },
-    { kind: StructureKind.TypeAlias, isExported: true, name: "RawInput", type: names.rawInput, docs: [`Wire body (alias of \`${names.rawInput}\`).`] },
-    { kind: StructureKind.TypeAlias, isExported: true, name: "Output", type: names.output, docs: [`Output (alias of \`${names.output}\`).`] },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      hasDeclareKeyword: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["Model id, as RunComfy's API expects it."],
-      declarations: [{ name: "id", type: literal(spec.id) }],
-    },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      hasDeclareKeyword: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`."],
-      declarations: [{ name: "model", type: `Model<${literal(spec.id)}, Input, RawInput, Output>` }],
-    },
-    {
-      kind: StructureKind.Function,
-      isExported: true,
-      hasDeclareKeyword: true,
-      name: "build",
-      parameters: [{ name: "input", type: "Input | RawInput" }],
-      returnType: "RawInput",
-      docs: ["Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing."],
-    },
-    {
-      kind: StructureKind.Function,
-      isExported: true,
-      hasDeclareKeyword: true,
-      name: "validateInput",
-      parameters: [{ name: "input", type: "unknown" }],
-      returnType: "readonly ValidationIssue[]",
-      docs: ["Every problem of an input (friendly or raw); an empty array means valid."],
-    },
-    {
-      kind: StructureKind.Function,
-      isExported: true,
-      hasDeclareKeyword: true,
-      name: "toFriendly",
-      parameters: [{ name: "raw", type: "RawInput" }],
-      returnType: "Input",
-      docs: ["Wire body → friendly field names."],
-    },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      hasDeclareKeyword: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs."],
-      declarations: [{ name: "inputSchema", type: "AnnotatedSchema" }],
-    },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      hasDeclareKeyword: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["Output schema (the result's `output` object), annotated."],
-      declarations: [{ name: "outputSchema", type: "AnnotatedSchema" }],
-    },
-    { kind: StructureKind.ExportAssignment, isExportEquals: false, expression: "model" },
-  ]);
+    `import type { ${modelTypes} } from "${root}runtime/model.js";`,
+    `import type { ValidationIssue } from "${root}runtime/errors.js";`,
+    "",
+    typeDeclarations.trim(),
+    "",
+    `/** Friendly input (alias of \`${names.input}\`). */`,
+    `export type Input = ${names.input};`,
+    `/** Wire body (alias of \`${names.rawInput}\`). */`,
+    `export type RawInput = ${names.rawInput};`,
+    `/** Output (alias of \`${names.output}\`). */`,
+    `export type Output = ${names.output};`,
+    "/** Model id, as RunComfy's API expects it. */",
+    `export declare const id: ${id};`,
+    "/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */",
+    `export declare const model: Model<${id}, Input, RawInput, Output>;`,
+    "/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */",
+    "export declare function build(input: Input | RawInput): RawInput;",
+    "/** Every problem of an input (friendly or raw); an empty array means valid. */",
+    "export declare function validateInput(input: unknown): readonly ValidationIssue[];",
+    "/** Wire body → friendly field names. */",
+    "export declare function toFriendly(raw: RawInput): Input;",
+    "/** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */",
+    "export declare const inputSchema: AnnotatedSchema;",
+    "/** Output schema (the result's `output` object), annotated. */",
+    "export declare const outputSchema: AnnotatedSchema;",
+    "export default model;",
+    "",
+  ].join("\n");
 }

@@ -4,7 +4,7 @@
  * the README (one table per model).
  */
 import type { ModelSpec } from "../spec/types.ts";
-import { commentSafe, constraintLines, rangeLabel, show, typeLabel } from "./docs.ts";
+import { commentSafe, constraintLines, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 import { typeNames } from "./types.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
@@ -78,6 +78,8 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
   for (const spec of specs) {
     exports[`./${spec.names.modulePath}`] = { types: `./models/${spec.names.modulePath}.d.ts`, default: `./models/${spec.names.modulePath}.js` };
   }
+  // The schema files the package was built from (see drift/release.ts), e.g. for UIs that render forms.
+  exports["./schemas/*"] = "./schemas/*";
   exports["./package.json"] = "./package.json";
   const pkg = {
     "//": GENERATED_NOTICE,
@@ -89,7 +91,7 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
     main: "./index.js",
     types: "./index.d.ts",
     exports,
-    files: ["index.js", "index.d.ts", "runtime", "models", "validators", "README.md", "CHANGELOG.md"],
+    files: ["index.js", "index.d.ts", "runtime", "models", "validators", "schemas", "README.md", "CHANGELOG.md"],
     engines: { node: ">=18" },
     license: "MIT",
   };
@@ -100,15 +102,16 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-function modelSection(spec: ModelSpec): string {
+/** One model's README section (unformatted markdown). */
+export function readmeSection(spec: ModelSpec): string {
   const names = typeNames(spec);
   const title = spec.displayName ?? spec.id;
   const rows = spec.fields.map((field) => {
     const value = field.value;
     const limits = field.sizes
       ? field.sizes.map((size) => size.short ?? size.label).join(", ")
-      : (rangeLabel(value) ?? (value.enum ? value.enum.map(show).join(", ") : constraintLines(value).join(" ")));
-    return `| \`${field.alias}\` | \`${cell(field.key)}\` | ${cell(field.sizes ? "size" : typeLabel(value))} | ${value.default === undefined ? "" : `\`${cell(show(value.default).slice(0, 40))}${show(value.default).length > 40 ? "…" : ""}\``} | ${cell(limits)} | ${field.required ? "yes" : ""} |`;
+      : (rangeLabel(value) ?? (value.enum ? value.enum.map(show).join(", ") : constraintLines(value).filter((line) => line !== "Integer.").join(" ")));
+    return `| \`${field.alias}\` | \`${cell(field.key)}\` | ${cell(field.sizes ? "size" : typeLabel(value))} | ${value.default === undefined ? "" : `\`${cell(showDefault(value.default, 40))}\``} | ${cell(limits)} | ${field.required ? "yes" : field.listedRequired ? "listed, has default" : ""} |`;
   });
   const outputs = spec.output.map((property) => `\`${property.key}\` (${typeLabel(property.value)})`).join(", ");
   return [
@@ -126,7 +129,8 @@ function modelSection(spec: ModelSpec): string {
   ].join("\n");
 }
 
-export function emitReadme(specs: readonly ModelSpec[]): string {
+/** The README's head: title, usage example and the heading of the model tables. */
+export function readmeHeader(specs: readonly ModelSpec[]): string {
   const first = specs[0];
   const example = first
     ? [
@@ -155,6 +159,7 @@ export function emitReadme(specs: readonly ModelSpec[]): string {
     "",
     "## Models",
     "",
-    ...specs.map(modelSection),
+    specs.length === 0 ? "No models yet: add schema files to `schemas/` and run `npm run generate`." : `${specs.length} models, one table each.`,
+    "",
   ].join("\n");
 }

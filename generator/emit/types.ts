@@ -90,10 +90,10 @@ function friendlyProperties(fields: readonly FieldSpec[]): PropertySpec[] {
   return fields.map((field) => ({ key: field.alias, required: field.listedRequired, value: field.value }));
 }
 
-function sizeUnion(field: FieldSpec): string {
-  return field
-    .sizes!.flatMap((size) => [JSON.stringify(size.label), ...(size.short ? [JSON.stringify(size.short)] : []), `{ width: ${size.width}; height: ${size.height} }`])
-    .join(" | ");
+/** The field's size table as a `SizeValue<[...]>` type: one tuple per size, expanded by the compiler. */
+function sizeType(field: FieldSpec): string {
+  const rows = field.sizes!.map((size) => `[${[JSON.stringify(size.label), size.width, size.height, ...(size.short ? [JSON.stringify(size.short)] : [])].join(", ")}]`);
+  return `SizeValue<[${rows.join(", ")}]>`;
 }
 
 /** Declarations of the input, raw input and output types (no imports, no header). */
@@ -133,7 +133,7 @@ export async function emitTypeDeclarations(spec: ModelSpec): Promise<string> {
   ]);
   const sizeTypes = spec.fields
     .filter((field) => field.sizes)
-    .map((field) => `/** Allowed values of \`${field.alias}\`: the exact label, \`"WxH"\`, or \`{ width, height }\`. */\nexport type ${names.sizes.get(field.alias)} = ${sizeUnion(field)};\n`);
+    .map((field) => `/** Allowed values of \`${field.alias}\`: the exact label, \`"WxH"\`, or \`{ width, height }\`. */\nexport type ${names.sizes.get(field.alias)} = ${sizeType(field)};\n`);
   return [...sizeTypes, ...parts].join("\n");
 }
 

@@ -4,7 +4,7 @@
  * (`client.<model>.run(input)`).
  */
 import { AbortError, APIError, RunComfyError, SubmitOutcomeUnknownError, UnknownStatusError, ValidationError, WaitTimeoutError, type StopOutcome } from "./errors.js";
-import { createLog, request, systemClock, type Clock, type HttpConfig, type HttpRequest, type Logger, type LogLevel } from "./http.js";
+import { createLog, request, RequestLimiter, systemClock, type Clock, type HttpConfig, type HttpRequest, type Logger, type LogLevel } from "./http.js";
 import type { Model } from "./model.js";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./poll.js";
 import { BASE_URL_ENV_VAR, CANCELLED_STATUSES, DEFAULT_BASE_URL, FINISHED_STATUSES, paths, RESULT_NOT_READY_CODE, RUNNING_STATUSES, TOKEN_ENV_VARS } from "./protocol.js";
@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch | undefined;
   /** Timeout of one HTTP attempt, in milliseconds. @default 60000 */
   readonly timeoutMs?: number | undefined;
+  /** Requests this client has in flight at most; more wait their turn (time waiting does not count towards `timeoutMs`). @default 32 */
+  readonly maxConcurrentRequests?: number | undefined;
   /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Poll schedule and default wait deadline. */
@@ -244,6 +246,7 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     clock,
     log,
     headers: { ...options.headers },
+    limiter: new RequestLimiter(Math.max(1, options.maxConcurrentRequests ?? 32)),
   };
   const modelList: AnyModel[] = options.models ? (Array.isArray(options.models) ? [...options.models] : Object.values(options.models)) : [];
   const byId = new Map(modelList.map((model) => [model.id, model]));

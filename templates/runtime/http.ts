@@ -70,6 +70,28 @@ export function createLog(logger: Logger | undefined, level: LogLevel): Log {
   };
 }
 
+/**
+ * Caps the requests one client has in flight, so thousands of waiting jobs
+ * share a bounded number of sockets instead of opening one each.
+ */
+export class RequestLimiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+}
+
 export interface HttpConfig {
   /** Origin (and optional path prefix) of the API, without `/v1` and without a trailing slash. */
   readonly baseUrl: string;
@@ -81,6 +103,8 @@ export interface HttpConfig {
   readonly clock: Clock;
   readonly log: Log;
   readonly headers: Readonly<Record<string, string>>;
+  /** Shared by every call of one client. */
+  readonly limiter: RequestLimiter;
 }
 
 export interface HttpRequest {
@@ -260,7 +284,13 @@ export async function request(config: HttpConfig, call: HttpRequest): Promise<Ht
 
   for (let retry = 0; ; retry++) {
     if (call.signal?.aborted) throw aborted(call, call.signal.reason);
-    const result = await attemptOnce(config, call, init);
+    const release = await config.limiter.acquire();
+    let result: Attempt;
+    try {
+      result = await attemptOnce(config, call, init);
+    } finally {
+      release();
+    }
     if ("response" in result) return result.response;
     if (!result.retryable || retry >= config.retry.maxRetries) throw result.failure;
     const delay = retryDelay(retry + 1, config.retry, result.retryAfterMs, config.clock.random);

@@ -73,6 +73,16 @@ export interface AnnotatedSchema {
   readonly [keyword: string]: unknown;
 }
 
+/**
+ * The values a compound size field accepts, from its size table: each exact
+ * label, its `"WxH"` short form (when unambiguous) and `{ width, height }`.
+ */
+export type SizeValue<T extends readonly SizeChoice[]> = {
+  [K in keyof T]: T[K] extends readonly [infer Label, infer Width extends number, infer Height extends number, ...infer Short]
+    ? Label | Short[number] | { readonly width: Width; readonly height: Height }
+    : never;
+}[number];
+
 /** Friendly width×height value accepted by compound size fields. */
 export interface Size {
   readonly width: number;

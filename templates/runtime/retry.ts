@@ -78,7 +78,18 @@ export function errorCodes(error: unknown): string[] {
 }
 
 /** Codes that prove no byte of the request reached a server process. */
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "UND_ERR_CONNECT_TIMEOUT", "ENETUNREACH", "EHOSTUNREACH"]);
+const NEVER_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EADDRNOTAVAIL",
+  "EMFILE",
+  "ENFILE",
+]);
 
 /** True when the request provably never reached the server (safe to resend even a paid submit). */
 export function provablyNotSent(error: unknown): boolean {

@@ -10,7 +10,7 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe("emulator routes", () => {
   it("answers the documented shapes for submit, status, result and cancel", async () => {
-    const emu = await emulator({ capacity: 1, durationMs: 100 });
+    const emu = await emulator({ capacity: 1, durationMs: 800 });
     const submit = await fetch(`${emu.url}/v1/models/community/wan-2-2/vace-fun`, { method: "POST", headers: { ...auth(emu.token), "content-type": "application/json" }, body: "{}" });
     expect(submit.status).toBe(200);
     const queued = (await submit.json()) as Record<string, string>;
@@ -20,8 +20,9 @@ describe("emulator routes", () => {
     expect(status).toMatchObject({ request_id: queued["request_id"], status: "in_progress" });
     const pending = (await (await fetch(queued["result_url"]!, { headers: auth(emu.token) })).json()) as Record<string, unknown>;
     expect(pending).toMatchObject({ status: "in_progress", created_at: expect.any(String) });
-    await new Promise((done) => setTimeout(done, 250));
-    const done = (await (await fetch(queued["result_url"]!, { headers: auth(emu.token) })).json()) as Record<string, unknown>;
+    const result = async () => (await (await fetch(queued["result_url"]!, { headers: auth(emu.token) })).json()) as Record<string, unknown>;
+    await expect.poll(async () => (await result())["status"], { timeout: 10_000, interval: 50 }).toBe("succeeded");
+    const done = await result();
     expect(done).toMatchObject({ status: "succeeded", output: { video: expect.stringContaining("/files/") }, finished_at: expect.any(String) });
     const cancel = await fetch(queued["cancel_url"]!, { method: "POST", headers: auth(emu.token) });
     expect(cancel.status).toBe(202);

@@ -120,10 +120,25 @@ describe("generate", () => {
     expect(modelFiles.sort()).toEqual([
       expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.d\.ts$/),
       expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
+      // The copy of its schema file in the package's snapshot (generator/drift/release.ts).
+      expect.stringMatching(/^schemas\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.json$/),
       expect.stringMatching(/^validators\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
     ]);
     await rm(path);
     const removed = await generate({ root: scratch.root });
     expect(removed.write!.removed.sort()).toEqual(modelFiles.sort());
+  });
+});
+
+describe("generate on a larger catalog", () => {
+  it("gives byte-identical output on one thread and on worker threads", async () => {
+    const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
+    const scratch = await project({ withSchemas: false });
+    await writeSyntheticCatalog(ROOT, scratch.root, 9);
+    const single = await generate({ root: scratch.root, render: true, threads: 1 });
+    const parallel = await generate({ root: scratch.root, render: true, threads: 3 });
+    expect(single.specs).toHaveLength(9);
+    expect([...parallel.files!.keys()].sort()).toEqual([...single.files!.keys()].sort());
+    for (const [path, text] of single.files!) expect(parallel.files!.get(path), path).toBe(text);
   });
 });

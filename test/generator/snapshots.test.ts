@@ -8,7 +8,8 @@ import { generate } from "../../generator/generate.ts";
 import { ROOT } from "../helpers/project.ts";
 
 const report = await generate({ root: ROOT, render: true });
-const files = [...report.files!.entries()];
+// generated/schemas/ holds verbatim copies of schemas/ (the drift snapshot, see generator/drift/release.ts), not emitted code.
+const files = [...report.files!.entries()].filter(([path]) => !path.startsWith("schemas/"));
 
 describe("generated files", () => {
   it("covers every part of the package", () => {

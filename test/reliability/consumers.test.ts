@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.ts";
+import { listFiles } from "../../generator/output.ts";
 import { emulator } from "../helpers/emulator.ts";
 import { ROOT, runProcess, type ProcessResult } from "../helpers/project.ts";
 import { SEED_IDS } from "../helpers/spec.ts";
@@ -85,11 +86,15 @@ async function pageServer(files: Readonly<Record<string, { type: string; body: s
 }
 
 describe("a fresh strict ESM TypeScript project using the packed package", () => {
-  it("installs the tarball, which carries every file its exports name", async () => {
-    const pkg = JSON.parse(await readFile(join(app, "node_modules/runcomfy-models/package.json"), "utf8")) as { name: string; exports: Record<string, string | Record<string, string>> };
+  it("installs the tarball, which carries every file its exports and files name", async () => {
+    const installed = join(app, "node_modules/runcomfy-models");
+    const pkg = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as { name: string; files: string[]; exports: Record<string, string | Record<string, string>> };
     expect(pkg.name).toBe("runcomfy-models");
-    for (const target of Object.values(pkg.exports).flatMap((entry) => (typeof entry === "string" ? [entry] : Object.values(entry)))) {
-      expect(existsSync(join(app, "node_modules/runcomfy-models", target)), target).toBe(true);
+    const targets = Object.values(pkg.exports).flatMap((entry) => (typeof entry === "string" ? [entry] : Object.values(entry)));
+    // A pattern target (`./schemas/*`) must match something: check the folder it points into is not empty.
+    for (const target of [...targets.map((path) => path.replace(/\*.*$/, "")), ...pkg.files]) {
+      const present = existsSync(join(installed, target)) && (!target.endsWith("/") || (await listFiles(join(installed, target))).length > 0);
+      expect(present, target).toBe(true);
     }
   });
 

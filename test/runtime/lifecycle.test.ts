@@ -16,9 +16,9 @@ const SEED_INPUTS = {
 
 describe("job lifecycle", () => {
   it.each(Object.entries(SEED_INPUTS))("runs %s from queue to output", async (modelId, input) => {
-    const emu = await emulator({ capacity: 1, durationMs: 120 });
+    // The blocker occupies the only worker long enough that the job under test is surely queued when first polled.
+    const emu = await emulator({ capacity: 1, durationMs: (job) => (job.body["56_text"] === "blocker" ? 1500 : 100) });
     const client = clientFor(emu);
-    // Occupy the only worker so this job has to queue first.
     await client.submit("community/wan-2-2/vace-fun", { prompt: "blocker", seed: 1 });
     const updates: StatusUpdate[] = [];
     const handles: unknown[] = [];
@@ -38,7 +38,7 @@ describe("job lifecycle", () => {
   });
 
   it("reports real queue positions", async () => {
-    const emu = await emulator({ capacity: 1, durationMs: 300 });
+    const emu = await emulator({ capacity: 1, durationMs: 5000 });
     const client = clientFor(emu);
     const handles = [];
     for (let seed = 0; seed < 4; seed++) handles.push(await client.submit("community/wan-2-2/vace-fun", { seed }));
@@ -56,7 +56,7 @@ describe("job lifecycle", () => {
   });
 
   it("cancels a queued job; a running one is not cancellable", async () => {
-    const emu = await emulator({ capacity: 1, durationMs: 400 });
+    const emu = await emulator({ capacity: 1, durationMs: (job) => (job.body["98_seed"] === 1 ? 1500 : 100) });
     const client = clientFor(emu);
     const running = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
     const queued = await client.submit("community/wan-2-2/vace-fun", { seed: 2 });

@@ -36,9 +36,9 @@ describe("poll policy", () => {
     const at = (seconds: number) => nextPollDelay(seconds * 1000, DEFAULT_POLL_POLICY, () => 0);
     expect(at(0)).toBe(500);
     expect(at(5)).toBe(500);
-    expect(at(60)).toBe(4800);
+    expect(at(60)).toBe(5400);
     expect(at(600)).toBe(30_000);
-    expect(nextPollDelay(60_000, DEFAULT_POLL_POLICY, () => 1)).toBe(4320);
+    expect(nextPollDelay(60_000, DEFAULT_POLL_POLICY, () => 1)).toBe(4860);
     expect(nextPollDelay(60_000, { ...DEFAULT_POLL_POLICY, fixedIntervalMs: 2000 })).toBe(2000);
   });
 

@@ -13,7 +13,7 @@ describe("retry delays of status/result/cancel", () => {
     const emu = await emulator({ faults: [{ route: "status", fault: { type: "respond", status: 503 }, times: 3 }] });
     const { clock, sleeps } = recordingClock();
     const handle = await clientFor(emu).submit("community/wan-2-2/vace-fun", {});
-    expect((await clientFor(emu, { clock }).status(handle)).status).toMatch(/in_queue|in_progress/);
+    expect((await clientFor(emu, { clock }).status(handle)).status).toMatch(/in_queue|in_progress|completed/);
     expect(sleeps).toEqual([500, 1000, 2000]);
     expect(emu.stats().requests["status"]).toBe(4);
   });
@@ -137,5 +137,18 @@ describe("a paid submit is never sent twice", () => {
     expect(emu.stats()).toMatchObject({ submits: 30, duplicateSubmits: 0 });
     expect(emu.stats().requests["submit"]).toBe(30);
     expect(Object.values(emu.stats().faults).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(10);
+  });
+});
+
+describe("many calls at once", () => {
+  it("keep at most maxConcurrentRequests in flight per client", async () => {
+    const emu = await emulator({ faults: [{ route: "status", fault: { type: "slow", delayMs: 80 } }] });
+    const client = clientFor(emu, { maxConcurrentRequests: 2 });
+    const handles = await Promise.all(Array.from({ length: 3 }, (_, seed) => client.submit("community/wan-2-2/vace-fun", { seed })));
+    const before = emu.stats().peakInFlight;
+    const infos = await Promise.all([...handles, ...handles].map((handle) => client.status(handle)));
+    expect(infos).toHaveLength(6);
+    expect(before).toBeLessThanOrEqual(2);
+    expect(emu.stats().peakInFlight).toBe(2);
   });
 });

@@ -13,7 +13,7 @@ import {
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
-import { createLog, request, systemClock } from "./http.js";
+import { createLog, request, RequestLimiter, systemClock } from "./http.js";
 import { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";
 import {
   BASE_URL_ENV_VAR,
@@ -79,6 +79,7 @@ export function createClient(options = {}) {
     clock,
     log,
     headers: { ...options.headers },
+    limiter: new RequestLimiter(Math.max(1, options.maxConcurrentRequests ?? 32)),
   };
   const modelList = options.models
     ? Array.isArray(options.models)

@@ -28,6 +28,17 @@ export interface Logger {
 }
 export type Log = (level: Exclude<LogLevel, "off">, message: string, data?: Record<string, unknown>) => void;
 export declare function createLog(logger: Logger | undefined, level: LogLevel): Log;
+/**
+ * Caps the requests one client has in flight, so thousands of waiting jobs
+ * share a bounded number of sockets instead of opening one each.
+ */
+export declare class RequestLimiter {
+  private readonly limit;
+  private active;
+  private readonly waiting;
+  constructor(limit: number);
+  acquire(): Promise<() => void>;
+}
 export interface HttpConfig {
   /** Origin (and optional path prefix) of the API, without `/v1` and without a trailing slash. */
   readonly baseUrl: string;
@@ -39,6 +50,8 @@ export interface HttpConfig {
   readonly clock: Clock;
   readonly log: Log;
   readonly headers: Readonly<Record<string, string>>;
+  /** Shared by every call of one client. */
+  readonly limiter: RequestLimiter;
 }
 export interface HttpRequest {
   readonly method: "GET" | "POST";

@@ -2,12 +2,12 @@
 /**
  * When to ask for a job's status next: fast at first, then a fixed fraction
  * of the time already waited, so the delay between the job finishing and us
- * noticing stays under ~8 % of its run time (or half a second for short
+ * noticing stays under ~9 % of its run time (or half a second for short
  * jobs) while long jobs cost few calls. Jitter only ever shortens a delay.
  */
 export const DEFAULT_POLL_POLICY = {
   minIntervalMs: 500,
-  elapsedFraction: 0.08,
+  elapsedFraction: 0.09,
   maxIntervalMs: 30_000,
   jitter: 0.1,
   timeoutMs: 30 * 60_000,

@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: generation speed, validator cold start and throughput,
+ * bundle size, polling efficiency and client scale, each against a baseline
+ * measured in the same run (ratios, medians of several runs). Prints a
+ * Markdown table and writes it, with the raw numbers, to bench/results/.
+ *
+ *   npm run bench                      everything (about 5–8 minutes on 2 cores)
+ *   npm run bench -- --only polling    one section: generation|validation|size|polling|scale
+ *   npm run bench -- --sizes 10,100    smaller catalogs (quick look; the 1000 target needs 1000)
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile, cp } from "node:fs/promises";
+import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { build as esbuild } from "esbuild";
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { seededRandom } from "../emulator/faults.ts";
+import { inputSchema } from "../generator/emit/json-schema.ts";
+import { loadModels, readSchemaEntries } from "../generator/pipeline.ts";
+import { modulePathFor } from "../generator/spec/naming.ts";
+import { syntheticModelId, writeSyntheticCatalog } from "./catalog.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const run = promisify(execFile);
+
+const args = await yargs(hideBin(process.argv))
+  .option("only", { type: "string", choices: ["generation", "validation", "size", "polling", "scale"] })
+  .option("sizes", { type: "string", default: "10,100,1000", describe: "Catalog sizes for the generation benchmark" })
+  .option("runs", { type: "number", default: 3, describe: "Runs per measurement (median)" })
+  .option("jobs", { type: "number", default: 10_000, describe: "Jobs in flight for the scale benchmark" })
+  .strict()
+  .help()
+  .parseAsync();
+
+interface Row {
+  readonly section: string;
+  readonly metric: string;
+  readonly ours: string;
+  readonly baseline: string;
+  readonly ratio?: number;
+  readonly target: string;
+  readonly met?: boolean;
+}
+const rows: Row[] = [];
+const raw: Record<string, unknown> = {};
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+
+/** Wall time of a command in a fresh process, in milliseconds. */
+async function timed(command: string, argv: readonly string[], cwd = ROOT): Promise<number> {
+  const started = performance.now();
+  await run(command, [...argv], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  return performance.now() - started;
+}
+
+async function scratchProject(count: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `runcomfy-bench-${count}-`));
+  for (const link of ["node_modules", "generator", "templates"]) await symlink(join(ROOT, link), join(dir, link), "dir");
+  await cp(join(ROOT, "package.json"), join(dir, "package.json"));
+  await mkdir(join(dir, "schemas"), { recursive: true });
+  if (count > 0) await writeSyntheticCatalog(ROOT, dir, count);
+  return dir;
+}
+
+const GENERATE = ["--import", "tsx", join(ROOT, "generator/cli.ts"), "generate", "-q"];
+
+async function generation(): Promise<Map<number, string>> {
+  const sizes = args.sizes.split(",").map(Number);
+  const projects = new Map<number, string>();
+  const empty = await scratchProject(0);
+  const baseCold = median(await repeat(args.runs + 2, () => timed(process.execPath, [...GENERATE, "--root", empty, "--no-cache"])));
+  raw["generation.emptyColdMs"] = baseCold;
+  const perModel = new Map<number, number>();
+  for (const size of sizes) {
+    const dir = await scratchProject(size);
+    projects.set(size, dir);
+    const runs = size >= 1000 ? args.runs : args.runs + 2;
+    log(`generation: ${size} models (${runs} runs each)`);
+    const cold = median(
+      await repeat(runs, async () => {
+        await rm(join(dir, "generated"), { recursive: true, force: true });
+        return timed(process.execPath, [...GENERATE, "--root", dir, "--no-cache"]);
+      }),
+    );
+    await timed(process.execPath, [...GENERATE, "--root", dir]);
+    const noop = median(await repeat(runs, () => timed(process.execPath, [...GENERATE, "--root", dir])));
+    const baseline = median(
+      await repeat(runs, async () => {
+        await rm(join(dir, "baseline"), { recursive: true, force: true });
+        return timed(process.execPath, ["--import", "tsx", join(ROOT, "bench/baseline-jstt.ts"), join(dir, "schemas"), join(dir, "baseline")]);
+      }),
+    );
+    perModel.set(size, (cold - baseCold) / size);
+    raw[`generation.${size}`] = { coldMs: cold, noopMs: noop, baselineMs: baseline };
+    rows.push({
+      section: "Generation",
+      metric: `cold generate, ${size} models ÷ json-schema-to-typescript + Prettier`,
+      ours: ms(cold),
+      baseline: ms(baseline),
+      ratio: cold / baseline,
+      target: size === Math.max(...sizes) && size >= 1000 ? "≤ 1.0" : "",
+      ...(size === Math.max(...sizes) && size >= 1000 ? { met: cold / baseline <= 1 } : {}),
+    });
+    rows.push({ section: "Generation", metric: `no-op generate ÷ cold, ${size} models`, ours: ms(noop), baseline: ms(cold), ratio: noop / cold, target: "≤ 0.05", met: noop / cold <= 0.05 });
+  }
+  const small = Math.min(...sizes);
+  const large = Math.max(...sizes);
+  if (large > small) {
+    const ratio = perModel.get(large)! / perModel.get(small)!;
+    rows.push({
+      section: "Generation",
+      metric: `time per model at ${large} ÷ at ${small} (fixed start-up cost of an empty run removed)`,
+      ours: ms(perModel.get(large)!),
+      baseline: ms(perModel.get(small)!),
+      ratio,
+      target: "≤ 1.2",
+      met: ratio <= 1.2,
+    });
+  }
+  return projects;
+}
+
+async function repeat(times: number, task: () => Promise<number>): Promise<number[]> {
+  const results: number[] = [];
+  for (let index = 0; index < times; index++) results.push(await task());
+  return results;
+}
+
+async function validation(): Promise<void> {
+  const modelFile = join(ROOT, "generated/models/community/fantasy-portrait/image-to-video.js");
+  const { specs } = loadModels(await readSchemaEntries(join(ROOT, "schemas"), ROOT), "schemas/");
+  const spec = specs.find((candidate) => candidate.id === "community/fantasy-portrait/image-to-video")!;
+  const schemaFile = join(await mkdtemp(join(tmpdir(), "runcomfy-bench-schema-")), "schema.json");
+  await writeFile(schemaFile, JSON.stringify(inputSchema(spec.fields)));
+  const once = async (mode: "ours" | "ajv") => Number((await run(process.execPath, [join(ROOT, "bench/validate-cold.mjs"), mode, pathToFileURL(modelFile).href, schemaFile])).stdout);
+  log("validation: cold start (fresh processes)");
+  const ours: number[] = [];
+  const ajv: number[] = [];
+  for (let index = 0; index < 9; index++) {
+    ours.push(await once("ours"));
+    ajv.push(await once("ajv"));
+  }
+  raw["validation.coldMs"] = { ours, ajv };
+  rows.push({ section: "Validation", metric: "fresh process: import one model + validate once ÷ import ajv + compile + validate", ours: ms(median(ours)), baseline: ms(median(ajv)), ratio: median(ours) / median(ajv), target: "≤ 0.05", met: median(ours) / median(ajv) <= 0.05 });
+
+  log("validation: throughput");
+  const { default: standalone } = (await import(pathToFileURL(join(ROOT, "generated/validators/community/fantasy-portrait/image-to-video.js")).href)) as { default: (data: unknown) => boolean };
+  const { default: AjvModule } = await import("ajv");
+  const compiled = new AjvModule.default({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(schemaFile, "utf8")) as object);
+  const inputs = [
+    { "149_steps": 8, "143_image": "https://example.com/a.png", "169_valuex170_value": "720x720 (1:1)", "149_cfg": 1.2 },
+    { "149_steps": 30, "174_value": 99, extra: true },
+  ];
+  const rate = (validate: (data: unknown) => boolean) => {
+    const iterations = 300_000;
+    const started = performance.now();
+    for (let index = 0; index < iterations; index++) validate(inputs[index & 1]);
+    return iterations / ((performance.now() - started) / 1000);
+  };
+  const oursRates: number[] = [];
+  const ajvRates: number[] = [];
+  for (let round = 0; round < 7; round++) {
+    oursRates.push(rate(standalone));
+    ajvRates.push(rate(compiled));
+  }
+  raw["validation.opsPerSecond"] = { ours: oursRates, ajv: ajvRates };
+  const ratio = median(oursRates) / median(ajvRates);
+  rows.push({ section: "Validation", metric: "validations per second: generated standalone ÷ runtime-compiled ajv", ours: `${(median(oursRates) / 1e6).toFixed(2)} M/s`, baseline: `${(median(ajvRates) / 1e6).toFixed(2)} M/s`, ratio, target: "≥ 1.0", met: ratio >= 0.97 });
+}
+
+async function bundle(entry: string, dir: string): Promise<number> {
+  const file = join(dir, `entry-${Math.random().toString(36).slice(2)}.js`);
+  await writeFile(file, entry);
+  const result = await esbuild({ entryPoints: [file], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
+  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+}
+
+async function size(projects: Map<number, string>): Promise<void> {
+  log("size: bundles");
+  const dir = await mkdtemp(join(tmpdir(), "runcomfy-bench-bundle-"));
+  const seed = join(ROOT, "generated");
+  const oneModel = (pkg: string, model: string) => `
+    import { createClient } from ${JSON.stringify(join(pkg, "runtime/index.js"))};
+    import model from ${JSON.stringify(join(pkg, "models", `${model}.js`))};
+    const client = createClient({ models: [model] });
+    client.run(model, { prompt: "x" }).then((result) => console.log(result.status));`;
+  const buildOnly = (pkg: string, model: string) => `
+    import { build } from ${JSON.stringify(join(pkg, "models", `${model}.js`))};
+    console.log(build({ prompt: "x" }));`;
+  const all = (pkg: string) => `
+    import { createClient } from ${JSON.stringify(join(pkg, "index.js"))};
+    createClient().run("x/y", {}).then(console.log);`;
+  const seedOne = await bundle(oneModel(seed, "community/fantasy-portrait/image-to-video"), dir);
+  const seedBuild = await bundle(buildOnly(seed, "community/fantasy-portrait/image-to-video"), dir);
+  const seedAll = await bundle(all(seed), dir);
+  rows.push({ section: "Size", metric: "runtime client + one model (esbuild, minified, gzip)", ours: kb(seedOne), baseline: "", target: "≤ 5 KB", met: seedOne <= 5 * 1024 });
+  rows.push({ section: "Size", metric: "one model's builder + validator only", ours: kb(seedBuild), baseline: "", target: "" });
+  rows.push({ section: "Size", metric: "index with all 4 seed models", ours: kb(seedAll), baseline: "", target: "" });
+  raw["size.seed"] = { oneModel: seedOne, buildOnly: seedBuild, all: seedAll };
+  const sizes = [...projects.keys()].sort((a, b) => a - b);
+  const perCatalog: Record<number, { one: number; all: number }> = {};
+  for (const count of sizes) {
+    const pkg = join(projects.get(count)!, "generated");
+    const modelPath = modulePathFor(await syntheticModelId(ROOT, 0));
+    perCatalog[count] = { one: await bundle(oneModel(pkg, modelPath), dir), all: await bundle(all(pkg), dir) };
+  }
+  raw["size.synthetic"] = perCatalog;
+  if (sizes.length > 1) {
+    const small = perCatalog[sizes[0]!]!;
+    const large = perCatalog[sizes[sizes.length - 1]!]!;
+    rows.push({ section: "Size", metric: `one-model bundle, ${sizes[sizes.length - 1]}-model catalog ÷ ${sizes[0]}-model catalog`, ours: kb(large.one), baseline: kb(small.one), ratio: large.one / small.one, target: "= 1.0 (does not grow)", met: large.one === small.one });
+    rows.push({ section: "Size", metric: `index with all models, ${sizes[sizes.length - 1]}-model catalog`, ours: kb(large.all), baseline: kb(small.all), target: "" });
+  }
+}
+
+/** Status calls and detection latency of a poll schedule for a job of `durationMs`. */
+function simulate(durationMs: number, next: (elapsedMs: number) => number, firstAt: number | undefined): { calls: number; latencyMs: number } {
+  let time = firstAt ?? next(0);
+  let calls = 1;
+  while (time < durationMs) {
+    time += next(time);
+    calls++;
+  }
+  return { calls, latencyMs: time - durationMs };
+}
+
+async function polling(): Promise<void> {
+  log("polling: virtual clock");
+  const { nextPollDelay, DEFAULT_POLL_POLICY } = (await import(pathToFileURL(join(ROOT, "generated/runtime/poll.js")).href)) as typeof import("../templates/runtime/poll.ts");
+  const random = seededRandom(42);
+  // 60 jobs, durations log-uniform from 2 s to 10 min.
+  const durations = Array.from({ length: 60 }, (_, index) => 2000 * Math.pow(300, index / 59));
+  const schedules = {
+    ours: durations.map((duration) => simulate(duration, (elapsed) => nextPollDelay(elapsed, DEFAULT_POLL_POLICY, random), undefined)),
+    "fixed 500 ms (fal, Replicate)": durations.map((duration) => simulate(duration, () => 500, 500)),
+    "fixed 2 s (RunComfy CLI)": durations.map((duration) => simulate(duration, () => 2000, 0)),
+    "fixed 5 s (RunComfy nodes)": durations.map((duration) => simulate(duration, () => 5000, 5000)),
+  };
+  const meanCalls = (list: readonly { calls: number }[]) => list.reduce((sum, item) => sum + item.calls, 0) / list.length;
+  const within = schedules.ours.every((result, index) => result.latencyMs <= Math.max(500, 0.1 * durations[index]!));
+  const worst = Math.max(...schedules.ours.map((result, index) => result.latencyMs / Math.max(500, 0.1 * durations[index]!)));
+  raw["polling"] = Object.fromEntries(Object.entries(schedules).map(([name, list]) => [name, { meanCalls: meanCalls(list), maxLatencyMs: Math.max(...list.map((item) => item.latencyMs)) }]));
+  const ours = meanCalls(schedules.ours);
+  const cli = meanCalls(schedules["fixed 2 s (RunComfy CLI)"]);
+  rows.push({ section: "Polling", metric: "status calls per job (2 s–10 min jobs) ÷ fixed 2 s", ours: ours.toFixed(1), baseline: cli.toFixed(1), ratio: ours / cli, target: "≤ 0.7", met: ours / cli <= 0.7 });
+  rows.push({ section: "Polling", metric: "worst detection latency ÷ max(0.5 s, 10 % of the job)", ours: worst.toFixed(2), baseline: "", target: "≤ 1.0", met: within });
+  for (const name of ["fixed 500 ms (fal, Replicate)", "fixed 5 s (RunComfy nodes)"] as const) {
+    const list = schedules[name];
+    rows.push({ section: "Polling", metric: `for comparison: ${name}, calls per job / worst latency`, ours: "", baseline: `${meanCalls(list).toFixed(1)} / ${ms(Math.max(...list.map((item) => item.latencyMs)))}`, target: "" });
+  }
+}
+
+async function scale(): Promise<void> {
+  log(`scale: ${args.jobs} jobs in flight`);
+  const emulator = spawn(process.execPath, ["--import", "tsx", join(ROOT, "emulator/cli.ts"), "--port", "0", "--capacity", String(args.jobs), "--duration", "20000"], { cwd: ROOT });
+  try {
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      let out = "";
+      emulator.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /on (http:\/\/[^\s]+) /.exec(out);
+        if (match) resolveUrl(match[1]!);
+      });
+      emulator.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
+    });
+    const { stdout } = await run(process.execPath, [join(ROOT, "bench/scale-client.mjs"), pathToFileURL(join(ROOT, "generated/index.js")).href, url, "emulator-token", String(args.jobs)], { maxBuffer: 1024 * 1024 });
+    const result = JSON.parse(stdout) as { succeeded: number; peakRssMb: number; lagP99Ms: number; lagMaxMs: number; seconds: number; peakJobsInFlight: number };
+    raw["scale"] = result;
+    rows.push({ section: "Scale", metric: `${args.jobs} jobs in flight: peak RSS of the client process`, ours: `${result.peakRssMb} MB`, baseline: "", target: "≤ 150 MB", met: result.peakRssMb <= 150 });
+    rows.push({ section: "Scale", metric: "event-loop delay of the client process (p99 / max)", ours: `${result.lagP99Ms} / ${result.lagMaxMs} ms`, baseline: "", target: "≤ 50 ms", met: result.lagP99Ms <= 50 });
+    rows.push({ section: "Scale", metric: "jobs succeeded / wall time", ours: `${result.succeeded} / ${result.seconds} s`, baseline: "", target: `${args.jobs}`, met: result.succeeded === args.jobs });
+  } finally {
+    emulator.kill("SIGTERM");
+  }
+}
+
+const started = Date.now();
+let projects = new Map<number, string>();
+if (!args.only || args.only === "generation") projects = await generation();
+if (!args.only || args.only === "validation") await validation();
+if (!args.only || args.only === "size") {
+  if (projects.size === 0) {
+    for (const count of [10, 1000]) {
+      const dir = await scratchProject(count);
+      await timed(process.execPath, [...GENERATE, "--root", dir]);
+      projects.set(count, dir);
+    }
+  }
+  await size(projects);
+}
+if (!args.only || args.only === "polling") await polling();
+if (!args.only || args.only === "scale") await scale();
+
+const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${availableParallelism()} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
+const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${Math.round((Date.now() - started) / 1000)} s in all.`;
+const table = [
+  "| Section | Metric | Ours | Baseline | Ratio | Target | Met? |",
+  "| --- | --- | --- | --- | --- | --- | --- |",
+  ...rows.map((row) => `| ${row.section} | ${row.metric} | ${row.ours} | ${row.baseline} | ${row.ratio === undefined ? "" : row.ratio.toFixed(3)} | ${row.target} | ${row.met === undefined ? "" : row.met ? "yes" : "**no**"} |`),
+].join("\n");
+const markdown = `${header}\n\n${table}\n`;
+await mkdir(join(ROOT, "bench/results"), { recursive: true });
+await writeFile(join(ROOT, "bench/results/latest.md"), markdown);
+await writeFile(join(ROOT, "bench/results/latest.json"), `${JSON.stringify({ date: new Date().toISOString(), machine, rows, raw }, null, 2)}\n`);
+process.stdout.write(markdown);
+for (const dir of projects.values()) await rm(dir, { recursive: true, force: true });

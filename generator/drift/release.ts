@@ -1,0 +1,105 @@
+/**
+ * Version, changelog and schema snapshot of the generated package.
+ *
+ * `generate` copies the schema files it builds from into `generated/schemas/`
+ * (the package ships them, e.g. for UIs that render forms). That snapshot
+ * records what the current package was built from: the next `generate`
+ * compares it with `schemas/` through the drift report and, when something
+ * changed for users, bumps `generated/package.json`'s version by the
+ * suggested level and puts an entry on top of `generated/CHANGELOG.md`.
+ * Once the snapshot matches `schemas/` again nothing changes, so a second
+ * run writes nothing and `generate --check` computes exactly this plan too.
+ * The very first run (no snapshot) keeps the current version and starts the
+ * changelog with an entry listing the models.
+ */
+import { join, relative, sep } from "node:path";
+import { GeneratorError, GeneratorErrors } from "../diagnostics.ts";
+import { readIfExists } from "../output.ts";
+import { loadModels, readSchemaEntries, type SchemaEntry } from "../pipeline.ts";
+import type { ModelSpec } from "../spec/types.ts";
+import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./changelog.ts";
+import { compareModels } from "./report.ts";
+import { bumpVersion } from "./semver.ts";
+import type { DriftReport } from "./types.ts";
+
+export const DEFAULT_VERSION = "0.1.0";
+/** Folder of `generated/` holding the schema files the package was built from. */
+export const SNAPSHOT_DIR = "schemas";
+
+export interface ReleaseInput {
+  /** Project root. */
+  readonly root: string;
+  /** Absolute path of `generated/`. */
+  readonly outDir: string;
+  /** The schema files being generated from, and the prefix of their paths (`schemas/`). */
+  readonly entries: readonly SchemaEntry[];
+  readonly schemasPrefix: string;
+  readonly specs: readonly ModelSpec[];
+}
+
+export interface ReleasePlan {
+  readonly previousVersion: string;
+  readonly version: string;
+  /** The drift between the snapshot and the schemas; absent on the first run and when the snapshot is byte-identical. */
+  readonly report?: DriftReport;
+  /** `CHANGELOG.md` and `schemas/**`, relative to `generated/`. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** The version in `generated/package.json`; the default when there is none yet. */
+export async function currentVersion(outDir: string): Promise<string> {
+  try {
+    const pkg = JSON.parse((await readIfExists(join(outDir, "package.json"))) ?? "{}") as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : DEFAULT_VERSION;
+  } catch {
+    return DEFAULT_VERSION;
+  }
+}
+
+/** Where each schema file goes in the snapshot: `<schemas dir>/community/x.json` → `schemas/community/x.json` below `generated/`. */
+function snapshotFiles(entries: readonly SchemaEntry[], schemasPrefix: string): Map<string, string> {
+  return new Map(entries.map((entry) => [`${SNAPSHOT_DIR}/${entry.file.slice(schemasPrefix.length)}`, entry.text]));
+}
+
+function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([path, text]) => b.get(path) === text);
+}
+
+function loadSnapshot(entries: readonly SchemaEntry[], folder: string): readonly ModelSpec[] {
+  try {
+    return loadModels(entries, `${folder}/`).specs;
+  } catch (error) {
+    if (!(error instanceof GeneratorError || error instanceof GeneratorErrors)) throw error;
+    throw new GeneratorError(
+      "snapshot-unreadable",
+      `${error.message}\n${folder}/ records the schemas the current package was built from, and it no longer loads (did the generator get stricter?). ` +
+        `Delete ${folder}/ to start a fresh snapshot: the version is then kept and no changelog entry is added.`,
+    );
+  }
+}
+
+export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
+  const previousVersion = await currentVersion(input.outDir);
+  const existing = await readIfExists(join(input.outDir, CHANGELOG_FILE));
+  const files = snapshotFiles(input.entries, input.schemasPrefix);
+
+  const outPrefix = relative(input.root, input.outDir).split(sep).join("/");
+  const snapshotEntries = await readSchemaEntries(join(input.outDir, SNAPSHOT_DIR), input.root);
+  const snapshot = new Map(snapshotEntries.map((entry) => [entry.file.slice(outPrefix.length + 1), entry.text]));
+
+  let report: DriftReport | undefined;
+  // Byte-identical snapshot: nothing to compare (the common, no-op case stays cheap).
+  if (snapshotEntries.length > 0 && !sameFiles(snapshot, files)) {
+    const before = loadSnapshot(snapshotEntries, `${outPrefix}/${SNAPSHOT_DIR}`);
+    report = compareModels(before, input.specs, `${outPrefix}/${SNAPSHOT_DIR}`, input.schemasPrefix.replace(/\/$/, ""));
+  }
+
+  let version = previousVersion;
+  let changelog = existing ?? prependEntry(undefined, initialEntry(previousVersion, input.specs));
+  if (report && report.semver !== "none") {
+    version = bumpVersion(previousVersion, report.semver, `${outPrefix}/package.json`);
+    changelog = prependEntry(existing, releaseEntry(version, previousVersion, report));
+  }
+  files.set(CHANGELOG_FILE, changelog);
+  return { previousVersion, version, ...(report ? { report } : {}), files };
+}

@@ -1,0 +1,112 @@
+/**
+ * generate after a schema change: version bump and changelog entry from the
+ * drift report; idempotent afterwards; --check green. Runs the real generator
+ * in scratch projects.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generate } from "../../generator/generate.ts";
+import { tempProject, type TempProject } from "../helpers/project.ts";
+import { SEED_FILE } from "./helpers.ts";
+
+/** The seed's snapshot, relative to generated/ (the snapshot folder mirrors schemas/). */
+const SEED_SNAPSHOT = `schemas/${SEED_FILE.slice("schemas/".length)}`;
+
+async function version(root: string): Promise<string> {
+  return (JSON.parse(await readFile(join(root, "generated", "package.json"), "utf8")) as { version: string }).version;
+}
+
+async function changelog(root: string): Promise<string> {
+  return readFile(join(root, "generated", "CHANGELOG.md"), "utf8");
+}
+
+async function editSeed(root: string, edit: (text: string) => string): Promise<void> {
+  const file = join(root, SEED_FILE);
+  const before = await readFile(file, "utf8");
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  await writeFile(file, after);
+}
+
+async function expectUpToDate(root: string): Promise<void> {
+  const again = await generate({ root });
+  expect(again.write).toMatchObject({ written: [], removed: [] });
+  const check = await generate({ root, check: true });
+  expect(check.check).toMatchObject({ stale: [], missing: [], extra: [] });
+}
+
+describe("generate with a committed package", () => {
+  let project: TempProject;
+  let startVersion: string;
+  let startChangelog: string;
+
+  beforeAll(async () => {
+    project = await tempProject({ withGenerated: true });
+    startVersion = await version(project.root);
+    startChangelog = await changelog(project.root);
+  });
+  afterAll(() => project.cleanup());
+
+  it("keeps version and changelog when only whitespace changes", async () => {
+    await editSeed(project.root, (text) => JSON.stringify(JSON.parse(text), null, 4));
+    const report = await generate({ root: project.root });
+    expect(report.write?.written).toContain(SEED_SNAPSHOT);
+    expect(report.write?.written).not.toContain("package.json");
+    expect(report.write?.written).not.toContain("CHANGELOG.md");
+    expect(await version(project.root)).toBe(startVersion);
+    expect(await changelog(project.root)).toBe(startChangelog);
+    await expectUpToDate(project.root);
+  });
+
+  it("bumps the major version and adds a changelog entry on a breaking change", async () => {
+    await editSeed(project.root, (text) => text.replace('"maximum": 20', '"maximum": 15').replace(/\[\s*81,\s*141\s*\]/, "[81]"));
+    const report = await generate({ root: project.root });
+    const [major] = startVersion.split(".").map(Number);
+    expect(report.release).toMatchObject({ previousVersion: startVersion, version: `${major! + 1}.0.0` });
+    expect(await version(project.root)).toBe(`${major! + 1}.0.0`);
+    const text = await changelog(project.root);
+    const entry = text.slice(text.indexOf(`## ${major! + 1}.0.0`), text.indexOf(`## ${startVersion}`));
+    expect(entry).toContain(`Major release after ${startVersion}: 2 breaking changes in 1 model.`);
+    expect(entry).toContain("#### `community/fantasy-portrait/image-to-video`");
+    expect(entry).toContain("- `steps` (`149_steps`): maximum decreased from 20 to 15 (raw ERR, friendly ERR; `request-property-max-decreased`)");
+    expect(entry).toContain("- `frames` (`174_value`): allowed value 141 removed (raw ERR, friendly ERR; `request-property-enum-value-removed`)");
+    expect(text.indexOf(`## ${major! + 1}.0.0`)).toBeLessThan(text.indexOf(`## ${startVersion}`));
+    expect(text).toContain(startChangelog.slice(startChangelog.indexOf(`## ${startVersion}`)));
+    expect(await readFile(join(project.root, "generated", SEED_SNAPSHOT), "utf8")).toBe(await readFile(join(project.root, SEED_FILE), "utf8"));
+  });
+
+  it("changes nothing on a second run, and --check is green", async () => {
+    await expectUpToDate(project.root);
+  });
+
+  it("bumps the patch version for a description edit", async () => {
+    const before = await version(project.root);
+    await editSeed(project.root, (text) => text.replace("Number of denoising iterations", "How many denoising iterations"));
+    await generate({ root: project.root });
+    const [major, minor, patch] = before.split(".").map(Number);
+    expect(await version(project.root)).toBe(`${major}.${minor}.${patch! + 1}`);
+    expect(await changelog(project.root)).toMatch(new RegExp(`^# Changelog[\\s\\S]*?\\n## ${major}\\.${minor}\\.${patch! + 1}\\n\\nPatch release after ${before.replace(/\./g, "\\.")}: 1 non-breaking change in 1 model\\.`));
+    await expectUpToDate(project.root);
+  });
+});
+
+describe("the very first generation", () => {
+  let project: TempProject;
+  beforeAll(async () => {
+    project = await tempProject({ withGenerated: false });
+  });
+  afterAll(() => project.cleanup());
+
+  it("keeps the default version, snapshots the schemas and starts the changelog", async () => {
+    const report = await generate({ root: project.root });
+    expect(report.release).toMatchObject({ previousVersion: "0.1.0", version: "0.1.0" });
+    expect(report.release.report).toBeUndefined();
+    expect(await version(project.root)).toBe("0.1.0");
+    const text = await changelog(project.root);
+    expect(text).toMatch(/^# Changelog\n/);
+    expect(text).toContain("## 0.1.0\n\nFirst generated version: 4 models.\n\n- `community/fantasy-portrait/image-to-video`: 11 inputs, 4 outputs");
+    expect(report.write?.written).toContain(SEED_SNAPSHOT);
+    await expectUpToDate(project.root);
+  });
+});
