@@ -40,9 +40,9 @@ export function lenientSchema(schema: unknown): unknown {
   }
   const properties = isObject(schema["properties"]) ? schema["properties"] : undefined;
   if (Array.isArray(schema["required"]) && properties) {
-    // The server fills in defaults: a required field that has one may be omitted.
+    // The server fills in defaults: a required field that has one may be omitted ("default": null is no default).
     copy["required"] = (schema["required"] as unknown[]).filter(
-      (name) => typeof name === "string" && isObject(properties[name]) && (properties[name] as JsonObject)["default"] === undefined,
+      (name) => typeof name === "string" && isObject(properties[name]) && (properties[name] as JsonObject)["default"] == null,
     );
   }
   return copy;

@@ -10,9 +10,81 @@ export function parseJson(text: string, file: string): JsonValue {
     return JSON.parse(body) as JsonValue;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const where = position === undefined ? "" : ` at ${lineColumn(body, Number(position))}`;
-    throw new GeneratorError("json-syntax", `invalid JSON${where}: ${message.replace(/^JSON\.parse: /, "")}`, { file });
+    // V8 gives no position for some errors ("Unexpected end of JSON input", "Unexpected token 'N', …"): find it ourselves.
+    const position = Number(/position (\d+)/.exec(message)?.[1] ?? syntaxErrorOffset(body));
+    const reason = message.replace(/^JSON\.parse: /, "").replace(/, ".*" is not valid JSON$/s, "");
+    throw new GeneratorError("json-syntax", `invalid JSON at ${lineColumn(body, position)}: ${reason}`, { file });
+  }
+}
+
+/**
+ * Offset of the first JSON syntax error in `text` (its length when the text
+ * ends too early), from a small scanner of the JSON grammar.
+ */
+export function syntaxErrorOffset(text: string): number {
+  let at = 0;
+  const stop = (): never => {
+    throw new RangeError(String(at));
+  };
+  const space = (): void => {
+    while (at < text.length && " \t\n\r".includes(text[at]!)) at++;
+  };
+  const expect = (char: string): void => {
+    space();
+    if (text[at] !== char) stop();
+    at++;
+  };
+  const string = (): void => {
+    expect('"');
+    for (;;) {
+      const char = text[at];
+      if (char === undefined || char < " ") stop();
+      at++;
+      if (char === '"') return;
+      if (char === "\\") {
+        if (text[at] === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(at + 1, at + 5))) at += 5;
+        else if (text[at] !== undefined && '"\\/bfnrt'.includes(text[at]!)) at++;
+        else stop();
+      }
+    }
+  };
+  const list = (close: string, item: () => void): void => {
+    at++;
+    space();
+    if (text[at] === close) {
+      at++;
+      return;
+    }
+    for (;;) {
+      item();
+      space();
+      if (text[at] === close) {
+        at++;
+        return;
+      }
+      expect(",");
+    }
+  };
+  const value = (): void => {
+    space();
+    const char = text[at];
+    if (char === "{") list("}", () => (string(), expect(":"), value()));
+    else if (char === "[") list("]", value);
+    else if (char === '"') string();
+    else {
+      const token = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(at))?.[0];
+      if (!token) stop();
+      at += token!.length;
+    }
+  };
+  try {
+    value();
+    space();
+    if (at < text.length) stop();
+    return text.length;
+  } catch (error) {
+    if (error instanceof RangeError) return Number(error.message);
+    throw error;
   }
 }
 

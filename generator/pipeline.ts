@@ -10,7 +10,7 @@
  * - order is deterministic (sorted schema paths, published property order);
  * - a build cache (see `cache.ts`) lets a no-op run skip the emitters.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { GeneratorError, GeneratorErrors, type Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
@@ -28,6 +28,8 @@ export interface SchemaEntry {
   /** Path relative to the project root, `/`-separated (`schemas/community/x.json`). */
   readonly file: string;
   readonly text: string;
+  /** Set when the file could not be read (`text` is then empty); reported with every other problem. */
+  readonly error?: GeneratorError;
 }
 
 /** Lists `*.json` below `dir`, sorted, as project-relative paths. */
@@ -55,26 +57,31 @@ export async function listJsonFiles(dir: string, root: string): Promise<string[]
 
 /** Reads one schema file at `path`; `file` is the project-relative name errors and specs use. */
 export async function readSchemaEntry(path: string, file: string): Promise<SchemaEntry> {
+  let regular: boolean;
+  let text: string;
   try {
-    return { file, text: await readFile(path, "utf8") };
+    // Reading a FIFO (or a device) would block forever: only plain files (or links to them) are read.
+    regular = (await stat(path)).isFile();
+    text = regular ? await readFile(path, "utf8") : "";
   } catch (error) {
     throw new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
   }
+  if (!regular) throw new GeneratorError("schema-file-unreadable", "not a regular file (a FIFO, socket, device or folder); a schema file must be a plain file", { file });
+  return { file, text };
 }
 
+/** Every schema file below `schemasDir`; one that cannot be read carries its error, reported with all other problems by `loadModels`. */
 export async function readSchemaEntries(schemasDir: string, root: string): Promise<SchemaEntry[]> {
   const files = await listJsonFiles(schemasDir, root);
-  const errors: GeneratorError[] = [];
   const entries: SchemaEntry[] = [];
   for (const file of files) {
     try {
       entries.push(await readSchemaEntry(join(root, file), file));
     } catch (error) {
-      if (error instanceof GeneratorError) errors.push(error);
+      if (error instanceof GeneratorError) entries.push({ file, text: "", error });
       else throw error;
     }
   }
-  if (errors.length > 0) throw new GeneratorErrors(errors);
   return entries;
 }
 
@@ -95,6 +102,10 @@ export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: strin
   const errors: GeneratorError[] = [];
   const parsed: { entry: SchemaEntry; file: SchemaFile }[] = [];
   for (const entry of entries) {
+    if (entry.error) {
+      errors.push(entry.error);
+      continue;
+    }
     try {
       const file = parseSchemaFile(entry.text, entry.file);
       const expected = `${schemasPrefix}${schemaFilePath(file.modelId)}`;

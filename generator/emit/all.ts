@@ -28,6 +28,15 @@ function modelHeader(spec: ModelSpec): string {
 }
 
 /**
+ * A JSON value as a JavaScript expression. JSON is JavaScript except for one
+ * key: `{"__proto__": …}` in an object literal sets the prototype, so that key
+ * is written as a computed key (pretty JSON puts every key at a line start).
+ */
+function jsLiteral(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/^(\s*)"__proto__":/gm, '$1["__proto__"]:');
+}
+
+/**
  * The compiled half of a model: the ajv validator plus the annotated schemas,
  * machine output that is not run through Prettier (the JSON is printed with
  * two-space indentation so diffs stay line-sized).
@@ -39,10 +48,10 @@ function validatorFile(header: string, validator: string, spec: ModelSpec): stri
     validator.trimEnd(),
     "",
     "/** Input schema (raw keys), annotated. */",
-    `export const inputSchema = ${JSON.stringify(annotatedInputSchema(spec.fields), null, 2)};`,
+    `export const inputSchema = ${jsLiteral(annotatedInputSchema(spec.fields))};`,
     "",
     "/** Output schema, annotated. */",
-    `export const outputSchema = ${JSON.stringify(annotatedOutputSchema(spec.output), null, 2)};`,
+    `export const outputSchema = ${jsLiteral(annotatedOutputSchema(spec.output))};`,
     "",
   ].join("\n");
 }

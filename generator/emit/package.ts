@@ -4,7 +4,7 @@
  * the README (one table per model).
  */
 import type { ModelSpec } from "../spec/types.ts";
-import { constraintLines, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
+import { commentSafe, constraintLines, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 import { typeNames } from "./types.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
@@ -58,7 +58,8 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
     "",
     "/** A client that knows every generated model: `client.run(modelId, input)` and `client.<model>.run(input)`. */",
     "export interface RunComfyClient extends Client<ModelMap> {",
-    ...specs.map((spec) => `  /** Calls of \`${spec.id}\`. */\n  readonly ${spec.names.memberName}: ModelClient<typeof ${spec.names.memberName}>;`),
+    // A model id may contain `*/` (`a*/b` is two segments): keep it inside the comment.
+    ...specs.map((spec) => `  /** ${commentSafe(`Calls of \`${spec.id}\`.`)} */\n  readonly ${spec.names.memberName}: ModelClient<typeof ${spec.names.memberName}>;`),
     "}",
     "",
     "/** A client that knows every generated model: `client.run(modelId, input)` and `client.<model>.run(input)`. */",

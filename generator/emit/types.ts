@@ -41,6 +41,27 @@ export function typeNames(spec: ModelSpec): ModelTypeNames {
   return { input: `${base}Input`, rawInput: `${base}RawInput`, output: `${base}Output`, sizes };
 }
 
+/**
+ * json-schema-to-typescript calls `node.hasOwnProperty(…)` on every object it
+ * walks, so a field named `hasOwnProperty` crashes it. Such keys are compiled
+ * under a stand-in name that is put back in the emitted text.
+ */
+const HAS_OWN = "hasOwnProperty";
+const HAS_OWN_STAND_IN = "__runcomfyCodegenHasOwnProperty__";
+
+function withStandIn(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withStandIn);
+  if (typeof value !== "object" || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    // A `required` list names properties: rename there too.
+    const renamed = key === "required" && Array.isArray(child) ? child.map((name) => (name === HAS_OWN ? HAS_OWN_STAND_IN : name)) : withStandIn(child);
+    // defineProperty keeps a "__proto__" key an ordinary own key.
+    Object.defineProperty(copy, key === HAS_OWN ? HAS_OWN_STAND_IN : key, { value: renamed, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
 /** Cache of compiled declarations by schema text: identical output schemas compile once per run. */
 const compiled = new Map<string, Promise<string>>();
 
@@ -48,7 +69,9 @@ async function compileNamed(schema: object, name: string, model: string): Promis
   const key = `${name}\u0000${JSON.stringify(schema)}`;
   let pending = compiled.get(key);
   if (!pending) {
-    pending = compile(schema as Parameters<typeof compile>[0], name, JSTT_OPTIONS);
+    const standIn = key.includes(`"${HAS_OWN}"`);
+    const input = (standIn ? withStandIn(schema) : schema) as Parameters<typeof compile>[0];
+    pending = compile(input, name, JSTT_OPTIONS).then((text) => (standIn ? text.replaceAll(HAS_OWN_STAND_IN, HAS_OWN) : text));
     compiled.set(key, pending);
   }
   let text: string;

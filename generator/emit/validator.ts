@@ -12,6 +12,7 @@
 import AjvModule from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { GeneratorError } from "../diagnostics.ts";
+import { isJsonObject } from "../json.ts";
 import type { JsonObject } from "../spec/types.ts";
 
 // ajv ships CommonJS with `exports.default`; under ESM interop the class sits one level down.
@@ -22,6 +23,30 @@ const HELPERS: Readonly<Record<string, string>> = {
   "ajv/dist/runtime/ucs2length": "ucs2length",
   "ajv/dist/runtime/equal": "equal",
 };
+
+/**
+ * ajv never validates a property literally named `__proto__`: its code
+ * generator drops that name from `properties` (and a schema literal
+ * `{"__proto__": …}` would set a prototype, not a key), so such a field would
+ * go unchecked and count as an unknown key. An exact-match pattern property
+ * checks the same key through `data[key]`, which reads the own property.
+ */
+export function protoSafeSchema(schema: JsonObject): JsonObject {
+  const copy: JsonObject = { ...schema };
+  const items = schema["items"];
+  if (isJsonObject(items)) copy["items"] = protoSafeSchema(items);
+  const properties = schema["properties"];
+  if (isJsonObject(properties)) {
+    const kept: JsonObject = {};
+    for (const [key, value] of Object.entries(properties)) {
+      const safe = isJsonObject(value) ? protoSafeSchema(value) : value;
+      if (key === "__proto__") copy["patternProperties"] = { "^__proto__$": safe };
+      else kept[key] = safe;
+    }
+    copy["properties"] = kept;
+  }
+  return copy;
+}
 
 /**
  * Compiles `schema` and returns the body of a validator module (without the
@@ -37,11 +62,13 @@ export function compileValidator(schema: JsonObject, helpersImport: string, mode
     messages: false,
     validateSchema: false,
     unicodeRegExp: true,
+    // Without it a missing `constructor` or `toString` field reads Object.prototype's (a function).
+    ownProperties: true,
     code: { source: true, esm: true, lines: true },
   });
   let code: string;
   try {
-    code = standaloneCode(ajv, ajv.compile(schema));
+    code = standaloneCode(ajv, ajv.compile(protoSafeSchema(schema)));
   } catch (error) {
     throw new GeneratorError("validator-compile", `ajv could not compile the input schema: ${(error as Error).message}`, { model });
   }

@@ -138,7 +138,21 @@ export interface AliasDecision {
   readonly origin: AliasOrigin;
 }
 
+/**
+ * Names every object already has (`constructor`, `toString`, `valueOf`, …).
+ * TypeScript checks an object literal's inherited members against optional
+ * properties of the same name, so an optional `valueOf?: number` field would
+ * reject every input that leaves it out; such aliases get a `field` prefix.
+ */
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 function derive(field: AliasInput): AliasDecision {
+  const decision = deriveName(field);
+  if (!OBJECT_MEMBERS.has(decision.alias)) return decision;
+  return { ...decision, alias: `field${decision.alias.charAt(0).toUpperCase()}${decision.alias.slice(1)}` };
+}
+
+function deriveName(field: AliasInput): AliasDecision {
   const shape = keyShape(field.key);
   if (!shape.node && !shape.compound) {
     const name = camelCase(field.key);
@@ -183,8 +197,9 @@ export function assignAliases(fields: readonly AliasInput[], context: AliasConte
   });
 
   for (const [pattern, alias] of Object.entries(context.overrides)) {
-    if (!IDENTIFIER.test(alias) || alias === "__proto__") {
-      throw new GeneratorError("alias-invalid", `alias override ${JSON.stringify(pattern)}: ${JSON.stringify(alias)} is not a valid identifier`, {
+    if (!IDENTIFIER.test(alias) || OBJECT_MEMBERS.has(alias)) {
+      const why = OBJECT_MEMBERS.has(alias) ? "is a name every object already has" : "is not a valid identifier";
+      throw new GeneratorError("alias-invalid", `alias override ${JSON.stringify(pattern)}: ${JSON.stringify(alias)} ${why}`, {
         ...location,
         path: `aliases/${pattern}`,
       });

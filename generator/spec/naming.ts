@@ -12,7 +12,8 @@
  * - Identifiers are readable PascalCase/camelCase words. Readability loses
  *   separators (`a/b-c` and `a-b/c` read the same), so `assignModelNames`
  *   checks the whole model set and gives every id that shares a readable name
- *   a suffix made from a hash of its own id: deterministic, and no collision.
+ *   (or whose member name is reserved, see `RESERVED_MEMBER_NAMES`) a suffix
+ *   made from a hash of its own id: deterministic, and no collision.
  */
 import { GeneratorError } from "../diagnostics.ts";
 import { sha256 } from "../json.ts";
@@ -86,6 +87,26 @@ function camelFromPascal(name: string): string {
 }
 
 /**
+ * Member names a model must not take: a readable name can shrink to one word
+ * (`default/!!` → `default`), and the member name becomes an import binding in
+ * the index (a reserved word is a syntax error there; `models`/`createClient`
+ * are the index's own bindings), a client property (`client.run` is a method;
+ * `constructor` is on every object, and the client refuses to shadow it).
+ * Such names get the hash suffix, like colliding names.
+ */
+export const RESERVED_MEMBER_NAMES: ReadonlySet<string> = new Set([
+  // JavaScript reserved words (strict mode and modules included) and restricted names.
+  ..."await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity".split(" "),
+  // Bindings of the generated index module.
+  "models",
+  "createClient",
+  "createRuntimeClient",
+  // Properties of the client object (templates/runtime/client.ts) and of every object.
+  ..."baseUrl run submit wait status result cancel catalog".split(" "),
+  ...Object.getOwnPropertyNames(Object.prototype),
+]);
+
+/**
  * Names for every model of one generation run. Ids whose readable names
  * collide all get `_<hash of id>`, so the result never depends on file order.
  */
@@ -99,7 +120,7 @@ export function assignModelNames(ids: readonly string[]): Map<string, ModelNames
   const result = new Map<string, ModelNames>();
   for (const id of ids) {
     const readable = readableTypeName(id);
-    const shared = (byReadable.get(readable)?.length ?? 0) > 1;
+    const shared = (byReadable.get(readable)?.length ?? 0) > 1 || RESERVED_MEMBER_NAMES.has(camelFromPascal(readable));
     const typeName = shared ? `${readable}_${shortHash(id)}` : readable;
     const modulePath = modulePathFor(id);
     const clash = paths.get(modulePath.toLowerCase());

@@ -112,6 +112,13 @@ describe("friendly aliases", () => {
     ).toEqual({ "3_strength": "motionStrength", "4_positive_prompt": "prompt", "5_lora_name": "loraName" });
   });
 
+  it("prefixes aliases every object already has (an optional `valueOf?: number` would reject inputs that leave it out)", () => {
+    expect(
+      aliasesOf(fileWith({ constructor: { type: "integer" }, valueOf: { type: "integer" }, "7_text": { title: "To String", type: "string" }, __proto__x: { type: "string" } })),
+    ).toEqual({ constructor: "fieldConstructor", valueOf: "fieldValueOf", "7_text": "fieldToString", __proto__x: "protoX" });
+    expect(() => specOf(fileWith({ "1_a": { type: "string" } }, { aliases: { "1_a": "toString" } }))).toThrow(/"toString" is a name every object already has/);
+  });
+
   it("parses compound size labels and offers the short form only when unambiguous", () => {
     expect(sizeOptions(["720x720 (1:1)", "1280x720 (16:9)"])).toEqual([
       { label: "720x720 (1:1)", width: 720, height: 720, short: "720x720" },

@@ -1,14 +1,10 @@
-import { execFile } from "node:child_process";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { GeneratorErrors } from "../../generator/diagnostics.ts";
 import { generate } from "../../generator/generate.ts";
-import { listFiles } from "../../generator/output.ts";
-import { ROOT, tempProject, type TempProject } from "../helpers/project.ts";
+import { codegenCli as cli, fileTree as tree, ROOT, tempProject, type TempProject } from "../helpers/project.ts";
 
-const run = promisify(execFile);
 const projects: TempProject[] = [];
 afterEach(async () => {
   await Promise.all(projects.splice(0).map((project) => project.cleanup()));
@@ -18,25 +14,6 @@ async function project(options?: Parameters<typeof tempProject>[0]): Promise<Tem
   const created = await tempProject(options);
   projects.push(created);
   return created;
-}
-
-/** Every file of a folder with its bytes and mtime. */
-async function tree(dir: string): Promise<Map<string, { text: string; mtimeMs: number }>> {
-  const result = new Map<string, { text: string; mtimeMs: number }>();
-  for (const path of await listFiles(dir)) {
-    result.set(path, { text: await readFile(join(dir, path), "utf8"), mtimeMs: (await stat(join(dir, path))).mtimeMs });
-  }
-  return result;
-}
-
-async function cli(root: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli.ts"), ...args, "--root", root], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
 }
 
 describe("generate", () => {

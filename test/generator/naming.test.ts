@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assignModelNames, checkModelId, modulePathFor, readableTypeName } from "../../generator/spec/naming.ts";
+import { createClient } from "../../generated/runtime/client.js";
+import { assignModelNames, checkModelId, modulePathFor, readableTypeName, RESERVED_MEMBER_NAMES } from "../../generator/spec/naming.ts";
 
 const TRICKY_IDS = [
   "community/fantasy-portrait/image-to-video",
@@ -60,6 +61,23 @@ describe("model ids to names", () => {
       typeName: "CommunityWan22VaceFun",
       memberName: "communityWan22VaceFun",
     });
+  });
+
+  it("suffixes member names that would be a reserved word, an index binding or a client member", () => {
+    const ids = ["default/!!", "run/--", "constructor/~", "models/!!", "create-client/!!", "community/wan-2-2/vace-fun"];
+    const members = assignModelNames(ids);
+    expect(ids.map((id) => members.get(id)!.memberName)).toEqual([
+      expect.stringMatching(/^default_[0-9a-f]{6}$/),
+      expect.stringMatching(/^run_[0-9a-f]{6}$/),
+      expect.stringMatching(/^constructor_[0-9a-f]{6}$/),
+      expect.stringMatching(/^models_[0-9a-f]{6}$/),
+      expect.stringMatching(/^createClient_[0-9a-f]{6}$/),
+      "communityWan22VaceFun",
+    ]);
+  });
+
+  it("reserves every property of the client", () => {
+    for (const key of Object.keys(createClient({ token: "t" }))) expect(RESERVED_MEMBER_NAMES.has(key), key).toBe(true);
   });
 
   it.each([["single"], ["a//b"], ["a/../b"], ["a/b/c/d/e/f/g"], [" a/b"], ["a/b?x"]])("rejects the invalid id %j with a reason", (id) => {

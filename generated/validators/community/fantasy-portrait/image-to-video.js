@@ -7,7 +7,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
@@ -19,7 +19,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data["155_positive_prompt"] !== undefined){
+if(data["155_positive_prompt"] !== undefined && func0.call(data, "155_positive_prompt")){
 if(typeof data["155_positive_prompt"] !== "string"){
 const err1 = {instancePath:instancePath+"/155_positive_prompt",schemaPath:"#/properties/155_positive_prompt/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -31,7 +31,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data["160_video"] !== undefined){
+if(data["160_video"] !== undefined && func0.call(data, "160_video")){
 if(typeof data["160_video"] !== "string"){
 const err2 = {instancePath:instancePath+"/160_video",schemaPath:"#/properties/160_video/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -43,7 +43,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data["143_image"] !== undefined){
+if(data["143_image"] !== undefined && func0.call(data, "143_image")){
 if(typeof data["143_image"] !== "string"){
 const err3 = {instancePath:instancePath+"/143_image",schemaPath:"#/properties/143_image/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -55,7 +55,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data["149_shift"] !== undefined){
+if(data["149_shift"] !== undefined && func0.call(data, "149_shift")){
 let data3 = data["149_shift"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err4 = {instancePath:instancePath+"/149_shift",schemaPath:"#/properties/149_shift/type",keyword:"type",params:{type: "integer"}};
@@ -90,7 +90,7 @@ errors++;
 }
 }
 }
-if(data["149_steps"] !== undefined){
+if(data["149_steps"] !== undefined && func0.call(data, "149_steps")){
 let data4 = data["149_steps"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err7 = {instancePath:instancePath+"/149_steps",schemaPath:"#/properties/149_steps/type",keyword:"type",params:{type: "integer"}};
@@ -125,7 +125,7 @@ errors++;
 }
 }
 }
-if(data["169_valuex170_value"] !== undefined){
+if(data["169_valuex170_value"] !== undefined && func0.call(data, "169_valuex170_value")){
 let data5 = data["169_valuex170_value"];
 if(typeof data5 !== "string"){
 const err10 = {instancePath:instancePath+"/169_valuex170_value",schemaPath:"#/properties/169_valuex170_value/type",keyword:"type",params:{type: "string"}};
@@ -148,7 +148,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data["174_value"] !== undefined){
+if(data["174_value"] !== undefined && func0.call(data, "174_value")){
 let data6 = data["174_value"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err12 = {instancePath:instancePath+"/174_value",schemaPath:"#/properties/174_value/type",keyword:"type",params:{type: "integer"}};
@@ -171,7 +171,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data["163_frame_rate"] !== undefined){
+if(data["163_frame_rate"] !== undefined && func0.call(data, "163_frame_rate")){
 let data7 = data["163_frame_rate"];
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
 const err14 = {instancePath:instancePath+"/163_frame_rate",schemaPath:"#/properties/163_frame_rate/type",keyword:"type",params:{type: "integer"}};
@@ -206,7 +206,7 @@ errors++;
 }
 }
 }
-if(data["150_strength"] !== undefined){
+if(data["150_strength"] !== undefined && func0.call(data, "150_strength")){
 let data8 = data["150_strength"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 2 || isNaN(data8)){
@@ -241,7 +241,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data["149_seed"] !== undefined){
+if(data["149_seed"] !== undefined && func0.call(data, "149_seed")){
 let data9 = data["149_seed"];
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
 const err20 = {instancePath:instancePath+"/149_seed",schemaPath:"#/properties/149_seed/type",keyword:"type",params:{type: "integer"}};
@@ -254,7 +254,7 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data["149_cfg"] !== undefined){
+if(data["149_cfg"] !== undefined && func0.call(data, "149_cfg")){
 let data10 = data["149_cfg"];
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 2 || isNaN(data10)){

@@ -7,7 +7,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
@@ -19,7 +19,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data["56_text"] !== undefined){
+if(data["56_text"] !== undefined && func0.call(data, "56_text")){
 if(typeof data["56_text"] !== "string"){
 const err1 = {instancePath:instancePath+"/56_text",schemaPath:"#/properties/56_text/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -31,7 +31,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data["118_image"] !== undefined){
+if(data["118_image"] !== undefined && func0.call(data, "118_image")){
 if(typeof data["118_image"] !== "string"){
 const err2 = {instancePath:instancePath+"/118_image",schemaPath:"#/properties/118_image/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -43,7 +43,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data["4_valuex3_value"] !== undefined){
+if(data["4_valuex3_value"] !== undefined && func0.call(data, "4_valuex3_value")){
 let data2 = data["4_valuex3_value"];
 if(typeof data2 !== "string"){
 const err3 = {instancePath:instancePath+"/4_valuex3_value",schemaPath:"#/properties/4_valuex3_value/type",keyword:"type",params:{type: "string"}};
@@ -66,7 +66,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data["25_value"] !== undefined){
+if(data["25_value"] !== undefined && func0.call(data, "25_value")){
 let data3 = data["25_value"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err5 = {instancePath:instancePath+"/25_value",schemaPath:"#/properties/25_value/type",keyword:"type",params:{type: "integer"}};
@@ -89,7 +89,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data["38_value"] !== undefined){
+if(data["38_value"] !== undefined && func0.call(data, "38_value")){
 let data4 = data["38_value"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err7 = {instancePath:instancePath+"/38_value",schemaPath:"#/properties/38_value/type",keyword:"type",params:{type: "integer"}};
@@ -124,7 +124,7 @@ errors++;
 }
 }
 }
-if(data["98_seed"] !== undefined){
+if(data["98_seed"] !== undefined && func0.call(data, "98_seed")){
 let data5 = data["98_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err10 = {instancePath:instancePath+"/98_seed",schemaPath:"#/properties/98_seed/type",keyword:"type",params:{type: "integer"}};
@@ -137,7 +137,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data["47_value"] !== undefined){
+if(data["47_value"] !== undefined && func0.call(data, "47_value")){
 let data6 = data["47_value"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err11 = {instancePath:instancePath+"/47_value",schemaPath:"#/properties/47_value/type",keyword:"type",params:{type: "integer"}};
@@ -172,7 +172,7 @@ errors++;
 }
 }
 }
-if(data["108_cfg"] !== undefined){
+if(data["108_cfg"] !== undefined && func0.call(data, "108_cfg")){
 let data7 = data["108_cfg"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 10 || isNaN(data7)){
@@ -207,7 +207,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data["41_value"] !== undefined){
+if(data["41_value"] !== undefined && func0.call(data, "41_value")){
 let data8 = data["41_value"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 30 || isNaN(data8)){

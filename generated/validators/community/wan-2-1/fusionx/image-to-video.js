@@ -7,7 +7,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
@@ -19,7 +19,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data["608_image"] !== undefined){
+if(data["608_image"] !== undefined && func0.call(data, "608_image")){
 if(typeof data["608_image"] !== "string"){
 const err1 = {instancePath:instancePath+"/608_image",schemaPath:"#/properties/608_image/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -31,7 +31,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data["600_prompt"] !== undefined){
+if(data["600_prompt"] !== undefined && func0.call(data, "600_prompt")){
 if(typeof data["600_prompt"] !== "string"){
 const err2 = {instancePath:instancePath+"/600_prompt",schemaPath:"#/properties/600_prompt/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -43,7 +43,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data["602_widthx602_height"] !== undefined){
+if(data["602_widthx602_height"] !== undefined && func0.call(data, "602_widthx602_height")){
 let data2 = data["602_widthx602_height"];
 if(typeof data2 !== "string"){
 const err3 = {instancePath:instancePath+"/602_widthx602_height",schemaPath:"#/properties/602_widthx602_height/type",keyword:"type",params:{type: "string"}};
@@ -66,7 +66,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data["602_num_frames"] !== undefined){
+if(data["602_num_frames"] !== undefined && func0.call(data, "602_num_frames")){
 let data3 = data["602_num_frames"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err5 = {instancePath:instancePath+"/602_num_frames",schemaPath:"#/properties/602_num_frames/type",keyword:"type",params:{type: "integer"}};
@@ -89,7 +89,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data["609_frame_rate"] !== undefined){
+if(data["609_frame_rate"] !== undefined && func0.call(data, "609_frame_rate")){
 let data4 = data["609_frame_rate"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err7 = {instancePath:instancePath+"/609_frame_rate",schemaPath:"#/properties/609_frame_rate/type",keyword:"type",params:{type: "integer"}};
@@ -124,7 +124,7 @@ errors++;
 }
 }
 }
-if(data["598_seed"] !== undefined){
+if(data["598_seed"] !== undefined && func0.call(data, "598_seed")){
 let data5 = data["598_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err10 = {instancePath:instancePath+"/598_seed",schemaPath:"#/properties/598_seed/type",keyword:"type",params:{type: "integer"}};
@@ -137,7 +137,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data["598_steps"] !== undefined){
+if(data["598_steps"] !== undefined && func0.call(data, "598_steps")){
 let data6 = data["598_steps"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err11 = {instancePath:instancePath+"/598_steps",schemaPath:"#/properties/598_steps/type",keyword:"type",params:{type: "integer"}};
@@ -172,7 +172,7 @@ errors++;
 }
 }
 }
-if(data["598_cfg"] !== undefined){
+if(data["598_cfg"] !== undefined && func0.call(data, "598_cfg")){
 let data7 = data["598_cfg"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 2 || isNaN(data7)){
@@ -207,7 +207,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data["598_shift"] !== undefined){
+if(data["598_shift"] !== undefined && func0.call(data, "598_shift")){
 let data8 = data["598_shift"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 15 || isNaN(data8)){

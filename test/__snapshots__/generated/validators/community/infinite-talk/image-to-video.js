@@ -7,7 +7,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
@@ -19,7 +19,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data["125_audio"] !== undefined){
+if(data["125_audio"] !== undefined && func0.call(data, "125_audio")){
 if(typeof data["125_audio"] !== "string"){
 const err1 = {instancePath:instancePath+"/125_audio",schemaPath:"#/properties/125_audio/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -31,7 +31,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data["245_valuex246_value"] !== undefined){
+if(data["245_valuex246_value"] !== undefined && func0.call(data, "245_valuex246_value")){
 let data1 = data["245_valuex246_value"];
 if(typeof data1 !== "string"){
 const err2 = {instancePath:instancePath+"/245_valuex246_value",schemaPath:"#/properties/245_valuex246_value/type",keyword:"type",params:{type: "string"}};
@@ -54,7 +54,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data["284_image"] !== undefined){
+if(data["284_image"] !== undefined && func0.call(data, "284_image")){
 if(typeof data["284_image"] !== "string"){
 const err4 = {instancePath:instancePath+"/284_image",schemaPath:"#/properties/284_image/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -66,7 +66,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data["241_positive_prompt"] !== undefined){
+if(data["241_positive_prompt"] !== undefined && func0.call(data, "241_positive_prompt")){
 if(typeof data["241_positive_prompt"] !== "string"){
 const err5 = {instancePath:instancePath+"/241_positive_prompt",schemaPath:"#/properties/241_positive_prompt/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
@@ -78,7 +78,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data["270_value"] !== undefined){
+if(data["270_value"] !== undefined && func0.call(data, "270_value")){
 let data4 = data["270_value"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err6 = {instancePath:instancePath+"/270_value",schemaPath:"#/properties/270_value/type",keyword:"type",params:{type: "integer"}};
@@ -101,7 +101,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data["128_seed"] !== undefined){
+if(data["128_seed"] !== undefined && func0.call(data, "128_seed")){
 let data5 = data["128_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err8 = {instancePath:instancePath+"/128_seed",schemaPath:"#/properties/128_seed/type",keyword:"type",params:{type: "integer"}};
@@ -114,7 +114,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data["128_steps"] !== undefined){
+if(data["128_steps"] !== undefined && func0.call(data, "128_steps")){
 let data6 = data["128_steps"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err9 = {instancePath:instancePath+"/128_steps",schemaPath:"#/properties/128_steps/type",keyword:"type",params:{type: "integer"}};
@@ -149,7 +149,7 @@ errors++;
 }
 }
 }
-if(data["128_shift"] !== undefined){
+if(data["128_shift"] !== undefined && func0.call(data, "128_shift")){
 let data7 = data["128_shift"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 15 || isNaN(data7)){
@@ -184,7 +184,7 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data["128_cfg"] !== undefined){
+if(data["128_cfg"] !== undefined && func0.call(data, "128_cfg")){
 let data8 = data["128_cfg"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 2 || isNaN(data8)){

@@ -1,0 +1,73 @@
+/**
+ * Generated packages for tests: a scratch project holding the given schema
+ * files, generated once, plus the child process that exercises a package
+ * like a user would (`test/fixtures/exercise-package.mjs`).
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Emulator } from "../../emulator/index.ts";
+import { generate, type GenerateReport } from "../../generator/generate.ts";
+import { placeSchemaFiles, ROOT, runProcess, tempProject, type ProcessResult, type TempProject } from "./project.ts";
+
+export interface GeneratedPackage extends TempProject {
+  readonly report: GenerateReport;
+  /** `<root>/generated`. */
+  readonly dir: string;
+  /** `<root>/schemas`. */
+  readonly schemasDir: string;
+  /** Imports a module of the package by its path below generated/ (`index.js`, `models/x/y.js`). */
+  load<T = Record<string, unknown>>(path: string): Promise<T>;
+}
+
+/** Generates a package from schema file texts (and the checked-in seeds, when asked) in a scratch project. */
+export async function generatedPackage(texts: readonly string[], options: { withSeeds?: boolean } = {}): Promise<GeneratedPackage> {
+  const project = await tempProject({ withSchemas: options.withSeeds ?? false });
+  try {
+    await placeSchemaFiles(project.root, texts);
+    const report = await generate({ root: project.root, cache: false });
+    const dir = join(project.root, "generated");
+    return {
+      ...project,
+      report,
+      dir,
+      schemasDir: join(project.root, "schemas"),
+      load: async <T>(path: string) => (await import(pathToFileURL(join(dir, path)).href)) as T,
+    };
+  } catch (error) {
+    await project.cleanup();
+    throw error;
+  }
+}
+
+export interface ExerciseReport {
+  /** The canary traps fired on a deliberate write (a clean `fired` means something). */
+  readonly trapsWork: boolean;
+  /** Canary hits: code from a schema that ran. */
+  readonly fired: readonly string[];
+  /** Every `.js` file of the package, imported. */
+  readonly imported: readonly string[];
+  readonly models: readonly {
+    readonly id: string;
+    /** `JSON.stringify` of the built wire body. */
+    readonly body: string;
+    /** Problems `validateInput` found in the (valid) sample input. */
+    readonly issues: number;
+    /** `build(toFriendly(body))` gave the same body. */
+    readonly roundTripEqual: boolean;
+    readonly requestId: string;
+    readonly status: string;
+    readonly output?: Record<string, unknown>;
+  }[];
+  readonly flows: Readonly<Record<string, string | number>>;
+  /** `new Function` threw an EvalError. */
+  readonly evalBlocked: boolean;
+}
+
+export const EXERCISE_SCRIPT = join(ROOT, "test/fixtures/exercise-package.mjs");
+
+/** Runs `exercise-package.mjs` on a generated package against `emu`, in a child Node process. */
+export async function exercisePackage(dir: string, emu: Emulator, nodeFlags: readonly string[] = []): Promise<{ run: ProcessResult; report: ExerciseReport }> {
+  const run = await runProcess(process.execPath, [...nodeFlags, EXERCISE_SCRIPT, dir, emu.url, emu.token]);
+  if (run.code !== 0) throw new Error(`exercise-package.mjs exited with ${run.code ?? run.signal}:\n${run.stderr}`);
+  return { run, report: JSON.parse(run.stdout) as ExerciseReport };
+}

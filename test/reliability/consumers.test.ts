@@ -1,0 +1,165 @@
+/**
+ * Real consumers: `npm pack` the generated package, install the tarball into
+ * a fresh strict ESM TypeScript project (NodeNext, TypeScript from this
+ * repo), type-check a program that uses all four seed models
+ * (test/fixtures/consumer/), run it on Node against the emulator, bundle it
+ * for the browser with esbuild and run it in headless Chromium against the
+ * emulator (cross-origin: the emulator answers CORS).
+ */
+import { build } from "esbuild";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.ts";
+import { listFiles } from "../../generator/output.ts";
+import { emulator } from "../helpers/emulator.ts";
+import { ROOT, runProcess, type ProcessResult } from "../helpers/project.ts";
+import { SEED_IDS } from "../helpers/spec.ts";
+
+/** Debian's Chromium, installed by `.ci/run` (`apt-get install -y chromium`). */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FIXTURE = join(ROOT, "test/fixtures/consumer");
+const NPM_ENV = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+
+/** What test/fixtures/consumer/app.ts reports. */
+interface Report {
+  readonly outcomes: readonly { readonly modelId: string; readonly requestId: string; readonly status: string; readonly media?: string; readonly statuses: readonly string[] }[];
+  readonly wrongInput: string;
+}
+
+let work: string;
+let app: string;
+let tarball: string;
+let typecheck: Promise<ProcessResult> | undefined;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "runcomfy-consumer-"));
+  app = join(work, "app");
+  const packed = await runProcess("npm", ["pack", "--pack-destination", work, "--json"], { cwd: join(ROOT, "generated"), env: NPM_ENV });
+  expect(packed.code, packed.stderr).toBe(0);
+  tarball = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+  await cp(FIXTURE, app, { recursive: true });
+  await writeFile(join(app, "package.json"), `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`);
+  const installed = await runProcess("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], { cwd: app, env: NPM_ENV });
+  expect(installed.code, installed.stderr).toBe(0);
+}, 180_000);
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** `tsc -p` of the consumer project (emits dist/ for the Node run), once. */
+function typecheckConsumer(): Promise<ProcessResult> {
+  typecheck ??= runProcess(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(app, "tsconfig.json")], { cwd: app });
+  return typecheck;
+}
+
+/** Every seed model succeeded, with the output the emulator produced for exactly that job. */
+function expectAllSucceeded(report: Report, emu: Emulator): void {
+  expect(report.outcomes.map((outcome) => outcome.modelId).sort()).toEqual([...SEED_IDS].sort());
+  for (const outcome of report.outcomes) {
+    const job = emu.job(outcome.requestId);
+    expect(job?.modelId, outcome.modelId).toBe(outcome.modelId);
+    expect(outcome.status, outcome.modelId).toBe("succeeded");
+    const output = job?.outcome?.status === "succeeded" ? job.outcome.output : {};
+    expect(outcome.media, outcome.modelId).toBe(output["video"] ?? output["image"]);
+    expect(outcome.statuses.at(-1), outcome.modelId).toBe("completed");
+  }
+  expect(report.wrongInput).toBe("ValidationError");
+  expect(emu.stats()).toMatchObject({ submits: SEED_IDS.length, duplicateSubmits: 0 });
+}
+
+/** Serves the page and its bundle on loopback (another origin than the emulator's). */
+async function pageServer(files: Readonly<Record<string, { type: string; body: string }>>): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const file = files[new URL(request.url ?? "/", "http://page").pathname];
+    response.writeHead(file ? 200 : 404, { "content-type": file?.type ?? "text/plain" });
+    response.end(file?.body ?? "not found");
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", () => listening()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe("a fresh strict ESM TypeScript project using the packed package", () => {
+  it("installs the tarball, which carries every file its exports and files name", async () => {
+    const installed = join(app, "node_modules/runcomfy-models");
+    const pkg = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as { name: string; files: string[]; exports: Record<string, string | Record<string, string>> };
+    expect(pkg.name).toBe("runcomfy-models");
+    const targets = Object.values(pkg.exports).flatMap((entry) => (typeof entry === "string" ? [entry] : Object.values(entry)));
+    // A pattern target (`./schemas/*`) must match something: check the folder it points into is not empty.
+    for (const target of [...targets.map((path) => path.replace(/\*.*$/, "")), ...pkg.files]) {
+      const present = existsSync(join(installed, target)) && (!target.endsWith("/") || (await listFiles(join(installed, target))).length > 0);
+      expect(present, target).toBe(true);
+    }
+  });
+
+  it("type-checks a program using all four seed models (friendly inputs, client.<model>.run, exhaustive result switch, @ts-expect-error on a wrong input)", async () => {
+    const tsc = await typecheckConsumer();
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.code).toBe(0);
+  }, 120_000);
+
+  it("runs that program on Node against the emulator", async () => {
+    expect((await typecheckConsumer()).code).toBe(0);
+    const emu = await emulator({ capacity: 2, durationMs: 100 });
+    const run = await runProcess(process.execPath, [join(app, "run-node.mjs"), emu.url, emu.token], { cwd: app });
+    expect(run.code, run.stderr).toBe(0);
+    expectAllSucceeded(JSON.parse(run.stdout) as Report, emu);
+  }, 120_000);
+
+  it("bundles for the browser without anything Node-only, and runs in headless Chromium against the emulator", async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is not installed (${CHROMIUM} is missing). Install it with \`apt-get install -y chromium\` (as root); .ci/run does this before \`npm test\`.`);
+    }
+    const bundled = await build({
+      absWorkingDir: app,
+      entryPoints: [join(app, "browser.ts")],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const inputs = Object.keys(bundled.metafile.inputs);
+    expect(inputs.some((path) => path.includes("runcomfy-models/models/community/wan-2-2/vace-fun.js"))).toBe(true);
+    expect(inputs.filter((path) => /runtime\/download\.js$|^node:/.test(path))).toEqual([]);
+    const bundle = bundled.outputFiles[0]!.text;
+
+    const emu = await emulator({ capacity: 2, durationMs: 100 });
+    const page = await pageServer({
+      "/": { type: "text/html", body: await readFile(join(app, "index.html"), "utf8") },
+      "/bundle.js": { type: "text/javascript", body: bundle },
+    });
+    const profile = join(work, `chromium-profile-${Date.now()}`);
+    await mkdir(profile);
+    const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    try {
+      const tab = await browser.newPage();
+      const problems: string[] = [];
+      tab.on("pageerror", (error) => problems.push(error.message));
+      await tab.goto(`${page.url}/?api=${encodeURIComponent(emu.url)}&token=${encodeURIComponent(emu.token)}`);
+      await tab.waitForFunction(() => window.__report !== undefined, undefined, { timeout: 90_000 });
+      const report = (await tab.evaluate(() => window.__report)) as Report | { error: string };
+      expect(problems).toEqual([]);
+      expect(report).not.toHaveProperty("error");
+      expect(new URL(page.url).origin).not.toBe(new URL(emu.url).origin);
+      expectAllSucceeded(report as Report, emu);
+    } finally {
+      await browser.close();
+      await new Promise((closed) => page.server.close(closed));
+    }
+  }, 180_000);
+});
+
+declare global {
+  interface Window {
+    __report?: unknown;
+  }
+}
