@@ -74,18 +74,22 @@ export async function writeManifest(root: string, manifest: CacheManifest): Prom
 /** True when every file of `record` is on disk with the recorded size and mtime. */
 export async function unitIsCurrent(record: UnitRecord | undefined, key: string, outDir: string): Promise<boolean> {
   if (!record || record.key !== key) return false;
-  for (const [path, expected] of Object.entries(record.files)) {
-    const actual = await fileStat(join(outDir, path));
-    if (!actual || actual.size !== expected.size || actual.mtimeMs !== expected.mtimeMs) return false;
-  }
-  return true;
+  const checks = await Promise.all(
+    Object.entries(record.files).map(async ([path, expected]) => {
+      const actual = await fileStat(join(outDir, path));
+      return actual !== undefined && actual.size === expected.size && actual.mtimeMs === expected.mtimeMs;
+    }),
+  );
+  return checks.every(Boolean);
 }
 
 export async function recordUnit(key: string, paths: Iterable<string>, outDir: string): Promise<UnitRecord> {
+  const list = [...paths];
+  const stats = await Promise.all(list.map((path) => fileStat(join(outDir, path))));
   const files: Record<string, { size: number; mtimeMs: number }> = {};
-  for (const path of paths) {
-    const info = await fileStat(join(outDir, path));
+  list.forEach((path, index) => {
+    const info = stats[index];
     if (info) files[path] = info;
-  }
+  });
   return { key, files };
 }

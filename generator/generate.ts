@@ -5,7 +5,7 @@
 import { dirname, join } from "node:path";
 import { cachePath, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
 import type { Warning } from "./diagnostics.ts";
-import { planRelease, type ReleasePlan } from "./drift/release.ts";
+import { currentVersion, planRelease, type ReleasePlan } from "./drift/release.ts";
 import { sha256 } from "./json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { loadModels, readSchemaEntries } from "./pipeline.ts";
@@ -53,23 +53,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const schemasPrefix = `${(options.schemasDir ?? "schemas").replace(/\\/g, "/").replace(/\/$/, "")}/`;
 
   takeTimings();
+  const useCache = (options.cache ?? true) && !options.check && !options.render;
   const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
-  // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
-  const release = await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
-  const version = release.version;
   const fingerprint = await generatorFingerprint(root);
-  const { readRuntimeSources } = await import("./emit/runtime.ts");
-  const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
-
-  const emitters = () => measureAsync("import emitters", () => import("./emit/all.ts"));
-  const useCache = (options.cache ?? true) && !options.check && !options.render;
-  const { useFormatCache } = await import("./emit/format.ts");
-  const formatCacheDir = useCache ? join(dirname(cachePath(root)), "format") : undefined;
-  useFormatCache(formatCacheDir);
-
-  const packageKey = sha256([fingerprint, version, ...specs.map((spec) => `${spec.id}\u0000${spec.sourceHash}\u0000${spec.names.modulePath}\u0000${spec.names.typeName}`)].join("\u0001"));
-  const modelKey = (spec: ModelSpec) => sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
   const manifest = useCache ? await readManifest(root) : { version: 2 as const, units: {} };
   const keep = new Set<string>();
   const kept: [string, UnitRecord][] = [];
@@ -82,8 +69,30 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     return true;
   };
 
-  // Release files (version bump, changelog, schema snapshot) are small and always computed.
-  const files = new Map<string, string>(release.files);
+  // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
+  // When neither the schemas nor their snapshot changed since the last run, the plan is known: keep it.
+  const releaseKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
+  const releaseCurrent = await current("release", releaseKey);
+  const planned = releaseCurrent ? undefined : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
+  const version = planned?.version ?? (await currentVersion(outDir));
+  const release: ReleasePlan = planned ?? { previousVersion: version, version, files: new Map(), unchanged: new Set() };
+  const { readRuntimeSources } = await import("./emit/runtime.ts");
+  const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
+
+  const emitters = () => measureAsync("import emitters", () => import("./emit/all.ts"));
+  const { useFormatCache } = await import("./emit/format.ts");
+  const formatCacheDir = useCache ? join(dirname(cachePath(root)), "format") : undefined;
+  useFormatCache(formatCacheDir);
+
+  const packageKey = sha256([fingerprint, version, ...specs.map((spec) => `${spec.id}\u0000${spec.sourceHash}\u0000${spec.names.modulePath}\u0000${spec.names.typeName}`)].join("\u0001"));
+  const modelKey = (spec: ModelSpec) => sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
+
+  // Release files: a write run keeps those already on disk rather than reading them again.
+  const files = new Map<string, string>();
+  for (const [path, text] of release.files) {
+    if (useCache && release.unchanged.has(path)) keep.add(path);
+    else files.set(path, text);
+  }
   const emitted: { name: string; key: string; paths: string[] }[] = [];
   const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
     for (const [path, text] of output) files.set(path, text);
@@ -92,8 +101,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
 
   if (!(await current("runtime", fingerprint))) collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(runtimeSources));
 
-  const stale: ModelSpec[] = [];
-  for (const spec of specs) if (!(await current(`model:${spec.id}`, modelKey(spec)))) stale.push(spec);
+  const fresh = await Promise.all(specs.map((spec) => current(`model:${spec.id}`, modelKey(spec))));
+  const stale = specs.filter((_, index) => !fresh[index]);
   const sections = new Map<string, string>();
   if (stale.length > 0) {
     const { emitModels } = await import("./emit/pool.ts");
@@ -116,6 +125,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
   if (useCache) {
     const next: Record<string, UnitRecord> = Object.fromEntries(kept);
+    if (planned) emitted.push({ name: "release", key: releaseKey, paths: [...planned.files.keys()] });
     for (const unit of emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, outDir);
     await writeManifest(root, { version: 2, units: next });
   }

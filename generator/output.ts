@@ -8,6 +8,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
+import { mapLimit } from "./concurrency.ts";
 
 /** Lists every file below `dir` (project-relative to `dir`, `/`-separated), skipping node_modules. */
 export async function listFiles(dir: string): Promise<string[]> {
@@ -20,12 +21,14 @@ export async function listFiles(dir: string): Promise<string[]> {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
       throw error;
     }
+    const subfolders: Promise<void>[] = [];
     for (const entry of entries) {
       if (entry.name === "node_modules") continue;
       const full = join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
+      if (entry.isDirectory()) subfolders.push(walk(full));
       else found.push(relative(dir, full).split(sep).join("/"));
     }
+    await Promise.all(subfolders);
   };
   await walk(dir);
   return found.sort();
@@ -61,13 +64,14 @@ export interface WriteResult {
  */
 export async function writeOutput(dir: string, files: ReadonlyMap<string, string>, keep: ReadonlySet<string> = new Set()): Promise<WriteResult> {
   const written: string[] = [];
-  let unchanged = 0;
-  const pending: [string, string][] = [];
-  for (const [path, text] of files) {
-    const current = await readIfExists(join(dir, path));
-    if (current === text) unchanged++;
-    else pending.push([path, text]);
-  }
+  const entries = [...files];
+  const current = await mapLimit(entries, 32, ([path]) => readIfExists(join(dir, path)));
+  const pending = entries.filter(([, text], index) => {
+    const result = current[index]!;
+    if (result.status === "rejected") throw result.reason;
+    return result.value !== text;
+  });
+  const unchanged = entries.length - pending.length;
   for (const [path, text] of pending) {
     await writeFileAtomic(join(dir, path), text);
     written.push(path);
@@ -78,7 +82,7 @@ export async function writeOutput(dir: string, files: ReadonlyMap<string, string
     await rm(join(dir, path));
     removed.push(path);
   }
-  await removeEmptyDirs(dir, dir);
+  if (removed.length > 0) await removeEmptyDirs(dir, dir);
   return { written, removed, unchanged: unchanged + keep.size };
 }
 

@@ -24,6 +24,8 @@ export interface ClientOptions {
   readonly timeoutMs?: number | undefined;
   /** Requests this client has in flight at most; more wait their turn (time waiting does not count towards `timeoutMs`). @default 32 */
   readonly maxConcurrentRequests?: number | undefined;
+  /** Requests this client starts per second at most (bursts of up to one second's worth pass at once), e.g. to stay under an account's rate limit with thousands of jobs. @default Infinity */
+  readonly maxRequestsPerSecond?: number | undefined;
   /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Poll schedule and default wait deadline. */

@@ -26,6 +26,7 @@ import {
   TOKEN_ENV_VARS,
 } from "./protocol.js";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";
+import { PollScheduler } from "./scheduler.js";
 /** Missing token or a bad option: nothing was sent. */
 export class ConfigurationError extends RunComfyError {
   name = "ConfigurationError";
@@ -70,6 +71,7 @@ export function createClient(options = {}) {
     throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
   const pollPolicy = { ...DEFAULT_POLL_POLICY, ...options.poll };
   const log = createLog(options.logger, options.logLevel ?? "warn");
+  const concurrency = Math.max(1, options.maxConcurrentRequests ?? 32);
   const config = {
     baseUrl,
     token,
@@ -78,9 +80,11 @@ export function createClient(options = {}) {
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     clock,
     log,
+    debug: options.logger !== undefined && options.logLevel === "debug",
     headers: { ...options.headers },
-    limiter: new RequestLimiter(Math.max(1, options.maxConcurrentRequests ?? 32)),
+    limiter: new RequestLimiter(concurrency, options.maxRequestsPerSecond ?? Number.POSITIVE_INFINITY, clock),
   };
+  const scheduler = new PollScheduler(clock, concurrency);
   const modelList = options.models
     ? Array.isArray(options.models)
       ? [...options.models]
@@ -244,93 +248,124 @@ export function createClient(options = {}) {
     if (CANCELLED_STATUSES.includes(info.status)) return { ...base, status: "cancelled" };
     return undefined;
   };
-  const wait = async (handle, waitOptions = {}) => {
-    if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
-      throw new ConfigurationError("wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()");
-    }
-    const policy = { ...pollPolicy, ...waitOptions.poll };
-    const timeoutMs = waitOptions.timeoutMs ?? policy.timeoutMs;
-    const started = clock.now();
-    const deadline = started + timeoutMs;
-    const submitted = Date.parse(handle.submittedAt);
-    const alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, started - submitted);
-    const signal = waitOptions.signal;
-    let lastStatus;
-    let unknownInARow = 0;
-    const stop = async (reason, cause) => {
-      const outcome = await stopOutcome(
-        handle,
-        (reason === "timeout" ? waitOptions.onTimeout : waitOptions.onAbort) ?? "cancel",
-        lastStatus,
-      );
-      const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
-      if (reason === "timeout") {
-        throw new WaitTimeoutError(
-          `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`,
-          facts,
+  /**
+   * Waits for a job. The loop is a chain of steps on the client's poll
+   * scheduler: between polls a waiting job is one record in its heap.
+   */
+  const wait = (handle, waitOptions = {}) =>
+    new Promise((resolve, reject) => {
+      if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
+        throw new ConfigurationError(
+          "wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()",
         );
       }
-      throw new AbortError(
-        `stopped waiting for ${handle.modelId} request ${handle.requestId} (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`,
-        facts,
-      );
-    };
-    for (;;) {
-      const now = clock.now();
-      if (now >= deadline) return stop("timeout");
-      const delay = Math.min(nextPollDelay(alreadyWaited + (now - started), policy, clock.random), deadline - now);
-      try {
-        await clock.sleep(delay, signal);
-      } catch (reason) {
-        return stop("abort", reason);
+      const policy = waitOptions.poll ? { ...pollPolicy, ...waitOptions.poll } : pollPolicy;
+      const timeoutMs = waitOptions.timeoutMs ?? policy.timeoutMs;
+      const started = clock.now();
+      const deadline = started + timeoutMs;
+      const submitted = Date.parse(handle.submittedAt);
+      const alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, started - submitted);
+      const signal = waitOptions.signal;
+      let lastStatus;
+      let unknownInARow = 0;
+      let cancelNext;
+      let stepping = false;
+      let settled = false;
+      const settle = (outcome) => {
+        if (settled) return;
+        settled = true;
+        cancelNext?.();
+        signal?.removeEventListener("abort", onAbort);
+        outcome();
+      };
+      /** Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. */
+      const stop = async (reason, cause) => {
+        if (settled) return;
+        const outcome = await stopOutcome(
+          handle,
+          (reason === "timeout" ? waitOptions.onTimeout : waitOptions.onAbort) ?? "cancel",
+          lastStatus,
+        );
+        const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
+        settle(() =>
+          reject(
+            reason === "timeout"
+              ? new WaitTimeoutError(
+                  `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`,
+                  facts,
+                )
+              : new AbortError(
+                  `stopped waiting for ${handle.modelId} request ${handle.requestId} (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`,
+                  facts,
+                ),
+          ),
+        );
+      };
+      function onAbort() {
+        // A running step sees the abort through its request; a scheduled one is dropped here.
+        if (stepping || settled) return;
+        cancelNext?.();
+        void stop("abort", signal?.reason);
       }
-      if (clock.now() >= deadline) return stop("timeout");
-      let info;
-      try {
-        info = await status(handle, { signal, deadline });
-      } catch (error) {
-        if (error instanceof AbortError) return stop("abort", error);
-        throw error;
-      }
-      lastStatus = info.status;
-      const known =
-        RUNNING_STATUSES.includes(info.status) ||
-        FINISHED_STATUSES.includes(info.status) ||
-        CANCELLED_STATUSES.includes(info.status);
-      waitOptions.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
-      if (CANCELLED_STATUSES.includes(info.status)) {
-        return { requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw };
-      }
-      if (FINISHED_STATUSES.includes(info.status)) {
-        let final;
+      const scheduleNext = () => {
+        const now = clock.now();
+        const due = Math.min(now + nextPollDelay(alreadyWaited + (now - started), policy, clock.random), deadline);
+        cancelNext = scheduler.schedule(due, step);
+      };
+      const step = async () => {
+        if (settled) return;
+        stepping = true;
         try {
-          final = await result(handle, { signal, deadline });
+          if (signal?.aborted) return await stop("abort", signal.reason);
+          if (clock.now() >= deadline) return await stop("timeout");
+          const info = await status(handle, { signal, deadline });
+          lastStatus = info.status;
+          const known =
+            RUNNING_STATUSES.includes(info.status) ||
+            FINISHED_STATUSES.includes(info.status) ||
+            CANCELLED_STATUSES.includes(info.status);
+          waitOptions.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
+          if (CANCELLED_STATUSES.includes(info.status)) {
+            return settle(() =>
+              resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }),
+            );
+          }
+          if (FINISHED_STATUSES.includes(info.status)) {
+            const job = toJobResult(handle, await result(handle, { signal, deadline }));
+            if (job) return settle(() => resolve(job));
+            // The result is not there yet: keep polling.
+          } else if (known) {
+            unknownInARow = 0;
+          } else {
+            unknownInARow++;
+            log(
+              "warn",
+              `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`,
+            );
+            if (unknownInARow > policy.maxUnknownStatuses) {
+              const error = new UnknownStatusError(
+                `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
+                info.status,
+                { modelId: handle.modelId, requestId: handle.requestId },
+              );
+              return settle(() => reject(error));
+            }
+          }
+          scheduleNext();
         } catch (error) {
-          if (error instanceof AbortError) return stop("abort", error);
-          throw error;
+          if (error instanceof AbortError && signal?.aborted) return await stop("abort", error);
+          settle(() => reject(error));
+        } finally {
+          stepping = false;
         }
-        const job = toJobResult(handle, final);
-        if (job) return job;
-        continue; // The result is not there yet: keep polling.
+      };
+      if (signal?.aborted) {
+        void stop("abort", signal.reason);
+        return;
       }
-      if (known) {
-        unknownInARow = 0;
-        continue;
-      }
-      unknownInARow++;
-      log(
-        "warn",
-        `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`,
-      );
-      if (unknownInARow > policy.maxUnknownStatuses) {
-        throw new UnknownStatusError(
-          `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
-          info.status,
-          { modelId: handle.modelId, requestId: handle.requestId },
-        );
-      }
-    }
-  };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      scheduleNext();
+    });
   const run = async (modelRef, input, runOptions = {}) => {
     const handle = await submit(modelRef, input, runOptions);
     runOptions.onEnqueue?.(handle);

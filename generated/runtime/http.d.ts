@@ -29,14 +29,20 @@ export interface Logger {
 export type Log = (level: Exclude<LogLevel, "off">, message: string, data?: Record<string, unknown>) => void;
 export declare function createLog(logger: Logger | undefined, level: LogLevel): Log;
 /**
- * Caps the requests one client has in flight, so thousands of waiting jobs
- * share a bounded number of sockets instead of opening one each.
+ * Caps what one client sends: at most `limit` requests in flight, and at most
+ * `perSecond` request starts per second (a token bucket holding one second of
+ * burst). Thousands of waiting jobs thus share a bounded number of sockets
+ * and a polite request rate, and the client's memory and event loop stay calm.
  */
 export declare class RequestLimiter {
   private readonly limit;
+  private readonly perSecond;
+  private readonly clock;
   private active;
   private readonly waiting;
-  constructor(limit: number);
+  private tokens;
+  private refilledAt;
+  constructor(limit: number, perSecond: number, clock: Clock);
   acquire(): Promise<() => void>;
 }
 export interface HttpConfig {
@@ -49,6 +55,8 @@ export interface HttpConfig {
   readonly retry: RetryPolicy;
   readonly clock: Clock;
   readonly log: Log;
+  /** Whether debug lines are wanted (so hot paths build them only then). */
+  readonly debug: boolean;
   readonly headers: Readonly<Record<string, string>>;
   /** Shared by every call of one client. */
   readonly limiter: RequestLimiter;
@@ -77,6 +85,11 @@ export declare function errorFromResponse(
   request: HttpRequest,
   retryAfterMs: number | undefined,
 ): APIError;
+/** The headers of every call (built once per client; the token stays inside). */
+export declare function requestHeaders(config: Pick<HttpConfig, "headers" | "token">): {
+  readonly read: Readonly<Record<string, string>>;
+  readonly write: Readonly<Record<string, string>>;
+};
 /**
  * Sends one API call and resolves with its parsed JSON body. Idempotent calls
  * retry on 429, 5xx and network errors; a submit only when it provably never

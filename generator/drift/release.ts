@@ -44,6 +44,8 @@ export interface ReleasePlan {
   readonly report?: DriftReport;
   /** `CHANGELOG.md` and `schemas/**`, relative to `generated/`. */
   readonly files: ReadonlyMap<string, string>;
+  /** Paths of `files` whose bytes are already on disk (a write run can keep them without reading them again). */
+  readonly unchanged: ReadonlySet<string>;
 }
 
 /** The version in `generated/package.json`; the default when there is none yet. */
@@ -101,5 +103,6 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
     changelog = prependEntry(existing, releaseEntry(version, previousVersion, report));
   }
   files.set(CHANGELOG_FILE, changelog);
-  return { previousVersion, version, ...(report ? { report } : {}), files };
+  const unchanged = new Set([...files].filter(([path, text]) => (path === CHANGELOG_FILE ? existing : snapshot.get(path)) === text).map(([path]) => path));
+  return { previousVersion, version, ...(report ? { report } : {}), files, unchanged };
 }

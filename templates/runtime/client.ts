@@ -9,6 +9,7 @@ import type { Model } from "./model.js";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./poll.js";
 import { BASE_URL_ENV_VAR, CANCELLED_STATUSES, DEFAULT_BASE_URL, FINISHED_STATUSES, paths, RESULT_NOT_READY_CODE, RUNNING_STATUSES, TOKEN_ENV_VARS } from "./protocol.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { PollScheduler } from "./scheduler.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- a model of any input/output shape */
 export type AnyModel = Model<string, any, any, any>;
@@ -29,6 +30,8 @@ export interface ClientOptions {
   readonly timeoutMs?: number | undefined;
   /** Requests this client has in flight at most; more wait their turn (time waiting does not count towards `timeoutMs`). @default 32 */
   readonly maxConcurrentRequests?: number | undefined;
+  /** Requests this client starts per second at most (bursts of up to one second's worth pass at once), e.g. to stay under an account's rate limit with thousands of jobs. @default Infinity */
+  readonly maxRequestsPerSecond?: number | undefined;
   /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Poll schedule and default wait deadline. */
@@ -237,6 +240,7 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
   if (!fetchImpl) throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
   const pollPolicy: PollPolicy = { ...DEFAULT_POLL_POLICY, ...options.poll };
   const log = createLog(options.logger, options.logLevel ?? "warn");
+  const concurrency = Math.max(1, options.maxConcurrentRequests ?? 32);
   const config: HttpConfig = {
     baseUrl,
     token,
@@ -245,9 +249,11 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     clock,
     log,
+    debug: options.logger !== undefined && options.logLevel === "debug",
     headers: { ...options.headers },
-    limiter: new RequestLimiter(Math.max(1, options.maxConcurrentRequests ?? 32)),
+    limiter: new RequestLimiter(concurrency, options.maxRequestsPerSecond ?? Number.POSITIVE_INFINITY, clock),
   };
+  const scheduler = new PollScheduler(clock, concurrency);
   const modelList: AnyModel[] = options.models ? (Array.isArray(options.models) ? [...options.models] : Object.values(options.models)) : [];
   const byId = new Map(modelList.map((model) => [model.id, model]));
 
@@ -367,79 +373,110 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     return undefined;
   };
 
-  const wait = async (handle: RequestHandle, waitOptions: WaitOptions = {}): Promise<JobResult<unknown>> => {
-    if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
-      throw new ConfigurationError("wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()");
-    }
-    const policy: PollPolicy = { ...pollPolicy, ...waitOptions.poll };
-    const timeoutMs = waitOptions.timeoutMs ?? policy.timeoutMs;
-    const started = clock.now();
-    const deadline = started + timeoutMs;
-    const submitted = Date.parse(handle.submittedAt);
-    const alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, started - submitted);
-    const signal = waitOptions.signal;
-    let lastStatus: string | undefined;
-    let unknownInARow = 0;
+  /**
+   * Waits for a job. The loop is a chain of steps on the client's poll
+   * scheduler: between polls a waiting job is one record in its heap.
+   */
+  const wait = (handle: RequestHandle, waitOptions: WaitOptions = {}): Promise<JobResult<unknown>> =>
+    new Promise<JobResult<unknown>>((resolve, reject) => {
+      if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
+        throw new ConfigurationError("wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()");
+      }
+      const policy: PollPolicy = waitOptions.poll ? { ...pollPolicy, ...waitOptions.poll } : pollPolicy;
+      const timeoutMs = waitOptions.timeoutMs ?? policy.timeoutMs;
+      const started = clock.now();
+      const deadline = started + timeoutMs;
+      const submitted = Date.parse(handle.submittedAt);
+      const alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, started - submitted);
+      const signal = waitOptions.signal;
+      let lastStatus: string | undefined;
+      let unknownInARow = 0;
+      let cancelNext: (() => void) | undefined;
+      let stepping = false;
+      let settled = false;
 
-    const stop = async (reason: "timeout" | "abort", cause?: unknown): Promise<never> => {
-      const outcome = await stopOutcome(handle, (reason === "timeout" ? waitOptions.onTimeout : waitOptions.onAbort) ?? "cancel", lastStatus);
-      const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
-      if (reason === "timeout") {
-        throw new WaitTimeoutError(`gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`, facts);
-      }
-      throw new AbortError(`stopped waiting for ${handle.modelId} request ${handle.requestId} (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`, facts);
-    };
+      const settle = (outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        cancelNext?.();
+        signal?.removeEventListener("abort", onAbort);
+        outcome();
+      };
 
-    for (;;) {
-      const now = clock.now();
-      if (now >= deadline) return stop("timeout");
-      const delay = Math.min(nextPollDelay(alreadyWaited + (now - started), policy, clock.random), deadline - now);
-      try {
-        await clock.sleep(delay, signal);
-      } catch (reason) {
-        return stop("abort", reason);
-      }
-      if (clock.now() >= deadline) return stop("timeout");
-      let info: StatusInfo;
-      try {
-        info = await status(handle, { signal, deadline });
-      } catch (error) {
-        if (error instanceof AbortError) return stop("abort", error);
-        throw error;
-      }
-      lastStatus = info.status;
-      const known = RUNNING_STATUSES.includes(info.status) || FINISHED_STATUSES.includes(info.status) || CANCELLED_STATUSES.includes(info.status);
-      waitOptions.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
-      if (CANCELLED_STATUSES.includes(info.status)) {
-        return { requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw };
-      }
-      if (FINISHED_STATUSES.includes(info.status)) {
-        let final: ResultInfo;
-        try {
-          final = await result(handle, { signal, deadline });
-        } catch (error) {
-          if (error instanceof AbortError) return stop("abort", error);
-          throw error;
-        }
-        const job = toJobResult(handle, final);
-        if (job) return job;
-        continue; // The result is not there yet: keep polling.
-      }
-      if (known) {
-        unknownInARow = 0;
-        continue;
-      }
-      unknownInARow++;
-      log("warn", `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`);
-      if (unknownInARow > policy.maxUnknownStatuses) {
-        throw new UnknownStatusError(
-          `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
-          info.status,
-          { modelId: handle.modelId, requestId: handle.requestId },
+      /** Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. */
+      const stop = async (reason: "timeout" | "abort", cause?: unknown): Promise<void> => {
+        if (settled) return;
+        const outcome = await stopOutcome(handle, (reason === "timeout" ? waitOptions.onTimeout : waitOptions.onAbort) ?? "cancel", lastStatus);
+        const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
+        settle(() =>
+          reject(
+            reason === "timeout"
+              ? new WaitTimeoutError(`gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`, facts)
+              : new AbortError(`stopped waiting for ${handle.modelId} request ${handle.requestId} (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`, facts),
+          ),
         );
+      };
+
+      function onAbort(): void {
+        // A running step sees the abort through its request; a scheduled one is dropped here.
+        if (stepping || settled) return;
+        cancelNext?.();
+        void stop("abort", signal?.reason);
       }
-    }
-  };
+
+      const scheduleNext = (): void => {
+        const now = clock.now();
+        const due = Math.min(now + nextPollDelay(alreadyWaited + (now - started), policy, clock.random), deadline);
+        cancelNext = scheduler.schedule(due, step);
+      };
+
+      const step = async (): Promise<void> => {
+        if (settled) return;
+        stepping = true;
+        try {
+          if (signal?.aborted) return await stop("abort", signal.reason);
+          if (clock.now() >= deadline) return await stop("timeout");
+          const info = await status(handle, { signal, deadline });
+          lastStatus = info.status;
+          const known = RUNNING_STATUSES.includes(info.status) || FINISHED_STATUSES.includes(info.status) || CANCELLED_STATUSES.includes(info.status);
+          waitOptions.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
+          if (CANCELLED_STATUSES.includes(info.status)) {
+            return settle(() => resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }));
+          }
+          if (FINISHED_STATUSES.includes(info.status)) {
+            const job = toJobResult(handle, await result(handle, { signal, deadline }));
+            if (job) return settle(() => resolve(job));
+            // The result is not there yet: keep polling.
+          } else if (known) {
+            unknownInARow = 0;
+          } else {
+            unknownInARow++;
+            log("warn", `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`);
+            if (unknownInARow > policy.maxUnknownStatuses) {
+              const error = new UnknownStatusError(
+                `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
+                info.status,
+                { modelId: handle.modelId, requestId: handle.requestId },
+              );
+              return settle(() => reject(error));
+            }
+          }
+          scheduleNext();
+        } catch (error) {
+          if (error instanceof AbortError && signal?.aborted) return await stop("abort", error);
+          settle(() => reject(error));
+        } finally {
+          stepping = false;
+        }
+      };
+
+      if (signal?.aborted) {
+        void stop("abort", signal.reason);
+        return;
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+      scheduleNext();
+    });
 
   const run = async (modelRef: string | AnyModel, input: unknown, runOptions: RunOptions = {}): Promise<JobResult<unknown>> => {
     const handle = await submit(modelRef, input, runOptions);

@@ -71,17 +71,39 @@ export function createLog(logger: Logger | undefined, level: LogLevel): Log {
 }
 
 /**
- * Caps the requests one client has in flight, so thousands of waiting jobs
- * share a bounded number of sockets instead of opening one each.
+ * Caps what one client sends: at most `limit` requests in flight, and at most
+ * `perSecond` request starts per second (a token bucket holding one second of
+ * burst). Thousands of waiting jobs thus share a bounded number of sockets
+ * and a polite request rate, and the client's memory and event loop stay calm.
  */
 export class RequestLimiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    private readonly limit: number,
+    private readonly perSecond: number,
+    private readonly clock: Clock,
+  ) {
+    this.tokens = perSecond;
+    this.refilledAt = clock.now();
+  }
 
   async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.active >= this.limit || this.waiting.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
+    if (Number.isFinite(this.perSecond)) {
+      for (;;) {
+        const now = this.clock.now();
+        this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
+        this.refilledAt = now;
+        if (this.tokens >= 1) break;
+        await this.clock.sleep(Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
+      }
+      this.tokens -= 1;
+    }
     let released = false;
     return () => {
       if (released) return;
@@ -102,6 +124,8 @@ export interface HttpConfig {
   readonly retry: RetryPolicy;
   readonly clock: Clock;
   readonly log: Log;
+  /** Whether debug lines are wanted (so hot paths build them only then). */
+  readonly debug: boolean;
   readonly headers: Readonly<Record<string, string>>;
   /** Shared by every call of one client. */
   readonly limiter: RequestLimiter;
@@ -246,7 +270,7 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: RequestI
       };
     }
     const body = await readBody(response);
-    config.log("debug", `${call.method} ${call.path} → ${response.status}`, { ms: config.clock.now() - started });
+    if (config.debug) config.log("debug", `${call.method} ${call.path} → ${response.status}`, { ms: config.clock.now() - started });
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
       const failure = new APIError(
         `${call.method} ${call.path} answered with a redirect (HTTP ${response.status}); redirects are not followed so the token is never sent elsewhere`,
@@ -271,16 +295,28 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: RequestI
   }
 }
 
+/** The headers of every call (built once per client; the token stays inside). */
+export function requestHeaders(config: Pick<HttpConfig, "headers" | "token">): { readonly read: Readonly<Record<string, string>>; readonly write: Readonly<Record<string, string>> } {
+  const read: Record<string, string> = { ...config.headers, [HEADERS.accept]: "application/json" };
+  if (config.token !== undefined) read[HEADERS.authorization] = `Bearer ${config.token}`;
+  return { read, write: { ...read, [HEADERS.contentType]: "application/json" } };
+}
+
+const headersByConfig = new WeakMap<HttpConfig, ReturnType<typeof requestHeaders>>();
+
 /**
  * Sends one API call and resolves with its parsed JSON body. Idempotent calls
  * retry on 429, 5xx and network errors; a submit only when it provably never
  * left this machine.
  */
 export async function request(config: HttpConfig, call: HttpRequest): Promise<HttpResponse> {
-  const headers: Record<string, string> = { ...config.headers, [HEADERS.accept]: "application/json" };
-  if (config.token !== undefined) headers[HEADERS.authorization] = `Bearer ${config.token}`;
-  if (call.body !== undefined) headers[HEADERS.contentType] = "application/json";
-  const init: RequestInit = { method: call.method, headers, ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }) };
+  let headers = headersByConfig.get(config);
+  if (!headers) {
+    headers = requestHeaders(config);
+    headersByConfig.set(config, headers);
+  }
+  const init: RequestInit =
+    call.body === undefined ? { method: call.method, headers: headers.read } : { method: call.method, headers: headers.write, body: JSON.stringify(call.body) };
 
   for (let retry = 0; ; retry++) {
     if (call.signal?.aborted) throw aborted(call, call.signal.reason);

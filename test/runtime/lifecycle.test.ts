@@ -37,6 +37,15 @@ describe("job lifecycle", () => {
     expect(emu.job(result.requestId)!.body).toEqual(client[modelNameOf(modelId)].build(input as never));
   });
 
+  it("waits for many jobs through one scheduler that never exceeds the client's request slots", async () => {
+    const emu = await emulator({ capacity: 8, durationMs: 120 });
+    const client = clientFor(emu, { maxConcurrentRequests: 3 });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { seed })));
+    expect(results.every((result) => result.status === "succeeded")).toBe(true);
+    expect(emu.stats().peakInFlight).toBeLessThanOrEqual(3);
+    expect(emu.stats().submits).toBe(40);
+  });
+
   it("reports real queue positions", async () => {
     const emu = await emulator({ capacity: 1, durationMs: 5000 });
     const client = clientFor(emu);

@@ -152,3 +152,17 @@ describe("many calls at once", () => {
     expect(emu.stats().peakInFlight).toBe(2);
   });
 });
+
+describe("request rate cap", () => {
+  it("spaces request starts to maxRequestsPerSecond once the one-second burst is spent", async () => {
+    const emu = await emulator();
+    const { clock, sleeps } = recordingClock(50);
+    const client = clientFor(emu, { clock, maxRequestsPerSecond: 4 });
+    const infos = await Promise.all(Array.from({ length: 6 }, () => client.status("missing").catch((error: Error) => error.name)));
+    expect(infos).toEqual(Array(6).fill("NotFoundError"));
+    // Four pass at once (the burst); the fifth and sixth each wait about a quarter of a second for a token.
+    expect(sleeps.length).toBeGreaterThanOrEqual(2);
+    for (const ms of sleeps) expect(ms).toBeGreaterThan(0);
+    expect(sleeps.every((ms) => ms <= 250)).toBe(true);
+  });
+});

@@ -48,19 +48,40 @@ export function createLog(logger, level) {
   };
 }
 /**
- * Caps the requests one client has in flight, so thousands of waiting jobs
- * share a bounded number of sockets instead of opening one each.
+ * Caps what one client sends: at most `limit` requests in flight, and at most
+ * `perSecond` request starts per second (a token bucket holding one second of
+ * burst). Thousands of waiting jobs thus share a bounded number of sockets
+ * and a polite request rate, and the client's memory and event loop stay calm.
  */
 export class RequestLimiter {
   limit;
+  perSecond;
+  clock;
   active = 0;
   waiting = [];
-  constructor(limit) {
+  tokens;
+  refilledAt;
+  constructor(limit, perSecond, clock) {
     this.limit = limit;
+    this.perSecond = perSecond;
+    this.clock = clock;
+    this.tokens = perSecond;
+    this.refilledAt = clock.now();
   }
   async acquire() {
-    if (this.active >= this.limit) await new Promise((resolve) => this.waiting.push(resolve));
+    if (this.active >= this.limit || this.waiting.length > 0)
+      await new Promise((resolve) => this.waiting.push(resolve));
     this.active++;
+    if (Number.isFinite(this.perSecond)) {
+      for (;;) {
+        const now = this.clock.now();
+        this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
+        this.refilledAt = now;
+        if (this.tokens >= 1) break;
+        await this.clock.sleep(Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
+      }
+      this.tokens -= 1;
+    }
     let released = false;
     return () => {
       if (released) return;
@@ -188,7 +209,8 @@ async function attemptOnce(config, call, init) {
       };
     }
     const body = await readBody(response);
-    config.log("debug", `${call.method} ${call.path} → ${response.status}`, { ms: config.clock.now() - started });
+    if (config.debug)
+      config.log("debug", `${call.method} ${call.path} → ${response.status}`, { ms: config.clock.now() - started });
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
       const failure = new APIError(
         `${call.method} ${call.path} answered with a redirect (HTTP ${response.status}); redirects are not followed so the token is never sent elsewhere`,
@@ -212,20 +234,28 @@ async function attemptOnce(config, call, init) {
     call.signal?.removeEventListener("abort", onAbort);
   }
 }
+/** The headers of every call (built once per client; the token stays inside). */
+export function requestHeaders(config) {
+  const read = { ...config.headers, [HEADERS.accept]: "application/json" };
+  if (config.token !== undefined) read[HEADERS.authorization] = `Bearer ${config.token}`;
+  return { read, write: { ...read, [HEADERS.contentType]: "application/json" } };
+}
+const headersByConfig = new WeakMap();
 /**
  * Sends one API call and resolves with its parsed JSON body. Idempotent calls
  * retry on 429, 5xx and network errors; a submit only when it provably never
  * left this machine.
  */
 export async function request(config, call) {
-  const headers = { ...config.headers, [HEADERS.accept]: "application/json" };
-  if (config.token !== undefined) headers[HEADERS.authorization] = `Bearer ${config.token}`;
-  if (call.body !== undefined) headers[HEADERS.contentType] = "application/json";
-  const init = {
-    method: call.method,
-    headers,
-    ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-  };
+  let headers = headersByConfig.get(config);
+  if (!headers) {
+    headers = requestHeaders(config);
+    headersByConfig.set(config, headers);
+  }
+  const init =
+    call.body === undefined
+      ? { method: call.method, headers: headers.read }
+      : { method: call.method, headers: headers.write, body: JSON.stringify(call.body) };
   for (let retry = 0; ; retry++) {
     if (call.signal?.aborted) throw aborted(call, call.signal.reason);
     const release = await config.limiter.acquire();

@@ -1,0 +1,111 @@
+/**
+ * One poll scheduler per client: every waiting job is a small record in a
+ * heap ordered by when it is next due, and one timer wakes the scheduler for
+ * the earliest. At most `concurrency` steps run at once (a step is one status
+ * call, and the result call when the job is done), so ten thousand waiting
+ * jobs cost ten thousand records, not ten thousand timers and queued requests.
+ */
+import type { Clock } from "./http.js";
+
+interface Entry {
+  readonly dueAt: number;
+  readonly order: number;
+  readonly run: () => Promise<void>;
+  cancelled: boolean;
+}
+
+function before(a: Entry, b: Entry): boolean {
+  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.order < b.order);
+}
+
+export class PollScheduler {
+  private readonly heap: Entry[] = [];
+  private order = 0;
+  private running = 0;
+  private timer: AbortController | undefined;
+  private timerDue = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly concurrency: number,
+  ) {}
+
+  /** Runs `run` once, at `dueAt` (clock time) or as soon after as a slot is free; returns a cancel function. */
+  schedule(dueAt: number, run: () => Promise<void>): () => void {
+    const entry: Entry = { dueAt, order: this.order++, run, cancelled: false };
+    this.push(entry);
+    this.pump();
+    return () => {
+      entry.cancelled = true;
+    };
+  }
+
+  private pump(): void {
+    const now = this.clock.now();
+    while (this.running < this.concurrency && this.heap.length > 0 && this.heap[0]!.dueAt <= now) {
+      const entry = this.pop();
+      if (entry.cancelled) continue;
+      this.running++;
+      entry
+        .run()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    if (this.heap.length > 0 && this.running < this.concurrency) this.arm(this.heap[0]!.dueAt);
+  }
+
+  /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */
+  private arm(dueAt: number): void {
+    if (this.timer && this.timerDue <= dueAt) return;
+    this.timer?.abort();
+    const controller = new AbortController();
+    this.timer = controller;
+    this.timerDue = dueAt;
+    this.clock.sleep(Math.max(0, dueAt - this.clock.now()), controller.signal).then(
+      () => {
+        if (this.timer !== controller) return;
+        this.timer = undefined;
+        this.timerDue = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      () => undefined,
+    );
+  }
+
+  private push(entry: Entry): void {
+    const heap = this.heap;
+    heap.push(entry);
+    let index = heap.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!before(heap[index]!, heap[parent]!)) break;
+      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      index = parent;
+    }
+  }
+
+  private pop(): Entry {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let index = 0;
+      for (;;) {
+        const left = index * 2 + 1;
+        const right = left + 1;
+        let smallest = index;
+        if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === index) break;
+        [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+        index = smallest;
+      }
+    }
+    return top;
+  }
+}
