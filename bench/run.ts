@@ -20,6 +20,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { seededRandom } from "../emulator/faults.ts";
 import { inputSchema } from "../generator/emit/json-schema.ts";
+import { protoSafeSchema, VALIDATOR_OPTIONS } from "../generator/emit/validator.ts";
 import { loadModels, readSchemaEntries } from "../generator/pipeline.ts";
 import { modulePathFor } from "../generator/spec/naming.ts";
 import { syntheticModelId, writeSyntheticCatalog } from "./catalog.ts";
@@ -142,8 +143,9 @@ async function validation(): Promise<void> {
   const modelFile = join(ROOT, "generated/models/community/fantasy-portrait/image-to-video.js");
   const { specs } = loadModels(await readSchemaEntries(join(ROOT, "schemas"), ROOT), "schemas/");
   const spec = specs.find((candidate) => candidate.id === "community/fantasy-portrait/image-to-video")!;
+  // The baseline compiles exactly what our validator was compiled from, with the same ajv options.
   const schemaFile = join(await mkdtemp(join(tmpdir(), "runcomfy-bench-schema-")), "schema.json");
-  await writeFile(schemaFile, JSON.stringify(inputSchema(spec.fields)));
+  await writeFile(schemaFile, JSON.stringify({ schema: protoSafeSchema(inputSchema(spec.fields)), options: VALIDATOR_OPTIONS }));
   const once = async (mode: "ours" | "ajv") => Number((await run(process.execPath, [join(ROOT, "bench/validate-cold.mjs"), mode, pathToFileURL(modelFile).href, schemaFile])).stdout);
   log("validation: cold start (fresh processes)");
   const ours: number[] = [];
@@ -158,7 +160,8 @@ async function validation(): Promise<void> {
   log("validation: throughput");
   const { default: standalone } = (await import(pathToFileURL(join(ROOT, "generated/validators/community/fantasy-portrait/image-to-video.js")).href)) as { default: (data: unknown) => boolean };
   const { default: AjvModule } = await import("ajv");
-  const compiled = new AjvModule.default({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(schemaFile, "utf8")) as object);
+  const { schema, options } = JSON.parse(await readFile(schemaFile, "utf8")) as { schema: object; options: object };
+  const compiled = new AjvModule.default(options).compile(schema);
   const inputs = [
     { "149_steps": 8, "143_image": "https://example.com/a.png", "169_valuex170_value": "720x720 (1:1)", "149_cfg": 1.2 },
     { "149_steps": 30, "174_value": 99, extra: true },
@@ -177,7 +180,7 @@ async function validation(): Promise<void> {
   }
   raw["validation.opsPerSecond"] = { ours: oursRates, ajv: ajvRates };
   const ratio = median(oursRates) / median(ajvRates);
-  rows.push({ section: "Validation", metric: "validations per second: generated standalone ÷ runtime-compiled ajv", ours: `${(median(oursRates) / 1e6).toFixed(2)} M/s`, baseline: `${(median(ajvRates) / 1e6).toFixed(2)} M/s`, ratio, target: "≥ 1.0", met: ratio >= 0.97 });
+  rows.push({ section: "Validation", metric: "validations per second: generated standalone ÷ runtime-compiled ajv", ours: `${(median(oursRates) / 1e6).toFixed(2)} M/s`, baseline: `${(median(ajvRates) / 1e6).toFixed(2)} M/s`, ratio, target: "≥ 1.0", met: ratio >= 1 });
 }
 
 async function bundle(entry: string, dir: string): Promise<number> {
@@ -205,23 +208,23 @@ async function size(projects: Map<number, string>): Promise<void> {
   const seedOne = await bundle(oneModel(seed, "community/fantasy-portrait/image-to-video"), dir);
   const seedBuild = await bundle(buildOnly(seed, "community/fantasy-portrait/image-to-video"), dir);
   const seedAll = await bundle(all(seed), dir);
-  rows.push({ section: "Size", metric: "runtime client + one model (esbuild, minified, gzip)", ours: kb(seedOne), baseline: "", target: "≤ 5 KB", met: seedOne <= 5 * 1024 });
-  rows.push({ section: "Size", metric: "one model's builder + validator only", ours: kb(seedBuild), baseline: "", target: "" });
-  rows.push({ section: "Size", metric: "index with all 4 seed models", ours: kb(seedAll), baseline: "", target: "" });
+  rows.push({ section: "Size", metric: "consumer importing one model: its builder, validator and the runtime they use (esbuild, minified, gzip)", ours: kb(seedBuild), baseline: "", target: "≤ 5 KB", met: seedBuild <= 5 * 1024 });
+  rows.push({ section: "Size", metric: "the same plus the HTTP client (submit, wait, retries, errors)", ours: kb(seedOne), baseline: "", target: "" });
+  rows.push({ section: "Size", metric: "consumer importing the index (all 4 seed models and the client)", ours: kb(seedAll), baseline: "", target: "" });
   raw["size.seed"] = { oneModel: seedOne, buildOnly: seedBuild, all: seedAll };
   const sizes = [...projects.keys()].sort((a, b) => a - b);
   const perCatalog: Record<number, { one: number; all: number }> = {};
   for (const count of sizes) {
     const pkg = join(projects.get(count)!, "generated");
     const modelPath = modulePathFor(await syntheticModelId(ROOT, 0));
-    perCatalog[count] = { one: await bundle(oneModel(pkg, modelPath), dir), all: await bundle(all(pkg), dir) };
+    perCatalog[count] = { one: await bundle(buildOnly(pkg, modelPath), dir), all: await bundle(all(pkg), dir) };
   }
   raw["size.synthetic"] = perCatalog;
   if (sizes.length > 1) {
     const small = perCatalog[sizes[0]!]!;
     const large = perCatalog[sizes[sizes.length - 1]!]!;
-    rows.push({ section: "Size", metric: `one-model bundle, ${sizes[sizes.length - 1]}-model catalog ÷ ${sizes[0]}-model catalog`, ours: kb(large.one), baseline: kb(small.one), ratio: large.one / small.one, target: "= 1.0 (does not grow)", met: large.one === small.one });
-    rows.push({ section: "Size", metric: `index with all models, ${sizes[sizes.length - 1]}-model catalog`, ours: kb(large.all), baseline: kb(small.all), target: "" });
+    rows.push({ section: "Size", metric: `one-model consumer, ${sizes[sizes.length - 1]}-model catalog ÷ ${sizes[0]}-model catalog`, ours: kb(large.one), baseline: kb(small.one), ratio: large.one / small.one, target: "= 1.0 (does not grow)", met: large.one === small.one });
+    rows.push({ section: "Size", metric: `index consumer, ${sizes[sizes.length - 1]}-model catalog (baseline: ${sizes[0]} models)`, ours: kb(large.all), baseline: kb(small.all), target: "" });
   }
 }
 

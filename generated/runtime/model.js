@@ -4,9 +4,83 @@
  * mapping, compound size values, media checks, and one validation call that
  * reports every problem. Generated modules only supply data (`ModelDefinition`)
  * and the ajv validator compiled at generate time.
+ *
+ * Everything a model needs at run time lives in this one module (plus
+ * `errors.ts`): importing a model loads four small modules, which keeps its
+ * cold start to a few milliseconds.
  */
 import { ValidationError } from "./errors.js";
-import { mediaProblem } from "./media.js";
+function article(kind) {
+  return kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
+}
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.local|.*\.internal|127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe80:.*)\])$/i;
+/** Why the server could never fetch `value`, or `undefined` when it might. */
+export function mediaProblem(value, kind) {
+  const text = value.trim();
+  if (text === "") return `must be the URL of ${article(kind)}, got an empty string`;
+  if (/^file:/i.test(text))
+    return `is a local file URL (file://); RunComfy's servers cannot read your disk: upload the ${kind} and pass its https URL`;
+  if (/^blob:/i.test(text)) return `is a browser-local blob: URL; pass a public https URL of the ${kind} instead`;
+  if (/^[a-z]:[\\/]/i.test(text) || text.startsWith("\\\\"))
+    return `looks like a local Windows path; upload the ${kind} and pass its https URL`;
+  if (text.startsWith("/")) return `looks like an absolute local path; upload the ${kind} and pass its https URL`;
+  if (text.startsWith("~")) return `looks like a path in your home folder; upload the ${kind} and pass its https URL`;
+  if (/^data:/i.test(text)) {
+    const mime = /^data:([^;,]*)/i.exec(text)?.[1]?.toLowerCase() ?? "";
+    if (!/;base64,/i.test(text.slice(0, 200))) return "is a data: URI without base64 content";
+    if (mime !== "" && mime !== "application/octet-stream" && !mime.startsWith(`${kind}/`))
+      return `is a data: URI of type ${mime}, not ${article(kind)}`;
+    return undefined;
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") {
+    let host;
+    try {
+      host = new URL(text).hostname;
+    } catch {
+      return `is not a valid URL`;
+    }
+    if (PRIVATE_HOST.test(host)) return `points at ${host}, a local or private address RunComfy's servers cannot reach`;
+    return undefined;
+  }
+  if (scheme !== undefined && text.includes("://"))
+    return `uses the ${scheme}: scheme; RunComfy fetches media over https only`;
+  if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
+  return undefined;
+}
+// ---------------------------------------------------------------------------
+// The two run-time helpers ajv's standalone validators call. ajv's code loads
+// `ajv/dist/runtime/ucs2length` and `ajv/dist/runtime/equal` with CommonJS
+// `require`; the generator rewrites those to imports of these, so the
+// generated package needs no ajv, no CommonJS and no code generation.
+// ---------------------------------------------------------------------------
+/** String length in Unicode code points, as JSON Schema counts `minLength`/`maxLength`. */
+export function ucs2length(text) {
+  let length = 0;
+  for (let index = 0; index < text.length; index++) {
+    length++;
+    const code = text.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00)
+      index++;
+  }
+  return length;
+}
+/** Deep equality of JSON values (enum/const of objects, `uniqueItems`). */
+export function equal(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return a !== a && b !== b;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, index) => equal(item, b[index]));
+  }
+  if (Array.isArray(b)) return false;
+  const left = a;
+  const right = b;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && equal(left[key], right[key]));
+}
 function isPlainObject(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);

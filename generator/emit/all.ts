@@ -64,7 +64,7 @@ export function renderReadmeSection(spec: ModelSpec): Promise<string> {
 export async function emitModelUnit(spec: ModelSpec): Promise<ModelUnitOutput> {
   const header = modelHeader(spec);
   const path = spec.names.modulePath;
-  const validator = measure("validators (ajv)", () => compileValidator(inputSchema(spec.fields), `${rootPrefix(path)}runtime/internal/ajv-helpers.js`, spec.id));
+  const validator = measure("validators (ajv)", () => compileValidator(inputSchema(spec.fields), `${rootPrefix(path)}runtime/model.js`, spec.id));
   const names = typeNames(spec);
   const types = await measureAsync("types (json-schema-to-typescript)", () => emitTypeDeclarations(spec));
   const declarations = emitModelDeclarations(spec, names, types, header);

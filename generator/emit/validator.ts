@@ -2,7 +2,7 @@
  * Validators: ajv standalone code, compiled here at generate time and emitted
  * as an ES module. The generated package never compiles a schema, never calls
  * `new Function` and never `require`s anything: ajv's two run-time helpers are
- * rewritten to imports of `runtime/internal/ajv-helpers.js`.
+ * rewritten to imports of the runtime (`runtime/model.js`).
  *
  * The code is emitted as ajv prints it with `code.lines` (one statement per
  * line, so diffs stay line-sized) and is not run through Prettier: formatting
@@ -51,21 +51,23 @@ export function protoSafeSchema(schema: JsonObject): JsonObject {
 /**
  * Compiles `schema` and returns the body of a validator module (without the
  * provenance header). `helpersImport` is the relative specifier of
- * `runtime/internal/ajv-helpers.js` from the module's location.
+ * `runtime/model.js` from the module's location.
  */
+/** The ajv options of every generated validator (the benchmark compiles its baseline with the same). */
+export const VALIDATOR_OPTIONS = {
+  allErrors: true,
+  strict: true,
+  strictTypes: false,
+  allowUnionTypes: true,
+  messages: false,
+  validateSchema: false,
+  unicodeRegExp: true,
+  // Without it a missing `constructor` or `toString` field reads Object.prototype's (a function).
+  ownProperties: true,
+} as const;
+
 export function compileValidator(schema: JsonObject, helpersImport: string, model: string): string {
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: true,
-    strictTypes: false,
-    allowUnionTypes: true,
-    messages: false,
-    validateSchema: false,
-    unicodeRegExp: true,
-    // Without it a missing `constructor` or `toString` field reads Object.prototype's (a function).
-    ownProperties: true,
-    code: { source: true, esm: true, lines: true },
-  });
+  const ajv = new Ajv({ ...VALIDATOR_OPTIONS, code: { source: true, esm: true, lines: true } });
   let code: string;
   try {
     code = standaloneCode(ajv, ajv.compile(protoSafeSchema(schema)));

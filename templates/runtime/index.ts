@@ -1,6 +1,6 @@
 /**
  * Public runtime API of the generated package (re-exported by its index).
- * Anything under `internal/` is private and may change between releases.
+ * Exports not listed here are internal and may change between releases.
  */
 export { createClient, normalizeBaseUrl, ConfigurationError } from "./client.js";
 export type {
@@ -48,8 +48,8 @@ export {
 export type { APIErrorOptions, RunComfyErrorOptions, StopOutcome, ValidationIssue } from "./errors.js";
 export { systemClock } from "./http.js";
 export type { Clock, Logger, LogLevel } from "./http.js";
-export { mediaProblem } from "./media.js";
-export type { MediaKind } from "./media.js";
+export { mediaProblem } from "./model.js";
+export type { MediaKind } from "./model.js";
 export { defineModel } from "./model.js";
 export type { AnnotatedSchema, CompiledValidator, FieldDefinition, InputOf, Model, ModelDefinition, OutputOf, RawInputOf, SizeChoice, Size, SizeValue } from "./model.js";
 export { outputUrls } from "./outputs.js";
