@@ -329,8 +329,11 @@ const table = [
   ...rows.map((row) => `| ${row.section} | ${row.metric} | ${row.ours} | ${row.baseline} | ${row.ratio === undefined ? "" : row.ratio.toFixed(3)} | ${row.target} | ${row.met === undefined ? "" : row.met ? "yes" : "**no**"} |`),
 ].join("\n");
 const markdown = `${header}\n\n${table}\n`;
+// A full run writes latest.*; a partial or tuned run writes latest-<section>[-tuned].* beside it.
+const tuned = args["scale-rate"] !== undefined || args["scale-heap"] !== undefined;
+const suffix = args.only ? `-${args.only}${tuned ? "-tuned" : ""}` : tuned ? "-tuned" : "";
 await mkdir(join(ROOT, "bench/results"), { recursive: true });
-await writeFile(join(ROOT, "bench/results/latest.md"), markdown);
-await writeFile(join(ROOT, "bench/results/latest.json"), `${JSON.stringify({ date: new Date().toISOString(), machine, rows, raw }, null, 2)}\n`);
+await writeFile(join(ROOT, `bench/results/latest${suffix}.md`), markdown);
+await writeFile(join(ROOT, `bench/results/latest${suffix}.json`), `${JSON.stringify({ date: new Date().toISOString(), machine, argv: process.argv.slice(2), rows, raw }, null, 2)}\n`);
 process.stdout.write(markdown);
 for (const dir of projects.values()) await rm(dir, { recursive: true, force: true });

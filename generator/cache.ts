@@ -12,6 +12,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
 import { fileStat, listFiles } from "./output.ts";
 
@@ -21,8 +22,10 @@ export interface UnitRecord {
 }
 
 export interface CacheManifest {
-  readonly version: 2;
+  readonly version: 3;
   readonly units: Readonly<Record<string, UnitRecord>>;
+  /** Hash of the generator and every schema file of the last complete run, with that run's warnings. */
+  readonly inputs?: { readonly key: string; readonly warnings: readonly Warning[]; readonly models: number };
 }
 
 const TOOLS = ["ajv", "json-schema-to-typescript", "prettier", "ts-morph", "typescript"];
@@ -53,11 +56,11 @@ export async function generatorFingerprint(root: string): Promise<string> {
 export async function readManifest(root: string): Promise<CacheManifest> {
   try {
     const parsed = JSON.parse(await readFile(cachePath(root), "utf8")) as CacheManifest;
-    if (parsed.version === 2 && parsed.units && typeof parsed.units === "object") return parsed;
+    if (parsed.version === 3 && parsed.units && typeof parsed.units === "object") return parsed;
   } catch {
     // Missing or unreadable cache: start empty.
   }
-  return { version: 2, units: {} };
+  return { version: 3, units: {} };
 }
 
 export async function writeManifest(root: string, manifest: CacheManifest): Promise<void> {
@@ -81,6 +84,17 @@ export async function unitIsCurrent(record: UnitRecord | undefined, key: string,
     }),
   );
   return checks.every(Boolean);
+}
+
+/** True when every recorded unit is current and `outDir` holds no file outside them. */
+export async function everythingCurrent(manifest: CacheManifest, outDir: string): Promise<boolean> {
+  const units = Object.entries(manifest.units);
+  if (units.length === 0) return false;
+  const checks = await Promise.all(units.map(([, record]) => unitIsCurrent(record, record.key, outDir)));
+  if (!checks.every(Boolean)) return false;
+  const recorded = new Set(units.flatMap(([, record]) => Object.keys(record.files)));
+  const present = await listFiles(outDir);
+  return present.length === recorded.size && present.every((path) => recorded.has(path));
 }
 
 export async function recordUnit(key: string, paths: Iterable<string>, outDir: string): Promise<UnitRecord> {

@@ -3,7 +3,7 @@
  * exactly what generate would write.
  */
 import { dirname, join } from "node:path";
-import { cachePath, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
+import { cachePath, everythingCurrent, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
 import type { Warning } from "./diagnostics.ts";
 import { currentVersion, planRelease, type ReleasePlan } from "./drift/release.ts";
 import { sha256 } from "./json.ts";
@@ -30,7 +30,9 @@ export interface GenerateOptions {
 }
 
 export interface GenerateReport {
+  /** The models (normalised on first access when the build cache proved nothing changed). */
   readonly specs: readonly ModelSpec[];
+  readonly modelCount: number;
   readonly warnings: readonly Warning[];
   /** Version, changelog and schema snapshot (see `drift/release.ts`). */
   readonly release: ReleasePlan;
@@ -55,9 +57,30 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   takeTimings();
   const useCache = (options.cache ?? true) && !options.check && !options.render;
   const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
-  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
   const fingerprint = await generatorFingerprint(root);
-  const manifest = useCache ? await readManifest(root) : { version: 2 as const, units: {} };
+  const manifest = useCache ? await readManifest(root) : { version: 3 as const, units: {} };
+  const inputsKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
+
+  // Fast path: same generator, same schema files, every output untouched since the last complete run.
+  if (useCache && manifest.inputs?.key === inputsKey && (await measureAsync("check cache", () => everythingCurrent(manifest, outDir)))) {
+    const version = await currentVersion(outDir);
+    const recorded = Object.values(manifest.units).reduce((count, record) => count + Object.keys(record.files).length, 0);
+    let loaded: readonly ModelSpec[] | undefined;
+    const report = {
+      modelCount: manifest.inputs.models,
+      warnings: manifest.inputs.warnings,
+      release: { previousVersion: version, version, files: new Map<string, string>(), unchanged: new Set<string>() },
+      write: { written: [], removed: [], unchanged: recorded },
+      emittedUnits: [],
+      timings: takeTimings(),
+    };
+    // Specs are only computed if someone asks (the CLI needs the count, which the cache has).
+    return Object.defineProperty(report, "specs", { enumerable: true, get: () => (loaded ??= loadModels(entries, schemasPrefix).specs) }) as typeof report & {
+      readonly specs: readonly ModelSpec[];
+    };
+  }
+
+  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
   const keep = new Set<string>();
   const kept: [string, UnitRecord][] = [];
   /** True (and its files kept as they are) when the cache proves a unit current. */
@@ -71,7 +94,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
 
   // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
   // When neither the schemas nor their snapshot changed since the last run, the plan is known: keep it.
-  const releaseKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
+  const releaseKey = inputsKey;
   const releaseCurrent = await current("release", releaseKey);
   const planned = releaseCurrent ? undefined : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
   const version = planned?.version ?? (await currentVersion(outDir));
@@ -118,16 +141,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   if (!(await current("package", packageKey))) collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
 
   if (options.check || options.render) {
-    if (options.render) return { specs, warnings, release, files, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+    if (options.render) return { specs, modelCount: specs.length, warnings, release, files, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
     const check = await measureAsync("compare", () => checkOutput(outDir, files));
-    return { specs, warnings, release, check, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+    return { specs, modelCount: specs.length, warnings, release, check, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
   }
   const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
   if (useCache) {
     const next: Record<string, UnitRecord> = Object.fromEntries(kept);
     if (planned) emitted.push({ name: "release", key: releaseKey, paths: [...planned.files.keys()] });
     for (const unit of emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, outDir);
-    await writeManifest(root, { version: 2, units: next });
+    await writeManifest(root, { version: 3, units: next, inputs: { key: inputsKey, warnings, models: specs.length } });
   }
-  return { specs, warnings, release, write, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+  return { specs, modelCount: specs.length, warnings, release, write, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
 }

@@ -29,7 +29,7 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
   if (report.check) {
     const { stale, missing, extra, diffs } = report.check;
     if (stale.length + missing.length + extra.length === 0) {
-      terminal.out(`${paint(terminal, "green", "ok")} generated/ is up to date (${report.specs.length} models, ${seconds}s)`);
+      terminal.out(`${paint(terminal, "green", "ok")} generated/ is up to date (${report.modelCount} models, ${seconds}s)`);
       return 0;
     }
     terminal.err(`${paint(terminal, "red", "generated/ is out of date")}: run \`npm run generate\` and commit the result.`);
@@ -60,7 +60,7 @@ export function printGenerated(terminal: Terminal, report: GenerateReport, secon
   }
   if (quiet) return;
   const changes = [`${write.written.length} written`, `${write.removed.length} removed`, `${write.unchanged} unchanged`].join(", ");
-  terminal.out(`${paint(terminal, "green", "generated")} ${report.specs.length} models → generated/ (${changes}; ${seconds}s)`);
+  terminal.out(`${paint(terminal, "green", "generated")} ${report.modelCount} models → generated/ (${changes}; ${seconds}s)`);
   for (const path of write.written) terminal.out(`  wrote   generated/${path}`);
   for (const path of write.removed) terminal.out(`  removed generated/${path}`);
 }

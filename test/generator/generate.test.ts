@@ -54,6 +54,21 @@ describe("generate", () => {
     expect(await readFile(target, "utf8")).toBe(original);
   });
 
+  it("takes a fast path when nothing changed: no normalisation, warnings replayed; a stray file still gets removed", async () => {
+    const scratch = await project();
+    const first = await generate({ root: scratch.root });
+    expect(first.warnings.length).toBeGreaterThan(0);
+    const noop = await generate({ root: scratch.root });
+    expect(noop.timings.map((timing) => timing.phase)).not.toContain("normalise");
+    expect(noop.warnings).toEqual(first.warnings);
+    expect(noop.modelCount).toBe(4);
+    expect(noop.specs.map((spec) => spec.id)).toEqual(first.specs.map((spec) => spec.id));
+    await writeFile(join(scratch.root, "generated/models/stray.js"), "export {};\n");
+    const repair = await generate({ root: scratch.root });
+    expect(repair.timings.map((timing) => timing.phase)).toContain("normalise");
+    expect(repair.write!.removed).toEqual(["models/stray.js"]);
+  });
+
   it("--check passes on a fresh tree and fails on an edited, a missing and an extra file", async () => {
     const scratch = await project({ withGenerated: true });
     const clean = await cli(scratch.root, "generate", "--check");
