@@ -8,7 +8,7 @@
 
 /** Where a problem is: a file, a model and a JSON path inside the file. */
 export interface Location {
-  /** Path of the file, relative to the working directory when possible. */
+  /** Path of the file, relative to the project root, `/`-separated. */
   readonly file?: string;
   /** Model id, when the problem belongs to one model. */
   readonly model?: string;
@@ -25,11 +25,14 @@ export class GeneratorError extends Error {
   override readonly name = "GeneratorError";
   readonly code: string;
   readonly location: Location;
+  /** The message without its location (`message` is both, formatted). */
+  readonly detail: string;
 
-  constructor(code: string, message: string, location: Location = {}) {
-    super(formatProblem(message, location));
+  constructor(code: string, detail: string, location: Location = {}) {
+    super(formatProblem(detail, location));
     this.code = code;
     this.location = location;
+    this.detail = detail;
   }
 }
 

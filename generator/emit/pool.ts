@@ -6,8 +6,8 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { GeneratorError } from "../diagnostics.ts";
-import { mergeTimings, takeTimings, type Timing } from "../profile.ts";
+import { GeneratorError, type Location } from "../diagnostics.ts";
+import { mergeTimings, type Timing } from "../profile.ts";
 import type { ModelSpec } from "../spec/types.ts";
 import type { ModelUnitOutput } from "./all.ts";
 
@@ -21,7 +21,7 @@ export interface WorkerRequest {
 
 export type WorkerResponse =
   | { readonly ok: true; readonly results: readonly { readonly id: string; readonly files: [string, string][]; readonly readme: string }[]; readonly timings: Timing[] }
-  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string; readonly model?: string } };
+  | { readonly ok: false; readonly error: { readonly code: string; readonly detail: string; readonly location: Location } };
 
 /** How many threads (main included) to use for `count` models. */
 export function threadsFor(count: number): number {
@@ -42,7 +42,7 @@ function runOnWorker(specs: readonly ModelSpec[], formatCacheDir: string | undef
     worker.once("message", (response: WorkerResponse) => {
       void worker.terminate();
       if (!response.ok) {
-        reject(new GeneratorError(response.error.code, response.error.message, response.error.model === undefined ? {} : { model: response.error.model }));
+        reject(new GeneratorError(response.error.code, response.error.detail, response.error.location));
         return;
       }
       mergeTimings(response.timings);
@@ -70,4 +70,3 @@ export async function emitModels(
   return all;
 }
 
-export { takeTimings };

@@ -17,14 +17,13 @@ parentPort!.once("message", async (request: WorkerRequest) => {
     }
     response = { ok: true, results, timings: takeTimings() };
   } catch (error) {
-    const generatorError = error instanceof GeneratorError ? error : undefined;
+    // Sent as its parts, so the main thread rebuilds the very same error (formatted once, location kept).
     response = {
       ok: false,
-      error: {
-        code: generatorError?.code ?? "worker",
-        message: generatorError ? generatorError.message : `worker failed: ${(error as Error)?.stack ?? String(error)}`,
-        ...(generatorError?.location.model === undefined ? {} : { model: generatorError.location.model }),
-      },
+      error:
+        error instanceof GeneratorError
+          ? { code: error.code, detail: error.detail, location: error.location }
+          : { code: "worker", detail: `worker failed: ${(error as Error)?.stack ?? String(error)}`, location: {} },
     };
   }
   parentPort!.postMessage(response);
