@@ -9,12 +9,12 @@
  * Anything else (an edited, deleted or touched file) re-emits the unit.
  * `generate --check` never uses the cache.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
-import { fileStat, listFiles } from "./output.ts";
+import { fileStat, listFiles, writeFileAtomic } from "./output.ts";
 
 export interface UnitRecord {
   readonly key: string;
@@ -66,9 +66,7 @@ export async function readManifest(root: string): Promise<CacheManifest> {
 export async function writeManifest(root: string, manifest: CacheManifest): Promise<void> {
   const path = cachePath(root);
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(`${path}.tmp-${process.pid}`, JSON.stringify(manifest));
-    await rename(`${path}.tmp-${process.pid}`, path);
+    await writeFileAtomic(path, JSON.stringify(manifest));
   } catch {
     // The cache is an optimisation; failing to store it never fails generate.
   }

@@ -7,11 +7,18 @@
  * files with a short diff.
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { dirname, join, relative, sep } from "node:path";
+import { threadId } from "node:worker_threads";
 import { mapLimit } from "./concurrency.ts";
 
-/** Lists every file below `dir` (project-relative to `dir`, `/`-separated), skipping node_modules. */
-export async function listFiles(dir: string): Promise<string[]> {
+/**
+ * Lists every file below `dir` (relative to `dir`, `/`-separated, sorted),
+ * skipping node_modules; folders are read concurrently (one folder per model
+ * adds up). A missing `dir` lists nothing; `unreadable` may turn any other
+ * folder error into the caller's own.
+ */
+export async function listFiles(dir: string, unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error): Promise<string[]> {
   const found: string[] = [];
   const walk = async (current: string): Promise<void> => {
     let entries;
@@ -19,7 +26,7 @@ export async function listFiles(dir: string): Promise<string[]> {
       entries = await readdir(current, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw error;
+      throw unreadable(current, error as NodeJS.ErrnoException);
     }
     const subfolders: Promise<void>[] = [];
     for (const entry of entries) {
@@ -47,7 +54,8 @@ export async function readIfExists(path: string): Promise<string | undefined> {
 /** Writes through a temp file and a rename in the same directory, so a reader never sees half a file. */
 export async function writeFileAtomic(target: string, text: string): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
-  const temp = `${target}.tmp-${process.pid}`;
+  // Unique per process, thread and call: worker threads share a pid, and runs may share a cache folder.
+  const temp = `${target}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
   await writeFile(temp, text);
   await rename(temp, target);
 }

@@ -13,6 +13,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { mapLimit } from "./concurrency.ts";
+import { listFiles } from "./output.ts";
 import { GeneratorError, GeneratorErrors, type Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
 import { parseSchemaFile, schemaFilePath, type SchemaFile } from "./schema-file.ts";
@@ -33,29 +34,13 @@ export interface SchemaEntry {
   readonly error?: GeneratorError;
 }
 
-/** Lists `*.json` below `dir`, sorted, as project-relative paths. Folders are read concurrently (one folder per model adds up). */
+/** Lists `*.json` below `dir`, sorted, as project-relative paths. */
 export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (current: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(current, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT" && current === dir) return;
-      throw new GeneratorError("schemas-unreadable", `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        file: relative(root, current) || ".",
-      });
-    }
-    const subfolders: Promise<void>[] = [];
-    for (const entry of entries) {
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) subfolders.push(walk(full));
-      else if (entry.name.endsWith(".json")) found.push(relative(root, full).split(sep).join("/"));
-    }
-    await Promise.all(subfolders);
-  };
-  await walk(dir);
-  return found.sort();
+  const files = await listFiles(dir, (folder, error) =>
+    new GeneratorError("schemas-unreadable", `cannot read directory: ${error.code ?? error.message}`, { file: relative(root, folder).split(sep).join("/") || "." }),
+  );
+  const prefix = relative(root, dir).split(sep).join("/");
+  return files.filter((file) => file.endsWith(".json")).map((file) => (prefix ? `${prefix}/${file}` : file));
 }
 
 /** Reads one schema file at `path`; `file` is the project-relative name errors and specs use. */

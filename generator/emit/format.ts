@@ -7,11 +7,12 @@
  * cache when `useFormatCache` is given a folder): text that did not change is
  * never formatted twice, which keeps partial regenerations fast.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Options } from "prettier";
 import { sha256 } from "../json.ts";
+import { writeFileAtomic } from "../output.ts";
 import { measureAsync } from "../profile.ts";
 
 export const PRETTIER_OPTIONS: Readonly<Options> = {
@@ -61,15 +62,10 @@ export async function formatFile(path: string, text: string): Promise<string> {
   memo.set(key, formatted);
   if (file) {
     try {
-      await mkdir(join(file, ".."), { recursive: true });
-      await writeFile(file, formatted);
+      await writeFileAtomic(file, formatted);
     } catch {
       // The cache is an optimisation only.
     }
   }
   return formatted;
-}
-
-export function prettierVersion(): string {
-  return PRETTIER_VERSION;
 }

@@ -2,13 +2,15 @@
  * The hand-written runtime (`templates/runtime/**.ts`) compiled into the
  * generated package as `runtime/**.js` + `.d.ts`.
  *
- * Each file is transpiled on its own (with the TypeScript that ts-morph bundles) (`transpileModule`, `transpileDeclaration`):
- * the templates are written for `isolatedDeclarations`, which `npm run typecheck`
- * enforces, so no whole-program type check is needed here.
+ * Each file is transpiled on its own (`transpileModule`, `transpileDeclaration`,
+ * with the TypeScript that ts-morph bundles): the templates are written for
+ * `isolatedDeclarations`, which `npm run typecheck` enforces, so no
+ * whole-program type check is needed here.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { GeneratorError } from "../diagnostics.ts";
+import { listFiles } from "../output.ts";
 
 export interface RuntimeSource {
   /** Path below `templates/runtime/`, `/`-separated, `.ts` extension. */
@@ -17,19 +19,8 @@ export interface RuntimeSource {
 }
 
 export async function readRuntimeSources(dir: string): Promise<RuntimeSource[]> {
-  const found: RuntimeSource[] = [];
-  const walk = async (current: string): Promise<void> => {
-    const entries = await readdir(current, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") && !entry.name.endsWith(".test.ts")) {
-        found.push({ path: relative(dir, full).split("\\").join("/"), text: await readFile(full, "utf8") });
-      }
-    }
-  };
-  await walk(dir);
-  return found;
+  const files = (await listFiles(dir)).filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".test.ts"));
+  return Promise.all(files.map(async (path) => ({ path, text: await readFile(join(dir, path), "utf8") })));
 }
 
 /** Transpiles the runtime sources; returns package-relative paths (`runtime/x.js`, `runtime/x.d.ts`) → text. */
