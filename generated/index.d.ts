@@ -37,7 +37,7 @@ export {
   communityWan22VaceFun,
 };
 
-/** Every generated model by model id. */
+/** Every generated model, keyed by model id. */
 export interface ModelMap {
   "community/fantasy-portrait/image-to-video": typeof communityFantasyPortraitImageToVideo;
   "community/infinite-talk/image-to-video": typeof communityInfiniteTalkImageToVideo;

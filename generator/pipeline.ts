@@ -14,10 +14,10 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { mapLimit } from "./concurrency.ts";
 import { listFiles } from "./output.ts";
-import { GeneratorError, GeneratorErrors, type Warning } from "./diagnostics.ts";
+import { GeneratorError, GeneratorErrors, generatorProblems, type Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
 import { parseSchemaFile, schemaFilePath, type SchemaFile } from "./schema-file.ts";
-import { assignModelNames } from "./spec/naming.ts";
+import { assignModelNames, checkTypeNames } from "./spec/naming.ts";
 import { normalizeModel } from "./spec/normalize.ts";
 import type { ModelSpec } from "./spec/types.ts";
 
@@ -99,16 +99,14 @@ export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: strin
       }
       parsed.push({ entry, file });
     } catch (error) {
-      if (error instanceof GeneratorError) errors.push(error);
-      else throw error;
+      errors.push(...generatorProblems(error));
     }
   }
   let names: ReturnType<typeof assignModelNames> = new Map();
   try {
     names = assignModelNames(parsed.map(({ file }) => file.modelId));
   } catch (error) {
-    if (error instanceof GeneratorError) errors.push(error);
-    else throw error;
+    errors.push(...generatorProblems(error));
   }
   const specs: ModelSpec[] = [];
   for (const { entry, file } of parsed) {
@@ -117,10 +115,10 @@ export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: strin
     try {
       specs.push(normalizeModel(file, modelNames, sha256(entry.text), entry.file));
     } catch (error) {
-      if (error instanceof GeneratorError) errors.push(error);
-      else throw error;
+      errors.push(...generatorProblems(error));
     }
   }
+  errors.push(...checkTypeNames(specs));
   if (errors.length > 0) throw new GeneratorErrors(errors);
   return { specs, warnings: specs.flatMap((spec) => spec.warnings) };
 }

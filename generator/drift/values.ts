@@ -8,7 +8,7 @@
  * them classifies becomes `<side>-property-schema-changed` (WARN), so no
  * drift goes unreported.
  */
-import { isRequired } from "../emit/json-schema.ts";
+import { isRequired } from "../spec/normalize.ts";
 import { canonicalJson } from "../json.ts";
 import type { JsonValue, MediaKind, PropertySpec, ValueSpec } from "../spec/types.ts";
 import { BOUNDS, boundRuleId, type BoundAction } from "./rules.ts";

@@ -12,7 +12,7 @@ import { annotatedInputSchema, annotatedOutputSchema, inputSchema } from "./json
 import { emitModelDeclarations, emitModelModule, rootPrefix } from "./model-module.ts";
 import { emitIndexDeclarations, emitIndexModule, emitPackageJson, readmeHeader, readmeSection } from "./package.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
-import { emitTypeDeclarations, typeNames } from "./types.ts";
+import { emitTypeDeclarations } from "./types.ts";
 import { compileValidator } from "./validator.ts";
 
 export type FileMap = Map<string, string>;
@@ -65,9 +65,8 @@ export async function emitModelUnit(spec: ModelSpec): Promise<ModelUnitOutput> {
   const header = modelHeader(spec);
   const path = spec.names.modulePath;
   const validator = measure("validators (ajv)", () => compileValidator(inputSchema(spec.fields), `${rootPrefix(path)}runtime/model.js`, spec.id));
-  const names = typeNames(spec);
   const types = await measureAsync("types (json-schema-to-typescript)", () => emitTypeDeclarations(spec));
-  const declarations = emitModelDeclarations(spec, names, types, header);
+  const declarations = emitModelDeclarations(spec, types, header);
   const module = measure("builders (ts-morph)", () => emitModelModule(spec, header));
   return {
     files: new Map([
@@ -108,5 +107,3 @@ export async function emitPackageUnit(specs: readonly ModelSpec[], version: stri
   out.set("README.md", parts.join("\n"));
   return out;
 }
-
-export { typeNames };

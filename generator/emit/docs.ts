@@ -33,12 +33,20 @@ export function rangeLabel(spec: ValueSpec): string | undefined {
   return low ?? high;
 }
 
+export interface ConstraintOptions {
+  /** Include the `Allowed: …` line of an enum. @default true */
+  readonly allowed?: boolean;
+  /** Say `Integer.` for an unbounded integer. @default true */
+  readonly integer?: boolean;
+}
+
 /** Every constraint on one line each (ranges, lengths, items, allowed values). */
-export function constraintLines(spec: ValueSpec): string[] {
+export function constraintLines(spec: ValueSpec, options: ConstraintOptions = {}): string[] {
   const lines: string[] = [];
   const range = rangeLabel(spec);
-  if (range) lines.push(`Range: ${range}${spec.types.length === 1 && spec.types[0] === "integer" ? " (integer)" : ""}.`);
-  else if (spec.types.length === 1 && spec.types[0] === "integer" && !spec.enum) lines.push("Integer.");
+  const integer = spec.types.length === 1 && spec.types[0] === "integer";
+  if (range) lines.push(`Range: ${range}${integer ? " (integer)" : ""}.`);
+  else if (integer && !spec.enum && options.integer !== false) lines.push("Integer.");
   if (spec.multipleOf !== undefined) lines.push(`Multiple of ${spec.multipleOf}.`);
   if (spec.minLength !== undefined || spec.maxLength !== undefined) {
     lines.push(`Length: ${spec.minLength ?? 0} to ${spec.maxLength ?? "any"} characters.`);
@@ -46,14 +54,20 @@ export function constraintLines(spec: ValueSpec): string[] {
   if (spec.pattern !== undefined) lines.push(`Pattern: \`${spec.pattern}\`.`);
   if (spec.minItems !== undefined || spec.maxItems !== undefined) lines.push(`Items: ${spec.minItems ?? 0} to ${spec.maxItems ?? "any"}.`);
   if (spec.uniqueItems) lines.push("Items must be unique.");
-  if (spec.enum) lines.push(`Allowed: ${spec.enum.map(show).join(", ")}.`);
+  if (spec.enum && options.allowed !== false) lines.push(`Allowed: ${spec.enum.map(show).join(", ")}.`);
   if (spec.const !== undefined) lines.push(`Must be ${show(spec.const)}.`);
   if (spec.format) lines.push(`Format: ${spec.format}.`);
   return lines;
 }
 
+/** `image`, `images`, `audio file`, `audio files`. */
+function mediaNoun(kind: MediaKind, many: boolean): string {
+  const noun = kind === "audio" ? "audio file" : kind;
+  return many ? `${noun}s` : noun;
+}
+
 export function mediaLine(kind: MediaKind, many: boolean): string {
-  const what = many ? (kind === "audio" ? "audio files" : `${kind}s`) : kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
+  const what = many ? mediaNoun(kind, true) : `${kind === "video" ? "a" : "an"} ${mediaNoun(kind, false)}`;
   return `Media: ${what} as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.`;
 }
 
@@ -76,22 +90,20 @@ export function rawFieldDoc(field: FieldSpec): string {
   const spec = field.value;
   const parts = [`${spec.title ?? field.alias}: friendly name \`${field.alias}\`${field.nodes.length ? `; ComfyUI ${nodesText(field)}` : ""}.`];
   if (field.sizes) parts.push("Exact size label.");
-  else parts.push(...constraintLines(spec).filter((line) => !line.startsWith("Allowed:")));
+  else parts.push(...constraintLines(spec, { allowed: false }));
   if (spec.default !== undefined) parts.push(`@default ${showDefault(spec.default, 60)}`);
   return commentSafe(parts.join(" "));
 }
 
 /** Full TSDoc body of a friendly input field. */
-export function fieldDoc(field: FieldSpec, side: "friendly" | "raw"): string {
+export function fieldDoc(field: FieldSpec): string {
   const spec = field.value;
   const lines: string[] = [];
   const heading = [spec.title, spec.description].filter(Boolean).join(" — ");
   if (heading) lines.push(heading, "");
   if (field.sizes) {
     lines.push(
-      side === "friendly"
-        ? `Size as \`"WxH"\`, the exact label, or \`{ width, height }\`; the body always carries the exact label.`
-        : "Exact size label.",
+      `Size as \`"WxH"\`, the exact label, or \`{ width, height }\`; the body always carries the exact label.`,
       `Sizes: ${field.sizes.map((size) => size.label).join(", ")}.`,
     );
   } else {
@@ -104,7 +116,7 @@ export function fieldDoc(field: FieldSpec, side: "friendly" | "raw"): string {
     if (itemLines.length > 0) lines.push(`Each item: ${itemLines.join(" ")}`);
   }
   if (spec.validations) lines.push(`Server-side checks: ${spec.validations.map((rule) => describeValidation(rule)).join("; ")}.`);
-  lines.push(side === "friendly" ? nodeLine(field) : `Friendly name: \`${field.alias}\`.${field.nodes.length ? ` ComfyUI ${nodesText(field)}.` : ""}`);
+  lines.push(nodeLine(field));
   if (field.listedRequired && spec.default !== undefined) lines.push("Listed as required upstream; optional here because the server fills in the default.");
   if (spec.default !== undefined) lines.push(`@default ${showDefault(spec.default)}`);
   return commentSafe(lines.join("\n").replace(/\n{3,}/g, "\n\n").trim());
@@ -124,6 +136,6 @@ export function outputDoc(property: PropertySpec): string {
   const media = spec.media ?? spec.items?.media;
   const lines: string[] = [];
   if (spec.description) lines.push(spec.description);
-  if (media) lines.push(spec.media ? `URL of the generated ${media === "audio" ? "audio file" : media}.` : `URLs of the generated ${media === "audio" ? "audio files" : `${media}s`}.`);
+  if (media) lines.push(spec.media ? `URL of the generated ${mediaNoun(media, false)}.` : `URLs of the generated ${mediaNoun(media, true)}.`);
   return commentSafe(lines.join("\n"));
 }

@@ -1,9 +1,11 @@
 /**
  * `ValueSpec` → strict JSON Schema (draft-07 vocabulary), the form ajv and
- * json-schema-to-typescript read. Titles, defaults and media formats stay out:
- * they are documentation or checked by the runtime, not schema rules.
+ * json-schema-to-typescript read. Titles, defaults and media formats stay out
+ * (they are documentation, or checked by the runtime) unless `annotate` asks
+ * for them: the annotated schemas are the generated package's metadata.
  */
-import type { FieldSpec, JsonObject, JsonValue, PropertySpec, ValueSpec } from "../spec/types.ts";
+import { fieldProperty, isRequired } from "../spec/normalize.ts";
+import type { FieldSpec, JsonObject, PropertySpec, ValueSpec } from "../spec/types.ts";
 
 export interface SchemaOptions {
   /** Close objects that list their properties (inputs); leave them open (outputs). */
@@ -16,11 +18,6 @@ export interface SchemaOptions {
   readonly annotate?: boolean;
   /** Extra `x-` keywords for a property. */
   readonly extra?: (property: PropertySpec, path: readonly string[]) => JsonObject | undefined;
-}
-
-/** A property is required on the wire only when listed and without a server default. */
-export function isRequired(property: PropertySpec): boolean {
-  return property.required && property.value.default === undefined;
 }
 
 export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: readonly string[] = []): JsonObject {
@@ -42,7 +39,7 @@ export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: reado
   if (spec.uniqueItems !== undefined) schema["uniqueItems"] = spec.uniqueItems;
   if (spec.items) schema["items"] = valueSchema(spec.items, options, [...path, "[]"]);
   if (spec.properties) {
-    Object.assign(schema, objectSchema(spec.properties, spec.additionalProperties ?? !options.closed, options, path));
+    Object.assign(schema, objectSchema(spec.properties, options, path, spec.additionalProperties));
   } else if (spec.additionalProperties !== undefined && spec.types.includes("object")) {
     schema["additionalProperties"] = spec.additionalProperties;
   }
@@ -55,7 +52,8 @@ export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: reado
   return schema;
 }
 
-export function objectSchema(properties: readonly PropertySpec[], additional: boolean, options: SchemaOptions, path: readonly string[] = []): JsonObject {
+/** An object schema; `additional` (keys beyond `properties`) defaults to `!options.closed`. */
+export function objectSchema(properties: readonly PropertySpec[], options: SchemaOptions, path: readonly string[] = [], additional = !options.closed): JsonObject {
   const props: JsonObject = {};
   for (const property of properties) {
     const childPath = [...path, property.key];
@@ -79,19 +77,14 @@ export function objectSchema(properties: readonly PropertySpec[], additional: bo
 
 /** The wire-body schema of a model's inputs, for the validator. */
 export function inputSchema(fields: readonly FieldSpec[]): JsonObject {
-  return objectSchema(
-    fields.map((field) => ({ key: field.key, required: field.listedRequired, value: field.value })),
-    false,
-    { closed: true },
-  );
+  return objectSchema(fields.map((field) => fieldProperty(field)), { closed: true });
 }
 
 /** The input schema with documentation and `x-` annotations: the model's machine-readable metadata. */
 export function annotatedInputSchema(fields: readonly FieldSpec[]): JsonObject {
   const byKey = new Map(fields.map((field) => [field.key, field]));
   return objectSchema(
-    fields.map((field) => ({ key: field.key, required: field.listedRequired, value: field.value })),
-    false,
+    fields.map((field) => fieldProperty(field)),
     {
       closed: true,
       annotate: true,
@@ -111,9 +104,5 @@ export function annotatedInputSchema(fields: readonly FieldSpec[]): JsonObject {
 
 /** The output schema (unwrapped, open) with documentation annotations. */
 export function annotatedOutputSchema(output: readonly PropertySpec[]): JsonObject {
-  return objectSchema(output, true, { closed: false, annotate: true });
-}
-
-export function jsonLiteral(value: JsonValue): string {
-  return JSON.stringify(value);
+  return objectSchema(output, { closed: false, annotate: true });
 }

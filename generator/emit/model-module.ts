@@ -11,7 +11,15 @@
 import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { FieldDefinition } from "../../templates/runtime/model.ts";
 import type { FieldSpec, ModelSpec } from "../spec/types.ts";
-import type { ModelTypeNames } from "./types.ts";
+
+/** TSDoc of each export, shared by `models/<id>.js` and `models/<id>.d.ts` so the two never disagree. */
+const DOCS = {
+  id: "Model id, as RunComfy's API expects it.",
+  model: "The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`.",
+  build: "Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing.",
+  validateInput: "Every problem of an input (friendly or raw); an empty array means valid.",
+  toFriendly: "Wire body → friendly field names.",
+} as const;
 
 let project: Project | undefined;
 
@@ -62,35 +70,35 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ["Model id, as RunComfy's API expects it."],
+      docs: [DOCS.id],
       declarations: [{ name: "id", initializer: literal(spec.id) }],
     },
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ["The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`."],
+      docs: [DOCS.model],
       declarations: [{ name: "model", initializer: `/* @__PURE__ */ defineModel({ id, name: ${literal(spec.names.memberName)}, fields: ${literal(spec.fields.map(fieldDefinition))}, validate })` }],
     },
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ["Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing."],
+      docs: [DOCS.build],
       declarations: [{ name: "build", initializer: "(input) => model.build(input)" }],
     },
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ["Every problem of an input (friendly or raw); an empty array means valid."],
+      docs: [DOCS.validateInput],
       declarations: [{ name: "validateInput", initializer: "(input) => model.validate(input)" }],
     },
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ["Wire body → friendly field names."],
+      docs: [DOCS.toFriendly],
       declarations: [{ name: "toFriendly", initializer: "(raw) => model.toFriendly(raw)" }],
     },
     { kind: StructureKind.ExportAssignment, isExportEquals: false, expression: "model" },
@@ -103,8 +111,9 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
  * compiled types, and building them through ts-morph cost more than all the
  * rest of the file (it re-parses what it prints).
  */
-export function emitModelDeclarations(spec: ModelSpec, names: ModelTypeNames, typeDeclarations: string, header: string): string {
+export function emitModelDeclarations(spec: ModelSpec, typeDeclarations: string, header: string): string {
   const root = rootPrefix(spec.names.modulePath);
+  const names = spec.types;
   const id = literal(spec.id);
   const modelTypes = names.sizes.size > 0 ? "AnnotatedSchema, Model, SizeValue" : "AnnotatedSchema, Model";
   return [
@@ -120,15 +129,15 @@ export function emitModelDeclarations(spec: ModelSpec, names: ModelTypeNames, ty
     `export type RawInput = ${names.rawInput};`,
     `/** Output (alias of \`${names.output}\`). */`,
     `export type Output = ${names.output};`,
-    "/** Model id, as RunComfy's API expects it. */",
+    `/** ${DOCS.id} */`,
     `export declare const id: ${id};`,
-    "/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */",
+    `/** ${DOCS.model} */`,
     `export declare const model: Model<${id}, Input, RawInput, Output>;`,
-    "/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */",
+    `/** ${DOCS.build} */`,
     "export declare function build(input: Input | RawInput): RawInput;",
-    "/** Every problem of an input (friendly or raw); an empty array means valid. */",
+    `/** ${DOCS.validateInput} */`,
     "export declare function validateInput(input: unknown): readonly ValidationIssue[];",
-    "/** Wire body → friendly field names. */",
+    `/** ${DOCS.toFriendly} */`,
     "export declare function toFriendly(raw: RawInput): Input;",
     "/** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */",
     "export declare const inputSchema: AnnotatedSchema;",

@@ -8,7 +8,8 @@
  */
 import { compile, type Options } from "json-schema-to-typescript";
 import { GeneratorError } from "../diagnostics.ts";
-import type { FieldSpec, ModelSpec, PropertySpec } from "../spec/types.ts";
+import { fieldProperty } from "../spec/normalize.ts";
+import type { FieldSpec, JsonObject, ModelSpec, PropertySpec } from "../spec/types.ts";
 import { commentSafe, fieldDoc, outputDoc, rawFieldDoc } from "./docs.ts";
 import { objectSchema } from "./json-schema.ts";
 
@@ -23,23 +24,6 @@ const JSTT_OPTIONS: Partial<Options> = {
   enableConstEnums: false,
   unreachableDefinitions: false,
 };
-
-export interface ModelTypeNames {
-  readonly input: string;
-  readonly rawInput: string;
-  readonly output: string;
-  /** Per size field alias → its type alias name. */
-  readonly sizes: ReadonlyMap<string, string>;
-}
-
-export function typeNames(spec: ModelSpec): ModelTypeNames {
-  const base = spec.names.typeName;
-  const sizes = new Map<string, string>();
-  for (const field of spec.fields) {
-    if (field.sizes) sizes.set(field.alias, `${base}${field.alias.charAt(0).toUpperCase()}${field.alias.slice(1)}`);
-  }
-  return { input: `${base}Input`, rawInput: `${base}RawInput`, output: `${base}Output`, sizes };
-}
 
 /**
  * json-schema-to-typescript calls `node.hasOwnProperty(…)` on every object it
@@ -62,16 +46,22 @@ function withStandIn(value: unknown): unknown {
   return copy;
 }
 
-/** Cache of compiled declarations by schema text: identical output schemas compile once per run. */
+/**
+ * Compiled declarations by schema text, compiled under a placeholder name and
+ * renamed per model: models whose output schemas are the same (most of a
+ * catalog) compile it once per run. The type's own doc comment is added
+ * after compiling, so it does not split the cache.
+ */
 const compiled = new Map<string, Promise<string>>();
+const PLACEHOLDER = "RuncomfyCodegenDeclaration";
 
-async function compileNamed(schema: object, name: string, model: string): Promise<string> {
-  const key = `${name}\u0000${JSON.stringify(schema)}`;
+async function compileNamed(schema: JsonObject, name: string, doc: string, model: string): Promise<string> {
+  const key = JSON.stringify(schema);
   let pending = compiled.get(key);
   if (!pending) {
     const standIn = key.includes(`"${HAS_OWN}"`);
     const input = (standIn ? withStandIn(schema) : schema) as Parameters<typeof compile>[0];
-    pending = compile(input, name, JSTT_OPTIONS).then((text) => (standIn ? text.replaceAll(HAS_OWN_STAND_IN, HAS_OWN) : text));
+    pending = compile(input, PLACEHOLDER, JSTT_OPTIONS).then((text) => (standIn ? text.replaceAll(HAS_OWN_STAND_IN, HAS_OWN) : text));
     compiled.set(key, pending);
   }
   let text: string;
@@ -80,14 +70,11 @@ async function compileNamed(schema: object, name: string, model: string): Promis
   } catch (error) {
     throw new GeneratorError("types-compile", `json-schema-to-typescript failed for ${name}: ${(error as Error).message}`, { model });
   }
-  // json-schema-to-typescript may re-case a name; the model id decides it, so put ours back.
-  const declared = /^export (?:interface|type) (\S+)/m.exec(text)?.[1];
+  // json-schema-to-typescript may re-case the name it was given; find what it declared.
+  const declared = /^export (interface|type) (\S+) /m.exec(text);
   if (!declared) throw new GeneratorError("types-compile", `json-schema-to-typescript produced no declaration for ${name}`, { model });
-  return declared === name ? text : text.replace(`export interface ${declared} `, `export interface ${name} `).replace(`export type ${declared} `, `export type ${name} `);
-}
-
-function friendlyProperties(fields: readonly FieldSpec[]): PropertySpec[] {
-  return fields.map((field) => ({ key: field.alias, required: field.listedRequired, value: field.value }));
+  const comment = `/**\n${commentSafe(doc).split("\n").map((line) => ` * ${line}`.trimEnd()).join("\n")}\n */\n`;
+  return comment + text.replace(declared[0], `export ${declared[1]} ${name} `);
 }
 
 /** The field's size table as a `SizeValue<[...]>` type: one tuple per size, expanded by the compiler. */
@@ -98,38 +85,28 @@ function sizeType(field: FieldSpec): string {
 
 /** Declarations of the input, raw input and output types (no imports, no header). */
 export async function emitTypeDeclarations(spec: ModelSpec): Promise<string> {
-  const names = typeNames(spec);
+  const names = spec.types;
   const byAlias = new Map(spec.fields.map((field) => [field.alias, field]));
   const byKey = new Map(spec.fields.map((field) => [field.key, field]));
 
-  const friendlySchema = {
-    description: commentSafe(`Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`),
-    ...objectSchema(friendlyProperties(spec.fields), false, {
+  const friendlySchema = objectSchema(
+    spec.fields.map((field) => fieldProperty(field, field.alias)),
+    {
       closed: true,
-      describe: (property, path) => (path.length === 1 ? fieldDoc(byAlias.get(property.key)!, "friendly") : nestedDoc(property)),
+      describe: (property, path) => (path.length === 1 ? fieldDoc(byAlias.get(property.key)!) : nestedDoc(property)),
       tsType: (property, path) => (path.length === 1 && byAlias.get(property.key)?.sizes ? names.sizes.get(property.key) : undefined),
-    }),
-  };
-  const rawSchema = {
-    description: commentSafe(`Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw ComfyUI keys).`),
-    ...objectSchema(
-      spec.fields.map((field) => ({ key: field.key, required: field.listedRequired, value: field.value })),
-      false,
-      {
-        closed: true,
-        describe: (property, path) => (path.length === 1 ? rawFieldDoc(byKey.get(property.key)!) : nestedDoc(property)),
-      },
-    ),
-  };
-  const outputSchema = {
-    description: commentSafe(`Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.`),
-    ...objectSchema(spec.output, true, { closed: false, describe: (property) => outputDoc(property) || undefined }),
-  };
+    },
+  );
+  const rawSchema = objectSchema(
+    spec.fields.map((field) => fieldProperty(field)),
+    { closed: true, describe: (property, path) => (path.length === 1 ? rawFieldDoc(byKey.get(property.key)!) : nestedDoc(property)) },
+  );
+  const outputSchema = objectSchema(spec.output, { closed: false, describe: (property) => outputDoc(property) || undefined });
 
   const parts = await Promise.all([
-    compileNamed(friendlySchema, names.input, spec.id),
-    compileNamed(rawSchema, names.rawInput, spec.id),
-    compileNamed(outputSchema, names.output, spec.id),
+    compileNamed(friendlySchema, names.input, `Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`, spec.id),
+    compileNamed(rawSchema, names.rawInput, `Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw ComfyUI keys).`, spec.id),
+    compileNamed(outputSchema, names.output, `Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.`, spec.id),
   ]);
   const sizeTypes = spec.fields
     .filter((field) => field.sizes)

@@ -48,11 +48,6 @@ export function protoSafeSchema(schema: JsonObject): JsonObject {
   return copy;
 }
 
-/**
- * Compiles `schema` and returns the body of a validator module (without the
- * provenance header). `helpersImport` is the relative specifier of
- * `runtime/model.js` from the module's location.
- */
 /** The ajv options of every generated validator (the benchmark compiles its baseline with the same). */
 export const VALIDATOR_OPTIONS = {
   allErrors: true,
@@ -66,6 +61,11 @@ export const VALIDATOR_OPTIONS = {
   ownProperties: true,
 } as const;
 
+/**
+ * Compiles `schema` and returns the body of a validator module (without the
+ * provenance header). `helpersImport` is the relative specifier of
+ * `runtime/model.js` from the module's location.
+ */
 export function compileValidator(schema: JsonObject, helpersImport: string, model: string): string {
   const ajv = new Ajv({ ...VALIDATOR_OPTIONS, code: { source: true, esm: true, lines: true } });
   let code: string;

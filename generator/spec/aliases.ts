@@ -128,6 +128,8 @@ export function sizeOptions(values: readonly JsonValue[] | undefined): SizeOptio
 
 export interface AliasInput {
   readonly key: string;
+  /** `keyShape(key)`, parsed once by the caller. */
+  readonly shape: KeyShape;
   readonly title?: string;
   /** True when the field is a compound size (labels parsed as sizes). */
   readonly isSize: boolean;
@@ -153,7 +155,7 @@ function derive(field: AliasInput): AliasDecision {
 }
 
 function deriveName(field: AliasInput): AliasDecision {
-  const shape = keyShape(field.key);
+  const shape = field.shape;
   if (!shape.node && !shape.compound) {
     const name = camelCase(field.key);
     return { alias: name ?? `field${camelCase(`x ${field.key}`)?.slice(1) ?? ""}`, origin: "key" };
@@ -169,9 +171,8 @@ function deriveName(field: AliasInput): AliasDecision {
   return { alias: `node${shape.node?.id ?? shape.compound![0]!.id}`, origin: "key" };
 }
 
-function overrideFor(key: string, overrides: Readonly<Record<string, string>>): { pattern: string; alias: string } | undefined {
+function overrideFor({ key, shape }: AliasInput, overrides: Readonly<Record<string, string>>): { pattern: string; alias: string } | undefined {
   if (Object.prototype.hasOwnProperty.call(overrides, key)) return { pattern: key, alias: overrides[key]! };
-  const shape = keyShape(key);
   const input = shape.node?.input ?? (shape.compound ? `${shape.compound[0]!.input}x${shape.compound[1]!.input}` : undefined);
   if (input === undefined) return undefined;
   const pattern = `*_${input}`;
@@ -190,7 +191,7 @@ export function assignAliases(fields: readonly AliasInput[], context: AliasConte
   const location = { file: context.schemaFile, model: context.model };
   const usedPatterns = new Map<string, string[]>();
   const decisions = fields.map((field): AliasDecision => {
-    const override = overrideFor(field.key, context.overrides);
+    const override = overrideFor(field, context.overrides);
     if (!override) return derive(field);
     usedPatterns.set(override.pattern, [...(usedPatterns.get(override.pattern) ?? []), field.key]);
     return { alias: override.alias, origin: "override" };

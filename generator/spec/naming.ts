@@ -14,10 +14,15 @@
  *   checks the whole model set and gives every id that shares a readable name
  *   (or whose member name is reserved, see `RESERVED_MEMBER_NAMES`) a suffix
  *   made from a hash of its own id: deterministic, and no collision.
+ *
+ * Type names are `<typeName>Input`, `…RawInput`, `…Output` and, per size
+ * field, `<typeName><Alias>` (`modelTypeNames`). `X` and `XRaw` would both
+ * declare `XRawInput`, so such pairs get the hash suffix too; any other clash
+ * (a size field aliased `input`) fails generation (`checkTypeNames`).
  */
 import { GeneratorError } from "../diagnostics.ts";
 import { sha256 } from "../json.ts";
-import type { ModelNames } from "./types.ts";
+import type { FieldSpec, ModelNames, ModelSpec, ModelTypeNames } from "./types.ts";
 
 const SAFE_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/;
@@ -120,7 +125,12 @@ export function assignModelNames(ids: readonly string[]): Map<string, ModelNames
   const result = new Map<string, ModelNames>();
   for (const id of ids) {
     const readable = readableTypeName(id);
-    const shared = (byReadable.get(readable)?.length ?? 0) > 1 || RESERVED_MEMBER_NAMES.has(camelFromPascal(readable));
+    const shared =
+      (byReadable.get(readable)?.length ?? 0) > 1 ||
+      RESERVED_MEMBER_NAMES.has(camelFromPascal(readable)) ||
+      // `X`'s `XRawInput` is `XRaw`'s input type.
+      byReadable.has(`${readable}Raw`) ||
+      (readable.endsWith("Raw") && byReadable.has(readable.slice(0, -3)));
     const typeName = shared ? `${readable}_${shortHash(id)}` : readable;
     const modulePath = modulePathFor(id);
     const clash = paths.get(modulePath.toLowerCase());
@@ -131,4 +141,39 @@ export function assignModelNames(ids: readonly string[]): Map<string, ModelNames
     result.set(id, { modulePath, typeName, memberName: camelFromPascal(typeName) });
   }
   return result;
+}
+
+/** The exported type names of one model. */
+export function modelTypeNames(typeName: string, fields: readonly FieldSpec[]): ModelTypeNames {
+  const sizes = new Map<string, string>();
+  for (const field of fields) {
+    if (field.sizes) sizes.set(field.alias, `${typeName}${field.alias.charAt(0).toUpperCase()}${field.alias.slice(1)}`);
+  }
+  return { input: `${typeName}Input`, rawInput: `${typeName}RawInput`, output: `${typeName}Output`, sizes };
+}
+
+/** One error per type name that two declarations of the package would share (the index exports them all). */
+export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
+  const owners = new Map<string, { spec: ModelSpec; what: string; alias?: string }[]>();
+  const add = (name: string, spec: ModelSpec, what: string, alias?: string) =>
+    owners.set(name, [...(owners.get(name) ?? []), { spec, what, ...(alias === undefined ? {} : { alias }) }]);
+  for (const spec of specs) {
+    add(spec.types.input, spec, "input type");
+    add(spec.types.rawInput, spec, "raw input type");
+    add(spec.types.output, spec, "output type");
+    for (const [alias, name] of spec.types.sizes) add(name, spec, `size type of field "${alias}"`, alias);
+  }
+  const errors: GeneratorError[] = [];
+  for (const [name, list] of owners) {
+    if (list.length < 2) continue;
+    const field = list.find((owner) => owner.alias !== undefined);
+    const fix = field ? `; give that field another alias in ${field.spec.schemaFile} ("aliases": { "<raw key>": "otherName" })` : "";
+    errors.push(
+      new GeneratorError("type-name-collision", `type name ${name} would be declared twice: ${list.map((owner) => `the ${owner.what} of ${JSON.stringify(owner.spec.id)}`).join(" and ")}${fix}`, {
+        file: (field ?? list[0]!).spec.schemaFile,
+        model: (field ?? list[0]!).spec.id,
+      }),
+    );
+  }
+  return errors;
 }

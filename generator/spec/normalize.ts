@@ -21,7 +21,23 @@ import { WarningSink } from "../diagnostics.ts";
 import { isJsonObject, own } from "../json.ts";
 import type { SchemaFile } from "../schema-file.ts";
 import { assignAliases, keyShape, normalizePhrase, sizeOptions } from "./aliases.ts";
+import { modelTypeNames } from "./naming.ts";
 import type { FieldSpec, JsonObject, JsonValue, MediaKind, ModelNames, ModelSpec, PropertySpec, ValueSpec, ValueType } from "./types.ts";
+
+/**
+ * The one required-ness rule, used by types, validators, docs and drift: a
+ * property is required only when the schema lists it and gives it no
+ * default (the server fills a default in). `PropertySpec.required` keeps the
+ * upstream listing itself.
+ */
+export function isRequired(property: PropertySpec): boolean {
+  return property.required && property.value.default === undefined;
+}
+
+/** A top-level field as a property named `key` (its wire key unless given), `required` as listed upstream. */
+export function fieldProperty(field: FieldSpec, key: string = field.key): PropertySpec {
+  return { key, required: field.listedRequired, value: field.value };
+}
 
 /** Keywords that only document; they never change what is valid. */
 const ANNOTATIONS: ReadonlySet<string> = new Set([
@@ -375,21 +391,16 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
   if (additional === true) sink.warn("input-open", "input schema allows additional properties; the generated input type stays closed", "inputSchema/additionalProperties");
 
   const props = normalizeProperties(properties as JsonObject, own(root, "required"), "inputSchema", input);
-  const aliasInputs = props.map((prop) => {
+  const shaped = props.map((prop) => {
     const shape = keyShape(prop.key);
-    const isSize = Boolean(shape.compound && sizeOptions(prop.value.enum));
-    return { key: prop.key, ...(prop.value.title === undefined ? {} : { title: prop.value.title }), isSize };
+    return { prop, shape, sizes: shape.compound ? sizeOptions(prop.value.enum) : undefined };
   });
-  const decisions = assignAliases(aliasInputs, {
-    model: file.modelId,
-    schemaFile,
-    overrides: file.aliases ?? {},
-    warn: (code, message, path) => sink.warn(code, message, path),
-  });
+  const decisions = assignAliases(
+    shaped.map(({ prop, shape, sizes }) => ({ key: prop.key, shape, isSize: sizes !== undefined, ...(prop.value.title === undefined ? {} : { title: prop.value.title }) })),
+    { model: file.modelId, schemaFile, overrides: file.aliases ?? {}, warn: (code, message, path) => sink.warn(code, message, path) },
+  );
 
-  const fields = props.map((prop, index): FieldSpec => {
-    const shape = keyShape(prop.key);
-    const sizes = shape.compound ? sizeOptions(prop.value.enum) : undefined;
+  const fields = shaped.map(({ prop, shape, sizes }, index): FieldSpec => {
     const decision = decisions[index]!;
     return {
       key: prop.key,
@@ -397,7 +408,7 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
       aliasOrigin: decision.origin,
       nodes: shape.compound ?? (shape.node ? [shape.node] : []),
       ...(sizes ? { sizes } : {}),
-      required: prop.required && prop.value.default === undefined,
+      required: isRequired(prop),
       listedRequired: prop.required,
       value: prop.value,
     };
@@ -420,6 +431,7 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
   return {
     id: file.modelId,
     names,
+    types: modelTypeNames(names.typeName, fields),
     ...(file.displayName === undefined ? {} : { displayName: file.displayName }),
     ...(file.description === undefined ? {} : { description: file.description }),
     sources: file.sources,

@@ -97,6 +97,18 @@ export interface ModelNames {
   readonly memberName: string;
 }
 
+/** Exported TypeScript type names of one model (see `modelTypeNames`). */
+export interface ModelTypeNames {
+  /** `<typeName>Input`: friendly input. */
+  readonly input: string;
+  /** `<typeName>RawInput`: wire body. */
+  readonly rawInput: string;
+  /** `<typeName>Output`. */
+  readonly output: string;
+  /** Size field alias → its type alias name, `<typeName><Alias>`. */
+  readonly sizes: ReadonlyMap<string, string>;
+}
+
 export interface ModelSource {
   readonly kind: "page" | "catalog";
   readonly url?: string;
@@ -105,6 +117,7 @@ export interface ModelSource {
 export interface ModelSpec {
   readonly id: string;
   readonly names: ModelNames;
+  readonly types: ModelTypeNames;
   readonly displayName?: string;
   readonly description?: string;
   readonly sources: readonly ModelSource[];
@@ -115,7 +128,7 @@ export interface ModelSpec {
   /** Example request body from the page's curl call. */
   readonly example?: JsonObject;
   readonly warnings: readonly Warning[];
-  /** SHA-256 of the schema file's canonical content (provenance and caching). */
+  /** SHA-256 of the schema file's text as read (provenance and caching). */
   readonly sourceHash: string;
   /** Path of the schema file relative to the project root, `/`-separated. */
   readonly schemaFile: string;

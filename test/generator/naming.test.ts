@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../generated/runtime/client.js";
+import { GeneratorErrors } from "../../generator/diagnostics.ts";
+import { loadModels } from "../../generator/pipeline.ts";
 import { assignModelNames, checkModelId, modulePathFor, readableTypeName, RESERVED_MEMBER_NAMES } from "../../generator/spec/naming.ts";
+import type { ModelSpec } from "../../generator/spec/types.ts";
 
 const TRICKY_IDS = [
   "community/fantasy-portrait/image-to-video",
@@ -83,4 +86,52 @@ describe("model ids to names", () => {
   it.each([["single"], ["a//b"], ["a/../b"], ["a/b/c/d/e/f/g"], [" a/b"], ["a/b?x"]])("rejects the invalid id %j with a reason", (id) => {
     expect(() => checkModelId(id)).toThrow(/invalid model id/);
   });
+
+  it("gives `X` and `XRaw` distinct type names (`XRawInput` would be both)", () => {
+    const names = assignModelNames(["acme/foo", "acme/foo-raw", "acme/bar"]);
+    expect(names.get("acme/foo")!.typeName).toMatch(/^AcmeFoo_[0-9a-f]{6}$/);
+    expect(names.get("acme/foo-raw")!.typeName).toMatch(/^AcmeFooRaw_[0-9a-f]{6}$/);
+    expect(names.get("acme/bar")!.typeName).toBe("AcmeBar");
+    const { specs } = load([model("acme/foo"), model("acme/foo-raw")]);
+    const declared = specs.flatMap(exportedTypes);
+    expect(new Set(declared).size).toBe(declared.length);
+  });
+
+  it("fails, naming both declarations and the fix, when a size field's type would take another type's name", () => {
+    const properties = { "169_valuex170_value": { type: "string", enum: ["720x720 (1:1)", "1280x720 (16:9)"] } };
+    const sized = model("acme/foo", { properties, aliases: { "169_valuex170_value": "input" } });
+    let error: unknown;
+    try {
+      load([sized]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GeneratorErrors);
+    const [problem] = (error as GeneratorErrors).errors;
+    expect(problem!.code).toBe("type-name-collision");
+    expect(problem!.message).toContain('type name AcmeFooInput would be declared twice: the input type of "acme/foo" and the size type of field "input" of "acme/foo"');
+    expect(problem!.message).toContain("give that field another alias in schemas/acme/foo.json");
+    // Any other alias is fine.
+    expect(load([model("acme/foo", { properties, aliases: { "169_valuex170_value": "size" } })]).specs[0]!.types.sizes.get("size")).toBe("AcmeFooSize");
+  });
 });
+
+function model(id: string, extra: { properties?: Record<string, unknown>; aliases?: Record<string, string> } = {}) {
+  return {
+    modelId: id,
+    sources: [],
+    inputSchema: { type: "object", properties: extra.properties ?? { prompt: { type: "string" } } },
+    ...(extra.aliases ? { aliases: extra.aliases } : {}),
+  };
+}
+
+function load(files: ReturnType<typeof model>[]) {
+  return loadModels(
+    files.map((file) => ({ file: `schemas/${file.modelId}.json`, text: JSON.stringify(file) })),
+    "schemas/",
+  );
+}
+
+function exportedTypes(spec: ModelSpec): string[] {
+  return [spec.types.input, spec.types.rawInput, spec.types.output, ...spec.types.sizes.values()];
+}

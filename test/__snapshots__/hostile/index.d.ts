@@ -39,7 +39,7 @@ export {
   run_601700,
 };
 
-/** Every generated model by model id. */
+/** Every generated model, keyed by model id. */
 export interface ModelMap {
   "constructor/!!": typeof constructor_50b7fc;
   "default/!!": typeof default_227c98;
