@@ -2,16 +2,17 @@
  * Build cache for `generate`: lets a no-op run skip every emitter.
  *
  * Stored outside the repository (`node_modules/.cache/runcomfy-codegen/`).
- * A unit (the runtime, one model, the package files) is reused when its key
- * (a hash of everything it is computed from, including the generator's own
- * sources and the pinned tool versions) is unchanged and each of its files
- * on disk still has the size and mtime recorded right after it was written.
+ * A unit (the runtime, one model, the package files, the release files) is
+ * reused when its key (a hash of everything it is computed from, including
+ * the generator's own sources and the pinned tool versions) is unchanged and
+ * each of its files on disk still has the size and mtime recorded right
+ * after it was written.
  * Anything else (an edited, deleted or touched file) re-emits the unit.
  * `generate --check` never uses the cache.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Warning } from "./diagnostics.ts";
 import { sha256 } from "./json.ts";
 import { fileStat, listFiles, writeFileAtomic } from "./output.ts";
@@ -53,6 +54,10 @@ export async function generatorFingerprint(root: string): Promise<string> {
   return sha256(parts.join("\u0000"));
 }
 
+export function emptyManifest(): CacheManifest {
+  return { version: 3, units: {} };
+}
+
 export async function readManifest(root: string): Promise<CacheManifest> {
   try {
     const parsed = JSON.parse(await readFile(cachePath(root), "utf8")) as CacheManifest;
@@ -60,7 +65,7 @@ export async function readManifest(root: string): Promise<CacheManifest> {
   } catch {
     // Missing or unreadable cache: start empty.
   }
-  return { version: 3, units: {} };
+  return emptyManifest();
 }
 
 export async function writeManifest(root: string, manifest: CacheManifest): Promise<void> {

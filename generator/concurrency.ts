@@ -1,4 +1,4 @@
-/** Bounded concurrency for network-bound steps (page fetches, catalog calls). */
+/** Bounded concurrency for I/O-bound steps (page fetches, catalog calls, reading many schema files). */
 
 /** Runs `task` over `items`, at most `limit` at a time; results (settled) in item order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {

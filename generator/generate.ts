@@ -3,22 +3,18 @@
  * exactly what generate would write.
  */
 import { dirname, join } from "node:path";
-import { cachePath, everythingCurrent, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
+import { cachePath, emptyManifest, everythingCurrent, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
 import type { Warning } from "./diagnostics.ts";
 import { currentVersion, planRelease, type ReleasePlan } from "./drift/release.ts";
 import { sha256 } from "./json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { loadModels, readSchemaEntries } from "./pipeline.ts";
-import { measure, measureAsync, takeTimings } from "./profile.ts";
+import { measure, measureAsync, takeTimings, type Timing } from "./profile.ts";
 import type { ModelSpec } from "./spec/types.ts";
 
 export interface GenerateOptions {
   /** Project root (holds schemas/, templates/, generated/). */
   readonly root: string;
-  /** @default "schemas" */
-  readonly schemasDir?: string;
-  /** @default "generated" */
-  readonly outDir?: string;
   /** Compare instead of writing. */
   readonly check?: boolean;
   /** Use the build cache. @default true */
@@ -45,20 +41,28 @@ export interface GenerateReport {
   /** Units emitted (not taken from the cache). */
   readonly emittedUnits: readonly string[];
   /** Milliseconds per phase, slowest first. */
-  readonly timings: readonly { readonly phase: string; readonly ms: number; readonly count: number }[];
+  readonly timings: readonly Timing[];
+}
+
+const SCHEMAS = "schemas";
+const OUT = "generated";
+
+/** Version, changelog and schema snapshot as they are: nothing to release. */
+function unchangedRelease(version: string): ReleasePlan {
+  return { previousVersion: version, version, files: new Map(), unchanged: new Set() };
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateReport> {
   const root = options.root;
-  const schemasDir = join(root, options.schemasDir ?? "schemas");
-  const outDir = join(root, options.outDir ?? "generated");
-  const schemasPrefix = `${(options.schemasDir ?? "schemas").replace(/\\/g, "/").replace(/\/$/, "")}/`;
+  const schemasDir = join(root, SCHEMAS);
+  const outDir = join(root, OUT);
+  const schemasPrefix = `${SCHEMAS}/`;
 
   takeTimings();
   const useCache = (options.cache ?? true) && !options.check && !options.render;
   const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
   const fingerprint = await generatorFingerprint(root);
-  const manifest = useCache ? await readManifest(root) : { version: 3 as const, units: {} };
+  const manifest = useCache ? await readManifest(root) : emptyManifest();
   const inputsKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
 
   // Fast path: same generator, same schema files, every output untouched since the last complete run.
@@ -69,7 +73,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     const report = {
       modelCount: manifest.inputs.models,
       warnings: manifest.inputs.warnings,
-      release: { previousVersion: version, version, files: new Map<string, string>(), unchanged: new Set<string>() },
+      release: unchangedRelease(version),
       write: { written: [], removed: [], unchanged: recorded },
       emittedUnits: [],
       timings: takeTimings(),
@@ -98,9 +102,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const releaseCurrent = await current("release", releaseKey);
   const planned = releaseCurrent ? undefined : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
   const version = planned?.version ?? (await currentVersion(outDir));
-  const release: ReleasePlan = planned ?? { previousVersion: version, version, files: new Map(), unchanged: new Set() };
-  const { readRuntimeSources } = await import("./emit/runtime.ts");
-  const runtimeSources = await readRuntimeSources(join(root, "templates", "runtime"));
+  const release = planned ?? unchangedRelease(version);
 
   const emitters = () => measureAsync("import emitters", () => import("./emit/all.ts"));
   const { useFormatCache } = await import("./emit/format.ts");
@@ -122,7 +124,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     emitted.push({ name, key, paths: [...output.keys()] });
   };
 
-  if (!(await current("runtime", fingerprint))) collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(runtimeSources));
+  if (!(await current("runtime", fingerprint))) {
+    const { readRuntimeSources } = await import("./emit/runtime.ts");
+    collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(await readRuntimeSources(join(root, "templates", "runtime"))));
+  }
 
   const fresh = await Promise.all(specs.map((spec) => current(`model:${spec.id}`, modelKey(spec))));
   const stale = specs.filter((_, index) => !fresh[index]);
