@@ -7,8 +7,8 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { serializeSchemaFile, schemaFilePath, type SchemaFile } from "../generator/schema-file.ts";
-import type { JsonObject } from "../generator/spec/types.ts";
+import { serializeSchemaFile, schemaFilePath, type SchemaFile } from "../generator/schemas/schema-file.ts";
+import type { JsonObject } from "../generator/lib/json.ts";
 import { seededRandom } from "../emulator/faults.ts";
 
 const SEEDS = [

@@ -21,8 +21,9 @@ import { hideBin } from "yargs/helpers";
 import { seededRandom } from "../emulator/faults.ts";
 import { inputSchema } from "../generator/emit/json-schema.ts";
 import { protoSafeSchema, VALIDATOR_OPTIONS } from "../generator/emit/validator.ts";
-import { loadModels, readSchemaEntries } from "../generator/pipeline.ts";
-import { modulePathFor } from "../generator/spec/naming.ts";
+import { loadModels } from "../generator/model/load.ts";
+import { readSchemaEntries } from "../generator/schemas/entries.ts";
+import { modulePathFor } from "../generator/lib/model-id.ts";
 import { syntheticModelId, writeSyntheticCatalog } from "./catalog.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,7 +78,7 @@ async function scratchProject(count: number): Promise<string> {
   return dir;
 }
 
-const GENERATE = ["--import", "tsx", join(ROOT, "generator/cli.ts"), "generate", "-q"];
+const GENERATE = ["--import", "tsx", join(ROOT, "generator/cli/main.ts"), "generate", "-q"];
 
 async function generation(): Promise<Map<number, string>> {
   const sizes = args.sizes.split(",").map(Number);

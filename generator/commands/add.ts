@@ -1,80 +1,133 @@
-/** `add <page...>`: doc pages → schemas/<model id>.json, then regenerate. */
-import type { Argv } from "yargs";
-import { addPages, type ModelUpdate } from "../add.ts";
-import type { GenerateReport } from "../generate.ts";
-import { formatText } from "../drift/format/text.ts";
+/**
+ * `add <page...>`: doc pages → schemas/<model id>.json → generated/.
+ *
+ * Every page is loaded and scraped, and every resulting schema file checked
+ * (with all other schema files, as `generate` will load them), before
+ * anything is written: one bad page among many writes nothing. Several pages
+ * of one model in one run must agree; their sources are merged.
+ */
+import { GeneratorError, generatorProblems } from "../lib/diagnostics.ts";
+import { mapLimit } from "../lib/concurrency.ts";
+import { generate, type GenerateReport } from "../package/generate.ts";
 import type { DriftReport } from "../drift/types.ts";
-import { paint, printWarnings, type Terminal } from "../terminal.ts";
-import { printGenerated } from "./generate.ts";
+import { commitSchemaFiles, nothingWritten, type SchemaUpdate } from "./commit.ts";
+import { readStoredSchema } from "../schemas/store.ts";
+import { loadPage, type PageSources } from "../scrape/load-page.ts";
+import { readPage } from "../scrape/page-text.ts";
+import { scrapePage } from "../scrape/scrape-page.ts";
+import { combinePages, pageContribution, withPages, type PageContribution } from "../schemas/to-schema-file.ts";
 
-export interface AddArgs {
-  readonly pages: readonly string[];
-  readonly generate: boolean;
+export interface AddOptions extends PageSources {
+  /** Project root (holds schemas/ and generated/). */
   readonly root: string;
-  readonly quiet: boolean;
+  /** File paths, `-` for stdin, or https URLs. */
+  readonly pages: readonly string[];
+  /** Regenerate generated/ afterwards. @default true */
+  readonly generate?: boolean;
+  /** Called once per page, in argument order. */
+  readonly onPage?: (event: PageEvent) => void;
 }
 
-export function addOptions<T>(yargs: Argv<T>): Argv<T & AddArgs> {
-  return yargs
-    .positional("pages", {
-      type: "string",
-      array: true,
-      demandOption: true,
-      describe: "Doc pages of models: file paths (HTML or text), - for stdin, or https URLs",
-    })
-    .option("generate", { type: "boolean", default: true, describe: "Regenerate generated/ afterwards (--no-generate to skip)" })
-    .example("$0 add page.html", "Add the model of a saved page (HTML or text, any locale)")
-    .example("$0 add de.txt zh-CN.html other.txt", "Several pages at once; pages of one model must agree")
-    .example("$0 add <https URL>", "Fetch a page (https only), e.g. https://www.runcomfy.com/models/<model>/api")
-    .example("cat page.txt | $0 add -", "Read the page from stdin")
-    .epilog(
-      "Nothing is written unless every page scrapes and every resulting schema file loads. Existing displayName, description and aliases are kept; what a page lacks (output schema, example) is kept from the existing file.",
-    ) as unknown as Argv<T & AddArgs>;
+/** One page done: scraped (with a short account of what it holds), or failed (the errors are thrown at the end). */
+export type PageEvent = { readonly index: number; readonly total: number; readonly page: string } & (
+  | { readonly ok: true; readonly modelId: string; readonly inputFields: number; readonly hasOutputSchema: boolean; readonly hasExample: boolean }
+  | { readonly ok: false }
+);
+
+export interface ModelUpdate extends SchemaUpdate {
+  /** Pages that went into this model's file. */
+  readonly pages: readonly string[];
 }
 
-const STATUS_WORDS: Record<ModelUpdate["status"], "created  " | "updated  " | "unchanged"> = { created: "created  ", updated: "updated  ", unchanged: "unchanged" };
-
-/** `created   schemas/x.json (2 pages)`, `updated   schemas/x.json (inputSchema, sources)`. */
-export function printModelUpdate(terminal: Terminal, update: Pick<ModelUpdate, "status" | "path" | "parts">, notes: readonly string[] = []): void {
-  const color = update.status === "unchanged" ? "dim" : "green";
-  const all = [...(update.status === "updated" ? [update.parts.join(", ")] : []), ...notes];
-  terminal.out(`${paint(terminal, color, STATUS_WORDS[update.status])} ${update.path}${all.length > 0 ? ` (${all.join("; ")})` : ""}`);
+export interface AddReport {
+  readonly models: readonly ModelUpdate[];
+  /** What changed for users of the generated package (see `generator/drift/`). */
+  readonly drift?: DriftReport;
+  /** Set unless `generate: false`. */
+  readonly generate?: GenerateReport;
 }
 
-/** The drift report of what was written, when it changed anything users see. */
-export function printDrift(terminal: Terminal, drift: DriftReport | undefined): void {
-  if (drift === undefined || drift.changes.length === 0) return;
-  terminal.out(formatText(drift, { color: terminal.color }).replace(/\n$/, ""));
+/** How many pages are loaded at once (URLs benefit; files do not mind). */
+const CONCURRENCY = 4;
+
+/** Calls `onPage` in argument order, however the pages finish: output stays deterministic while pages load concurrently. */
+function orderedProgress(total: number, onPage: AddOptions["onPage"]): (event: PageEvent) => void {
+  const events: (PageEvent | undefined)[] = new Array(total);
+  let reported = 0;
+  return (event) => {
+    events[event.index] = event;
+    while (reported < total && events[reported] !== undefined) {
+      const next = events[reported]!;
+      reported++; // not inside `onPage?.(…)`: without a listener that call, arguments included, is skipped
+      onPage?.(next);
+    }
+  };
 }
 
-export async function runAdd(args: AddArgs, terminal: Terminal): Promise<number> {
-  const started = performance.now();
-  const report = await addPages({
-    root: args.root,
-    pages: args.pages,
-    generate: args.generate,
-    onPage: (event) => {
-      if (args.quiet) return;
-      const counter = paint(terminal, "dim", `[${event.index + 1}/${event.total}]`);
-      if (!event.ok) {
-        terminal.out(`${counter} ${event.page} ${paint(terminal, "red", "failed")} (see below)`);
-        return;
-      }
-      const parts = [`${event.inputFields} input fields`, event.hasOutputSchema ? "output schema" : "no output schema", event.hasExample ? "example" : "no example"];
-      terminal.out(`${counter} ${event.page} → ${event.modelId} (${parts.join(", ")})`);
-    },
+/** Loads and scrapes every page; pages of one model are combined. Every problem of every page is collected. */
+async function scrapePages(options: AddOptions): Promise<{ byModel: Map<string, PageContribution>; problems: GeneratorError[] }> {
+  const total = options.pages.length;
+  const progress = orderedProgress(total, options.onPage);
+  const scraped = await mapLimit(options.pages, CONCURRENCY, async (argument, index) => {
+    try {
+      const raw = await loadPage(argument, options);
+      const page = scrapePage(readPage(raw.content, raw.format), raw.name);
+      progress({
+        index,
+        total,
+        page: raw.name,
+        ok: true,
+        modelId: page.modelId,
+        inputFields: Object.keys(page.inputSchema["properties"] as object).length,
+        hasOutputSchema: page.outputSchema !== undefined,
+        hasExample: page.example !== undefined,
+      });
+      return pageContribution(page, raw.url);
+    } catch (error) {
+      progress({ index, total, page: argument === "-" ? "stdin" : argument, ok: false });
+      throw error;
+    }
   });
-  if (args.quiet) return 0;
-  for (const model of report.models) printModelUpdate(terminal, model, model.pages.length > 1 ? [`${model.pages.length} pages`] : []);
-  printDrift(terminal, report.drift);
-  printRegenerated(terminal, report.generate, report.models, started);
-  return 0;
+  const problems: GeneratorError[] = [];
+  const byModel = new Map<string, PageContribution>();
+  for (const result of scraped) {
+    if (result.status === "rejected") {
+      problems.push(...generatorProblems(result.reason));
+      continue;
+    }
+    const page = result.value;
+    const earlier = byModel.get(page.modelId);
+    try {
+      byModel.set(page.modelId, earlier === undefined ? page : combinePages(earlier, page));
+    } catch (error) {
+      problems.push(...generatorProblems(error));
+    }
+  }
+  return { byModel, problems };
 }
 
-/** Warnings of the models just written (not of every model), then the generate summary. */
-export function printRegenerated(terminal: Terminal, report: GenerateReport | undefined, models: readonly Pick<ModelUpdate, "path">[], started: number): void {
-  if (!report) return;
-  const paths = new Set(models.map((model) => model.path));
-  printWarnings(terminal, report.warnings.filter((warning) => warning.file !== undefined && paths.has(warning.file)));
-  printGenerated(terminal, report, ((performance.now() - started) / 1000).toFixed(2));
+export async function addPages(options: AddOptions): Promise<AddReport> {
+  if (options.pages.length === 0) throw new GeneratorError("add-usage", "no pages given: pass file paths, - for stdin, or https URLs");
+  if (options.pages.filter((page) => page === "-").length > 1) throw new GeneratorError("add-usage", "stdin (-) can be read only once");
+
+  const { byModel, problems } = await scrapePages(options);
+  if (problems.length > 0) throw nothingWritten(problems);
+
+  const files = [];
+  const pagesOf = new Map<string, readonly string[]>();
+  for (const contribution of byModel.values()) {
+    try {
+      const stored = await readStoredSchema(options.root, contribution.modelId);
+      files.push(withPages(stored.file, contribution));
+      pagesOf.set(contribution.modelId, contribution.pages);
+    } catch (error) {
+      problems.push(...generatorProblems(error));
+    }
+  }
+  if (problems.length > 0) throw nothingWritten(problems);
+
+  const { updates, drift } = await commitSchemaFiles(options.root, files, { base: "schemas/", head: "pages" });
+  const result = { models: updates.map((update) => ({ ...update, pages: pagesOf.get(update.modelId) ?? [] })), ...(drift === undefined ? {} : { drift }) };
+  if (options.generate === false) return result;
+  return { ...result, generate: await generate({ root: options.root }) };
 }

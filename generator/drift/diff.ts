@@ -7,7 +7,8 @@
  * changed alias are findings of their own, so the raw and the friendly API
  * can be judged separately. Keyword-level work is in `values.ts`.
  */
-import type { FieldSpec, ModelSpec, PropertySpec } from "../spec/types.ts";
+import { fieldProperty } from "../model/fields.ts";
+import type { FieldSpec, ModelSpec } from "../model/types.ts";
 import { pairRenumbered } from "./pairing.ts";
 import type { Finding } from "./types.ts";
 import { diffProperty, diffPropertyLists, emit, propertyAdded, propertyRemoved, same, show, type Sink, type Site } from "./values.ts";
@@ -15,10 +16,6 @@ import { diffProperty, diffPropertyLists, emit, propertyAdded, propertyRemoved, 
 /** A whole model. Model findings name their rules explicitly, so the side is only a placeholder. */
 function modelSite(model: string): Site {
   return { model, side: "request", key: null, previousKey: null, alias: null, previousAlias: null, path: "", where: "" };
-}
-
-function asProperty(field: FieldSpec): PropertySpec {
-  return { key: field.key, required: field.listedRequired, value: field.value };
 }
 
 function inputSite(model: string, field: FieldSpec, previous?: FieldSpec): Site {
@@ -52,7 +49,7 @@ function diffField(before: FieldSpec, after: FieldSpec, model: string, sink: Sin
   if (before.alias !== after.alias) {
     emit(sink, site, "request-property-alias-changed", `friendly name changed from ${before.alias} to ${after.alias}; code using ${before.alias} no longer compiles`);
   }
-  diffProperty(asProperty(before), asProperty(after), site, sink);
+  diffProperty(fieldProperty(before), fieldProperty(after), site, sink);
 }
 
 function diffInputs(before: readonly FieldSpec[], after: readonly FieldSpec[], model: string, sink: Sink): void {
@@ -67,8 +64,8 @@ function diffInputs(before: readonly FieldSpec[], after: readonly FieldSpec[], m
     after.filter((field) => !previous.has(field.key)),
   );
   for (const pair of pairs) diffField(pair.before, pair.after, model, sink);
-  for (const field of removed) propertyRemoved(asProperty(field), inputSite(model, field), sink);
-  for (const field of added) propertyAdded(asProperty(field), inputSite(model, field), sink);
+  for (const field of removed) propertyRemoved(fieldProperty(field), inputSite(model, field), sink);
+  for (const field of added) propertyAdded(fieldProperty(field), inputSite(model, field), sink);
 }
 
 /** Display name, description and example body: they feed the generated docs only. */

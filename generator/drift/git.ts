@@ -5,7 +5,7 @@
  * failure becomes a `GeneratorError` that says what to do.
  */
 import { execFile } from "node:child_process";
-import { GeneratorError } from "../diagnostics.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
 
 interface GitResult {
   readonly ok: boolean;

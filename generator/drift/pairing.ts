@@ -10,7 +10,7 @@
  * pairing is unambiguous (exactly one candidate on each side). Anything else
  * stays a removal plus an addition: a guess would hide a real change.
  */
-import type { FieldSpec } from "../spec/types.ts";
+import type { FieldSpec } from "../model/types.ts";
 
 export interface Renumbering {
   readonly before: FieldSpec;

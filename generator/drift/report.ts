@@ -2,8 +2,8 @@
  * Findings → the drift report: levels from the catalogue, a fingerprint per
  * change, a deterministic order and the semver suggestion.
  */
-import { sha256 } from "../json.ts";
-import type { ModelSpec } from "../spec/types.ts";
+import { sha256 } from "../lib/json.ts";
+import type { ModelSpec } from "../model/types.ts";
 import { diffModels } from "./diff.ts";
 import { ruleFor } from "./rules.ts";
 import { suggestSemver } from "./semver.ts";

@@ -13,7 +13,7 @@
  * The level is applied as-is, also below 1.0.0 (0.1.0 + major = 1.0.0), so
  * a breaking schema change is never hidden in a minor release.
  */
-import { GeneratorError } from "../diagnostics.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
 import { ruleFor } from "./rules.ts";
 import { isBreaking, type Change, type Semver } from "./types.ts";
 

@@ -6,9 +6,10 @@
  */
 import { stat } from "node:fs/promises";
 import { join, posix, relative, resolve, sep } from "node:path";
-import { GeneratorError } from "../diagnostics.ts";
-import { loadModels, readSchemaEntries, readSchemaEntry, type SchemaEntry } from "../pipeline.ts";
-import type { ModelSpec } from "../spec/types.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { loadModels } from "../model/load.ts";
+import { readSchemaEntries, readSchemaEntry, type SchemaEntry } from "../schemas/entries.ts";
+import type { ModelSpec } from "../model/types.ts";
 import { gitTopLevel, listFilesAt, readFileAt, resolveCommit } from "./git.ts";
 
 export interface SchemaSet {

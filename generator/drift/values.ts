@@ -8,9 +8,10 @@
  * them classifies becomes `<side>-property-schema-changed` (WARN), so no
  * drift goes unreported.
  */
-import { isRequired } from "../spec/normalize.ts";
-import { canonicalJson } from "../json.ts";
-import type { JsonValue, MediaKind, PropertySpec, ValueSpec } from "../spec/types.ts";
+import { isRequired } from "../model/fields.ts";
+import { canonicalJson, preview } from "../lib/json.ts";
+import type { MediaKind, PropertySpec, ValueSpec } from "../model/types.ts";
+import type { JsonValue } from "../lib/json.ts";
 import { BOUNDS, boundRuleId, type BoundAction } from "./rules.ts";
 import type { Finding, Side } from "./types.ts";
 
@@ -36,10 +37,9 @@ const ANY: ValueSpec = { types: [] };
 /** Keywords no rule family classifies; a change to one of them is reported as unclassified. */
 const UNCLASSIFIED = ["const", "multipleOf", "uniqueItems", "additionalProperties", "validations"] as const;
 
+/** A value in a finding's text; an absent one reads "none". */
 export function show(value: JsonValue | undefined): string {
-  if (value === undefined) return "none";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return value === undefined ? "none" : preview(value, 60);
 }
 
 /** Equal JSON values, whatever their key order. */

@@ -5,8 +5,8 @@
  * Imported lazily by `generate.ts`: a no-op run never loads ts-morph, ajv,
  * json-schema-to-typescript or Prettier.
  */
-import type { ModelSpec } from "../spec/types.ts";
-import { measure, measureAsync } from "../profile.ts";
+import type { ModelSpec } from "../model/types.ts";
+import { measure, measureAsync } from "../lib/profile.ts";
 import { formatFile } from "./format.ts";
 import { annotatedInputSchema, annotatedOutputSchema, inputSchema } from "./json-schema.ts";
 import { emitModelDeclarations, emitModelModule, rootPrefix } from "./model-module.ts";

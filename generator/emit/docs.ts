@@ -2,7 +2,8 @@
  * Documentation text for fields, shared by the TSDoc in `.d.ts` files and the
  * generated README, so both always say the same thing.
  */
-import type { FieldSpec, JsonValue, MediaKind, PropertySpec, ValueSpec } from "../spec/types.ts";
+import type { FieldSpec, MediaKind, PropertySpec, ValueSpec } from "../model/types.ts";
+import type { JsonValue } from "../lib/json.ts";
 
 export function show(value: JsonValue): string {
   return JSON.stringify(value);

@@ -11,9 +11,9 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Options } from "prettier";
-import { sha256 } from "../json.ts";
-import { writeFileAtomic } from "../output.ts";
-import { measureAsync } from "../profile.ts";
+import { sha256 } from "../lib/json.ts";
+import { writeFileAtomic } from "../lib/files.ts";
+import { measureAsync } from "../lib/profile.ts";
 
 export const PRETTIER_OPTIONS: Readonly<Options> = {
   printWidth: 120,

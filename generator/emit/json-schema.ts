@@ -4,8 +4,9 @@
  * (they are documentation, or checked by the runtime) unless `annotate` asks
  * for them: the annotated schemas are the generated package's metadata.
  */
-import { fieldProperty, isRequired } from "../spec/normalize.ts";
-import type { FieldSpec, JsonObject, PropertySpec, ValueSpec } from "../spec/types.ts";
+import { fieldProperty, isRequired } from "../model/fields.ts";
+import type { FieldSpec, PropertySpec, ValueSpec } from "../model/types.ts";
+import type { JsonObject } from "../lib/json.ts";
 
 export interface SchemaOptions {
   /** Close objects that list their properties (inputs); leave them open (outputs). */

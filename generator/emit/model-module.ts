@@ -10,7 +10,7 @@
  */
 import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { FieldDefinition } from "../../templates/runtime/model.ts";
-import type { FieldSpec, ModelSpec } from "../spec/types.ts";
+import type { FieldSpec, ModelSpec } from "../model/types.ts";
 
 /** TSDoc of each export, shared by `models/<id>.js` and `models/<id>.d.ts` so the two never disagree. */
 const DOCS = {

@@ -3,8 +3,8 @@
  * id), `package.json` (ESM, one export per model, `sideEffects: false`) and
  * the README (one table per model).
  */
-import type { ModelSpec } from "../spec/types.ts";
-import { stringifyPretty } from "../json.ts";
+import type { ModelSpec } from "../model/types.ts";
+import { stringifyPretty } from "../lib/json.ts";
 import { commentSafe, constraintLines, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";

@@ -6,9 +6,9 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { GeneratorError, type Location } from "../diagnostics.ts";
-import { mergeTimings, type Timing } from "../profile.ts";
-import type { ModelSpec } from "../spec/types.ts";
+import { GeneratorError, type Location } from "../lib/diagnostics.ts";
+import { mergeTimings, type Timing } from "../lib/profile.ts";
+import type { ModelSpec } from "../model/types.ts";
 import type { ModelUnitOutput } from "./all.ts";
 
 /** Below this many models to emit, workers do not pay for themselves. */

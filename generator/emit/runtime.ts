@@ -9,8 +9,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { GeneratorError } from "../diagnostics.ts";
-import { listFiles } from "../output.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { listFiles } from "../lib/files.ts";
 
 export interface RuntimeSource {
   /** Path below `templates/runtime/`, `/`-separated, `.ts` extension. */

@@ -7,9 +7,10 @@
  * keys kept).
  */
 import { compile, type Options } from "json-schema-to-typescript";
-import { GeneratorError } from "../diagnostics.ts";
-import { fieldProperty } from "../spec/normalize.ts";
-import type { FieldSpec, JsonObject, ModelSpec, PropertySpec } from "../spec/types.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { fieldProperty } from "../model/fields.ts";
+import type { FieldSpec, ModelSpec, PropertySpec } from "../model/types.ts";
+import type { JsonObject } from "../lib/json.ts";
 import { commentSafe, fieldDoc, outputDoc, rawFieldDoc } from "./docs.ts";
 import { objectSchema } from "./json-schema.ts";
 

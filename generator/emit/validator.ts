@@ -11,9 +11,9 @@
  */
 import AjvModule from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
-import { GeneratorError } from "../diagnostics.ts";
-import { isJsonObject } from "../json.ts";
-import type { JsonObject } from "../spec/types.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { isJsonObject } from "../lib/json.ts";
+import type { JsonObject } from "../lib/json.ts";
 
 // ajv ships CommonJS with `exports.default`; under ESM interop the class sits one level down.
 const Ajv = AjvModule.default;

@@ -1,7 +1,7 @@
 /** Worker thread: emits the model units it is given (see `pool.ts`). */
 import { parentPort } from "node:worker_threads";
-import { GeneratorError } from "../diagnostics.ts";
-import { takeTimings } from "../profile.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { takeTimings } from "../lib/profile.ts";
 import { emitModelUnit } from "./all.ts";
 import { useFormatCache } from "./format.ts";
 import type { WorkerRequest, WorkerResponse } from "./pool.ts";

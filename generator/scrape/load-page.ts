@@ -9,7 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { GeneratorError } from "../diagnostics.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
 
 export interface RawPage {
   /** The argument as given (`page.html`, `stdin`, the URL): how messages name the page. */

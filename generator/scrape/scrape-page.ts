@@ -15,12 +15,12 @@
  * Values are returned exactly as published; `to-schema-file.ts` decides what
  * is stored.
  */
-import { GeneratorError, GeneratorErrors } from "../diagnostics.ts";
-import { canonicalJson, isJsonObject, own } from "../json.ts";
-import { checkModelId } from "../spec/naming.ts";
-import type { JsonObject } from "../spec/types.ts";
+import { GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
+import { canonicalJson, isJsonObject, own } from "../lib/json.ts";
+import { checkModelId } from "../lib/model-id.ts";
+import type { JsonObject } from "../lib/json.ts";
 import { findModelUrls, isCurlBody } from "./curl.ts";
-import { JsonScanError, scanJsonObjects, type JsonBlock } from "./json-scan.ts";
+import { JsonScanError, scanJsonObjects, type JsonBlock } from "../lib/json-scan.ts";
 import type { PageText, Position } from "./page-text.ts";
 
 export interface ScrapedPage {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDrift, type DriftArgs } from "../../generator/commands/drift.ts";
-import { stringifyPretty } from "../../generator/json.ts";
+import { runDrift, type DriftArgs } from "../../generator/cli/drift.ts";
+import { stringifyPretty } from "../../generator/lib/json.ts";
 import { ROOT } from "../helpers/project.ts";
 import { fakeTerminal, SEED_FILE, seedDoc } from "./helpers.ts";
 
@@ -107,7 +107,7 @@ describe("inputs", () => {
 describe("command line", () => {
   it("is wired as `drift` with --format and --fail-on", async () => {
     const run = promisify(execFile);
-    const cli = join(ROOT, "generator", "cli.ts");
+    const cli = join(ROOT, "generator", "cli", "main.ts");
     const tsx = join(ROOT, "node_modules", ".bin", "tsx");
     const failed = await run(tsx, [cli, "drift", "base.json", "err.json", "--format", "text", "--fail-on", "ERR"], { cwd: dir }).then(
       () => undefined,

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generate } from "../../generator/generate.ts";
+import { generate } from "../../generator/package/generate.ts";
 import { tempProject, type TempProject } from "../helpers/project.ts";
 import { SEED_FILE } from "./helpers.ts";
 

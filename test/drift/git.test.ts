@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDrift, type DriftArgs } from "../../generator/commands/drift.ts";
+import { runDrift, type DriftArgs } from "../../generator/cli/drift.ts";
 import { ROOT } from "../helpers/project.ts";
 import { fakeTerminal, SEED_FILE } from "./helpers.ts";
 

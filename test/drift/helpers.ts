@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareModels } from "../../generator/drift/report.ts";
 import type { DriftReport } from "../../generator/drift/types.ts";
-import { stringifyPretty } from "../../generator/json.ts";
-import { loadModels } from "../../generator/pipeline.ts";
-import type { ModelSpec } from "../../generator/spec/types.ts";
-import type { Terminal } from "../../generator/terminal.ts";
+import { stringifyPretty } from "../../generator/lib/json.ts";
+import { loadModels } from "../../generator/model/load.ts";
+import type { ModelSpec } from "../../generator/model/types.ts";
+import type { Terminal } from "../../generator/cli/terminal.ts";
 import { ROOT } from "../helpers/project.ts";
 
 export const FIXTURES = join(ROOT, "test", "fixtures", "drift");

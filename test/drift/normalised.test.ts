@@ -1,6 +1,6 @@
 /** The report compares normalised models: spelling that does not change the contract is no change. */
 import { describe, expect, it } from "vitest";
-import type { JsonValue } from "../../generator/spec/types.ts";
+import type { JsonValue } from "../../generator/lib/json.ts";
 import { compareDocs, compareTexts, seedDoc, seedText } from "./helpers.ts";
 
 /** Every object's keys in reverse order, at every depth (arrays keep their order). */

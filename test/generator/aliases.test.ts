@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GeneratorError } from "../../generator/diagnostics.ts";
-import { camelCase, sizeOptions, vocabularyName } from "../../generator/spec/aliases.ts";
+import { GeneratorError } from "../../generator/lib/diagnostics.ts";
+import { camelCase, sizeOptions, vocabularyName } from "../../generator/model/aliases.ts";
 import { fileWith, SEED_IDS, seedFile, specOf } from "../helpers/spec.ts";
 
 const aliasesOf = (file: unknown) => Object.fromEntries(specOf(file).fields.map((field) => [field.key, field.alias]));

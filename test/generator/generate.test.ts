@@ -1,8 +1,8 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { GeneratorErrors } from "../../generator/diagnostics.ts";
-import { generate } from "../../generator/generate.ts";
+import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
+import { generate } from "../../generator/package/generate.ts";
 import { codegenCli as cli, fileTree as tree, ROOT, tempProject, type TempProject } from "../helpers/project.ts";
 
 const projects: TempProject[] = [];
@@ -126,7 +126,7 @@ describe("generate", () => {
     await generate({ root: scratch.root });
     const schema = JSON.parse(await readFile(join(scratch.root, "schemas/community/wan-2-2/vace-fun.json"), "utf8"));
     schema.modelId = "kling/kling-video-o3/4K/image-to-video";
-    const { schemaFilePath } = await import("../../generator/schema-file.ts");
+    const { schemaFilePath } = await import("../../generator/schemas/schema-file.ts");
     const path = join(scratch.root, "schemas", schemaFilePath(schema.modelId));
     await (await import("node:fs/promises")).mkdir(join(path, ".."), { recursive: true });
     await writeFile(path, JSON.stringify(schema, null, 2));

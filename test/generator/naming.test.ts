@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../generated/runtime/client.js";
-import { GeneratorErrors } from "../../generator/diagnostics.ts";
-import { loadModels } from "../../generator/pipeline.ts";
-import { assignModelNames, checkModelId, modulePathFor, readableTypeName, RESERVED_MEMBER_NAMES } from "../../generator/spec/naming.ts";
-import type { ModelSpec } from "../../generator/spec/types.ts";
+import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
+import { loadModels } from "../../generator/model/load.ts";
+import { assignModelNames, readableTypeName, RESERVED_MEMBER_NAMES } from "../../generator/model/naming.ts";
+import { checkModelId, modulePathFor } from "../../generator/lib/model-id.ts";
+import type { ModelSpec } from "../../generator/model/types.ts";
 
 const TRICKY_IDS = [
   "community/fantasy-portrait/image-to-video",

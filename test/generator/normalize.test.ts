@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GeneratorError } from "../../generator/diagnostics.ts";
+import { GeneratorError } from "../../generator/lib/diagnostics.ts";
 import { fileWith, seedFile, specOf } from "../helpers/spec.ts";
 
 const field = (spec: ReturnType<typeof specOf>, key: string) => spec.fields.find((candidate) => candidate.key === key)!;

@@ -1,9 +1,9 @@
 /** Model units on worker threads report an emitter's error exactly as the main thread would. */
 import { describe, expect, it } from "vitest";
-import { GeneratorError } from "../../generator/diagnostics.ts";
+import { GeneratorError } from "../../generator/lib/diagnostics.ts";
 import { emitModelUnit } from "../../generator/emit/all.ts";
 import { emitModels } from "../../generator/emit/pool.ts";
-import type { ModelSpec } from "../../generator/spec/types.ts";
+import type { ModelSpec } from "../../generator/model/types.ts";
 import { seedFile, specOf, SEED_IDS } from "../helpers/spec.ts";
 
 /** A spec ajv cannot compile (normalisation would reject this pattern in a schema file; the spec is edited directly). */

@@ -6,7 +6,7 @@
  * `npm run generate`.
  */
 import { describe, expect, it } from "vitest";
-import { generate } from "../../generator/generate.ts";
+import { generate } from "../../generator/package/generate.ts";
 import { ROOT } from "../helpers/project.ts";
 
 const report = await generate({ root: ROOT, render: true });

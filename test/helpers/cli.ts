@@ -1,4 +1,4 @@
-/** Runs the generator CLI (`generator/cli.ts` through tsx) as a child process, with stdout and stderr piped. */
+/** Runs the generator CLI (`generator/cli/main.ts` through tsx) as a child process, with stdout and stderr piped. */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "./project.ts";
@@ -19,7 +19,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
   return new Promise((resolve) => {
     execFile(
       join(ROOT, "node_modules/.bin/tsx"),
-      [join(ROOT, "generator/cli.ts"), ...args],
+      [join(ROOT, "generator/cli/main.ts"), ...args],
       { cwd: options.cwd ?? ROOT, env: { ...withoutColorSettings(process.env), ...options.env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

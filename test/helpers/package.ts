@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Emulator } from "../../emulator/index.ts";
-import { generate, type GenerateReport } from "../../generator/generate.ts";
+import { generate, type GenerateReport } from "../../generator/package/generate.ts";
 import { placeSchemaFiles, ROOT, runProcess, tempProject, type ProcessResult, type TempProject } from "./project.ts";
 
 export interface GeneratedPackage extends TempProject {

@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { listFiles } from "../../generator/output.ts";
-import { serializeSchemaFile } from "../../generator/schema-file.ts";
+import { listFiles } from "../../generator/lib/files.ts";
+import { serializeSchemaFile } from "../../generator/schemas/schema-file.ts";
 import { readPage } from "../../generator/scrape/page-text.ts";
 import { scrapePage } from "../../generator/scrape/scrape-page.ts";
-import { combinePages, pageContribution, withPages } from "../../generator/scrape/to-schema-file.ts";
+import { combinePages, pageContribution, withPages } from "../../generator/schemas/to-schema-file.ts";
 import { ROOT, SEEDS } from "./project.ts";
 
 export const FIXTURES = join(ROOT, "test/fixtures/pages");

@@ -8,8 +8,8 @@ import { cp, lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile }
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { listFiles } from "../../generator/output.ts";
-import { schemaFilePath } from "../../generator/schema-file.ts";
+import { listFiles } from "../../generator/lib/files.ts";
+import { schemaFilePath } from "../../generator/schemas/schema-file.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const SEEDS = resolve(ROOT, "../shared/seeds");
@@ -101,7 +101,7 @@ export function runProcess(file: string, args: readonly string[], options: { cwd
   });
 }
 
-/** Runs the codegen CLI (`generator/cli.ts`) on a project root. */
+/** Runs the codegen CLI (`generator/cli/main.ts`) on a project root. */
 export function codegenCli(root: string, ...args: string[]): Promise<ProcessResult> {
-  return runProcess(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli.ts"), ...args, "--root", root], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+  return runProcess(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli/main.ts"), ...args, "--root", root], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
 }

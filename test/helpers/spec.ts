@@ -1,10 +1,10 @@
 /** Builds a ModelSpec from an in-memory schema file, as the pipeline would. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { validateSchemaFile, type SchemaFile } from "../../generator/schema-file.ts";
-import { assignModelNames } from "../../generator/spec/naming.ts";
-import { normalizeModel } from "../../generator/spec/normalize.ts";
-import type { ModelSpec } from "../../generator/spec/types.ts";
+import { validateSchemaFile, type SchemaFile } from "../../generator/schemas/schema-file.ts";
+import { assignModelNames } from "../../generator/model/naming.ts";
+import { normalizeModel } from "../../generator/model/normalize.ts";
+import type { ModelSpec } from "../../generator/model/types.ts";
 import { ROOT } from "./project.ts";
 
 export const SEED_IDS = [

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.ts";
-import { listFiles } from "../../generator/output.ts";
+import { listFiles } from "../../generator/lib/files.ts";
 import { emulator } from "../helpers/emulator.ts";
 import { ROOT, runProcess, type ProcessResult } from "../helpers/project.ts";
 import { SEED_IDS } from "../helpers/spec.ts";

@@ -10,7 +10,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AnnotatedSchema, Model, ValidationIssue } from "../../generated/index.js";
-import { listFiles } from "../../generator/output.ts";
+import { listFiles } from "../../generator/lib/files.ts";
 import { emulator } from "../helpers/emulator.ts";
 import { exercisePackage, generatedPackage } from "../helpers/package.ts";
 import { fixtureTexts, ROOT, runProcess } from "../helpers/project.ts";

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { lenientSchema } from "../../emulator/catalog.ts";
 import { startEmulator } from "../../emulator/index.ts";
 import type { AnyModel, RunComfyClient, ValidationIssue } from "../../generated/index.js";
-import { schemaFilePath } from "../../generator/schema-file.ts";
+import { schemaFilePath } from "../../generator/schemas/schema-file.ts";
 import { fetchableMedia, inputCases, mediaKind, unfetchableMedia, type Body, type InputCase, type PublishedInput } from "../helpers/input-cases.ts";
 import { generatedPackage } from "../helpers/package.ts";
 import { ROOT } from "../helpers/project.ts";

@@ -7,8 +7,8 @@
 import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GeneratorError, GeneratorErrors } from "../../generator/diagnostics.ts";
-import { generate } from "../../generator/generate.ts";
+import { GeneratorError, GeneratorErrors } from "../../generator/lib/diagnostics.ts";
+import { generate } from "../../generator/package/generate.ts";
 import { codegenCli, fileTree, runProcess, tempProject, type TempProject } from "../helpers/project.ts";
 
 /** What a case puts under schemas/: JSON text, or a special file. */

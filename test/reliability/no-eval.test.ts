@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listFiles } from "../../generator/output.ts";
+import { listFiles } from "../../generator/lib/files.ts";
 import { emulator } from "../helpers/emulator.ts";
 import { exercisePackage } from "../helpers/package.ts";
 import { ROOT } from "../helpers/project.ts";

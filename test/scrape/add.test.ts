@@ -2,9 +2,9 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { addPages } from "../../generator/add.ts";
-import { GeneratorErrors } from "../../generator/diagnostics.ts";
-import { parseSchemaFile, serializeSchemaFile } from "../../generator/schema-file.ts";
+import { addPages } from "../../generator/commands/add.ts";
+import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
+import { parseSchemaFile, serializeSchemaFile } from "../../generator/schemas/schema-file.ts";
 import { runCli } from "../helpers/cli.ts";
 import { fetchTrustingTestCa, startPageServer, TEST_CA_FILE, type PageServer } from "../helpers/https.ts";
 import { asHtml, checkedIn, FIXTURES, HTML_FIRST_TEXT_LINE, seed, snapshot } from "../helpers/pages.ts";

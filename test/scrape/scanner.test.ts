@@ -1,9 +1,9 @@
 /** The scraper's parts: JSON scanner, page text (HTML and plain), curl model ids and bodies, locale-free URLs. */
 import { describe, expect, it } from "vitest";
 import { findModelUrls, isCurlBody } from "../../generator/scrape/curl.ts";
-import { JsonScanError, scanJsonObjects } from "../../generator/scrape/json-scan.ts";
+import { JsonScanError, scanJsonObjects } from "../../generator/lib/json-scan.ts";
 import { looksLikeHtml, readPage } from "../../generator/scrape/page-text.ts";
-import { localeFreeOutputSchema, localeFreeUrl, mergeSources } from "../../generator/scrape/to-schema-file.ts";
+import { localeFreeOutputSchema, localeFreeUrl, mergeSources } from "../../generator/schemas/to-schema-file.ts";
 
 function scanError(text: string): JsonScanError {
   try {

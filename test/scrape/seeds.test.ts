@@ -3,8 +3,8 @@
  * whatever form and language the same content comes in.
  */
 import { describe, expect, it } from "vitest";
-import { parseSchemaFile, serializeSchemaFile } from "../../generator/schema-file.ts";
-import { mergeSources } from "../../generator/scrape/to-schema-file.ts";
+import { parseSchemaFile, serializeSchemaFile } from "../../generator/schemas/schema-file.ts";
+import { mergeSources } from "../../generator/schemas/to-schema-file.ts";
 import { asHtml, checkedIn, inLocale, LOCALES, scrapeToFile, seed, seeds } from "../helpers/pages.ts";
 
 const all = seeds();

@@ -3,7 +3,7 @@
  * (`null` when empty), changes in report order, one fingerprint per change
  * so a reviewer can acknowledge it across commits.
  */
-import { stringifyPretty } from "../../json.ts";
+import { stringifyPretty } from "../../lib/json.ts";
 import type { DriftReport } from "../types.ts";
 import { countBy } from "./shared.ts";
 

@@ -13,9 +13,9 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { Warning } from "./diagnostics.ts";
-import { sha256 } from "./json.ts";
-import { fileStat, listFiles, writeFileAtomic } from "./output.ts";
+import type { Warning } from "../lib/diagnostics.ts";
+import { sha256 } from "../lib/json.ts";
+import { fileStat, listFiles, writeFileAtomic } from "../lib/files.ts";
 
 export interface UnitRecord {
   readonly key: string;

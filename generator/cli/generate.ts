@@ -1,8 +1,8 @@
 /** `generate [--check]`: schemas/ → generated/. */
 import type { Argv } from "yargs";
-import { changeSummary } from "../drift/format/shared.ts";
-import { generate, type GenerateReport } from "../generate.ts";
-import { paint, printWarnings, type Terminal } from "../terminal.ts";
+import { generate } from "../package/generate.ts";
+import { printGenerated } from "./print.ts";
+import { paint, printWarnings, type Terminal } from "./terminal.ts";
 
 export interface GenerateArgs {
   readonly check: boolean;
@@ -46,21 +46,3 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
   return 0;
 }
 
-/**
- * After a write run: the package version bump (always) and the summary of
- * what was written (unless quiet). Also printed by `add` and `pull`, which
- * regenerate.
- */
-export function printGenerated(terminal: Terminal, report: GenerateReport, seconds: string, quiet = false): void {
-  const write = report.write;
-  if (!write) return;
-  const { previousVersion, version, report: drift } = report.release;
-  if (version !== previousVersion && drift) {
-    terminal.out(`${paint(terminal, "green", "version")} ${previousVersion} → ${version} (${drift.semver}: ${changeSummary(drift)}; see generated/CHANGELOG.md)`);
-  }
-  if (quiet) return;
-  const changes = [`${write.written.length} written`, `${write.removed.length} removed`, `${write.unchanged} unchanged`].join(", ");
-  terminal.out(`${paint(terminal, "green", "generated")} ${report.modelCount} models → generated/ (${changes}; ${seconds}s)`);
-  for (const path of write.written) terminal.out(`  wrote   generated/${path}`);
-  for (const path of write.removed) terminal.out(`  removed generated/${path}`);
-}

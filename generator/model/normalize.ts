@@ -17,27 +17,14 @@
  * schema and that this generator does not implement (`oneOf`, `$ref`, …).
  * Outputs are lenient: unknown keywords there are warnings.
  */
-import { WarningSink } from "../diagnostics.ts";
-import { isJsonObject, own } from "../json.ts";
-import type { SchemaFile } from "../schema-file.ts";
+import { WarningSink } from "../lib/diagnostics.ts";
+import { isJsonObject, own, preview } from "../lib/json.ts";
+import type { SchemaFile } from "../schemas/schema-file.ts";
 import { assignAliases, keyShape, normalizePhrase, sizeOptions } from "./aliases.ts";
+import { isRequired } from "./fields.ts";
 import { modelTypeNames } from "./naming.ts";
-import type { FieldSpec, JsonObject, JsonValue, MediaKind, ModelNames, ModelSpec, PropertySpec, ValueSpec, ValueType } from "./types.ts";
-
-/**
- * The one required-ness rule, used by types, validators, docs and drift: a
- * property is required only when the schema lists it and gives it no
- * default (the server fills a default in). `PropertySpec.required` keeps the
- * upstream listing itself.
- */
-export function isRequired(property: PropertySpec): boolean {
-  return property.required && property.value.default === undefined;
-}
-
-/** A top-level field as a property named `key` (its wire key unless given), `required` as listed upstream. */
-export function fieldProperty(field: FieldSpec, key: string = field.key): PropertySpec {
-  return { key, required: field.listedRequired, value: field.value };
-}
+import type { FieldSpec, MediaKind, ModelNames, ModelSpec, PropertySpec, ValueSpec, ValueType } from "./types.ts";
+import type { JsonObject, JsonValue } from "../lib/json.ts";
 
 /** Keywords that only document; they never change what is valid. */
 const ANNOTATIONS: ReadonlySet<string> = new Set([
@@ -101,10 +88,6 @@ interface Context {
   readonly side: Side;
 }
 
-function describe(value: JsonValue | undefined): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? "undefined" : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 function fieldName(path: string): string {
   return path.split("/").filter((part) => part !== "properties" && part !== "items" && part !== "inputSchema" && part !== "outputSchema").join(".") || "(root)";
@@ -119,7 +102,7 @@ function numberKeyword(schema: JsonObject, key: string, path: string, context: C
   const value = own(schema, key);
   if (value === undefined) return undefined;
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  problem(context, "keyword-value", `${path}/${key}`, `field "${fieldName(path)}": "${key}" must be a number, got ${describe(value)}`);
+  problem(context, "keyword-value", `${path}/${key}`, `field "${fieldName(path)}": "${key}" must be a number, got ${preview(value)}`);
   return undefined;
 }
 
@@ -143,7 +126,7 @@ function normalizeTypes(schema: JsonObject, path: string, context: Context): Val
     } else if (typeof entry === "string" && JSON_TYPES.has(entry)) {
       types.push(entry as ValueType);
     } else {
-      problem(context, "unknown-type", `${path}/type`, `field "${fieldName(path)}": unknown type ${describe(entry)}`);
+      problem(context, "unknown-type", `${path}/type`, `field "${fieldName(path)}": unknown type ${preview(entry)}`);
     }
   }
   return [...new Set(types)];
@@ -180,13 +163,13 @@ function mediaFromTitle(title: string | undefined): MediaKind | undefined {
 
 function normalizeValue(input: JsonValue | undefined, path: string, context: Context): ValueSpec {
   if (!isJsonObject(input)) {
-    problem(context, "schema-shape", path, `field "${fieldName(path)}": a schema must be an object, got ${describe(input)}`);
+    problem(context, "schema-shape", path, `field "${fieldName(path)}": a schema must be an object, got ${preview(input)}`);
     return { types: [] };
   }
   const schema = input;
   for (const key of Object.keys(schema)) {
     if (ANNOTATIONS.has(key) || SUPPORTED.has(key) || key.startsWith("x-")) continue;
-    problem(context, "unsupported-keyword", `${path}/${key}`, `field "${fieldName(path)}": unsupported keyword "${key}" (value ${describe(schema[key])})`);
+    problem(context, "unsupported-keyword", `${path}/${key}`, `field "${fieldName(path)}": unsupported keyword "${key}" (value ${preview(schema[key])})`);
   }
   const types = normalizeTypes(schema, path, context);
   const spec: { -readonly [K in keyof ValueSpec]: ValueSpec[K] } = { types };
@@ -201,7 +184,7 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
   const enumValues = own(schema, "enum");
   if (enumValues !== undefined) {
     if (Array.isArray(enumValues) && enumValues.length > 0) spec.enum = enumValues;
-    else problem(context, "keyword-value", `${path}/enum`, `field "${fieldName(path)}": "enum" must be a non-empty array, got ${describe(enumValues)}`);
+    else problem(context, "keyword-value", `${path}/enum`, `field "${fieldName(path)}": "enum" must be a non-empty array, got ${preview(enumValues)}`);
   }
   const constant = own(schema, "const");
   if (constant !== undefined) spec.const = constant;
@@ -242,7 +225,7 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
       }
     }
     if (valid) spec.pattern = pattern as string;
-    else problem(context, "keyword-value", `${path}/pattern`, `field "${fieldName(path)}": "pattern" must be a valid regular expression, got ${describe(pattern)}`);
+    else problem(context, "keyword-value", `${path}/pattern`, `field "${fieldName(path)}": "pattern" must be a valid regular expression, got ${preview(pattern)}`);
   }
   const unique = own(schema, "uniqueItems");
   if (typeof unique === "boolean") spec.uniqueItems = unique;
@@ -349,7 +332,7 @@ function checkDefault(spec: ValueSpec, path: string, context: Context): void {
       (spec.exclusiveMinimum === undefined || value > spec.exclusiveMinimum) &&
       (spec.exclusiveMaximum === undefined || value < spec.exclusiveMaximum));
   if (!typeOk || !enumOk || !rangeOk) {
-    context.sink.warn("default-invalid", `field "${fieldName(path)}": default ${describe(value)} does not satisfy the field's own schema`, `${path}/default`);
+    context.sink.warn("default-invalid", `field "${fieldName(path)}": default ${preview(value)} does not satisfy the field's own schema`, `${path}/default`);
   }
 }
 
@@ -381,10 +364,10 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
   for (const key of Object.keys(root)) {
     if (ANNOTATIONS.has(key) || key === "type" || key === "properties" || key === "required" || key === "additionalProperties" || key.startsWith("x-"))
       continue;
-    sink.fail("unsupported-keyword", `input schema root: unsupported keyword "${key}" (value ${describe(root[key])})`, `inputSchema/${key}`);
+    sink.fail("unsupported-keyword", `input schema root: unsupported keyword "${key}" (value ${preview(root[key])})`, `inputSchema/${key}`);
   }
   const rootType = own(root, "type");
-  if (rootType !== undefined && rootType !== "object") sink.fail("input-root", `input schema must be an object schema, got type ${describe(rootType)}`, "inputSchema/type");
+  if (rootType !== undefined && rootType !== "object") sink.fail("input-root", `input schema must be an object schema, got type ${preview(rootType)}`, "inputSchema/type");
   const properties = own(root, "properties");
   if (!isJsonObject(properties)) sink.fail("input-root", 'input schema has no "properties" object', "inputSchema/properties");
   const additional = own(root, "additionalProperties");

@@ -6,59 +6,10 @@
  * `checkOutput` compares without writing and reports stale, missing and extra
  * files with a short diff.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
-import { dirname, join, relative, sep } from "node:path";
-import { threadId } from "node:worker_threads";
-import { mapLimit } from "./concurrency.ts";
-
-/**
- * Lists every file below `dir` (relative to `dir`, `/`-separated, sorted),
- * skipping node_modules; folders are read concurrently (one folder per model
- * adds up). A missing `dir` lists nothing; `unreadable` may turn any other
- * folder error into the caller's own.
- */
-export async function listFiles(dir: string, unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (current: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(current, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw unreadable(current, error as NodeJS.ErrnoException);
-    }
-    const subfolders: Promise<void>[] = [];
-    for (const entry of entries) {
-      if (entry.name === "node_modules") continue;
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) subfolders.push(walk(full));
-      else found.push(relative(dir, full).split(sep).join("/"));
-    }
-    await Promise.all(subfolders);
-  };
-  await walk(dir);
-  return found.sort();
-}
-
-/** A file's text, or undefined when it does not exist. */
-export async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
-/** Writes through a temp file and a rename in the same directory, so a reader never sees half a file. */
-export async function writeFileAtomic(target: string, text: string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  // Unique per process, thread and call: worker threads share a pid, and runs may share a cache folder.
-  const temp = `${target}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
-  await writeFile(temp, text);
-  await rename(temp, target);
-}
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { mapLimit } from "../lib/concurrency.ts";
+import { listFiles, readIfExists, writeFileAtomic } from "../lib/files.ts";
 
 export interface WriteResult {
   readonly written: string[];
@@ -162,13 +113,4 @@ export function shortDiff(before: string, after: string, maxLines = 24, context 
   for (let i = endA; i < Math.min(a.length, endA + context); i++) lines.push(` ${a[i]}`);
   if (lines.length > maxLines) return [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join("\n");
   return lines.join("\n");
-}
-
-export async function fileStat(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
-  try {
-    const info = await stat(path);
-    return { size: info.size, mtimeMs: info.mtimeMs };
-  } catch {
-    return undefined;
-  }
 }

@@ -5,12 +5,10 @@
  * `ModelSpec` → emitters. Nothing after this point looks at the raw, loose
  * RunComfy dialect again.
  */
-import type { Warning } from "../diagnostics.ts";
+import type { Warning } from "../lib/diagnostics.ts";
+import type { JsonObject, JsonValue } from "../lib/json.ts";
+import type { ModelSource } from "../schemas/schema-file.ts";
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
 
 export type MediaKind = "image" | "video" | "audio";
 export type ValueType = "string" | "integer" | "number" | "boolean" | "array" | "object" | "null";
@@ -109,10 +107,6 @@ export interface ModelTypeNames {
   readonly sizes: ReadonlyMap<string, string>;
 }
 
-export interface ModelSource {
-  readonly kind: "page" | "catalog";
-  readonly url?: string;
-}
 
 export interface ModelSpec {
   readonly id: string;

@@ -8,14 +8,14 @@
  */
 import { resolve } from "node:path";
 import type { Argv } from "yargs";
-import { GeneratorError } from "../diagnostics.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
 import { formatJson } from "../drift/format/json.ts";
 import { formatMarkdown } from "../drift/format/markdown.ts";
 import { formatText } from "../drift/format/text.ts";
 import { compareModels } from "../drift/report.ts";
 import { fileSet, folderSet, gitSet, pathKind, workingTreeSet, type SchemaSet } from "../drift/sources.ts";
 import { atLeast, severity, type DriftReport, type Level } from "../drift/types.ts";
-import { paint, type Terminal } from "../terminal.ts";
+import { paint, type Terminal } from "./terminal.ts";
 
 export const DRIFT_FORMATS = ["md", "json", "text"] as const;
 export type DriftFormat = (typeof DRIFT_FORMATS)[number];

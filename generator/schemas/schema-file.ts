@@ -5,11 +5,16 @@
  * reads them. The input and output schemas are kept as published except for
  * localised text RunComfy puts around them (see `scrape/to-schema-file.ts`).
  */
-import { readFile } from "node:fs/promises";
-import { GeneratorError } from "./diagnostics.ts";
-import { isJsonObject, own, parseJson, stringifyPretty } from "./json.ts";
-import { checkModelId, modulePathFor } from "./spec/naming.ts";
-import type { JsonObject, ModelSource } from "./spec/types.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { isJsonObject, own, parseJson, stringifyPretty } from "../lib/json.ts";
+import { checkModelId, modulePathFor } from "../lib/model-id.ts";
+import type { JsonObject } from "../lib/json.ts";
+
+/** Where a schema file's content came from. */
+export interface ModelSource {
+  readonly kind: "page" | "catalog";
+  readonly url?: string;
+}
 
 export interface SchemaFile {
   readonly modelId: string;
@@ -26,8 +31,9 @@ export interface SchemaFile {
   readonly outputSchema?: JsonObject;
 }
 
-const FIELD_ORDER = ["modelId", "displayName", "description", "sources", "aliases", "example", "inputSchema", "outputSchema"] as const;
-const KNOWN_FIELDS: ReadonlySet<string> = new Set([...FIELD_ORDER, "$schema"]);
+/** The fields of a schema file, in the order they are written. */
+export const SCHEMA_FILE_FIELDS = ["modelId", "displayName", "description", "sources", "aliases", "example", "inputSchema", "outputSchema"] as const;
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([...SCHEMA_FILE_FIELDS, "$schema"]);
 
 /** `schemas/` relative path of a model's schema file. */
 export function schemaFilePath(modelId: string): string {
@@ -41,7 +47,7 @@ export function validateSchemaFile(value: unknown, file: string): SchemaFile {
   };
   if (!isJsonObject(value)) return fail("", "a schema file must hold a JSON object");
   for (const key of Object.keys(value)) {
-    if (!KNOWN_FIELDS.has(key)) fail(key, `unknown field; expected one of ${FIELD_ORDER.join(", ")}`);
+    if (!KNOWN_FIELDS.has(key)) fail(key, `unknown field; expected one of ${SCHEMA_FILE_FIELDS.join(", ")}`);
   }
   const modelId = own(value, "modelId");
   if (typeof modelId !== "string") return fail("modelId", "must be a string such as \"community/fantasy-portrait/image-to-video\"");
@@ -94,22 +100,10 @@ export function parseSchemaFile(text: string, file: string): SchemaFile {
   return validateSchemaFile(parseJson(text, file), file);
 }
 
-export async function readSchemaFile(path: string, displayPath = path): Promise<SchemaFile> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file: displayPath,
-    });
-  }
-  return parseSchemaFile(text, displayPath);
-}
-
 /** The exact bytes of a schema file: fixed field order, two-space JSON, trailing newline. */
 export function serializeSchemaFile(file: SchemaFile): string {
   const ordered: Record<string, unknown> = {};
-  for (const key of FIELD_ORDER) {
+  for (const key of SCHEMA_FILE_FIELDS) {
     const value = file[key];
     if (value !== undefined) ordered[key] = value;
   }

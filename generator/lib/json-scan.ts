@@ -10,7 +10,7 @@
  * may also be a non-breaking space, which browsers put into copied code;
  * inside strings every character is kept as published.
  */
-import type { JsonObject, JsonValue } from "../spec/types.ts";
+import type { JsonObject, JsonValue } from "./json.ts";
 
 export interface JsonBlock {
   readonly value: JsonObject;
@@ -32,9 +32,14 @@ export class JsonScanError extends Error {
   }
 }
 
+/** JSON whitespace. */
+function isJsonSpace(char: string | undefined): boolean {
+  return char === " " || char === "\n" || char === "\r" || char === "\t";
+}
+
 /** JSON whitespace plus the no-break spaces (U+00A0, U+2007, U+202F) and U+FEFF that copied pages carry. */
-function isSpace(char: string | undefined): boolean {
-  return char === " " || char === "\n" || char === "\r" || char === "\t" || char === "\u00a0" || char === "\u2007" || char === "\u202f" || char === "\ufeff";
+function isPageSpace(char: string | undefined): boolean {
+  return isJsonSpace(char) || char === "\u00a0" || char === "\u2007" || char === "\u202f" || char === "\ufeff";
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
@@ -46,6 +51,8 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly start: number,
+    /** `page`: doc-page text (no-break spaces between tokens, duplicate keys rejected); `document`: a plain JSON file, as `JSON.parse` reads it. */
+    private readonly mode: "page" | "document" = "page",
   ) {
     this.pos = start;
   }
@@ -66,6 +73,7 @@ class Parser {
   }
 
   private skipSpace(): void {
+    const isSpace = this.mode === "page" ? isPageSpace : isJsonSpace;
     while (isSpace(this.text[this.pos])) this.pos++;
   }
 
@@ -88,7 +96,7 @@ class Parser {
       const keyAt = this.pos;
       if (this.text[this.pos] !== '"') this.fail(`expected a property name in double quotes, found ${this.describe(this.pos)}`);
       const key = this.string();
-      if (Object.prototype.hasOwnProperty.call(result, key)) this.fail(`duplicate property ${JSON.stringify(key)}`, keyAt);
+      if (this.mode === "page" && Object.prototype.hasOwnProperty.call(result, key)) this.fail(`duplicate property ${JSON.stringify(key)}`, keyAt);
       this.expect(":", '":" after the property name');
       // defineProperty, not assignment: a key "__proto__" must stay an own property.
       Object.defineProperty(result, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
@@ -162,6 +170,14 @@ class Parser {
     return value;
   }
 
+  /** One JSON value filling the whole text (a JSON document). */
+  document(): JsonValue {
+    const value = this.value();
+    this.skipSpace();
+    if (this.pos < this.text.length) this.fail(`unexpected ${this.describe(this.pos)} after the JSON value`);
+    return value;
+  }
+
   private value(): JsonValue {
     this.skipSpace();
     const char = this.text[this.pos];
@@ -192,7 +208,7 @@ class Parser {
 /** Whether the `{` at `index` opens a JSON object (next token is a string or `}`) rather than prose such as `{request_id}`. */
 function opensObject(text: string, index: number): boolean {
   let next = index + 1;
-  while (isSpace(text[next])) next++;
+  while (isPageSpace(text[next])) next++;
   return text[next] === '"' || text[next] === "}";
 }
 
@@ -215,4 +231,19 @@ export function scanJsonObjects(text: string): JsonBlock[] {
     }
   }
   return blocks;
+}
+
+/**
+ * Offset of the first syntax error in a JSON document (strict JSON
+ * whitespace), or `undefined` when it parses. Used for errors `JSON.parse`
+ * reports without a position.
+ */
+export function jsonSyntaxErrorOffset(text: string): number | undefined {
+  try {
+    new Parser(text, 0, "document").document();
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonScanError) return error.offset;
+    throw error;
+  }
 }

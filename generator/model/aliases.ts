@@ -16,8 +16,9 @@
  * to another field's raw key) stop generation with a message that says how
  * to override it.
  */
-import { GeneratorError } from "../diagnostics.ts";
-import type { AliasOrigin, JsonValue, NodeRef, SizeOption } from "./types.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import type { AliasOrigin, NodeRef, SizeOption } from "./types.ts";
+import type { JsonValue } from "../lib/json.ts";
 
 /** Canonical name → normalised titles (and node input names) that mean it. */
 const VOCABULARY: Readonly<Record<string, readonly string[]>> = {

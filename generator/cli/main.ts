@@ -5,10 +5,10 @@
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { addOptions, runAdd } from "./commands/add.ts";
-import { driftOptions, runDrift } from "./commands/drift.ts";
-import { generateOptions, runGenerate } from "./commands/generate.ts";
-import { pullOptions, runPull } from "./commands/pull.ts";
+import { addOptions, runAdd } from "./add.ts";
+import { driftOptions, runDrift } from "./drift.ts";
+import { generateOptions, runGenerate } from "./generate.ts";
+import { pullOptions, runPull } from "./pull.ts";
 import { printError, processTerminal } from "./terminal.ts";
 
 const terminal = processTerminal();

@@ -3,9 +3,9 @@
  * newest first, written by `generate` from the drift report. Entries carry
  * no dates or other run-specific data, so a second run writes the same bytes.
  */
-import type { ModelSpec } from "../spec/types.ts";
-import { changeSummary, fieldLabel, impactLabel, sections } from "./format/shared.ts";
-import type { Change, DriftReport } from "./types.ts";
+import type { ModelSpec } from "../model/types.ts";
+import { changeSummary, fieldLabel, impactLabel, sections } from "../drift/format/shared.ts";
+import type { Change, DriftReport } from "../drift/types.ts";
 
 export const CHANGELOG_FILE = "CHANGELOG.md";
 

@@ -1,7 +1,14 @@
 /** Small JSON helpers shared by the stages: strict parsing with locations, canonical hashing. */
 import { createHash } from "node:crypto";
 import { GeneratorError } from "./diagnostics.ts";
-import type { JsonObject, JsonValue } from "./spec/types.ts";
+import { jsonSyntaxErrorOffset } from "./json-scan.ts";
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+/** A JSON object (keys are own properties; `__proto__` included). */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
 
 /** Parses JSON and turns a syntax error into a `GeneratorError` with line and column. */
 export function parseJson(text: string, file: string): JsonValue {
@@ -11,80 +18,9 @@ export function parseJson(text: string, file: string): JsonValue {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // V8 gives no position for some errors ("Unexpected end of JSON input", "Unexpected token 'N', …"): find it ourselves.
-    const position = Number(/position (\d+)/.exec(message)?.[1] ?? syntaxErrorOffset(body));
+    const position = Number(/position (\d+)/.exec(message)?.[1] ?? jsonSyntaxErrorOffset(body) ?? body.length);
     const reason = message.replace(/^JSON\.parse: /, "").replace(/, ".*" is not valid JSON$/s, "");
     throw new GeneratorError("json-syntax", `invalid JSON at ${lineColumn(body, position)}: ${reason}`, { file });
-  }
-}
-
-/**
- * Offset of the first JSON syntax error in `text` (its length when the text
- * ends too early), from a small scanner of the JSON grammar.
- */
-export function syntaxErrorOffset(text: string): number {
-  let at = 0;
-  const stop = (): never => {
-    throw new RangeError(String(at));
-  };
-  const space = (): void => {
-    while (at < text.length && " \t\n\r".includes(text[at]!)) at++;
-  };
-  const expect = (char: string): void => {
-    space();
-    if (text[at] !== char) stop();
-    at++;
-  };
-  const string = (): void => {
-    expect('"');
-    for (;;) {
-      const char = text[at];
-      if (char === undefined || char < " ") stop();
-      at++;
-      if (char === '"') return;
-      if (char === "\\") {
-        if (text[at] === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(at + 1, at + 5))) at += 5;
-        else if (text[at] !== undefined && '"\\/bfnrt'.includes(text[at]!)) at++;
-        else stop();
-      }
-    }
-  };
-  const list = (close: string, item: () => void): void => {
-    at++;
-    space();
-    if (text[at] === close) {
-      at++;
-      return;
-    }
-    for (;;) {
-      item();
-      space();
-      if (text[at] === close) {
-        at++;
-        return;
-      }
-      expect(",");
-    }
-  };
-  const value = (): void => {
-    space();
-    const char = text[at];
-    if (char === "{") list("}", () => (string(), expect(":"), value()));
-    else if (char === "[") list("]", value);
-    else if (char === '"') string();
-    else {
-      const token = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(at))?.[0];
-      if (!token) stop();
-      at += token!.length;
-    }
-  };
-  try {
-    value();
-    space();
-    if (at < text.length) stop();
-    return text.length;
-  } catch (error) {
-    if (error instanceof RangeError) return Number(error.message);
-    throw error;
   }
 }
 
@@ -114,6 +50,13 @@ export function canonicalJson(value: JsonValue): string {
     return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key]!)}`).join(",")}}`;
   }
   return JSON.stringify(value);
+}
+
+/** A value as short text for messages: its JSON, cut to `max` characters (`undefined` reads "undefined"). */
+export function preview(value: JsonValue | undefined, max = 80): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return "undefined";
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 export function sha256(text: string): string {

@@ -16,11 +16,11 @@
  *   English and is stored by `pull`.
  * Existing `displayName`, `description` and `aliases` are always kept.
  */
-import { GeneratorError } from "../diagnostics.ts";
-import { canonicalJson, isJsonObject, own } from "../json.ts";
-import type { SchemaFile } from "../schema-file.ts";
-import type { JsonObject, JsonValue, ModelSource } from "../spec/types.ts";
-import type { ScrapedPage } from "./scrape-page.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { canonicalJson, isJsonObject, own } from "../lib/json.ts";
+import type { ModelSource, SchemaFile } from "./schema-file.ts";
+import type { JsonObject, JsonValue } from "../lib/json.ts";
+import type { ScrapedPage } from "../scrape/scrape-page.ts";
 
 /** What one or more pages say about a model, already locale-free. */
 export interface PageContribution {

@@ -1,5 +1,5 @@
 /** Terminal output of the CLI: colour only on a TTY without NO_COLOR, and one way to print problems. */
-import { formatWarning, GeneratorError, GeneratorErrors, type Warning } from "./diagnostics.ts";
+import { formatWarning, GeneratorError, GeneratorErrors, type Warning } from "../lib/diagnostics.ts";
 
 export interface Terminal {
   readonly out: (line: string) => void;

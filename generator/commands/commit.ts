@@ -1,27 +1,20 @@
 /**
- * Reading and replacing checked-in schema files for `add` and `pull`.
+ * Replacing checked-in schema files for `add` and `pull`.
  *
  * Writing is all or nothing: the new files are checked together with every
  * other schema file (exactly as `generate` will load them) before the first
  * byte is written, and only files whose bytes change are rewritten.
  */
 import { join } from "node:path";
-import { GeneratorError, GeneratorErrors } from "./diagnostics.ts";
-import { compareModels } from "./drift/report.ts";
-import type { DriftReport } from "./drift/types.ts";
-import { readIfExists, writeFileAtomic } from "./output.ts";
-import { loadModels, readSchemaEntries, type SchemaEntry } from "./pipeline.ts";
-import { parseSchemaFile, schemaFilePath, serializeSchemaFile, type SchemaFile } from "./schema-file.ts";
-import type { ModelSpec } from "./spec/types.ts";
-
-const SCHEMAS_DIR = "schemas";
-
-export interface StoredSchema {
-  /** Project-relative path, `schemas/<module path>.json`. */
-  readonly path: string;
-  /** Absent when the model has no schema file yet. */
-  readonly file?: SchemaFile;
-}
+import { GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
+import { compareModels } from "../drift/report.ts";
+import type { DriftReport } from "../drift/types.ts";
+import { writeFileAtomic } from "../lib/files.ts";
+import { loadModels } from "../model/load.ts";
+import { readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
+import { SCHEMAS_DIR, storedSchemaPath } from "../schemas/store.ts";
+import { parseSchemaFile, SCHEMA_FILE_FIELDS, serializeSchemaFile, type SchemaFile } from "../schemas/schema-file.ts";
+import type { ModelSpec } from "../model/types.ts";
 
 export interface SchemaUpdate {
   readonly modelId: string;
@@ -38,11 +31,9 @@ export interface CommitResult {
   readonly drift?: DriftReport;
 }
 
-const PARTS = ["modelId", "displayName", "description", "sources", "aliases", "example", "inputSchema", "outputSchema"] as const;
-
 /** Fields whose serialised form differs (key order counts: it is the order fields are generated in). */
 function changedParts(before: SchemaFile, after: SchemaFile): string[] {
-  return PARTS.filter((part) => JSON.stringify(before[part]) !== JSON.stringify(after[part]));
+  return SCHEMA_FILE_FIELDS.filter((part) => JSON.stringify(before[part]) !== JSON.stringify(after[part]));
 }
 
 /** The normalised models of a schema set, or undefined when it does not load (then there is no drift report, but nothing else is lost). */
@@ -60,31 +51,6 @@ export function nothingWritten(problems: readonly GeneratorError[]): GeneratorEr
   const error = new GeneratorErrors(problems);
   error.message += "\nNothing was written.";
   return error;
-}
-
-export function storedSchemaPath(modelId: string): string {
-  return `${SCHEMAS_DIR}/${schemaFilePath(modelId)}`;
-}
-
-/**
- * The checked-in file of `modelId`, if any. A file there that does not parse
- * or holds another model is an error: it is never replaced silently.
- */
-export async function readStoredSchema(root: string, modelId: string): Promise<StoredSchema> {
-  const path = storedSchemaPath(modelId);
-  const text = await readIfExists(join(root, path));
-  if (text === undefined) return { path };
-  const file = parseSchemaFile(text, path);
-  if (file.modelId !== modelId) {
-    throw new GeneratorError("schema-file-model", `holds model ${JSON.stringify(file.modelId)}, not ${JSON.stringify(modelId)}; refusing to replace it (move or fix that file first)`, { file: path });
-  }
-  return { path, file };
-}
-
-/** Model ids of every checked-in schema file, in path order. */
-export async function storedModelIds(root: string): Promise<string[]> {
-  const entries = await readSchemaEntries(join(root, SCHEMAS_DIR), root);
-  return entries.map((entry) => parseSchemaFile(entry.text, entry.file).modelId);
 }
 
 function byFile(a: SchemaEntry, b: SchemaEntry): number {

@@ -4,13 +4,14 @@
  */
 import { dirname, join } from "node:path";
 import { cachePath, emptyManifest, everythingCurrent, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
-import type { Warning } from "./diagnostics.ts";
-import { currentVersion, planRelease, type ReleasePlan } from "./drift/release.ts";
-import { sha256 } from "./json.ts";
+import type { Warning } from "../lib/diagnostics.ts";
+import { currentVersion, planRelease, type ReleasePlan } from "./release.ts";
+import { sha256 } from "../lib/json.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
-import { loadModels, readSchemaEntries } from "./pipeline.ts";
-import { measure, measureAsync, takeTimings, type Timing } from "./profile.ts";
-import type { ModelSpec } from "./spec/types.ts";
+import { loadModels } from "../model/load.ts";
+import { readSchemaEntries } from "../schemas/entries.ts";
+import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.ts";
+import type { ModelSpec } from "../model/types.ts";
 
 export interface GenerateOptions {
   /** Project root (holds schemas/, templates/, generated/). */
@@ -104,8 +105,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const version = planned?.version ?? (await currentVersion(outDir));
   const release = planned ?? unchangedRelease(version);
 
-  const emitters = () => measureAsync("import emitters", () => import("./emit/all.ts"));
-  const { useFormatCache } = await import("./emit/format.ts");
+  const emitters = () => measureAsync("import emitters", () => import("../emit/all.ts"));
+  const { useFormatCache } = await import("../emit/format.ts");
   const formatCacheDir = useCache ? join(dirname(cachePath(root)), "format") : undefined;
   useFormatCache(formatCacheDir);
 
@@ -125,7 +126,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   };
 
   if (!(await current("runtime", fingerprint))) {
-    const { readRuntimeSources } = await import("./emit/runtime.ts");
+    const { readRuntimeSources } = await import("../emit/runtime.ts");
     collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(await readRuntimeSources(join(root, "templates", "runtime"))));
   }
 
@@ -133,7 +134,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const stale = specs.filter((_, index) => !fresh[index]);
   const sections = new Map<string, string>();
   if (stale.length > 0) {
-    const { emitModels } = await import("./emit/pool.ts");
+    const { emitModels } = await import("../emit/pool.ts");
     const { emitModelUnit } = await emitters();
     const outputs = await emitModels(stale, emitModelUnit, formatCacheDir, options.threads);
     for (const spec of stale) {

@@ -13,14 +13,15 @@
  * changelog with an entry listing the models.
  */
 import { join, relative, sep } from "node:path";
-import { GeneratorError, GeneratorErrors } from "../diagnostics.ts";
-import { readIfExists } from "../output.ts";
-import { loadModels, readSchemaEntries, type SchemaEntry } from "../pipeline.ts";
-import type { ModelSpec } from "../spec/types.ts";
+import { GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
+import { readIfExists } from "../lib/files.ts";
+import { loadModels } from "../model/load.ts";
+import { readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
+import type { ModelSpec } from "../model/types.ts";
 import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./changelog.ts";
-import { compareModels } from "./report.ts";
-import { bumpVersion } from "./semver.ts";
-import type { DriftReport } from "./types.ts";
+import { compareModels } from "../drift/report.ts";
+import { bumpVersion } from "../drift/semver.ts";
+import type { DriftReport } from "../drift/types.ts";
 
 export const DEFAULT_VERSION = "0.1.0";
 /** Folder of `generated/` holding the schema files the package was built from. */

@@ -1,0 +1,62 @@
+/** File-system helpers shared by the stages: listing, atomic writes, optional reads. */
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { dirname, join, relative, sep } from "node:path";
+import { threadId } from "node:worker_threads";
+
+/**
+ * Lists every file below `dir` (relative to `dir`, `/`-separated, sorted),
+ * skipping node_modules; folders are read concurrently (one folder per model
+ * adds up). A missing `dir` lists nothing; `unreadable` may turn any other
+ * folder error into the caller's own.
+ */
+export async function listFiles(dir: string, unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw unreadable(current, error as NodeJS.ErrnoException);
+    }
+    const subfolders: Promise<void>[] = [];
+    for (const entry of entries) {
+      if (entry.name === "node_modules") continue;
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) subfolders.push(walk(full));
+      else found.push(relative(dir, full).split(sep).join("/"));
+    }
+    await Promise.all(subfolders);
+  };
+  await walk(dir);
+  return found.sort();
+}
+
+/** A file's text, or undefined when it does not exist. */
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** Writes through a temp file and a rename in the same directory, so a reader never sees half a file. */
+export async function writeFileAtomic(target: string, text: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  // Unique per process, thread and call: worker threads share a pid, and runs may share a cache folder.
+  const temp = `${target}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
+  await writeFile(temp, text);
+  await rename(temp, target);
+}
+
+export async function fileStat(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+  try {
+    const info = await stat(path);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}

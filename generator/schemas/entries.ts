@@ -1,0 +1,51 @@
+/** Reading the schema files of a folder (`schemas/`, a snapshot, a scratch copy) as text. */
+import { readFile, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { mapLimit } from "../lib/concurrency.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { listFiles } from "../lib/files.ts";
+
+export interface SchemaEntry {
+  /** Path relative to the project root, `/`-separated (`schemas/community/x.json`). */
+  readonly file: string;
+  readonly text: string;
+  /** Set when the file could not be read (`text` is then empty); reported with every other problem. */
+  readonly error?: GeneratorError;
+}
+
+/** Lists `*.json` below `dir`, sorted, as project-relative paths. */
+export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
+  const files = await listFiles(dir, (folder, error) =>
+    new GeneratorError("schemas-unreadable", `cannot read directory: ${error.code ?? error.message}`, { file: relative(root, folder).split(sep).join("/") || "." }),
+  );
+  const prefix = relative(root, dir).split(sep).join("/");
+  return files.filter((file) => file.endsWith(".json")).map((file) => (prefix ? `${prefix}/${file}` : file));
+}
+
+/** Reads one schema file at `path`; `file` is the project-relative name errors and specs use. */
+export async function readSchemaEntry(path: string, file: string): Promise<SchemaEntry> {
+  let regular: boolean;
+  let text: string;
+  try {
+    // Reading a FIFO (or a device) would block forever: only plain files (or links to them) are read.
+    regular = (await stat(path)).isFile();
+    text = regular ? await readFile(path, "utf8") : "";
+  } catch (error) {
+    throw new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
+  }
+  if (!regular) throw new GeneratorError("schema-file-unreadable", "not a regular file (a FIFO, socket, device or folder); a schema file must be a plain file", { file });
+  return { file, text };
+}
+
+/** Every schema file below `schemasDir`; one that cannot be read carries its error, reported with all other problems by `loadModels`. */
+export async function readSchemaEntries(schemasDir: string, root: string): Promise<SchemaEntry[]> {
+  const files = await listJsonFiles(schemasDir, root);
+  // Many small files: read them concurrently (in file order in the result).
+  const settled = await mapLimit(files, 64, (file) => readSchemaEntry(join(root, file), file));
+  return settled.map((result, index): SchemaEntry => {
+    if (result.status === "fulfilled") return result.value;
+    if (result.reason instanceof GeneratorError) return { file: files[index]!, text: "", error: result.reason };
+    throw result.reason;
+  });
+}
+
