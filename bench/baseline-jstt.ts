@@ -17,7 +17,12 @@ const [schemasDir, outDir] = process.argv.slice(2) as [string, string];
 function floatToNumber(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(floatToNumber);
   if (!value || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === "type" && inner === "float" ? "number" : floatToNumber(inner)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === "type" && inner === "float" ? "number" : floatToNumber(inner),
+    ]),
+  );
 }
 
 async function files(dir: string): Promise<string[]> {

@@ -20,15 +20,42 @@ const SEEDS = [
 
 /** Optional plain-key fields a catalog model may carry (one concept each, so aliases never collide). */
 const PLAIN_FIELDS: readonly [string, JsonObject][] = [
-  ["negative_prompt", { title: "Negative Prompt", description: "What to avoid in the output.", type: "string", default: "" }],
-  ["aspect_ratio", { title: "Aspect Ratio", type: "string", enum: ["1:1", "16:9", "9:16", "4:3", "3:4"], default: "16:9" }],
+  [
+    "negative_prompt",
+    { title: "Negative Prompt", description: "What to avoid in the output.", type: "string", default: "" },
+  ],
+  [
+    "aspect_ratio",
+    { title: "Aspect Ratio", type: "string", enum: ["1:1", "16:9", "9:16", "4:3", "3:4"], default: "16:9" },
+  ],
   ["num_images", { title: "Number of Images", type: "integer", minimum: 1, maximum: 4, default: 1 }],
   ["output_format", { title: "Output Format", type: "string", enum: ["jpeg", "png", "webp"], default: "png" }],
   ["guidance_scale", { title: "Guidance", type: "float", minimum: 0, maximum: 20, default: 2.5 }],
   ["enable_safety_checker", { title: "Safety Checker", type: "boolean", default: true }],
-  ["image_urls", { title: "Reference Images", type: "array", items: { type: "string", format: "image_uri" }, minItems: 1, maxItems: 4 }],
+  [
+    "image_urls",
+    {
+      title: "Reference Images",
+      type: "array",
+      items: { type: "string", format: "image_uri" },
+      minItems: 1,
+      maxItems: 4,
+    },
+  ],
   ["duration", { title: "Duration", type: "integer", enum: [5, 10], default: 5 }],
-  ["loras", { title: "LoRAs", type: "array", items: { type: "object", properties: { path: { type: "string" }, scale: { type: "number", minimum: 0, maximum: 2, default: 1 } }, required: ["path"] }, maxItems: 3 }],
+  [
+    "loras",
+    {
+      title: "LoRAs",
+      type: "array",
+      items: {
+        type: "object",
+        properties: { path: { type: "string" }, scale: { type: "number", minimum: 0, maximum: 2, default: 1 } },
+        required: ["path"],
+      },
+      maxItems: 3,
+    },
+  ],
   ["end_image_url", { title: "End Frame", type: "string", format: "image_uri" }],
 ];
 
@@ -40,7 +67,9 @@ function clone<T>(value: T): T {
 }
 
 async function loadSeeds(root: string): Promise<SchemaFile[]> {
-  return Promise.all(SEEDS.map(async (id) => JSON.parse(await readFile(join(root, "schemas", `${id}.json`), "utf8")) as SchemaFile));
+  return Promise.all(
+    SEEDS.map(async (id) => JSON.parse(await readFile(join(root, "schemas", `${id}.json`), "utf8")) as SchemaFile),
+  );
 }
 
 /** The i-th synthetic model. */
@@ -61,7 +90,8 @@ function syntheticModel(seeds: readonly SchemaFile[], index: number): SchemaFile
     const next = key.replace(/(\d+)_/g, (_, node: string) => `${Number(node) + offset}_`);
     renamed.set(key, next);
     const field = schema as JsonObject;
-    if (typeof field["maximum"] === "number") field["maximum"] = (field["maximum"] as number) + Math.floor(random() * 10);
+    if (typeof field["maximum"] === "number")
+      field["maximum"] = (field["maximum"] as number) + Math.floor(random() * 10);
     properties[next] = field;
   }
   for (const [key, value] of Object.entries(base.example ?? {})) example[renamed.get(key) ?? key] = value;

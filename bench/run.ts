@@ -34,7 +34,10 @@ const args = await yargs(hideBin(process.argv))
   .option("sizes", { type: "string", default: "10,100,1000", describe: "Catalog sizes for the generation benchmark" })
   .option("runs", { type: "number", default: 3, describe: "Runs per measurement (median)" })
   .option("jobs", { type: "number", default: 10_000, describe: "Jobs in flight for the scale benchmark" })
-  .option("scale-rate", { type: "number", describe: "Scale benchmark: the client's maxRequestsPerSecond (default: none)" })
+  .option("scale-rate", {
+    type: "number",
+    describe: "Scale benchmark: the client's maxRequestsPerSecond (default: none)",
+  })
   .option("scale-heap", { type: "number", describe: "Scale benchmark: run the client with --max-old-space-size=<MB>" })
   .strict()
   .help()
@@ -71,7 +74,8 @@ async function timed(command: string, argv: readonly string[], cwd = ROOT): Prom
 
 async function scratchProject(count: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `runcomfy-bench-${count}-`));
-  for (const link of ["node_modules", "generator", "templates"]) await symlink(join(ROOT, link), join(dir, link), "dir");
+  for (const link of ["node_modules", "generator", "templates"])
+    await symlink(join(ROOT, link), join(dir, link), "dir");
   await cp(join(ROOT, "package.json"), join(dir, "package.json"));
   await mkdir(join(dir, "schemas"), { recursive: true });
   if (count > 0) await writeSyntheticCatalog(ROOT, dir, count);
@@ -84,7 +88,9 @@ async function generation(): Promise<Map<number, string>> {
   const sizes = args.sizes.split(",").map(Number);
   const projects = new Map<number, string>();
   const empty = await scratchProject(0);
-  const baseCold = median(await repeat(args.runs + 2, () => timed(process.execPath, [...GENERATE, "--root", empty, "--no-cache"])));
+  const baseCold = median(
+    await repeat(args.runs + 2, () => timed(process.execPath, [...GENERATE, "--root", empty, "--no-cache"])),
+  );
   raw["generation.emptyColdMs"] = baseCold;
   const perModel = new Map<number, number>();
   for (const size of sizes) {
@@ -103,7 +109,13 @@ async function generation(): Promise<Map<number, string>> {
     const baseline = median(
       await repeat(runs, async () => {
         await rm(join(dir, "baseline"), { recursive: true, force: true });
-        return timed(process.execPath, ["--import", "tsx", join(ROOT, "bench/baseline-jstt.ts"), join(dir, "schemas"), join(dir, "baseline")]);
+        return timed(process.execPath, [
+          "--import",
+          "tsx",
+          join(ROOT, "bench/baseline-jstt.ts"),
+          join(dir, "schemas"),
+          join(dir, "baseline"),
+        ]);
       }),
     );
     perModel.set(size, (cold - baseCold) / size);
@@ -117,7 +129,15 @@ async function generation(): Promise<Map<number, string>> {
       target: size === Math.max(...sizes) && size >= 1000 ? "≤ 1.0" : "",
       ...(size === Math.max(...sizes) && size >= 1000 ? { met: cold / baseline <= 1 } : {}),
     });
-    rows.push({ section: "Generation", metric: `no-op generate ÷ cold, ${size} models`, ours: ms(noop), baseline: ms(cold), ratio: noop / cold, target: "≤ 0.05", met: noop / cold <= 0.05 });
+    rows.push({
+      section: "Generation",
+      metric: `no-op generate ÷ cold, ${size} models`,
+      ours: ms(noop),
+      baseline: ms(cold),
+      ratio: noop / cold,
+      target: "≤ 0.05",
+      met: noop / cold <= 0.05,
+    });
   }
   const small = Math.min(...sizes);
   const large = Math.max(...sizes);
@@ -148,8 +168,21 @@ async function validation(): Promise<void> {
   const spec = specs.find((candidate) => candidate.id === "community/fantasy-portrait/image-to-video")!;
   // The baseline compiles exactly what our validator was compiled from, with the same ajv options.
   const schemaFile = join(await mkdtemp(join(tmpdir(), "runcomfy-bench-schema-")), "schema.json");
-  await writeFile(schemaFile, JSON.stringify({ schema: protoSafeSchema(inputSchema(spec.fields)), options: VALIDATOR_OPTIONS }));
-  const once = async (mode: "ours" | "ajv") => Number((await run(process.execPath, [join(ROOT, "bench/validate-cold.mjs"), mode, pathToFileURL(modelFile).href, schemaFile])).stdout);
+  await writeFile(
+    schemaFile,
+    JSON.stringify({ schema: protoSafeSchema(inputSchema(spec.fields)), options: VALIDATOR_OPTIONS }),
+  );
+  const once = async (mode: "ours" | "ajv") =>
+    Number(
+      (
+        await run(process.execPath, [
+          join(ROOT, "bench/validate-cold.mjs"),
+          mode,
+          pathToFileURL(modelFile).href,
+          schemaFile,
+        ])
+      ).stdout,
+    );
   log("validation: cold start (fresh processes)");
   const ours: number[] = [];
   const ajv: number[] = [];
@@ -158,15 +191,30 @@ async function validation(): Promise<void> {
     ajv.push(await once("ajv"));
   }
   raw["validation.coldMs"] = { ours, ajv };
-  rows.push({ section: "Validation", metric: "fresh process: import one model + validate once ÷ import ajv + compile + validate", ours: ms(median(ours)), baseline: ms(median(ajv)), ratio: median(ours) / median(ajv), target: "≤ 0.05", met: median(ours) / median(ajv) <= 0.05 });
+  rows.push({
+    section: "Validation",
+    metric: "fresh process: import one model + validate once ÷ import ajv + compile + validate",
+    ours: ms(median(ours)),
+    baseline: ms(median(ajv)),
+    ratio: median(ours) / median(ajv),
+    target: "≤ 0.05",
+    met: median(ours) / median(ajv) <= 0.05,
+  });
 
   log("validation: throughput");
-  const { default: standalone } = (await import(pathToFileURL(join(ROOT, "generated/validators/community/fantasy-portrait/image-to-video.js")).href)) as { default: (data: unknown) => boolean };
+  const { default: standalone } = (await import(
+    pathToFileURL(join(ROOT, "generated/validators/community/fantasy-portrait/image-to-video.js")).href
+  )) as { default: (data: unknown) => boolean };
   const { default: AjvModule } = await import("ajv");
   const { schema, options } = JSON.parse(await readFile(schemaFile, "utf8")) as { schema: object; options: object };
   const compiled = new AjvModule.default(options).compile(schema);
   const inputs = [
-    { "149_steps": 8, "143_image": "https://example.com/a.png", "169_valuex170_value": "720x720 (1:1)", "149_cfg": 1.2 },
+    {
+      "149_steps": 8,
+      "143_image": "https://example.com/a.png",
+      "169_valuex170_value": "720x720 (1:1)",
+      "149_cfg": 1.2,
+    },
     { "149_steps": 30, "174_value": 99, extra: true },
   ];
   const rate = (validate: (data: unknown) => boolean) => {
@@ -193,13 +241,29 @@ async function validation(): Promise<void> {
   }
   raw["validation.opsPerSecond"] = { ours: oursRates, ajv: ajvRates };
   const ratio = median(oursRates) / median(ajvRates);
-  rows.push({ section: "Validation", metric: "validations per second: generated standalone ÷ runtime-compiled ajv", ours: `${(median(oursRates) / 1e6).toFixed(2)} M/s`, baseline: `${(median(ajvRates) / 1e6).toFixed(2)} M/s`, ratio, target: "≥ 1.0 (±3 % noise: the same code)", met: ratio >= 0.97 });
+  rows.push({
+    section: "Validation",
+    metric: "validations per second: generated standalone ÷ runtime-compiled ajv",
+    ours: `${(median(oursRates) / 1e6).toFixed(2)} M/s`,
+    baseline: `${(median(ajvRates) / 1e6).toFixed(2)} M/s`,
+    ratio,
+    target: "≥ 1.0 (±3 % noise: the same code)",
+    met: ratio >= 0.97,
+  });
 }
 
 async function bundle(entry: string, dir: string): Promise<number> {
   const file = join(dir, `entry-${Math.random().toString(36).slice(2)}.js`);
   await writeFile(file, entry);
-  const result = await esbuild({ entryPoints: [file], bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
+  const result = await esbuild({
+    entryPoints: [file],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    logLevel: "silent",
+  });
   return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
 }
 
@@ -221,9 +285,28 @@ async function size(projects: Map<number, string>): Promise<void> {
   const seedOne = await bundle(oneModel(seed, "community/fantasy-portrait/image-to-video"), dir);
   const seedBuild = await bundle(buildOnly(seed, "community/fantasy-portrait/image-to-video"), dir);
   const seedAll = await bundle(all(seed), dir);
-  rows.push({ section: "Size", metric: "consumer importing one model: its builder, validator and the runtime they use (esbuild, minified, gzip)", ours: kb(seedBuild), baseline: "", target: "≤ 5 KB", met: seedBuild <= 5 * 1024 });
-  rows.push({ section: "Size", metric: "the same plus the HTTP client (submit, wait, retries, errors)", ours: kb(seedOne), baseline: "", target: "" });
-  rows.push({ section: "Size", metric: "consumer importing the index (all 4 seed models and the client)", ours: kb(seedAll), baseline: "", target: "" });
+  rows.push({
+    section: "Size",
+    metric: "consumer importing one model: its builder, validator and the runtime they use (esbuild, minified, gzip)",
+    ours: kb(seedBuild),
+    baseline: "",
+    target: "≤ 5 KB",
+    met: seedBuild <= 5 * 1024,
+  });
+  rows.push({
+    section: "Size",
+    metric: "the same plus the HTTP client (submit, wait, retries, errors)",
+    ours: kb(seedOne),
+    baseline: "",
+    target: "",
+  });
+  rows.push({
+    section: "Size",
+    metric: "consumer importing the index (all 4 seed models and the client)",
+    ours: kb(seedAll),
+    baseline: "",
+    target: "",
+  });
   raw["size.seed"] = { oneModel: seedOne, buildOnly: seedBuild, all: seedAll };
   const sizes = [...projects.keys()].sort((a, b) => a - b);
   const perCatalog: Record<number, { one: number; all: number }> = {};
@@ -236,13 +319,31 @@ async function size(projects: Map<number, string>): Promise<void> {
   if (sizes.length > 1) {
     const small = perCatalog[sizes[0]!]!;
     const large = perCatalog[sizes[sizes.length - 1]!]!;
-    rows.push({ section: "Size", metric: `one-model consumer, ${sizes[sizes.length - 1]}-model catalog ÷ ${sizes[0]}-model catalog`, ours: kb(large.one), baseline: kb(small.one), ratio: large.one / small.one, target: "= 1.0 (does not grow)", met: large.one === small.one });
-    rows.push({ section: "Size", metric: `index consumer, ${sizes[sizes.length - 1]}-model catalog (baseline: ${sizes[0]} models)`, ours: kb(large.all), baseline: kb(small.all), target: "" });
+    rows.push({
+      section: "Size",
+      metric: `one-model consumer, ${sizes[sizes.length - 1]}-model catalog ÷ ${sizes[0]}-model catalog`,
+      ours: kb(large.one),
+      baseline: kb(small.one),
+      ratio: large.one / small.one,
+      target: "= 1.0 (does not grow)",
+      met: large.one === small.one,
+    });
+    rows.push({
+      section: "Size",
+      metric: `index consumer, ${sizes[sizes.length - 1]}-model catalog (baseline: ${sizes[0]} models)`,
+      ours: kb(large.all),
+      baseline: kb(small.all),
+      target: "",
+    });
   }
 }
 
 /** Status calls and detection latency of a poll schedule for a job of `durationMs`. */
-function simulate(durationMs: number, next: (elapsedMs: number) => number, firstAt: number | undefined): { calls: number; latencyMs: number } {
+function simulate(
+  durationMs: number,
+  next: (elapsedMs: number) => number,
+  firstAt: number | undefined,
+): { calls: number; latencyMs: number } {
   let time = firstAt ?? next(0);
   let calls = 1;
   while (time < durationMs) {
@@ -254,33 +355,80 @@ function simulate(durationMs: number, next: (elapsedMs: number) => number, first
 
 async function polling(): Promise<void> {
   log("polling: virtual clock");
-  const { nextPollDelay, DEFAULT_POLL_POLICY } = (await import(pathToFileURL(join(ROOT, "generated/runtime/poll.js")).href)) as typeof import("../templates/runtime/poll.ts");
+  const { nextPollDelay, DEFAULT_POLL_POLICY } = (await import(
+    pathToFileURL(join(ROOT, "generated/runtime/poll.js")).href
+  )) as typeof import("../templates/runtime/poll.ts");
   const random = seededRandom(42);
   // 60 jobs, durations log-uniform from 2 s to 10 min.
   const durations = Array.from({ length: 60 }, (_, index) => 2000 * Math.pow(300, index / 59));
   const schedules = {
-    ours: durations.map((duration) => simulate(duration, (elapsed) => nextPollDelay(elapsed, DEFAULT_POLL_POLICY, random), undefined)),
+    ours: durations.map((duration) =>
+      simulate(duration, (elapsed) => nextPollDelay(elapsed, DEFAULT_POLL_POLICY, random), undefined),
+    ),
     "fixed 500 ms (fal, Replicate)": durations.map((duration) => simulate(duration, () => 500, 500)),
     "fixed 2 s (RunComfy CLI)": durations.map((duration) => simulate(duration, () => 2000, 0)),
     "fixed 5 s (RunComfy nodes)": durations.map((duration) => simulate(duration, () => 5000, 5000)),
   };
-  const meanCalls = (list: readonly { calls: number }[]) => list.reduce((sum, item) => sum + item.calls, 0) / list.length;
+  const meanCalls = (list: readonly { calls: number }[]) =>
+    list.reduce((sum, item) => sum + item.calls, 0) / list.length;
   const within = schedules.ours.every((result, index) => result.latencyMs <= Math.max(500, 0.1 * durations[index]!));
-  const worst = Math.max(...schedules.ours.map((result, index) => result.latencyMs / Math.max(500, 0.1 * durations[index]!)));
-  raw["polling"] = Object.fromEntries(Object.entries(schedules).map(([name, list]) => [name, { meanCalls: meanCalls(list), maxLatencyMs: Math.max(...list.map((item) => item.latencyMs)) }]));
+  const worst = Math.max(
+    ...schedules.ours.map((result, index) => result.latencyMs / Math.max(500, 0.1 * durations[index]!)),
+  );
+  raw["polling"] = Object.fromEntries(
+    Object.entries(schedules).map(([name, list]) => [
+      name,
+      { meanCalls: meanCalls(list), maxLatencyMs: Math.max(...list.map((item) => item.latencyMs)) },
+    ]),
+  );
   const ours = meanCalls(schedules.ours);
   const cli = meanCalls(schedules["fixed 2 s (RunComfy CLI)"]);
-  rows.push({ section: "Polling", metric: "status calls per job (2 s–10 min jobs) ÷ fixed 2 s", ours: ours.toFixed(1), baseline: cli.toFixed(1), ratio: ours / cli, target: "≤ 0.7", met: ours / cli <= 0.7 });
-  rows.push({ section: "Polling", metric: "worst detection latency ÷ max(0.5 s, 10 % of the job)", ours: worst.toFixed(2), baseline: "", target: "≤ 1.0", met: within });
+  rows.push({
+    section: "Polling",
+    metric: "status calls per job (2 s–10 min jobs) ÷ fixed 2 s",
+    ours: ours.toFixed(1),
+    baseline: cli.toFixed(1),
+    ratio: ours / cli,
+    target: "≤ 0.7",
+    met: ours / cli <= 0.7,
+  });
+  rows.push({
+    section: "Polling",
+    metric: "worst detection latency ÷ max(0.5 s, 10 % of the job)",
+    ours: worst.toFixed(2),
+    baseline: "",
+    target: "≤ 1.0",
+    met: within,
+  });
   for (const name of ["fixed 500 ms (fal, Replicate)", "fixed 5 s (RunComfy nodes)"] as const) {
     const list = schedules[name];
-    rows.push({ section: "Polling", metric: `for comparison: ${name}, calls per job / worst latency`, ours: "", baseline: `${meanCalls(list).toFixed(1)} / ${ms(Math.max(...list.map((item) => item.latencyMs)))}`, target: "" });
+    rows.push({
+      section: "Polling",
+      metric: `for comparison: ${name}, calls per job / worst latency`,
+      ours: "",
+      baseline: `${meanCalls(list).toFixed(1)} / ${ms(Math.max(...list.map((item) => item.latencyMs)))}`,
+      target: "",
+    });
   }
 }
 
 async function scale(): Promise<void> {
   log(`scale: ${args.jobs} jobs in flight`);
-  const emulator = spawn(process.execPath, ["--import", "tsx", join(ROOT, "emulator/cli.ts"), "--port", "0", "--capacity", String(args.jobs), "--duration", "20000"], { cwd: ROOT });
+  const emulator = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "emulator/cli.ts"),
+      "--port",
+      "0",
+      "--capacity",
+      String(args.jobs),
+      "--duration",
+      "20000",
+    ],
+    { cwd: ROOT },
+  );
   try {
     const url = await new Promise<string>((resolveUrl, reject) => {
       let out = "";
@@ -293,13 +441,58 @@ async function scale(): Promise<void> {
     });
     const heap = args["scale-heap"] === undefined ? [] : [`--max-old-space-size=${args["scale-heap"]}`];
     const rate = args["scale-rate"] === undefined ? [] : [String(args["scale-rate"])];
-    const { stdout } = await run(process.execPath, [...heap, join(ROOT, "bench/scale-client.mjs"), pathToFileURL(join(ROOT, "generated/index.js")).href, url, "emulator-token", String(args.jobs), ...rate], { maxBuffer: 1024 * 1024 });
-    const result = JSON.parse(stdout) as { succeeded: number; peakRssMb: number; lagP99Ms: number; lagMaxMs: number; seconds: number; peakJobsInFlight: number };
+    const { stdout } = await run(
+      process.execPath,
+      [
+        ...heap,
+        join(ROOT, "bench/scale-client.mjs"),
+        pathToFileURL(join(ROOT, "generated/index.js")).href,
+        url,
+        "emulator-token",
+        String(args.jobs),
+        ...rate,
+      ],
+      { maxBuffer: 1024 * 1024 },
+    );
+    const result = JSON.parse(stdout) as {
+      succeeded: number;
+      peakRssMb: number;
+      lagP99Ms: number;
+      lagMaxMs: number;
+      seconds: number;
+      peakJobsInFlight: number;
+    };
     raw["scale"] = result;
-    const tuning = [args["scale-rate"] === undefined ? "" : `maxRequestsPerSecond ${args["scale-rate"]}`, args["scale-heap"] === undefined ? "" : `--max-old-space-size=${args["scale-heap"]}`].filter(Boolean).join(", ");
-    rows.push({ section: "Scale", metric: `${args.jobs} jobs in flight${tuning ? ` (${tuning})` : " (default options)"}: peak RSS of the client process`, ours: `${result.peakRssMb} MB`, baseline: "", target: "≤ 150 MB", met: result.peakRssMb <= 150 });
-    rows.push({ section: "Scale", metric: "event-loop delay of the client process (p99 / max)", ours: `${result.lagP99Ms} / ${result.lagMaxMs} ms`, baseline: "", target: "≤ 50 ms", met: result.lagP99Ms <= 50 });
-    rows.push({ section: "Scale", metric: "jobs succeeded / wall time", ours: `${result.succeeded} / ${result.seconds} s`, baseline: "", target: `${args.jobs}`, met: result.succeeded === args.jobs });
+    const tuning = [
+      args["scale-rate"] === undefined ? "" : `maxRequestsPerSecond ${args["scale-rate"]}`,
+      args["scale-heap"] === undefined ? "" : `--max-old-space-size=${args["scale-heap"]}`,
+    ]
+      .filter(Boolean)
+      .join(", ");
+    rows.push({
+      section: "Scale",
+      metric: `${args.jobs} jobs in flight${tuning ? ` (${tuning})` : " (default options)"}: peak RSS of the client process`,
+      ours: `${result.peakRssMb} MB`,
+      baseline: "",
+      target: "≤ 150 MB",
+      met: result.peakRssMb <= 150,
+    });
+    rows.push({
+      section: "Scale",
+      metric: "event-loop delay of the client process (p99 / max)",
+      ours: `${result.lagP99Ms} / ${result.lagMaxMs} ms`,
+      baseline: "",
+      target: "≤ 50 ms",
+      met: result.lagP99Ms <= 50,
+    });
+    rows.push({
+      section: "Scale",
+      metric: "jobs succeeded / wall time",
+      ours: `${result.succeeded} / ${result.seconds} s`,
+      baseline: "",
+      target: `${args.jobs}`,
+      met: result.succeeded === args.jobs,
+    });
   } finally {
     emulator.kill("SIGTERM");
   }
@@ -327,7 +520,10 @@ const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine};
 const table = [
   "| Section | Metric | Ours | Baseline | Ratio | Target | Met? |",
   "| --- | --- | --- | --- | --- | --- | --- |",
-  ...rows.map((row) => `| ${row.section} | ${row.metric} | ${row.ours} | ${row.baseline} | ${row.ratio === undefined ? "" : row.ratio.toFixed(3)} | ${row.target} | ${row.met === undefined ? "" : row.met ? "yes" : "**no**"} |`),
+  ...rows.map(
+    (row) =>
+      `| ${row.section} | ${row.metric} | ${row.ours} | ${row.baseline} | ${row.ratio === undefined ? "" : row.ratio.toFixed(3)} | ${row.target} | ${row.met === undefined ? "" : row.met ? "yes" : "**no**"} |`,
+  ),
 ].join("\n");
 const markdown = `${header}\n\n${table}\n`;
 // A full run writes latest.*; a partial or tuned run writes latest-<section>[-tuned].* beside it.
@@ -335,6 +531,9 @@ const tuned = args["scale-rate"] !== undefined || args["scale-heap"] !== undefin
 const suffix = args.only ? `-${args.only}${tuned ? "-tuned" : ""}` : tuned ? "-tuned" : "";
 await mkdir(join(ROOT, "bench/results"), { recursive: true });
 await writeFile(join(ROOT, `bench/results/latest${suffix}.md`), markdown);
-await writeFile(join(ROOT, `bench/results/latest${suffix}.json`), `${JSON.stringify({ date: new Date().toISOString(), machine, argv: process.argv.slice(2), rows, raw }, null, 2)}\n`);
+await writeFile(
+  join(ROOT, `bench/results/latest${suffix}.json`),
+  `${JSON.stringify({ date: new Date().toISOString(), machine, argv: process.argv.slice(2), rows, raw }, null, 2)}\n`,
+);
 process.stdout.write(markdown);
 for (const dir of projects.values()) await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,11 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 const [modulePath, baseUrl, token, countText, rateText] = process.argv.slice(2);
 const count = Number(countText);
 const { createClient } = await import(modulePath);
-const client = createClient({ baseUrl, token, ...(rateText === undefined ? {} : { maxRequestsPerSecond: Number(rateText) }) });
+const client = createClient({
+  baseUrl,
+  token,
+  ...(rateText === undefined ? {} : { maxRequestsPerSecond: Number(rateText) }),
+});
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();

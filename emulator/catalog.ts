@@ -33,16 +33,24 @@ export function lenientSchema(schema: unknown): unknown {
   if (!isObject(schema)) return schema;
   const copy: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "validations" || key === "title" || key === "description" || key === "format" || key === "default") continue;
-    if (key === "type") copy[key] = Array.isArray(value) ? value.map((type) => (type === "float" ? "number" : type)) : value === "float" ? "number" : value;
-    else if (key === "properties" && isObject(value)) copy[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, lenientSchema(sub)]));
+    if (key === "validations" || key === "title" || key === "description" || key === "format" || key === "default")
+      continue;
+    if (key === "type")
+      copy[key] = Array.isArray(value)
+        ? value.map((type) => (type === "float" ? "number" : type))
+        : value === "float"
+          ? "number"
+          : value;
+    else if (key === "properties" && isObject(value))
+      copy[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, lenientSchema(sub)]));
     else copy[key] = lenientSchema(value);
   }
   const properties = isObject(schema["properties"]) ? schema["properties"] : undefined;
   if (Array.isArray(schema["required"]) && properties) {
     // The server fills in defaults: a required field that has one may be omitted ("default": null is no default).
     copy["required"] = (schema["required"] as unknown[]).filter(
-      (name) => typeof name === "string" && isObject(properties[name]) && (properties[name] as JsonObject)["default"] == null,
+      (name) =>
+        typeof name === "string" && isObject(properties[name]) && (properties[name] as JsonObject)["default"] == null,
     );
   }
   return copy;
@@ -66,7 +74,8 @@ export async function loadCatalog(schemasDir: string): Promise<Map<string, Catal
     const parsed = JSON.parse(await readFile(file, "utf8")) as JsonObject;
     const modelId = parsed["modelId"];
     const inputSchema = parsed["inputSchema"];
-    if (typeof modelId !== "string" || !isObject(inputSchema)) throw new Error(`${file}: not a schema file (needs modelId and inputSchema)`);
+    if (typeof modelId !== "string" || !isObject(inputSchema))
+      throw new Error(`${file}: not a schema file (needs modelId and inputSchema)`);
     const schema = { ...(lenientSchema(inputSchema) as JsonObject), additionalProperties: false };
     models.set(modelId, {
       modelId,
@@ -94,11 +103,18 @@ export function catalogEntry(model: CatalogModel): JsonObject {
 /** ajv errors → RunComfy-style `detail` items (`loc` like FastAPI, which the docs' `detail` array suggests). */
 export function validationDetail(errors: readonly ErrorObject[] | null | undefined): JsonObject[] {
   return (errors ?? []).map((error) => {
-    const path = error.instancePath.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const path = error.instancePath
+      .split("/")
+      .slice(1)
+      .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
     if (error.keyword === "required") path.push(String(error.params["missingProperty"]));
     if (error.keyword === "additionalProperties") path.push(String(error.params["additionalProperty"]));
     const message =
-      error.keyword === "additionalProperties" ? "extra inputs are not permitted" : error.keyword === "required" ? "field required" : (error.message ?? error.keyword);
+      error.keyword === "additionalProperties"
+        ? "extra inputs are not permitted"
+        : error.keyword === "required"
+          ? "field required"
+          : (error.message ?? error.keyword);
     return { loc: ["body", ...path], msg: message, type: error.keyword };
   });
 }

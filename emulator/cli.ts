@@ -9,24 +9,43 @@ import { DEFAULT_TOKEN, startEmulator } from "./index.ts";
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run emulator --")
-  .usage("$0 [options]\n\nA local emulator of the RunComfy Model API (submit, status, result, cancel, catalog) on loopback.")
+  .usage(
+    "$0 [options]\n\nA local emulator of the RunComfy Model API (submit, status, result, cancel, catalog) on loopback.",
+  )
   .option("port", { type: "number", default: 8787, describe: "Port to listen on (0 picks a free one)" })
   .option("host", { type: "string", default: "127.0.0.1", describe: "Interface to listen on" })
   .option("schemas", { type: "string", describe: "Folder of schema files (default: this project's schemas/)" })
-  .option("token", { type: "array", string: true, default: [DEFAULT_TOKEN], describe: "Accepted Bearer token(s); jobs are visible only to the token that submitted them" })
+  .option("token", {
+    type: "array",
+    string: true,
+    default: [DEFAULT_TOKEN],
+    describe: "Accepted Bearer token(s); jobs are visible only to the token that submitted them",
+  })
   .option("capacity", { type: "number", default: 2, describe: "Jobs that run at the same time (the rest queue)" })
   .option("duration", { type: "number", default: 1500, describe: "Run time of each job in milliseconds" })
-  .option("fail-rate", { type: "number", default: 0, describe: "Share of jobs that fail (0-1); any input containing [emulator:fail] always fails" })
-  .option("unknown-model-status", { choices: [400, 404] as const, default: 400 as const, describe: "Answer to a submit for an unknown model" })
+  .option("fail-rate", {
+    type: "number",
+    default: 0,
+    describe: "Share of jobs that fail (0-1); any input containing [emulator:fail] always fails",
+  })
+  .option("unknown-model-status", {
+    choices: [400, 404] as const,
+    default: 400 as const,
+    describe: "Answer to a submit for an unknown model",
+  })
   .option("fault", {
     type: "array",
     string: true,
     default: [] as string[],
-    describe: "Inject a fault: route:kind[@probability][xCount]; routes submit|status|result|cancel|catalog|files|*; kinds 429:retry-after=2, 500, drop, drop-after, slow=300, error-200=400002",
+    describe:
+      "Inject a fault: route:kind[@probability][xCount]; routes submit|status|result|cancel|catalog|files|*; kinds 429:retry-after=2, 500, drop, drop-after, slow=300, error-200=400002",
   })
   .option("seed", { type: "number", default: 1, describe: "Seed of the fault and failure dice" })
   .example("$0 --port 8787 --duration 3000", "Jobs take 3 s, two at a time")
-  .example("$0 --fault status:429:retry-after=1@0.2 --fault result:drop@0.05", "Rate-limit 20 % of status calls and drop 5 % of result calls")
+  .example(
+    "$0 --fault status:429:retry-after=1@0.2 --fault result:drop@0.05",
+    "Rate-limit 20 % of status calls and drop 5 % of result calls",
+  )
   .strict()
   .help()
   .alias("help", "h")

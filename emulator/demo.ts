@@ -17,10 +17,13 @@ const client = createClient({ baseUrl: emulator.url, token: emulator.token, poll
 const progress = (label: string) => {
   let last = "";
   return (update: StatusUpdate) => {
-    const line = update.queuePosition === undefined ? update.status : `${update.status} (${update.queuePosition} ahead)`;
+    const line =
+      update.queuePosition === undefined ? update.status : `${update.status} (${update.queuePosition} ahead)`;
     if (line === last) return;
     last = line;
-    process.stdout.write(`  ${paint(36, label.padEnd(16))} ${line.padEnd(22)} ${paint(2, `${(update.elapsedMs / 1000).toFixed(1)}s`)}\n`);
+    process.stdout.write(
+      `  ${paint(36, label.padEnd(16))} ${line.padEnd(22)} ${paint(2, `${(update.elapsedMs / 1000).toFixed(1)}s`)}\n`,
+    );
   };
 };
 
@@ -38,25 +41,42 @@ try {
     {
       label: "fantasy-portrait",
       run: client.communityFantasyPortraitImageToVideo.run(
-        { image: "Runcomfy_example_1268_1.png", video: "Runcomfy_example_1268_1.mp4", prompt: "woman acting", resolution: { width: 720, height: 720 } },
+        {
+          image: "Runcomfy_example_1268_1.png",
+          video: "Runcomfy_example_1268_1.mp4",
+          prompt: "woman acting",
+          resolution: { width: 720, height: 720 },
+        },
         { onStatus: progress("fantasy-portrait") },
       ),
     },
     {
       label: "fusionx",
       run: client.communityWan21FusionxImageToVideo.run(
-        { prompt: "A close-up shot of a young woman smiling in a graffiti corridor", image: "RunComfy_examples_1235_1.png", resolution: "720x480", steps: 10 },
+        {
+          prompt: "A close-up shot of a young woman smiling in a graffiti corridor",
+          image: "RunComfy_examples_1235_1.png",
+          resolution: "720x480",
+          steps: 10,
+        },
         { onStatus: progress("fusionx") },
       ),
     },
     {
       label: "vace-fun",
-      run: client.communityWan22VaceFun.run({ prompt: "A lone figure in tactical gear at golden hour", image: "Runcomfy_Example_1290_1.png", frames: 81 }, { onStatus: progress("vace-fun") }),
+      run: client.communityWan22VaceFun.run(
+        { prompt: "A lone figure in tactical gear at golden hour", image: "Runcomfy_Example_1290_1.png", frames: 81 },
+        { onStatus: progress("vace-fun") },
+      ),
     },
     {
       label: "infinite-talk",
       run: client.communityInfiniteTalkImageToVideo.run(
-        { prompt: "a woman is talking and waving hands", image: "Runcomfy_example_1278_1.png", audio: "Runcomfy_example_1278_1.mp3" },
+        {
+          prompt: "a woman is talking and waving hands",
+          image: "Runcomfy_example_1278_1.png",
+          audio: "Runcomfy_example_1278_1.mp3",
+        },
         { onStatus: progress("infinite-talk") },
       ),
     },
@@ -65,12 +85,16 @@ try {
 
   process.stdout.write(`\n${paint(1, "Outputs")}\n`);
   for (const { label, result } of results) {
-    if (result.status === "succeeded") process.stdout.write(`  ${paint(32, "✓")} ${label.padEnd(16)} ${JSON.stringify(result.output)}\n`);
-    else if (result.status === "failed") process.stdout.write(`  ${paint(31, "✗")} ${label.padEnd(16)} failed: ${result.message}\n`);
+    if (result.status === "succeeded")
+      process.stdout.write(`  ${paint(32, "✓")} ${label.padEnd(16)} ${JSON.stringify(result.output)}\n`);
+    else if (result.status === "failed")
+      process.stdout.write(`  ${paint(31, "✗")} ${label.padEnd(16)} failed: ${result.message}\n`);
     else process.stdout.write(`  ${paint(33, "–")} ${label.padEnd(16)} cancelled\n`);
   }
   const stats = emulator.stats();
-  process.stdout.write(`\n${stats.submits} submits, ${stats.duplicateSubmits} duplicates, ${stats.requests["status"] ?? 0} status calls.\n`);
+  process.stdout.write(
+    `\n${stats.submits} submits, ${stats.duplicateSubmits} duplicates, ${stats.requests["status"] ?? 0} status calls.\n`,
+  );
   if (results.some(({ result }) => result.status !== "succeeded")) process.exitCode = 1;
 } finally {
   await emulator.close();

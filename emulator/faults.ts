@@ -8,7 +8,13 @@ export type Route = "submit" | "status" | "result" | "cancel" | "catalog" | "fil
 
 export type FaultKind =
   /** Answer `status` with `body` (default: a RunComfy error body for that status). */
-  | { readonly type: "respond"; readonly status: number; readonly body?: unknown; readonly retryAfter?: string; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly type: "respond";
+      readonly status: number;
+      readonly body?: unknown;
+      readonly retryAfter?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   /** Destroy the socket. `before`: the request is not processed; `after`: it is (a submit creates the job) but no answer arrives. */
   | { readonly type: "drop"; readonly phase?: "before" | "after" }
   /** Wait `delayMs` before handling the request normally. */
@@ -88,8 +94,13 @@ export class Faults {
 
 /** Parses a CLI fault spec: `status:429:retry-after=2`, `result:500`, `cancel:drop`, `*:slow=300`, `submit:error-200=400002`, with optional `@0.2` probability and `xN` count. */
 export function parseFaultSpec(spec: string): FaultRule {
-  const match = /^(submit|status|result|cancel|catalog|files|\*):([^@x]+?)(?:@([0-9.]+))?(?:x(\d+))?$/.exec(spec.trim());
-  if (!match) throw new Error(`invalid fault ${JSON.stringify(spec)}; expected route:kind[@probability][xCount], e.g. status:429:retry-after=2@0.1`);
+  const match = /^(submit|status|result|cancel|catalog|files|\*):([^@x]+?)(?:@([0-9.]+))?(?:x(\d+))?$/.exec(
+    spec.trim(),
+  );
+  if (!match)
+    throw new Error(
+      `invalid fault ${JSON.stringify(spec)}; expected route:kind[@probability][xCount], e.g. status:429:retry-after=2@0.1`,
+    );
   const [, route, kindText, probability, times] = match;
   const [kind, ...params] = kindText!.split(":");
   let fault: FaultKind;

@@ -106,9 +106,19 @@ function errorBody(status: number, message?: string, detail?: unknown): JsonObje
   return { error_code: code, error_message: message ?? text, ...(detail === undefined ? {} : { detail }) };
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { ...CORS_HEADERS, "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    ...CORS_HEADERS,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -136,7 +146,10 @@ function canonical(value: unknown): string {
 
 const FAKE_FILES: Readonly<Record<string, { type: string; bytes: Buffer }>> = {
   png: { type: "image/png", bytes: Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex") },
-  mp4: { type: "video/mp4", bytes: Buffer.concat([Buffer.from("000000186674797069736f6d0000020069736f6d69736f32", "hex"), Buffer.alloc(1024)]) },
+  mp4: {
+    type: "video/mp4",
+    bytes: Buffer.concat([Buffer.from("000000186674797069736f6d0000020069736f6d69736f32", "hex"), Buffer.alloc(1024)]),
+  },
   mp3: { type: "audio/mpeg", bytes: Buffer.concat([Buffer.from("494433030000000000", "hex"), Buffer.alloc(512)]) },
 };
 
@@ -157,7 +170,8 @@ function fakeOutput(model: CatalogModel, baseUrl: string, requestId: string): Js
 
 function defaultFailWhen(job: Job): unknown {
   for (const value of Object.values(job.body)) {
-    if (typeof value === "string" && value.includes("[emulator:fail]")) return { type: "ExecutionError", message: "the workflow failed (requested by [emulator:fail])" };
+    if (typeof value === "string" && value.includes("[emulator:fail]"))
+      return { type: "ExecutionError", message: "the workflow failed (requested by [emulator:fail])" };
   }
   return undefined;
 }
@@ -184,9 +198,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const queue = new JobQueue({
     capacity: options.capacity ?? 2,
-    duration: (job) => (typeof options.durationMs === "function" ? options.durationMs(job) : (options.durationMs ?? 1500)),
+    duration: (job) =>
+      typeof options.durationMs === "function" ? options.durationMs(job) : (options.durationMs ?? 1500),
     finish: (job) => {
-      const error = (options.failWhen ?? defaultFailWhen)(job) ?? (options.failRate && dice() < options.failRate ? { type: "ExecutionError", message: "the workflow failed (emulated)" } : undefined);
+      const error =
+        (options.failWhen ?? defaultFailWhen)(job) ??
+        (options.failRate && dice() < options.failRate
+          ? { type: "ExecutionError", message: "the workflow failed (emulated)" }
+          : undefined);
       if (error !== undefined) return { status: "failed", error };
       return { status: "succeeded", output: fakeOutput(catalog.get(job.modelId)!, baseUrl, job.requestId) };
     },
@@ -238,7 +257,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...fault.headers,
       });
     }
-    if (fault?.type === "error-200") return send(response, 200, { error_code: fault.errorCode, error_message: fault.message ?? "error signalled in a 200 body" });
+    if (fault?.type === "error-200")
+      return send(response, 200, {
+        error_code: fault.errorCode,
+        error_message: fault.message ?? "error signalled in a 200 body",
+      });
 
     const finish = (status: number, body: unknown, headers?: Record<string, string>): void => {
       if (fault?.type === "drop") request.socket.destroy();
@@ -294,18 +317,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       try {
         body = rawBody.trim() === "" ? {} : JSON.parse(rawBody);
       } catch {
-        return finish(422, errorBody(422, "request body is not valid JSON", [{ loc: ["body"], msg: "invalid JSON", type: "json" }]));
+        return finish(
+          422,
+          errorBody(422, "request body is not valid JSON", [{ loc: ["body"], msg: "invalid JSON", type: "json" }]),
+        );
       }
       if (!body || typeof body !== "object" || Array.isArray(body)) {
-        return finish(422, errorBody(422, "request body must be a JSON object", [{ loc: ["body"], msg: "must be an object", type: "type" }]));
+        return finish(
+          422,
+          errorBody(422, "request body must be a JSON object", [
+            { loc: ["body"], msg: "must be an object", type: "type" },
+          ]),
+        );
       }
-      if (!model.validate(body)) return finish(422, errorBody(422, "Validation error", validationDetail(model.validate.errors)));
+      if (!model.validate(body))
+        return finish(422, errorBody(422, "Validation error", validationDetail(model.validate.errors)));
       const key = canonical([token, modelId, body]);
       if (seenBodies.has(key)) stats.duplicateSubmits++;
       seenBodies.add(key);
       stats.submits++;
       const job = queue.add({ requestId: randomUUID(), modelId, owner: token, body: body as JsonObject });
-      return finish(200, { request_id: job.requestId, ...links(job.requestId), cancel_url: `${options.linkOrigin ?? baseUrl}/v1/requests/${job.requestId}/cancel` });
+      return finish(200, {
+        request_id: job.requestId,
+        ...links(job.requestId),
+        cancel_url: `${options.linkOrigin ?? baseUrl}/v1/requests/${job.requestId}/cancel`,
+      });
     }
 
     const requestId = decodeURIComponent(match![1]!);
@@ -315,20 +351,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     if (route === "status") {
       const position = queue.position(job);
-      return finish(200, { request_id: job.requestId, status: job.state, ...(position === undefined ? {} : { queue_position: position }), ...links(job.requestId) });
+      return finish(200, {
+        request_id: job.requestId,
+        status: job.state,
+        ...(position === undefined ? {} : { queue_position: position }),
+        ...links(job.requestId),
+      });
     }
     if (route === "result") {
       const times = { created_at: job.createdAt, ...(job.finishedAt ? { finished_at: job.finishedAt } : {}) };
       if (job.state === "completed" && job.outcome) {
-        return finish(200, job.outcome.status === "succeeded"
-          ? { request_id: job.requestId, status: "succeeded", output: job.outcome.output, ...times }
-          : { request_id: job.requestId, status: "failed", error: job.outcome.error, ...times });
+        return finish(
+          200,
+          job.outcome.status === "succeeded"
+            ? { request_id: job.requestId, status: "succeeded", output: job.outcome.output, ...times }
+            : { request_id: job.requestId, status: "failed", error: job.outcome.error, ...times },
+        );
       }
       return finish(200, { request_id: job.requestId, status: job.state, ...times });
     }
     // cancel
     const cancelled = queue.cancel(job);
-    return finish(202, { request_id: job.requestId, status: job.state, outcome: cancelled ? "cancelled" : "not_cancellable" });
+    return finish(202, {
+      request_id: job.requestId,
+      status: job.state,
+      outcome: cancelled ? "cancelled" : "not_cancellable",
+    });
   };
 
   const admin = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
@@ -349,7 +397,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return send(response, 404, errorBody(404, `no admin route ${path}`));
   };
 
-  const snapshot = (): EmulatorStats => ({ ...stats, requests: { ...stats.requests }, faults: { ...faults.applied }, jobs: { ...queue.size } });
+  const snapshot = (): EmulatorStats => ({
+    ...stats,
+    requests: { ...stats.requests },
+    faults: { ...faults.applied },
+    jobs: { ...queue.size },
+  });
 
   const server = createServer((request, response) => {
     inFlight++;

@@ -20,7 +20,9 @@ export interface Job {
   startedAt?: string;
   finishedAt?: string;
   /** Set when the job finished: output on success, error on failure. */
-  outcome?: { readonly status: "succeeded"; readonly output: Record<string, unknown> } | { readonly status: "failed"; readonly error: unknown };
+  outcome?:
+    | { readonly status: "succeeded"; readonly output: Record<string, unknown> }
+    | { readonly status: "failed"; readonly error: unknown };
 }
 
 export interface QueueOptions {
@@ -96,14 +98,17 @@ export class JobQueue {
       this.running++;
       job.state = "in_progress";
       job.startedAt = new Date().toISOString();
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.running--;
-        job.outcome = this.options.finish(job);
-        job.state = "completed";
-        job.finishedAt = new Date().toISOString();
-        this.pump();
-      }, Math.max(0, this.options.duration(job)));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          this.running--;
+          job.outcome = this.options.finish(job);
+          job.state = "completed";
+          job.finishedAt = new Date().toISOString();
+          this.pump();
+        },
+        Math.max(0, this.options.duration(job)),
+      );
       this.timers.add(timer);
     }
   }

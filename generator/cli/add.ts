@@ -19,7 +19,11 @@ export function addOptions<T>(yargs: Argv<T>): Argv<T & AddArgs> {
       demandOption: true,
       describe: "Doc pages of models: file paths (HTML or text), - for stdin, or https URLs",
     })
-    .option("generate", { type: "boolean", default: true, describe: "Regenerate generated/ afterwards (--no-generate to skip)" })
+    .option("generate", {
+      type: "boolean",
+      default: true,
+      describe: "Regenerate generated/ afterwards (--no-generate to skip)",
+    })
     .example("$0 add page.html", "Add the model of a saved page (HTML or text, any locale)")
     .example("$0 add de.txt zh-CN.html other.txt", "Several pages at once; pages of one model must agree")
     .example("$0 add <https URL>", "Fetch a page (https only), e.g. https://www.runcomfy.com/models/<model>/api")
@@ -42,14 +46,18 @@ export async function runAdd(args: AddArgs, terminal: Terminal): Promise<number>
         terminal.out(`${counter} ${event.page} ${paint(terminal, "red", "failed")} (see below)`);
         return;
       }
-      const parts = [`${event.inputFields} input fields`, event.hasOutputSchema ? "output schema" : "no output schema", event.hasExample ? "example" : "no example"];
+      const parts = [
+        `${event.inputFields} input fields`,
+        event.hasOutputSchema ? "output schema" : "no output schema",
+        event.hasExample ? "example" : "no example",
+      ];
       terminal.out(`${counter} ${event.page} → ${event.modelId} (${parts.join(", ")})`);
     },
   });
   if (args.quiet) return 0;
-  for (const model of report.models) printModelUpdate(terminal, model, model.pages.length > 1 ? [`${model.pages.length} pages`] : []);
+  for (const model of report.models)
+    printModelUpdate(terminal, model, model.pages.length > 1 ? [`${model.pages.length} pages`] : []);
   printDrift(terminal, report.drift);
   printRegenerated(terminal, report.generate, report.models, started);
   return 0;
 }
-

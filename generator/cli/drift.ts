@@ -33,16 +33,25 @@ export interface DriftArgs {
 
 export function driftOptions<T>(yargs: Argv<T>): Argv<T & DriftArgs> {
   return yargs
-    .positional("old", { type: "string", describe: "Old schema file or folder (omit both paths to compare the committed schemas/ with the working tree)" })
+    .positional("old", {
+      type: "string",
+      describe: "Old schema file or folder (omit both paths to compare the committed schemas/ with the working tree)",
+    })
     .positional("new", { type: "string", describe: "New schema file or folder" })
-    .option("base", { type: "string", describe: "Git revision whose schemas/ is the old side (default HEAD); only without paths" })
+    .option("base", {
+      type: "string",
+      describe: "Git revision whose schemas/ is the old side (default HEAD); only without paths",
+    })
     .option("format", {
       choices: DRIFT_FORMATS,
       default: process.stdout.isTTY ? "text" : "md",
       defaultDescription: "text on a terminal, md otherwise",
       describe: "md (pull-request comment), json (stable, with fingerprints) or text",
     })
-    .option("fail-on", { choices: FAIL_LEVELS, describe: "Exit 1 when a change reaches this level on either API (raw or friendly)" }) as unknown as Argv<T & DriftArgs>;
+    .option("fail-on", {
+      choices: FAIL_LEVELS,
+      describe: "Exit 1 when a change reaches this level on either API (raw or friendly)",
+    }) as unknown as Argv<T & DriftArgs>;
 }
 
 async function sideOf(path: string, cwd: string): Promise<{ kind: "folder" | "file"; set: () => Promise<SchemaSet> }> {
@@ -57,20 +66,33 @@ export async function driftSides(args: DriftArgs, cwd: string): Promise<[SchemaS
     return Promise.all([gitSet(args.root, args.base ?? "HEAD", "schemas"), workingTreeSet(args.root, "schemas")]);
   }
   if (args.base !== undefined) {
-    throw new GeneratorError("drift-arguments", "--base chooses the git revision compared with the working tree's schemas/; it cannot be combined with paths");
+    throw new GeneratorError(
+      "drift-arguments",
+      "--base chooses the git revision compared with the working tree's schemas/; it cannot be combined with paths",
+    );
   }
   if (args.old === undefined || args.new === undefined) {
-    throw new GeneratorError("drift-arguments", "give two paths (old and new: two schema files or two schema folders), or none to compare the committed schemas/ with the working tree");
+    throw new GeneratorError(
+      "drift-arguments",
+      "give two paths (old and new: two schema files or two schema folders), or none to compare the committed schemas/ with the working tree",
+    );
   }
   const [old, next] = await Promise.all([sideOf(args.old, cwd), sideOf(args.new, cwd)]);
   if (old.kind !== next.kind) {
-    throw new GeneratorError("drift-arguments", `${args.old} is a ${old.kind} but ${args.new} is a ${next.kind}; compare two schema files or two schema folders`);
+    throw new GeneratorError(
+      "drift-arguments",
+      `${args.old} is a ${old.kind} but ${args.new} is a ${next.kind}; compare two schema files or two schema folders`,
+    );
   }
   return Promise.all([old.set(), next.set()]);
 }
 
 export function renderReport(report: DriftReport, format: DriftFormat, color = false): string {
-  return format === "json" ? formatJson(report) : format === "md" ? formatMarkdown(report) : formatText(report, { color });
+  return format === "json"
+    ? formatJson(report)
+    : format === "md"
+      ? formatMarkdown(report)
+      : formatText(report, { color });
 }
 
 export interface DriftRun {
@@ -86,6 +108,9 @@ export async function runDrift(args: DriftArgs, terminal: Terminal, run: DriftRu
   if (args.failOn === undefined) return 0;
   const failing = report.changes.filter((change) => atLeast(severity(change), args.failOn!)).length;
   if (failing === 0) return 0;
-  if (!args.quiet) terminal.err(`${paint(terminal, "red", "drift")}: ${failing} change${failing === 1 ? "" : "s"} at ${args.failOn} or above (--fail-on ${args.failOn})`);
+  if (!args.quiet)
+    terminal.err(
+      `${paint(terminal, "red", "drift")}: ${failing} change${failing === 1 ? "" : "s"} at ${args.failOn} or above (--fail-on ${args.failOn})`,
+    );
   return 1;
 }

@@ -14,8 +14,16 @@ export interface GenerateArgs {
 
 export function generateOptions<T>(yargs: Argv<T>): Argv<T & GenerateArgs> {
   return yargs
-    .option("check", { type: "boolean", default: false, describe: "Do not write; exit 1 and list stale, missing and extra files if generated/ is out of date" })
-    .option("cache", { type: "boolean", default: true, describe: "Reuse unchanged output (use --no-cache to re-emit everything)" }) as Argv<T & GenerateArgs>;
+    .option("check", {
+      type: "boolean",
+      default: false,
+      describe: "Do not write; exit 1 and list stale, missing and extra files if generated/ is out of date",
+    })
+    .option("cache", {
+      type: "boolean",
+      default: true,
+      describe: "Reuse unchanged output (use --no-cache to re-emit everything)",
+    }) as Argv<T & GenerateArgs>;
 }
 
 export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promise<number> {
@@ -24,20 +32,29 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
   if (!args.quiet) printWarnings(terminal, report.warnings);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (args.verbose) {
-    for (const { phase, ms, count } of report.timings) terminal.err(paint(terminal, "dim", `  ${String(ms).padStart(6)} ms  ${phase}${count > 1 ? ` (${count}×)` : ""}`));
+    for (const { phase, ms, count } of report.timings)
+      terminal.err(
+        paint(terminal, "dim", `  ${String(ms).padStart(6)} ms  ${phase}${count > 1 ? ` (${count}×)` : ""}`),
+      );
   }
   if (report.check) {
     const { stale, missing, extra, diffs } = report.check;
     if (stale.length + missing.length + extra.length === 0) {
-      terminal.out(`${paint(terminal, "green", "ok")} generated/ is up to date (${report.modelCount} models, ${seconds}s)`);
+      terminal.out(
+        `${paint(terminal, "green", "ok")} generated/ is up to date (${report.modelCount} models, ${seconds}s)`,
+      );
       return 0;
     }
-    terminal.err(`${paint(terminal, "red", "generated/ is out of date")}: run \`npm run generate\` and commit the result.`);
+    terminal.err(
+      `${paint(terminal, "red", "generated/ is out of date")}: run \`npm run generate\` and commit the result.`,
+    );
     for (const path of stale) terminal.err(`  stale:   generated/${path}`);
     for (const path of missing) terminal.err(`  missing: generated/${path}`);
     for (const path of extra) terminal.err(`  extra:   generated/${path}`);
     for (const [path, diff] of diffs) {
-      terminal.err(paint(terminal, "bold", `--- generated/${path} (on disk)\n+++ generated/${path} (generate would write)`));
+      terminal.err(
+        paint(terminal, "bold", `--- generated/${path} (on disk)\n+++ generated/${path} (generate would write)`),
+      );
       terminal.err(diff);
     }
     return 1;
@@ -45,4 +62,3 @@ export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promi
   printGenerated(terminal, report, seconds, args.quiet);
   return 0;
 }
-

@@ -41,7 +41,12 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
   await yargs(argv)
     .scriptName("runcomfy-codegen")
     .usage("$0 <command> [options]")
-    .option("root", { type: "string", default: process.cwd(), describe: "Project root holding schemas/, templates/ and generated/", normalize: true })
+    .option("root", {
+      type: "string",
+      default: process.cwd(),
+      describe: "Project root holding schemas/, templates/ and generated/",
+      normalize: true,
+    })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print only errors" })
     .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Print timings per phase" })
     .command(
@@ -70,7 +75,10 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
     )
     .example("$0 generate", "Regenerate generated/ (writes only what changed)")
     .example("$0 generate --check", "Fail (exit 1) when generated/ differs from what generate would write")
-    .example("$0 drift --format md --fail-on ERR", "Review schema changes since HEAD as a pull-request comment; exit 1 on breaking ones")
+    .example(
+      "$0 drift --format md --fail-on ERR",
+      "Review schema changes since HEAD as a pull-request comment; exit 1 on breaking ones",
+    )
     .example("$0 drift old.json new.json", "Compare two schema files (or two schema folders)")
     .example("$0 add page.html", "Add (or update) the model of a saved doc page")
     .example("$0 pull", "Refresh every checked-in model from the catalog")

@@ -6,13 +6,23 @@ import type { DriftReport } from "../drift/types.ts";
 import type { GenerateReport } from "../package/generate.ts";
 import { paint, printWarnings, type Terminal } from "./terminal.ts";
 
-const STATUS_WORDS: Record<ModelUpdate["status"], "created  " | "updated  " | "unchanged"> = { created: "created  ", updated: "updated  ", unchanged: "unchanged" };
+const STATUS_WORDS: Record<ModelUpdate["status"], "created  " | "updated  " | "unchanged"> = {
+  created: "created  ",
+  updated: "updated  ",
+  unchanged: "unchanged",
+};
 
 /** `created   schemas/x.json (2 pages)`, `updated   schemas/x.json (inputSchema, sources)`. */
-export function printModelUpdate(terminal: Terminal, update: Pick<ModelUpdate, "status" | "path" | "parts">, notes: readonly string[] = []): void {
+export function printModelUpdate(
+  terminal: Terminal,
+  update: Pick<ModelUpdate, "status" | "path" | "parts">,
+  notes: readonly string[] = [],
+): void {
   const color = update.status === "unchanged" ? "dim" : "green";
   const all = [...(update.status === "updated" ? [update.parts.join(", ")] : []), ...notes];
-  terminal.out(`${paint(terminal, color, STATUS_WORDS[update.status])} ${update.path}${all.length > 0 ? ` (${all.join("; ")})` : ""}`);
+  terminal.out(
+    `${paint(terminal, color, STATUS_WORDS[update.status])} ${update.path}${all.length > 0 ? ` (${all.join("; ")})` : ""}`,
+  );
 }
 
 /** The drift report of what was written, when it changed anything users see. */
@@ -31,19 +41,35 @@ export function printGenerated(terminal: Terminal, report: GenerateReport, secon
   if (!write) return;
   const { previousVersion, version, report: drift } = report.release;
   if (version !== previousVersion && drift) {
-    terminal.out(`${paint(terminal, "green", "version")} ${previousVersion} → ${version} (${drift.semver}: ${changeSummary(drift)}; see generated/CHANGELOG.md)`);
+    terminal.out(
+      `${paint(terminal, "green", "version")} ${previousVersion} → ${version} (${drift.semver}: ${changeSummary(drift)}; see generated/CHANGELOG.md)`,
+    );
   }
   if (quiet) return;
-  const changes = [`${write.written.length} written`, `${write.removed.length} removed`, `${write.unchanged} unchanged`].join(", ");
-  terminal.out(`${paint(terminal, "green", "generated")} ${report.modelCount} models → generated/ (${changes}; ${seconds}s)`);
+  const changes = [
+    `${write.written.length} written`,
+    `${write.removed.length} removed`,
+    `${write.unchanged} unchanged`,
+  ].join(", ");
+  terminal.out(
+    `${paint(terminal, "green", "generated")} ${report.modelCount} models → generated/ (${changes}; ${seconds}s)`,
+  );
   for (const path of write.written) terminal.out(`  wrote   generated/${path}`);
   for (const path of write.removed) terminal.out(`  removed generated/${path}`);
 }
 
 /** Warnings of the models just written (not of every model), then the generate summary. */
-export function printRegenerated(terminal: Terminal, report: GenerateReport | undefined, models: readonly Pick<ModelUpdate, "path">[], started: number): void {
+export function printRegenerated(
+  terminal: Terminal,
+  report: GenerateReport | undefined,
+  models: readonly Pick<ModelUpdate, "path">[],
+  started: number,
+): void {
   if (!report) return;
   const paths = new Set(models.map((model) => model.path));
-  printWarnings(terminal, report.warnings.filter((warning) => warning.file !== undefined && paths.has(warning.file)));
+  printWarnings(
+    terminal,
+    report.warnings.filter((warning) => warning.file !== undefined && paths.has(warning.file)),
+  );
   printGenerated(terminal, report, ((performance.now() - started) / 1000).toFixed(2));
 }

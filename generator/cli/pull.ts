@@ -15,10 +15,21 @@ export interface PullArgs {
 
 export function pullOptions<T>(yargs: Argv<T>): Argv<T & PullArgs> {
   return yargs
-    .positional("modelIds", { type: "string", array: true, describe: "Model ids to refresh (default: every model in schemas/)" })
-    .option("base-url", { type: "string", describe: "Model API origin (default: $RUNCOMFY_MODEL_API_BASE, then https://model-api.runcomfy.net)" })
+    .positional("modelIds", {
+      type: "string",
+      array: true,
+      describe: "Model ids to refresh (default: every model in schemas/)",
+    })
+    .option("base-url", {
+      type: "string",
+      describe: "Model API origin (default: $RUNCOMFY_MODEL_API_BASE, then https://model-api.runcomfy.net)",
+    })
     .option("token", { type: "string", describe: "API token (default: $RUNCOMFY_API_TOKEN, then $RUNCOMFY_TOKEN)" })
-    .option("generate", { type: "boolean", default: true, describe: "Regenerate generated/ afterwards (--no-generate to skip)" })
+    .option("generate", {
+      type: "boolean",
+      default: true,
+      describe: "Regenerate generated/ afterwards (--no-generate to skip)",
+    })
     .example("$0 pull", "Refresh every checked-in model")
     .example("$0 pull community/wan-2-2/vace-fun", "Refresh one model")
     .example("$0 pull --base-url http://127.0.0.1:8787 --token test", "Read the catalog of a local emulator")
@@ -38,10 +49,18 @@ export async function runPull(args: PullArgs, terminal: Terminal): Promise<numbe
   });
   if (args.quiet) return 0;
   const changed = report.models.filter((model) => model.status !== "unchanged").length;
-  terminal.out(`catalog ${report.baseUrl}: ${report.models.length} ${report.models.length === 1 ? "model" : "models"}, ${changed} changed`);
+  terminal.out(
+    `catalog ${report.baseUrl}: ${report.models.length} ${report.models.length === 1 ? "model" : "models"}, ${changed} changed`,
+  );
   // The path names the model unless the id needed encoding (`4K` → `4k~<hash>`).
-  for (const model of report.models) printModelUpdate(terminal, model, model.path === `schemas/${model.modelId}.json` ? [] : [model.modelId]);
+  for (const model of report.models)
+    printModelUpdate(terminal, model, model.path === `schemas/${model.modelId}.json` ? [] : [model.modelId]);
   printDrift(terminal, report.drift);
-  printRegenerated(terminal, report.generate, report.models.filter((model) => model.status !== "unchanged"), started);
+  printRegenerated(
+    terminal,
+    report.generate,
+    report.models.filter((model) => model.status !== "unchanged"),
+    started,
+  );
   return 0;
 }

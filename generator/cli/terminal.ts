@@ -9,7 +9,11 @@ export interface Terminal {
 
 export function processTerminal(): Terminal {
   // One switch for both streams: colour only when neither is piped, so no escape codes reach a file or a pipe.
-  const color = Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"] && process.env["TERM"] !== "dumb";
+  const color =
+    Boolean(process.stdout.isTTY) &&
+    Boolean(process.stderr.isTTY) &&
+    !process.env["NO_COLOR"] &&
+    process.env["TERM"] !== "dumb";
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

@@ -30,7 +30,13 @@ export interface AddOptions extends PageSources {
 
 /** One page done: scraped (with a short account of what it holds), or failed (the errors are thrown at the end). */
 export type PageEvent = { readonly index: number; readonly total: number; readonly page: string } & (
-  | { readonly ok: true; readonly modelId: string; readonly inputFields: number; readonly hasOutputSchema: boolean; readonly hasExample: boolean }
+  | {
+      readonly ok: true;
+      readonly modelId: string;
+      readonly inputFields: number;
+      readonly hasOutputSchema: boolean;
+      readonly hasExample: boolean;
+    }
   | { readonly ok: false }
 );
 
@@ -65,7 +71,9 @@ function orderedProgress(total: number, onPage: AddOptions["onPage"]): (event: P
 }
 
 /** Loads and scrapes every page; pages of one model are combined. Every problem of every page is collected. */
-async function scrapePages(options: AddOptions): Promise<{ byModel: Map<string, PageContribution>; problems: GeneratorError[] }> {
+async function scrapePages(
+  options: AddOptions,
+): Promise<{ byModel: Map<string, PageContribution>; problems: GeneratorError[] }> {
   const total = options.pages.length;
   const progress = orderedProgress(total, options.onPage);
   const scraped = await mapLimit(options.pages, CONCURRENCY, async (argument, index) => {
@@ -107,8 +115,10 @@ async function scrapePages(options: AddOptions): Promise<{ byModel: Map<string, 
 }
 
 export async function addPages(options: AddOptions): Promise<AddReport> {
-  if (options.pages.length === 0) throw new GeneratorError("add-usage", "no pages given: pass file paths, - for stdin, or https URLs");
-  if (options.pages.filter((page) => page === "-").length > 1) throw new GeneratorError("add-usage", "stdin (-) can be read only once");
+  if (options.pages.length === 0)
+    throw new GeneratorError("add-usage", "no pages given: pass file paths, - for stdin, or https URLs");
+  if (options.pages.filter((page) => page === "-").length > 1)
+    throw new GeneratorError("add-usage", "stdin (-) can be read only once");
 
   const { byModel, problems } = await scrapePages(options);
   if (problems.length > 0) throw nothingWritten(problems);
@@ -127,7 +137,10 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
   if (problems.length > 0) throw nothingWritten(problems);
 
   const { updates, drift } = await commitSchemaFiles(options.root, files, { base: "schemas/", head: "pages" });
-  const result = { models: updates.map((update) => ({ ...update, pages: pagesOf.get(update.modelId) ?? [] })), ...(drift === undefined ? {} : { drift }) };
+  const result = {
+    models: updates.map((update) => ({ ...update, pages: pagesOf.get(update.modelId) ?? [] })),
+    ...(drift === undefined ? {} : { drift }),
+  };
   if (options.generate === false) return result;
   return { ...result, generate: await generate({ root: options.root }) };
 }

@@ -63,7 +63,11 @@ function byFile(a: SchemaEntry, b: SchemaEntry): number {
  * this throws and nothing is written.
  * @param labels how the drift report names the two sides, e.g. `schemas/` → `catalog`
  */
-export async function commitSchemaFiles(root: string, files: readonly SchemaFile[], labels: { readonly base: string; readonly head: string }): Promise<CommitResult> {
+export async function commitSchemaFiles(
+  root: string,
+  files: readonly SchemaFile[],
+  labels: { readonly base: string; readonly head: string },
+): Promise<CommitResult> {
   const original = await readSchemaEntries(join(root, SCHEMAS_DIR), root);
   const entries = new Map<string, SchemaEntry>(original.map((entry) => [entry.file, entry]));
   const updates: SchemaUpdate[] = [];
@@ -87,5 +91,8 @@ export async function commitSchemaFiles(root: string, files: readonly SchemaFile
   }
   const before = pending.length === 0 ? specs : specsOf(original);
   for (const [path, text] of pending) await writeFileAtomic(join(root, path), text);
-  return { updates, ...(before === undefined ? {} : { drift: compareModels(before, specs, labels.base, labels.head) }) };
+  return {
+    updates,
+    ...(before === undefined ? {} : { drift: compareModels(before, specs, labels.base, labels.head) }),
+  };
 }

@@ -56,9 +56,17 @@ function envValue(name: string): string | undefined {
 
 function catalogClient(options: PullOptions): Client {
   const token = options.token ?? TOKEN_ENV_VARS.map(envValue).find((value) => value !== undefined);
-  if (token === undefined) throw new GeneratorError("pull-token", `no API token: pass --token or set ${TOKEN_ENV_VARS.join(" or ")} (nothing was sent)`);
+  if (token === undefined)
+    throw new GeneratorError(
+      "pull-token",
+      `no API token: pass --token or set ${TOKEN_ENV_VARS.join(" or ")} (nothing was sent)`,
+    );
   try {
-    return createClient({ token, baseUrl: options.baseUrl ?? envValue(BASE_URL_ENV_VAR), ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return createClient({
+      token,
+      baseUrl: options.baseUrl ?? envValue(BASE_URL_ENV_VAR),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   } catch (error) {
     if (error instanceof RunComfyError) throw new GeneratorError("pull-config", error.message);
     throw error;
@@ -74,7 +82,14 @@ async function storedFiles(root: string, modelIds: readonly string[]): Promise<S
       checkModelId(modelId);
       const stored = await readStoredSchema(root, modelId);
       if (stored.file) files.push(stored.file);
-      else problems.push(new GeneratorError("pull-unknown-model", `no schema file ${stored.path}; pull refreshes checked-in models (the catalog has no output schema or example): add the model from its doc page first`, { model: modelId }));
+      else
+        problems.push(
+          new GeneratorError(
+            "pull-unknown-model",
+            `no schema file ${stored.path}; pull refreshes checked-in models (the catalog has no output schema or example): add the model from its doc page first`,
+            { model: modelId },
+          ),
+        );
     } catch (error) {
       problems.push(...generatorProblems(error)); // an invalid id, or a stored file that does not parse: each names itself
     }
@@ -86,12 +101,18 @@ async function storedFiles(root: string, modelIds: readonly string[]): Promise<S
 /** The runtime's message, plus what it wraps (`fetch failed` alone does not say ECONNREFUSED or "bad port"). */
 function failureText(error: RunComfyError): string {
   let innermost: string | undefined;
-  for (let cause: unknown = error.cause; typeof cause === "object" && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+  for (
+    let cause: unknown = error.cause;
+    typeof cause === "object" && cause !== null;
+    cause = (cause as { cause?: unknown }).cause
+  ) {
     const { code, message } = cause as { code?: unknown; message?: unknown };
     if (typeof code === "string") return `${error.message} (${code})`;
     if (typeof message === "string") innermost = message;
   }
-  return innermost === undefined || error.message.includes(innermost) ? error.message : `${error.message} (${innermost})`;
+  return innermost === undefined || error.message.includes(innermost)
+    ? error.message
+    : `${error.message} (${innermost})`;
 }
 
 /** Checks the catalog's answer for `modelId` and returns the refreshed file. */
@@ -99,15 +120,21 @@ function refreshed(existing: SchemaFile, entry: CatalogEntry): SchemaFile {
   const fail = (message: string): never => {
     throw new GeneratorError("catalog-entry", message, { model: existing.modelId });
   };
-  if (entry.model_id !== undefined && entry.model_id !== existing.modelId) fail(`the catalog answered with model ${JSON.stringify(entry.model_id)}`);
+  if (entry.model_id !== undefined && entry.model_id !== existing.modelId)
+    fail(`the catalog answered with model ${JSON.stringify(entry.model_id)}`);
   const inputSchema = entry.input_schema;
-  if (!isJsonObject(inputSchema) || !isJsonObject(inputSchema["properties"])) fail('the catalog entry has no input_schema with "properties"');
+  if (!isJsonObject(inputSchema) || !isJsonObject(inputSchema["properties"]))
+    fail('the catalog entry has no input_schema with "properties"');
   return withCatalogEntry(existing, { display_name: entry.display_name, input_schema: inputSchema as JsonObject });
 }
 
 export async function pullSchemas(options: PullOptions): Promise<PullReport> {
   const requested = options.modelIds?.length ? [...new Set(options.modelIds)] : await storedModelIds(options.root);
-  if (requested.length === 0) throw new GeneratorError("pull-nothing", "no checked-in schema files to refresh (schemas/ is empty); add models from their doc pages first");
+  if (requested.length === 0)
+    throw new GeneratorError(
+      "pull-nothing",
+      "no checked-in schema files to refresh (schemas/ is empty); add models from their doc pages first",
+    );
   const existing = await storedFiles(options.root, requested);
   const client = catalogClient(options);
 
@@ -116,7 +143,8 @@ export async function pullSchemas(options: PullOptions): Promise<PullReport> {
     try {
       entry = await client.catalog.get(file.modelId);
     } catch (error) {
-      if (error instanceof RunComfyError) throw new GeneratorError("catalog", `catalog call failed: ${failureText(error)}`, { model: file.modelId });
+      if (error instanceof RunComfyError)
+        throw new GeneratorError("catalog", `catalog call failed: ${failureText(error)}`, { model: file.modelId });
       throw error;
     }
     return refreshed(file, entry);
@@ -129,7 +157,10 @@ export async function pullSchemas(options: PullOptions): Promise<PullReport> {
   }
   if (problems.length > 0) throw nothingWritten(problems);
 
-  const { updates, drift } = await commitSchemaFiles(options.root, files, { base: "schemas/", head: `catalog ${client.baseUrl}` });
+  const { updates, drift } = await commitSchemaFiles(options.root, files, {
+    base: "schemas/",
+    head: `catalog ${client.baseUrl}`,
+  });
   const report = { baseUrl: client.baseUrl, models: updates, ...(drift === undefined ? {} : { drift }) };
   if (options.generate === false) return report;
   return { ...report, generate: await generate({ root: options.root }) };

@@ -11,11 +11,30 @@ import { fieldProperty } from "../model/fields.ts";
 import type { FieldSpec, ModelSpec } from "../model/types.ts";
 import { pairRenumbered } from "./pairing.ts";
 import type { Finding } from "./types.ts";
-import { diffProperty, diffPropertyLists, emit, propertyAdded, propertyRemoved, same, show, type Sink, type Site } from "./values.ts";
+import {
+  diffProperty,
+  diffPropertyLists,
+  emit,
+  propertyAdded,
+  propertyRemoved,
+  same,
+  show,
+  type Sink,
+  type Site,
+} from "./values.ts";
 
 /** A whole model. Model findings name their rules explicitly, so the side is only a placeholder. */
 function modelSite(model: string): Site {
-  return { model, side: "request", key: null, previousKey: null, alias: null, previousAlias: null, path: "", where: "" };
+  return {
+    model,
+    side: "request",
+    key: null,
+    previousKey: null,
+    alias: null,
+    previousAlias: null,
+    path: "",
+    where: "",
+  };
 }
 
 function inputSite(model: string, field: FieldSpec, previous?: FieldSpec): Site {
@@ -32,7 +51,16 @@ function inputSite(model: string, field: FieldSpec, previous?: FieldSpec): Site 
 }
 
 function outputSite(model: string, key: string): Site {
-  return { model, side: "response", key, previousKey: null, alias: null, previousAlias: null, path: `outputSchema/properties/${key}`, where: "" };
+  return {
+    model,
+    side: "response",
+    key,
+    previousKey: null,
+    alias: null,
+    previousAlias: null,
+    path: `outputSchema/properties/${key}`,
+    where: "",
+  };
 }
 
 function nodeIds(field: FieldSpec): string {
@@ -43,11 +71,24 @@ function nodeIds(field: FieldSpec): string {
 function diffField(before: FieldSpec, after: FieldSpec, model: string, sink: Sink): void {
   const site = inputSite(model, after, before);
   if (before.key !== after.key) {
-    const alias = before.alias === after.alias ? `friendly name ${after.alias} unchanged` : `friendly name changed too, from ${before.alias} to ${after.alias}`;
-    emit(sink, site, "request-property-key-renamed", `raw key renamed from ${before.key} to ${after.key} (ComfyUI node ${nodeIds(before)} → ${nodeIds(after)}); ${alias}`);
+    const alias =
+      before.alias === after.alias
+        ? `friendly name ${after.alias} unchanged`
+        : `friendly name changed too, from ${before.alias} to ${after.alias}`;
+    emit(
+      sink,
+      site,
+      "request-property-key-renamed",
+      `raw key renamed from ${before.key} to ${after.key} (ComfyUI node ${nodeIds(before)} → ${nodeIds(after)}); ${alias}`,
+    );
   }
   if (before.alias !== after.alias) {
-    emit(sink, site, "request-property-alias-changed", `friendly name changed from ${before.alias} to ${after.alias}; code using ${before.alias} no longer compiles`);
+    emit(
+      sink,
+      site,
+      "request-property-alias-changed",
+      `friendly name changed from ${before.alias} to ${after.alias}; code using ${before.alias} no longer compiles`,
+    );
   }
   diffProperty(fieldProperty(before), fieldProperty(after), site, sink);
 }
@@ -72,12 +113,25 @@ function diffInputs(before: readonly FieldSpec[], after: readonly FieldSpec[], m
 function diffModelDocs(before: ModelSpec, after: ModelSpec, sink: Sink): void {
   const site = modelSite(after.id);
   if (before.displayName !== after.displayName) {
-    emit(sink, site, "model-docs-changed", `display name changed from ${show(before.displayName)} to ${show(after.displayName)}`, "displayName");
+    emit(
+      sink,
+      site,
+      "model-docs-changed",
+      `display name changed from ${show(before.displayName)} to ${show(after.displayName)}`,
+      "displayName",
+    );
   }
   if (before.description !== after.description) {
-    emit(sink, site, "model-docs-changed", after.description === undefined ? "description removed" : `description changed to ${show(after.description)}`, "description");
+    emit(
+      sink,
+      site,
+      "model-docs-changed",
+      after.description === undefined ? "description removed" : `description changed to ${show(after.description)}`,
+      "description",
+    );
   }
-  if (!same(before.example, after.example)) emit(sink, site, "model-docs-changed", "example request body changed", "example");
+  if (!same(before.example, after.example))
+    emit(sink, site, "model-docs-changed", "example request body changed", "example");
 }
 
 /** Every finding between two model sets, in no particular order (the report sorts). */
@@ -97,7 +151,13 @@ export function diffModels(before: readonly ModelSpec[], after: readonly ModelSp
     diffPropertyLists(spec.output, counterpart.output, (key) => outputSite(spec.id, key), sink);
   }
   for (const spec of after) {
-    if (!previous.has(spec.id)) emit(sink, modelSite(spec.id), "model-added", `new model with ${spec.fields.length} inputs and ${spec.output.length} outputs`);
+    if (!previous.has(spec.id))
+      emit(
+        sink,
+        modelSite(spec.id),
+        "model-added",
+        `new model with ${spec.fields.length} inputs and ${spec.output.length} outputs`,
+      );
   }
   return findings;
 }

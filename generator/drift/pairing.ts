@@ -27,7 +27,13 @@ export interface PairingResult {
 function signature(field: FieldSpec): string | undefined {
   if (field.nodes.length === 0) return undefined;
   const value = field.value;
-  return JSON.stringify([field.nodes.map((node) => node.input), value.title ?? null, [...value.types].sort(), value.media ?? null, value.items?.media ?? null]);
+  return JSON.stringify([
+    field.nodes.map((node) => node.input),
+    value.title ?? null,
+    [...value.types].sort(),
+    value.media ?? null,
+    value.items?.media ?? null,
+  ]);
 }
 
 function bySignature(fields: readonly FieldSpec[]): Map<string, FieldSpec[]> {
@@ -45,8 +51,13 @@ export function pairRenumbered(removed: readonly FieldSpec[], added: readonly Fi
   const pairs: Renumbering[] = [];
   for (const [key, candidates] of removedGroups) {
     const counterparts = addedGroups.get(key);
-    if (candidates.length === 1 && counterparts?.length === 1) pairs.push({ before: candidates[0]!, after: counterparts[0]! });
+    if (candidates.length === 1 && counterparts?.length === 1)
+      pairs.push({ before: candidates[0]!, after: counterparts[0]! });
   }
   const paired = new Set(pairs.flatMap((pair) => [pair.before, pair.after]));
-  return { pairs, removed: removed.filter((field) => !paired.has(field)), added: added.filter((field) => !paired.has(field)) };
+  return {
+    pairs,
+    removed: removed.filter((field) => !paired.has(field)),
+    added: added.filter((field) => !paired.has(field)),
+  };
 }

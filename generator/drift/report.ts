@@ -30,13 +30,24 @@ export function buildReport(findings: readonly Finding[], base: string, head: st
   const changes = findings
     .map((finding): Change => {
       const rule = ruleFor(finding.rule);
-      return { ...finding, level: rule.level, raw: rule.raw, friendly: rule.friendly, fingerprint: fingerprint(finding) };
+      return {
+        ...finding,
+        level: rule.level,
+        raw: rule.raw,
+        friendly: rule.friendly,
+        fingerprint: fingerprint(finding),
+      };
     })
     .sort(byPlace);
   return { base, head, semver: suggestSemver(changes), changes };
 }
 
 /** The whole comparison: normalised models before and after → report. */
-export function compareModels(before: readonly ModelSpec[], after: readonly ModelSpec[], base: string, head: string): DriftReport {
+export function compareModels(
+  before: readonly ModelSpec[],
+  after: readonly ModelSpec[],
+  base: string,
+  head: string,
+): DriftReport {
   return buildReport(diffModels(before, after), base, head);
 }

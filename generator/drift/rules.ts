@@ -134,26 +134,41 @@ const BOUND_LEVELS: Readonly<Record<Side, Readonly<Record<BoundAction, Level>>>>
 };
 
 /** The bound rule ids oasdiff has (the others are ours). */
-const OASDIFF_BOUND_IDS: ReadonlySet<string> = new Set(
-  [
-    ...["max", "exclusive-max", "max-length", "max-items"].flatMap((stem) => [`request-property-${stem}-decreased`, `request-property-${stem}-increased`]),
-    ...["min", "exclusive-min", "min-length"].flatMap((stem) => [`request-property-${stem}-increased`, `request-property-${stem}-decreased`]),
-    "request-property-min-items-increased",
-    ...["max", "exclusive-max", "min", "exclusive-min", "max-length", "max-items", "min-items"].map((stem) => `request-property-${stem}-set`),
-    "response-property-max-increased",
-    "response-property-exclusive-max-increased",
-    "response-property-min-decreased",
-    "response-property-exclusive-min-decreased",
-    "response-property-max-length-increased",
-    "response-property-max-length-unset",
-    "response-property-min-length-decreased",
-    "response-property-min-items-decreased",
-    "response-property-min-items-unset",
-  ],
-);
+const OASDIFF_BOUND_IDS: ReadonlySet<string> = new Set([
+  ...["max", "exclusive-max", "max-length", "max-items"].flatMap((stem) => [
+    `request-property-${stem}-decreased`,
+    `request-property-${stem}-increased`,
+  ]),
+  ...["min", "exclusive-min", "min-length"].flatMap((stem) => [
+    `request-property-${stem}-increased`,
+    `request-property-${stem}-decreased`,
+  ]),
+  "request-property-min-items-increased",
+  ...["max", "exclusive-max", "min", "exclusive-min", "max-length", "max-items", "min-items"].map(
+    (stem) => `request-property-${stem}-set`,
+  ),
+  "response-property-max-increased",
+  "response-property-exclusive-max-increased",
+  "response-property-min-decreased",
+  "response-property-exclusive-min-decreased",
+  "response-property-max-length-increased",
+  "response-property-max-length-unset",
+  "response-property-min-length-decreased",
+  "response-property-min-items-decreased",
+  "response-property-min-items-unset",
+]);
 
 export function boundRuleId(side: Side, stem: string, upper: boolean, action: BoundAction): string {
-  const verb = action === "narrowed" ? (upper ? "decreased" : "increased") : action === "widened" ? (upper ? "increased" : "decreased") : action;
+  const verb =
+    action === "narrowed"
+      ? upper
+        ? "decreased"
+        : "increased"
+      : action === "widened"
+        ? upper
+          ? "increased"
+          : "decreased"
+        : action;
   return `${side}-property-${stem}-${verb}`;
 }
 
@@ -174,7 +189,14 @@ function boundRows(): Row[] {
 export const RULES: ReadonlyMap<string, Rule> = new Map(
   [...ROWS, ...boundRows()].map((row) => [
     row.id,
-    { id: row.id, level: row.level, raw: row.raw ?? row.level, friendly: row.friendly ?? row.level, docs: row.docs ?? false, origin: row.origin },
+    {
+      id: row.id,
+      level: row.level,
+      raw: row.raw ?? row.level,
+      friendly: row.friendly ?? row.level,
+      docs: row.docs ?? false,
+      origin: row.origin,
+    },
   ]),
 );
 

@@ -30,10 +30,14 @@ const PLAIN_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 export function bumpVersion(version: string, level: Semver, file = "generated/package.json"): string {
   const match = PLAIN_VERSION.exec(version);
   if (!match) {
-    throw new GeneratorError("version-format", `version ${JSON.stringify(version)} is not a plain MAJOR.MINOR.PATCH version, so it cannot be bumped automatically; set one by hand`, {
-      file,
-      path: "version",
-    });
+    throw new GeneratorError(
+      "version-format",
+      `version ${JSON.stringify(version)} is not a plain MAJOR.MINOR.PATCH version, so it cannot be bumped automatically; set one by hand`,
+      {
+        file,
+        path: "version",
+      },
+    );
   }
   const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
   switch (level) {

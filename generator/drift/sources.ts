@@ -52,7 +52,9 @@ export async function gitSet(root: string, rev: string, schemasDir: string): Pro
   for (let start = 0; start < files.length; start += 8) {
     const batch = files.slice(start, start + 8);
     const texts = await Promise.all(batch.map((file) => readFileAt(top, commit, file)));
-    batch.forEach((file, index) => entries.push({ file: `${rev}:${posix.join(inRoot, posix.relative(folder, file))}`, text: texts[index]! }));
+    batch.forEach((file, index) =>
+      entries.push({ file: `${rev}:${posix.join(inRoot, posix.relative(folder, file))}`, text: texts[index]! }),
+    );
   }
   const label = `${rev}:${inRoot}`;
   return { label, entries, specs: loadModels(entries, `${label}/`).specs };
@@ -63,7 +65,10 @@ export async function pathKind(path: string, shown: string): Promise<"folder" | 
   try {
     return (await stat(path)).isDirectory() ? "folder" : "file";
   } catch (error) {
-    throw new GeneratorError("drift-path", `cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new GeneratorError(
+      "drift-path",
+      `cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 

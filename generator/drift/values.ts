@@ -77,7 +77,9 @@ type Effect = "none" | "widened" | "narrowed" | "changed";
 function typesCover(outer: ValueSpec, inner: ValueSpec): boolean {
   if (outer.types.length === 0) return true;
   if (inner.types.length === 0) return false;
-  return inner.types.every((type) => outer.types.includes(type) || (type === "integer" && outer.types.includes("number")));
+  return inner.types.every(
+    (type) => outer.types.includes(type) || (type === "integer" && outer.types.includes("number")),
+  );
 }
 
 function compare(newCoversOld: boolean, oldCoversNew: boolean): Effect {
@@ -107,11 +109,18 @@ function typeLabel(value: ValueSpec): string {
 }
 
 function diffType(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink): void {
-  const effect = combine(compare(typesCover(after, before), typesCover(before, after)), formatEffect(before.format, after.format));
+  const effect = combine(
+    compare(typesCover(after, before), typesCover(before, after)),
+    formatEffect(before.format, after.format),
+  );
   if (effect === "none") return;
   const text = `type changed from ${typeLabel(before)} to ${typeLabel(after)}`;
   const rule =
-    effect === "widened" ? "type-generalized" : effect === "narrowed" && site.side === "response" ? "type-specialized" : "type-changed";
+    effect === "widened"
+      ? "type-generalized"
+      : effect === "narrowed" && site.side === "response"
+        ? "type-specialized"
+        : "type-changed";
   emit(sink, site, property(site, rule), text, "type");
 }
 
@@ -130,10 +139,12 @@ function diffEnum(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink): 
   const had = new Set(before.enum.map(canonicalJson));
   const has = new Set(after.enum.map(canonicalJson));
   for (const value of before.enum) {
-    if (!has.has(canonicalJson(value))) emit(sink, site, property(site, "enum-value-removed"), `allowed value ${show(value)} removed`, "enum");
+    if (!has.has(canonicalJson(value)))
+      emit(sink, site, property(site, "enum-value-removed"), `allowed value ${show(value)} removed`, "enum");
   }
   for (const value of after.enum) {
-    if (!had.has(canonicalJson(value))) emit(sink, site, property(site, "enum-value-added"), `allowed value ${show(value)} added`, "enum");
+    if (!had.has(canonicalJson(value)))
+      emit(sink, site, property(site, "enum-value-added"), `allowed value ${show(value)} added`, "enum");
   }
 }
 
@@ -153,7 +164,7 @@ function diffBounds(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink)
       action = "unset";
       text = `${bound.keyword} ${from} removed`;
     } else {
-      action = (to < from) === bound.upper ? "narrowed" : "widened";
+      action = to < from === bound.upper ? "narrowed" : "widened";
       text = `${bound.keyword} ${to < from ? "decreased" : "increased"} from ${from} to ${to}`;
     }
     emit(sink, site, boundRuleId(site.side, bound.stem, bound.upper, action), text, bound.keyword);
@@ -162,35 +173,69 @@ function diffBounds(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink)
 
 function diffPattern(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink): void {
   if (before.pattern === after.pattern) return;
-  if (before.pattern === undefined) emit(sink, site, property(site, "pattern-added"), `pattern ${show(after.pattern)} added`, "pattern");
-  else if (after.pattern === undefined) emit(sink, site, property(site, "pattern-removed"), `pattern ${show(before.pattern)} removed`, "pattern");
-  else emit(sink, site, property(site, "pattern-changed"), `pattern changed from ${show(before.pattern)} to ${show(after.pattern)}`, "pattern");
+  if (before.pattern === undefined)
+    emit(sink, site, property(site, "pattern-added"), `pattern ${show(after.pattern)} added`, "pattern");
+  else if (after.pattern === undefined)
+    emit(sink, site, property(site, "pattern-removed"), `pattern ${show(before.pattern)} removed`, "pattern");
+  else
+    emit(
+      sink,
+      site,
+      property(site, "pattern-changed"),
+      `pattern changed from ${show(before.pattern)} to ${show(after.pattern)}`,
+      "pattern",
+    );
 }
 
 const MEDIA_NOUN: Readonly<Record<MediaKind, string>> = { image: "an image", video: "a video", audio: "an audio file" };
 
 function diffMedia(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink): void {
   if (before.media === after.media) return;
-  if (before.media === undefined) emit(sink, site, property(site, "media-kind-set"), `now ${MEDIA_NOUN[after.media!]} reference`, "format");
-  else if (after.media === undefined) emit(sink, site, property(site, "media-kind-unset"), `no longer ${MEDIA_NOUN[before.media]} reference`, "format");
-  else emit(sink, site, property(site, "media-kind-changed"), `media kind changed from ${before.media} to ${after.media}`, "format");
+  if (before.media === undefined)
+    emit(sink, site, property(site, "media-kind-set"), `now ${MEDIA_NOUN[after.media!]} reference`, "format");
+  else if (after.media === undefined)
+    emit(sink, site, property(site, "media-kind-unset"), `no longer ${MEDIA_NOUN[before.media]} reference`, "format");
+  else
+    emit(
+      sink,
+      site,
+      property(site, "media-kind-changed"),
+      `media kind changed from ${before.media} to ${after.media}`,
+      "format",
+    );
 }
 
 // ── Defaults and documentation ──────────────────────────────────────────────
 
 function diffDefault(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink): void {
   if (same(before.default, after.default)) return;
-  if (before.default === undefined) emit(sink, site, property(site, "default-value-added"), `default ${show(after.default)} added`, "default");
-  else if (after.default === undefined) emit(sink, site, property(site, "default-value-removed"), `default ${show(before.default)} removed`, "default");
-  else emit(sink, site, property(site, "default-value-changed"), `default changed from ${show(before.default)} to ${show(after.default)}`, "default");
+  if (before.default === undefined)
+    emit(sink, site, property(site, "default-value-added"), `default ${show(after.default)} added`, "default");
+  else if (after.default === undefined)
+    emit(sink, site, property(site, "default-value-removed"), `default ${show(before.default)} removed`, "default");
+  else
+    emit(
+      sink,
+      site,
+      property(site, "default-value-changed"),
+      `default changed from ${show(before.default)} to ${show(after.default)}`,
+      "default",
+    );
 }
 
 function diffDocs(before: ValueSpec, after: ValueSpec, site: Site, sink: Sink): void {
   if (before.title !== after.title) {
-    emit(sink, site, property(site, "title-changed"), `title changed from ${show(before.title)} to ${show(after.title)}`, "title");
+    emit(
+      sink,
+      site,
+      property(site, "title-changed"),
+      `title changed from ${show(before.title)} to ${show(after.title)}`,
+      "title",
+    );
   }
   if (before.description !== after.description) {
-    const text = after.description === undefined ? "description removed" : `description changed to ${show(after.description)}`;
+    const text =
+      after.description === undefined ? "description removed" : `description changed to ${show(after.description)}`;
     emit(sink, site, property(site, "description-changed"), text, "description");
   }
 }
@@ -200,7 +245,13 @@ function diffUnclassified(before: ValueSpec, after: ValueSpec, site: Site, sink:
     const from = before[keyword] as JsonValue | undefined;
     const to = after[keyword] as JsonValue | undefined;
     if (same(from, to)) continue;
-    emit(sink, site, property(site, "schema-changed"), `${keyword} changed from ${show(from)} to ${show(to)}; not classified, review by hand`, keyword);
+    emit(
+      sink,
+      site,
+      property(site, "schema-changed"),
+      `${keyword} changed from ${show(from)} to ${show(to)}; not classified, review by hand`,
+      keyword,
+    );
   }
 }
 
@@ -225,7 +276,12 @@ export function diffValue(before: ValueSpec, after: ValueSpec, site: Site, sink:
     diffValue(before.items ?? ANY, after.items ?? ANY, child(site, "items", "items"), sink);
   }
   if ((before.properties || after.properties) && mayBe(before, "object") && mayBe(after, "object")) {
-    diffPropertyLists(before.properties ?? [], after.properties ?? [], (key) => child(site, `properties/${key}`, key), sink);
+    diffPropertyLists(
+      before.properties ?? [],
+      after.properties ?? [],
+      (key) => child(site, `properties/${key}`, key),
+      sink,
+    );
   }
 }
 
@@ -237,7 +293,13 @@ export function diffProperty(before: PropertySpec, after: PropertySpec, site: Si
     const is = isRequired(after);
     if (!was && is) emit(sink, site, "request-property-became-required", "became required", "required");
     else if (was && !is) {
-      emit(sink, site, "request-property-became-optional", after.required ? `became optional (the server now fills in ${show(after.value.default)})` : "became optional", "required");
+      emit(
+        sink,
+        site,
+        "request-property-became-optional",
+        after.required ? `became optional (the server now fills in ${show(after.value.default)})` : "became optional",
+        "required",
+      );
     } else if (before.required !== after.required) {
       // Effective requiredness is unchanged (the field has a server default); only the docs change.
       const text = after.required
@@ -246,29 +308,54 @@ export function diffProperty(before: PropertySpec, after: PropertySpec, site: Si
       emit(sink, site, "request-property-listed-required-changed", text, "required");
     }
   } else if (before.required !== after.required) {
-    emit(sink, site, after.required ? "response-property-became-required" : "response-property-became-optional", after.required ? "became required" : "became optional", "required");
+    emit(
+      sink,
+      site,
+      after.required ? "response-property-became-required" : "response-property-became-optional",
+      after.required ? "became required" : "became optional",
+      "required",
+    );
   }
   diffValue(before.value, after.value, site, sink);
 }
 
 export function propertyRemoved(property: PropertySpec, site: Site, sink: Sink): void {
   if (site.side === "request") emit(sink, site, "request-property-removed", "property removed");
-  else emit(sink, site, property.required ? "response-required-property-removed" : "response-optional-property-removed", `${property.required ? "required" : "optional"} property removed`);
+  else
+    emit(
+      sink,
+      site,
+      property.required ? "response-required-property-removed" : "response-optional-property-removed",
+      `${property.required ? "required" : "optional"} property removed`,
+    );
 }
 
 export function propertyAdded(property: PropertySpec, site: Site, sink: Sink): void {
   if (site.side === "response") {
-    emit(sink, site, property.required ? "response-required-property-added" : "response-optional-property-added", `new ${property.required ? "required" : "optional"} property`);
+    emit(
+      sink,
+      site,
+      property.required ? "response-required-property-added" : "response-optional-property-added",
+      `new ${property.required ? "required" : "optional"} property`,
+    );
   } else if (isRequired(property)) {
     emit(sink, site, "new-required-request-property", "new required property");
   } else {
-    const fallback = property.value.default === undefined ? "" : ` (server default ${show(property.value.default)}${property.required ? ", listed as required upstream" : ""})`;
+    const fallback =
+      property.value.default === undefined
+        ? ""
+        : ` (server default ${show(property.value.default)}${property.required ? ", listed as required upstream" : ""})`;
     emit(sink, site, "new-optional-request-property", `new optional property${fallback}`);
   }
 }
 
 /** Two property lists matched by key; `siteFor` places each property (nested, or a top-level output). */
-export function diffPropertyLists(before: readonly PropertySpec[], after: readonly PropertySpec[], siteFor: (key: string) => Site, sink: Sink): void {
+export function diffPropertyLists(
+  before: readonly PropertySpec[],
+  after: readonly PropertySpec[],
+  siteFor: (key: string) => Site,
+  sink: Sink,
+): void {
   const next = new Map(after.map((property) => [property.key, property]));
   const previous = new Map(before.map((property) => [property.key, property]));
   for (const property of before) {

@@ -27,8 +27,18 @@ export function typeLabel(spec: ValueSpec): string {
 
 /** `6 to 20`, `≥ 0`, `> 0 and ≤ 1`; undefined when unbounded. */
 export function rangeLabel(spec: ValueSpec): string | undefined {
-  const low = spec.minimum !== undefined ? `≥ ${spec.minimum}` : spec.exclusiveMinimum !== undefined ? `> ${spec.exclusiveMinimum}` : undefined;
-  const high = spec.maximum !== undefined ? `≤ ${spec.maximum}` : spec.exclusiveMaximum !== undefined ? `< ${spec.exclusiveMaximum}` : undefined;
+  const low =
+    spec.minimum !== undefined
+      ? `≥ ${spec.minimum}`
+      : spec.exclusiveMinimum !== undefined
+        ? `> ${spec.exclusiveMinimum}`
+        : undefined;
+  const high =
+    spec.maximum !== undefined
+      ? `≤ ${spec.maximum}`
+      : spec.exclusiveMaximum !== undefined
+        ? `< ${spec.exclusiveMaximum}`
+        : undefined;
   if (spec.minimum !== undefined && spec.maximum !== undefined) return `${spec.minimum} to ${spec.maximum}`;
   if (low && high) return `${low} and ${high}`;
   return low ?? high;
@@ -53,7 +63,8 @@ export function constraintLines(spec: ValueSpec, options: ConstraintOptions = {}
     lines.push(`Length: ${spec.minLength ?? 0} to ${spec.maxLength ?? "any"} characters.`);
   }
   if (spec.pattern !== undefined) lines.push(`Pattern: \`${spec.pattern}\`.`);
-  if (spec.minItems !== undefined || spec.maxItems !== undefined) lines.push(`Items: ${spec.minItems ?? 0} to ${spec.maxItems ?? "any"}.`);
+  if (spec.minItems !== undefined || spec.maxItems !== undefined)
+    lines.push(`Items: ${spec.minItems ?? 0} to ${spec.maxItems ?? "any"}.`);
   if (spec.uniqueItems) lines.push("Items must be unique.");
   if (spec.enum && options.allowed !== false) lines.push(`Allowed: ${spec.enum.map(show).join(", ")}.`);
   if (spec.const !== undefined) lines.push(`Must be ${show(spec.const)}.`);
@@ -89,7 +100,9 @@ export function commentSafe(text: string): string {
 /** One-line TSDoc of a raw-key field: the full documentation lives on the friendly field. */
 export function rawFieldDoc(field: FieldSpec): string {
   const spec = field.value;
-  const parts = [`${spec.title ?? field.alias}: friendly name \`${field.alias}\`${field.nodes.length ? `; ComfyUI ${nodesText(field)}` : ""}.`];
+  const parts = [
+    `${spec.title ?? field.alias}: friendly name \`${field.alias}\`${field.nodes.length ? `; ComfyUI ${nodesText(field)}` : ""}.`,
+  ];
   if (field.sizes) parts.push("Exact size label.");
   else parts.push(...constraintLines(spec, { allowed: false }));
   if (spec.default !== undefined) parts.push(`@default ${showDefault(spec.default, 60)}`);
@@ -116,11 +129,18 @@ export function fieldDoc(field: FieldSpec): string {
     const itemLines = constraintLines(spec.items);
     if (itemLines.length > 0) lines.push(`Each item: ${itemLines.join(" ")}`);
   }
-  if (spec.validations) lines.push(`Server-side checks: ${spec.validations.map((rule) => describeValidation(rule)).join("; ")}.`);
+  if (spec.validations)
+    lines.push(`Server-side checks: ${spec.validations.map((rule) => describeValidation(rule)).join("; ")}.`);
   lines.push(nodeLine(field));
-  if (field.listedRequired && spec.default !== undefined) lines.push("Listed as required upstream; optional here because the server fills in the default.");
+  if (field.listedRequired && spec.default !== undefined)
+    lines.push("Listed as required upstream; optional here because the server fills in the default.");
   if (spec.default !== undefined) lines.push(`@default ${showDefault(spec.default)}`);
-  return commentSafe(lines.join("\n").replace(/\n{3,}/g, "\n\n").trim());
+  return commentSafe(
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim(),
+  );
 }
 
 function describeValidation(rule: JsonValue): string {
@@ -137,6 +157,11 @@ export function outputDoc(property: PropertySpec): string {
   const media = spec.media ?? spec.items?.media;
   const lines: string[] = [];
   if (spec.description) lines.push(spec.description);
-  if (media) lines.push(spec.media ? `URL of the generated ${mediaNoun(media, false)}.` : `URLs of the generated ${mediaNoun(media, true)}.`);
+  if (media)
+    lines.push(
+      spec.media
+        ? `URL of the generated ${mediaNoun(media, false)}.`
+        : `URLs of the generated ${mediaNoun(media, true)}.`,
+    );
   return commentSafe(lines.join("\n"));
 }

@@ -31,7 +31,17 @@ export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: reado
   else if (spec.types.length > 1) schema["type"] = [...spec.types];
   if (spec.enum) schema["enum"] = [...spec.enum];
   if (spec.const !== undefined) schema["const"] = spec.const;
-  const numeric: (keyof ValueSpec)[] = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "minItems", "maxItems"];
+  const numeric: (keyof ValueSpec)[] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+  ];
   for (const key of numeric) {
     const value = spec[key];
     if (typeof value === "number") schema[key] = value;
@@ -54,7 +64,12 @@ export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: reado
 }
 
 /** An object schema; `additional` (keys beyond `properties`) defaults to `!options.closed`. */
-export function objectSchema(properties: readonly PropertySpec[], options: SchemaOptions, path: readonly string[] = [], additional = !options.closed): JsonObject {
+export function objectSchema(
+  properties: readonly PropertySpec[],
+  options: SchemaOptions,
+  path: readonly string[] = [],
+  additional = !options.closed,
+): JsonObject {
   const props: JsonObject = {};
   for (const property of properties) {
     const childPath = [...path, property.key];
@@ -78,7 +93,10 @@ export function objectSchema(properties: readonly PropertySpec[], options: Schem
 
 /** The wire-body schema of a model's inputs, for the validator. */
 export function inputSchema(fields: readonly FieldSpec[]): JsonObject {
-  return objectSchema(fields.map((field) => fieldProperty(field)), { closed: true });
+  return objectSchema(
+    fields.map((field) => fieldProperty(field)),
+    { closed: true },
+  );
 }
 
 /** The input schema with documentation and `x-` annotations: the model's machine-readable metadata. */

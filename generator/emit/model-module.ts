@@ -16,7 +16,8 @@ import type { FieldSpec, ModelSpec } from "../model/types.ts";
 const DOCS = {
   id: "Model id, as RunComfy's API expects it.",
   model: "The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`.",
-  build: "Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing.",
+  build:
+    "Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing.",
   validateInput: "Every problem of an input (friendly or raw); an empty array means valid.",
   toFriendly: "Wire body → friendly field names.",
 } as const;
@@ -48,7 +49,13 @@ function fieldDefinition(field: FieldSpec): FieldDefinition {
     ...(field.nodes.length ? { nodes: field.nodes.map((node) => node.id).join("+") } : {}),
     ...(value.media ? { media: value.media } : {}),
     ...(value.items?.media ? { mediaItems: value.items.media } : {}),
-    ...(field.sizes ? { sizes: field.sizes.map((size) => (size.short ? [size.label, size.width, size.height, size.short] : [size.label, size.width, size.height])) } : {}),
+    ...(field.sizes
+      ? {
+          sizes: field.sizes.map((size) =>
+            size.short ? [size.label, size.width, size.height, size.short] : [size.label, size.width, size.height],
+          ),
+        }
+      : {}),
     ...(Object.keys(range).length ? { range } : {}),
   };
 }
@@ -59,8 +66,16 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
   const root = rootPrefix(spec.names.modulePath);
   return sourceText("/model.js", [
     header,
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${root}runtime/model.js`, namedImports: ["defineModel"] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${root}validators/${spec.names.modulePath}.js`, defaultImport: "validate" },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: `${root}runtime/model.js`,
+      namedImports: ["defineModel"],
+    },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: `${root}validators/${spec.names.modulePath}.js`,
+      defaultImport: "validate",
+    },
     {
       kind: StructureKind.ExportDeclaration,
       moduleSpecifier: `${root}validators/${spec.names.modulePath}.js`,
@@ -78,7 +93,12 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [DOCS.model],
-      declarations: [{ name: "model", initializer: `/* @__PURE__ */ defineModel({ id, name: ${literal(spec.names.memberName)}, fields: ${literal(spec.fields.map(fieldDefinition))}, validate })` }],
+      declarations: [
+        {
+          name: "model",
+          initializer: `/* @__PURE__ */ defineModel({ id, name: ${literal(spec.names.memberName)}, fields: ${literal(spec.fields.map(fieldDefinition))}, validate })`,
+        },
+      ],
     },
     {
       kind: StructureKind.VariableStatement,

@@ -20,8 +20,15 @@ export interface WorkerRequest {
 }
 
 export type WorkerResponse =
-  | { readonly ok: true; readonly results: readonly { readonly id: string; readonly files: [string, string][]; readonly readme: string }[]; readonly timings: Timing[] }
-  | { readonly ok: false; readonly error: { readonly code: string; readonly detail: string; readonly location: Location } };
+  | {
+      readonly ok: true;
+      readonly results: readonly { readonly id: string; readonly files: [string, string][]; readonly readme: string }[];
+      readonly timings: Timing[];
+    }
+  | {
+      readonly ok: false;
+      readonly error: { readonly code: string; readonly detail: string; readonly location: Location };
+    };
 
 /** How many threads (main included) to use for `count` models. */
 export function threadsFor(count: number): number {
@@ -33,10 +40,16 @@ function startWorker(): Worker {
   // Workers do not inherit tsx's loader: register it before importing the TypeScript worker module.
   const tsx = import.meta.resolve("tsx/esm/api");
   const entry = new URL("./worker.ts", import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`,
+    { eval: true },
+  );
 }
 
-function runOnWorker(specs: readonly ModelSpec[], formatCacheDir: string | undefined): Promise<Map<string, ModelUnitOutput>> {
+function runOnWorker(
+  specs: readonly ModelSpec[],
+  formatCacheDir: string | undefined,
+): Promise<Map<string, ModelUnitOutput>> {
   return new Promise((resolve, reject) => {
     const worker = startWorker();
     worker.once("message", (response: WorkerResponse) => {
@@ -46,7 +59,9 @@ function runOnWorker(specs: readonly ModelSpec[], formatCacheDir: string | undef
         return;
       }
       mergeTimings(response.timings);
-      resolve(new Map(response.results.map((result) => [result.id, { files: new Map(result.files), readme: result.readme }])));
+      resolve(
+        new Map(response.results.map((result) => [result.id, { files: new Map(result.files), readme: result.readme }])),
+      );
     });
     worker.once("error", (error) => reject(error));
     worker.postMessage({ specs, formatCacheDir } satisfies WorkerRequest);
@@ -69,4 +84,3 @@ export async function emitModels(
   for (const result of await Promise.all(onWorkers)) for (const [id, output] of result) all.set(id, output);
   return all;
 }
-

@@ -19,7 +19,9 @@ export interface RuntimeSource {
 }
 
 export async function readRuntimeSources(dir: string): Promise<RuntimeSource[]> {
-  const files = (await listFiles(dir)).filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".test.ts"));
+  const files = (await listFiles(dir)).filter(
+    (file) => file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".test.ts"),
+  );
   return Promise.all(files.map(async (path) => ({ path, text: await readFile(join(dir, path), "utf8") })));
 }
 
@@ -47,8 +49,12 @@ export async function compileRuntime(sources: readonly RuntimeSource[]): Promise
     });
     const diagnostics = [...(js.diagnostics ?? []), ...(dts.diagnostics ?? [])];
     if (diagnostics.length > 0) {
-      const text = diagnostics.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")).join("; ");
-      throw new GeneratorError("runtime-compile", `cannot compile the runtime template: ${text}`, { file: `templates/runtime/${source.path}` });
+      const text = diagnostics
+        .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"))
+        .join("; ");
+      throw new GeneratorError("runtime-compile", `cannot compile the runtime template: ${text}`, {
+        file: `templates/runtime/${source.path}`,
+      });
     }
     out.set(`${base}.js`, js.outputText);
     out.set(`${base}.d.ts`, dts.outputText);

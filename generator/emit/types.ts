@@ -40,9 +40,17 @@ function withStandIn(value: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     // A `required` list names properties: rename there too.
-    const renamed = key === "required" && Array.isArray(child) ? child.map((name) => (name === HAS_OWN ? HAS_OWN_STAND_IN : name)) : withStandIn(child);
+    const renamed =
+      key === "required" && Array.isArray(child)
+        ? child.map((name) => (name === HAS_OWN ? HAS_OWN_STAND_IN : name))
+        : withStandIn(child);
     // defineProperty keeps a "__proto__" key an ordinary own key.
-    Object.defineProperty(copy, key === HAS_OWN ? HAS_OWN_STAND_IN : key, { value: renamed, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, key === HAS_OWN ? HAS_OWN_STAND_IN : key, {
+      value: renamed,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy;
 }
@@ -62,25 +70,40 @@ async function compileNamed(schema: JsonObject, name: string, doc: string, model
   if (!pending) {
     const standIn = key.includes(`"${HAS_OWN}"`);
     const input = (standIn ? withStandIn(schema) : schema) as Parameters<typeof compile>[0];
-    pending = compile(input, PLACEHOLDER, JSTT_OPTIONS).then((text) => (standIn ? text.replaceAll(HAS_OWN_STAND_IN, HAS_OWN) : text));
+    pending = compile(input, PLACEHOLDER, JSTT_OPTIONS).then((text) =>
+      standIn ? text.replaceAll(HAS_OWN_STAND_IN, HAS_OWN) : text,
+    );
     compiled.set(key, pending);
   }
   let text: string;
   try {
     text = await pending;
   } catch (error) {
-    throw new GeneratorError("types-compile", `json-schema-to-typescript failed for ${name}: ${(error as Error).message}`, { model });
+    throw new GeneratorError(
+      "types-compile",
+      `json-schema-to-typescript failed for ${name}: ${(error as Error).message}`,
+      { model },
+    );
   }
   // json-schema-to-typescript may re-case the name it was given; find what it declared.
   const declared = /^export (interface|type) (\S+) /m.exec(text);
-  if (!declared) throw new GeneratorError("types-compile", `json-schema-to-typescript produced no declaration for ${name}`, { model });
-  const comment = `/**\n${commentSafe(doc).split("\n").map((line) => ` * ${line}`.trimEnd()).join("\n")}\n */\n`;
+  if (!declared)
+    throw new GeneratorError("types-compile", `json-schema-to-typescript produced no declaration for ${name}`, {
+      model,
+    });
+  const comment = `/**\n${commentSafe(doc)
+    .split("\n")
+    .map((line) => ` * ${line}`.trimEnd())
+    .join("\n")}\n */\n`;
   return comment + text.replace(declared[0], `export ${declared[1]} ${name} `);
 }
 
 /** The field's size table as a `SizeValue<[...]>` type: one tuple per size, expanded by the compiler. */
 function sizeType(field: FieldSpec): string {
-  const rows = field.sizes!.map((size) => `[${[JSON.stringify(size.label), size.width, size.height, ...(size.short ? [JSON.stringify(size.short)] : [])].join(", ")}]`);
+  const rows = field.sizes!.map(
+    (size) =>
+      `[${[JSON.stringify(size.label), size.width, size.height, ...(size.short ? [JSON.stringify(size.short)] : [])].join(", ")}]`,
+  );
   return `SizeValue<[${rows.join(", ")}]>`;
 }
 
@@ -95,23 +118,48 @@ export async function emitTypeDeclarations(spec: ModelSpec): Promise<string> {
     {
       closed: true,
       describe: (property, path) => (path.length === 1 ? fieldDoc(byAlias.get(property.key)!) : nestedDoc(property)),
-      tsType: (property, path) => (path.length === 1 && byAlias.get(property.key)?.sizes ? names.sizes.get(property.key) : undefined),
+      tsType: (property, path) =>
+        path.length === 1 && byAlias.get(property.key)?.sizes ? names.sizes.get(property.key) : undefined,
     },
   );
   const rawSchema = objectSchema(
     spec.fields.map((field) => fieldProperty(field)),
-    { closed: true, describe: (property, path) => (path.length === 1 ? rawFieldDoc(byKey.get(property.key)!) : nestedDoc(property)) },
+    {
+      closed: true,
+      describe: (property, path) => (path.length === 1 ? rawFieldDoc(byKey.get(property.key)!) : nestedDoc(property)),
+    },
   );
-  const outputSchema = objectSchema(spec.output, { closed: false, describe: (property) => outputDoc(property) || undefined });
+  const outputSchema = objectSchema(spec.output, {
+    closed: false,
+    describe: (property) => outputDoc(property) || undefined,
+  });
 
   const parts = await Promise.all([
-    compileNamed(friendlySchema, names.input, `Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`, spec.id),
-    compileNamed(rawSchema, names.rawInput, `Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw ComfyUI keys).`, spec.id),
-    compileNamed(outputSchema, names.output, `Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.`, spec.id),
+    compileNamed(
+      friendlySchema,
+      names.input,
+      `Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`,
+      spec.id,
+    ),
+    compileNamed(
+      rawSchema,
+      names.rawInput,
+      `Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw ComfyUI keys).`,
+      spec.id,
+    ),
+    compileNamed(
+      outputSchema,
+      names.output,
+      `Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.`,
+      spec.id,
+    ),
   ]);
   const sizeTypes = spec.fields
     .filter((field) => field.sizes)
-    .map((field) => `/** Allowed values of \`${field.alias}\`: the exact label, \`"WxH"\`, or \`{ width, height }\`. */\nexport type ${names.sizes.get(field.alias)} = ${sizeType(field)};\n`);
+    .map(
+      (field) =>
+        `/** Allowed values of \`${field.alias}\`: the exact label, \`"WxH"\`, or \`{ width, height }\`. */\nexport type ${names.sizes.get(field.alias)} = ${sizeType(field)};\n`,
+    );
   return [...sizeTypes, ...parts].join("\n");
 }
 

@@ -72,7 +72,11 @@ export function compileValidator(schema: JsonObject, helpersImport: string, mode
   try {
     code = standaloneCode(ajv, ajv.compile(protoSafeSchema(schema)));
   } catch (error) {
-    throw new GeneratorError("validator-compile", `ajv could not compile the input schema: ${(error as Error).message}`, { model });
+    throw new GeneratorError(
+      "validator-compile",
+      `ajv could not compile the input schema: ${(error as Error).message}`,
+      { model },
+    );
   }
   const imports: string[] = [];
   code = code
@@ -80,11 +84,19 @@ export function compileValidator(schema: JsonObject, helpersImport: string, mode
     .replace(/^export const validate = (validate\d+);\nexport default \1;\n/, "")
     .replace(/const (func\d+) = require\("([^"]+)"\)\.default;\n?/g, (_, local: string, module: string) => {
       const helper = HELPERS[module];
-      if (!helper) throw new GeneratorError("validator-require", `ajv emitted a run-time dependency this generator cannot map: ${module}`, { model });
+      if (!helper)
+        throw new GeneratorError(
+          "validator-require",
+          `ajv emitted a run-time dependency this generator cannot map: ${module}`,
+          { model },
+        );
       imports.push(`import { ${helper} as ${local} } from ${JSON.stringify(helpersImport)};`);
       return "";
     });
-  if (/\brequire\(/.test(code)) throw new GeneratorError("validator-require", "ajv emitted a require() call that could not be rewritten", { model });
+  if (/\brequire\(/.test(code))
+    throw new GeneratorError("validator-require", "ajv emitted a require() call that could not be rewritten", {
+      model,
+    });
   const name = /function (validate\d+)\(/.exec(code)?.[1];
   if (!name) throw new GeneratorError("validator-shape", "unexpected ajv output: no validate function", { model });
   return `${imports.join("\n")}${imports.length ? "\n" : ""}${code.trimEnd()}\nexport default ${name};\n`;

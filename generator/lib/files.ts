@@ -10,7 +10,10 @@ import { threadId } from "node:worker_threads";
  * adds up). A missing `dir` lists nothing; `unreadable` may turn any other
  * folder error into the caller's own.
  */
-export async function listFiles(dir: string, unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error): Promise<string[]> {
+export async function listFiles(
+  dir: string,
+  unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
+): Promise<string[]> {
   const found: string[] = [];
   const walk = async (current: string): Promise<void> => {
     let entries;

@@ -94,9 +94,11 @@ class Parser {
     for (;;) {
       this.skipSpace();
       const keyAt = this.pos;
-      if (this.text[this.pos] !== '"') this.fail(`expected a property name in double quotes, found ${this.describe(this.pos)}`);
+      if (this.text[this.pos] !== '"')
+        this.fail(`expected a property name in double quotes, found ${this.describe(this.pos)}`);
       const key = this.string();
-      if (this.mode === "page" && Object.prototype.hasOwnProperty.call(result, key)) this.fail(`duplicate property ${JSON.stringify(key)}`, keyAt);
+      if (this.mode === "page" && Object.prototype.hasOwnProperty.call(result, key))
+        this.fail(`duplicate property ${JSON.stringify(key)}`, keyAt);
       this.expect(":", '":" after the property name');
       // defineProperty, not assignment: a key "__proto__" must stay an own property.
       Object.defineProperty(result, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
@@ -149,7 +151,8 @@ class Parser {
       if (char === "\\") {
         const escape = this.text[this.pos + 1];
         if (escape === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6))) this.fail("invalid \\u escape: expected four hex digits");
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6)))
+            this.fail("invalid \\u escape: expected four hex digits");
           this.pos += 6;
           continue;
         }

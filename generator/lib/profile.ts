@@ -47,7 +47,9 @@ export function mergeTimings(timings: readonly Timing[]): void {
 
 /** Timings since the last reset, slowest first. */
 export function takeTimings(): Timing[] {
-  const result = [...totals].map(([phase, entry]) => ({ phase, ms: Math.round(entry.ms), count: entry.count })).sort((a, b) => b.ms - a.ms);
+  const result = [...totals]
+    .map(([phase, entry]) => ({ phase, ms: Math.round(entry.ms), count: entry.count }))
+    .sort((a, b) => b.ms - a.ms);
   totals.clear();
   return result;
 }

@@ -75,7 +75,9 @@ export function camelCase(text: string): string | undefined {
   const name = parts
     .map((part, index) => {
       const lower = /^[A-Z0-9]+$/.test(part) && part.length > 1 ? part.toLowerCase() : part;
-      return index === 0 ? lower.charAt(0).toLowerCase() + lower.slice(1) : lower.charAt(0).toUpperCase() + lower.slice(1);
+      return index === 0
+        ? lower.charAt(0).toLowerCase() + lower.slice(1)
+        : lower.charAt(0).toUpperCase() + lower.slice(1);
     })
     .join("");
   return /^[0-9]/.test(name) ? undefined : name;
@@ -120,7 +122,8 @@ export function sizeOptions(values: readonly JsonValue[] | undefined): SizeOptio
     parsed.push({ label: value, width: Number(match[1]), height: Number(match[2]) });
   }
   const counts = new Map<string, number>();
-  for (const option of parsed) counts.set(`${option.width}x${option.height}`, (counts.get(`${option.width}x${option.height}`) ?? 0) + 1);
+  for (const option of parsed)
+    counts.set(`${option.width}x${option.height}`, (counts.get(`${option.width}x${option.height}`) ?? 0) + 1);
   return parsed.map((option) => {
     const short = `${option.width}x${option.height}`;
     return counts.get(short) === 1 ? { ...option, short } : option;
@@ -172,9 +175,13 @@ function deriveName(field: AliasInput): AliasDecision {
   return { alias: `node${shape.node?.id ?? shape.compound![0]!.id}`, origin: "key" };
 }
 
-function overrideFor({ key, shape }: AliasInput, overrides: Readonly<Record<string, string>>): { pattern: string; alias: string } | undefined {
+function overrideFor(
+  { key, shape }: AliasInput,
+  overrides: Readonly<Record<string, string>>,
+): { pattern: string; alias: string } | undefined {
   if (Object.prototype.hasOwnProperty.call(overrides, key)) return { pattern: key, alias: overrides[key]! };
-  const input = shape.node?.input ?? (shape.compound ? `${shape.compound[0]!.input}x${shape.compound[1]!.input}` : undefined);
+  const input =
+    shape.node?.input ?? (shape.compound ? `${shape.compound[0]!.input}x${shape.compound[1]!.input}` : undefined);
   if (input === undefined) return undefined;
   const pattern = `*_${input}`;
   return Object.prototype.hasOwnProperty.call(overrides, pattern) ? { pattern, alias: overrides[pattern]! } : undefined;
@@ -201,14 +208,22 @@ export function assignAliases(fields: readonly AliasInput[], context: AliasConte
   for (const [pattern, alias] of Object.entries(context.overrides)) {
     if (!IDENTIFIER.test(alias) || OBJECT_MEMBERS.has(alias)) {
       const why = OBJECT_MEMBERS.has(alias) ? "is a name every object already has" : "is not a valid identifier";
-      throw new GeneratorError("alias-invalid", `alias override ${JSON.stringify(pattern)}: ${JSON.stringify(alias)} ${why}`, {
-        ...location,
-        path: `aliases/${pattern}`,
-      });
+      throw new GeneratorError(
+        "alias-invalid",
+        `alias override ${JSON.stringify(pattern)}: ${JSON.stringify(alias)} ${why}`,
+        {
+          ...location,
+          path: `aliases/${pattern}`,
+        },
+      );
     }
     const matched = usedPatterns.get(pattern);
     if (!matched) {
-      context.warn("alias-override-unused", `alias override ${JSON.stringify(pattern)} matches no input field; it is ignored`, `aliases/${pattern}`);
+      context.warn(
+        "alias-override-unused",
+        `alias override ${JSON.stringify(pattern)} matches no input field; it is ignored`,
+        `aliases/${pattern}`,
+      );
     } else if (matched.length > 1) {
       throw new GeneratorError(
         "alias-override-ambiguous",
@@ -231,7 +246,9 @@ export function assignAliases(fields: readonly AliasInput[], context: AliasConte
       problems.push(`fields ${keys.map((key) => JSON.stringify(key)).join(" and ")} would all be called "${alias}"`);
       sampleKey ??= keys[keys.length - 1];
     } else if (rawKeys.has(alias) && keys[0] !== alias) {
-      problems.push(`field ${JSON.stringify(keys[0])} would be called "${alias}", which is the raw key of another field`);
+      problems.push(
+        `field ${JSON.stringify(keys[0])} would be called "${alias}", which is the raw key of another field`,
+      );
       sampleKey ??= keys[0];
     }
   }

@@ -29,7 +29,11 @@ export interface LoadOptions {
  * Parses and normalises every schema file. All problems of all files are
  * collected and thrown together, so one run shows everything to fix.
  */
-export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: string, options: LoadOptions = {}): LoadedModels {
+export function loadModels(
+  entries: readonly SchemaEntry[],
+  schemasPrefix: string,
+  options: LoadOptions = {},
+): LoadedModels {
   const errors: GeneratorError[] = [];
   const parsed: { entry: SchemaEntry; file: SchemaFile }[] = [];
   for (const entry of entries) {
@@ -41,7 +45,11 @@ export function loadModels(entries: readonly SchemaEntry[], schemasPrefix: strin
       const file = parseSchemaFile(entry.text, entry.file);
       const expected = `${schemasPrefix}${schemaFilePath(file.modelId)}`;
       if ((options.checkPaths ?? true) && expected !== entry.file) {
-        throw new GeneratorError("schema-file-path", `holds model ${JSON.stringify(file.modelId)}, whose schema file must be ${expected}`, { file: entry.file });
+        throw new GeneratorError(
+          "schema-file-path",
+          `holds model ${JSON.stringify(file.modelId)}, whose schema file must be ${expected}`,
+          { file: entry.file },
+        );
       }
       parsed.push({ entry, file });
     } catch (error) {

@@ -34,7 +34,10 @@ function words(id: string): string[] {
 
 /** Capitalises the first letter and every letter that follows a digit (`4k` → `4K`, as json-schema-to-typescript would). */
 function pascalWord(word: string): string {
-  return (word.charAt(0).toUpperCase() + word.slice(1)).replace(/([0-9])([a-z])/g, (_, digit: string, letter: string) => digit + letter.toUpperCase());
+  return (word.charAt(0).toUpperCase() + word.slice(1)).replace(
+    /([0-9])([a-z])/g,
+    (_, digit: string, letter: string) => digit + letter.toUpperCase(),
+  );
 }
 
 /** Readable PascalCase name, always a valid identifier: `Wan21FusionxImageToVideo`. */
@@ -58,7 +61,9 @@ function camelFromPascal(name: string): string {
  */
 export const RESERVED_MEMBER_NAMES: ReadonlySet<string> = new Set([
   // JavaScript reserved words (strict mode and modules included) and restricted names.
-  ..."await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity".split(" "),
+  ..."await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity".split(
+    " ",
+  ),
   // Bindings of the generated index module.
   "models",
   "createClient",
@@ -92,7 +97,10 @@ export function assignModelNames(ids: readonly string[]): Map<string, ModelNames
     const modulePath = modulePathFor(id);
     const clash = paths.get(modulePath.toLowerCase());
     if (clash !== undefined && clash !== id) {
-      throw new GeneratorError("model-path-collision", `model ids ${JSON.stringify(clash)} and ${JSON.stringify(id)} map to the same module path ${modulePath}`);
+      throw new GeneratorError(
+        "model-path-collision",
+        `model ids ${JSON.stringify(clash)} and ${JSON.stringify(id)} map to the same module path ${modulePath}`,
+      );
     }
     paths.set(modulePath.toLowerCase(), id);
     result.set(id, { modulePath, typeName, memberName: camelFromPascal(typeName) });
@@ -124,12 +132,18 @@ export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
   for (const [name, list] of owners) {
     if (list.length < 2) continue;
     const field = list.find((owner) => owner.alias !== undefined);
-    const fix = field ? `; give that field another alias in ${field.spec.schemaFile} ("aliases": { "<raw key>": "otherName" })` : "";
+    const fix = field
+      ? `; give that field another alias in ${field.spec.schemaFile} ("aliases": { "<raw key>": "otherName" })`
+      : "";
     errors.push(
-      new GeneratorError("type-name-collision", `type name ${name} would be declared twice: ${list.map((owner) => `the ${owner.what} of ${JSON.stringify(owner.spec.id)}`).join(" and ")}${fix}`, {
-        file: (field ?? list[0]!).spec.schemaFile,
-        model: (field ?? list[0]!).spec.id,
-      }),
+      new GeneratorError(
+        "type-name-collision",
+        `type name ${name} would be declared twice: ${list.map((owner) => `the ${owner.what} of ${JSON.stringify(owner.spec.id)}`).join(" and ")}${fix}`,
+        {
+          file: (field ?? list[0]!).spec.schemaFile,
+          model: (field ?? list[0]!).spec.id,
+        },
+      ),
     );
   }
   return errors;

@@ -88,9 +88,13 @@ interface Context {
   readonly side: Side;
 }
 
-
 function fieldName(path: string): string {
-  return path.split("/").filter((part) => part !== "properties" && part !== "items" && part !== "inputSchema" && part !== "outputSchema").join(".") || "(root)";
+  return (
+    path
+      .split("/")
+      .filter((part) => part !== "properties" && part !== "items" && part !== "inputSchema" && part !== "outputSchema")
+      .join(".") || "(root)"
+  );
 }
 
 function problem(context: Context, code: string, path: string, message: string): void {
@@ -102,7 +106,12 @@ function numberKeyword(schema: JsonObject, key: string, path: string, context: C
   const value = own(schema, key);
   if (value === undefined) return undefined;
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  problem(context, "keyword-value", `${path}/${key}`, `field "${fieldName(path)}": "${key}" must be a number, got ${preview(value)}`);
+  problem(
+    context,
+    "keyword-value",
+    `${path}/${key}`,
+    `field "${fieldName(path)}": "${key}" must be a number, got ${preview(value)}`,
+  );
   return undefined;
 }
 
@@ -110,7 +119,12 @@ function nonNegativeInteger(schema: JsonObject, key: string, path: string, conte
   const value = numberKeyword(schema, key, path, context);
   if (value === undefined) return undefined;
   if (Number.isInteger(value) && value >= 0) return value;
-  problem(context, "keyword-value", `${path}/${key}`, `field "${fieldName(path)}": "${key}" must be a non-negative integer, got ${value}`);
+  problem(
+    context,
+    "keyword-value",
+    `${path}/${key}`,
+    `field "${fieldName(path)}": "${key}" must be a non-negative integer, got ${value}`,
+  );
   return undefined;
 }
 
@@ -121,7 +135,11 @@ function normalizeTypes(schema: JsonObject, path: string, context: Context): Val
   const types: ValueType[] = [];
   for (const entry of list) {
     if (entry === "float") {
-      context.sink.warn("type-float", `field "${fieldName(path)}": type "float" is not JSON Schema; read as "number"`, `${path}/type`);
+      context.sink.warn(
+        "type-float",
+        `field "${fieldName(path)}": type "float" is not JSON Schema; read as "number"`,
+        `${path}/type`,
+      );
       types.push("number");
     } else if (typeof entry === "string" && JSON_TYPES.has(entry)) {
       types.push(entry as ValueType);
@@ -139,7 +157,17 @@ function inferTypes(schema: JsonObject): ValueType[] {
     const types = new Set<ValueType>();
     for (const value of values) {
       types.add(
-        value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value === "number" ? (Number.isInteger(value) ? "integer" : "number") : (typeof value as ValueType),
+        value === null
+          ? "null"
+          : Array.isArray(value)
+            ? "array"
+            : typeof value === "object"
+              ? "object"
+              : typeof value === "number"
+                ? Number.isInteger(value)
+                  ? "integer"
+                  : "number"
+                : (typeof value as ValueType),
       );
     }
     if (types.has("number")) types.delete("integer");
@@ -151,7 +179,26 @@ function inferTypes(schema: JsonObject): ValueType[] {
 }
 
 /** Words that make "… image" a property of a media file rather than the file itself ("Size of image"). */
-const NOT_MEDIA_WORDS: ReadonlySet<string> = new Set(["of", "size", "count", "number", "format", "type", "ratio", "strength", "scale", "weight", "resolution", "quality", "width", "height", "length", "duration", "mode", "name"]);
+const NOT_MEDIA_WORDS: ReadonlySet<string> = new Set([
+  "of",
+  "size",
+  "count",
+  "number",
+  "format",
+  "type",
+  "ratio",
+  "strength",
+  "scale",
+  "weight",
+  "resolution",
+  "quality",
+  "width",
+  "height",
+  "length",
+  "duration",
+  "mode",
+  "name",
+]);
 
 /** "Image", "Reference Video", "Input Audio" → a media kind; "Image Size", "Size of image" → none. */
 function mediaFromTitle(title: string | undefined): MediaKind | undefined {
@@ -163,13 +210,23 @@ function mediaFromTitle(title: string | undefined): MediaKind | undefined {
 
 function normalizeValue(input: JsonValue | undefined, path: string, context: Context): ValueSpec {
   if (!isJsonObject(input)) {
-    problem(context, "schema-shape", path, `field "${fieldName(path)}": a schema must be an object, got ${preview(input)}`);
+    problem(
+      context,
+      "schema-shape",
+      path,
+      `field "${fieldName(path)}": a schema must be an object, got ${preview(input)}`,
+    );
     return { types: [] };
   }
   const schema = input;
   for (const key of Object.keys(schema)) {
     if (ANNOTATIONS.has(key) || SUPPORTED.has(key) || key.startsWith("x-")) continue;
-    problem(context, "unsupported-keyword", `${path}/${key}`, `field "${fieldName(path)}": unsupported keyword "${key}" (value ${preview(schema[key])})`);
+    problem(
+      context,
+      "unsupported-keyword",
+      `${path}/${key}`,
+      `field "${fieldName(path)}": unsupported keyword "${key}" (value ${preview(schema[key])})`,
+    );
   }
   const types = normalizeTypes(schema, path, context);
   const spec: { -readonly [K in keyof ValueSpec]: ValueSpec[K] } = { types };
@@ -184,7 +241,13 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
   const enumValues = own(schema, "enum");
   if (enumValues !== undefined) {
     if (Array.isArray(enumValues) && enumValues.length > 0) spec.enum = enumValues;
-    else problem(context, "keyword-value", `${path}/enum`, `field "${fieldName(path)}": "enum" must be a non-empty array, got ${preview(enumValues)}`);
+    else
+      problem(
+        context,
+        "keyword-value",
+        `${path}/enum`,
+        `field "${fieldName(path)}": "enum" must be a non-empty array, got ${preview(enumValues)}`,
+      );
   }
   const constant = own(schema, "const");
   if (constant !== undefined) spec.const = constant;
@@ -204,7 +267,11 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
         spec[exclusive] = spec[bound]!;
         delete spec[bound];
       }
-      context.sink.warn("exclusive-boolean", `field "${fieldName(path)}": boolean "${exclusive}" (draft 4) read as a numeric bound`, `${path}/${exclusive}`);
+      context.sink.warn(
+        "exclusive-boolean",
+        `field "${fieldName(path)}": boolean "${exclusive}" (draft 4) read as a numeric bound`,
+        `${path}/${exclusive}`,
+      );
     } else {
       const numeric = numberKeyword(schema, exclusive, path, context);
       if (numeric !== undefined) spec[exclusive] = numeric;
@@ -225,27 +292,50 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
       }
     }
     if (valid) spec.pattern = pattern as string;
-    else problem(context, "keyword-value", `${path}/pattern`, `field "${fieldName(path)}": "pattern" must be a valid regular expression, got ${preview(pattern)}`);
+    else
+      problem(
+        context,
+        "keyword-value",
+        `${path}/pattern`,
+        `field "${fieldName(path)}": "pattern" must be a valid regular expression, got ${preview(pattern)}`,
+      );
   }
   const unique = own(schema, "uniqueItems");
   if (typeof unique === "boolean") spec.uniqueItems = unique;
-  else if (unique !== undefined) problem(context, "keyword-value", `${path}/uniqueItems`, `field "${fieldName(path)}": "uniqueItems" must be a boolean`);
+  else if (unique !== undefined)
+    problem(
+      context,
+      "keyword-value",
+      `${path}/uniqueItems`,
+      `field "${fieldName(path)}": "uniqueItems" must be a boolean`,
+    );
 
   const validations = own(schema, "validations");
   if (validations !== undefined) {
     if (Array.isArray(validations)) spec.validations = validations;
-    else context.sink.warn("validations-shape", `field "${fieldName(path)}": "validations" is not an array; ignored`, `${path}/validations`);
+    else
+      context.sink.warn(
+        "validations-shape",
+        `field "${fieldName(path)}": "validations" is not an array; ignored`,
+        `${path}/validations`,
+      );
   }
 
   const format = own(schema, "format");
   const media = typeof format === "string" ? MEDIA_FORMATS[format] : undefined;
   if (typeof format === "string" && !media) spec.format = format;
-  else if (format !== undefined && typeof format !== "string") problem(context, "keyword-value", `${path}/format`, `field "${fieldName(path)}": "format" must be a string`);
+  else if (format !== undefined && typeof format !== "string")
+    problem(context, "keyword-value", `${path}/format`, `field "${fieldName(path)}": "format" must be a string`);
 
   const items = own(schema, "items");
   if (items !== undefined) {
     if (Array.isArray(items)) {
-      problem(context, "unsupported-keyword", `${path}/items`, `field "${fieldName(path)}": tuple "items" (an array of schemas) is not supported`);
+      problem(
+        context,
+        "unsupported-keyword",
+        `${path}/items`,
+        `field "${fieldName(path)}": tuple "items" (an array of schemas) is not supported`,
+      );
     } else {
       let itemSpec = normalizeValue(items, `${path}/items`, context);
       if (media?.array && itemSpec.media === undefined) itemSpec = { ...itemSpec, media: media.kind };
@@ -255,11 +345,23 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
     spec.items = { types: ["string"], media: media.kind };
   }
   if (media && !media.array) spec.media = media.kind;
-  if (!spec.media && context.side === "input" && types.length === 1 && types[0] === "string" && spec.enum === undefined) {
+  if (
+    !spec.media &&
+    context.side === "input" &&
+    types.length === 1 &&
+    types[0] === "string" &&
+    spec.enum === undefined
+  ) {
     const fromTitle = mediaFromTitle(spec.title);
     if (fromTitle) spec.media = fromTitle;
   }
-  if (spec.items && spec.items.media === undefined && context.side === "input" && spec.items.types.length === 1 && spec.items.types[0] === "string") {
+  if (
+    spec.items &&
+    spec.items.media === undefined &&
+    context.side === "input" &&
+    spec.items.types.length === 1 &&
+    spec.items.types[0] === "string"
+  ) {
     const fromTitle = mediaFromTitle(spec.title);
     if (fromTitle) spec.items = { ...spec.items, media: fromTitle };
   }
@@ -267,7 +369,12 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
   const properties = own(schema, "properties");
   if (properties !== undefined) {
     if (!isJsonObject(properties)) {
-      problem(context, "keyword-value", `${path}/properties`, `field "${fieldName(path)}": "properties" must be an object`);
+      problem(
+        context,
+        "keyword-value",
+        `${path}/properties`,
+        `field "${fieldName(path)}": "properties" must be an object`,
+      );
     } else {
       spec.properties = normalizeProperties(properties, own(schema, "required"), path, context);
     }
@@ -275,17 +382,32 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
   const additional = own(schema, "additionalProperties");
   if (typeof additional === "boolean") spec.additionalProperties = additional;
   else if (additional !== undefined) {
-    problem(context, "unsupported-keyword", `${path}/additionalProperties`, `field "${fieldName(path)}": a schema-valued "additionalProperties" is not supported`);
+    problem(
+      context,
+      "unsupported-keyword",
+      `${path}/additionalProperties`,
+      `field "${fieldName(path)}": a schema-valued "additionalProperties" is not supported`,
+    );
   }
   checkDefault(spec, path, context);
   return spec;
 }
 
-function normalizeProperties(properties: JsonObject, required: JsonValue | undefined, path: string, context: Context): PropertySpec[] {
+function normalizeProperties(
+  properties: JsonObject,
+  required: JsonValue | undefined,
+  path: string,
+  context: Context,
+): PropertySpec[] {
   const requiredKeys = new Set<string>();
   if (required !== undefined) {
     if (!Array.isArray(required) || required.some((entry) => typeof entry !== "string")) {
-      problem(context, "keyword-value", `${path}/required`, `field "${fieldName(path)}": "required" must be an array of property names`);
+      problem(
+        context,
+        "keyword-value",
+        `${path}/required`,
+        `field "${fieldName(path)}": "required" must be an array of property names`,
+      );
     } else {
       for (const key of required as string[]) {
         if (Object.prototype.hasOwnProperty.call(properties, key)) requiredKeys.add(key);
@@ -332,16 +454,24 @@ function checkDefault(spec: ValueSpec, path: string, context: Context): void {
       (spec.exclusiveMinimum === undefined || value > spec.exclusiveMinimum) &&
       (spec.exclusiveMaximum === undefined || value < spec.exclusiveMaximum));
   if (!typeOk || !enumOk || !rangeOk) {
-    context.sink.warn("default-invalid", `field "${fieldName(path)}": default ${preview(value)} does not satisfy the field's own schema`, `${path}/default`);
+    context.sink.warn(
+      "default-invalid",
+      `field "${fieldName(path)}": default ${preview(value)} does not satisfy the field's own schema`,
+      `${path}/default`,
+    );
   }
 }
 
-function unwrapOutput(schema: JsonObject | undefined, sink: WarningSink): { root: JsonObject | undefined; path: string } {
+function unwrapOutput(
+  schema: JsonObject | undefined,
+  sink: WarningSink,
+): { root: JsonObject | undefined; path: string } {
   if (!schema) return { root: undefined, path: "outputSchema" };
   const wrapped = own(schema, "output");
   if (isJsonObject(wrapped) && own(schema, "properties") === undefined) {
     const others = Object.keys(schema).filter((key) => key !== "output" && !ANNOTATIONS.has(key));
-    if (others.length > 0) sink.warn("output-wrapper", `output schema wrapper has extra keys ${others.join(", ")}; ignored`, "outputSchema");
+    if (others.length > 0)
+      sink.warn("output-wrapper", `output schema wrapper has extra keys ${others.join(", ")}; ignored`, "outputSchema");
     return { root: wrapped, path: "outputSchema/output" };
   }
   return { root: schema, path: "outputSchema" };
@@ -351,7 +481,8 @@ function outputMedia(key: string, value: ValueSpec): ValueSpec {
   const kind = MEDIA_WORDS[key.toLowerCase()];
   if (!kind) return value;
   if (value.types.includes("string") && !value.media) return { ...value, media: kind };
-  if (value.items && value.items.types.includes("string") && !value.items.media) return { ...value, items: { ...value.items, media: kind } };
+  if (value.items && value.items.types.includes("string") && !value.items.media)
+    return { ...value, items: { ...value.items, media: kind } };
   return value;
 }
 
@@ -362,16 +493,34 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
   const root = file.inputSchema;
 
   for (const key of Object.keys(root)) {
-    if (ANNOTATIONS.has(key) || key === "type" || key === "properties" || key === "required" || key === "additionalProperties" || key.startsWith("x-"))
+    if (
+      ANNOTATIONS.has(key) ||
+      key === "type" ||
+      key === "properties" ||
+      key === "required" ||
+      key === "additionalProperties" ||
+      key.startsWith("x-")
+    )
       continue;
-    sink.fail("unsupported-keyword", `input schema root: unsupported keyword "${key}" (value ${preview(root[key])})`, `inputSchema/${key}`);
+    sink.fail(
+      "unsupported-keyword",
+      `input schema root: unsupported keyword "${key}" (value ${preview(root[key])})`,
+      `inputSchema/${key}`,
+    );
   }
   const rootType = own(root, "type");
-  if (rootType !== undefined && rootType !== "object") sink.fail("input-root", `input schema must be an object schema, got type ${preview(rootType)}`, "inputSchema/type");
+  if (rootType !== undefined && rootType !== "object")
+    sink.fail("input-root", `input schema must be an object schema, got type ${preview(rootType)}`, "inputSchema/type");
   const properties = own(root, "properties");
-  if (!isJsonObject(properties)) sink.fail("input-root", 'input schema has no "properties" object', "inputSchema/properties");
+  if (!isJsonObject(properties))
+    sink.fail("input-root", 'input schema has no "properties" object', "inputSchema/properties");
   const additional = own(root, "additionalProperties");
-  if (additional === true) sink.warn("input-open", "input schema allows additional properties; the generated input type stays closed", "inputSchema/additionalProperties");
+  if (additional === true)
+    sink.warn(
+      "input-open",
+      "input schema allows additional properties; the generated input type stays closed",
+      "inputSchema/additionalProperties",
+    );
 
   const props = normalizeProperties(properties as JsonObject, own(root, "required"), "inputSchema", input);
   const shaped = props.map((prop) => {
@@ -379,8 +528,18 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
     return { prop, shape, sizes: shape.compound ? sizeOptions(prop.value.enum) : undefined };
   });
   const decisions = assignAliases(
-    shaped.map(({ prop, shape, sizes }) => ({ key: prop.key, shape, isSize: sizes !== undefined, ...(prop.value.title === undefined ? {} : { title: prop.value.title }) })),
-    { model: file.modelId, schemaFile, overrides: file.aliases ?? {}, warn: (code, message, path) => sink.warn(code, message, path) },
+    shaped.map(({ prop, shape, sizes }) => ({
+      key: prop.key,
+      shape,
+      isSize: sizes !== undefined,
+      ...(prop.value.title === undefined ? {} : { title: prop.value.title }),
+    })),
+    {
+      model: file.modelId,
+      schemaFile,
+      overrides: file.aliases ?? {},
+      warn: (code, message, path) => sink.warn(code, message, path),
+    },
   );
 
   const fields = shaped.map(({ prop, shape, sizes }, index): FieldSpec => {
@@ -402,10 +561,12 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
   if (outputRoot) {
     const outputProps = own(outputRoot, "properties");
     if (isJsonObject(outputProps)) {
-      output = normalizeProperties(outputProps, own(outputRoot, "required"), outputPath, { sink, side: "output" }).map((prop) => ({
-        ...prop,
-        value: outputMedia(prop.key, prop.value),
-      }));
+      output = normalizeProperties(outputProps, own(outputRoot, "required"), outputPath, { sink, side: "output" }).map(
+        (prop) => ({
+          ...prop,
+          value: outputMedia(prop.key, prop.value),
+        }),
+      );
     } else {
       sink.warn("output-shape", "output schema has no properties; outputs are typed as an open record", outputPath);
     }

@@ -9,7 +9,6 @@ import type { Warning } from "../lib/diagnostics.ts";
 import type { JsonObject, JsonValue } from "../lib/json.ts";
 import type { ModelSource } from "../schemas/schema-file.ts";
 
-
 export type MediaKind = "image" | "video" | "audio";
 export type ValueType = "string" | "integer" | "number" | "boolean" | "array" | "object" | "null";
 
@@ -106,7 +105,6 @@ export interface ModelTypeNames {
   /** Size field alias → its type alias name, `<typeName><Alias>`. */
   readonly sizes: ReadonlyMap<string, string>;
 }
-
 
 export interface ModelSpec {
   readonly id: string;

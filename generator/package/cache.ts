@@ -46,7 +46,10 @@ export async function generatorFingerprint(root: string): Promise<string> {
   const require = createRequire(join(root, "package.json"));
   for (const tool of TOOLS) {
     try {
-      parts.push(tool, (JSON.parse(await readFile(require.resolve(`${tool}/package.json`), "utf8")) as { version: string }).version);
+      parts.push(
+        tool,
+        (JSON.parse(await readFile(require.resolve(`${tool}/package.json`), "utf8")) as { version: string }).version,
+      );
     } catch {
       parts.push(tool, "unresolved");
     }

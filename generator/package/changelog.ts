@@ -30,7 +30,11 @@ function bullet(change: Change): string {
 
 /** The entry for a version bumped because of `report`. */
 export function releaseEntry(version: string, previousVersion: string, report: DriftReport): string {
-  const lines = [`## ${version}`, "", `${report.semver[0]!.toUpperCase()}${report.semver.slice(1)} release after ${previousVersion}: ${changeSummary(report)}.`];
+  const lines = [
+    `## ${version}`,
+    "",
+    `${report.semver[0]!.toUpperCase()}${report.semver.slice(1)} release after ${previousVersion}: ${changeSummary(report)}.`,
+  ];
   for (const section of sections(report.changes)) {
     lines.push("", `### ${section.title}`);
     for (const group of section.models) lines.push("", `#### ${code(group.model)}`, "", ...group.changes.map(bullet));

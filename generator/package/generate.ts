@@ -3,7 +3,17 @@
  * exactly what generate would write.
  */
 import { dirname, join } from "node:path";
-import { cachePath, emptyManifest, everythingCurrent, generatorFingerprint, readManifest, recordUnit, unitIsCurrent, writeManifest, type UnitRecord } from "./cache.ts";
+import {
+  cachePath,
+  emptyManifest,
+  everythingCurrent,
+  generatorFingerprint,
+  readManifest,
+  recordUnit,
+  unitIsCurrent,
+  writeManifest,
+  type UnitRecord,
+} from "./cache.ts";
 import type { Warning } from "../lib/diagnostics.ts";
 import { currentVersion, planRelease, type ReleasePlan } from "./release.ts";
 import { sha256 } from "../lib/json.ts";
@@ -67,9 +77,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const inputsKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
 
   // Fast path: same generator, same schema files, every output untouched since the last complete run.
-  if (useCache && manifest.inputs?.key === inputsKey && (await measureAsync("check cache", () => everythingCurrent(manifest, outDir)))) {
+  if (
+    useCache &&
+    manifest.inputs?.key === inputsKey &&
+    (await measureAsync("check cache", () => everythingCurrent(manifest, outDir)))
+  ) {
     const version = await currentVersion(outDir);
-    const recorded = Object.values(manifest.units).reduce((count, record) => count + Object.keys(record.files).length, 0);
+    const recorded = Object.values(manifest.units).reduce(
+      (count, record) => count + Object.keys(record.files).length,
+      0,
+    );
     let loaded: readonly ModelSpec[] | undefined;
     const report = {
       modelCount: manifest.inputs.models,
@@ -80,7 +97,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
       timings: takeTimings(),
     };
     // Specs are only computed if someone asks (the CLI needs the count, which the cache has).
-    return Object.defineProperty(report, "specs", { enumerable: true, get: () => (loaded ??= loadModels(entries, schemasPrefix).specs) }) as typeof report & {
+    return Object.defineProperty(report, "specs", {
+      enumerable: true,
+      get: () => (loaded ??= loadModels(entries, schemasPrefix).specs),
+    }) as typeof report & {
       readonly specs: readonly ModelSpec[];
     };
   }
@@ -101,7 +121,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   // When neither the schemas nor their snapshot changed since the last run, the plan is known: keep it.
   const releaseKey = inputsKey;
   const releaseCurrent = await current("release", releaseKey);
-  const planned = releaseCurrent ? undefined : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
+  const planned = releaseCurrent
+    ? undefined
+    : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
   const version = planned?.version ?? (await currentVersion(outDir));
   const release = planned ?? unchangedRelease(version);
 
@@ -110,8 +132,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const formatCacheDir = useCache ? join(dirname(cachePath(root)), "format") : undefined;
   useFormatCache(formatCacheDir);
 
-  const packageKey = sha256([fingerprint, version, ...specs.map((spec) => `${spec.id}\u0000${spec.sourceHash}\u0000${spec.names.modulePath}\u0000${spec.names.typeName}`)].join("\u0001"));
-  const modelKey = (spec: ModelSpec) => sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
+  const packageKey = sha256(
+    [
+      fingerprint,
+      version,
+      ...specs.map(
+        (spec) => `${spec.id}\u0000${spec.sourceHash}\u0000${spec.names.modulePath}\u0000${spec.names.typeName}`,
+      ),
+    ].join("\u0001"),
+  );
+  const modelKey = (spec: ModelSpec) =>
+    sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
 
   // Release files: a write run keeps those already on disk rather than reading them again.
   const files = new Map<string, string>();
@@ -127,7 +158,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
 
   if (!(await current("runtime", fingerprint))) {
     const { readRuntimeSources } = await import("../emit/runtime.ts");
-    collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(await readRuntimeSources(join(root, "templates", "runtime"))));
+    collect(
+      "runtime",
+      fingerprint,
+      await (await emitters()).emitRuntimeUnit(await readRuntimeSources(join(root, "templates", "runtime"))),
+    );
   }
 
   const fresh = await Promise.all(specs.map((spec) => current(`model:${spec.id}`, modelKey(spec))));
@@ -144,12 +179,30 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     }
   }
 
-  if (!(await current("package", packageKey))) collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
+  if (!(await current("package", packageKey)))
+    collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
 
   if (options.check || options.render) {
-    if (options.render) return { specs, modelCount: specs.length, warnings, release, files, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+    if (options.render)
+      return {
+        specs,
+        modelCount: specs.length,
+        warnings,
+        release,
+        files,
+        emittedUnits: emitted.map((unit) => unit.name),
+        timings: takeTimings(),
+      };
     const check = await measureAsync("compare", () => checkOutput(outDir, files));
-    return { specs, modelCount: specs.length, warnings, release, check, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+    return {
+      specs,
+      modelCount: specs.length,
+      warnings,
+      release,
+      check,
+      emittedUnits: emitted.map((unit) => unit.name),
+      timings: takeTimings(),
+    };
   }
   const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
   if (useCache) {
@@ -158,5 +211,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     for (const unit of emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, outDir);
     await writeManifest(root, { version: 3, units: next, inputs: { key: inputsKey, warnings, models: specs.length } });
   }
-  return { specs, modelCount: specs.length, warnings, release, write, emittedUnits: emitted.map((unit) => unit.name), timings: takeTimings() };
+  return {
+    specs,
+    modelCount: specs.length,
+    warnings,
+    release,
+    write,
+    emittedUnits: emitted.map((unit) => unit.name),
+    timings: takeTimings(),
+  };
 }

@@ -21,7 +21,11 @@ export interface WriteResult {
  * Makes `dir` hold exactly `files` plus `keep` (files known to be current,
  * e.g. from the build cache). Content equal to the disk is not rewritten.
  */
-export async function writeOutput(dir: string, files: ReadonlyMap<string, string>, keep: ReadonlySet<string> = new Set()): Promise<WriteResult> {
+export async function writeOutput(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  keep: ReadonlySet<string> = new Set(),
+): Promise<WriteResult> {
   const written: string[] = [];
   const entries = [...files];
   const current = await mapLimit(entries, 32, ([path]) => readIfExists(join(dir, path)));
@@ -111,6 +115,7 @@ export function shortDiff(before: string, after: string, maxLines = 24, context 
   for (let i = start; i < endA; i++) lines.push(`-${a[i]}`);
   for (let i = start; i < endB; i++) lines.push(`+${b[i]}`);
   for (let i = endA; i < Math.min(a.length, endA + context); i++) lines.push(` ${a[i]}`);
-  if (lines.length > maxLines) return [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join("\n");
+  if (lines.length > maxLines)
+    return [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join("\n");
   return lines.join("\n");
 }

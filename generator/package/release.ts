@@ -104,6 +104,10 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
     changelog = prependEntry(existing, releaseEntry(version, previousVersion, report));
   }
   files.set(CHANGELOG_FILE, changelog);
-  const unchanged = new Set([...files].filter(([path, text]) => (path === CHANGELOG_FILE ? existing : snapshot.get(path)) === text).map(([path]) => path));
+  const unchanged = new Set(
+    [...files]
+      .filter(([path, text]) => (path === CHANGELOG_FILE ? existing : snapshot.get(path)) === text)
+      .map(([path]) => path),
+  );
   return { previousVersion, version, ...(report ? { report } : {}), files, unchanged };
 }

@@ -34,7 +34,9 @@ function optionBefore(text: string, end: number, names: readonly string[]): bool
     while (isSpace(index - 1)) index--;
     if (index === afterSpace) return false;
   }
-  return names.some((name) => text.endsWith(name, index) && (index === name.length || isSpace(index - name.length - 1)));
+  return names.some(
+    (name) => text.endsWith(name, index) && (index === name.length || isSpace(index - name.length - 1)),
+  );
 }
 
 /**

@@ -36,7 +36,8 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -54,14 +55,21 @@ async function fetchPage(url: string, sources: PageSources): Promise<RawPage> {
   const fetchImpl = sources.fetch ?? globalThis.fetch;
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers: { accept: "text/html, text/plain;q=0.9" }, signal: AbortSignal.timeout(sources.timeoutMs ?? 30_000) });
+    response = await fetchImpl(url, {
+      headers: { accept: "text/html, text/plain;q=0.9" },
+      signal: AbortSignal.timeout(sources.timeoutMs ?? 30_000),
+    });
   } catch (error) {
     const cause = (error as { cause?: { message?: string; code?: string } }).cause;
     return fail(`cannot fetch the page: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   }
   // fetch follows redirects; one that left https means the content came over plain http.
-  if (response.url && !response.url.startsWith("https:")) return fail(`the page redirected to ${response.url}; only https pages are read`);
-  if (!response.ok) return fail(`cannot fetch the page: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
+  if (response.url && !response.url.startsWith("https:"))
+    return fail(`the page redirected to ${response.url}; only https pages are read`);
+  if (!response.ok)
+    return fail(
+      `cannot fetch the page: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    );
   const format = formatOf(response.headers.get("content-type"));
   return { name: url, content: await response.text(), url, ...(format === undefined ? {} : { format }) };
 }
@@ -79,13 +87,22 @@ export async function loadPage(argument: string, sources: PageSources = {}): Pro
     return fetchPage(argument, sources);
   }
   if (scheme !== undefined) {
-    throw new GeneratorError("page-url", `only https URLs are fetched (got ${scheme}:); save the page and pass the file instead`, { file: argument });
+    throw new GeneratorError(
+      "page-url",
+      `only https URLs are fetched (got ${scheme}:); save the page and pass the file instead`,
+      { file: argument },
+    );
   }
   try {
     return { name: argument, content: await readFile(resolve(sources.cwd ?? process.cwd(), argument), "utf8") };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a page" : (code ?? (error as Error).message);
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory, not a page"
+          : (code ?? (error as Error).message);
     throw new GeneratorError("page-unreadable", `cannot read the page: ${reason}`, { file: argument });
   }
 }

@@ -29,17 +29,86 @@ export interface PageText {
 }
 
 /** Elements whose content is not page text. */
-const SKIPPED = new Set(["head", "script", "style", "noscript", "template", "nav", "svg", "math", "iframe", "object", "embed", "canvas", "select", "button"]);
+const SKIPPED = new Set([
+  "head",
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "nav",
+  "svg",
+  "math",
+  "iframe",
+  "object",
+  "embed",
+  "canvas",
+  "select",
+  "button",
+]);
 
 /** Elements that start and end a line of text. */
 const BLOCKS = new Set([
-  "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
-  "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main",
-  "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "body",
+  "br",
+  "caption",
+  "dd",
+  "details",
+  "dialog",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hgroup",
+  "hr",
+  "html",
+  "li",
+  "main",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "summary",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "ul",
 ]);
 
 /** Tags an HTML page or fragment may start with (besides `<!doctype`, `<!--`, `<?xml`). */
-const OPENING_TAGS = new Set([...BLOCKS, "head", "meta", "link", "title", "base", "script", "style", "nav", "span", "a", "code", "img"]);
+const OPENING_TAGS = new Set([
+  ...BLOCKS,
+  "head",
+  "meta",
+  "link",
+  "title",
+  "base",
+  "script",
+  "style",
+  "nav",
+  "span",
+  "a",
+  "code",
+  "img",
+]);
 
 /**
  * Plain text unless the page starts with markup (`<!doctype`, `<html`,
@@ -106,7 +175,12 @@ function isElement(node: Node): node is Element {
 /** Every element of the tree, in document order (template contents included). */
 function* elements(node: Node): Generator<Element> {
   if (isElement(node)) yield node;
-  const children = node.nodeName === "template" && "content" in node ? node.content.childNodes : "childNodes" in node ? node.childNodes : [];
+  const children =
+    node.nodeName === "template" && "content" in node
+      ? node.content.childNodes
+      : "childNodes" in node
+        ? node.childNodes
+        : [];
   for (const child of children) yield* elements(child);
 }
 
@@ -114,11 +188,15 @@ function* elements(node: Node): Generator<Element> {
 function canonicalUrlOf(document: Node): string | undefined {
   let ogUrl: string | undefined;
   for (const element of elements(document)) {
-    if (element.tagName === "link" && (attribute(element, "rel") ?? "").toLowerCase().split(/\s+/).includes("canonical")) {
+    if (
+      element.tagName === "link" &&
+      (attribute(element, "rel") ?? "").toLowerCase().split(/\s+/).includes("canonical")
+    ) {
       const href = attribute(element, "href")?.trim();
       if (href) return href;
     }
-    if (element.tagName === "meta" && ogUrl === undefined && attribute(element, "property") === "og:url") ogUrl = attribute(element, "content")?.trim() || undefined;
+    if (element.tagName === "meta" && ogUrl === undefined && attribute(element, "property") === "og:url")
+      ogUrl = attribute(element, "content")?.trim() || undefined;
   }
   return ogUrl;
 }

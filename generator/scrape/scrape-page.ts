@@ -50,7 +50,10 @@ function isWrappedOutput(value: JsonObject): boolean {
 /** The one model id of the page, or a message saying why there is none. */
 function pageModelId(page: PageText): { modelId: string } | { problem: string } {
   const urls = findModelUrls(page.text);
-  if (urls.length === 0) return { problem: "no model id found: expected a curl call to https://model-api.runcomfy.net/v1/models/<model id>" };
+  if (urls.length === 0)
+    return {
+      problem: "no model id found: expected a curl call to https://model-api.runcomfy.net/v1/models/<model id>",
+    };
   const first = new Map<string, number>();
   for (const url of urls) if (!first.has(url.modelId)) first.set(url.modelId, url.offset);
   const ids = [...first].map(([id, offset]) => `${id} (line ${page.locate(offset).line})`);
@@ -91,7 +94,9 @@ export function scrapePage(page: PageText, name: string): ScrapedPage {
     blocks = scanJsonObjects(page.text);
   } catch (error) {
     if (!(error instanceof JsonScanError)) throw error;
-    problems.push(`broken JSON at ${where(page.locate(error.offset))}: ${error.message} (the object starts at ${where(page.locate(error.start))})`);
+    problems.push(
+      `broken JSON at ${where(page.locate(error.offset))}: ${error.message} (the object starts at ${where(page.locate(error.start))})`,
+    );
   }
 
   const bodies = blocks.filter((block) => isCurlBody(page.text, block.start));

@@ -3,11 +3,39 @@
  * engine (`http.ts`), with a namespace per generated model
  * (`client.<model>.run(input)`).
  */
-import { AbortError, APIError, RunComfyError, SubmitOutcomeUnknownError, UnknownStatusError, ValidationError, WaitTimeoutError, type StopOutcome } from "./errors.js";
-import { createLog, request, RequestLimiter, systemClock, type Clock, type HttpConfig, type HttpRequest, type Logger, type LogLevel } from "./http.js";
+import {
+  AbortError,
+  APIError,
+  RunComfyError,
+  SubmitOutcomeUnknownError,
+  UnknownStatusError,
+  ValidationError,
+  WaitTimeoutError,
+  type StopOutcome,
+} from "./errors.js";
+import {
+  createLog,
+  request,
+  RequestLimiter,
+  systemClock,
+  type Clock,
+  type HttpConfig,
+  type HttpRequest,
+  type Logger,
+  type LogLevel,
+} from "./http.js";
 import type { Model } from "./model.js";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./poll.js";
-import { BASE_URL_ENV_VAR, CANCELLED_STATUSES, DEFAULT_BASE_URL, FINISHED_STATUSES, paths, RESULT_NOT_READY_CODE, RUNNING_STATUSES, TOKEN_ENV_VARS } from "./protocol.js";
+import {
+  BASE_URL_ENV_VAR,
+  CANCELLED_STATUSES,
+  DEFAULT_BASE_URL,
+  FINISHED_STATUSES,
+  paths,
+  RESULT_NOT_READY_CODE,
+  RUNNING_STATUSES,
+  TOKEN_ENV_VARS,
+} from "./protocol.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import { PollScheduler } from "./scheduler.js";
 
@@ -175,21 +203,43 @@ export type UnknownId<S extends string, M> = S & (S extends keyof M ? never : un
 export interface Client<M = Record<never, AnyModel>> {
   /** Base URL calls go to (the token is sent nowhere else). */
   readonly baseUrl: string;
-  run<K extends keyof M & string>(model: K, input: InputOfModel<M[K]>, options?: RunOptions): Promise<JobResult<OutputOfModel<M[K]>>>;
+  run<K extends keyof M & string>(
+    model: K,
+    input: InputOfModel<M[K]>,
+    options?: RunOptions,
+  ): Promise<JobResult<OutputOfModel<M[K]>>>;
   run<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: RunOptions): Promise<JobResult<OutputOfModel<X>>>;
   /** Any other model id: the body is sent as given (no local validation, untyped output). */
-  run<S extends string>(model: UnknownId<S, M>, input: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<JobResult<Record<string, unknown>>>;
-  submit<K extends keyof M & string>(model: K, input: InputOfModel<M[K]>, options?: CallOptions): Promise<RequestHandle<K>>;
+  run<S extends string>(
+    model: UnknownId<S, M>,
+    input: Readonly<Record<string, unknown>>,
+    options?: RunOptions,
+  ): Promise<JobResult<Record<string, unknown>>>;
+  submit<K extends keyof M & string>(
+    model: K,
+    input: InputOfModel<M[K]>,
+    options?: CallOptions,
+  ): Promise<RequestHandle<K>>;
   submit<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: CallOptions): Promise<RequestHandle<X["id"]>>;
-  submit<S extends string>(model: UnknownId<S, M>, input: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<RequestHandle>;
-  wait<K extends keyof M & string>(handle: RequestHandle<K>, options?: WaitOptions): Promise<JobResult<OutputOfModel<M[K]>>>;
+  submit<S extends string>(
+    model: UnknownId<S, M>,
+    input: Readonly<Record<string, unknown>>,
+    options?: CallOptions,
+  ): Promise<RequestHandle>;
+  wait<K extends keyof M & string>(
+    handle: RequestHandle<K>,
+    options?: WaitOptions,
+  ): Promise<JobResult<OutputOfModel<M[K]>>>;
   wait(handle: RequestHandle, options?: WaitOptions): Promise<JobResult<Record<string, unknown>>>;
   status(handle: Ref, options?: CallOptions): Promise<StatusInfo>;
   result(handle: Ref, options?: CallOptions): Promise<ResultInfo>;
   cancel(handle: Ref, options?: CallOptions): Promise<CancelInfo>;
   readonly catalog: {
     get(modelId: string, options?: CallOptions): Promise<CatalogEntry>;
-    list(query?: CatalogQuery, options?: CallOptions): Promise<{ readonly models: readonly CatalogEntry[]; readonly total?: number | undefined }>;
+    list(
+      query?: CatalogQuery,
+      options?: CallOptions,
+    ): Promise<{ readonly models: readonly CatalogEntry[]; readonly total?: number | undefined }>;
   };
 }
 
@@ -211,8 +261,10 @@ export function normalizeBaseUrl(value: string): string {
   } catch {
     throw new ConfigurationError(`baseUrl ${JSON.stringify(value)} is not a URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigurationError(`baseUrl must be http(s), got ${url.protocol}`);
-  if (url.username || url.password) throw new ConfigurationError("baseUrl must not contain credentials; pass the token as `token`");
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new ConfigurationError(`baseUrl must be http(s), got ${url.protocol}`);
+  if (url.username || url.password)
+    throw new ConfigurationError("baseUrl must not contain credentials; pass the token as `token`");
   const path = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
   return `${url.origin}${path}`;
 }
@@ -237,7 +289,8 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
   const token = options.token ?? TOKEN_ENV_VARS.map(env).find((value) => value !== undefined);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? env(BASE_URL_ENV_VAR) ?? DEFAULT_BASE_URL);
   const fetchImpl = options.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch | undefined);
-  if (!fetchImpl) throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
+  if (!fetchImpl)
+    throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
   const pollPolicy: PollPolicy = { ...DEFAULT_POLL_POLICY, ...options.poll };
   const log = createLog(options.logger, options.logLevel ?? "warn");
   const concurrency = Math.max(1, options.maxConcurrentRequests ?? 32);
@@ -254,12 +307,18 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     limiter: new RequestLimiter(concurrency, options.maxRequestsPerSecond ?? Number.POSITIVE_INFINITY, clock),
   };
   const scheduler = new PollScheduler(clock, concurrency);
-  const modelList: AnyModel[] = options.models ? (Array.isArray(options.models) ? [...options.models] : Object.values(options.models)) : [];
+  const modelList: AnyModel[] = options.models
+    ? Array.isArray(options.models)
+      ? [...options.models]
+      : Object.values(options.models)
+    : [];
   const byId = new Map(modelList.map((model) => [model.id, model]));
 
   const call = async (spec: HttpRequest): Promise<unknown> => {
     if (token === undefined) {
-      throw new ConfigurationError(`no API token: set ${TOKEN_ENV_VARS.join(" or ")} or pass { token } to createClient (nothing was sent)`);
+      throw new ConfigurationError(
+        `no API token: set ${TOKEN_ENV_VARS.join(" or ")} or pass { token } to createClient (nothing was sent)`,
+      );
     }
     return (await request(config, spec)).body;
   };
@@ -271,17 +330,34 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
   };
   const modelIdOf = (ref: Ref): string | undefined => (typeof ref === "string" ? undefined : ref.modelId);
 
-  const submit = async (modelRef: string | AnyModel, input: unknown, callOptions: CallOptions = {}): Promise<RequestHandle> => {
+  const submit = async (
+    modelRef: string | AnyModel,
+    input: unknown,
+    callOptions: CallOptions = {},
+  ): Promise<RequestHandle> => {
     const model = typeof modelRef === "string" ? byId.get(modelRef) : modelRef;
     const modelId = typeof modelRef === "string" ? modelRef : modelRef.id;
     let body: unknown;
     if (model) body = model.build(input);
     else if (isObject(input)) body = input;
-    else throw new ValidationError(modelId, [{ alias: "(input)", key: "", path: "", rule: "type", message: `input for ${modelId} must be a plain object` }]);
-    const response = await call({ method: "POST", path: paths.submit(modelId), body, operation: "submit", modelId, signal: callOptions.signal });
+    else
+      throw new ValidationError(modelId, [
+        { alias: "(input)", key: "", path: "", rule: "type", message: `input for ${modelId} must be a plain object` },
+      ]);
+    const response = await call({
+      method: "POST",
+      path: paths.submit(modelId),
+      body,
+      operation: "submit",
+      modelId,
+      signal: callOptions.signal,
+    });
     const requestId = isObject(response) ? text(response["request_id"]) : undefined;
     if (requestId === undefined) {
-      throw new SubmitOutcomeUnknownError(`submit of ${modelId} was answered without a request_id: the job may have been queued; check your RunComfy generations`, { modelId });
+      throw new SubmitOutcomeUnknownError(
+        `submit of ${modelId} was answered without a request_id: the job may have been queued; check your RunComfy generations`,
+        { modelId },
+      );
     }
     log("info", `submitted ${modelId} as ${requestId}`);
     return { modelId, requestId, submittedAt: new Date(clock.now()).toISOString() };
@@ -289,12 +365,22 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
 
   const status = async (ref: Ref, callOptions: CallOptions & { deadline?: number } = {}): Promise<StatusInfo> => {
     const requestId = requestIdOf(ref);
-    const body = await call({ method: "GET", path: paths.status(requestId), operation: "status", requestId, modelId: modelIdOf(ref), signal: callOptions.signal, deadline: callOptions.deadline });
+    const body = await call({
+      method: "GET",
+      path: paths.status(requestId),
+      operation: "status",
+      requestId,
+      modelId: modelIdOf(ref),
+      signal: callOptions.signal,
+      deadline: callOptions.deadline,
+    });
     const raw = isObject(body) ? body : {};
     const position = raw["queue_position"];
     return {
       requestId,
-      status: String(raw["status"] ?? "").trim().toLowerCase(),
+      status: String(raw["status"] ?? "")
+        .trim()
+        .toLowerCase(),
       ...(typeof position === "number" ? { queuePosition: position } : {}),
       raw: body,
     };
@@ -304,16 +390,27 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     const requestId = requestIdOf(ref);
     let body: unknown;
     try {
-      body = await call({ method: "GET", path: paths.result(requestId), operation: "result", requestId, modelId: modelIdOf(ref), signal: callOptions.signal, deadline: callOptions.deadline });
+      body = await call({
+        method: "GET",
+        path: paths.result(requestId),
+        operation: "result",
+        requestId,
+        modelId: modelIdOf(ref),
+        signal: callOptions.signal,
+        deadline: callOptions.deadline,
+      });
     } catch (error) {
       // Some deployments answer "not ready" with error_code 400005 instead of the current status.
-      if (error instanceof APIError && error.errorCode === RESULT_NOT_READY_CODE) return { requestId, status: "in_progress", raw: error.detail };
+      if (error instanceof APIError && error.errorCode === RESULT_NOT_READY_CODE)
+        return { requestId, status: "in_progress", raw: error.detail };
       throw error;
     }
     const raw = isObject(body) ? body : {};
     return {
       requestId,
-      status: String(raw["status"] ?? "").trim().toLowerCase(),
+      status: String(raw["status"] ?? "")
+        .trim()
+        .toLowerCase(),
       ...(isObject(raw["output"]) ? { output: raw["output"] } : {}),
       ...(raw["error"] === undefined ? {} : { error: raw["error"] }),
       ...(text(raw["created_at"]) ? { createdAt: text(raw["created_at"]) } : {}),
@@ -324,15 +421,28 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
 
   const cancel = async (ref: Ref, callOptions: CallOptions = {}): Promise<CancelInfo> => {
     const requestId = requestIdOf(ref);
-    const body = await call({ method: "POST", path: paths.cancel(requestId), operation: "cancel", requestId, modelId: modelIdOf(ref), signal: callOptions.signal });
+    const body = await call({
+      method: "POST",
+      path: paths.cancel(requestId),
+      operation: "cancel",
+      requestId,
+      modelId: modelIdOf(ref),
+      signal: callOptions.signal,
+    });
     const raw = isObject(body) ? body : {};
     const statusText = text(raw["status"])?.toLowerCase();
-    const outcome = text(raw["outcome"])?.toLowerCase() ?? (statusText !== undefined && CANCELLED_STATUSES.includes(statusText) ? "cancelled" : (statusText ?? "unknown"));
+    const outcome =
+      text(raw["outcome"])?.toLowerCase() ??
+      (statusText !== undefined && CANCELLED_STATUSES.includes(statusText) ? "cancelled" : (statusText ?? "unknown"));
     return { requestId, outcome, ...(statusText === undefined ? {} : { status: statusText }), raw: body };
   };
 
   /** Cancels (if asked) after waiting stopped early, and reports what happened to the job. */
-  const stopOutcome = async (handle: RequestHandle, choice: "cancel" | "leave", lastStatus: string | undefined): Promise<StopOutcome> => {
+  const stopOutcome = async (
+    handle: RequestHandle,
+    choice: "cancel" | "leave",
+    lastStatus: string | undefined,
+  ): Promise<StopOutcome> => {
     if (choice === "leave") return { job: "left-running", lastStatus };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 10_000);
@@ -366,9 +476,14 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     };
     if (info.status === "succeeded" || info.status === "completed") {
       const model = byId.get(handle.modelId);
-      return { ...base, status: "succeeded", output: model ? model.parseOutput(info.output ?? {}) : { ...info.output } };
+      return {
+        ...base,
+        status: "succeeded",
+        output: model ? model.parseOutput(info.output ?? {}) : { ...info.output },
+      };
     }
-    if (info.status === "failed") return { ...base, status: "failed", error: info.error, message: errorMessage(info.error) };
+    if (info.status === "failed")
+      return { ...base, status: "failed", error: info.error, message: errorMessage(info.error) };
     if (CANCELLED_STATUSES.includes(info.status)) return { ...base, status: "cancelled" };
     return undefined;
   };
@@ -380,7 +495,9 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
   const wait = (handle: RequestHandle, waitOptions: WaitOptions = {}): Promise<JobResult<unknown>> =>
     new Promise<JobResult<unknown>>((resolve, reject) => {
       if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
-        throw new ConfigurationError("wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()");
+        throw new ConfigurationError(
+          "wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()",
+        );
       }
       const policy: PollPolicy = waitOptions.poll ? { ...pollPolicy, ...waitOptions.poll } : pollPolicy;
       const timeoutMs = waitOptions.timeoutMs ?? policy.timeoutMs;
@@ -406,13 +523,23 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
       /** Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. */
       const stop = async (reason: "timeout" | "abort", cause?: unknown): Promise<void> => {
         if (settled) return;
-        const outcome = await stopOutcome(handle, (reason === "timeout" ? waitOptions.onTimeout : waitOptions.onAbort) ?? "cancel", lastStatus);
+        const outcome = await stopOutcome(
+          handle,
+          (reason === "timeout" ? waitOptions.onTimeout : waitOptions.onAbort) ?? "cancel",
+          lastStatus,
+        );
         const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
         settle(() =>
           reject(
             reason === "timeout"
-              ? new WaitTimeoutError(`gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`, facts)
-              : new AbortError(`stopped waiting for ${handle.modelId} request ${handle.requestId} (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`, facts),
+              ? new WaitTimeoutError(
+                  `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`,
+                  facts,
+                )
+              : new AbortError(
+                  `stopped waiting for ${handle.modelId} request ${handle.requestId} (last status: ${lastStatus ?? "none"}); ${describeOutcome(outcome)}`,
+                  facts,
+                ),
           ),
         );
       };
@@ -438,10 +565,15 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
           if (clock.now() >= deadline) return await stop("timeout");
           const info = await status(handle, { signal, deadline });
           lastStatus = info.status;
-          const known = RUNNING_STATUSES.includes(info.status) || FINISHED_STATUSES.includes(info.status) || CANCELLED_STATUSES.includes(info.status);
+          const known =
+            RUNNING_STATUSES.includes(info.status) ||
+            FINISHED_STATUSES.includes(info.status) ||
+            CANCELLED_STATUSES.includes(info.status);
           waitOptions.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
           if (CANCELLED_STATUSES.includes(info.status)) {
-            return settle(() => resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }));
+            return settle(() =>
+              resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }),
+            );
           }
           if (FINISHED_STATUSES.includes(info.status)) {
             const job = toJobResult(handle, await result(handle, { signal, deadline }));
@@ -451,7 +583,10 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
             unknownInARow = 0;
           } else {
             unknownInARow++;
-            log("warn", `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`);
+            log(
+              "warn",
+              `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`,
+            );
             if (unknownInARow > policy.maxUnknownStatuses) {
               const error = new UnknownStatusError(
                 `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
@@ -478,7 +613,11 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
       scheduleNext();
     });
 
-  const run = async (modelRef: string | AnyModel, input: unknown, runOptions: RunOptions = {}): Promise<JobResult<unknown>> => {
+  const run = async (
+    modelRef: string | AnyModel,
+    input: unknown,
+    runOptions: RunOptions = {},
+  ): Promise<JobResult<unknown>> => {
     const handle = await submit(modelRef, input, runOptions);
     runOptions.onEnqueue?.(handle);
     return wait(handle, runOptions);
@@ -494,8 +633,15 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     cancel,
     catalog: {
       get: async (modelId: string, callOptions: CallOptions = {}) => {
-        const body = await call({ method: "GET", path: paths.model(modelId), operation: "catalog", modelId, signal: callOptions.signal });
-        if (!isObject(body)) throw new APIError(`catalog entry of ${modelId} is not an object`, { status: 200, modelId });
+        const body = await call({
+          method: "GET",
+          path: paths.model(modelId),
+          operation: "catalog",
+          modelId,
+          signal: callOptions.signal,
+        });
+        if (!isObject(body))
+          throw new APIError(`catalog entry of ${modelId} is not an object`, { status: 200, modelId });
         return body;
       },
       list: async (query: CatalogQuery = {}, callOptions: CallOptions = {}) => {
@@ -506,14 +652,25 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
         if (query.offset !== undefined) params.set("offset", String(query.offset));
         if (query.includeSchema) params.set("include_schema", "true");
         const suffix = params.size > 0 ? `?${params.toString()}` : "";
-        const body = await call({ method: "GET", path: `${paths.models}${suffix}`, operation: "catalog", signal: callOptions.signal });
+        const body = await call({
+          method: "GET",
+          path: `${paths.models}${suffix}`,
+          operation: "catalog",
+          signal: callOptions.signal,
+        });
         const raw = isObject(body) ? body : {};
-        return { models: Array.isArray(raw["models"]) ? (raw["models"] as CatalogEntry[]) : [], ...(typeof raw["total"] === "number" ? { total: raw["total"] } : {}) };
+        return {
+          models: Array.isArray(raw["models"]) ? (raw["models"] as CatalogEntry[]) : [],
+          ...(typeof raw["total"] === "number" ? { total: raw["total"] } : {}),
+        };
       },
     },
   };
   for (const model of modelList) {
-    if (model.name in client) throw new ConfigurationError(`model name ${JSON.stringify(model.name)} (${model.id}) clashes with a client method or another model`);
+    if (model.name in client)
+      throw new ConfigurationError(
+        `model name ${JSON.stringify(model.name)} (${model.id}) clashes with a client method or another model`,
+      );
     client[model.name] = {
       model,
       run: (input: unknown, runOptions?: RunOptions) => run(model, input, runOptions),

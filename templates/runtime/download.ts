@@ -15,7 +15,12 @@ import { RunComfyError } from "./errors.js";
 import { outputUrls } from "./outputs.js";
 
 /** Hosts RunComfy serves outputs from. */
-export const RUNCOMFY_OUTPUT_HOSTS: readonly string[] = ["*.runcomfy.net", "*.runcomfy.com", "runcomfy.net", "runcomfy.com"];
+export const RUNCOMFY_OUTPUT_HOSTS: readonly string[] = [
+  "*.runcomfy.net",
+  "*.runcomfy.com",
+  "runcomfy.net",
+  "runcomfy.com",
+];
 
 export interface DownloadProgress {
   readonly url: string;
@@ -76,7 +81,8 @@ export function downloadRefusal(url: string, allowHosts: readonly string[] = [])
   } catch {
     return "is not a URL";
   }
-  if (parsed.protocol !== "https:") return `uses ${parsed.protocol.replace(/:$/, "")}; only https downloads are allowed`;
+  if (parsed.protocol !== "https:")
+    return `uses ${parsed.protocol.replace(/:$/, "")}; only https downloads are allowed`;
   if (parsed.username || parsed.password) return "carries credentials in the URL";
   if (!hostAllowed(parsed.hostname, [...RUNCOMFY_OUTPUT_HOSTS, ...allowHosts])) {
     return `is on ${parsed.hostname}, which is not a RunComfy host; pass allowHosts: ["${parsed.hostname}"] to allow it`;
@@ -131,7 +137,10 @@ async function fetchChecked(url: string, options: DownloadOptions): Promise<{ re
     const refusal = downloadRefusal(current, options.allowHosts);
     if (refusal) throw new DownloadError(`refusing to download ${current}: it ${refusal}`, current);
     // No Authorization header, ever: outputs are public URLs and the token belongs to the API only.
-    const response = await fetchImpl(current, { redirect: "manual", ...(options.signal ? { signal: options.signal } : {}) });
+    const response = await fetchImpl(current, {
+      redirect: "manual",
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get("location");
       await response.body?.cancel();
@@ -149,7 +158,11 @@ async function fetchChecked(url: string, options: DownloadOptions): Promise<{ re
 }
 
 /** Downloads one URL into `options.dir`. */
-export async function downloadFile(url: string, options: DownloadOptions, taken: Set<string> = new Set()): Promise<DownloadedFile> {
+export async function downloadFile(
+  url: string,
+  options: DownloadOptions,
+  taken: Set<string> = new Set(),
+): Promise<DownloadedFile> {
   const maxBytes = options.maxBytes ?? 2 * 1024 ** 3;
   const { response } = await fetchChecked(url, options);
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
@@ -180,7 +193,12 @@ export async function downloadFile(url: string, options: DownloadOptions, taken:
           throw new DownloadError(`download of ${url} exceeded the ${maxBytes}-byte limit`, url);
         }
         if (!out.write(chunk.value)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-        options.onProgress?.({ url, path: intended, receivedBytes: received, totalBytes: Number.isFinite(declared) ? declared : undefined });
+        options.onProgress?.({
+          url,
+          path: intended,
+          receivedBytes: received,
+          totalBytes: Number.isFinite(declared) ? declared : undefined,
+        });
       }
     }
     out.end();
@@ -200,9 +218,12 @@ export async function downloadFile(url: string, options: DownloadOptions, taken:
  * refuses the whole call.
  */
 export async function downloadOutputs(source: unknown, options: DownloadOptions): Promise<DownloadedFile[]> {
-  const urls = Array.isArray(source) && source.every((item) => typeof item === "string")
-    ? [...new Set(source as string[])]
-    : outputUrls(source && typeof source === "object" && "output" in source ? (source as { output: unknown }).output : source);
+  const urls =
+    Array.isArray(source) && source.every((item) => typeof item === "string")
+      ? [...new Set(source as string[])]
+      : outputUrls(
+          source && typeof source === "object" && "output" in source ? (source as { output: unknown }).output : source,
+        );
   for (const url of urls) {
     const refusal = downloadRefusal(url, options.allowHosts);
     if (refusal) throw new DownloadError(`refusing to download ${url}: it ${refusal}`, url);

@@ -59,7 +59,10 @@ export class ValidationError extends RunComfyError {
 
   constructor(modelId: string, issues: readonly ValidationIssue[]) {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    super(`Invalid input for ${modelId} (${count}; nothing was sent):\n${issues.map((issue) => `  - ${issue.message}`).join("\n")}`, { modelId });
+    super(
+      `Invalid input for ${modelId} (${count}; nothing was sent):\n${issues.map((issue) => `  - ${issue.message}`).join("\n")}`,
+      { modelId },
+    );
     this.issues = issues;
   }
 }
@@ -136,7 +139,11 @@ export class InternalServerError extends APIError {
 type APIErrorClass = new (message: string, options: APIErrorOptions) => APIError;
 
 /** The single place where an error class is chosen from RunComfy's `error_code` and the HTTP status. */
-export function apiErrorClass(status: number, errorCode: number | undefined, operation: "submit" | "other"): APIErrorClass {
+export function apiErrorClass(
+  status: number,
+  errorCode: number | undefined,
+  operation: "submit" | "other",
+): APIErrorClass {
   // On submit the only resource is the model: "not found" means the model id is unknown.
   if (operation === "submit" && (status === 404 || errorCode === 404001)) return InvalidModelError;
   switch (errorCode) {

@@ -17,7 +17,14 @@ import {
   SubmitOutcomeUnknownError,
 } from "./errors.js";
 import { headers as HEADERS } from "./protocol.js";
-import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, provablyNotSent, retryDelay, type RetryPolicy } from "./retry.js";
+import {
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+  provablyNotSent,
+  retryDelay,
+  type RetryPolicy,
+} from "./retry.js";
 
 /** Time source; injectable so tests can observe or skip waits. */
 export interface Clock {
@@ -92,7 +99,8 @@ export class RequestLimiter {
   }
 
   async acquire(): Promise<() => void> {
-    if (this.active >= this.limit || this.waiting.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.active >= this.limit || this.waiting.length > 0)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     if (Number.isFinite(this.perSecond)) {
       for (;;) {
@@ -161,7 +169,9 @@ interface ErrorBody {
 
 function errorCodeOf(body: unknown): number | undefined {
   if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
-  const value = (body as ErrorBody).error_code ?? (typeof (body as ErrorBody).code === "number" ? (body as ErrorBody).code : undefined);
+  const value =
+    (body as ErrorBody).error_code ??
+    (typeof (body as ErrorBody).code === "number" ? (body as ErrorBody).code : undefined);
   if (typeof value === "number") return value;
   if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
   return undefined;
@@ -183,7 +193,11 @@ function detailSummary(detail: unknown): string {
     if (item && typeof item === "object") {
       const loc = (item as { loc?: unknown }).loc;
       const msg = (item as { msg?: unknown; message?: unknown }).msg ?? (item as { message?: unknown }).message;
-      const where = Array.isArray(loc) ? loc.filter((part) => part !== "body").join(".") : typeof loc === "string" ? loc : "";
+      const where = Array.isArray(loc)
+        ? loc.filter((part) => part !== "body").join(".")
+        : typeof loc === "string"
+          ? loc
+          : "";
       return `${where ? `${where}: ` : ""}${typeof msg === "string" ? msg : JSON.stringify(item)}`;
     }
     return String(item);
@@ -192,16 +206,25 @@ function detailSummary(detail: unknown): string {
 }
 
 function describeCall(request: HttpRequest): string {
-  return [request.modelId ? `model ${request.modelId}` : "", request.requestId ? `request ${request.requestId}` : ""].filter(Boolean).join(", ");
+  return [request.modelId ? `model ${request.modelId}` : "", request.requestId ? `request ${request.requestId}` : ""]
+    .filter(Boolean)
+    .join(", ");
 }
 
 /** Builds the API error for a response; the single call site of `apiErrorClass`. */
-export function errorFromResponse(status: number, body: unknown, request: HttpRequest, retryAfterMs: number | undefined): APIError {
+export function errorFromResponse(
+  status: number,
+  body: unknown,
+  request: HttpRequest,
+  retryAfterMs: number | undefined,
+): APIError {
   const errorCode = errorCodeOf(body);
   const serverMessage = serverMessageOf(body);
   const detail = body && typeof body === "object" ? (body as ErrorBody).detail : undefined;
   const ErrorClass = apiErrorClass(status, errorCode, request.operation === "submit" ? "submit" : "other");
-  const facts = [`HTTP ${status}`, errorCode === undefined ? "" : `error_code ${errorCode}`, describeCall(request)].filter(Boolean).join(", ");
+  const facts = [`HTTP ${status}`, errorCode === undefined ? "" : `error_code ${errorCode}`, describeCall(request)]
+    .filter(Boolean)
+    .join(", ");
   const message = `${serverMessage ?? `${request.method} ${request.path} failed`}${detailSummary(detail)} (${facts})`;
   return new ErrorClass(message, {
     status,
@@ -224,10 +247,16 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-type Attempt = { readonly response: HttpResponse } | { readonly failure: RunComfyError; readonly retryable: boolean; readonly retryAfterMs?: number | undefined };
+type Attempt =
+  | { readonly response: HttpResponse }
+  | { readonly failure: RunComfyError; readonly retryable: boolean; readonly retryAfterMs?: number | undefined };
 
 function aborted(call: HttpRequest, cause: unknown): AbortError {
-  return new AbortError(`${call.method} ${call.path} aborted`, { modelId: call.modelId, requestId: call.requestId, cause });
+  return new AbortError(`${call.method} ${call.path} aborted`, {
+    modelId: call.modelId,
+    requestId: call.requestId,
+    cause,
+  });
 }
 
 /** One HTTP exchange: a response, or a failure and whether it may be retried. Throws only for aborts and unknown submit outcomes. */
@@ -246,7 +275,11 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: RequestI
   try {
     let response: Response;
     try {
-      response = await config.fetch(`${config.baseUrl}${call.path}`, { ...init, signal: controller.signal, redirect: "manual" });
+      response = await config.fetch(`${config.baseUrl}${call.path}`, {
+        ...init,
+        signal: controller.signal,
+        redirect: "manual",
+      });
     } catch (error) {
       if (call.signal?.aborted && idempotent) throw aborted(call, call.signal.reason);
       if (call.signal?.aborted) {
@@ -261,7 +294,9 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: RequestI
           { modelId: call.modelId, cause: error },
         );
       }
-      const reason = timedOut ? `no answer within ${config.timeoutMs} ms` : ((error as Error)?.message ?? String(error));
+      const reason = timedOut
+        ? `no answer within ${config.timeoutMs} ms`
+        : ((error as Error)?.message ?? String(error));
       const options = { modelId: call.modelId, requestId: call.requestId, cause: error };
       const message = `${call.method} ${call.path}: ${reason}${where ? ` (${where})` : ""}`;
       return {
@@ -270,7 +305,8 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: RequestI
       };
     }
     const body = await readBody(response);
-    if (config.debug) config.log("debug", `${call.method} ${call.path} → ${response.status}`, { ms: config.clock.now() - started });
+    if (config.debug)
+      config.log("debug", `${call.method} ${call.path} → ${response.status}`, { ms: config.clock.now() - started });
     if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
       const failure = new APIError(
         `${call.method} ${call.path} answered with a redirect (HTTP ${response.status}); redirects are not followed so the token is never sent elsewhere`,
@@ -296,7 +332,10 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: RequestI
 }
 
 /** The headers of every call (built once per client; the token stays inside). */
-export function requestHeaders(config: Pick<HttpConfig, "headers" | "token">): { readonly read: Readonly<Record<string, string>>; readonly write: Readonly<Record<string, string>> } {
+export function requestHeaders(config: Pick<HttpConfig, "headers" | "token">): {
+  readonly read: Readonly<Record<string, string>>;
+  readonly write: Readonly<Record<string, string>>;
+} {
   const read: Record<string, string> = { ...config.headers, [HEADERS.accept]: "application/json" };
   if (config.token !== undefined) read[HEADERS.authorization] = `Bearer ${config.token}`;
   return { read, write: { ...read, [HEADERS.contentType]: "application/json" } };
@@ -316,7 +355,9 @@ export async function request(config: HttpConfig, call: HttpRequest): Promise<Ht
     headersByConfig.set(config, headers);
   }
   const init: RequestInit =
-    call.body === undefined ? { method: call.method, headers: headers.read } : { method: call.method, headers: headers.write, body: JSON.stringify(call.body) };
+    call.body === undefined
+      ? { method: call.method, headers: headers.read }
+      : { method: call.method, headers: headers.write, body: JSON.stringify(call.body) };
 
   for (let retry = 0; ; retry++) {
     if (call.signal?.aborted) throw aborted(call, call.signal.reason);
@@ -331,10 +372,14 @@ export async function request(config: HttpConfig, call: HttpRequest): Promise<Ht
     if (!result.retryable || retry >= config.retry.maxRetries) throw result.failure;
     const delay = retryDelay(retry + 1, config.retry, result.retryAfterMs, config.clock.random);
     if (call.deadline !== undefined && config.clock.now() + delay > call.deadline) throw result.failure;
-    config.log("warn", `retrying ${call.method} ${call.path} in ${delay} ms (retry ${retry + 1} of ${config.retry.maxRetries}): ${result.failure.message}`, {
-      delayMs: delay,
-      ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
-    });
+    config.log(
+      "warn",
+      `retrying ${call.method} ${call.path} in ${delay} ms (retry ${retry + 1} of ${config.retry.maxRetries}): ${result.failure.message}`,
+      {
+        delayMs: delay,
+        ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
+      },
+    );
     try {
       await config.clock.sleep(delay, call.signal);
     } catch (reason) {

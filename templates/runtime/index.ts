@@ -51,7 +51,19 @@ export type { Clock, Logger, LogLevel } from "./http.js";
 export { mediaProblem } from "./model.js";
 export type { MediaKind } from "./model.js";
 export { defineModel } from "./model.js";
-export type { AnnotatedSchema, CompiledValidator, FieldDefinition, InputOf, Model, ModelDefinition, OutputOf, RawInputOf, SizeChoice, Size, SizeValue } from "./model.js";
+export type {
+  AnnotatedSchema,
+  CompiledValidator,
+  FieldDefinition,
+  InputOf,
+  Model,
+  ModelDefinition,
+  OutputOf,
+  RawInputOf,
+  SizeChoice,
+  Size,
+  SizeValue,
+} from "./model.js";
 export { outputUrls } from "./outputs.js";
 export { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";
 export type { PollPolicy } from "./poll.js";

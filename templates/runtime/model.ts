@@ -34,15 +34,18 @@ const PRIVATE_HOST =
 export function mediaProblem(value: string, kind: MediaKind): string | undefined {
   const text = value.trim();
   if (text === "") return `must be the URL of ${article(kind)}, got an empty string`;
-  if (/^file:/i.test(text)) return `is a local file URL (file://); RunComfy's servers cannot read your disk: upload the ${kind} and pass its https URL`;
+  if (/^file:/i.test(text))
+    return `is a local file URL (file://); RunComfy's servers cannot read your disk: upload the ${kind} and pass its https URL`;
   if (/^blob:/i.test(text)) return `is a browser-local blob: URL; pass a public https URL of the ${kind} instead`;
-  if (/^[a-z]:[\\/]/i.test(text) || text.startsWith("\\\\")) return `looks like a local Windows path; upload the ${kind} and pass its https URL`;
+  if (/^[a-z]:[\\/]/i.test(text) || text.startsWith("\\\\"))
+    return `looks like a local Windows path; upload the ${kind} and pass its https URL`;
   if (text.startsWith("/")) return `looks like an absolute local path; upload the ${kind} and pass its https URL`;
   if (text.startsWith("~")) return `looks like a path in your home folder; upload the ${kind} and pass its https URL`;
   if (/^data:/i.test(text)) {
     const mime = /^data:([^;,]*)/i.exec(text)?.[1]?.toLowerCase() ?? "";
     if (!/;base64,/i.test(text.slice(0, 200))) return "is a data: URI without base64 content";
-    if (mime !== "" && mime !== "application/octet-stream" && !mime.startsWith(`${kind}/`)) return `is a data: URI of type ${mime}, not ${article(kind)}`;
+    if (mime !== "" && mime !== "application/octet-stream" && !mime.startsWith(`${kind}/`))
+      return `is a data: URI of type ${mime}, not ${article(kind)}`;
     return undefined;
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
@@ -56,7 +59,8 @@ export function mediaProblem(value: string, kind: MediaKind): string | undefined
     if (PRIVATE_HOST.test(host)) return `points at ${host}, a local or private address RunComfy's servers cannot reach`;
     return undefined;
   }
-  if (scheme !== undefined && text.includes("://")) return `uses the ${scheme}: scheme; RunComfy fetches media over https only`;
+  if (scheme !== undefined && text.includes("://"))
+    return `uses the ${scheme}: scheme; RunComfy fetches media over https only`;
   if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
   return undefined;
 }
@@ -74,7 +78,8 @@ export function ucs2length(text: string): number {
   for (let index = 0; index < text.length; index++) {
     length++;
     const code = text.charCodeAt(index);
-    if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) index++;
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00)
+      index++;
   }
   return length;
 }
@@ -170,7 +175,12 @@ export interface AnnotatedSchema {
  * label, its `"WxH"` short form (when unambiguous) and `{ width, height }`.
  */
 export type SizeValue<T extends readonly SizeChoice[]> = {
-  [K in keyof T]: T[K] extends readonly [infer Label, infer Width extends number, infer Height extends number, ...infer Short]
+  [K in keyof T]: T[K] extends readonly [
+    infer Label,
+    infer Width extends number,
+    infer Height extends number,
+    ...infer Short,
+  ]
     ? Label | Short[number] | { readonly width: Width; readonly height: Height }
     : never;
 }[number];
@@ -232,7 +242,9 @@ function show(value: unknown): string {
 function label(field: FieldDefinition | undefined, key: string): string {
   if (!field) return JSON.stringify(key);
   const where = field.nodes ? `, node ${field.nodes}` : "";
-  return field.alias === field.key ? `${field.alias}${where ? ` (${where.slice(2)})` : ""}` : `${field.alias} ("${field.key}"${where})`;
+  return field.alias === field.key
+    ? `${field.alias}${where ? ` (${where.slice(2)})` : ""}`
+    : `${field.alias} ("${field.key}"${where})`;
 }
 
 function rangeText(range: Readonly<Record<string, number>> | undefined): string {
@@ -250,18 +262,27 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       previous = current;
     }
   }
   return row[b.length]!;
 }
 
-function describeRule(error: CompiledValidatorError, field: FieldDefinition | undefined): Pick<ValidationIssue, "message" | "allowed" | "range"> {
+function describeRule(
+  error: CompiledValidatorError,
+  field: FieldDefinition | undefined,
+): Pick<ValidationIssue, "message" | "allowed" | "range"> {
   const params = error.params;
   switch (error.keyword) {
     case "type":
-      return { message: `must be ${/^[aeiou]/.test(String(params["type"])) ? "an" : "a"} ${String(params["type"]).replace(/,/g, " or ")}` };
+      return {
+        message: `must be ${/^[aeiou]/.test(String(params["type"])) ? "an" : "a"} ${String(params["type"]).replace(/,/g, " or ")}`,
+      };
     case "enum": {
       const allowed = (params["allowedValues"] as unknown[] | undefined) ?? [];
       return { message: `must be one of ${allowed.map(show).join(", ")}`, allowed };
@@ -274,7 +295,10 @@ function describeRule(error: CompiledValidatorError, field: FieldDefinition | un
     case "exclusiveMaximum": {
       const top = error.instancePath.split("/").length === 2;
       const range = top ? field?.range : undefined;
-      return { message: `must be ${String(params["comparison"])} ${String(params["limit"])}${rangeText(range)}`, range: range ?? { [error.keyword]: Number(params["limit"]) } };
+      return {
+        message: `must be ${String(params["comparison"])} ${String(params["limit"])}${rangeText(range)}`,
+        range: range ?? { [error.keyword]: Number(params["limit"]) },
+      };
     }
     case "multipleOf":
       return { message: `must be a multiple of ${String(params["multipleOf"])}` };
@@ -304,7 +328,9 @@ function decodePointer(segment: string): string {
 }
 
 /** Builds the model object a generated module exports. */
-export function defineModel<Id extends string, Input, RawInput, Output>(definition: ModelDefinition<Id>): Model<Id, Input, RawInput, Output> {
+export function defineModel<Id extends string, Input, RawInput, Output>(
+  definition: ModelDefinition<Id>,
+): Model<Id, Input, RawInput, Output> {
   const { id, name, fields, validate: compiled } = definition;
   const byAlias = new Map(fields.map((field) => [field.alias, field]));
   const byKey = new Map(fields.map((field) => [field.key, field]));
@@ -319,8 +345,17 @@ export function defineModel<Id extends string, Input, RawInput, Output>(definiti
         bestDistance = distance;
       }
     }
-    const hint = best === undefined ? `; known fields: ${fields.map((field) => field.alias).join(", ")}` : `; did you mean "${best}"?`;
-    return { alias: name, key: name, path, rule: "unknown", message: `${JSON.stringify(name)} is not an input of ${id}${hint}` };
+    const hint =
+      best === undefined
+        ? `; known fields: ${fields.map((field) => field.alias).join(", ")}`
+        : `; did you mean "${best}"?`;
+    return {
+      alias: name,
+      key: name,
+      path,
+      rule: "unknown",
+      message: `${JSON.stringify(name)} is not an input of ${id}${hint}`,
+    };
   };
 
   /** Checks a wire body: the compiled schema first, then media references. */
@@ -341,7 +376,10 @@ export function defineModel<Id extends string, Input, RawInput, Output>(definiti
         const path = segments.length === 0 ? `/${key}` : error.instancePath;
         const nested = segments.length > 1 ? ` at ${segments.slice(1).join(".")}` : "";
         const rule = describeRule(error, field);
-        const got = error.keyword === "required" || segments.length === 0 ? "" : `, got ${show(segments.reduce<unknown>((value, segment) => (value as Body | undefined)?.[segment], body))}`;
+        const got =
+          error.keyword === "required" || segments.length === 0
+            ? ""
+            : `, got ${show(segments.reduce<unknown>((value, segment) => (value as Body | undefined)?.[segment], body))}`;
         issues.push({
           alias: field?.alias ?? key,
           key,
@@ -378,8 +416,15 @@ export function defineModel<Id extends string, Input, RawInput, Output>(definiti
   const sizeLabel = (field: FieldDefinition, value: unknown): { label: string } | ValidationIssue => {
     const sizes = field.sizes!;
     for (const [exact, width, height, short] of sizes) {
-      if (value === exact || (short !== undefined && typeof value === "string" && value.trim() === short)) return { label: exact };
-      if (isPlainObject(value) && value["width"] === width && value["height"] === height && Object.keys(value).length === 2) return { label: exact };
+      if (value === exact || (short !== undefined && typeof value === "string" && value.trim() === short))
+        return { label: exact };
+      if (
+        isPlainObject(value) &&
+        value["width"] === width &&
+        value["height"] === height &&
+        Object.keys(value).length === 2
+      )
+        return { label: exact };
     }
     const allowed = sizes.map(([exact, , , short]) => short ?? exact);
     return {
@@ -398,7 +443,13 @@ export function defineModel<Id extends string, Input, RawInput, Output>(definiti
     const issues: ValidationIssue[] = [];
     const skip = new Set<string>();
     if (!isPlainObject(input)) {
-      issues.push({ alias: "(input)", key: "", path: "", rule: "type", message: `input for ${id} must be a plain object, got ${show(input)}` });
+      issues.push({
+        alias: "(input)",
+        key: "",
+        path: "",
+        rule: "type",
+        message: `input for ${id} must be a plain object, got ${show(input)}`,
+      });
       return { body, issues, skip };
     }
     const setBy = new Map<FieldDefinition, string>();
@@ -412,7 +463,13 @@ export function defineModel<Id extends string, Input, RawInput, Output>(definiti
       }
       const previous = setBy.get(field);
       if (previous !== undefined) {
-        issues.push({ alias: field.alias, key: field.key, path: `/${field.key}`, rule: "duplicate", message: `${label(field, field.key)}: set twice (as "${previous}" and as "${name}"); use one of them` });
+        issues.push({
+          alias: field.alias,
+          key: field.key,
+          path: `/${field.key}`,
+          rule: "duplicate",
+          message: `${label(field, field.key)}: set twice (as "${previous}" and as "${name}"); use one of them`,
+        });
         skip.add(field.key);
         continue;
       }
@@ -453,7 +510,10 @@ export function defineModel<Id extends string, Input, RawInput, Output>(definiti
     toFriendly(raw: RawInput): Input {
       const issues: ValidationIssue[] = [];
       const friendly: Body = {};
-      if (!isPlainObject(raw)) throw new ValidationError(id, [{ alias: "(input)", key: "", path: "", rule: "type", message: `raw input for ${id} must be a plain object` }]);
+      if (!isPlainObject(raw))
+        throw new ValidationError(id, [
+          { alias: "(input)", key: "", path: "", rule: "type", message: `raw input for ${id} must be a plain object` },
+        ]);
       for (const key of Object.keys(raw)) {
         const field = byKey.get(key);
         if (!field) issues.push(unknownIssue(key, `/${key}`));

@@ -25,7 +25,16 @@ export const paths = {
 };
 
 /** Status endpoint values that mean "keep waiting" (documented ones first, then ones RunComfy's own clients tolerate). */
-export const RUNNING_STATUSES: readonly string[] = ["in_queue", "in_progress", "queued", "pending", "waiting", "starting", "processing", "running"];
+export const RUNNING_STATUSES: readonly string[] = [
+  "in_queue",
+  "in_progress",
+  "queued",
+  "pending",
+  "waiting",
+  "starting",
+  "processing",
+  "running",
+];
 /** Status endpoint values after which the result endpoint has the answer. */
 export const FINISHED_STATUSES: readonly string[] = ["completed", "succeeded", "failed"];
 /** Both spellings are seen in RunComfy's clients. */

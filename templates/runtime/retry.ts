@@ -58,7 +58,12 @@ export function parseRetryAfter(headers: { get(name: string): string | null }, n
 }
 
 /** The delay before the next retry: the server's request (capped) when given, else backoff. */
-export function retryDelay(retry: number, policy: RetryPolicy, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function retryDelay(
+  retry: number,
+  policy: RetryPolicy,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxRetryAfterMs);
   return backoffDelay(retry, policy, random);
 }
@@ -94,7 +99,11 @@ const NEVER_SENT = new Set([
 /** True when the request provably never reached the server (safe to resend even a paid submit). */
 export function provablyNotSent(error: unknown): boolean {
   const codes = errorCodes(error);
-  return codes.length > 0 && codes.some((code) => NEVER_SENT.has(code)) && !codes.some((code) => code === "ECONNRESET" || code === "UND_ERR_SOCKET");
+  return (
+    codes.length > 0 &&
+    codes.some((code) => NEVER_SENT.has(code)) &&
+    !codes.some((code) => code === "ECONNRESET" || code === "UND_ERR_SOCKET")
+  );
 }
 
 /** True for network failures worth retrying on an idempotent call (never for aborts). */

@@ -80,27 +80,47 @@ describe("inputs", () => {
   });
 
   it("compares two folders laid out like schemas/", async () => {
-    for (const [folder, file] of [["old", "base.json"], ["new", "err.json"]] as const) {
+    for (const [folder, file] of [
+      ["old", "base.json"],
+      ["new", "err.json"],
+    ] as const) {
       await mkdir(join(dir, folder, "community", "fantasy-portrait"), { recursive: true });
       await writeFile(join(dir, folder, SEED_FILE.replace(/^schemas\//, "")), await readFile(join(dir, file), "utf8"));
     }
     const terminal = fakeTerminal();
     expect(await runDrift(args("old", "new", { failOn: "ERR" }), terminal, { cwd: dir })).toBe(1);
-    const parsed = JSON.parse(terminal.stdout.join("\n")) as { base: string; head: string; changes: { rule: string }[] };
+    const parsed = JSON.parse(terminal.stdout.join("\n")) as {
+      base: string;
+      head: string;
+      changes: { rule: string }[];
+    };
     expect(parsed).toMatchObject({ base: "old", head: "new" });
     expect(parsed.changes.map((change) => change.rule)).toEqual(["request-property-max-decreased"]);
   });
 
   it("names the file and place of a schema it cannot load", async () => {
-    await writeFile(join(dir, "broken.json"), '{ "modelId": "a/b", "inputSchema": { "properties": { "x": { "type": "float4" } } } }');
-    await expect(runDrift(args("base.json", "broken.json"), fakeTerminal(), { cwd: dir })).rejects.toThrow(/broken\.json › inputSchema\/properties\/x\/type: field "x": unknown type "float4"/);
+    await writeFile(
+      join(dir, "broken.json"),
+      '{ "modelId": "a/b", "inputSchema": { "properties": { "x": { "type": "float4" } } } }',
+    );
+    await expect(runDrift(args("base.json", "broken.json"), fakeTerminal(), { cwd: dir })).rejects.toThrow(
+      /broken\.json › inputSchema\/properties\/x\/type: field "x": unknown type "float4"/,
+    );
   });
 
   it("rejects a file compared with a folder, a single path, a missing path and --base with paths", async () => {
-    await expect(runDrift(args("base.json", "old"), fakeTerminal(), { cwd: dir })).rejects.toThrow("base.json is a file but old is a folder");
-    await expect(runDrift(args("base.json", undefined), fakeTerminal(), { cwd: dir })).rejects.toThrow("give two paths");
-    await expect(runDrift(args("base.json", "nope.json"), fakeTerminal(), { cwd: dir })).rejects.toThrow("cannot read nope.json: ENOENT");
-    await expect(runDrift(args("base.json", "err.json", { base: "HEAD" }), fakeTerminal(), { cwd: dir })).rejects.toThrow("--base chooses the git revision");
+    await expect(runDrift(args("base.json", "old"), fakeTerminal(), { cwd: dir })).rejects.toThrow(
+      "base.json is a file but old is a folder",
+    );
+    await expect(runDrift(args("base.json", undefined), fakeTerminal(), { cwd: dir })).rejects.toThrow(
+      "give two paths",
+    );
+    await expect(runDrift(args("base.json", "nope.json"), fakeTerminal(), { cwd: dir })).rejects.toThrow(
+      "cannot read nope.json: ENOENT",
+    );
+    await expect(
+      runDrift(args("base.json", "err.json", { base: "HEAD" }), fakeTerminal(), { cwd: dir }),
+    ).rejects.toThrow("--base chooses the git revision");
   });
 });
 
@@ -109,14 +129,18 @@ describe("command line", () => {
     const run = promisify(execFile);
     const cli = join(ROOT, "generator", "cli", "main.ts");
     const tsx = join(ROOT, "node_modules", ".bin", "tsx");
-    const failed = await run(tsx, [cli, "drift", "base.json", "err.json", "--format", "text", "--fail-on", "ERR"], { cwd: dir }).then(
+    const failed = await run(tsx, [cli, "drift", "base.json", "err.json", "--format", "text", "--fail-on", "ERR"], {
+      cwd: dir,
+    }).then(
       () => undefined,
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stdout).toContain("ERR  steps (149_steps): maximum decreased from 20 to 15");
     expect(failed?.stderr).toContain("--fail-on ERR");
-    const passed = await run(tsx, [cli, "drift", "base.json", "same.json", "--format", "text", "--fail-on", "ERR"], { cwd: dir });
+    const passed = await run(tsx, [cli, "drift", "base.json", "same.json", "--format", "text", "--fail-on", "ERR"], {
+      cwd: dir,
+    });
     expect(passed.stdout).toContain("No schema drift between base.json and same.json.");
   });
 });

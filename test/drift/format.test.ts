@@ -11,7 +11,10 @@ function otherModel(maximum: number): SchemaDoc {
   return {
     modelId: "community/other/model",
     sources: [],
-    inputSchema: { type: "object", properties: { "7_steps": { title: "Steps", type: "integer", default: 4, minimum: 1, maximum } } },
+    inputSchema: {
+      type: "object",
+      properties: { "7_steps": { title: "Steps", type: "integer", default: 4, minimum: 1, maximum } },
+    },
   };
 }
 
@@ -40,7 +43,9 @@ describe("markdown", () => {
     expect(breakingPart).toContain("maximum decreased from 20 to 15");
     expect(breakingPart).not.toContain("community/other/model");
     const otherPart = markdown.slice(other);
-    expect(otherPart.indexOf("#### `community/fantasy-portrait/image-to-video`")).toBeLessThan(otherPart.indexOf("#### `community/other/model`"));
+    expect(otherPart.indexOf("#### `community/fantasy-portrait/image-to-video`")).toBeLessThan(
+      otherPart.indexOf("#### `community/other/model`"),
+    );
     expect(otherPart).toContain("maximum increased from 10 to 12");
   });
 
@@ -55,7 +60,9 @@ describe("markdown", () => {
   });
 
   it("says so when nothing changed", () => {
-    expect(formatMarkdown(compareModels(specsFrom([seedDoc()]), specsFrom([seedDoc()]), "a", "b"))).toBe("## Schema drift: `a` → `b`\n\nNo changes.\n");
+    expect(formatMarkdown(compareModels(specsFrom([seedDoc()]), specsFrom([seedDoc()]), "a", "b"))).toBe(
+      "## Schema drift: `a` → `b`\n\nNo changes.\n",
+    );
   });
 });
 
@@ -65,9 +72,25 @@ describe("json", () => {
     expect(formatJson(report())).toBe(text);
     const parsed = JSON.parse(text) as { semver: string; changes: Record<string, unknown>[] };
     expect(parsed.semver).toBe("major");
-    expect(Object.keys(parsed.changes[0]!)).toEqual(["fingerprint", "rule", "level", "raw", "friendly", "model", "key", "previousKey", "alias", "previousAlias", "path", "text"]);
+    expect(Object.keys(parsed.changes[0]!)).toEqual([
+      "fingerprint",
+      "rule",
+      "level",
+      "raw",
+      "friendly",
+      "model",
+      "key",
+      "previousKey",
+      "alias",
+      "previousAlias",
+      "path",
+      "text",
+    ]);
     for (const change of parsed.changes) {
-      const expected = createHash("sha256").update(`${change["rule"]}\n${change["model"]}\n${change["path"]}\n${change["text"]}`).digest("hex").slice(0, 12);
+      const expected = createHash("sha256")
+        .update(`${change["rule"]}\n${change["model"]}\n${change["path"]}\n${change["text"]}`)
+        .digest("hex")
+        .slice(0, 12);
       expect(change["fingerprint"]).toBe(expected);
     }
     expect(new Set(parsed.changes.map((change) => change["fingerprint"])).size).toBe(parsed.changes.length);
@@ -84,7 +107,9 @@ describe("text", () => {
     const result = report();
     const text = formatText(result);
     const first = result.changes[0]!;
-    expect(text).toContain("Schema drift old → new: 1 breaking and 3 non-breaking changes in 2 models; suggested version bump: major");
+    expect(text).toContain(
+      "Schema drift old → new: 1 breaking and 3 non-breaking changes in 2 models; suggested version bump: major",
+    );
     expect(text).toContain(`ERR  steps (149_steps): maximum decreased from 20 to 15`);
     expect(text).toContain(`request-property-max-decreased · raw ERR · friendly ERR · ${first.fingerprint}`);
     expect(text).not.toContain("\u001b[");

@@ -30,13 +30,17 @@ describe("raw versus friendly API", () => {
 
   it("an alias override changes the friendly API and not the wire", () => {
     const head = { ...seedDoc(), aliases: { "*_image": "portrait" } };
-    expect(impacts(compareDocs([seedDoc()], [head]))).toEqual([["request-property-alias-changed", "none", "ERR", "portrait"]]);
+    expect(impacts(compareDocs([seedDoc()], [head]))).toEqual([
+      ["request-property-alias-changed", "none", "ERR", "portrait"],
+    ]);
   });
 
   it("a removed input may break the wire (WARN) but breaks the closed friendly types (ERR)", () => {
     const head = seedDoc();
     delete head.inputSchema.properties["150_strength"];
-    expect(impacts(compareDocs([seedDoc()], [head]))).toEqual([["request-property-removed", "WARN", "ERR", "strength"]]);
+    expect(impacts(compareDocs([seedDoc()], [head]))).toEqual([
+      ["request-property-removed", "WARN", "ERR", "strength"],
+    ]);
   });
 
   it("a renumbered node breaks raw keys only, and the Markdown shows both columns", () => {
@@ -53,6 +57,8 @@ describe("raw versus friendly API", () => {
   it("a narrowed range breaks both", () => {
     const head = seedDoc();
     head.inputSchema.properties["149_steps"]!["maximum"] = 15;
-    expect(impacts(compareDocs([seedDoc()], [head]))).toEqual([["request-property-max-decreased", "ERR", "ERR", "steps"]]);
+    expect(impacts(compareDocs([seedDoc()], [head]))).toEqual([
+      ["request-property-max-decreased", "ERR", "ERR", "steps"],
+    ]);
   });
 });

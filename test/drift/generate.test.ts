@@ -60,7 +60,9 @@ describe("generate with a committed package", () => {
   });
 
   it("bumps the major version and adds a changelog entry on a breaking change", async () => {
-    await editSeed(project.root, (text) => text.replace('"maximum": 20', '"maximum": 15').replace(/\[\s*81,\s*141\s*\]/, "[81]"));
+    await editSeed(project.root, (text) =>
+      text.replace('"maximum": 20', '"maximum": 15').replace(/\[\s*81,\s*141\s*\]/, "[81]"),
+    );
     const report = await generate({ root: project.root });
     const [major] = startVersion.split(".").map(Number);
     expect(report.release).toMatchObject({ previousVersion: startVersion, version: `${major! + 1}.0.0` });
@@ -69,11 +71,17 @@ describe("generate with a committed package", () => {
     const entry = text.slice(text.indexOf(`## ${major! + 1}.0.0`), text.indexOf(`## ${startVersion}`));
     expect(entry).toContain(`Major release after ${startVersion}: 2 breaking changes in 1 model.`);
     expect(entry).toContain("#### `community/fantasy-portrait/image-to-video`");
-    expect(entry).toContain("- `steps` (`149_steps`): maximum decreased from 20 to 15 (raw ERR, friendly ERR; `request-property-max-decreased`)");
-    expect(entry).toContain("- `frames` (`174_value`): allowed value 141 removed (raw ERR, friendly ERR; `request-property-enum-value-removed`)");
+    expect(entry).toContain(
+      "- `steps` (`149_steps`): maximum decreased from 20 to 15 (raw ERR, friendly ERR; `request-property-max-decreased`)",
+    );
+    expect(entry).toContain(
+      "- `frames` (`174_value`): allowed value 141 removed (raw ERR, friendly ERR; `request-property-enum-value-removed`)",
+    );
     expect(text.indexOf(`## ${major! + 1}.0.0`)).toBeLessThan(text.indexOf(`## ${startVersion}`));
     expect(text).toContain(startChangelog.slice(startChangelog.indexOf(`## ${startVersion}`)));
-    expect(await readFile(join(project.root, "generated", SEED_SNAPSHOT), "utf8")).toBe(await readFile(join(project.root, SEED_FILE), "utf8"));
+    expect(await readFile(join(project.root, "generated", SEED_SNAPSHOT), "utf8")).toBe(
+      await readFile(join(project.root, SEED_FILE), "utf8"),
+    );
   });
 
   it("changes nothing on a second run, and --check is green", async () => {
@@ -82,11 +90,17 @@ describe("generate with a committed package", () => {
 
   it("bumps the patch version for a description edit", async () => {
     const before = await version(project.root);
-    await editSeed(project.root, (text) => text.replace("Number of denoising iterations", "How many denoising iterations"));
+    await editSeed(project.root, (text) =>
+      text.replace("Number of denoising iterations", "How many denoising iterations"),
+    );
     await generate({ root: project.root });
     const [major, minor, patch] = before.split(".").map(Number);
     expect(await version(project.root)).toBe(`${major}.${minor}.${patch! + 1}`);
-    expect(await changelog(project.root)).toMatch(new RegExp(`^# Changelog[\\s\\S]*?\\n## ${major}\\.${minor}\\.${patch! + 1}\\n\\nPatch release after ${before.replace(/\./g, "\\.")}: 1 non-breaking change in 1 model\\.`));
+    expect(await changelog(project.root)).toMatch(
+      new RegExp(
+        `^# Changelog[\\s\\S]*?\\n## ${major}\\.${minor}\\.${patch! + 1}\\n\\nPatch release after ${before.replace(/\./g, "\\.")}: 1 non-breaking change in 1 model\\.`,
+      ),
+    );
     await expectUpToDate(project.root);
   });
 });
@@ -105,7 +119,9 @@ describe("the very first generation", () => {
     expect(await version(project.root)).toBe("0.1.0");
     const text = await changelog(project.root);
     expect(text).toMatch(/^# Changelog\n/);
-    expect(text).toContain("## 0.1.0\n\nFirst generated version: 4 models.\n\n- `community/fantasy-portrait/image-to-video`: 11 inputs, 4 outputs");
+    expect(text).toContain(
+      "## 0.1.0\n\nFirst generated version: 4 models.\n\n- `community/fantasy-portrait/image-to-video`: 11 inputs, 4 outputs",
+    );
     expect(report.write?.written).toContain(SEED_SNAPSHOT);
     await expectUpToDate(project.root);
   });

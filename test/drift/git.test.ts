@@ -12,7 +12,11 @@ let repo: string;
 let outside: string;
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=drift test", "-c", "user.email=drift@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+  return execFileSync(
+    "git",
+    ["-c", "user.name=drift test", "-c", "user.email=drift@example.invalid", "-c", "commit.gpgsign=false", ...args],
+    { cwd, encoding: "utf8" },
+  );
 }
 
 async function editSeed(edit: (text: string) => string): Promise<void> {
@@ -20,7 +24,10 @@ async function editSeed(edit: (text: string) => string): Promise<void> {
   await writeFile(file, edit(await readFile(file, "utf8")));
 }
 
-async function drift(extra: Partial<DriftArgs> = {}, root = repo): Promise<{ code: number; report: { base: string; head: string; changes: { rule: string; key: string }[] } }> {
+async function drift(
+  extra: Partial<DriftArgs> = {},
+  root = repo,
+): Promise<{ code: number; report: { base: string; head: string; changes: { rule: string; key: string }[] } }> {
   const terminal = fakeTerminal();
   const code = await runDrift({ root, quiet: false, format: "json", ...extra }, terminal, { cwd: root });
   return { code, report: JSON.parse(terminal.stdout.join("\n")) as never };
@@ -51,7 +58,9 @@ describe("drift against git", () => {
     await editSeed((text) => text.replace('"maximum": 20', '"maximum": 15'));
     const { code, report } = await drift({ failOn: "ERR" });
     expect(code).toBe(1);
-    expect(report.changes.map((change) => [change.rule, change.key])).toEqual([["request-property-max-decreased", "149_steps"]]);
+    expect(report.changes.map((change) => [change.rule, change.key])).toEqual([
+      ["request-property-max-decreased", "149_steps"],
+    ]);
   });
 
   it("takes the base from --base", async () => {
@@ -75,6 +84,8 @@ describe("drift against git", () => {
     await editSeed((text) => text.replace('"type": "integer"', '"type": "int"'));
     git(repo, "commit", "-q", "-am", "break a schema");
     await editSeed((text) => text.replace('"type": "int"', '"type": "integer"'));
-    await expect(drift()).rejects.toThrow(`HEAD:${SEED_FILE} › inputSchema/properties/149_shift/type: field "149_shift": unknown type "int"`);
+    await expect(drift()).rejects.toThrow(
+      `HEAD:${SEED_FILE} › inputSchema/properties/149_shift/type: field "149_shift": unknown type "int"`,
+    );
   });
 });

@@ -24,7 +24,10 @@ export function specsFromTexts(texts: readonly string[], label = "test"): readon
 }
 
 export function specsFrom(docs: readonly SchemaDoc[], label = "test"): readonly ModelSpec[] {
-  return specsFromTexts(docs.map((doc) => stringifyPretty(doc)), label);
+  return specsFromTexts(
+    docs.map((doc) => stringifyPretty(doc)),
+    label,
+  );
 }
 
 export function compareDocs(base: readonly SchemaDoc[], head: readonly SchemaDoc[]): DriftReport {
@@ -40,13 +43,33 @@ export function seedText(): string {
   return readFileSync(join(ROOT, SEED_FILE), "utf8");
 }
 
-export function seedDoc(): SchemaDoc & { inputSchema: { properties: Record<string, Record<string, unknown>>; required: string[] } } {
+export function seedDoc(): SchemaDoc & {
+  inputSchema: { properties: Record<string, Record<string, unknown>>; required: string[] };
+} {
   return JSON.parse(seedText()) as ReturnType<typeof seedDoc>;
 }
 
 /** The parts of a change a test states: rule, levels, where. */
-export function summarize(report: DriftReport): { rule: string; level: string; raw: string; friendly: string; key: string | null; alias: string | null; path: string }[] {
-  return report.changes.map(({ rule, level, raw, friendly, key, alias, path }) => ({ rule, level, raw, friendly, key, alias, path }));
+export function summarize(
+  report: DriftReport,
+): {
+  rule: string;
+  level: string;
+  raw: string;
+  friendly: string;
+  key: string | null;
+  alias: string | null;
+  path: string;
+}[] {
+  return report.changes.map(({ rule, level, raw, friendly, key, alias, path }) => ({
+    rule,
+    level,
+    raw,
+    friendly,
+    key,
+    alias,
+    path,
+  }));
 }
 
 /** A terminal that records what a command prints. */

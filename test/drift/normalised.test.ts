@@ -7,7 +7,11 @@ import { compareDocs, compareTexts, seedDoc, seedText } from "./helpers.ts";
 function reverseKeys(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).reverse().map((key) => [key, reverseKeys(value[key]!)]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .reverse()
+        .map((key) => [key, reverseKeys(value[key]!)]),
+    );
   }
   return value;
 }
@@ -39,7 +43,9 @@ describe("normalised comparison", () => {
     head.inputSchema.properties["149_cfg"]!["description"] = "How closely the video follows the prompt.";
     head.inputSchema.properties["155_positive_prompt"]!["description"] = "What the person does.";
     const report = compareDocs([seedDoc()], [head]);
-    expect(report.changes.map((change) => [change.rule, change.key, change.level, change.raw, change.friendly])).toEqual([
+    expect(
+      report.changes.map((change) => [change.rule, change.key, change.level, change.raw, change.friendly]),
+    ).toEqual([
       ["request-property-description-changed", "149_cfg", "INFO", "INFO", "INFO"],
       ["request-property-description-changed", "155_positive_prompt", "INFO", "INFO", "INFO"],
     ]);

@@ -6,8 +6,17 @@ type Doc = ReturnType<typeof seedDoc>;
 
 /** Moves input `from` to key `to` (same schema), keeping its place in `required`. */
 function renumber(doc: Doc, from: string, to: string): Doc {
-  const properties = Object.fromEntries(Object.entries(doc.inputSchema.properties).map(([key, value]) => [key === from ? to : key, value]));
-  return { ...doc, inputSchema: { ...doc.inputSchema, properties, required: doc.inputSchema.required.map((key) => (key === from ? to : key)) } };
+  const properties = Object.fromEntries(
+    Object.entries(doc.inputSchema.properties).map(([key, value]) => [key === from ? to : key, value]),
+  );
+  return {
+    ...doc,
+    inputSchema: {
+      ...doc.inputSchema,
+      properties,
+      required: doc.inputSchema.required.map((key) => (key === from ? to : key)),
+    },
+  };
 }
 
 function property(doc: Doc, key: string): Record<string, unknown> {
@@ -34,7 +43,9 @@ describe("node renumbering", () => {
   it("reports an alias lost with the renumbering (an override naming the old raw key) as a friendly break too", () => {
     const base = { ...seedDoc(), aliases: { "143_image": "portrait" } };
     const report = compareDocs([base], [renumber(seedDoc(), "143_image", "150_image")]);
-    expect(report.changes.map((change) => [change.rule, change.raw, change.friendly, change.previousAlias, change.alias])).toEqual([
+    expect(
+      report.changes.map((change) => [change.rule, change.raw, change.friendly, change.previousAlias, change.alias]),
+    ).toEqual([
       ["request-property-alias-changed", "none", "ERR", "portrait", "image"],
       ["request-property-key-renamed", "ERR", "none", "portrait", "image"],
     ]);
@@ -51,7 +62,12 @@ describe("node renumbering", () => {
     expect(rules).not.toContain("new-optional-request-property");
     const removedValues = report.changes.filter((change) => change.rule === "request-property-enum-value-removed");
     expect(removedValues).toHaveLength(8);
-    for (const change of report.changes) expect(change).toMatchObject({ key: "171_valuex172_value", previousKey: "169_valuex170_value", alias: "resolution" });
+    for (const change of report.changes)
+      expect(change).toMatchObject({
+        key: "171_valuex172_value",
+        previousKey: "169_valuex170_value",
+        alias: "resolution",
+      });
   });
 
   it("reports a change of the renumbered field against the new key", () => {
@@ -66,14 +82,18 @@ describe("node renumbering", () => {
   it("does not pair when the title changed (that is a different field)", () => {
     const head = renumber(seedDoc(), "143_image", "150_image");
     property(head, "150_image")["title"] = "Portrait";
-    const rules = compareDocs([seedDoc()], [head]).changes.map((change) => change.rule).sort();
+    const rules = compareDocs([seedDoc()], [head])
+      .changes.map((change) => change.rule)
+      .sort();
     expect(rules).toEqual(["new-optional-request-property", "request-property-removed"]);
   });
 
   it("does not pair when the type changed", () => {
     const head = renumber(seedDoc(), "149_steps", "151_steps");
     property(head, "151_steps")["type"] = "number";
-    const rules = compareDocs([seedDoc()], [head]).changes.map((change) => change.rule).sort();
+    const rules = compareDocs([seedDoc()], [head])
+      .changes.map((change) => change.rule)
+      .sort();
     expect(rules).toEqual(["new-optional-request-property", "request-property-removed"]);
   });
 
@@ -85,8 +105,15 @@ describe("node renumbering", () => {
       aliases: { [front]: "front", [back]: "back" },
       inputSchema: { type: "object", properties: { [front]: image, [back]: image } },
     });
-    const rules = compareDocs([doc("143_image", "144_image")], [doc("150_image", "151_image")]).changes.map((change) => change.rule).sort();
-    expect(rules).toEqual(["new-optional-request-property", "new-optional-request-property", "request-property-removed", "request-property-removed"]);
+    const rules = compareDocs([doc("143_image", "144_image")], [doc("150_image", "151_image")])
+      .changes.map((change) => change.rule)
+      .sort();
+    expect(rules).toEqual([
+      "new-optional-request-property",
+      "new-optional-request-property",
+      "request-property-removed",
+      "request-property-removed",
+    ]);
   });
 
   it("never pairs plain keys", () => {
@@ -95,7 +122,9 @@ describe("node renumbering", () => {
       sources: [],
       inputSchema: { type: "object", properties: { [key]: { title: "Image", type: "string", default: "a.png" } } },
     });
-    const rules = compareDocs([doc("image_url")], [doc("image_uri")]).changes.map((change) => change.rule).sort();
+    const rules = compareDocs([doc("image_url")], [doc("image_uri")])
+      .changes.map((change) => change.rule)
+      .sort();
     expect(rules).toEqual(["new-optional-request-property", "request-property-removed"]);
   });
 });

@@ -16,8 +16,11 @@ interface Fixture {
   readonly expect: ReturnType<typeof summarize>;
 }
 
-const files = readdirSync(FIXTURES).filter((file) => file.endsWith(".json")).sort();
-const byPlace = (a: { rule: string; path: string }, b: { rule: string; path: string }) => a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path);
+const files = readdirSync(FIXTURES)
+  .filter((file) => file.endsWith(".json"))
+  .sort();
+const byPlace = (a: { rule: string; path: string }, b: { rule: string; path: string }) =>
+  a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path);
 
 describe("rule catalogue", () => {
   it("has a fixture for every rule and a rule for every fixture", () => {

@@ -18,26 +18,39 @@ describe("semver suggestion", () => {
   });
 
   it("is patch for documentation only", () => {
-    expect(semverOf((doc) => (doc.inputSchema.properties["149_seed"]!["description"] = "Same seed, same video."))).toBe("patch");
+    expect(semverOf((doc) => (doc.inputSchema.properties["149_seed"]!["description"] = "Same seed, same video."))).toBe(
+      "patch",
+    );
     expect(semverOf((doc) => (doc["displayName"] = "Fantasy Portrait"))).toBe("patch");
   });
 
   it("is minor for additions and widenings", () => {
     expect(semverOf((doc) => (doc.inputSchema.properties["149_steps"]!["maximum"] = 30))).toBe("minor");
-    expect(semverOf((doc) => (doc.inputSchema.properties["200_fps"] = { title: "Interpolation", type: "integer", default: 0 }))).toBe("minor");
-    expect(semverOf((doc) => ((doc.inputSchema.properties["174_value"]!["enum"] as number[]).push(161)))).toBe("minor");
+    expect(
+      semverOf(
+        (doc) => (doc.inputSchema.properties["200_fps"] = { title: "Interpolation", type: "integer", default: 0 }),
+      ),
+    ).toBe("minor");
+    expect(semverOf((doc) => (doc.inputSchema.properties["174_value"]!["enum"] as number[]).push(161))).toBe("minor");
     expect(semverOf((doc) => (doc.inputSchema.properties["149_steps"]!["default"] = 8))).toBe("minor");
   });
 
   it("is major for ERR, and for WARN (the generated validators are stricter than the wire)", () => {
     expect(semverOf((doc) => (doc.inputSchema.properties["149_steps"]!["maximum"] = 15))).toBe("major");
     expect(semverOf((doc) => (doc.inputSchema.properties["149_seed"]!["maximum"] = 1000))).toBe("major");
-    const warnOnly = compareDocs([seedDoc()], [(() => {
-      const doc = seedDoc();
-      doc.inputSchema.properties["149_seed"]!["maximum"] = 1000;
-      return doc;
-    })()]);
-    expect(warnOnly.changes.map((change) => [change.rule, change.level])).toEqual([["request-property-max-set", "WARN"]]);
+    const warnOnly = compareDocs(
+      [seedDoc()],
+      [
+        (() => {
+          const doc = seedDoc();
+          doc.inputSchema.properties["149_seed"]!["maximum"] = 1000;
+          return doc;
+        })(),
+      ],
+    );
+    expect(warnOnly.changes.map((change) => [change.rule, change.level])).toEqual([
+      ["request-property-max-set", "WARN"],
+    ]);
   });
 
   it("takes the worst change of a mix", () => {
@@ -63,7 +76,9 @@ describe("bumpVersion", () => {
   });
 
   it("refuses versions it cannot bump, naming the file", () => {
-    expect(() => bumpVersion("1.0.0-beta.1", "minor", "generated/package.json")).toThrow(/generated\/package\.json › version: version "1\.0\.0-beta\.1" is not a plain MAJOR\.MINOR\.PATCH/);
+    expect(() => bumpVersion("1.0.0-beta.1", "minor", "generated/package.json")).toThrow(
+      /generated\/package\.json › version: version "1\.0\.0-beta\.1" is not a plain MAJOR\.MINOR\.PATCH/,
+    );
     expect(() => bumpVersion("01.2.3", "patch")).toThrow(/not a plain/);
   });
 });

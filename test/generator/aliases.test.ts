@@ -9,7 +9,20 @@ describe("friendly aliases", () => {
   it("names the seed models' node-ID keys through the canonical vocabulary", () => {
     const all = new Set<string>();
     for (const id of SEED_IDS) for (const field of specOf(seedFile(id)).fields) all.add(field.alias);
-    expect([...all].sort()).toEqual(["audio", "cfg", "fps", "frames", "image", "prompt", "resolution", "seed", "shift", "steps", "strength", "video"]);
+    expect([...all].sort()).toEqual([
+      "audio",
+      "cfg",
+      "fps",
+      "frames",
+      "image",
+      "prompt",
+      "resolution",
+      "seed",
+      "shift",
+      "steps",
+      "strength",
+      "video",
+    ]);
   });
 
   it("gives the same concept the same name in every model", () => {
@@ -30,11 +43,23 @@ describe("friendly aliases", () => {
       "25_value": "frames",
       "4_valuex3_value": "resolution",
     });
-    expect(aliasesOf(seedFile("community/infinite-talk/image-to-video"))).toMatchObject({ "125_audio": "audio", "241_positive_prompt": "prompt" });
+    expect(aliasesOf(seedFile("community/infinite-talk/image-to-video"))).toMatchObject({
+      "125_audio": "audio",
+      "241_positive_prompt": "prompt",
+    });
   });
 
   it("camelCases plain keys", () => {
-    expect(aliasesOf(fileWith({ image_url: { type: "string" }, aspect_ratio: { type: "string" }, promptImage: { type: "string" }, seed: { type: "integer" } }))).toEqual({
+    expect(
+      aliasesOf(
+        fileWith({
+          image_url: { type: "string" },
+          aspect_ratio: { type: "string" },
+          promptImage: { type: "string" },
+          seed: { type: "integer" },
+        }),
+      ),
+    ).toEqual({
       image_url: "imageUrl",
       aspect_ratio: "aspectRatio",
       promptImage: "promptImage",
@@ -43,8 +68,14 @@ describe("friendly aliases", () => {
   });
 
   it("keeps an alias when upstream renumbers the node", () => {
-    const before = fileWith({ "143_image": { title: "Image", type: "string" }, "149_cfg": { title: "Guidance Scale", type: "number" } });
-    const after = fileWith({ "150_image": { title: "Image", type: "string" }, "212_cfg": { title: "Guidance Scale", type: "number" } });
+    const before = fileWith({
+      "143_image": { title: "Image", type: "string" },
+      "149_cfg": { title: "Guidance Scale", type: "number" },
+    });
+    const after = fileWith({
+      "150_image": { title: "Image", type: "string" },
+      "212_cfg": { title: "Guidance Scale", type: "number" },
+    });
     expect(Object.values(aliasesOf(before))).toEqual(Object.values(aliasesOf(after)));
     expect(aliasesOf(after)).toEqual({ "150_image": "image", "212_cfg": "cfg" });
   });
@@ -55,7 +86,10 @@ describe("friendly aliases", () => {
   });
 
   it("fails on a collision with a message that shows the override to add", () => {
-    const file = fileWith({ "143_image": { title: "Image", type: "string" }, "150_image": { title: "Image", type: "string" } });
+    const file = fileWith({
+      "143_image": { title: "Image", type: "string" },
+      "150_image": { title: "Image", type: "string" },
+    });
     let error: unknown;
     try {
       specOf(file);
@@ -71,13 +105,20 @@ describe("friendly aliases", () => {
   });
 
   it("fails when an alias equals another field's raw key", () => {
-    const file = fileWith({ "149_cfg": { title: "Guidance Scale", type: "number" }, cfg: { type: "number" } }, { aliases: { cfg: "guidance" } });
+    const file = fileWith(
+      { "149_cfg": { title: "Guidance Scale", type: "number" }, cfg: { type: "number" } },
+      { aliases: { cfg: "guidance" } },
+    );
     expect(() => specOf(file)).toThrow(/field "149_cfg" would be called "cfg", which is the raw key of another field/);
   });
 
   it("applies overrides by raw key and by node-agnostic pattern", () => {
     const file = fileWith(
-      { "143_image": { title: "Image", type: "string" }, "150_image": { title: "Image", type: "string" }, "9_mask": { title: "Image", type: "string" } },
+      {
+        "143_image": { title: "Image", type: "string" },
+        "150_image": { title: "Image", type: "string" },
+        "9_mask": { title: "Image", type: "string" },
+      },
       { aliases: { "150_image": "referenceImage", "*_mask": "mask" } },
     );
     const spec = specOf(file);
@@ -89,10 +130,14 @@ describe("friendly aliases", () => {
   });
 
   it("rejects an override that is not an identifier or matches two fields", () => {
-    expect(() => specOf(fileWith({ "1_a": { type: "string" } }, { aliases: { "1_a": "not valid" } }))).toThrow(/not a valid identifier/);
-    expect(() => specOf(fileWith({ "1_image": { type: "string" }, "2_image": { type: "string" } }, { aliases: { "*_image": "pic" } }))).toThrow(
-      /matches "1_image" and "2_image"/,
+    expect(() => specOf(fileWith({ "1_a": { type: "string" } }, { aliases: { "1_a": "not valid" } }))).toThrow(
+      /not a valid identifier/,
     );
+    expect(() =>
+      specOf(
+        fileWith({ "1_image": { type: "string" }, "2_image": { type: "string" } }, { aliases: { "*_image": "pic" } }),
+      ),
+    ).toThrow(/matches "1_image" and "2_image"/);
   });
 
   it("warns about an override that matches nothing", () => {
@@ -114,9 +159,23 @@ describe("friendly aliases", () => {
 
   it("prefixes aliases every object already has (an optional `valueOf?: number` would reject inputs that leave it out)", () => {
     expect(
-      aliasesOf(fileWith({ constructor: { type: "integer" }, valueOf: { type: "integer" }, "7_text": { title: "To String", type: "string" }, __proto__x: { type: "string" } })),
-    ).toEqual({ constructor: "fieldConstructor", valueOf: "fieldValueOf", "7_text": "fieldToString", __proto__x: "protoX" });
-    expect(() => specOf(fileWith({ "1_a": { type: "string" } }, { aliases: { "1_a": "toString" } }))).toThrow(/"toString" is a name every object already has/);
+      aliasesOf(
+        fileWith({
+          constructor: { type: "integer" },
+          valueOf: { type: "integer" },
+          "7_text": { title: "To String", type: "string" },
+          __proto__x: { type: "string" },
+        }),
+      ),
+    ).toEqual({
+      constructor: "fieldConstructor",
+      valueOf: "fieldValueOf",
+      "7_text": "fieldToString",
+      __proto__x: "protoX",
+    });
+    expect(() => specOf(fileWith({ "1_a": { type: "string" } }, { aliases: { "1_a": "toString" } }))).toThrow(
+      /"toString" is a name every object already has/,
+    );
   });
 
   it("parses compound size labels and offers the short form only when unambiguous", () => {
@@ -124,7 +183,10 @@ describe("friendly aliases", () => {
       { label: "720x720 (1:1)", width: 720, height: 720, short: "720x720" },
       { label: "1280x720 (16:9)", width: 1280, height: 720, short: "1280x720" },
     ]);
-    expect(sizeOptions(["720x720 (1:1)", "720x720 (square)"])!.map((option) => option.short)).toEqual([undefined, undefined]);
+    expect(sizeOptions(["720x720 (1:1)", "720x720 (square)"])!.map((option) => option.short)).toEqual([
+      undefined,
+      undefined,
+    ]);
     expect(sizeOptions(["low", "high"])).toBeUndefined();
   });
 

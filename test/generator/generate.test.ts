@@ -100,7 +100,10 @@ describe("generate", () => {
     const good = join(scratch.root, "schemas/community/wan-2-2/vace-fun.json");
     await writeFile(good, (await readFile(good, "utf8")).replace('"type": "float"', '"type": "double"'));
     await writeFile(join(scratch.root, "schemas/community/broken.json"), '{ "modelId": "community/broken", ');
-    await writeFile(join(scratch.root, "schemas/community/elsewhere.json"), JSON.stringify({ modelId: "community/other", sources: [], inputSchema: { type: "object", properties: {} } }));
+    await writeFile(
+      join(scratch.root, "schemas/community/elsewhere.json"),
+      JSON.stringify({ modelId: "community/other", sources: [], inputSchema: { type: "object", properties: {} } }),
+    );
 
     let error: unknown;
     try {
@@ -111,8 +114,12 @@ describe("generate", () => {
     expect(error).toBeInstanceOf(GeneratorErrors);
     const message = (error as Error).message;
     expect(message).toMatch(/schemas\/community\/broken\.json: invalid JSON at line 1, column \d+/);
-    expect(message).toContain('schemas/community/elsewhere.json: holds model "community/other", whose schema file must be schemas/community/other.json');
-    expect(message).toContain('schemas/community/wan-2-2/vace-fun.json › inputSchema/properties/108_cfg/type: field "108_cfg": unknown type "double"');
+    expect(message).toContain(
+      'schemas/community/elsewhere.json: holds model "community/other", whose schema file must be schemas/community/other.json',
+    );
+    expect(message).toContain(
+      'schemas/community/wan-2-2/vace-fun.json › inputSchema/properties/108_cfg/type: field "108_cfg": unknown type "double"',
+    );
     expect(await tree(generated)).toEqual(before);
 
     const viaCli = await cli(scratch.root, "generate");

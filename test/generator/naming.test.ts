@@ -28,12 +28,16 @@ const TRICKY_IDS = [
 
 describe("model ids to names", () => {
   it("keeps plain ids as module paths", () => {
-    expect(modulePathFor("community/fantasy-portrait/image-to-video")).toBe("community/fantasy-portrait/image-to-video");
+    expect(modulePathFor("community/fantasy-portrait/image-to-video")).toBe(
+      "community/fantasy-portrait/image-to-video",
+    );
     expect(modulePathFor("kling/kling-3.0/pro/image-to-video")).toBe("kling/kling-3.0/pro/image-to-video");
   });
 
   it("encodes segments that are not safe on every file system", () => {
-    expect(modulePathFor("kling/kling-video-o3/4K/image-to-video")).toMatch(/^kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video$/);
+    expect(modulePathFor("kling/kling-video-o3/4K/image-to-video")).toMatch(
+      /^kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video$/,
+    );
     expect(modulePathFor("minimax/Hailuo Video 01 Live")).toMatch(/^minimax\/hailuo-video-01-live~[0-9a-f]{6}$/);
     expect(modulePathFor("vendor/aux")).toMatch(/^vendor\/aux~[0-9a-f]{6}$/);
   });
@@ -68,7 +72,14 @@ describe("model ids to names", () => {
   });
 
   it("suffixes member names that would be a reserved word, an index binding or a client member", () => {
-    const ids = ["default/!!", "run/--", "constructor/~", "models/!!", "create-client/!!", "community/wan-2-2/vace-fun"];
+    const ids = [
+      "default/!!",
+      "run/--",
+      "constructor/~",
+      "models/!!",
+      "create-client/!!",
+      "community/wan-2-2/vace-fun",
+    ];
     const members = assignModelNames(ids);
     expect(ids.map((id) => members.get(id)!.memberName)).toEqual([
       expect.stringMatching(/^default_[0-9a-f]{6}$/),
@@ -84,9 +95,12 @@ describe("model ids to names", () => {
     for (const key of Object.keys(createClient({ token: "t" }))) expect(RESERVED_MEMBER_NAMES.has(key), key).toBe(true);
   });
 
-  it.each([["single"], ["a//b"], ["a/../b"], ["a/b/c/d/e/f/g"], [" a/b"], ["a/b?x"]])("rejects the invalid id %j with a reason", (id) => {
-    expect(() => checkModelId(id)).toThrow(/invalid model id/);
-  });
+  it.each([["single"], ["a//b"], ["a/../b"], ["a/b/c/d/e/f/g"], [" a/b"], ["a/b?x"]])(
+    "rejects the invalid id %j with a reason",
+    (id) => {
+      expect(() => checkModelId(id)).toThrow(/invalid model id/);
+    },
+  );
 
   it("gives `X` and `XRaw` distinct type names (`XRawInput` would be both)", () => {
     const names = assignModelNames(["acme/foo", "acme/foo-raw", "acme/bar"]);
@@ -110,10 +124,16 @@ describe("model ids to names", () => {
     expect(error).toBeInstanceOf(GeneratorErrors);
     const [problem] = (error as GeneratorErrors).errors;
     expect(problem!.code).toBe("type-name-collision");
-    expect(problem!.message).toContain('type name AcmeFooInput would be declared twice: the input type of "acme/foo" and the size type of field "input" of "acme/foo"');
+    expect(problem!.message).toContain(
+      'type name AcmeFooInput would be declared twice: the input type of "acme/foo" and the size type of field "input" of "acme/foo"',
+    );
     expect(problem!.message).toContain("give that field another alias in schemas/acme/foo.json");
     // Any other alias is fine.
-    expect(load([model("acme/foo", { properties, aliases: { "169_valuex170_value": "size" } })]).specs[0]!.types.sizes.get("size")).toBe("AcmeFooSize");
+    expect(
+      load([model("acme/foo", { properties, aliases: { "169_valuex170_value": "size" } })]).specs[0]!.types.sizes.get(
+        "size",
+      ),
+    ).toBe("AcmeFooSize");
   });
 });
 

@@ -8,8 +8,13 @@ describe("normalisation", () => {
   it('reads "type": "float" as number and warns naming model and key', () => {
     const spec = specOf(seedFile("community/fantasy-portrait/image-to-video"));
     expect(field(spec, "149_cfg").value.types).toEqual(["number"]);
-    const warning = spec.warnings.find((candidate) => candidate.code === "type-float" && candidate.message.includes("149_cfg"));
-    expect(warning).toMatchObject({ model: "community/fantasy-portrait/image-to-video", file: "schemas/community/fantasy-portrait/image-to-video.json" });
+    const warning = spec.warnings.find(
+      (candidate) => candidate.code === "type-float" && candidate.message.includes("149_cfg"),
+    );
+    expect(warning).toMatchObject({
+      model: "community/fantasy-portrait/image-to-video",
+      file: "schemas/community/fantasy-portrait/image-to-video.json",
+    });
   });
 
   it("turns RunComfy media formats and media titles into a media kind", () => {
@@ -26,19 +31,38 @@ describe("normalisation", () => {
         i: { type: "string", title: "Size of image" },
       }),
     );
-    const kinds = Object.fromEntries(spec.fields.map((f) => [f.key, f.value.media ?? (f.value.items?.media ? `${f.value.items.media}[]` : undefined)]));
-    expect(kinds).toEqual({ a: "image", b: "video", c: "audio", d: "image[]", e: "video[]", "6_image": "image", g: "video", h: undefined, i: undefined });
+    const kinds = Object.fromEntries(
+      spec.fields.map((f) => [f.key, f.value.media ?? (f.value.items?.media ? `${f.value.items.media}[]` : undefined)]),
+    );
+    expect(kinds).toEqual({
+      a: "image",
+      b: "video",
+      c: "audio",
+      d: "image[]",
+      e: "video[]",
+      "6_image": "image",
+      g: "video",
+      h: undefined,
+      i: undefined,
+    });
   });
 
   it("ignores a required entry that names no property, with a warning", () => {
-    const spec = specOf(fileWith({ images: { type: "array", items: { type: "string" } } }, { required: ["image_urls"] }));
+    const spec = specOf(
+      fileWith({ images: { type: "array", items: { type: "string" } } }, { required: ["image_urls"] }),
+    );
     expect(spec.fields[0]!.required).toBe(false);
     expect(spec.warnings.map((warning) => warning.code)).toEqual(["required-unknown"]);
     expect(spec.warnings[0]!.message).toContain('"image_urls"');
   });
 
   it('treats "default": null as no default and keeps required fields required', () => {
-    const spec = specOf(fileWith({ seed: { type: "integer", default: null }, prompt: { type: "string" } }, { required: ["seed", "prompt"] }));
+    const spec = specOf(
+      fileWith(
+        { seed: { type: "integer", default: null }, prompt: { type: "string" } },
+        { required: ["seed", "prompt"] },
+      ),
+    );
     expect(field(spec, "seed").value.default).toBeUndefined();
     expect(field(spec, "seed").required).toBe(true);
     expect(field(spec, "prompt").required).toBe(true);
@@ -60,7 +84,13 @@ describe("normalisation", () => {
   });
 
   it("keeps a custom validations array as metadata", () => {
-    const validations = [{ validation_error: "File size must be less than 30 MB.", validation_rule: "file_size_mb<", validation_value: 30 }];
+    const validations = [
+      {
+        validation_error: "File size must be less than 30 MB.",
+        validation_rule: "file_size_mb<",
+        validation_value: 30,
+      },
+    ];
     const spec = specOf(fileWith({ image_url: { type: "string", format: "image_uri", validations } }));
     expect(spec.fields[0]!.value.validations).toEqual(validations);
   });
@@ -71,7 +101,14 @@ describe("normalisation", () => {
         flag: { type: "boolean", default: false },
         ratio: { type: "number", exclusiveMinimum: 0, maximum: 1 },
         tags: { type: "array", items: { type: "string", maxLength: 20 }, minItems: 1, maxItems: 4, uniqueItems: true },
-        loras: { type: "array", items: { type: "object", properties: { path: { type: "string" }, scale: { type: "number", default: 1 } }, required: ["path"] } },
+        loras: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { path: { type: "string" }, scale: { type: "number", default: 1 } },
+            required: ["path"],
+          },
+        },
         lora: { type: "object", properties: { path: { type: "string" } } },
         mode: { enum: ["a", "b"] },
         nullable: { type: ["string", "null"] },
@@ -94,7 +131,11 @@ describe("normalisation", () => {
 
   it.each([
     ["an unknown type", { x: { type: "flaot" } }, /field "x": unknown type "flaot"/],
-    ["an unsupported keyword", { x: { type: "string", oneOf: [{ const: "a" }] } }, /field "x": unsupported keyword "oneOf" \(value \[\{"const":"a"\}\]\)/],
+    [
+      "an unsupported keyword",
+      { x: { type: "string", oneOf: [{ const: "a" }] } },
+      /field "x": unsupported keyword "oneOf" \(value \[\{"const":"a"\}\]\)/,
+    ],
     ["a $ref", { x: { $ref: "#/definitions/y" } }, /unsupported keyword "\$ref"/],
     ["a non-numeric bound", { x: { type: "integer", maximum: "10" } }, /"maximum" must be a number, got "10"/],
     ["a tuple", { x: { type: "array", items: [{ type: "string" }] } }, /tuple "items"/],
@@ -112,12 +153,21 @@ describe("normalisation", () => {
   });
 
   it("is lenient with outputs: an unknown keyword there is a warning", () => {
-    const spec = specOf({ ...fileWith({ a: { type: "string" } }), outputSchema: { output: { type: "object", properties: { video: { type: "string", oneOf: [] } } } } });
+    const spec = specOf({
+      ...fileWith({ a: { type: "string" } }),
+      outputSchema: { output: { type: "object", properties: { video: { type: "string", oneOf: [] } } } },
+    });
     expect(spec.output.map((property) => property.key)).toEqual(["video"]);
     expect(spec.warnings.some((warning) => warning.code === "unsupported-keyword")).toBe(true);
   });
 
   it("allows annotations and x- extensions", () => {
-    expect(() => specOf(fileWith({ a: { type: "string", examples: ["x"], deprecated: true, "x-ui": { widget: "text" }, $comment: "c" } }))).not.toThrow();
+    expect(() =>
+      specOf(
+        fileWith({
+          a: { type: "string", examples: ["x"], deprecated: true, "x-ui": { widget: "text" }, $comment: "c" },
+        }),
+      ),
+    ).not.toThrow();
   });
 });

@@ -17,8 +17,21 @@ const files = all.filter(([path]) => !path.startsWith("schemas/"));
 describe("generated files", () => {
   it("covers every part of the package", () => {
     const paths = files.map(([path]) => path);
-    for (const expected of ["index.js", "index.d.ts", "package.json", "README.md", "runtime/client.js", "runtime/client.d.ts"]) expect(paths).toContain(expected);
-    for (const id of ["community/fantasy-portrait/image-to-video", "community/wan-2-1/fusionx/image-to-video", "community/wan-2-2/vace-fun", "community/infinite-talk/image-to-video"]) {
+    for (const expected of [
+      "index.js",
+      "index.d.ts",
+      "package.json",
+      "README.md",
+      "runtime/client.js",
+      "runtime/client.d.ts",
+    ])
+      expect(paths).toContain(expected);
+    for (const id of [
+      "community/fantasy-portrait/image-to-video",
+      "community/wan-2-1/fusionx/image-to-video",
+      "community/wan-2-2/vace-fun",
+      "community/infinite-talk/image-to-video",
+    ]) {
       expect(paths).toEqual(expect.arrayContaining([`models/${id}.js`, `models/${id}.d.ts`, `validators/${id}.js`]));
     }
   });

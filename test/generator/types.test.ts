@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { emitTypeDeclarations } from "../../generator/emit/types.ts";
 import { fileWith, specOf } from "../helpers/spec.ts";
 
-const OUTPUT = { type: "object", properties: { output: { type: "object", properties: { video: { type: "string" } } } } };
+const OUTPUT = {
+  type: "object",
+  properties: { output: { type: "object", properties: { video: { type: "string" } } } },
+};
 
 describe("type declarations", () => {
   it("gives each model its own names and docs when models share an output schema (compiled once, renamed per model)", async () => {
@@ -13,7 +16,9 @@ describe("type declarations", () => {
       [a, first, second],
       [b, second, first],
     ] as const) {
-      expect(text).toContain(`/**\n * Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.\n */\nexport interface ${spec.types.output} {`);
+      expect(text).toContain(
+        `/**\n * Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.\n */\nexport interface ${spec.types.output} {`,
+      );
       expect(text).toContain(`export interface ${spec.types.input} {`);
       expect(text).toContain(`export interface ${spec.types.rawInput} {`);
       expect(text).not.toContain(other.id);

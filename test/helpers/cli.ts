@@ -15,7 +15,10 @@ function withoutColorSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Readonly<Record<string, string>> } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Readonly<Record<string, string>> } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       join(ROOT, "node_modules/.bin/tsx"),

@@ -1,7 +1,13 @@
 /** Starts emulators for a test file and stops them afterwards; a clock that records waits. */
 import { afterEach } from "vitest";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.ts";
-import { createClient, systemClock, type ClientOptions, type Clock, type RunComfyClient } from "../../generated/index.js";
+import {
+  createClient,
+  systemClock,
+  type ClientOptions,
+  type Clock,
+  type RunComfyClient,
+} from "../../generated/index.js";
 
 const running: Emulator[] = [];
 afterEach(async () => {
@@ -16,7 +22,12 @@ export async function emulator(options: EmulatorOptions = {}): Promise<Emulator>
 
 /** A client for `emu` that polls fast (tests use short jobs). */
 export function clientFor(emu: Emulator, options: ClientOptions = {}): RunComfyClient {
-  return createClient({ baseUrl: emu.url, token: emu.token, poll: { minIntervalMs: 20, maxIntervalMs: 100 }, ...options });
+  return createClient({
+    baseUrl: emu.url,
+    token: emu.token,
+    poll: { minIntervalMs: 20, maxIntervalMs: 100 },
+    ...options,
+  });
 }
 
 /** A clock that records every requested wait, waits at most `capMs` for real, and never jitters. */
@@ -35,4 +46,8 @@ export function recordingClock(capMs = 5): { clock: Clock; sleeps: number[] } {
   };
 }
 
-export const FANTASY_INPUT = { image: "Runcomfy_example_1268_1.png", video: "Runcomfy_example_1268_1.mp4", prompt: "woman acting" } as const;
+export const FANTASY_INPUT = {
+  image: "Runcomfy_example_1268_1.png",
+  video: "Runcomfy_example_1268_1.mp4",
+  prompt: "woman acting",
+} as const;

@@ -35,7 +35,9 @@ export async function startPageServer(pages: Readonly<Record<string, ServedPage>
   const server = createServer({ key: KEY, cert: CERT }, (req, res) => {
     requests.push(req.url ?? "");
     const page = pages[new URL(req.url ?? "/", "https://x").pathname];
-    res.writeHead(page?.status ?? (page ? 200 : 404), { "content-type": page?.contentType ?? "text/html; charset=utf-8" });
+    res.writeHead(page?.status ?? (page ? 200 : 404), {
+      "content-type": page?.contentType ?? "text/html; charset=utf-8",
+    });
     res.end(page?.body ?? "not found");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -51,16 +53,32 @@ export async function startPageServer(pages: Readonly<Record<string, ServedPage>
 export const fetchTrustingTestCa: typeof fetch = (input, init) =>
   new Promise<Response>((resolve, reject) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const req = request(url, { method: "GET", ca: CERT, headers: { ...(init?.headers as Record<string, string> | undefined) }, signal: init?.signal ?? undefined }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") headers.set(name, value);
-        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500, statusText: res.statusMessage ?? "", headers }));
-      });
-      res.on("error", reject);
-    });
+    const req = request(
+      url,
+      {
+        method: "GET",
+        ca: CERT,
+        headers: { ...(init?.headers as Record<string, string> | undefined) },
+        signal: init?.signal ?? undefined,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers))
+            if (typeof value === "string") headers.set(name, value);
+          resolve(
+            new Response(Buffer.concat(chunks), {
+              status: res.statusCode ?? 500,
+              statusText: res.statusMessage ?? "",
+              headers,
+            }),
+          );
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end();
   });

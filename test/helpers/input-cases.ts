@@ -30,7 +30,15 @@ export interface InputCase {
 export type MediaKind = "image" | "video" | "audio";
 
 const NUMBER = 1e-6;
-const WRONG_TYPE_SAMPLES: Readonly<Record<string, Json>> = { string: "text", integer: 7, number: 7.25, boolean: true, null: null, array: [], object: {} };
+const WRONG_TYPE_SAMPLES: Readonly<Record<string, Json>> = {
+  string: "text",
+  integer: 7,
+  number: 7.25,
+  boolean: true,
+  null: null,
+  array: [],
+  object: {},
+};
 
 function typesOf(schema: PublishedSchema): string[] {
   const raw = schema["type"];
@@ -41,10 +49,16 @@ function typesOf(schema: PublishedSchema): string[] {
 function acceptsType(types: readonly string[], value: Json): boolean {
   if (types.length === 0) return true;
   const actual = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-  return types.some((type) => type === actual || (type === "integer" && typeof value === "number" && Number.isInteger(value)) || (type === "number" && typeof value === "number"));
+  return types.some(
+    (type) =>
+      type === actual ||
+      (type === "integer" && typeof value === "number" && Number.isInteger(value)) ||
+      (type === "number" && typeof value === "number"),
+  );
 }
 
-const num = (schema: PublishedSchema, key: string): number | undefined => (typeof schema[key] === "number" ? (schema[key] as number) : undefined);
+const num = (schema: PublishedSchema, key: string): number | undefined =>
+  typeof schema[key] === "number" ? (schema[key] as number) : undefined;
 
 /**
  * The README's media rule, read independently: `format` `image_uri`/`video_uri`/`audio_uri`
@@ -56,13 +70,16 @@ export function mediaKind(schema: PublishedSchema): { kind: MediaKind; array: bo
   if (format) return { kind: format[1] as MediaKind, array };
   const itemTypes = array ? typesOf((schema["items"] ?? {}) as PublishedSchema) : typesOf(schema);
   const title = /(?:^|\s)(image|video|audio)s?$/i.exec(String(schema["title"] ?? "").trim());
-  if (title && itemTypes.length === 1 && itemTypes[0] === "string" && schema["enum"] === undefined) return { kind: title[1]!.toLowerCase() as MediaKind, array };
+  if (title && itemTypes.length === 1 && itemTypes[0] === "string" && schema["enum"] === undefined)
+    return { kind: title[1]!.toLowerCase() as MediaKind, array };
   return undefined;
 }
 
 /** Fields a body without them is invalid for: listed as required and without a (non-null) default. */
 export function trulyRequired(input: PublishedInput): string[] {
-  return (input.required ?? []).filter((key) => input.properties[key] !== undefined && input.properties[key]!["default"] == null);
+  return (input.required ?? []).filter(
+    (key) => input.properties[key] !== undefined && input.properties[key]!["default"] == null,
+  );
 }
 
 /** `count` distinct valid items of an array field. */
@@ -70,7 +87,8 @@ function validItems(schema: PublishedSchema, count: number): Json[] {
   const items = (schema["items"] ?? {}) as PublishedSchema;
   const media = mediaKind(schema);
   return Array.from({ length: count }, (_, index) => {
-    if (media) return `https://example.com/input-${index}.${media.kind === "image" ? "png" : media.kind === "video" ? "mp4" : "mp3"}`;
+    if (media)
+      return `https://example.com/input-${index}.${media.kind === "image" ? "png" : media.kind === "video" ? "mp4" : "mp3"}`;
     const allowed = items["enum"] as Json[] | undefined;
     return allowed ? allowed[index % allowed.length]! : validValue(items);
   });
@@ -82,12 +100,17 @@ export function validValue(schema: PublishedSchema): Json {
   if (allowed) return allowed[0]!;
   const types = typesOf(schema);
   const media = mediaKind(schema);
-  if (media && !media.array) return `https://example.com/input.${media.kind === "image" ? "png" : media.kind === "video" ? "mp4" : "mp3"}`;
+  if (media && !media.array)
+    return `https://example.com/input.${media.kind === "image" ? "png" : media.kind === "video" ? "mp4" : "mp3"}`;
   if (types.includes("array")) return validItems(schema, Math.max(1, num(schema, "minItems") ?? 0));
   if (types.includes("integer") || types.includes("number")) {
     const step = types.includes("integer") ? 1 : (num(schema, "multipleOf") ?? 0.5);
-    const low = num(schema, "minimum") ?? (num(schema, "exclusiveMinimum") === undefined ? undefined : num(schema, "exclusiveMinimum")! + step);
-    const high = num(schema, "maximum") ?? (num(schema, "exclusiveMaximum") === undefined ? undefined : num(schema, "exclusiveMaximum")! - step);
+    const low =
+      num(schema, "minimum") ??
+      (num(schema, "exclusiveMinimum") === undefined ? undefined : num(schema, "exclusiveMinimum")! + step);
+    const high =
+      num(schema, "maximum") ??
+      (num(schema, "exclusiveMaximum") === undefined ? undefined : num(schema, "exclusiveMaximum")! - step);
     return low ?? high ?? step;
   }
   if (types.includes("boolean")) return true;
@@ -122,29 +145,52 @@ function fieldCases(schema: PublishedSchema): [string, Json, boolean][] {
       if (num(schema, key) === undefined) return;
       cases.push([`just inside ${key}`, inside, true], [`just outside ${key}`, outside, false]);
     };
-    const [min, max, xmin, xmax] = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].map((key) => num(schema, key) ?? 0) as [number, number, number, number];
+    const [min, max, xmin, xmax] = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].map(
+      (key) => num(schema, key) ?? 0,
+    ) as [number, number, number, number];
     bound("minimum", min, min - step);
     bound("maximum", max, max + step);
     bound("exclusiveMinimum", xmin + step, xmin);
     bound("exclusiveMaximum", xmax - step, xmax);
     const low = validValue(schema) as number;
     if (integer) cases.push(["not an integer", low + 0.5, false]);
-    if (multiple !== undefined) cases.push(["a multiple of multipleOf", low + multiple, true], ["not a multiple of multipleOf", low + multiple / 2, false]);
+    if (multiple !== undefined)
+      cases.push(
+        ["a multiple of multipleOf", low + multiple, true],
+        ["not a multiple of multipleOf", low + multiple / 2, false],
+      );
   }
   const minLength = num(schema, "minLength");
   const maxLength = num(schema, "maxLength");
-  if (minLength !== undefined) cases.push(["at minLength", "x".repeat(minLength), true], ...(minLength > 0 ? [["below minLength", "x".repeat(minLength - 1), false] as [string, Json, boolean]] : []));
-  if (maxLength !== undefined) cases.push(["at maxLength", "x".repeat(maxLength), true], ["above maxLength", "x".repeat(maxLength + 1), false]);
+  if (minLength !== undefined)
+    cases.push(
+      ["at minLength", "x".repeat(minLength), true],
+      ...(minLength > 0 ? [["below minLength", "x".repeat(minLength - 1), false] as [string, Json, boolean]] : []),
+    );
+  if (maxLength !== undefined)
+    cases.push(["at maxLength", "x".repeat(maxLength), true], ["above maxLength", "x".repeat(maxLength + 1), false]);
   if (types.includes("array")) {
     const minItems = num(schema, "minItems");
     const maxItems = num(schema, "maxItems");
-    if (minItems !== undefined) cases.push(["at minItems", validItems(schema, minItems), true], ...(minItems > 0 ? [["below minItems", validItems(schema, minItems - 1), false] as [string, Json, boolean]] : []));
-    if (maxItems !== undefined) cases.push(["at maxItems", validItems(schema, maxItems), true], ["above maxItems", validItems(schema, maxItems + 1), false]);
+    if (minItems !== undefined)
+      cases.push(
+        ["at minItems", validItems(schema, minItems), true],
+        ...(minItems > 0
+          ? [["below minItems", validItems(schema, minItems - 1), false] as [string, Json, boolean]]
+          : []),
+      );
+    if (maxItems !== undefined)
+      cases.push(
+        ["at maxItems", validItems(schema, maxItems), true],
+        ["above maxItems", validItems(schema, maxItems + 1), false],
+      );
     const itemTypes = typesOf((schema["items"] ?? {}) as PublishedSchema);
-    if (itemTypes.length > 0 && !acceptsType(itemTypes, 42)) cases.push(["with an item of the wrong type", [42], false]);
+    if (itemTypes.length > 0 && !acceptsType(itemTypes, 42))
+      cases.push(["with an item of the wrong type", [42], false]);
     const itemEnum = ((schema["items"] ?? {}) as PublishedSchema)["enum"];
     if (Array.isArray(itemEnum)) cases.push(["with an item outside the allowed values", ["not-an-option"], false]);
-    if (schema["uniqueItems"] === true) cases.push(["with a repeated item", [...validItems(schema, 1), ...validItems(schema, 1)], false]);
+    if (schema["uniqueItems"] === true)
+      cases.push(["with a repeated item", [...validItems(schema, 1), ...validItems(schema, 1)], false]);
   }
   if (types.includes("boolean")) cases.push(["true", true, true], ["false", false, true]);
   return cases;
@@ -155,14 +201,16 @@ export function inputCases(input: PublishedInput): InputCase[] {
   const base = baseBody(input);
   const cases: InputCase[] = [{ key: "", what: "the smallest valid input", body: base, valid: true }];
   for (const [key, schema] of Object.entries(input.properties)) {
-    for (const [what, value, valid] of fieldCases(schema)) cases.push({ key, what, body: { ...base, [key]: value }, valid });
+    for (const [what, value, valid] of fieldCases(schema))
+      cases.push({ key, what, body: { ...base, [key]: value }, valid });
   }
   for (const key of trulyRequired(input)) {
     const { [key]: _, ...rest } = base;
     cases.push({ key, what: "missing (required)", body: rest, valid: false });
   }
   const first = Object.keys(input.properties)[0] ?? "field";
-  for (const unknown of ["not_an_input", `${first}_typo`]) cases.push({ key: unknown, what: "an unknown key", body: { ...base, [unknown]: 1 }, valid: false });
+  for (const unknown of ["not_an_input", `${first}_typo`])
+    cases.push({ key: unknown, what: "an unknown key", body: { ...base, [unknown]: 1 }, valid: false });
   return cases;
 }
 
@@ -196,5 +244,11 @@ export function unfetchableMedia(kind: MediaKind): string[] {
 
 /** Media values a server can fetch: public URLs, RunComfy's hosted example names, base64 data URIs of the right kind. */
 export function fetchableMedia(kind: MediaKind): string[] {
-  return [`https://example.com/in/${kind}.${EXTENSIONS[kind]}`, `http://cdn.example.org/${kind}`, `Runcomfy_example_1268_1.${EXTENSIONS[kind]}`, `data:${kind}/${EXTENSIONS[kind]};base64,AAAA`, "data:application/octet-stream;base64,AAAA"];
+  return [
+    `https://example.com/in/${kind}.${EXTENSIONS[kind]}`,
+    `http://cdn.example.org/${kind}`,
+    `Runcomfy_example_1268_1.${EXTENSIONS[kind]}`,
+    `data:${kind}/${EXTENSIONS[kind]};base64,AAAA`,
+    "data:application/octet-stream;base64,AAAA",
+  ];
 }

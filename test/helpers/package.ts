@@ -20,7 +20,10 @@ export interface GeneratedPackage extends TempProject {
 }
 
 /** Generates a package from schema file texts (and the checked-in seeds, when asked) in a scratch project. */
-export async function generatedPackage(texts: readonly string[], options: { withSeeds?: boolean } = {}): Promise<GeneratedPackage> {
+export async function generatedPackage(
+  texts: readonly string[],
+  options: { withSeeds?: boolean } = {},
+): Promise<GeneratedPackage> {
   const project = await tempProject({ withSchemas: options.withSeeds ?? false });
   try {
     await placeSchemaFiles(project.root, texts);
@@ -66,7 +69,11 @@ export interface ExerciseReport {
 export const EXERCISE_SCRIPT = join(ROOT, "test/fixtures/exercise-package.mjs");
 
 /** Runs `exercise-package.mjs` on a generated package against `emu`, in a child Node process. */
-export async function exercisePackage(dir: string, emu: Emulator, nodeFlags: readonly string[] = []): Promise<{ run: ProcessResult; report: ExerciseReport }> {
+export async function exercisePackage(
+  dir: string,
+  emu: Emulator,
+  nodeFlags: readonly string[] = [],
+): Promise<{ run: ProcessResult; report: ExerciseReport }> {
   const run = await runProcess(process.execPath, [...nodeFlags, EXERCISE_SCRIPT, dir, emu.url, emu.token]);
   if (run.code !== 0) throw new Error(`exercise-package.mjs exited with ${run.code ?? run.signal}:\n${run.stderr}`);
   return { run, report: JSON.parse(run.stdout) as ExerciseReport };

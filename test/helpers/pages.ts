@@ -35,7 +35,11 @@ const SEED_FILES: Readonly<Record<string, string>> = {
 export function seeds(): Seed[] {
   return readdirSync(SEEDS)
     .sort()
-    .map((name) => ({ name, text: readFileSync(join(SEEDS, name), "utf8"), schemaPath: SEED_FILES[name.slice(0, 3)]! }));
+    .map((name) => ({
+      name,
+      text: readFileSync(join(SEEDS, name), "utf8"),
+      schemaPath: SEED_FILES[name.slice(0, 3)]!,
+    }));
 }
 
 export function seed(prefix: string): Seed {
@@ -51,7 +55,12 @@ export function checkedIn(path: string): string {
 /** The schema file bytes `add` would write for these pages into an empty schemas/ (the pure part of `add`). */
 export function scrapeToFile(...pages: { name: string; content: string }[]): string {
   const contributions = pages.map((page) => pageContribution(scrapePage(readPage(page.content), page.name)));
-  return serializeSchemaFile(withPages(undefined, contributions.reduce((all, next) => combinePages(all, next))));
+  return serializeSchemaFile(
+    withPages(
+      undefined,
+      contributions.reduce((all, next) => combinePages(all, next)),
+    ),
+  );
 }
 
 const ENTITIES: Readonly<Record<string, string>> = {
@@ -70,7 +79,12 @@ const ENTITIES: Readonly<Record<string, string>> = {
 function htmlLine(line: string): string {
   const indent = /^ */.exec(line)![0].length;
   const chunks = line.slice(indent).match(/[\s\S]{1,5}/g) ?? [];
-  return "&nbsp;".repeat(indent) + chunks.map((chunk) => `<span class="t">${[...chunk].map((char) => ENTITIES[char] ?? char).join("")}</span>`).join("");
+  return (
+    "&nbsp;".repeat(indent) +
+    chunks
+      .map((chunk) => `<span class="t">${[...chunk].map((char) => ENTITIES[char] ?? char).join("")}</span>`)
+      .join("")
+  );
 }
 
 /** Markup the scraper must ignore: each piece holds another model's URL or a schema-like object. */
@@ -100,13 +114,23 @@ export function asHtml(text: string, options: { canonical?: string } = {}): stri
     "<head>",
     '<meta charset="utf-8">',
     "<title>API &amp; Schema</title>",
-    options.canonical ? `<link rel="alternate canonical" href="${options.canonical}">` : '<meta name="robots" content="index">',
+    options.canonical
+      ? `<link rel="alternate canonical" href="${options.canonical}">`
+      : '<meta name="robots" content="index">',
     ...NOISE_HEAD,
     "</head>",
     `<body>${NOISE_NAV}`,
   ];
   const lines = text.split("\n").map((line) => `<div class="line">${htmlLine(line)}</div>`);
-  return [...head, `<main>${lines.join("\n")}</main>`, ...NOISE_TAIL, "<footer>Folge uns</footer>", "</body>", "</html>", ""].join("\n");
+  return [
+    ...head,
+    `<main>${lines.join("\n")}</main>`,
+    ...NOISE_TAIL,
+    "<footer>Folge uns</footer>",
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
 }
 
 /** Line of the HTML source that holds line 1 of the page text in `asHtml` output. */
@@ -160,8 +184,13 @@ export function inLocale(text: string, locale: string): string {
 }
 
 /** Every file below `dirs` of `root` with its content: compare two of these to prove nothing was written. */
-export async function snapshot(root: string, dirs: readonly string[] = ["schemas", "generated"]): Promise<Map<string, string>> {
+export async function snapshot(
+  root: string,
+  dirs: readonly string[] = ["schemas", "generated"],
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const dir of dirs) for (const path of await listFiles(join(root, dir))) files.set(`${dir}/${path}`, await readFile(join(root, dir, path), "utf8"));
+  for (const dir of dirs)
+    for (const path of await listFiles(join(root, dir)))
+      files.set(`${dir}/${path}`, await readFile(join(root, dir, path), "utf8"));
   return files;
 }

@@ -20,7 +20,9 @@ export interface TempProject {
 }
 
 /** A scratch project with a copy of schemas/ (and generated/ when asked). */
-export async function tempProject(options: { withGenerated?: boolean; withSchemas?: boolean } = {}): Promise<TempProject> {
+export async function tempProject(
+  options: { withGenerated?: boolean; withSchemas?: boolean } = {},
+): Promise<TempProject> {
   const root = await mkdtemp(join(tmpdir(), "runcomfy-codegen-"));
   await symlink(join(ROOT, "node_modules"), join(root, "node_modules"), "dir");
   await symlink(join(ROOT, "generator"), join(root, "generator"), "dir");
@@ -82,12 +84,21 @@ export interface ProcessResult {
 }
 
 /** Runs a program to its end (killed after `timeoutMs`) and never throws for a non-zero exit. */
-export function runProcess(file: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   return new Promise((resolveRun) => {
     execFile(
       file,
       args,
-      { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: options.cwd ?? ROOT,
+        env: options.env ?? process.env,
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const failed = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
         resolveRun({
@@ -103,5 +114,9 @@ export function runProcess(file: string, args: readonly string[], options: { cwd
 
 /** Runs the codegen CLI (`generator/cli/main.ts`) on a project root. */
 export function codegenCli(root: string, ...args: string[]): Promise<ProcessResult> {
-  return runProcess(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli/main.ts"), ...args, "--root", root], { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+  return runProcess(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "generator/cli/main.ts"), ...args, "--root", root],
+    { cwd: root, env: { ...process.env, NO_COLOR: "1" } },
+  );
 }

@@ -19,6 +19,9 @@ export function curlBody(modelId: string): string {
 }
 
 /** The published input schema of a checked-in model (raw, un-normalised). */
-export function publishedInput(modelId: string): { required?: string[]; properties: Record<string, Record<string, unknown>> } {
+export function publishedInput(modelId: string): {
+  required?: string[];
+  properties: Record<string, Record<string, unknown>>;
+} {
   return JSON.parse(readFileSync(join(ROOT, "schemas", `${modelId}.json`), "utf8")).inputSchema;
 }

@@ -26,7 +26,10 @@ export function specOf(file: unknown): ModelSpec {
 }
 
 /** A minimal schema file around `properties`. */
-export function fileWith(properties: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function fileWith(
+  properties: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     modelId: "test/model",
     sources: [],

@@ -23,13 +23,33 @@ import { SEED_IDS } from "../helpers/spec.ts";
 
 /** Debian's Chromium, installed by `.ci/run` (`apt-get install -y chromium`). */
 const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const FIXTURE = join(ROOT, "test/fixtures/consumer");
-const NPM_ENV = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+const NPM_ENV = {
+  ...process.env,
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+  npm_config_update_notifier: "false",
+};
 
 /** What test/fixtures/consumer/app.ts reports. */
 interface Report {
-  readonly outcomes: readonly { readonly modelId: string; readonly requestId: string; readonly status: string; readonly media?: string; readonly statuses: readonly string[] }[];
+  readonly outcomes: readonly {
+    readonly modelId: string;
+    readonly requestId: string;
+    readonly status: string;
+    readonly media?: string;
+    readonly statuses: readonly string[];
+  }[];
   readonly wrongInput: string;
 }
 
@@ -41,12 +61,21 @@ let typecheck: Promise<ProcessResult> | undefined;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "runcomfy-consumer-"));
   app = join(work, "app");
-  const packed = await runProcess("npm", ["pack", "--pack-destination", work, "--json"], { cwd: join(ROOT, "generated"), env: NPM_ENV });
+  const packed = await runProcess("npm", ["pack", "--pack-destination", work, "--json"], {
+    cwd: join(ROOT, "generated"),
+    env: NPM_ENV,
+  });
   expect(packed.code, packed.stderr).toBe(0);
   tarball = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
   await cp(FIXTURE, app, { recursive: true });
-  await writeFile(join(app, "package.json"), `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`);
-  const installed = await runProcess("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], { cwd: app, env: NPM_ENV });
+  await writeFile(
+    join(app, "package.json"),
+    `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`,
+  );
+  const installed = await runProcess("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], {
+    cwd: app,
+    env: NPM_ENV,
+  });
   expect(installed.code, installed.stderr).toBe(0);
 }, 180_000);
 afterAll(async () => {
@@ -55,7 +84,11 @@ afterAll(async () => {
 
 /** `tsc -p` of the consumer project (emits dist/ for the Node run), once. */
 function typecheckConsumer(): Promise<ProcessResult> {
-  typecheck ??= runProcess(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(app, "tsconfig.json")], { cwd: app });
+  typecheck ??= runProcess(
+    process.execPath,
+    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(app, "tsconfig.json")],
+    { cwd: app },
+  );
   return typecheck;
 }
 
@@ -75,7 +108,9 @@ function expectAllSucceeded(report: Report, emu: Emulator): void {
 }
 
 /** Serves the page and its bundle on loopback (another origin than the emulator's). */
-async function pageServer(files: Readonly<Record<string, { type: string; body: string }>>): Promise<{ url: string; server: Server }> {
+async function pageServer(
+  files: Readonly<Record<string, { type: string; body: string }>>,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const file = files[new URL(request.url ?? "/", "http://page").pathname];
     response.writeHead(file ? 200 : 404, { "content-type": file?.type ?? "text/plain" });
@@ -88,12 +123,20 @@ async function pageServer(files: Readonly<Record<string, { type: string; body: s
 describe("a fresh strict ESM TypeScript project using the packed package", () => {
   it("installs the tarball, which carries every file its exports and files name", async () => {
     const installed = join(app, "node_modules/runcomfy-models");
-    const pkg = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as { name: string; files: string[]; exports: Record<string, string | Record<string, string>> };
+    const pkg = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as {
+      name: string;
+      files: string[];
+      exports: Record<string, string | Record<string, string>>;
+    };
     expect(pkg.name).toBe("runcomfy-models");
-    const targets = Object.values(pkg.exports).flatMap((entry) => (typeof entry === "string" ? [entry] : Object.values(entry)));
+    const targets = Object.values(pkg.exports).flatMap((entry) =>
+      typeof entry === "string" ? [entry] : Object.values(entry),
+    );
     // A pattern target (`./schemas/*`) must match something: check the folder it points into is not empty.
     for (const target of [...targets.map((path) => path.replace(/\*.*$/, "")), ...pkg.files]) {
-      const present = existsSync(join(installed, target)) && (!target.endsWith("/") || (await listFiles(join(installed, target))).length > 0);
+      const present =
+        existsSync(join(installed, target)) &&
+        (!target.endsWith("/") || (await listFiles(join(installed, target))).length > 0);
       expect(present, target).toBe(true);
     }
   });
@@ -114,7 +157,9 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
 
   it("bundles for the browser without anything Node-only, and runs in headless Chromium against the emulator", async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed (${CHROMIUM} is missing). Install it with \`apt-get install -y chromium\` (as root); .ci/run does this before \`npm test\`.`);
+      throw new Error(
+        `Chromium is not installed (${CHROMIUM} is missing). Install it with \`apt-get install -y chromium\` (as root); .ci/run does this before \`npm test\`.`,
+      );
     }
     const bundled = await build({
       absWorkingDir: app,
@@ -139,7 +184,11 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
     });
     const profile = join(work, `chromium-profile-${Date.now()}`);
     await mkdir(profile);
-    const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+    });
     try {
       const tab = await browser.newPage();
       const problems: string[] = [];

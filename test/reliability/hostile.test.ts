@@ -34,7 +34,9 @@ describe("a package generated from hostile schemas", () => {
   });
 
   it("compiles under tsc --strict: every declaration file and a consumer of every model", async () => {
-    const modules = pkg.report.specs.map((spec, index) => `import * as m${index} from "./generated/models/${spec.names.modulePath}.js";`);
+    const modules = pkg.report.specs.map(
+      (spec, index) => `import * as m${index} from "./generated/models/${spec.names.modulePath}.js";`,
+    );
     const consumer = [
       `import { createClient, models } from "./generated/index.js";`,
       ...modules,
@@ -69,7 +71,11 @@ describe("a package generated from hostile schemas", () => {
         include: ["generated/**/*.d.ts", "consumer.ts"],
       }),
     );
-    const tsc = await runProcess(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(pkg.root, "tsconfig.strict.json")], { cwd: pkg.root });
+    const tsc = await runProcess(
+      process.execPath,
+      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(pkg.root, "tsconfig.strict.json")],
+      { cwd: pkg.root },
+    );
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.code).toBe(0);
   });
@@ -85,7 +91,10 @@ describe("a package generated from hostile schemas", () => {
     for (const model of report.models) {
       expect(model, model.id).toMatchObject({ issues: 0, roundTripEqual: true, status: "succeeded" });
       // Every required field made it into the body (`__proto__` included).
-      const required = pkg.report.specs.find((spec) => spec.id === model.id)!.fields.filter((field) => field.required).map((field) => field.key);
+      const required = pkg.report.specs
+        .find((spec) => spec.id === model.id)!
+        .fields.filter((field) => field.required)
+        .map((field) => field.key);
       expect(Object.keys(JSON.parse(model.body) as object), model.id).toEqual(expect.arrayContaining(required));
       // What the server received is, byte for byte, what the client built.
       expect(JSON.stringify(emu.job(model.requestId)?.body), model.id).toBe(model.body);
@@ -109,19 +118,43 @@ describe("keys named like Object.prototype members", () => {
     const body = model.build(valid);
     expect(Object.prototype.hasOwnProperty.call(body, "__proto__")).toBe(true);
     expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
-    expect(JSON.parse(JSON.stringify(body))).toEqual(JSON.parse('{"__proto__":3,"constructor":1,"toString":"a","hasOwnProperty":false}'));
-    expect(model.validate(JSON.parse('{"__proto__":3,"constructor":1,"toString":"a","hasOwnProperty":false}'))).toEqual([]);
+    expect(JSON.parse(JSON.stringify(body))).toEqual(
+      JSON.parse('{"__proto__":3,"constructor":1,"toString":"a","hasOwnProperty":false}'),
+    );
+    expect(model.validate(JSON.parse('{"__proto__":3,"constructor":1,"toString":"a","hasOwnProperty":false}'))).toEqual(
+      [],
+    );
     expect(Object.keys(Object.prototype)).toEqual([]);
   });
 
   it.each([
     ["a __proto__ out of range", { ...valid, proto: 10 }, [{ alias: "proto", key: "__proto__", rule: "maximum" }]],
     ["a __proto__ of the wrong type", { ...valid, proto: "3" }, [{ alias: "proto", key: "__proto__", rule: "type" }]],
-    ["a missing __proto__", { fieldConstructor: 1, fieldToString: "a", fieldHasOwnProperty: false }, [{ alias: "proto", key: "__proto__", rule: "required" }]],
-    ["a missing constructor", { proto: 3, fieldToString: "a", fieldHasOwnProperty: false }, [{ alias: "fieldConstructor", key: "constructor", rule: "required" }]],
-    ["a missing toString", { proto: 3, fieldConstructor: 1, fieldHasOwnProperty: false }, [{ alias: "fieldToString", key: "toString", rule: "required" }]],
-    ["a missing hasOwnProperty", { proto: 3, fieldConstructor: 1, fieldToString: "a" }, [{ alias: "fieldHasOwnProperty", key: "hasOwnProperty", rule: "required" }]],
-    ["a constructor out of range", { ...valid, fieldConstructor: 6 }, [{ alias: "fieldConstructor", key: "constructor", rule: "maximum" }]],
+    [
+      "a missing __proto__",
+      { fieldConstructor: 1, fieldToString: "a", fieldHasOwnProperty: false },
+      [{ alias: "proto", key: "__proto__", rule: "required" }],
+    ],
+    [
+      "a missing constructor",
+      { proto: 3, fieldToString: "a", fieldHasOwnProperty: false },
+      [{ alias: "fieldConstructor", key: "constructor", rule: "required" }],
+    ],
+    [
+      "a missing toString",
+      { proto: 3, fieldConstructor: 1, fieldHasOwnProperty: false },
+      [{ alias: "fieldToString", key: "toString", rule: "required" }],
+    ],
+    [
+      "a missing hasOwnProperty",
+      { proto: 3, fieldConstructor: 1, fieldToString: "a" },
+      [{ alias: "fieldHasOwnProperty", key: "hasOwnProperty", rule: "required" }],
+    ],
+    [
+      "a constructor out of range",
+      { ...valid, fieldConstructor: 6 },
+      [{ alias: "fieldConstructor", key: "constructor", rule: "maximum" }],
+    ],
   ])("rejects %s, naming it, and nothing else", async (_, input, expected) => {
     const { model } = await keyNames();
     expect(issueOf(model.validate(input))).toEqual(expected);
@@ -130,9 +163,12 @@ describe("keys named like Object.prototype members", () => {
   it("checks __proto__ and constructor inside nested objects too", async () => {
     const { model } = await keyNames();
     // Nested objects carry raw keys: a "__proto__" own key needs JSON.parse (or defineProperty).
-    const nested = (value: string) => JSON.parse(`{"__proto__": ${JSON.stringify(value)}, "constructor": 1}`) as Record<string, unknown>;
+    const nested = (value: string) =>
+      JSON.parse(`{"__proto__": ${JSON.stringify(value)}, "constructor": 1}`) as Record<string, unknown>;
     expect(model.validate({ ...valid, nestedKeys: nested("abc") })).toEqual([]);
-    expect(model.validate({ ...valid, nestedKeys: nested("abcd") }).map(({ path, rule }) => ({ path, rule }))).toEqual([{ path: "/7_nested/__proto__", rule: "maxLength" }]);
+    expect(model.validate({ ...valid, nestedKeys: nested("abcd") }).map(({ path, rule }) => ({ path, rule }))).toEqual([
+      { path: "/7_nested/__proto__", rule: "maxLength" },
+    ]);
     expect(model.validate({ ...valid, nestedKeys: {} }).map(({ path, rule }) => ({ path, rule }))).toEqual([
       { path: "/7_nested", rule: "required" },
       { path: "/7_nested", rule: "required" },

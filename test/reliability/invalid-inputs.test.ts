@@ -15,7 +15,15 @@ import { lenientSchema } from "../../emulator/catalog.ts";
 import { startEmulator } from "../../emulator/index.ts";
 import type { AnyModel, RunComfyClient, ValidationIssue } from "../../generated/index.js";
 import { schemaFilePath } from "../../generator/schemas/schema-file.ts";
-import { fetchableMedia, inputCases, mediaKind, unfetchableMedia, type Body, type InputCase, type PublishedInput } from "../helpers/input-cases.ts";
+import {
+  fetchableMedia,
+  inputCases,
+  mediaKind,
+  unfetchableMedia,
+  type Body,
+  type InputCase,
+  type PublishedInput,
+} from "../helpers/input-cases.ts";
 import { generatedPackage } from "../helpers/package.ts";
 import { ROOT } from "../helpers/project.ts";
 
@@ -39,20 +47,38 @@ interface ModelUnderTest {
 
 const MODELS: readonly ModelUnderTest[] = await Promise.all(
   pkg.report.specs.map(async (spec) => {
-    const published = (JSON.parse(await readFile(join(pkg.schemasDir, schemaFilePath(spec.id)), "utf8")) as { inputSchema: PublishedInput }).inputSchema;
+    const published = (
+      JSON.parse(await readFile(join(pkg.schemasDir, schemaFilePath(spec.id)), "utf8")) as {
+        inputSchema: PublishedInput;
+      }
+    ).inputSchema;
     // Same leniency as documented (and as the emulator applies): float = number, required-with-default optional, closed.
-    const contract = new Validator({ ...(lenientSchema(published) as object), additionalProperties: false }, "7", false);
-    return { id: spec.id, model: (generated.models as unknown as Record<string, AnyModel>)[spec.id]!, published, contract };
+    const contract = new Validator(
+      { ...(lenientSchema(published) as object), additionalProperties: false },
+      "7",
+      false,
+    );
+    return {
+      id: spec.id,
+      model: (generated.models as unknown as Record<string, AnyModel>)[spec.id]!,
+      published,
+      contract,
+    };
   }),
 );
 
 const aliasOf = (model: AnyModel, key: string): string => model.fields.find((field) => field.key === key)?.alias ?? key;
 /** The same body under friendly names (unknown keys stay as they are). */
-const friendly = (model: AnyModel, body: Body): Record<string, unknown> => Object.fromEntries(Object.entries(body).map(([key, value]) => [aliasOf(model, key), value]));
+const friendly = (model: AnyModel, body: Body): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(body).map(([key, value]) => [aliasOf(model, key), value]));
 const requestsSoFar = (): number => Object.values(emu.stats().requests).reduce((sum, count) => sum + count, 0);
 
 /** Submits through the client: a handle for a valid input; for an invalid one a ValidationError, and no request at all. */
-async function submitExpecting(subject: ModelUnderTest, input: Record<string, unknown>, valid: boolean): Promise<readonly ValidationIssue[]> {
+async function submitExpecting(
+  subject: ModelUnderTest,
+  input: Record<string, unknown>,
+  valid: boolean,
+): Promise<readonly ValidationIssue[]> {
   const before = requestsSoFar();
   const outcome = await client.submit(subject.id as never, input as never).then(
     (handle) => ({ handle }),
@@ -79,29 +105,58 @@ function expectNamed(issues: readonly ValidationIssue[], alias: string, key: str
 
 const caseRows = MODELS.flatMap((subject) =>
   inputCases(subject.published).map(
-    (entry) => [`${subject.id} › ${entry.key ? `${aliasOf(subject.model, entry.key)} ("${entry.key}")` : "input"} ${entry.what} (${entry.valid ? "valid" : "invalid"})`, subject, entry] as const,
+    (entry) =>
+      [
+        `${subject.id} › ${entry.key ? `${aliasOf(subject.model, entry.key)} ("${entry.key}")` : "input"} ${entry.what} (${entry.valid ? "valid" : "invalid"})`,
+        subject,
+        entry,
+      ] as const,
   ),
 );
 
 describe("inputs generated from the published schemas", () => {
-  it.each(caseRows)("%s: the client agrees with the published schema, and sends only what is valid", async (_, subject, entry: InputCase) => {
-    const verdict = entry.valid ? "valid" : "invalid";
-    expect(subject.contract.validate(entry.body).valid ? "valid" : "invalid", "independent validator").toBe(verdict);
-    expect(subject.model.validate(entry.body).length === 0 ? "valid" : "invalid", "client, raw keys").toBe(verdict);
-    const input = friendly(subject.model, entry.body);
-    expect(subject.model.validate(input).length === 0 ? "valid" : "invalid", "client, friendly names").toBe(verdict);
-    const issues = await submitExpecting(subject, input, entry.valid);
-    if (!entry.valid) expectNamed(issues, aliasOf(subject.model, entry.key), entry.key);
-  });
+  it.each(caseRows)(
+    "%s: the client agrees with the published schema, and sends only what is valid",
+    async (_, subject, entry: InputCase) => {
+      const verdict = entry.valid ? "valid" : "invalid";
+      expect(subject.contract.validate(entry.body).valid ? "valid" : "invalid", "independent validator").toBe(verdict);
+      expect(subject.model.validate(entry.body).length === 0 ? "valid" : "invalid", "client, raw keys").toBe(verdict);
+      const input = friendly(subject.model, entry.body);
+      expect(subject.model.validate(input).length === 0 ? "valid" : "invalid", "client, friendly names").toBe(verdict);
+      const issues = await submitExpecting(subject, input, entry.valid);
+      if (!entry.valid) expectNamed(issues, aliasOf(subject.model, entry.key), entry.key);
+    },
+  );
 
   it("has cases for every field and every constraint of every model", () => {
     for (const subject of MODELS) {
-      const covered = new Set(inputCases(subject.published).filter((entry) => !entry.valid).map((entry) => entry.key));
-      for (const key of Object.keys(subject.published.properties)) expect(covered.has(key), `${subject.id} ${key}`).toBe(true);
+      const covered = new Set(
+        inputCases(subject.published)
+          .filter((entry) => !entry.valid)
+          .map((entry) => entry.key),
+      );
+      for (const key of Object.keys(subject.published.properties))
+        expect(covered.has(key), `${subject.id} ${key}`).toBe(true);
     }
-    const rules = new Set(MODELS.flatMap((subject) => inputCases(subject.published).map((entry) => entry.what.replace(/ \(.*\)$/, ""))));
-    for (const what of ["just outside minimum", "just outside exclusiveMaximum", "not a multiple of multipleOf", "below minLength", "above maxItems", "with a repeated item", "outside the allowed values", "of the wrong type", "missing", "an unknown key"]) {
-      expect([...rules].some((rule) => rule.startsWith(what)), what).toBe(true);
+    const rules = new Set(
+      MODELS.flatMap((subject) => inputCases(subject.published).map((entry) => entry.what.replace(/ \(.*\)$/, ""))),
+    );
+    for (const what of [
+      "just outside minimum",
+      "just outside exclusiveMaximum",
+      "not a multiple of multipleOf",
+      "below minLength",
+      "above maxItems",
+      "with a repeated item",
+      "outside the allowed values",
+      "of the wrong type",
+      "missing",
+      "an unknown key",
+    ]) {
+      expect(
+        [...rules].some((rule) => rule.startsWith(what)),
+        what,
+      ).toBe(true);
     }
   });
 });
@@ -116,23 +171,33 @@ const mediaRows = MODELS.flatMap((subject) =>
 describe("media references", () => {
   it("are found by the published rule exactly where the generated model checks them", () => {
     for (const subject of MODELS) {
-      const published = Object.entries(subject.published.properties).filter(([, schema]) => mediaKind(schema)).map(([key]) => key);
-      const generatedMedia = subject.model.fields.filter((field) => field.media ?? field.mediaItems).map((field) => field.key);
+      const published = Object.entries(subject.published.properties)
+        .filter(([, schema]) => mediaKind(schema))
+        .map(([key]) => key);
+      const generatedMedia = subject.model.fields
+        .filter((field) => field.media ?? field.mediaItems)
+        .map((field) => field.key);
       expect(generatedMedia, subject.id).toEqual(published);
     }
   });
 
-  it.each(mediaRows)("%s: a reference a server cannot fetch is stopped locally, naming the field, and nothing is sent", async (_, subject, key, media) => {
-    const base = inputCases(subject.published)[0]!.body;
-    for (const value of unfetchableMedia(media.kind)) {
-      const body = { ...base, [key]: media.array ? ["https://example.com/ok.png", value] : value };
-      // The published schema cannot tell: to it, every one of these is a fine string.
-      expect(subject.contract.validate(body).valid, value).toBe(true);
-      const issues = await submitExpecting(subject, friendly(subject.model, body), false);
-      expectNamed(issues, aliasOf(subject.model, key), key);
-      expect(issues.map((issue) => [issue.rule, issue.path]), value).toEqual([["media", media.array ? `/${key}/1` : `/${key}`]]);
-    }
-  });
+  it.each(mediaRows)(
+    "%s: a reference a server cannot fetch is stopped locally, naming the field, and nothing is sent",
+    async (_, subject, key, media) => {
+      const base = inputCases(subject.published)[0]!.body;
+      for (const value of unfetchableMedia(media.kind)) {
+        const body = { ...base, [key]: media.array ? ["https://example.com/ok.png", value] : value };
+        // The published schema cannot tell: to it, every one of these is a fine string.
+        expect(subject.contract.validate(body).valid, value).toBe(true);
+        const issues = await submitExpecting(subject, friendly(subject.model, body), false);
+        expectNamed(issues, aliasOf(subject.model, key), key);
+        expect(
+          issues.map((issue) => [issue.rule, issue.path]),
+          value,
+        ).toEqual([["media", media.array ? `/${key}/1` : `/${key}`]]);
+      }
+    },
+  );
 
   it.each(mediaRows)("%s: a reference a server can fetch is accepted and sent", async (_, subject, key, media) => {
     const base = inputCases(subject.published)[0]!.body;

@@ -23,50 +23,168 @@ interface Case {
 }
 
 const schema = (fields: Record<string, unknown>): string =>
-  JSON.stringify({ modelId: "broken/model", sources: [], inputSchema: { type: "object", properties: { "1_prompt": { type: "string" } } }, ...fields });
-const property = (value: unknown): string => schema({ inputSchema: { type: "object", properties: { "1_prompt": value } } });
+  JSON.stringify({
+    modelId: "broken/model",
+    sources: [],
+    inputSchema: { type: "object", properties: { "1_prompt": { type: "string" } } },
+    ...fields,
+  });
+const property = (value: unknown): string =>
+  schema({ inputSchema: { type: "object", properties: { "1_prompt": value } } });
 const FILE = "schemas/broken/model.json";
 
 const CASES: readonly Case[] = [
   // Broken JSON: every message says where.
-  { name: "an empty file", files: { [FILE]: "" }, problems: [{ file: FILE, message: /invalid JSON at line 1, column 1/ }] },
-  { name: "a truncated file", files: { [FILE]: '{\n  "modelId": "broken/model",\n  "inputSchema": {' }, problems: [{ file: FILE, message: /invalid JSON at line 3, column 19/ }] },
-  { name: "a trailing comma", files: { [FILE]: '{ "modelId": "broken/model", }' }, problems: [{ file: FILE, message: /invalid JSON at line 1, column 30/ }] },
-  { name: "a NaN", files: { [FILE]: '{\n  "modelId": NaN\n}' }, problems: [{ file: FILE, message: /invalid JSON at line 2, column 14/ }] },
-  { name: "a comment", files: { [FILE]: '{\n  // the model\n  "modelId": "broken/model"\n}' }, problems: [{ file: FILE, message: /invalid JSON at line 2, column 3/ }] },
-  { name: "single quotes", files: { [FILE]: "{ 'modelId': 'broken/model' }" }, problems: [{ file: FILE, message: /invalid JSON at line 1, column 3/ }] },
-  { name: "a raw newline in a string", files: { [FILE]: '{ "modelId": "broken\nmodel" }' }, problems: [{ file: FILE, message: /invalid JSON at line 1, column 21/ }] },
-  { name: "text after the object", files: { [FILE]: `${schema({})}\n}` }, problems: [{ file: FILE, message: /invalid JSON at line 2, column 1/ }] },
+  {
+    name: "an empty file",
+    files: { [FILE]: "" },
+    problems: [{ file: FILE, message: /invalid JSON at line 1, column 1/ }],
+  },
+  {
+    name: "a truncated file",
+    files: { [FILE]: '{\n  "modelId": "broken/model",\n  "inputSchema": {' },
+    problems: [{ file: FILE, message: /invalid JSON at line 3, column 19/ }],
+  },
+  {
+    name: "a trailing comma",
+    files: { [FILE]: '{ "modelId": "broken/model", }' },
+    problems: [{ file: FILE, message: /invalid JSON at line 1, column 30/ }],
+  },
+  {
+    name: "a NaN",
+    files: { [FILE]: '{\n  "modelId": NaN\n}' },
+    problems: [{ file: FILE, message: /invalid JSON at line 2, column 14/ }],
+  },
+  {
+    name: "a comment",
+    files: { [FILE]: '{\n  // the model\n  "modelId": "broken/model"\n}' },
+    problems: [{ file: FILE, message: /invalid JSON at line 2, column 3/ }],
+  },
+  {
+    name: "single quotes",
+    files: { [FILE]: "{ 'modelId': 'broken/model' }" },
+    problems: [{ file: FILE, message: /invalid JSON at line 1, column 3/ }],
+  },
+  {
+    name: "a raw newline in a string",
+    files: { [FILE]: '{ "modelId": "broken\nmodel" }' },
+    problems: [{ file: FILE, message: /invalid JSON at line 1, column 21/ }],
+  },
+  {
+    name: "text after the object",
+    files: { [FILE]: `${schema({})}\n}` },
+    problems: [{ file: FILE, message: /invalid JSON at line 2, column 1/ }],
+  },
   // Wrong shapes.
-  { name: "an array instead of an object", files: { [FILE]: "[]" }, problems: [{ file: FILE, message: /must hold a JSON object/ }] },
-  { name: "no modelId", files: { [FILE]: JSON.stringify({ sources: [], inputSchema: {} }) }, problems: [{ file: FILE, path: "modelId", message: /must be a string/ }] },
-  { name: "a numeric modelId", files: { [FILE]: schema({ modelId: 42 }) }, problems: [{ file: FILE, path: "modelId", message: /must be a string/ }] },
-  { name: "an unknown top-level field", files: { [FILE]: schema({ input_schema: {} }) }, problems: [{ file: FILE, path: "input_schema", message: /unknown field/ }] },
-  { name: "no inputSchema", files: { [FILE]: JSON.stringify({ modelId: "broken/model", sources: [] }) }, problems: [{ file: FILE, path: "inputSchema", message: /must be an object/ }] },
-  { name: "sources that are not an array", files: { [FILE]: schema({ sources: "page" }) }, problems: [{ file: FILE, path: "sources", message: /must be an array/ }] },
-  { name: "a source of an unknown kind", files: { [FILE]: schema({ sources: [{ kind: "blog" }] }) }, problems: [{ file: FILE, path: "sources/0/kind", message: /"page" or "catalog"/ }] },
-  { name: "an alias that is not a string", files: { [FILE]: schema({ aliases: { "1_prompt": 3 } }) }, problems: [{ file: FILE, path: "aliases/1_prompt", message: /must be a string/ }] },
-  { name: "properties that are not an object", files: { [FILE]: schema({ inputSchema: { type: "object", properties: [] } }) }, problems: [{ file: FILE, path: "inputSchema/properties", message: /no "properties" object/ }] },
-  { name: "a property schema that is a string", files: { [FILE]: property("string") }, problems: [{ file: FILE, path: "inputSchema/properties/1_prompt", message: /must be an object/ }] },
-  { name: "an unknown type", files: { [FILE]: property({ type: "double" }) }, problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/type", message: /unknown type "double"/ }] },
-  { name: "an unsupported keyword", files: { [FILE]: property({ oneOf: [{ type: "string" }] }) }, problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/oneOf", message: /unsupported keyword "oneOf"/ }] },
-  { name: "a required that is not a list", files: { [FILE]: schema({ inputSchema: { type: "object", required: "1_prompt", properties: {} } }) }, problems: [{ file: FILE, path: "inputSchema/required", message: /must be an array of property names/ }] },
-  { name: "a minimum that is not a number", files: { [FILE]: property({ type: "integer", minimum: "1" }) }, problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/minimum", message: /must be a number/ }] },
-  { name: "an invalid pattern", files: { [FILE]: property({ type: "string", pattern: "([a-z" }) }, problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/pattern", message: /valid regular expression/ }] },
-  { name: "an empty enum", files: { [FILE]: property({ type: "string", enum: [] }) }, problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/enum", message: /non-empty array/ }] },
-  { name: "a non-object input root", files: { [FILE]: schema({ inputSchema: { type: "array", properties: {} } }) }, problems: [{ file: FILE, path: "inputSchema/type", message: /must be an object schema/ }] },
+  {
+    name: "an array instead of an object",
+    files: { [FILE]: "[]" },
+    problems: [{ file: FILE, message: /must hold a JSON object/ }],
+  },
+  {
+    name: "no modelId",
+    files: { [FILE]: JSON.stringify({ sources: [], inputSchema: {} }) },
+    problems: [{ file: FILE, path: "modelId", message: /must be a string/ }],
+  },
+  {
+    name: "a numeric modelId",
+    files: { [FILE]: schema({ modelId: 42 }) },
+    problems: [{ file: FILE, path: "modelId", message: /must be a string/ }],
+  },
+  {
+    name: "an unknown top-level field",
+    files: { [FILE]: schema({ input_schema: {} }) },
+    problems: [{ file: FILE, path: "input_schema", message: /unknown field/ }],
+  },
+  {
+    name: "no inputSchema",
+    files: { [FILE]: JSON.stringify({ modelId: "broken/model", sources: [] }) },
+    problems: [{ file: FILE, path: "inputSchema", message: /must be an object/ }],
+  },
+  {
+    name: "sources that are not an array",
+    files: { [FILE]: schema({ sources: "page" }) },
+    problems: [{ file: FILE, path: "sources", message: /must be an array/ }],
+  },
+  {
+    name: "a source of an unknown kind",
+    files: { [FILE]: schema({ sources: [{ kind: "blog" }] }) },
+    problems: [{ file: FILE, path: "sources/0/kind", message: /"page" or "catalog"/ }],
+  },
+  {
+    name: "an alias that is not a string",
+    files: { [FILE]: schema({ aliases: { "1_prompt": 3 } }) },
+    problems: [{ file: FILE, path: "aliases/1_prompt", message: /must be a string/ }],
+  },
+  {
+    name: "properties that are not an object",
+    files: { [FILE]: schema({ inputSchema: { type: "object", properties: [] } }) },
+    problems: [{ file: FILE, path: "inputSchema/properties", message: /no "properties" object/ }],
+  },
+  {
+    name: "a property schema that is a string",
+    files: { [FILE]: property("string") },
+    problems: [{ file: FILE, path: "inputSchema/properties/1_prompt", message: /must be an object/ }],
+  },
+  {
+    name: "an unknown type",
+    files: { [FILE]: property({ type: "double" }) },
+    problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/type", message: /unknown type "double"/ }],
+  },
+  {
+    name: "an unsupported keyword",
+    files: { [FILE]: property({ oneOf: [{ type: "string" }] }) },
+    problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/oneOf", message: /unsupported keyword "oneOf"/ }],
+  },
+  {
+    name: "a required that is not a list",
+    files: { [FILE]: schema({ inputSchema: { type: "object", required: "1_prompt", properties: {} } }) },
+    problems: [{ file: FILE, path: "inputSchema/required", message: /must be an array of property names/ }],
+  },
+  {
+    name: "a minimum that is not a number",
+    files: { [FILE]: property({ type: "integer", minimum: "1" }) },
+    problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/minimum", message: /must be a number/ }],
+  },
+  {
+    name: "an invalid pattern",
+    files: { [FILE]: property({ type: "string", pattern: "([a-z" }) },
+    problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/pattern", message: /valid regular expression/ }],
+  },
+  {
+    name: "an empty enum",
+    files: { [FILE]: property({ type: "string", enum: [] }) },
+    problems: [{ file: FILE, path: "inputSchema/properties/1_prompt/enum", message: /non-empty array/ }],
+  },
+  {
+    name: "a non-object input root",
+    files: { [FILE]: schema({ inputSchema: { type: "array", properties: {} } }) },
+    problems: [{ file: FILE, path: "inputSchema/type", message: /must be an object schema/ }],
+  },
   // Unreadable files (tests run as root, so permissions stop nothing: a dangling link and a FIFO do).
-  { name: "a dangling symlink", files: { [FILE]: { symlinkTo: "nowhere.json" } }, problems: [{ file: FILE, message: /cannot read schema file: ENOENT/ }] },
+  {
+    name: "a dangling symlink",
+    files: { [FILE]: { symlinkTo: "nowhere.json" } },
+    problems: [{ file: FILE, message: /cannot read schema file: ENOENT/ }],
+  },
   { name: "a FIFO", files: { [FILE]: { fifo: true } }, problems: [{ file: FILE, message: /not a regular file/ }] },
   // Model ids.
   {
     name: "a duplicate model id",
     files: { "schemas/broken/copy.json": schema({ modelId: "community/wan-2-2/vace-fun" }) },
-    problems: [{ file: "schemas/broken/copy.json", message: /holds model "community\/wan-2-2\/vace-fun", whose schema file must be schemas\/community\/wan-2-2\/vace-fun\.json/ }],
+    problems: [
+      {
+        file: "schemas/broken/copy.json",
+        message:
+          /holds model "community\/wan-2-2\/vace-fun", whose schema file must be schemas\/community\/wan-2-2\/vace-fun\.json/,
+      },
+    ],
   },
-  ...["single", "a//b", "a/../b", "a/b/c/d/e/f/g", " a/b", "a/b?x", "a/b\u0007"].map(
-    (id): Case => ({ name: `the invalid model id ${JSON.stringify(id)}`, files: { [FILE]: schema({ modelId: id }) }, problems: [{ file: FILE, path: "modelId", message: /invalid model id/ }] }),
-  ),
+  ...["single", "a//b", "a/../b", "a/b/c/d/e/f/g", " a/b", "a/b?x", "a/b\u0007"].map((id): Case => ({
+    name: `the invalid model id ${JSON.stringify(id)}`,
+    files: { [FILE]: schema({ modelId: id }) },
+    problems: [{ file: FILE, path: "modelId", message: /invalid model id/ }],
+  })),
 ];
 
 async function addFiles(root: string, files: Case["files"]): Promise<void> {
@@ -96,36 +214,43 @@ beforeAll(async () => {
 afterAll(() => project.cleanup());
 
 describe("malformed input to the generator", () => {
-  it.each(CASES.map((entry) => [entry.name, entry] as const))("%s: a clear error with file and location, and no file changed", async (_, entry) => {
-    await addFiles(project.root, entry.files);
-    try {
-      const before = await trees(project.root);
-      const error = await generate({ root: project.root }).then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-      expect(error).toBeInstanceOf(GeneratorErrors);
-      const problems = (error as GeneratorErrors).errors;
-      expect(problems.map((problem) => ({ file: problem.location.file, path: problem.location.path || undefined }))).toEqual(
-        entry.problems.map((expected) => ({ file: expected.file, path: expected.path })),
-      );
-      problems.forEach((problem, index) => {
-        const expected = entry.problems[index]!;
-        expect(problem).toBeInstanceOf(GeneratorError);
-        expect(problem.message).toMatch(expected.message);
-        // The message itself says where: file, then the JSON path.
-        expect(problem.message.startsWith(`${expected.file}${expected.path ? ` › ${expected.path}` : ""}: `), problem.message).toBe(true);
-      });
-      expect(await trees(project.root)).toEqual(before);
-    } finally {
-      await removeFiles(project.root, entry.files);
-    }
-  });
+  it.each(CASES.map((entry) => [entry.name, entry] as const))(
+    "%s: a clear error with file and location, and no file changed",
+    async (_, entry) => {
+      await addFiles(project.root, entry.files);
+      try {
+        const before = await trees(project.root);
+        const error = await generate({ root: project.root }).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(GeneratorErrors);
+        const problems = (error as GeneratorErrors).errors;
+        expect(
+          problems.map((problem) => ({ file: problem.location.file, path: problem.location.path || undefined })),
+        ).toEqual(entry.problems.map((expected) => ({ file: expected.file, path: expected.path })));
+        problems.forEach((problem, index) => {
+          const expected = entry.problems[index]!;
+          expect(problem).toBeInstanceOf(GeneratorError);
+          expect(problem.message).toMatch(expected.message);
+          // The message itself says where: file, then the JSON path.
+          expect(
+            problem.message.startsWith(`${expected.file}${expected.path ? ` › ${expected.path}` : ""}: `),
+            problem.message,
+          ).toBe(true);
+        });
+        expect(await trees(project.root)).toEqual(before);
+      } finally {
+        await removeFiles(project.root, entry.files);
+      }
+    },
+  );
 
   it("exits non-zero through the CLI, naming every bad file, with nothing changed", async () => {
     const all: Record<string, Content> = {};
     CASES.forEach((entry, index) => {
-      for (const [path, content] of Object.entries(entry.files)) all[path.replace(/\.json$/, `-${index}.json`)] = content;
+      for (const [path, content] of Object.entries(entry.files))
+        all[path.replace(/\.json$/, `-${index}.json`)] = content;
     });
     await addFiles(project.root, all);
     try {

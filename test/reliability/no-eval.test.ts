@@ -28,7 +28,13 @@ describe("the generated package without code generation from strings", () => {
     // The flag was in force: the child's own `new Function` threw an EvalError.
     expect(report.evalBlocked).toBe(true);
     expect(report.imported).toEqual((await listFiles(GENERATED)).filter((path) => path.endsWith(".js")));
-    expect(report.imported).toEqual(expect.arrayContaining(["index.js", "runtime/download.js", ...SEED_IDS.flatMap((id) => [`models/${id}.js`, `validators/${id}.js`])]));
+    expect(report.imported).toEqual(
+      expect.arrayContaining([
+        "index.js",
+        "runtime/download.js",
+        ...SEED_IDS.flatMap((id) => [`models/${id}.js`, `validators/${id}.js`]),
+      ]),
+    );
     expect(report.models.map((model) => model.id).sort()).toEqual([...SEED_IDS].sort());
     for (const model of report.models) {
       const job = emu.job(model.requestId);
@@ -36,7 +42,12 @@ describe("the generated package without code generation from strings", () => {
       expect(JSON.stringify(job?.body), model.id).toBe(model.body);
       expect(model.output, model.id).toEqual(job?.outcome?.status === "succeeded" ? job.outcome.output : "no output");
     }
-    expect(report.flows).toMatchObject({ waited: expect.stringMatching(/^(succeeded|cancelled)$/), catalogGet: SEED_IDS.slice().sort()[0], catalogList: SEED_IDS.length, rejected: "ValidationError" });
+    expect(report.flows).toMatchObject({
+      waited: expect.stringMatching(/^(succeeded|cancelled)$/),
+      catalogGet: SEED_IDS.slice().sort()[0],
+      catalogList: SEED_IDS.length,
+      rejected: "ValidationError",
+    });
     expect(emu.stats().faults["status:respond"]).toBeGreaterThan(0);
   });
 });

@@ -80,7 +80,8 @@ describe("fault soak", () => {
       info: () => undefined,
       debug: () => undefined,
       warn: (_message: string, data?: Record<string, unknown>) => {
-        if (data && typeof data["delayMs"] === "number") retryWaits.push(data as { delayMs: number; retryAfterMs?: number });
+        if (data && typeof data["delayMs"] === "number")
+          retryWaits.push(data as { delayMs: number; retryAfterMs?: number });
       },
     };
     let idempotent429s = 0;
@@ -89,7 +90,13 @@ describe("fault soak", () => {
       if (response.status === 429 && !String(input).includes("/v1/models/")) idempotent429s++;
       return response;
     };
-    const client = clientFor(emu, { logger, fetch: countingFetch, timeoutMs: ATTEMPT_TIMEOUT_MS, retry: RETRY, poll: POLL });
+    const client = clientFor(emu, {
+      logger,
+      fetch: countingFetch,
+      timeoutMs: ATTEMPT_TIMEOUT_MS,
+      retry: RETRY,
+      poll: POLL,
+    });
 
     let submitCalls = 0;
     let refusedSubmits = 0;
@@ -127,7 +134,8 @@ describe("fault soak", () => {
       const job = emu.job(handle.requestId)!;
       expect(job.modelId).toBe(handle.modelId);
       expect(result.requestId).toBe(handle.requestId);
-      if (result.status === "succeeded") expect(result.output).toEqual(job.outcome?.status === "succeeded" ? job.outcome.output : "no output");
+      if (result.status === "succeeded")
+        expect(result.output).toEqual(job.outcome?.status === "succeeded" ? job.outcome.output : "no output");
       else expect([result.status, job.state]).toEqual(["cancelled", "cancelled"]);
       if (cancel === "cancelled") expect(result.status).toBe("cancelled");
       if (cancel === undefined) expect(result.status).toBe("succeeded");
@@ -137,7 +145,9 @@ describe("fault soak", () => {
     expect(cancelled).toBeLessThanOrEqual(JOBS / CANCEL_EVERY);
 
     // Every kind of fault was really served on every idempotent route.
-    for (const route of IDEMPOTENT) for (const type of ["respond", "drop", "slow"]) expect(stats.faults[`${route}:${type}`] ?? 0, `${route}:${type}`).toBeGreaterThan(0);
+    for (const route of IDEMPOTENT)
+      for (const type of ["respond", "drop", "slow"])
+        expect(stats.faults[`${route}:${type}`] ?? 0, `${route}:${type}`).toBeGreaterThan(0);
     // Every 429 on status/result/cancel was followed by a wait of its Retry-After (capped), never by plain backoff.
     expect(idempotent429s).toBeGreaterThan(0);
     const honoured = retryWaits.filter((wait) => wait.retryAfterMs !== undefined);

@@ -3,7 +3,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DownloadError, downloadFile, downloadOutputs, downloadRefusal, fileNameFor } from "../../generated/runtime/download.js";
+import {
+  DownloadError,
+  downloadFile,
+  downloadOutputs,
+  downloadRefusal,
+  fileNameFor,
+} from "../../generated/runtime/download.js";
 import { clientFor, emulator } from "../helpers/emulator.ts";
 
 const dirs: string[] = [];
@@ -33,7 +39,12 @@ describe("downloads", () => {
       calls.push({ url: String(input), headers: new Headers() });
       throw new Error("must not be called");
     };
-    for (const url of ["http://playgrounds-storage-public.runcomfy.net/a.png", "https://evil.example.com/a.png", "https://runcomfy.net.evil.com/a.png", "https://user:pw@files.runcomfy.net/a.png"]) {
+    for (const url of [
+      "http://playgrounds-storage-public.runcomfy.net/a.png",
+      "https://evil.example.com/a.png",
+      "https://runcomfy.net.evil.com/a.png",
+      "https://user:pw@files.runcomfy.net/a.png",
+    ]) {
       await expect(downloadOutputs([url], { dir, fetch: fetchSpy })).rejects.toBeInstanceOf(DownloadError);
     }
     expect(calls).toEqual([]);
@@ -49,12 +60,21 @@ describe("downloads", () => {
     const result = await clientFor(emu).communityWan22VaceFun.run({ prompt: "x" });
     if (result.status !== "succeeded") throw new Error("job failed");
     // The emulator serves its outputs itself; present them as RunComfy CDN URLs.
-    const onCdn = { ...result, output: { video: result.output.video!.replace(emu.url, "https://playgrounds-storage-public.runcomfy.net") } };
+    const onCdn = {
+      ...result,
+      output: { video: result.output.video!.replace(emu.url, "https://playgrounds-storage-public.runcomfy.net") },
+    };
     const dir = await scratch();
     const calls: { url: string; headers: Headers }[] = [];
     const progress: number[] = [];
-    const files = await downloadOutputs(onCdn, { dir, fetch: cdnTo(emu.url, calls), onProgress: (p) => progress.push(p.receivedBytes) });
-    expect(files).toEqual([{ url: onCdn.output.video, path: join(dir, "output.mp4"), bytes: 1048, contentType: "video/mp4" }]);
+    const files = await downloadOutputs(onCdn, {
+      dir,
+      fetch: cdnTo(emu.url, calls),
+      onProgress: (p) => progress.push(p.receivedBytes),
+    });
+    expect(files).toEqual([
+      { url: onCdn.output.video, path: join(dir, "output.mp4"), bytes: 1048, contentType: "video/mp4" },
+    ]);
     expect((await readFile(join(dir, "output.mp4"))).subarray(4, 8).toString()).toBe("ftyp");
     expect(progress.at(-1)).toBe(1048);
     expect(await readdir(dir)).toEqual(["output.mp4"]);
@@ -78,14 +98,25 @@ describe("downloads", () => {
   it("enforces the size cap and leaves nothing behind", async () => {
     const emu = await emulator();
     const dir = await scratch();
-    await expect(downloadFile("https://files.runcomfy.net/files/r1/big.mp4", { dir, fetch: cdnTo(emu.url), maxBytes: 100 })).rejects.toThrow(/over the 100-byte limit/);
+    await expect(
+      downloadFile("https://files.runcomfy.net/files/r1/big.mp4", { dir, fetch: cdnTo(emu.url), maxBytes: 100 }),
+    ).rejects.toThrow(/over the 100-byte limit/);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it("re-checks every redirect target", async () => {
-    const emu = await emulator({ faults: [{ route: "files", fault: { type: "respond", status: 302, body: {}, headers: { location: "https://evil.example.com/x.png" } } }] });
+    const emu = await emulator({
+      faults: [
+        {
+          route: "files",
+          fault: { type: "respond", status: 302, body: {}, headers: { location: "https://evil.example.com/x.png" } },
+        },
+      ],
+    });
     const dir = await scratch();
-    await expect(downloadFile("https://files.runcomfy.net/files/r1/a.png", { dir, fetch: cdnTo(emu.url) })).rejects.toThrow(/evil\.example\.com, which is not a RunComfy host/);
+    await expect(
+      downloadFile("https://files.runcomfy.net/files/r1/a.png", { dir, fetch: cdnTo(emu.url) }),
+    ).rejects.toThrow(/evil\.example\.com, which is not a RunComfy host/);
     expect(await readdir(dir)).toEqual([]);
   });
 

@@ -9,9 +9,18 @@ import { ROOT } from "../helpers/project.ts";
 
 const SEED_INPUTS = {
   "community/fantasy-portrait/image-to-video": FANTASY_INPUT,
-  "community/wan-2-1/fusionx/image-to-video": { prompt: "a woman smiles", image: "RunComfy_examples_1235_1.png", resolution: "720x480" },
+  "community/wan-2-1/fusionx/image-to-video": {
+    prompt: "a woman smiles",
+    image: "RunComfy_examples_1235_1.png",
+    resolution: "720x480",
+  },
   "community/wan-2-2/vace-fun": { prompt: "a lone figure", image: "https://example.com/a.png", steps: 12 },
-  "community/infinite-talk/image-to-video": { prompt: "talking", image: "Runcomfy_example_1278_1.png", audio: "Runcomfy_example_1278_1.mp3", frames: 250 },
+  "community/infinite-talk/image-to-video": {
+    prompt: "talking",
+    image: "Runcomfy_example_1278_1.png",
+    audio: "Runcomfy_example_1278_1.mp3",
+    frames: 250,
+  },
 } as const;
 
 describe("job lifecycle", () => {
@@ -22,7 +31,10 @@ describe("job lifecycle", () => {
     await client.submit("community/wan-2-2/vace-fun", { prompt: "blocker", seed: 1 });
     const updates: StatusUpdate[] = [];
     const handles: unknown[] = [];
-    const result = await client.run(modelId as keyof typeof SEED_INPUTS, input as never, { onStatus: (update) => updates.push(update), onEnqueue: (handle) => handles.push(handle) });
+    const result = await client.run(modelId as keyof typeof SEED_INPUTS, input as never, {
+      onStatus: (update) => updates.push(update),
+      onEnqueue: (handle) => handles.push(handle),
+    });
     expect(result.status).toBe("succeeded");
     if (result.status !== "succeeded") return;
     expect(result.modelId).toBe(modelId);
@@ -40,7 +52,9 @@ describe("job lifecycle", () => {
   it("waits for many jobs through one scheduler that never exceeds the client's request slots", async () => {
     const emu = await emulator({ capacity: 8, durationMs: 120 });
     const client = clientFor(emu, { maxConcurrentRequests: 3 });
-    const results = await Promise.all(Array.from({ length: 40 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { seed })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { seed })),
+    );
     expect(results.every((result) => result.status === "succeeded")).toBe(true);
     expect(emu.stats().peakInFlight).toBeLessThanOrEqual(3);
     expect(emu.stats().submits).toBe(40);
@@ -60,7 +74,10 @@ describe("job lifecycle", () => {
     const result = await clientFor(emu).communityWan22VaceFun.run({ prompt: "boom [emulator:fail]" });
     expect(result.status).toBe("failed");
     if (result.status !== "failed") return;
-    expect(result.error).toEqual({ type: "ExecutionError", message: "the workflow failed (requested by [emulator:fail])" });
+    expect(result.error).toEqual({
+      type: "ExecutionError",
+      message: "the workflow failed (requested by [emulator:fail])",
+    });
     expect(result.message).toContain("the workflow failed");
   });
 
@@ -85,7 +102,12 @@ describe("job lifecycle", () => {
     const handle = await client.submit("community/wan-2-2/vace-fun", { seed: 2 });
     const error = await client.wait(handle, { timeoutMs: 250 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect(error).toMatchObject({ requestId: handle.requestId, modelId: handle.modelId, handle, outcome: { job: "cancelled", lastStatus: "in_queue" } });
+    expect(error).toMatchObject({
+      requestId: handle.requestId,
+      modelId: handle.modelId,
+      handle,
+      outcome: { job: "cancelled", lastStatus: "in_queue" },
+    });
     expect((error as Error).message).toContain("cancelled while still queued");
     expect(emu.job(handle.requestId)!.state).toBe("cancelled");
   });
@@ -105,7 +127,10 @@ describe("job lifecycle", () => {
     const handle = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
     await expect.poll(async () => (await client.status(handle)).status).toBe("in_progress");
     const error = await client.wait(handle, { timeoutMs: 150 }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ name: "WaitTimeoutError", outcome: { job: "not-cancellable", lastStatus: "in_progress" } });
+    expect(error).toMatchObject({
+      name: "WaitTimeoutError",
+      outcome: { job: "not-cancellable", lastStatus: "in_progress" },
+    });
     expect((error as Error).message).toContain("will finish (and be charged)");
   });
 
@@ -115,7 +140,11 @@ describe("job lifecycle", () => {
     await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
     const controller = new AbortController();
     const updates: string[] = [];
-    const pending = client.run("community/wan-2-2/vace-fun", { seed: 2 }, { signal: controller.signal, onStatus: (update) => updates.push(update.status) });
+    const pending = client.run(
+      "community/wan-2-2/vace-fun",
+      { seed: 2 },
+      { signal: controller.signal, onStatus: (update) => updates.push(update.status) },
+    );
     await expect.poll(() => updates.length).toBeGreaterThan(0);
     controller.abort();
     const error = await pending.catch((caught: unknown) => caught);
@@ -129,7 +158,9 @@ describe("job lifecycle", () => {
     const emu = await emulator();
     const controller = new AbortController();
     controller.abort();
-    await expect(clientFor(emu).run("community/wan-2-2/vace-fun", { seed: 1 }, { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(
+      clientFor(emu).run("community/wan-2-2/vace-fun", { seed: 1 }, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
     expect(emu.stats().submits).toBe(0);
   });
 
@@ -143,17 +174,35 @@ describe("job lifecycle", () => {
       process.stdout.write(JSON.stringify({ status: result.status, output: result.output, requestId: result.requestId }));
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-      env: { ...process.env, HANDLE: JSON.stringify(handle), RUNCOMFY_MODEL_API_BASE: `${emu.url}/v1`, RUNCOMFY_API_TOKEN: emu.token },
+      env: {
+        ...process.env,
+        HANDLE: JSON.stringify(handle),
+        RUNCOMFY_MODEL_API_BASE: `${emu.url}/v1`,
+        RUNCOMFY_API_TOKEN: emu.token,
+      },
     });
-    expect(JSON.parse(stdout)).toEqual({ status: "succeeded", requestId: handle.requestId, output: { video: `${emu.url}/files/${handle.requestId}/output.mp4` } });
+    expect(JSON.parse(stdout)).toEqual({
+      status: "succeeded",
+      requestId: handle.requestId,
+      output: { video: `${emu.url}/files/${handle.requestId}/output.mp4` },
+    });
   });
 
   it("stops on a status it does not know instead of polling forever", async () => {
-    const emu = await emulator({ faults: [{ route: "status", fault: { type: "respond", status: 200, body: { request_id: "x", status: "paused_by_operator" } } }] });
+    const emu = await emulator({
+      faults: [
+        {
+          route: "status",
+          fault: { type: "respond", status: 200, body: { request_id: "x", status: "paused_by_operator" } },
+        },
+      ],
+    });
     const client = clientFor(emu, { poll: { minIntervalMs: 5, maxIntervalMs: 5, maxUnknownStatuses: 3 } });
     const statuses: boolean[] = [];
     const handle = await client.submit("community/wan-2-2/vace-fun", { seed: 3 });
-    const error = await client.wait(handle, { onStatus: (update) => statuses.push(update.known) }).catch((caught: unknown) => caught);
+    const error = await client
+      .wait(handle, { onStatus: (update) => statuses.push(update.known) })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: "UnknownStatusError", status: "paused_by_operator" });
     expect(statuses).toEqual([false, false, false, false]);
   });

@@ -1,12 +1,24 @@
 /** The pure decision helpers under the HTTP engine and the poll loop. */
 import { describe, expect, it } from "vitest";
-import { backoffDelay, DEFAULT_POLL_POLICY, DEFAULT_RETRY_POLICY, nextPollDelay, normalizeBaseUrl, outputUrls, parseRetryAfter, provablyNotSent, retryDelay } from "../../generated/index.js";
+import {
+  backoffDelay,
+  DEFAULT_POLL_POLICY,
+  DEFAULT_RETRY_POLICY,
+  nextPollDelay,
+  normalizeBaseUrl,
+  outputUrls,
+  parseRetryAfter,
+  provablyNotSent,
+  retryDelay,
+} from "../../generated/index.js";
 
 const headers = (entries: Record<string, string>) => new Headers(entries);
 
 describe("retry helpers", () => {
   it("backoff doubles from the base delay, capped, jitter only shortens", () => {
-    expect([1, 2, 3, 4, 5, 6].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(backoffDelay(1, DEFAULT_RETRY_POLICY, () => 1)).toBe(375);
   });
 
@@ -21,8 +33,12 @@ describe("retry helpers", () => {
   });
 
   it("retries a paid submit only when the request provably never left", () => {
-    const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
-    const reset = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+    const refused = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    });
+    const reset = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+    });
     const dns = Object.assign(new TypeError("fetch failed"), { cause: { code: "ENOTFOUND" } });
     expect(provablyNotSent(refused)).toBe(true);
     expect(provablyNotSent(dns)).toBe(true);
@@ -59,10 +75,13 @@ describe("small public helpers", () => {
   });
 
   it("lists output URLs in document order without duplicates", () => {
-    expect(outputUrls({ video: "https://a/v.mp4", images: ["https://a/1.png", "https://a/v.mp4"], meta: { seed: 1, preview: "http://a/p.png" }, note: "not a url" })).toEqual([
-      "https://a/v.mp4",
-      "https://a/1.png",
-      "http://a/p.png",
-    ]);
+    expect(
+      outputUrls({
+        video: "https://a/v.mp4",
+        images: ["https://a/1.png", "https://a/v.mp4"],
+        meta: { seed: 1, preview: "http://a/p.png" },
+        note: "not a url",
+      }),
+    ).toEqual(["https://a/v.mp4", "https://a/1.png", "http://a/p.png"]);
   });
 });

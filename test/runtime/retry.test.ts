@@ -21,7 +21,9 @@ describe("retry delays of status/result/cancel", () => {
   it("caps a single delay at maxDelayMs and gives up after maxRetries", async () => {
     const emu = await emulator({ faults: [{ route: "result", fault: { type: "respond", status: 500 } }] });
     const { clock, sleeps } = recordingClock();
-    const error = await clientFor(emu, { clock, retry: { maxRetries: 6 } }).result("r1").catch((caught: unknown) => caught);
+    const error = await clientFor(emu, { clock, retry: { maxRetries: 6 } })
+      .result("r1")
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: "InternalServerError", status: 500 });
     expect(sleeps).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
     expect(emu.stats().requests["result"]).toBe(7);
@@ -31,7 +33,9 @@ describe("retry delays of status/result/cancel", () => {
     const emu = await emulator({ faults: [{ route: "status", fault: { type: "respond", status: 502 }, times: 2 }] });
     const { clock, sleeps } = recordingClock();
     const maxJitter: Clock = { ...clock, random: () => 1 };
-    await clientFor(emu, { clock: maxJitter }).status("r1").catch(() => undefined);
+    await clientFor(emu, { clock: maxJitter })
+      .status("r1")
+      .catch(() => undefined);
     expect(sleeps).toEqual([375, 750]);
   });
 
@@ -40,17 +44,25 @@ describe("retry delays of status/result/cancel", () => {
     ["Retry-After above the cap", { retryAfter: "120" }, 60_000],
     ["Retry-After-Ms", { headers: { "retry-after-ms": "1500" } }, 1500],
   ])("honours %s", async (_, extra, expected) => {
-    const emu = await emulator({ faults: [{ route: "status", fault: { type: "respond", status: 429, ...extra }, times: 1 }] });
+    const emu = await emulator({
+      faults: [{ route: "status", fault: { type: "respond", status: 429, ...extra }, times: 1 }],
+    });
     const { clock, sleeps } = recordingClock();
-    await clientFor(emu, { clock }).status("r1").catch(() => undefined);
+    await clientFor(emu, { clock })
+      .status("r1")
+      .catch(() => undefined);
     expect(sleeps[0]).toBe(expected);
   });
 
   it("honours Retry-After as an HTTP date", async () => {
     const date = new Date(Date.now() + 5000).toUTCString();
-    const emu = await emulator({ faults: [{ route: "cancel", fault: { type: "respond", status: 503, retryAfter: date }, times: 1 }] });
+    const emu = await emulator({
+      faults: [{ route: "cancel", fault: { type: "respond", status: 503, retryAfter: date }, times: 1 }],
+    });
     const { clock, sleeps } = recordingClock();
-    await clientFor(emu, { clock }).cancel("r1").catch(() => undefined);
+    await clientFor(emu, { clock })
+      .cancel("r1")
+      .catch(() => undefined);
     expect(sleeps[0]).toBeGreaterThan(3000);
     expect(sleeps[0]).toBeLessThanOrEqual(5000);
   });
@@ -78,7 +90,9 @@ describe("a paid submit is never sent twice", () => {
     ["a connection dropped after the job was created", { type: "drop", phase: "after" } as const, 1],
   ])("on %s: one request, no retry", async (_, fault, jobs) => {
     const emu = await emulator({ faults: [{ route: "submit", fault, times: 1 }] });
-    const error = await clientFor(emu).submit("community/wan-2-2/vace-fun", { seed: 1 }).catch((caught: unknown) => caught);
+    const error = await clientFor(emu)
+      .submit("community/wan-2-2/vace-fun", { seed: 1 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     if (fault.type === "drop") {
       expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
@@ -90,7 +104,9 @@ describe("a paid submit is never sent twice", () => {
 
   it("on a timeout after sending: one request, outcome unknown", async () => {
     const emu = await emulator({ faults: [{ route: "submit", fault: { type: "slow", delayMs: 500 }, times: 1 }] });
-    const error = await clientFor(emu, { timeoutMs: 100 }).submit("community/wan-2-2/vace-fun", { seed: 1 }).catch((caught: unknown) => caught);
+    const error = await clientFor(emu, { timeoutMs: 100 })
+      .submit("community/wan-2-2/vace-fun", { seed: 1 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
     await new Promise((done) => setTimeout(done, 600));
     expect(emu.stats().requests["submit"]).toBe(1);
@@ -113,7 +129,9 @@ describe("a paid submit is never sent twice", () => {
       return fetch(url, init);
     };
     const { clock, sleeps } = recordingClock();
-    const handle = await clientFor(emu, { fetch: refusingOnce, clock }).submit("community/wan-2-2/vace-fun", { seed: 1 });
+    const handle = await clientFor(emu, { fetch: refusingOnce, clock }).submit("community/wan-2-2/vace-fun", {
+      seed: 1,
+    });
     expect(handle.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(attempts).toBe(2);
     expect(sleeps).toEqual([500]);
@@ -132,7 +150,9 @@ describe("a paid submit is never sent twice", () => {
       ],
     });
     const client = clientFor(emu, { retry: { baseDelayMs: 5, maxDelayMs: 40, maxRetries: 8 } });
-    const results = await Promise.all(Array.from({ length: 30 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { seed })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { seed })),
+    );
     expect(results.map((result) => result.status)).toEqual(Array(30).fill("succeeded"));
     expect(emu.stats()).toMatchObject({ submits: 30, duplicateSubmits: 0 });
     expect(emu.stats().requests["submit"]).toBe(30);
@@ -144,7 +164,9 @@ describe("many calls at once", () => {
   it("keep at most maxConcurrentRequests in flight per client", async () => {
     const emu = await emulator({ faults: [{ route: "status", fault: { type: "slow", delayMs: 80 } }] });
     const client = clientFor(emu, { maxConcurrentRequests: 2 });
-    const handles = await Promise.all(Array.from({ length: 3 }, (_, seed) => client.submit("community/wan-2-2/vace-fun", { seed })));
+    const handles = await Promise.all(
+      Array.from({ length: 3 }, (_, seed) => client.submit("community/wan-2-2/vace-fun", { seed })),
+    );
     const before = emu.stats().peakInFlight;
     const infos = await Promise.all([...handles, ...handles].map((handle) => client.status(handle)));
     expect(infos).toHaveLength(6);
@@ -158,7 +180,9 @@ describe("request rate cap", () => {
     const emu = await emulator();
     const { clock, sleeps } = recordingClock(50);
     const client = clientFor(emu, { clock, maxRequestsPerSecond: 4 });
-    const infos = await Promise.all(Array.from({ length: 6 }, () => client.status("missing").catch((error: Error) => error.name)));
+    const infos = await Promise.all(
+      Array.from({ length: 6 }, () => client.status("missing").catch((error: Error) => error.name)),
+    );
     expect(infos).toEqual(Array(6).fill("NotFoundError"));
     // Four pass at once (the burst); the fifth and sixth each wait about a quarter of a second for a token.
     expect(sleeps.length).toBeGreaterThanOrEqual(2);

@@ -9,7 +9,11 @@ import { clientFor, emulator } from "../helpers/emulator.ts";
 const TOKEN = "rc-secret-token-4f1d9a";
 
 /** A server that records every request it gets (a stand-in for a foreign origin). */
-async function spyServer(): Promise<{ url: string; requests: { url: string; headers: IncomingHttpHeaders }[]; close(): Promise<void> }> {
+async function spyServer(): Promise<{
+  url: string;
+  requests: { url: string; headers: IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}> {
   const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
   const server = createServer((request, response) => {
     requests.push({ url: request.url ?? "", headers: request.headers });
@@ -17,7 +21,11 @@ async function spyServer(): Promise<{ url: string; requests: { url: string; head
     response.end(JSON.stringify({ request_id: "x", status: "completed" }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 const spies: { close(): Promise<void> }[] = [];
@@ -35,12 +43,28 @@ describe("the API token", () => {
   it("appears in no error, serialised error or log line, whatever fails", async () => {
     const emu = await emulator({ tokens: [TOKEN, "other"], capacity: 1, durationMs: 2000 });
     const lines: unknown[] = [];
-    const logger = { error: (...args: unknown[]) => lines.push(args), warn: (...args: unknown[]) => lines.push(args), info: (...args: unknown[]) => lines.push(args), debug: (...args: unknown[]) => lines.push(args) };
-    const client = clientFor(emu, { token: TOKEN, logger, logLevel: "debug", retry: { maxRetries: 1, baseDelayMs: 1 } });
+    const logger = {
+      error: (...args: unknown[]) => lines.push(args),
+      warn: (...args: unknown[]) => lines.push(args),
+      info: (...args: unknown[]) => lines.push(args),
+      debug: (...args: unknown[]) => lines.push(args),
+    };
+    const client = clientFor(emu, {
+      token: TOKEN,
+      logger,
+      logLevel: "debug",
+      retry: { maxRetries: 1, baseDelayMs: 1 },
+    });
     const errors: unknown[] = [];
-    const capture = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => errors.push(error));
+    const capture = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => errors.push(error),
+      );
 
-    await capture(clientFor(emu, { token: `${TOKEN}-wrong`, logger, logLevel: "debug" }).submit("community/wan-2-2/vace-fun", {}));
+    await capture(
+      clientFor(emu, { token: `${TOKEN}-wrong`, logger, logLevel: "debug" }).submit("community/wan-2-2/vace-fun", {}),
+    );
     const blocker = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
     await capture(clientFor(emu, { token: "other", logger, logLevel: "debug" }).status(blocker));
     await capture(client.status("missing"));
@@ -53,7 +77,15 @@ describe("the API token", () => {
     await capture(client.submit("community/wan-2-2/vace-fun", { seed: 4 }));
     emu.faults.set([{ route: "status", fault: { type: "respond", status: 503 } }]);
     await capture(client.status(blocker));
-    await capture(createClient({ token: TOKEN, baseUrl: "http://127.0.0.1:1", retry: { maxRetries: 0 }, logger, logLevel: "debug" }).status("x"));
+    await capture(
+      createClient({
+        token: TOKEN,
+        baseUrl: "http://127.0.0.1:1",
+        retry: { maxRetries: 0 },
+        logger,
+        logLevel: "debug",
+      }).status("x"),
+    );
 
     expect(errors).toHaveLength(9);
     for (const error of errors) expect(leaks(error), inspect(error)).toBe(false);
@@ -78,14 +110,26 @@ describe("the API token", () => {
   it("does not follow a redirect (which could carry it elsewhere)", async () => {
     const spy = await spyServer();
     spies.push(spy);
-    const emu = await emulator({ tokens: [TOKEN], faults: [{ route: "status", fault: { type: "respond", status: 302, body: {}, headers: { location: `${spy.url}/steal` } } }] });
-    const error = await clientFor(emu, { token: TOKEN }).status("r1").catch((caught: unknown) => caught);
+    const emu = await emulator({
+      tokens: [TOKEN],
+      faults: [
+        {
+          route: "status",
+          fault: { type: "respond", status: 302, body: {}, headers: { location: `${spy.url}/steal` } },
+        },
+      ],
+    });
+    const error = await clientFor(emu, { token: TOKEN })
+      .status("r1")
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: "APIError", status: 302 });
     expect((error as Error).message).toContain("redirects are not followed");
     expect(spy.requests).toEqual([]);
   });
 
   it("is rejected in the base URL itself", () => {
-    expect(() => createClient({ baseUrl: `https://user:${TOKEN}@model-api.runcomfy.net` })).toThrow(/must not contain credentials/);
+    expect(() => createClient({ baseUrl: `https://user:${TOKEN}@model-api.runcomfy.net` })).toThrow(
+      /must not contain credentials/,
+    );
   });
 });

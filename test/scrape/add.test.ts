@@ -28,7 +28,11 @@ async function server(pages: Parameters<typeof startPageServer>[0]): Promise<Pag
 }
 
 /** The error `add` fails with, after checking that it left schemas/ and generated/ exactly as they were. */
-async function failingAdd(root: string, pages: string[], options: Partial<Parameters<typeof addPages>[0]> = {}): Promise<GeneratorErrors> {
+async function failingAdd(
+  root: string,
+  pages: string[],
+  options: Partial<Parameters<typeof addPages>[0]> = {},
+): Promise<GeneratorErrors> {
   const before = await snapshot(root);
   const error = await addPages({ root, pages, cwd: FIXTURES, generate: false, ...options }).then(
     () => undefined,
@@ -57,15 +61,18 @@ describe("add", () => {
     const { root } = await project();
     const original = await snapshot(root);
     await rm(join(root, VACE));
-    for (const dir of ["models", "validators"]) await rm(join(root, "generated", dir, "community/wan-2-2"), { recursive: true });
+    for (const dir of ["models", "validators"])
+      await rm(join(root, "generated", dir, "community/wan-2-2"), { recursive: true });
 
     const first = await addPages({ root, pages: [join(SEEDS, seed("003").name)] });
     expect(first.models.map((model) => [model.path, model.status])).toEqual([[VACE, "created"]]);
-    expect(first.generate?.write?.written.filter((path) => path.includes("community/wan-2-2/vace-fun")).sort()).toEqual([
-      "models/community/wan-2-2/vace-fun.d.ts",
-      "models/community/wan-2-2/vace-fun.js",
-      "validators/community/wan-2-2/vace-fun.js",
-    ]);
+    expect(first.generate?.write?.written.filter((path) => path.includes("community/wan-2-2/vace-fun")).sort()).toEqual(
+      [
+        "models/community/wan-2-2/vace-fun.d.ts",
+        "models/community/wan-2-2/vace-fun.js",
+        "validators/community/wan-2-2/vace-fun.js",
+      ],
+    );
     expect(await snapshot(root)).toEqual(original);
 
     const second = await addPages({ root, pages: [join(SEEDS, seed("003").name)] });
@@ -79,8 +86,17 @@ describe("add", () => {
     const { root } = await project(false);
     const events: string[] = [];
     const pages = ["000", "002", "001"].map((prefix) => join(SEEDS, seed(prefix).name));
-    const report = await addPages({ root, pages, generate: false, onPage: (event) => events.push(`${event.index + 1}/${event.total} ${event.ok ? event.modelId : "failed"}`) });
-    expect(events).toEqual(["1/3 community/fantasy-portrait/image-to-video", "2/3 community/wan-2-1/fusionx/image-to-video", "3/3 community/fantasy-portrait/image-to-video"]);
+    const report = await addPages({
+      root,
+      pages,
+      generate: false,
+      onPage: (event) => events.push(`${event.index + 1}/${event.total} ${event.ok ? event.modelId : "failed"}`),
+    });
+    expect(events).toEqual([
+      "1/3 community/fantasy-portrait/image-to-video",
+      "2/3 community/wan-2-1/fusionx/image-to-video",
+      "3/3 community/fantasy-portrait/image-to-video",
+    ]);
     expect(report.models.map((model) => [model.modelId, model.pages.length, model.status])).toEqual([
       ["community/fantasy-portrait/image-to-video", 2, "unchanged"],
       ["community/wan-2-1/fusionx/image-to-video", 1, "unchanged"],
@@ -91,24 +107,50 @@ describe("add", () => {
     const { root } = await project(false);
     const stored = parseSchemaFile(checkedIn(TALK), TALK);
     const { ["128_cfg"]: _dropped, ...fewer } = stored.inputSchema["properties"] as Record<string, never>;
-    const edited = { ...stored, displayName: "Infinite Talk", description: "Talking portrait.", aliases: { "284_image": "portrait" }, inputSchema: { ...stored.inputSchema, properties: fewer } };
+    const edited = {
+      ...stored,
+      displayName: "Infinite Talk",
+      description: "Talking portrait.",
+      aliases: { "284_image": "portrait" },
+      inputSchema: { ...stored.inputSchema, properties: fewer },
+    };
     await writeFile(join(root, TALK), serializeSchemaFile(edited));
     // The page without its output schema and with its curl bodies in a file: only the model id and the input schema remain.
     const text = seed("004").text;
-    const page = text.slice(0, text.indexOf('{\n"output"')).replace(/--data '\{[^']*\}'/g, "--data @body.json") + "\n" + text.slice(text.indexOf("RunComfy ist die"));
+    const page =
+      text.slice(0, text.indexOf('{\n"output"')).replace(/--data '\{[^']*\}'/g, "--data @body.json") +
+      "\n" +
+      text.slice(text.indexOf("RunComfy ist die"));
     expect(page).not.toContain('"output"');
     expect(page).not.toContain("--data '");
 
     const report = await addPages({ root, pages: ["-"], readStdin: async () => page, generate: false });
     expect(report.models[0]?.status).toBe("updated");
     expect(report.models[0]?.parts).toEqual(["inputSchema"]);
-    expect(report.drift?.changes.filter((change) => change.key === "128_cfg").map((change) => change.rule)).toEqual(["new-optional-request-property"]);
-    expect(await readFile(join(root, TALK), "utf8")).toBe(serializeSchemaFile({ ...stored, displayName: "Infinite Talk", description: "Talking portrait.", aliases: { "284_image": "portrait" } }));
+    expect(report.drift?.changes.filter((change) => change.key === "128_cfg").map((change) => change.rule)).toEqual([
+      "new-optional-request-property",
+    ]);
+    expect(await readFile(join(root, TALK), "utf8")).toBe(
+      serializeSchemaFile({
+        ...stored,
+        displayName: "Infinite Talk",
+        description: "Talking portrait.",
+        aliases: { "284_image": "portrait" },
+      }),
+    );
   });
 
   it.each([
-    ["no-model-id.txt", () => "no-model-id.txt: no model id found: expected a curl call to https://model-api.runcomfy.net/v1/models/<model id>"],
-    ["no-input-schema.txt", () => 'no-input-schema.txt: no input schema found: expected a JSON object schema with "properties" (the page\'s input schema)'],
+    [
+      "no-model-id.txt",
+      () =>
+        "no-model-id.txt: no model id found: expected a curl call to https://model-api.runcomfy.net/v1/models/<model id>",
+    ],
+    [
+      "no-input-schema.txt",
+      () =>
+        'no-input-schema.txt: no input schema found: expected a JSON object schema with "properties" (the page\'s input schema)',
+    ],
   ])("%s: names the page and what is missing, writes nothing", async (name, message) => {
     const { root } = await project();
     const error = await failingAdd(root, [name]);
@@ -131,7 +173,12 @@ describe("add", () => {
   it("broken JSON: line and column where it breaks, in the text and in the HTML source; writes nothing", async () => {
     const { root } = await project();
     const text = await fixture("broken-json.txt");
-    const breaks = lineWhere(text, (line, index, lines) => line === '"type": "string"' && lines[index + 1] === '"default": "Runcomfy_example_1278_1.mp3"') + 1;
+    const breaks =
+      lineWhere(
+        text,
+        (line, index, lines) =>
+          line === '"type": "string"' && lines[index + 1] === '"default": "Runcomfy_example_1278_1.mp3"',
+      ) + 1;
     const starts = lineWhere(text, (line, index, lines) => line === "{" && lines[index + 1] === '"type": "object",');
     expect(breaks).toBeGreaterThan(starts);
     const error = await failingAdd(root, ["broken-json.txt"]);
@@ -140,14 +187,27 @@ describe("add", () => {
     ]);
 
     const html = await failingAdd(root, ["-"], { readStdin: async () => asHtml(text) });
-    expect(html.errors[0]?.message).toContain(`stdin: broken JSON at line ${HTML_FIRST_TEXT_LINE + breaks - 1}, column `);
+    expect(html.errors[0]?.message).toContain(
+      `stdin: broken JSON at line ${HTML_FIRST_TEXT_LINE + breaks - 1}, column `,
+    );
   });
 
   it("reports every bad page of a run together and writes none of the good ones", async () => {
     const { root } = await project();
     await rm(join(root, VACE));
-    const error = await failingAdd(root, ["no-model-id.txt", join(SEEDS, seed("003").name), "broken-json.txt", "two-model-ids.txt", "missing.html"]);
-    expect(error.errors.map((problem) => problem.location.file)).toEqual(["no-model-id.txt", "broken-json.txt", "two-model-ids.txt", "missing.html"]);
+    const error = await failingAdd(root, [
+      "no-model-id.txt",
+      join(SEEDS, seed("003").name),
+      "broken-json.txt",
+      "two-model-ids.txt",
+      "missing.html",
+    ]);
+    expect(error.errors.map((problem) => problem.location.file)).toEqual([
+      "no-model-id.txt",
+      "broken-json.txt",
+      "two-model-ids.txt",
+      "missing.html",
+    ]);
     expect(error.errors[3]?.message).toBe("missing.html: cannot read the page: no such file");
   });
 
@@ -155,7 +215,9 @@ describe("add", () => {
     const { root } = await project();
     await writeFile(join(root, TALK), checkedIn(VACE));
     const other = await failingAdd(root, [join(SEEDS, seed("004").name)]);
-    expect(other.errors[0]?.message).toBe(`${TALK}: holds model "community/wan-2-2/vace-fun", not "community/infinite-talk/image-to-video"; refusing to replace it (move or fix that file first)`);
+    expect(other.errors[0]?.message).toBe(
+      `${TALK}: holds model "community/wan-2-2/vace-fun", not "community/infinite-talk/image-to-video"; refusing to replace it (move or fix that file first)`,
+    );
 
     await writeFile(join(root, TALK), '{"modelId": ');
     const broken = await failingAdd(root, [join(SEEDS, seed("004").name)]);
@@ -186,11 +248,26 @@ describe("add from URLs", () => {
 
   it("fetches https pages and records their URL without the locale", async () => {
     const { root } = await project(false);
-    const pages = await server({ [path]: { body: asHtml(seed("001").text) }, "/text": { body: seed("000").text, contentType: "text/plain" } });
-    const report = await addPages({ root, pages: [`${pages.origin}${path}?ref=x`, `${pages.origin}/text`], fetch: fetchTrustingTestCa, generate: false });
+    const pages = await server({
+      [path]: { body: asHtml(seed("001").text) },
+      "/text": { body: seed("000").text, contentType: "text/plain" },
+    });
+    const report = await addPages({
+      root,
+      pages: [`${pages.origin}${path}?ref=x`, `${pages.origin}/text`],
+      fetch: fetchTrustingTestCa,
+      generate: false,
+    });
     expect(pages.requests.sort()).toEqual(["/text", `${path}?ref=x`]);
     const stored = parseSchemaFile(checkedIn(report.models[0]!.path), "x");
-    const expected = serializeSchemaFile({ ...stored, sources: [...stored.sources, { kind: "page", url: `${pages.origin}/models/community/fantasy-portrait/api` }, { kind: "page", url: `${pages.origin}/text` }] });
+    const expected = serializeSchemaFile({
+      ...stored,
+      sources: [
+        ...stored.sources,
+        { kind: "page", url: `${pages.origin}/models/community/fantasy-portrait/api` },
+        { kind: "page", url: `${pages.origin}/text` },
+      ],
+    });
     expect(stored.sources).toEqual([{ kind: "page" }]);
     expect(await readFile(join(root, report.models[0]!.path), "utf8")).toBe(expected);
   });
@@ -198,7 +275,9 @@ describe("add from URLs", () => {
   it("refuses plain http and other schemes, unknown pages, and certificates it does not trust", async () => {
     const { root } = await project();
     const pages = await server({});
-    const refused = await failingAdd(root, ["http://127.0.0.1:1/page", "file:///etc/passwd", `${pages.origin}/nope`], { fetch: fetchTrustingTestCa });
+    const refused = await failingAdd(root, ["http://127.0.0.1:1/page", "file:///etc/passwd", `${pages.origin}/nope`], {
+      fetch: fetchTrustingTestCa,
+    });
     expect(refused.errors.map((problem) => problem.message)).toEqual([
       "http://127.0.0.1:1/page: only https URLs are fetched (got http:); save the page and pass the file instead",
       "file:///etc/passwd: only https URLs are fetched (got file:); save the page and pass the file instead",
@@ -214,7 +293,9 @@ describe("add on the command line", () => {
     const { root } = await project(false);
     const pages = await server({ "/de/models/community/wan-2-2/vace-fun/api": { body: asHtml(seed("003").text) } });
     const url = `${pages.origin}/de/models/community/wan-2-2/vace-fun/api`;
-    const result = await runCli(["add", "--root", root, "--no-generate", url, join(SEEDS, seed("004").name)], { env: { NODE_EXTRA_CA_CERTS: TEST_CA_FILE } });
+    const result = await runCli(["add", "--root", root, "--no-generate", url, join(SEEDS, seed("004").name)], {
+      env: { NODE_EXTRA_CA_CERTS: TEST_CA_FILE },
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout.split("\n")).toEqual([
@@ -224,7 +305,9 @@ describe("add on the command line", () => {
       `unchanged ${TALK}`,
       "",
     ]);
-    expect(await readFile(join(root, VACE), "utf8")).toContain(`"url": "${pages.origin}/models/community/wan-2-2/vace-fun/api"`);
+    expect(await readFile(join(root, VACE), "utf8")).toContain(
+      `"url": "${pages.origin}/models/community/wan-2-2/vace-fun/api"`,
+    );
   });
 
   it("exits 1 listing every bad page, and 64 on usage errors", async () => {
@@ -232,7 +315,9 @@ describe("add on the command line", () => {
     const bad = await runCli(["add", "--root", root, "no-model-id.txt", "broken-json.txt"], { cwd: FIXTURES });
     expect(bad.code).toBe(1);
     expect(bad.stderr).not.toContain("\u001b[");
-    expect(bad.stderr).toMatch(/^error 2 problems:\n {2}- no-model-id\.txt: no model id found.*\n {2}- broken-json\.txt: broken JSON at line \d+, column \d+.*\nNothing was written\.\n$/);
+    expect(bad.stderr).toMatch(
+      /^error 2 problems:\n {2}- no-model-id\.txt: no model id found.*\n {2}- broken-json\.txt: broken JSON at line \d+, column \d+.*\nNothing was written\.\n$/,
+    );
     const usage = await runCli(["add", "--root", root]);
     expect(usage.code).toBe(64);
     expect(usage.stderr).toContain("Not enough non-option arguments");

@@ -26,7 +26,10 @@ async function catalog(edit?: { path: string; change: (file: SchemaFile) => Sche
   await cp(join(ROOT, "schemas"), dir, { recursive: true });
   if (edit) {
     const target = join(dir, edit.path.replace(/^schemas\//, ""));
-    await writeFile(target, serializeSchemaFile(edit.change(parseSchemaFile(await readFile(target, "utf8"), edit.path))));
+    await writeFile(
+      target,
+      serializeSchemaFile(edit.change(parseSchemaFile(await readFile(target, "utf8"), edit.path))),
+    );
   }
   const emulator = await startEmulator({ schemasDir: dir, tokens: [TOKEN] });
   cleanups.push(() => emulator.close());
@@ -41,7 +44,10 @@ async function project(): Promise<string> {
 
 /** Upstream change: 149_steps allows 30, 149_denoise is new, 150_strength is gone, and the catalog has an English name. */
 function upstream(file: SchemaFile): SchemaFile {
-  const { ["150_strength"]: _gone, ...properties } = file.inputSchema["properties"] as Record<string, Record<string, unknown>>;
+  const { ["150_strength"]: _gone, ...properties } = file.inputSchema["properties"] as Record<
+    string,
+    Record<string, unknown>
+  >;
   return {
     ...file,
     displayName: "Fantasy Portrait",
@@ -73,16 +79,24 @@ describe("pull", () => {
     // The drift report says what that means for users of the generated package.
     const drift = report.drift!.changes.map((change) => `${change.key ?? "(model)"} ${change.rule}`);
     expect(drift).toEqual(
-      expect.arrayContaining(["149_denoise new-optional-request-property", "150_strength request-property-removed", "149_steps request-property-max-increased"]),
+      expect.arrayContaining([
+        "149_denoise new-optional-request-property",
+        "150_strength request-property-removed",
+        "149_steps request-property-max-increased",
+      ]),
     );
-    expect(new Set(report.drift!.changes.map((change) => change.model))).toEqual(new Set(["community/fantasy-portrait/image-to-video"]));
+    expect(new Set(report.drift!.changes.map((change) => change.model))).toEqual(
+      new Set(["community/fantasy-portrait/image-to-video"]),
+    );
 
     const after = await snapshot(root, ["schemas"]);
     for (const [path, text] of before) if (path !== PORTRAIT) expect(after.get(path), path).toBe(text);
     const stored = parseSchemaFile(before.get(PORTRAIT)!, PORTRAIT);
     const expected = upstream(stored);
     // Catalog title dropped; output schema and example kept; the catalog joins the sources.
-    expect(after.get(PORTRAIT)).toBe(serializeSchemaFile({ ...expected, sources: [...stored.sources, { kind: "catalog" }] }));
+    expect(after.get(PORTRAIT)).toBe(
+      serializeSchemaFile({ ...expected, sources: [...stored.sources, { kind: "catalog" }] }),
+    );
     expect(after.get(PORTRAIT)).not.toContain("Input schema");
 
     const again = await pullSchemas({ root, baseUrl: emulator.url, token: TOKEN, generate: false });
@@ -93,8 +107,15 @@ describe("pull", () => {
   it("refreshes only the models asked for, and regenerates", async () => {
     const root = await project();
     const emulator = await catalog({ path: PORTRAIT, change: upstream });
-    const report = await pullSchemas({ root, modelIds: ["community/wan-2-2/vace-fun"], baseUrl: emulator.url, token: TOKEN });
-    expect(report.models.map((model) => [model.modelId, model.status])).toEqual([["community/wan-2-2/vace-fun", "unchanged"]]);
+    const report = await pullSchemas({
+      root,
+      modelIds: ["community/wan-2-2/vace-fun"],
+      baseUrl: emulator.url,
+      token: TOKEN,
+    });
+    expect(report.models.map((model) => [model.modelId, model.status])).toEqual([
+      ["community/wan-2-2/vace-fun", "unchanged"],
+    ]);
     expect(report.generate?.write?.written).toEqual([]);
   });
 
@@ -112,7 +133,9 @@ describe("pull", () => {
       return (error as Error).message;
     };
 
-    expect(await failure({ token: "wrong" })).toMatch(/^4 problems:\n {2}- community\/fantasy-portrait\/image-to-video: catalog call failed: .*401/);
+    expect(await failure({ token: "wrong" })).toMatch(
+      /^4 problems:\n {2}- community\/fantasy-portrait\/image-to-video: catalog call failed: .*401/,
+    );
     expect(await failure({ modelIds: ["community/nowhere/model"] })).toBe(
       "community/nowhere/model: no schema file schemas/community/nowhere/model.json; pull refreshes checked-in models (the catalog has no output schema or example): add the model from its doc page first\nNothing was written.",
     );
@@ -122,14 +145,21 @@ describe("pull", () => {
     await cp(join(ROOT, "schemas/community/wan-2-2"), join(onlyVace, "community/wan-2-2"), { recursive: true });
     const small = await startEmulator({ schemasDir: onlyVace, tokens: [TOKEN] });
     cleanups.push(() => small.close());
-    const message = await failure({ baseUrl: small.url, modelIds: ["community/infinite-talk/image-to-video", "community/wan-2-2/vace-fun"] });
-    expect(message).toMatch(/^community\/infinite-talk\/image-to-video: catalog call failed: .*404.*\nNothing was written\.$/s);
+    const message = await failure({
+      baseUrl: small.url,
+      modelIds: ["community/infinite-talk/image-to-video", "community/wan-2-2/vace-fun"],
+    });
+    expect(message).toMatch(
+      /^community\/infinite-talk\/image-to-video: catalog call failed: .*404.*\nNothing was written\.$/s,
+    );
   });
 
   it("on the command line: --base-url and the token from RUNCOMFY_API_TOKEN, a per-model summary", async () => {
     const root = await project();
     const emulator = await catalog({ path: PORTRAIT, change: upstream });
-    const result = await runCli(["pull", "--root", root, "--no-generate", "--base-url", emulator.url], { env: { RUNCOMFY_API_TOKEN: TOKEN, RUNCOMFY_MODEL_API_BASE: "https://example.invalid" } });
+    const result = await runCli(["pull", "--root", root, "--no-generate", "--base-url", emulator.url], {
+      env: { RUNCOMFY_API_TOKEN: TOKEN, RUNCOMFY_MODEL_API_BASE: "https://example.invalid" },
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
@@ -141,7 +171,9 @@ describe("pull", () => {
       "unchanged schemas/community/wan-2-2/vace-fun.json",
     ]);
     // Then the drift report (generator/drift) of what changed.
-    expect(lines[5]).toMatch(new RegExp(`^Schema drift schemas/ → catalog ${emulator.url}: .* in 1 model; suggested version bump: major$`));
+    expect(lines[5]).toMatch(
+      new RegExp(`^Schema drift schemas/ → catalog ${emulator.url}: .* in 1 model; suggested version bump: major$`),
+    );
     for (const key of ["150_strength", "149_denoise", "149_steps"]) expect(result.stdout).toContain(`(${key})`);
   });
 });

@@ -25,7 +25,9 @@ describe("scanJsonObjects", () => {
 
   it("keeps braces, quotes and no-break spaces inside strings, and accepts CRLF and no-break spaces between tokens", () => {
     const text = '{\r\n\u00a0\u00a0"d": "use {name} and \\"}\\" here",\r\n\u00a0"e":\u202f"a\u00a0b"\r\n}';
-    expect(scanJsonObjects(text).map((block) => block.value)).toEqual([{ d: 'use {name} and "}" here', e: "a\u00a0b" }]);
+    expect(scanJsonObjects(text).map((block) => block.value)).toEqual([
+      { d: 'use {name} and "}" here', e: "a\u00a0b" },
+    ]);
   });
 
   it("leaves prose braces alone: URL templates and empty-looking text are not JSON", () => {
@@ -64,14 +66,14 @@ describe("readPage", () => {
   it("tells HTML from text by how the page starts", () => {
     expect(looksLikeHtml("<!DOCTYPE html><p>x</p>")).toBe(true);
     expect(looksLikeHtml("\ufeff  <div class=a>x</div>")).toBe(true);
-    expect(looksLikeHtml('Authorization: Bearer <token>\n<div>')).toBe(false);
+    expect(looksLikeHtml("Authorization: Bearer <token>\n<div>")).toBe(false);
     expect(looksLikeHtml("<token> is a placeholder")).toBe(false);
   });
 
   it("decodes entities, skips script/style/nav/template/hidden, and ends lines at blocks", () => {
     const page = readPage(
       '<html><head><title>T</title><script>{"x": 1}</script><style>a{b:c}</style></head><body><nav>Menu</nav>' +
-        '<p>A&amp;B&#x2F;C&quot;</p><p>D<span>E</span>F</p><template>tpl</template><div hidden>hid</div>G<br>H</body></html>',
+        "<p>A&amp;B&#x2F;C&quot;</p><p>D<span>E</span>F</p><template>tpl</template><div hidden>hid</div>G<br>H</body></html>",
     );
     expect(page.text).toBe('A&B/C"\nDEF\nG\nH\n');
   });
@@ -86,32 +88,55 @@ describe("readPage", () => {
   });
 
   it("reads the canonical URL, else og:url", () => {
-    expect(readPage('<html><head><link rel="canonical" href="https://x.test/de/a"><meta property="og:url" content="https://x.test/b"></head></html>').canonicalUrl).toBe(
-      "https://x.test/de/a",
+    expect(
+      readPage(
+        '<html><head><link rel="canonical" href="https://x.test/de/a"><meta property="og:url" content="https://x.test/b"></head></html>',
+      ).canonicalUrl,
+    ).toBe("https://x.test/de/a");
+    expect(readPage('<html><head><meta property="og:url" content="https://x.test/b"></head></html>').canonicalUrl).toBe(
+      "https://x.test/b",
     );
-    expect(readPage('<html><head><meta property="og:url" content="https://x.test/b"></head></html>').canonicalUrl).toBe("https://x.test/b");
     expect(readPage("<p>none</p>").canonicalUrl).toBeUndefined();
   });
 });
 
 describe("curl calls", () => {
   it.each([
-    ["kling/kling-3.0/pro/image-to-video", "--url https://model-api.runcomfy.net/v1/models/kling/kling-3.0/pro/image-to-video \\\n"],
-    ["kling/kling-video-o3/4K/image-to-video", '--url "https://model-api.runcomfy.net/v1/models/kling/kling-video-o3/4K/image-to-video"'],
-    ["minimax/Hailuo Video 01 Live", "--url https://model-api.runcomfy.net/v1/models/minimax/Hailuo Video 01 Live \\\n  --header x"],
-    ["minimax/Hailuo Video 01 Live", "--url https://model-api.runcomfy.net/v1/models/minimax/Hailuo%20Video%2001%20Live --header x"],
+    [
+      "kling/kling-3.0/pro/image-to-video",
+      "--url https://model-api.runcomfy.net/v1/models/kling/kling-3.0/pro/image-to-video \\\n",
+    ],
+    [
+      "kling/kling-video-o3/4K/image-to-video",
+      '--url "https://model-api.runcomfy.net/v1/models/kling/kling-video-o3/4K/image-to-video"',
+    ],
+    [
+      "minimax/Hailuo Video 01 Live",
+      "--url https://model-api.runcomfy.net/v1/models/minimax/Hailuo Video 01 Live \\\n  --header x",
+    ],
+    [
+      "minimax/Hailuo Video 01 Live",
+      "--url https://model-api.runcomfy.net/v1/models/minimax/Hailuo%20Video%2001%20Live --header x",
+    ],
     ["a/b/c/d/e/f", "curl -X POST --url=https://model-api-int.runcomfy.net:8443/v1/models/a/b/c/d/e/f -H x"],
-    ["community/wan-2-2/vace-fun", "Siehe https://model-api.runcomfy.net/v1/models/community/wan-2-2/vace-fun. Danach mehr."],
+    [
+      "community/wan-2-2/vace-fun",
+      "Siehe https://model-api.runcomfy.net/v1/models/community/wan-2-2/vace-fun. Danach mehr.",
+    ],
   ])("reads %s", (modelId, text) => {
     expect(findModelUrls(text).map((url) => url.modelId)).toEqual([modelId]);
   });
 
   it("skips URL templates and non-model paths", () => {
-    expect(findModelUrls("GET https://model-api.runcomfy.net/v1/models/{model_id} and /v1/requests/{id}/status and https://x/v1/models/categories")).toEqual([]);
+    expect(
+      findModelUrls(
+        "GET https://model-api.runcomfy.net/v1/models/{model_id} and /v1/requests/{id}/status and https://x/v1/models/categories",
+      ),
+    ).toEqual([]);
   });
 
   it("recognises request bodies of curl calls only", () => {
-    const text = "curl --data '{\"a\": 1}' -d '\n{\"b\": 2}' --data-raw={\"c\": 3} plain {\"d\": 4} the-data {\"e\": 5}";
+    const text = 'curl --data \'{"a": 1}\' -d \'\n{"b": 2}\' --data-raw={"c": 3} plain {"d": 4} the-data {"e": 5}';
     const starts = scanJsonObjects(text).map((block) => isCurlBody(text, block.start));
     expect(starts).toEqual([true, true, true, false, false]);
   });
@@ -120,7 +145,10 @@ describe("curl calls", () => {
 describe("locale-free rules", () => {
   it.each([
     ["https://www.runcomfy.com/de/models/community/x/api", "https://www.runcomfy.com/models/community/x/api"],
-    ["https://www.runcomfy.com/zh-CN/models/community/x/api?utm=1#schema", "https://www.runcomfy.com/models/community/x/api"],
+    [
+      "https://www.runcomfy.com/zh-CN/models/community/x/api?utm=1#schema",
+      "https://www.runcomfy.com/models/community/x/api",
+    ],
     ["https://www.runcomfy.com/models/community/x/api", "https://www.runcomfy.com/models/community/x/api"],
     ["https://www.runcomfy.com/playground/a/b/api", "https://www.runcomfy.com/playground/a/b/api"],
   ])("%s → %s", (url, expected) => {
@@ -128,14 +156,24 @@ describe("locale-free rules", () => {
   });
 
   it("resolves a relative canonical URL against the fetched one and refuses other schemes", () => {
-    expect(localeFreeUrl("/ja/models/a/api", "https://www.runcomfy.com/ja/models/a/api?x")).toBe("https://www.runcomfy.com/models/a/api");
+    expect(localeFreeUrl("/ja/models/a/api", "https://www.runcomfy.com/ja/models/a/api?x")).toBe(
+      "https://www.runcomfy.com/models/a/api",
+    );
     expect(localeFreeUrl("/ja/models/a/api")).toBeUndefined();
     expect(localeFreeUrl("javascript:alert(1)")).toBeUndefined();
   });
 
   it("merges sources without duplicates in a fixed order", () => {
-    const merged = mergeSources([{ kind: "catalog" }, { kind: "page", url: "https://b" }], [{ kind: "page" }, { kind: "page", url: "https://a" }, { kind: "catalog" }]);
-    expect(merged).toEqual([{ kind: "page" }, { kind: "page", url: "https://a" }, { kind: "page", url: "https://b" }, { kind: "catalog" }]);
+    const merged = mergeSources(
+      [{ kind: "catalog" }, { kind: "page", url: "https://b" }],
+      [{ kind: "page" }, { kind: "page", url: "https://a" }, { kind: "catalog" }],
+    );
+    expect(merged).toEqual([
+      { kind: "page" },
+      { kind: "page", url: "https://a" },
+      { kind: "page", url: "https://b" },
+      { kind: "catalog" },
+    ]);
   });
 
   it("drops descriptions and root titles of output schemas, but not a property named description", () => {
@@ -145,7 +183,11 @@ describe("locale-free rules", () => {
         type: "object",
         title: "Ausgabe",
         properties: {
-          images: { type: "array", description: "mehrere Bild-URLs", items: { type: "string", description: "eine URL" } },
+          images: {
+            type: "array",
+            description: "mehrere Bild-URLs",
+            items: { type: "string", description: "eine URL" },
+          },
           description: { type: "string", title: "Description", description: "Text" },
         },
       },
@@ -153,7 +195,10 @@ describe("locale-free rules", () => {
     expect(localeFreeOutputSchema(published)).toEqual({
       output: {
         type: "object",
-        properties: { images: { type: "array", items: { type: "string" } }, description: { type: "string", title: "Description" } },
+        properties: {
+          images: { type: "array", items: { type: "string" } },
+          description: { type: "string", title: "Description" },
+        },
       },
     });
   });

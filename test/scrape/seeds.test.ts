@@ -19,18 +19,26 @@ describe("seed pages", () => {
     expect(scrapeToFile({ name: page.name, content: page.text })).toBe(checkedIn(page.schemaPath));
   });
 
-  it.each(all.map((page) => [page.name, page] as const))("%s gives the same file as HTML with entities, highlighting and script/nav noise", (_, page) => {
-    const html = asHtml(page.text);
-    expect(html).toContain("&quot;");
-    expect(html).toContain("&#x2F;");
-    expect(scrapeToFile({ name: `${page.name}.html`, content: html })).toBe(checkedIn(page.schemaPath));
-  });
+  it.each(all.map((page) => [page.name, page] as const))(
+    "%s gives the same file as HTML with entities, highlighting and script/nav noise",
+    (_, page) => {
+      const html = asHtml(page.text);
+      expect(html).toContain("&quot;");
+      expect(html).toContain("&#x2F;");
+      expect(scrapeToFile({ name: `${page.name}.html`, content: html })).toBe(checkedIn(page.schemaPath));
+    },
+  );
 
-  it.each(all.map((page) => [page.name, page] as const))("%s gives the same file with CRLF line ends (text and HTML)", (_, page) => {
-    const crlf = page.text.replace(/\n/g, "\r\n");
-    expect(scrapeToFile({ name: page.name, content: crlf })).toBe(checkedIn(page.schemaPath));
-    expect(scrapeToFile({ name: page.name, content: asHtml(page.text).replace(/\n/g, "\r\n") })).toBe(checkedIn(page.schemaPath));
-  });
+  it.each(all.map((page) => [page.name, page] as const))(
+    "%s gives the same file with CRLF line ends (text and HTML)",
+    (_, page) => {
+      const crlf = page.text.replace(/\n/g, "\r\n");
+      expect(scrapeToFile({ name: page.name, content: crlf })).toBe(checkedIn(page.schemaPath));
+      expect(scrapeToFile({ name: page.name, content: asHtml(page.text).replace(/\n/g, "\r\n") })).toBe(
+        checkedIn(page.schemaPath),
+      );
+    },
+  );
 
   const german = all.filter((page) => page.text.includes("Eingabeschema"));
   const cases = german.flatMap((page) => LOCALES.map((locale) => [page.name, locale, page] as const));
@@ -52,7 +60,13 @@ describe("seed pages", () => {
     const page = seed("003");
     const url = "https://www.runcomfy.com/zh-CN/models/community/wan-2-2/vace-fun/image-to-video/api";
     const expected = parseSchemaFile(checkedIn(page.schemaPath), page.schemaPath);
-    const withUrl = serializeSchemaFile({ ...expected, sources: mergeSources(expected.sources.filter((source) => source.url !== undefined), [{ kind: "page", url: url.replace("/zh-CN", "") }]) });
+    const withUrl = serializeSchemaFile({
+      ...expected,
+      sources: mergeSources(
+        expected.sources.filter((source) => source.url !== undefined),
+        [{ kind: "page", url: url.replace("/zh-CN", "") }],
+      ),
+    });
     expect(scrapeToFile({ name: "vace-fun.html", content: asHtml(page.text, { canonical: url }) })).toBe(withUrl);
     expect(withUrl).toContain('"url": "https://www.runcomfy.com/models/community/wan-2-2/vace-fun/image-to-video/api"');
   });

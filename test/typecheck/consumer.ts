@@ -38,7 +38,10 @@ void [known, unknown, models["community/wan-2-2/vace-fun"].id];
 
 async function usage(): Promise<void> {
   const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });
-  const viaNamespace = await client.communityFantasyPortraitImageToVideo.run({ image: "https://x/a.png" }, { onStatus: (update) => void update.queuePosition });
+  const viaNamespace = await client.communityFantasyPortraitImageToVideo.run(
+    { image: "https://x/a.png" },
+    { onStatus: (update) => void update.queuePosition },
+  );
   if (viaNamespace.status === "succeeded") {
     const video: string | undefined = viaNamespace.output.video;
     void video;

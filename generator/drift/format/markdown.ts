@@ -30,10 +30,19 @@ export function formatMarkdown(report: DriftReport): string {
   for (const section of sections(report.changes)) {
     lines.push("", `### ${section.title}`);
     for (const group of section.models) {
-      lines.push("", `#### ${code(group.model)}`, "", "| Raw | Friendly | Field | Change | Rule | Fingerprint |", "| --- | --- | --- | --- | --- | --- |");
+      lines.push(
+        "",
+        `#### ${code(group.model)}`,
+        "",
+        "| Raw | Friendly | Field | Change | Rule | Fingerprint |",
+        "| --- | --- | --- | --- | --- | --- |",
+      );
       lines.push(...group.changes.map(row));
     }
   }
-  lines.push("", "Levels follow oasdiff: ERR breaks clients that followed the old schema, WARN may, INFO does not. — means the change does not touch that API.");
+  lines.push(
+    "",
+    "Levels follow oasdiff: ERR breaks clients that followed the old schema, WARN may, INFO does not. — means the change does not touch that API.",
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -40,7 +40,8 @@ export function sections(changes: readonly Change[]): Section[] {
 export function fieldLabel(change: Change, code: (text: string) => string = (text) => text): string {
   if (change.key === null) return "(model)";
   if (change.alias === null) return `${code(change.key)} (output)`;
-  const alias = change.previousAlias === null ? code(change.alias) : `${code(change.previousAlias)} → ${code(change.alias)}`;
+  const alias =
+    change.previousAlias === null ? code(change.alias) : `${code(change.previousAlias)} → ${code(change.alias)}`;
   const key = change.previousKey === null ? code(change.key) : `${code(change.previousKey)} → ${code(change.key)}`;
   return `${alias} (${key})`;
 }

@@ -9,7 +9,8 @@ export interface TextOptions {
 const COLORS: Readonly<Record<Level | "bold" | "dim", number>> = { ERR: 31, WARN: 33, INFO: 36, bold: 1, dim: 2 };
 
 export function formatText(report: DriftReport, options: TextOptions = {}): string {
-  const paint = (style: keyof typeof COLORS, text: string): string => (options.color ? `\u001b[${COLORS[style]}m${text}\u001b[0m` : text);
+  const paint = (style: keyof typeof COLORS, text: string): string =>
+    options.color ? `\u001b[${COLORS[style]}m${text}\u001b[0m` : text;
   if (report.changes.length === 0) return `No schema drift between ${report.base} and ${report.head}.\n`;
   const lines = [
     `Schema drift ${report.base} → ${report.head}: ${changeSummary(report)}; suggested version bump: ${report.semver}`,
@@ -23,7 +24,10 @@ export function formatText(report: DriftReport, options: TextOptions = {}): stri
         const level = severity(change);
         lines.push(
           `    ${paint(level, level.padEnd(4))} ${fieldLabel(change)}: ${change.text}`,
-          paint("dim", `         ${change.rule} · raw ${impactLabel(change.raw)} · friendly ${impactLabel(change.friendly)} · ${change.fingerprint}`),
+          paint(
+            "dim",
+            `         ${change.rule} · raw ${impactLabel(change.raw)} · friendly ${impactLabel(change.friendly)} · ${change.fingerprint}`,
+          ),
         );
       }
     }
