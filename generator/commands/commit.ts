@@ -6,7 +6,7 @@
  * byte is written, and only files whose bytes change are rewritten.
  */
 import { join } from "node:path";
-import { GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
+import { type GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
 import { compareModels } from "../drift/report.ts";
 import type { DriftReport } from "../drift/types.ts";
 import { writeFileAtomic } from "../lib/files.ts";

@@ -50,9 +50,7 @@ export function seedDoc(): SchemaDoc & {
 }
 
 /** The parts of a change a test states: rule, levels, where. */
-export function summarize(
-  report: DriftReport,
-): {
+export function summarize(report: DriftReport): {
   rule: string;
   level: string;
   raw: string;

@@ -1,5 +1,5 @@
 /** `add` end to end in scratch projects: what it writes, what it keeps, and that a bad page writes nothing. */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { addPages } from "../../generator/commands/add.ts";
