@@ -21,8 +21,15 @@ import { emulator } from "../helpers/emulator.ts";
 import { ROOT, runProcess, type ProcessResult } from "../helpers/project.ts";
 import { SEED_IDS } from "../helpers/spec.ts";
 
-/** Debian's Chromium, installed by `.ci/run` (`apt-get install -y chromium`). */
-const CHROMIUM = "/usr/bin/chromium";
+/**
+ * Headless Chromium from the `@sparticuz/chromium` registry package: it ships the
+ * binary (unpacked on first use into the temp folder), so the test needs nothing
+ * but `npm install`.
+ */
+async function chromiumPath(): Promise<string> {
+  const { default: packaged } = await import("@sparticuz/chromium");
+  return packaged.executablePath();
+}
 const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -156,11 +163,6 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
   }, 120_000);
 
   it("bundles for the browser without anything Node-only, and runs in headless Chromium against the emulator", async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed (${CHROMIUM} is missing). Install it with \`apt-get install -y chromium\` (as root); .ci/run does this before \`npm test\`.`,
-      );
-    }
     const bundled = await build({
       absWorkingDir: app,
       entryPoints: [join(app, "browser.ts")],
@@ -185,7 +187,7 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
     const profile = join(work, `chromium-profile-${Date.now()}`);
     await mkdir(profile);
     const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: await chromiumPath(),
       headless: true,
       args: CHROMIUM_FLAGS,
     });
