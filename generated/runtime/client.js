@@ -19,9 +19,9 @@ import {
   BASE_URL_ENV_VAR,
   CANCELLED_STATUSES,
   DEFAULT_BASE_URL,
+  ERROR_CODES,
   FINISHED_STATUSES,
   paths,
-  RESULT_NOT_READY_CODE,
   RUNNING_STATUSES,
   TOKEN_ENV_VARS,
 } from "./protocol.js";
@@ -117,7 +117,7 @@ export function createClient(options = {}) {
       ]);
     const response = await call({
       method: "POST",
-      path: paths.submit(modelId),
+      path: paths.model(modelId),
       body,
       operation: "submit",
       modelId,
@@ -170,7 +170,7 @@ export function createClient(options = {}) {
       });
     } catch (error) {
       // Some deployments answer "not ready" with error_code 400005 instead of the current status.
-      if (error instanceof APIError && error.errorCode === RESULT_NOT_READY_CODE)
+      if (error instanceof APIError && error.errorCode === ERROR_CODES.resultNotReady)
         return { requestId, status: "in_progress", raw: error.detail };
       throw error;
     }

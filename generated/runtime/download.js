@@ -63,7 +63,7 @@ export function fileNameFor(url, fallback) {
     .slice(0, 180);
   return cleaned === "" || cleaned === "." || cleaned === ".." ? fallback : cleaned;
 }
-async function place(temp, dir, name, overwrite, taken) {
+async function place(url, temp, dir, name, overwrite, taken) {
   const extension = extname(name);
   const stem = name.slice(0, name.length - extension.length);
   for (let attempt = 0; attempt < 1000; attempt++) {
@@ -84,7 +84,7 @@ async function place(temp, dir, name, overwrite, taken) {
       if (error.code !== "EEXIST") throw error;
     }
   }
-  throw new Error(`no free file name for ${name} in ${dir}`);
+  throw new DownloadError(`no free file name for ${name} in ${dir} (tried 1000 names)`, url);
 }
 async function fetchChecked(url, options) {
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -154,7 +154,7 @@ export async function downloadFile(url, options, taken = new Set()) {
     }
     out.end();
     await finished;
-    const path = await place(temp, options.dir, name, options.overwrite ?? false, taken);
+    const path = await place(url, temp, options.dir, name, options.overwrite ?? false, taken);
     return { url, path, bytes: received, contentType: response.headers.get("content-type") ?? undefined };
   } catch (error) {
     await rm(temp, { force: true });

@@ -3,8 +3,9 @@
  * Every error this package throws is a `RunComfyError`.
  *
  * Local validation errors (`ValidationError`) are thrown before anything is
- * sent. API errors are chosen from the HTTP status and RunComfy's
- * `error_code` in one place, `errorFromResponse` in `http.ts`.
+ * sent. API error classes are chosen from RunComfy's `error_code` and the HTTP
+ * status in one place, `apiErrorClass` below (called only by
+ * `errorFromResponse` in `http.ts`).
  */
 export interface RunComfyErrorOptions {
   readonly modelId?: string | undefined;
@@ -55,7 +56,7 @@ export interface APIErrorOptions extends RunComfyErrorOptions {
   /** Delay the server asked for (429/503 `Retry-After`), in milliseconds. */
   readonly retryAfterMs?: number | undefined;
 }
-/** The API answered with an error. Subclasses are chosen by `apiErrorFor`. */
+/** The API answered with an error. Subclasses are chosen by `apiErrorClass`. */
 export declare class APIError extends RunComfyError {
   name: string;
   readonly status: number;

@@ -3,9 +3,11 @@
  * Every error this package throws is a `RunComfyError`.
  *
  * Local validation errors (`ValidationError`) are thrown before anything is
- * sent. API errors are chosen from the HTTP status and RunComfy's
- * `error_code` in one place, `errorFromResponse` in `http.ts`.
+ * sent. API error classes are chosen from RunComfy's `error_code` and the HTTP
+ * status in one place, `apiErrorClass` below (called only by
+ * `errorFromResponse` in `http.ts`).
  */
+import { ERROR_CODES } from "./protocol.js";
 export class RunComfyError extends Error {
   name = "RunComfyError";
   /** Model the failing call was about, when known. */
@@ -39,7 +41,7 @@ export class ValidationError extends RunComfyError {
     this.issues = issues;
   }
 }
-/** The API answered with an error. Subclasses are chosen by `apiErrorFor`. */
+/** The API answered with an error. Subclasses are chosen by `apiErrorClass`. */
 export class APIError extends RunComfyError {
   name = "APIError";
   status;
@@ -92,36 +94,36 @@ export class RateLimitError extends APIError {
 export class InternalServerError extends APIError {
   name = "InternalServerError";
 }
+/** Error classes by RunComfy `error_code` (checked first: a code is more precise than an HTTP status). */
+const BY_ERROR_CODE = new Map([
+  [ERROR_CODES.invalidResource, InvalidModelError],
+  [ERROR_CODES.insufficientBalance, InsufficientBalanceError],
+  [ERROR_CODES.userAccount, AuthenticationError],
+  [ERROR_CODES.unauthorized, AuthenticationError],
+  [ERROR_CODES.permissionDenied, PermissionDeniedError],
+  [ERROR_CODES.forbidden, PermissionDeniedError],
+  [ERROR_CODES.notFound, NotFoundError],
+  [ERROR_CODES.validation, UnprocessableEntityError],
+  [ERROR_CODES.rateLimited, RateLimitError],
+  [ERROR_CODES.internal, InternalServerError],
+]);
+/** Error classes by HTTP status, when the body carries no known `error_code`. */
+const BY_STATUS = new Map([
+  [401, AuthenticationError],
+  [402, InsufficientBalanceError],
+  [403, PermissionDeniedError],
+  [404, NotFoundError],
+  [422, UnprocessableEntityError],
+  [429, RateLimitError],
+]);
 /** The single place where an error class is chosen from RunComfy's `error_code` and the HTTP status. */
 export function apiErrorClass(status, errorCode, operation) {
   // On submit the only resource is the model: "not found" means the model id is unknown.
-  if (operation === "submit" && (status === 404 || errorCode === 404001)) return InvalidModelError;
-  switch (errorCode) {
-    case 400001:
-      return InvalidModelError;
-    case 400002:
-      return InsufficientBalanceError;
-    case 400004:
-    case 401001:
-      return AuthenticationError;
-    case 403001:
-    case 403003:
-      return PermissionDeniedError;
-    case 404001:
-      return NotFoundError;
-    case 422001:
-      return UnprocessableEntityError;
-    case 429:
-      return RateLimitError;
-    case 500001:
-      return InternalServerError;
-  }
-  if (status === 401) return AuthenticationError;
-  if (status === 402) return InsufficientBalanceError;
-  if (status === 403) return PermissionDeniedError;
-  if (status === 404) return operation === "submit" ? InvalidModelError : NotFoundError;
-  if (status === 422) return UnprocessableEntityError;
-  if (status === 429) return RateLimitError;
+  if (operation === "submit" && (status === 404 || errorCode === ERROR_CODES.notFound)) return InvalidModelError;
+  const byCode = errorCode === undefined ? undefined : BY_ERROR_CODE.get(errorCode);
+  if (byCode) return byCode;
+  const byStatus = BY_STATUS.get(status);
+  if (byStatus) return byStatus;
   if (status >= 500) return InternalServerError;
   if (status >= 400) return BadRequestError;
   return APIError;

@@ -2,7 +2,7 @@
 /**
  * RunComfy Model API protocol constants, in one place.
  * Sources: docs.runcomfy.com/model-apis (async queue endpoints, error codes)
- * and RunComfy's own CLI and ComfyUI nodes (see shared/research).
+ * and what RunComfy's own CLI (runcomfy-cli) and ComfyUI partner nodes accept.
  */
 /** Production base URL; every path below starts with `/v1`. */
 export declare const DEFAULT_BASE_URL = "https://model-api.runcomfy.net";
@@ -11,9 +11,7 @@ export declare const TOKEN_ENV_VARS: readonly string[];
 /** Same variable RunComfy's CLI reads; it may end in `/v1`, which is accepted. */
 export declare const BASE_URL_ENV_VAR = "RUNCOMFY_MODEL_API_BASE";
 export declare const paths: {
-  /** POST: submit a job (the model id's slashes stay path separators). */
-  submit: (modelId: string) => string;
-  /** GET: catalog entry of one model (same path as submit). */
+  /** POST: submit a job; GET: the model's catalog entry (the model id's slashes stay path separators). */
   model: (modelId: string) => string;
   /** GET: catalog listing. */
   models: string;
@@ -27,18 +25,24 @@ export declare const RUNNING_STATUSES: readonly string[];
 export declare const FINISHED_STATUSES: readonly string[];
 /** Both spellings are seen in RunComfy's clients. */
 export declare const CANCELLED_STATUSES: readonly string[];
-/** `error_code` of a result that is not ready yet (seen in RunComfy's own client tests). */
-export declare const RESULT_NOT_READY_CODE = 400005;
-/** RunComfy `error_code` values (docs: Model API error codes, plus the general API's 401001/403003/422001/500001). */
+/**
+ * RunComfy `error_code` values: the Model API's documented codes, the general
+ * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
+ * and gateways show (400005 "result not ready", 429 as a code).
+ */
 export declare const ERROR_CODES: {
   readonly invalidResource: 400001;
   readonly insufficientBalance: 400002;
   readonly userAccount: 400004;
+  /** A result that is not ready yet (seen in RunComfy's own client tests). */
+  readonly resultNotReady: 400005;
   readonly unauthorized: 401001;
   readonly permissionDenied: 403001;
   readonly forbidden: 403003;
   readonly notFound: 404001;
   readonly validation: 422001;
+  /** Not documented; some gateways put the HTTP status into the body. */
+  readonly rateLimited: 429;
   readonly internal: 500001;
 };
 /** Header names. */

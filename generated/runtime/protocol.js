@@ -2,7 +2,7 @@
 /**
  * RunComfy Model API protocol constants, in one place.
  * Sources: docs.runcomfy.com/model-apis (async queue endpoints, error codes)
- * and RunComfy's own CLI and ComfyUI nodes (see shared/research).
+ * and what RunComfy's own CLI (runcomfy-cli) and ComfyUI partner nodes accept.
  */
 /** Production base URL; every path below starts with `/v1`. */
 export const DEFAULT_BASE_URL = "https://model-api.runcomfy.net";
@@ -11,9 +11,7 @@ export const TOKEN_ENV_VARS = ["RUNCOMFY_API_TOKEN", "RUNCOMFY_TOKEN"];
 /** Same variable RunComfy's CLI reads; it may end in `/v1`, which is accepted. */
 export const BASE_URL_ENV_VAR = "RUNCOMFY_MODEL_API_BASE";
 export const paths = {
-  /** POST: submit a job (the model id's slashes stay path separators). */
-  submit: (modelId) => `/v1/models/${modelId.split("/").map(encodeURIComponent).join("/")}`,
-  /** GET: catalog entry of one model (same path as submit). */
+  /** POST: submit a job; GET: the model's catalog entry (the model id's slashes stay path separators). */
   model: (modelId) => `/v1/models/${modelId.split("/").map(encodeURIComponent).join("/")}`,
   /** GET: catalog listing. */
   models: "/v1/models",
@@ -36,18 +34,24 @@ export const RUNNING_STATUSES = [
 export const FINISHED_STATUSES = ["completed", "succeeded", "failed"];
 /** Both spellings are seen in RunComfy's clients. */
 export const CANCELLED_STATUSES = ["cancelled", "canceled"];
-/** `error_code` of a result that is not ready yet (seen in RunComfy's own client tests). */
-export const RESULT_NOT_READY_CODE = 400005;
-/** RunComfy `error_code` values (docs: Model API error codes, plus the general API's 401001/403003/422001/500001). */
+/**
+ * RunComfy `error_code` values: the Model API's documented codes, the general
+ * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
+ * and gateways show (400005 "result not ready", 429 as a code).
+ */
 export const ERROR_CODES = {
   invalidResource: 400001,
   insufficientBalance: 400002,
   userAccount: 400004,
+  /** A result that is not ready yet (seen in RunComfy's own client tests). */
+  resultNotReady: 400005,
   unauthorized: 401001,
   permissionDenied: 403001,
   forbidden: 403003,
   notFound: 404001,
   validation: 422001,
+  /** Not documented; some gateways put the HTTP status into the body. */
+  rateLimited: 429,
   internal: 500001,
 };
 /** Header names. */

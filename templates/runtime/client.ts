@@ -30,9 +30,9 @@ import {
   BASE_URL_ENV_VAR,
   CANCELLED_STATUSES,
   DEFAULT_BASE_URL,
+  ERROR_CODES,
   FINISHED_STATUSES,
   paths,
-  RESULT_NOT_READY_CODE,
   RUNNING_STATUSES,
   TOKEN_ENV_VARS,
 } from "./protocol.js";
@@ -346,7 +346,7 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
       ]);
     const response = await call({
       method: "POST",
-      path: paths.submit(modelId),
+      path: paths.model(modelId),
       body,
       operation: "submit",
       modelId,
@@ -401,7 +401,7 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
       });
     } catch (error) {
       // Some deployments answer "not ready" with error_code 400005 instead of the current status.
-      if (error instanceof APIError && error.errorCode === RESULT_NOT_READY_CODE)
+      if (error instanceof APIError && error.errorCode === ERROR_CODES.resultNotReady)
         return { requestId, status: "in_progress", raw: error.detail };
       throw error;
     }

@@ -106,7 +106,14 @@ export function fileNameFor(url: string, fallback: string): string {
   return cleaned === "" || cleaned === "." || cleaned === ".." ? fallback : cleaned;
 }
 
-async function place(temp: string, dir: string, name: string, overwrite: boolean, taken: Set<string>): Promise<string> {
+async function place(
+  url: string,
+  temp: string,
+  dir: string,
+  name: string,
+  overwrite: boolean,
+  taken: Set<string>,
+): Promise<string> {
   const extension = extname(name);
   const stem = name.slice(0, name.length - extension.length);
   for (let attempt = 0; attempt < 1000; attempt++) {
@@ -127,7 +134,7 @@ async function place(temp: string, dir: string, name: string, overwrite: boolean
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
   }
-  throw new Error(`no free file name for ${name} in ${dir}`);
+  throw new DownloadError(`no free file name for ${name} in ${dir} (tried 1000 names)`, url);
 }
 
 async function fetchChecked(url: string, options: DownloadOptions): Promise<{ response: Response; finalUrl: string }> {
@@ -203,7 +210,7 @@ export async function downloadFile(
     }
     out.end();
     await finished;
-    const path = await place(temp, options.dir, name, options.overwrite ?? false, taken);
+    const path = await place(url, temp, options.dir, name, options.overwrite ?? false, taken);
     return { url, path, bytes: received, contentType: response.headers.get("content-type") ?? undefined };
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,5 +1,6 @@
 /**
- * The HTTP engine: the only code that talks to the network.
+ * The HTTP engine: the only code that talks to the Model API (output
+ * downloads, which never carry the token, are `download.ts`).
  *
  * One `request()` handles auth, per-attempt timeouts, error mapping (also for
  * HTTP 200 bodies carrying an `error_code`), retries with backoff and
@@ -16,7 +17,7 @@ import {
   RunComfyError,
   SubmitOutcomeUnknownError,
 } from "./errors.js";
-import { headers as HEADERS } from "./protocol.js";
+import { ERROR_CODES, headers as HEADERS } from "./protocol.js";
 import {
   isRetryableNetworkError,
   isRetryableStatus,
@@ -319,7 +320,11 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: RequestI
     const retryAfterMs = parseRetryAfter(response.headers, config.clock.now());
     return {
       failure: errorFromResponse(response.status, body, call, retryAfterMs),
-      retryable: idempotent && (isRetryableStatus(response.status) || errorCode === 429 || errorCode === 500001),
+      retryable:
+        idempotent &&
+        (isRetryableStatus(response.status) ||
+          errorCode === ERROR_CODES.rateLimited ||
+          errorCode === ERROR_CODES.internal),
       retryAfterMs,
     };
   } catch (error) {
