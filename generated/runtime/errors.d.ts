@@ -22,6 +22,10 @@ export declare class RunComfyError extends Error {
   /** A plain, secret-free object for logs: `JSON.stringify(error)` never includes a token. */
   toJSON(): Record<string, unknown>;
 }
+/** Missing token or a bad option: nothing was sent. */
+export declare class ConfigurationError extends RunComfyError {
+  name: string;
+}
 /** One problem found in an input; `alias` and `key` name the field, `rule` the broken constraint. */
 export interface ValidationIssue {
   /** Friendly field name (`steps`), or the raw key when the field is unknown. */

@@ -28,6 +28,10 @@ export class RunComfyError extends Error {
     return json;
   }
 }
+/** Missing token or a bad option: nothing was sent. */
+export class ConfigurationError extends RunComfyError {
+  name = "ConfigurationError";
+}
 /** The input breaks the model's schema; nothing was sent and nothing was spent. */
 export class ValidationError extends RunComfyError {
   name = "ValidationError";

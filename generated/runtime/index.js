@@ -3,13 +3,15 @@
  * Public runtime API of the generated package (re-exported by its index).
  * Exports not listed here are internal and may change between releases.
  */
-export { createClient, normalizeBaseUrl, ConfigurationError } from "./client.js";
+export { createClient } from "./client.js";
+export { normalizeBaseUrl } from "./config.js";
 export {
   AbortError,
   APIError,
   apiErrorClass,
   AuthenticationError,
   BadRequestError,
+  ConfigurationError,
   ConnectionError,
   InsufficientBalanceError,
   InternalServerError,

@@ -19,7 +19,8 @@ import { readStoredSchema, storedModelIds } from "../schemas/store.ts";
 import { withCatalogEntry } from "../schemas/to-schema-file.ts";
 import { checkModelId } from "../lib/model-id.ts";
 import type { JsonObject } from "../lib/json.ts";
-import { createClient, type CatalogEntry, type Client } from "../../templates/runtime/client.ts";
+import type { CatalogEntry } from "../../templates/runtime/catalog.ts";
+import { createClient, type Client } from "../../templates/runtime/client.ts";
 import { RunComfyError } from "../../templates/runtime/errors.ts";
 import { BASE_URL_ENV_VAR, TOKEN_ENV_VARS } from "../../templates/runtime/protocol.ts";
 

@@ -42,7 +42,7 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
   const lines = [
     `// ${GENERATED_NOTICE}`,
     `export * from "./runtime/index.js";`,
-    `import type { Client, ClientOptions, ModelClient } from "./runtime/client.js";`,
+    `import type { Client, ClientOptions, ModelClient } from "./runtime/index.js";`,
     ...specs.map((spec) => `import type ${spec.names.memberName} from "./models/${spec.names.modulePath}.js";`),
     ...specs.map((spec) => {
       const names = spec.types;

@@ -38,6 +38,11 @@ export class RunComfyError extends Error {
   }
 }
 
+/** Missing token or a bad option: nothing was sent. */
+export class ConfigurationError extends RunComfyError {
+  override name = "ConfigurationError";
+}
+
 /** One problem found in an input; `alias` and `key` name the field, `rule` the broken constraint. */
 export interface ValidationIssue {
   /** Friendly field name (`steps`), or the raw key when the field is unknown. */

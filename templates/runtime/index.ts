@@ -2,34 +2,21 @@
  * Public runtime API of the generated package (re-exported by its index).
  * Exports not listed here are internal and may change between releases.
  */
-export { createClient, normalizeBaseUrl, ConfigurationError } from "./client.js";
-export type {
-  AnyModel,
-  CallOptions,
-  CancelInfo,
-  CatalogEntry,
-  CatalogQuery,
-  Client,
-  ClientOptions,
-  JobCancelled,
-  JobFailed,
-  JobResult,
-  JobSucceeded,
-  ModelClient,
-  RequestHandle,
-  ResultInfo,
-  RunOptions,
-  StatusInfo,
-  StatusUpdate,
-  UnknownId,
-  WaitOptions,
-} from "./client.js";
+export { createClient } from "./client.js";
+export type { Client, ModelClient, RunOptions, UnknownId } from "./client.js";
+export type { CallOptions, CancelInfo, RequestHandle, RequestRef, ResultInfo, StatusInfo } from "./calls.js";
+export type { Catalog, CatalogEntry, CatalogPage, CatalogQuery } from "./catalog.js";
+export { normalizeBaseUrl } from "./config.js";
+export type { ClientOptions } from "./config.js";
+export type { AnyModel, ModelRegistry, ModelSource } from "./registry.js";
+export type { JobCancelled, JobFailed, JobResult, JobSucceeded, StatusUpdate, WaitOptions } from "./wait.js";
 export {
   AbortError,
   APIError,
   apiErrorClass,
   AuthenticationError,
   BadRequestError,
+  ConfigurationError,
   ConnectionError,
   InsufficientBalanceError,
   InternalServerError,
