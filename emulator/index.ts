@@ -17,8 +17,10 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalogEntry, loadCatalog, validationDetail, type CatalogModel } from "./catalog.ts";
-import { Faults, seededRandom, type FaultRule, type Route } from "./faults.ts";
+import { Faults, seededRandom, type FaultKind, type FaultRule } from "./faults.ts";
 import { JobQueue, type Job } from "./queue.ts";
+import { matchRoute, type Matched } from "./routes.ts";
+import { canonical, CORS_HEADERS, errorBody, readBody, send, type JsonObject } from "./wire.ts";
 
 export const DEFAULT_TOKEN = "emulator-token";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -76,72 +78,6 @@ export interface Emulator {
   stats(): EmulatorStats;
   job(requestId: string): Job | undefined;
   close(): Promise<void>;
-}
-
-type JsonObject = Record<string, unknown>;
-
-const CORS_HEADERS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-  "access-control-allow-headers": "Authorization, Content-Type, Accept",
-  "access-control-expose-headers": "Retry-After",
-  "access-control-max-age": "600",
-};
-
-const ERROR_MESSAGES: Readonly<Record<number, [number, string]>> = {
-  400: [400001, "Invalid or malformed resource identifier"],
-  401: [400004, "Invalid or missing API token"],
-  402: [400002, "Insufficient balance"],
-  403: [403001, "Permission denied"],
-  404: [404001, "Resource not found"],
-  422: [422001, "Validation error"],
-  429: [429, "Too many requests"],
-  500: [500001, "Internal error"],
-  502: [500001, "Bad gateway"],
-  503: [500001, "Service unavailable"],
-};
-
-function errorBody(status: number, message?: string, detail?: unknown): JsonObject {
-  const [code, text] = ERROR_MESSAGES[status] ?? [status * 1000 + 1, "Error"];
-  return { error_code: code, error_message: message ?? text, ...(detail === undefined ? {} : { detail }) };
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string>> = {},
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    ...CORS_HEADERS,
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
-}
-
-async function readBody(request: IncomingMessage, limit = 64 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as JsonObject)[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const FAKE_FILES: Readonly<Record<string, { type: string; bytes: Buffer }>> = {
@@ -225,158 +161,197 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return match && tokens.includes(match[1]!.trim()) ? match[1]!.trim() : undefined;
   };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? "/", "http://emulator");
-    const path = url.pathname;
-    if (request.method === "OPTIONS") {
-      response.writeHead(204, CORS_HEADERS);
-      response.end();
-      return;
+  /** One API request being answered; `reply` applies a `drop-after` fault instead of answering. */
+  interface Exchange {
+    readonly request: IncomingMessage;
+    readonly response: ServerResponse;
+    readonly url: URL;
+    readonly token: string;
+    readonly rawBody: string;
+    readonly reply: (status: number, body: unknown, headers?: Record<string, string>) => void;
+  }
+
+  const listModels = ({ url, reply }: Exchange): void => {
+    const search = url.searchParams.get("search")?.toLowerCase();
+    const all = [...catalog.values()].filter((model) => !search || model.modelId.toLowerCase().includes(search));
+    const offset = Number(url.searchParams.get("offset") ?? 0);
+    const limit = Math.min(500, Number(url.searchParams.get("limit") ?? 100));
+    const withSchema = url.searchParams.get("include_schema") === "true";
+    const page = all.slice(offset, offset + limit).map((model) => {
+      const entry = catalogEntry(model);
+      if (!withSchema) delete entry["input_schema"];
+      return entry;
+    });
+    reply(200, { models: page, total: all.length });
+  };
+
+  const getModel = ({ reply }: Exchange, modelId: string): void => {
+    const model = catalog.get(modelId);
+    if (model) reply(200, catalogEntry(model));
+    else reply(404, errorBody(404, `model ${modelId} not found`));
+  };
+
+  const submit = ({ rawBody, token, reply }: Exchange, modelId: string): void => {
+    const model = catalog.get(modelId);
+    if (!model) {
+      const status = options.unknownModelStatus ?? 400;
+      return reply(status, errorBody(status, `Invalid model_id: ${modelId}`));
     }
-    if (path.startsWith("/__emulator/")) return admin(request, response, path);
-
-    let route: Route;
-    let match: RegExpExecArray | null;
-    if ((match = /^\/v1\/requests\/([^/]+)\/(status|result|cancel)$/.exec(path))) route = match[2] as Route;
-    else if (path === "/v1/models" || (path.startsWith("/v1/models/") && request.method === "GET")) route = "catalog";
-    else if (path.startsWith("/v1/models/") && request.method === "POST") route = "submit";
-    else if (path.startsWith("/files/")) route = "files";
-    else return send(response, 404, errorBody(404, `no route ${request.method} ${path}`));
-    stats.requests[route] = (stats.requests[route] ?? 0) + 1;
-
-    const fault = faults.pick(route);
-    const rawBody = request.method === "POST" ? await readBody(request) : "";
-    if (fault?.type === "slow") await new Promise((done) => setTimeout(done, fault.delayMs));
-    if (fault?.type === "drop" && fault.phase !== "after") {
-      request.socket.destroy();
-      return;
+    let body: unknown;
+    try {
+      body = rawBody.trim() === "" ? {} : JSON.parse(rawBody);
+    } catch {
+      return reply(
+        422,
+        errorBody(422, "request body is not valid JSON", [{ loc: ["body"], msg: "invalid JSON", type: "json" }]),
+      );
     }
-    if (fault?.type === "respond") {
-      return send(response, fault.status, fault.body ?? errorBody(fault.status), {
-        ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }),
-        ...fault.headers,
-      });
+    if (!body || typeof body !== "object" || Array.isArray(body)) {
+      return reply(
+        422,
+        errorBody(422, "request body must be a JSON object", [
+          { loc: ["body"], msg: "must be an object", type: "type" },
+        ]),
+      );
     }
-    if (fault?.type === "error-200")
-      return send(response, 200, {
-        error_code: fault.errorCode,
-        error_message: fault.message ?? "error signalled in a 200 body",
-      });
+    if (!model.validate(body))
+      return reply(422, errorBody(422, "Validation error", validationDetail(model.validate.errors)));
+    const key = canonical([token, modelId, body]);
+    if (seenBodies.has(key)) stats.duplicateSubmits++;
+    seenBodies.add(key);
+    stats.submits++;
+    const job = queue.add({ requestId: randomUUID(), modelId, owner: token, body: body as JsonObject });
+    reply(200, {
+      request_id: job.requestId,
+      ...links(job.requestId),
+      cancel_url: `${options.linkOrigin ?? baseUrl}/v1/requests/${job.requestId}/cancel`,
+    });
+  };
 
-    const finish = (status: number, body: unknown, headers?: Record<string, string>): void => {
-      if (fault?.type === "drop") request.socket.destroy();
-      else send(response, status, body, headers);
-    };
-
-    if (route === "files") {
-      if (request.headers.authorization) stats.filesWithAuthorization++;
-      const name = path.split("/").pop() ?? "";
-      const file = FAKE_FILES[name.split(".").pop() ?? ""] ?? FAKE_FILES["png"]!;
-      response.writeHead(200, { ...CORS_HEADERS, "content-type": file.type, "content-length": file.bytes.length });
-      response.end(file.bytes);
-      return;
-    }
-
-    const token = tokenOf(request);
-    if (!token) {
-      stats.unauthorized++;
-      return finish(401, errorBody(401));
-    }
-
-    if (route === "catalog") {
-      if (path === "/v1/models") {
-        const search = url.searchParams.get("search")?.toLowerCase();
-        const all = [...catalog.values()].filter((model) => !search || model.modelId.toLowerCase().includes(search));
-        const offset = Number(url.searchParams.get("offset") ?? 0);
-        const limit = Math.min(500, Number(url.searchParams.get("limit") ?? 100));
-        const withSchema = url.searchParams.get("include_schema") === "true";
-        const page = all.slice(offset, offset + limit).map((model) => {
-          const entry = catalogEntry(model);
-          if (!withSchema) delete entry["input_schema"];
-          return entry;
-        });
-        return finish(200, { models: page, total: all.length });
-      }
-      const modelId = decodeURIComponent(path.slice("/v1/models/".length));
-      const model = catalog.get(modelId);
-      return model ? finish(200, catalogEntry(model)) : finish(404, errorBody(404, `model ${modelId} not found`));
-    }
-
-    if (route === "submit") {
-      const modelId = path
-        .slice("/v1/models/".length)
-        .split("/")
-        .map((segment) => decodeURIComponent(segment))
-        .join("/");
-      const model = catalog.get(modelId);
-      if (!model) {
-        const status = options.unknownModelStatus ?? 400;
-        return finish(status, errorBody(status, `Invalid model_id: ${modelId}`));
-      }
-      let body: unknown;
-      try {
-        body = rawBody.trim() === "" ? {} : JSON.parse(rawBody);
-      } catch {
-        return finish(
-          422,
-          errorBody(422, "request body is not valid JSON", [{ loc: ["body"], msg: "invalid JSON", type: "json" }]),
-        );
-      }
-      if (!body || typeof body !== "object" || Array.isArray(body)) {
-        return finish(
-          422,
-          errorBody(422, "request body must be a JSON object", [
-            { loc: ["body"], msg: "must be an object", type: "type" },
-          ]),
-        );
-      }
-      if (!model.validate(body))
-        return finish(422, errorBody(422, "Validation error", validationDetail(model.validate.errors)));
-      const key = canonical([token, modelId, body]);
-      if (seenBodies.has(key)) stats.duplicateSubmits++;
-      seenBodies.add(key);
-      stats.submits++;
-      const job = queue.add({ requestId: randomUUID(), modelId, owner: token, body: body as JsonObject });
-      return finish(200, {
-        request_id: job.requestId,
-        ...links(job.requestId),
-        cancel_url: `${options.linkOrigin ?? baseUrl}/v1/requests/${job.requestId}/cancel`,
-      });
-    }
-
-    const requestId = decodeURIComponent(match![1]!);
+  /** The job a request-id route names, or undefined after answering 404/403. */
+  const ownJob = ({ token, reply }: Exchange, requestId: string): Job | undefined => {
     const job = queue.get(requestId);
-    if (!job) return finish(404, errorBody(404, `request ${requestId} not found`));
-    if (job.owner !== token) return finish(403, errorBody(403, "this request belongs to another account"));
+    if (!job) reply(404, errorBody(404, `request ${requestId} not found`));
+    else if (job.owner !== token) reply(403, errorBody(403, "this request belongs to another account"));
+    else return job;
+    return undefined;
+  };
 
-    if (route === "status") {
-      const position = queue.position(job);
-      return finish(200, {
-        request_id: job.requestId,
-        status: job.state,
-        ...(position === undefined ? {} : { queue_position: position }),
-        ...links(job.requestId),
-      });
+  const status = (exchange: Exchange, job: Job): void => {
+    const position = queue.position(job);
+    exchange.reply(200, {
+      request_id: job.requestId,
+      status: job.state,
+      ...(position === undefined ? {} : { queue_position: position }),
+      ...links(job.requestId),
+    });
+  };
+
+  const result = (exchange: Exchange, job: Job): void => {
+    const times = { created_at: job.createdAt, ...(job.finishedAt ? { finished_at: job.finishedAt } : {}) };
+    if (job.state === "completed" && job.outcome) {
+      return exchange.reply(
+        200,
+        job.outcome.status === "succeeded"
+          ? { request_id: job.requestId, status: "succeeded", output: job.outcome.output, ...times }
+          : { request_id: job.requestId, status: "failed", error: job.outcome.error, ...times },
+      );
     }
-    if (route === "result") {
-      const times = { created_at: job.createdAt, ...(job.finishedAt ? { finished_at: job.finishedAt } : {}) };
-      if (job.state === "completed" && job.outcome) {
-        return finish(
-          200,
-          job.outcome.status === "succeeded"
-            ? { request_id: job.requestId, status: "succeeded", output: job.outcome.output, ...times }
-            : { request_id: job.requestId, status: "failed", error: job.outcome.error, ...times },
-        );
-      }
-      return finish(200, { request_id: job.requestId, status: job.state, ...times });
-    }
-    // cancel
+    exchange.reply(200, { request_id: job.requestId, status: job.state, ...times });
+  };
+
+  const cancel = (exchange: Exchange, job: Job): void => {
     const cancelled = queue.cancel(job);
-    return finish(202, {
+    exchange.reply(202, {
       request_id: job.requestId,
       status: job.state,
       outcome: cancelled ? "cancelled" : "not_cancellable",
     });
+  };
+
+  const files = ({ request, response }: { request: IncomingMessage; response: ServerResponse }): void => {
+    if (request.headers.authorization) stats.filesWithAuthorization++;
+    const name = new URL(request.url ?? "/", "http://emulator").pathname.split("/").pop() ?? "";
+    const file = FAKE_FILES[name.split(".").pop() ?? ""] ?? FAKE_FILES["png"]!;
+    response.writeHead(200, { ...CORS_HEADERS, "content-type": file.type, "content-length": file.bytes.length });
+    response.end(file.bytes);
+  };
+
+  /** Answers an authenticated API request on its route. */
+  const dispatch = (exchange: Exchange, matched: Matched): void => {
+    switch (matched.route) {
+      case "catalog":
+        return matched.modelId === undefined ? listModels(exchange) : getModel(exchange, matched.modelId);
+      case "submit":
+        return submit(exchange, matched.modelId);
+      case "status":
+      case "result":
+      case "cancel": {
+        const job = ownJob(exchange, matched.requestId);
+        if (!job) return;
+        return matched.route === "status"
+          ? status(exchange, job)
+          : matched.route === "result"
+            ? result(exchange, job)
+            : cancel(exchange, job);
+      }
+      case "files":
+        return;
+    }
+  };
+
+  /** Applies a fault that answers instead of the route (status, drop before, error-200); true when it did. */
+  const faultAnswered = (fault: FaultKind | undefined, request: IncomingMessage, response: ServerResponse): boolean => {
+    if (fault?.type === "drop" && fault.phase !== "after") {
+      request.socket.destroy();
+      return true;
+    }
+    if (fault?.type === "respond") {
+      send(response, fault.status, fault.body ?? errorBody(fault.status), {
+        ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }),
+        ...fault.headers,
+      });
+      return true;
+    }
+    if (fault?.type === "error-200") {
+      send(response, 200, {
+        error_code: fault.errorCode,
+        error_message: fault.message ?? "error signalled in a 200 body",
+      });
+      return true;
+    }
+    return false;
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? "/", "http://emulator");
+    const method = request.method ?? "GET";
+    if (method === "OPTIONS") {
+      response.writeHead(204, CORS_HEADERS);
+      response.end();
+      return;
+    }
+    if (url.pathname.startsWith("/__emulator/")) return admin(request, response, url.pathname);
+    const matched = matchRoute(method, url.pathname);
+    if (!matched) return send(response, 404, errorBody(404, `no route ${method} ${url.pathname}`));
+    stats.requests[matched.route] = (stats.requests[matched.route] ?? 0) + 1;
+
+    const fault = faults.pick(matched.route);
+    const rawBody = method === "POST" ? await readBody(request) : "";
+    if (fault?.type === "slow") await new Promise((done) => setTimeout(done, fault.delayMs));
+    if (faultAnswered(fault, request, response)) return;
+    if (matched.route === "files") return files({ request, response });
+
+    const reply = (status: number, body: unknown, headers?: Record<string, string>): void => {
+      if (fault?.type === "drop") request.socket.destroy();
+      else send(response, status, body, headers);
+    };
+    const token = tokenOf(request);
+    if (!token) {
+      stats.unauthorized++;
+      return reply(401, errorBody(401));
+    }
+    dispatch({ request, response, url, token, rawBody, reply }, matched);
   };
 
   const admin = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
