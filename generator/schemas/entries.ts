@@ -15,8 +15,12 @@ export interface SchemaEntry {
 
 /** Lists `*.json` below `dir`, sorted, as project-relative paths. */
 export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
-  const files = await listFiles(dir, (folder, error) =>
-    new GeneratorError("schemas-unreadable", `cannot read directory: ${error.code ?? error.message}`, { file: relative(root, folder).split(sep).join("/") || "." }),
+  const files = await listFiles(
+    dir,
+    (folder, error) =>
+      new GeneratorError("schemas-unreadable", `cannot read directory: ${error.code ?? error.message}`, {
+        file: relative(root, folder).split(sep).join("/") || ".",
+      }),
   );
   const prefix = relative(root, dir).split(sep).join("/");
   return files.filter((file) => file.endsWith(".json")).map((file) => (prefix ? `${prefix}/${file}` : file));
@@ -31,9 +35,18 @@ export async function readSchemaEntry(path: string, file: string): Promise<Schem
     regular = (await stat(path)).isFile();
     text = regular ? await readFile(path, "utf8") : "";
   } catch (error) {
-    throw new GeneratorError("schema-file-unreadable", `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
+    throw new GeneratorError(
+      "schema-file-unreadable",
+      `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { file },
+    );
   }
-  if (!regular) throw new GeneratorError("schema-file-unreadable", "not a regular file (a FIFO, socket, device or folder); a schema file must be a plain file", { file });
+  if (!regular)
+    throw new GeneratorError(
+      "schema-file-unreadable",
+      "not a regular file (a FIFO, socket, device or folder); a schema file must be a plain file",
+      { file },
+    );
   return { file, text };
 }
 
@@ -48,4 +61,3 @@ export async function readSchemaEntries(schemasDir: string, root: string): Promi
     throw result.reason;
   });
 }
-

@@ -32,7 +32,16 @@ export interface SchemaFile {
 }
 
 /** The fields of a schema file, in the order they are written. */
-export const SCHEMA_FILE_FIELDS = ["modelId", "displayName", "description", "sources", "aliases", "example", "inputSchema", "outputSchema"] as const;
+export const SCHEMA_FILE_FIELDS = [
+  "modelId",
+  "displayName",
+  "description",
+  "sources",
+  "aliases",
+  "example",
+  "inputSchema",
+  "outputSchema",
+] as const;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([...SCHEMA_FILE_FIELDS, "$schema"]);
 
 /** `schemas/` relative path of a model's schema file. */
@@ -50,7 +59,8 @@ export function validateSchemaFile(value: unknown, file: string): SchemaFile {
     if (!KNOWN_FIELDS.has(key)) fail(key, `unknown field; expected one of ${SCHEMA_FILE_FIELDS.join(", ")}`);
   }
   const modelId = own(value, "modelId");
-  if (typeof modelId !== "string") return fail("modelId", "must be a string such as \"community/fantasy-portrait/image-to-video\"");
+  if (typeof modelId !== "string")
+    return fail("modelId", 'must be a string such as "community/fantasy-portrait/image-to-video"');
   try {
     checkModelId(modelId);
   } catch (error) {
@@ -82,7 +92,8 @@ export function validateSchemaFile(value: unknown, file: string): SchemaFile {
   const inputSchema = own(value, "inputSchema");
   if (!isJsonObject(inputSchema)) return fail("inputSchema", "must be an object (the model's input schema)");
   const outputSchema = own(value, "outputSchema");
-  if (outputSchema !== undefined && !isJsonObject(outputSchema)) fail("outputSchema", "must be an object (the model's output schema)");
+  if (outputSchema !== undefined && !isJsonObject(outputSchema))
+    fail("outputSchema", "must be an object (the model's output schema)");
 
   return {
     modelId,

@@ -32,7 +32,11 @@ export async function readStoredSchema(root: string, modelId: string): Promise<S
   if (text === undefined) return { path };
   const file = parseSchemaFile(text, path);
   if (file.modelId !== modelId) {
-    throw new GeneratorError("schema-file-model", `holds model ${JSON.stringify(file.modelId)}, not ${JSON.stringify(modelId)}; refusing to replace it (move or fix that file first)`, { file: path });
+    throw new GeneratorError(
+      "schema-file-model",
+      `holds model ${JSON.stringify(file.modelId)}, not ${JSON.stringify(modelId)}; refusing to replace it (move or fix that file first)`,
+      { file: path },
+    );
   }
   return { path, file };
 }

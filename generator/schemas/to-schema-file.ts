@@ -55,8 +55,13 @@ function withoutDescriptions(node: JsonValue): JsonValue {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "description") continue;
-    if ((key === "properties" || key === "patternProperties" || key === "$defs" || key === "definitions") && isJsonObject(value)) {
-      result[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, withoutDescriptions(schema)]));
+    if (
+      (key === "properties" || key === "patternProperties" || key === "$defs" || key === "definitions") &&
+      isJsonObject(value)
+    ) {
+      result[key] = Object.fromEntries(
+        Object.entries(value).map(([name, schema]) => [name, withoutDescriptions(schema)]),
+      );
     } else if (["items", "prefixItems", "additionalProperties", "anyOf", "oneOf", "allOf", "not"].includes(key)) {
       result[key] = withoutDescriptions(value);
     } else {
@@ -105,7 +110,10 @@ export function mergeSources(...lists: readonly (readonly ModelSource[])[]): Mod
   const unique = new Map<string, ModelSource>();
   for (const source of lists.flat()) unique.set(`${source.kind}\u0000${source.url ?? ""}`, source);
   return [...unique.values()].sort(
-    (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.url === undefined ? -1 : 0) - (b.url === undefined ? -1 : 0) || (a.url ?? "").localeCompare(b.url ?? "", "en"),
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      (a.url === undefined ? -1 : 0) - (b.url === undefined ? -1 : 0) ||
+      (a.url ?? "").localeCompare(b.url ?? "", "en"),
   );
 }
 
@@ -114,7 +122,9 @@ export function mergeSources(...lists: readonly (readonly ModelSource[])[]): Mod
  * @param fetchedUrl the https URL the page was fetched from, if any; the page's own canonical URL wins over it
  */
 export function pageContribution(page: ScrapedPage, fetchedUrl?: string): PageContribution {
-  const url = (page.canonicalUrl === undefined ? undefined : localeFreeUrl(page.canonicalUrl, fetchedUrl)) ?? (fetchedUrl === undefined ? undefined : localeFreeUrl(fetchedUrl));
+  const url =
+    (page.canonicalUrl === undefined ? undefined : localeFreeUrl(page.canonicalUrl, fetchedUrl)) ??
+    (fetchedUrl === undefined ? undefined : localeFreeUrl(fetchedUrl));
   return {
     modelId: page.modelId,
     pages: [page.name],
@@ -155,7 +165,10 @@ export function combinePages(first: PageContribution, second: PageContribution):
 }
 
 /** A `SchemaFile` whose optional fields may be given as `undefined`. */
-type SchemaFileFields = { readonly [K in keyof SchemaFile]?: SchemaFile[K] | undefined } & Pick<SchemaFile, "modelId" | "sources" | "inputSchema">;
+type SchemaFileFields = { readonly [K in keyof SchemaFile]?: SchemaFile[K] | undefined } & Pick<
+  SchemaFile,
+  "modelId" | "sources" | "inputSchema"
+>;
 
 /** Drops `undefined` optional fields (exactOptionalPropertyTypes forbids storing them). */
 function schemaFile(fields: SchemaFileFields): SchemaFile {
@@ -188,8 +201,12 @@ export function withPages(existing: SchemaFile | undefined, contribution: PageCo
  */
 export function withCatalogEntry(existing: SchemaFile, entry: CatalogFields): SchemaFile {
   const inputSchema = localeFreeInputSchema(entry.input_schema);
-  const displayName = typeof entry.display_name === "string" && entry.display_name.trim() !== "" ? entry.display_name : existing.displayName;
-  if (canonicalJson(inputSchema) === canonicalJson(existing.inputSchema) && displayName === existing.displayName) return existing;
+  const displayName =
+    typeof entry.display_name === "string" && entry.display_name.trim() !== ""
+      ? entry.display_name
+      : existing.displayName;
+  if (canonicalJson(inputSchema) === canonicalJson(existing.inputSchema) && displayName === existing.displayName)
+    return existing;
   return schemaFile({
     ...existing,
     displayName,

@@ -26,7 +26,8 @@ function cases(): Case[] {
       const alias = aliasOf.get(key)!;
       const integer = schema["type"] === "integer";
       const step = integer ? 1 : 0.001;
-      const add = (value: unknown, valid: boolean, why: string, rule?: string) => all.push({ model, key, alias, value, valid, why, ...(rule ? { rule } : {}) });
+      const add = (value: unknown, valid: boolean, why: string, rule?: string) =>
+        all.push({ model, key, alias, value, valid, why, ...(rule ? { rule } : {}) });
       if (typeof schema["minimum"] === "number") {
         add(schema["minimum"], true, "at minimum");
         add(schema["minimum"] - step, false, "just below minimum", "minimum");
@@ -41,7 +42,12 @@ function cases(): Case[] {
       if (Array.isArray(schema["enum"])) {
         const values = schema["enum"] as unknown[];
         for (const value of values) add(value, true, "an allowed value");
-        add(typeof values[0] === "number" ? Math.max(...(values as number[])) + 1 : "not-an-option", false, "outside the enum", /x/.test(key) ? "size" : "enum");
+        add(
+          typeof values[0] === "number" ? Math.max(...(values as number[])) + 1 : "not-an-option",
+          false,
+          "outside the enum",
+          /x/.test(key) ? "size" : "enum",
+        );
       }
       if (schema["type"] === "string" && schema["enum"] === undefined) {
         add(42, false, "wrong type", "type");
@@ -53,7 +59,11 @@ function cases(): Case[] {
 
 describe.each(Object.keys(SEED_PAGES))("%s", (model) => {
   const generated = models[model as keyof typeof models];
-  it.each(cases().filter((entry) => entry.model === model).map((entry) => [`${entry.alias} (${entry.key}) ${entry.why}: ${JSON.stringify(entry.value)}`, entry] as const))("%s", (_, entry) => {
+  it.each(
+    cases()
+      .filter((entry) => entry.model === model)
+      .map((entry) => [`${entry.alias} (${entry.key}) ${entry.why}: ${JSON.stringify(entry.value)}`, entry] as const),
+  )("%s", (_, entry) => {
     const issues = generated.validate({ [entry.alias]: entry.value });
     if (entry.valid) {
       expect(issues).toEqual([]);
@@ -68,8 +78,15 @@ describe.each(Object.keys(SEED_PAGES))("%s", (model) => {
   });
 
   it("has at least one boundary case per constrained field", () => {
-    const constrained = Object.entries(publishedInput(model).properties).filter(([, schema]) => schema["minimum"] !== undefined || schema["maximum"] !== undefined || schema["enum"] !== undefined);
-    const covered = new Set(cases().filter((entry) => entry.model === model && !entry.valid).map((entry) => entry.key));
+    const constrained = Object.entries(publishedInput(model).properties).filter(
+      ([, schema]) =>
+        schema["minimum"] !== undefined || schema["maximum"] !== undefined || schema["enum"] !== undefined,
+    );
+    const covered = new Set(
+      cases()
+        .filter((entry) => entry.model === model && !entry.valid)
+        .map((entry) => entry.key),
+    );
     for (const [key] of constrained) expect(covered.has(key), key).toBe(true);
   });
 });

@@ -16,12 +16,18 @@ const example = (id: string) => {
 describe("build() of the friendly form of each page's example gives the page's curl body", () => {
   it("fantasy portrait", () => {
     const raw = example(fantasy.id);
-    const body = fantasy.build({ image: raw("143_image"), video: raw("160_video"), prompt: raw("155_positive_prompt") });
+    const body = fantasy.build({
+      image: raw("143_image"),
+      video: raw("160_video"),
+      prompt: raw("155_positive_prompt"),
+    });
     expect(JSON.stringify(body)).toBe(curlBody(fantasy.id));
   });
   it("wan 2.1 fusionx", () => {
     const raw = example(fusionx.id);
-    expect(JSON.stringify(fusionx.build({ prompt: raw("600_prompt"), image: raw("608_image") }))).toBe(curlBody(fusionx.id));
+    expect(JSON.stringify(fusionx.build({ prompt: raw("600_prompt"), image: raw("608_image") }))).toBe(
+      curlBody(fusionx.id),
+    );
   });
   it("wan 2.2 vace fun", () => {
     const raw = example(vace.id);
@@ -29,7 +35,11 @@ describe("build() of the friendly form of each page's example gives the page's c
   });
   it("infinite talk", () => {
     const raw = example(infinite.id);
-    expect(JSON.stringify(infinite.build({ prompt: raw("241_positive_prompt"), image: raw("284_image"), audio: raw("125_audio") }))).toBe(curlBody(infinite.id));
+    expect(
+      JSON.stringify(
+        infinite.build({ prompt: raw("241_positive_prompt"), image: raw("284_image"), audio: raw("125_audio") }),
+      ),
+    ).toBe(curlBody(infinite.id));
   });
 });
 
@@ -46,7 +56,9 @@ describe("build()", () => {
   });
 
   it("rejects a field set twice (alias and raw key)", () => {
-    expect(() => fantasy.build({ steps: 8, "149_steps": 9 } as never)).toThrow(/steps \("149_steps", node 149\): set twice \(as "steps" and as "149_steps"\)/);
+    expect(() => fantasy.build({ steps: 8, "149_steps": 9 } as never)).toThrow(
+      /steps \("149_steps", node 149\): set twice \(as "steps" and as "149_steps"\)/,
+    );
   });
 
   it.each([
@@ -58,7 +70,14 @@ describe("build()", () => {
     expect(fantasy.build({ resolution: value as never })).toEqual({ "169_valuex170_value": label });
   });
 
-  it.each([["721x720"], ["720X720"], [{ width: 720 }], [{ width: 720, height: 720, depth: 1 }], [720], ["720x720 (16:9)"]])("rejects the size %j, listing the allowed sizes", (value) => {
+  it.each([
+    ["721x720"],
+    ["720X720"],
+    [{ width: 720 }],
+    [{ width: 720, height: 720, depth: 1 }],
+    [720],
+    ["720x720 (16:9)"],
+  ])("rejects the size %j, listing the allowed sizes", (value) => {
     let error: unknown;
     try {
       fantasy.build({ resolution: value as never });
@@ -68,7 +87,9 @@ describe("build()", () => {
     expect(error).toBeInstanceOf(ValidationError);
     const issue = (error as ValidationError).issues[0]!;
     expect(issue).toMatchObject({ alias: "resolution", key: "169_valuex170_value", rule: "size" });
-    expect(issue.message).toContain("allowed: 480x480, 720x720, 480x720, 720x480, 540x960, 576x1024, 720x1280, 960x540, 1024x576, 1280x720");
+    expect(issue.message).toContain(
+      "allowed: 480x480, 720x720, 480x720, 720x480, 540x960, 576x1024, 720x1280, 960x540, 1024x576, 1280x720",
+    );
     expect(issue.allowed).toContain("720x720 (1:1)");
   });
 
@@ -91,8 +112,12 @@ describe("build()", () => {
       ].sort(),
     );
     expect((error as Error).message).toContain("5 problems; nothing was sent");
-    expect(issues.find((issue) => issue.rule === "enum")!.message).toBe('frames ("174_value", node 174): must be one of 81, 141, got 100');
-    expect(issues.find((issue) => issue.rule === "maximum")!.message).toBe('steps ("149_steps", node 149): must be <= 20; allowed 6 to 20, got 21');
+    expect(issues.find((issue) => issue.rule === "enum")!.message).toBe(
+      'frames ("174_value", node 174): must be one of 81, 141, got 100',
+    );
+    expect(issues.find((issue) => issue.rule === "maximum")!.message).toBe(
+      'steps ("149_steps", node 149): must be <= 20; allowed 6 to 20, got 21',
+    );
   });
 
   it("suggests the closest field name for a typo", () => {
@@ -100,11 +125,16 @@ describe("build()", () => {
   });
 
   it("rejects inputs that are not plain objects", () => {
-    for (const input of [null, [], "x", 1, new Map()]) expect(() => fantasy.build(input as never)).toThrow(ValidationError);
+    for (const input of [null, [], "x", 1, new Map()])
+      expect(() => fantasy.build(input as never)).toThrow(ValidationError);
   });
 
   it("round-trips through toFriendly()", () => {
-    const raw = { "169_valuex170_value": "720x480 (3:2)", "149_steps": 8, "143_image": "https://example.com/a.png" } as const;
+    const raw = {
+      "169_valuex170_value": "720x480 (3:2)",
+      "149_steps": 8,
+      "143_image": "https://example.com/a.png",
+    } as const;
     const friendly = fantasy.toFriendly(raw);
     expect(friendly).toEqual({ resolution: "720x480 (3:2)", steps: 8, image: "https://example.com/a.png" });
     expect(fantasy.build(friendly)).toEqual(raw);
