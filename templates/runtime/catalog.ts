@@ -12,8 +12,11 @@ export interface CatalogEntry {
 }
 
 export interface CatalogQuery {
+  /** Case-insensitive text in the model id or display name. */
   readonly search?: string;
   readonly category?: string;
+  /** `model`, `workflow`, … */
+  readonly kind?: string;
   readonly limit?: number;
   readonly offset?: number;
   readonly includeSchema?: boolean;
@@ -46,6 +49,7 @@ export function createCatalog(calls: Pick<QueueCalls, "send">): Catalog {
       const params = new URLSearchParams();
       if (query.search !== undefined) params.set("search", query.search);
       if (query.category !== undefined) params.set("category", query.category);
+      if (query.kind !== undefined) params.set("kind", query.kind);
       if (query.limit !== undefined) params.set("limit", String(query.limit));
       if (query.offset !== undefined) params.set("offset", String(query.offset));
       if (query.includeSchema) params.set("include_schema", "true");

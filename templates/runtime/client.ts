@@ -21,7 +21,6 @@ import {
 } from "./calls.js";
 import { createCatalog, type Catalog } from "./catalog.js";
 import { resolveConfig, type ClientOptions } from "./config.js";
-import { ConfigurationError } from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
 import { createWaiter, type JobResult, type WaitOptions } from "./wait.js";
@@ -31,18 +30,14 @@ export interface RunOptions extends WaitOptions {
   readonly onEnqueue?: ((handle: RequestHandle) => void) | undefined;
 }
 
-type InputOfModel<X> = X extends Model<string, infer Input, infer RawInput, unknown> ? Input | RawInput : never;
-type RawOfModel<X> = X extends Model<string, unknown, infer RawInput, unknown> ? RawInput : never;
+/**
+ * Not distributive (`[X] extends [...]`) on purpose: while `run(id, input)`
+ * infers the id, TypeScript types the input literal by this type's
+ * constraint, and a distributive one would expand to every model's input
+ * (seconds of type-checking per call at 1,000 models).
+ */
+type InputOfModel<X> = [X] extends [Model<string, infer Input, infer RawInput, unknown>] ? Input | RawInput : never;
 type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer Output> ? Output : never;
-
-/** Calls bound to one model: `client.<model>.run(input)`. */
-export interface ModelClient<X extends AnyModel> {
-  readonly model: X;
-  run(input: InputOfModel<X>, options?: RunOptions): Promise<JobResult<OutputOfModel<X>>>;
-  submit(input: InputOfModel<X>, options?: CallOptions): Promise<RequestHandle<X["id"]>>;
-  wait(handle: RequestHandle<X["id"]>, options?: WaitOptions): Promise<JobResult<OutputOfModel<X>>>;
-  build(input: InputOfModel<X>): RawOfModel<X>;
-}
 
 /** A model id this client has no types for; a known id never matches, so its input stays checked. */
 export type UnknownId<S extends string, M> = S & (S extends keyof M ? never : unknown);
@@ -100,7 +95,8 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     return wait(handle, runOptions);
   };
 
-  const client: Record<string, unknown> = {
+  // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.
+  const client = {
     baseUrl: context.http.baseUrl,
     run,
     submit: calls.submit,
@@ -110,25 +106,5 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
     cancel: (ref: RequestRef, callOptions?: CallOptions) => calls.cancel(ref, callOptions),
     catalog: createCatalog(calls),
   };
-  // Per-model namespaces (`client.<model>.run(input)`) for models given as a list or record.
-  const listed =
-    options.models === undefined || "load" in options.models
-      ? []
-      : Array.isArray(options.models)
-        ? options.models
-        : Object.values(options.models);
-  for (const model of listed as readonly AnyModel[]) {
-    if (model.name in client)
-      throw new ConfigurationError(
-        `model name ${JSON.stringify(model.name)} (${model.id}) clashes with a client method or another model`,
-      );
-    client[model.name] = {
-      model,
-      run: (input: unknown, runOptions?: RunOptions) => run(model, input, runOptions),
-      submit: (input: unknown, callOptions?: CallOptions) => calls.submit(model, input, callOptions),
-      wait: (handle: RequestHandle, waitOptions?: WaitOptions) => wait(handle, waitOptions),
-      build: (input: unknown) => model.build(input),
-    } satisfies ModelClient<AnyModel>;
-  }
   return client as unknown as Client<M>;
 }

@@ -120,26 +120,37 @@ export interface CompiledValidator {
 /** A compound size choice: exact label, width, height and the unambiguous short form. */
 export type SizeChoice = readonly [label: string, width: number, height: number, short?: string];
 
-/** Runtime description of one top-level input field. */
-export interface FieldDefinition {
-  readonly alias: string;
-  readonly key: string;
-  /** ComfyUI node ids the key addresses, for messages (`"143"`, `"169+170"`). */
-  readonly nodes?: string;
+/**
+ * What the runtime knows of a value: whether it is a media reference, and
+ * the members of a nested object (friendly ↔ wire names, at any depth).
+ */
+export interface ValueDefinition {
   /** The value is a media reference (string) … */
   readonly media?: MediaKind;
   /** … or an array of media references. */
   readonly mediaItems?: MediaKind;
-  /** Compound width×height field: the allowed sizes. */
-  readonly sizes?: readonly SizeChoice[];
+  /** The value is an object with these members (named like fields: `alias` ↔ `key`). */
+  readonly members?: readonly FieldDefinition[];
+  /** The object keeps keys it does not list (its schema allows additional properties). */
+  readonly open?: boolean;
+  /** The value is an array whose items are described here (objects, or arrays of them). */
+  readonly items?: ValueDefinition;
   /** Numeric bounds, repeated here so a range error can show the whole range. */
   readonly range?: Readonly<Record<string, number>>;
 }
 
+/** Runtime description of one input field, or of one member of a nested object. */
+export interface FieldDefinition extends ValueDefinition {
+  readonly alias: string;
+  readonly key: string;
+  /** ComfyUI node ids the key addresses, for messages (`"143"`, `"169+170"`). */
+  readonly nodes?: string;
+  /** Compound width×height field: the allowed sizes. */
+  readonly sizes?: readonly SizeChoice[];
+}
+
 export interface ModelDefinition<Id extends string> {
   readonly id: Id;
-  /** camelCase member name (`client.<name>`), unique in its package. */
-  readonly name: string;
   readonly fields: readonly FieldDefinition[];
   readonly validate: CompiledValidator;
 }
@@ -157,7 +168,7 @@ export interface AnnotatedSchema {
   readonly properties?: Readonly<Record<string, AnnotatedSchema>>;
   readonly required?: readonly string[];
   readonly items?: AnnotatedSchema;
-  /** Friendly name of a top-level input field. */
+  /** Friendly name of an input field or of a member of a nested input object. */
   readonly "x-alias"?: string;
   /** ComfyUI nodes a node-ID key addresses. */
   readonly "x-nodes"?: readonly { readonly id: string; readonly input: string }[];
@@ -165,8 +176,6 @@ export interface AnnotatedSchema {
   readonly "x-media"?: MediaKind;
   /** Compound width×height field: its exact labels. */
   readonly "x-sizes"?: readonly string[];
-  /** Listed as required upstream although it has a default (so optional here). */
-  readonly "x-listed-required"?: boolean;
   readonly [keyword: string]: unknown;
 }
 
@@ -194,8 +203,6 @@ export interface Size {
 /** A generated model: typed builders over one model id. */
 export interface Model<Id extends string, Input, RawInput, Output> {
   readonly id: Id;
-  /** camelCase member name: `client.<name>.run(input)`. */
-  readonly name: string;
   readonly fields: readonly FieldDefinition[];
   /**
    * Friendly (or raw) input → the exact wire body, carrying only what was set.
@@ -229,6 +236,10 @@ function setOwn(target: Body, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+function hasOwn(target: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(target, key);
+}
+
 function show(value: unknown): string {
   let text: string;
   try {
@@ -237,14 +248,6 @@ function show(value: unknown): string {
     text = String(value);
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function label(field: FieldDefinition | undefined, key: string): string {
-  if (!field) return JSON.stringify(key);
-  const where = field.nodes ? `, node ${field.nodes}` : "";
-  return field.alias === field.key
-    ? `${field.alias}${where ? ` (${where.slice(2)})` : ""}`
-    : `${field.alias} ("${field.key}"${where})`;
 }
 
 function rangeText(range: Readonly<Record<string, number>> | undefined): string {
@@ -273,9 +276,70 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** `; did you mean "steps"?`, or the list of names when none is close. */
+function suggestion(name: string, members: readonly FieldDefinition[], noun: string): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const member of members) {
+    const distance = editDistance(name, member.alias);
+    if (distance < bestDistance) {
+      best = member.alias;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined
+    ? `; known ${noun}: ${members.map((member) => member.alias).join(", ")}`
+    : `; did you mean "${best}"?`;
+}
+
+/**
+ * Where a value sits: its JSON pointer in the wire body, and how messages
+ * name it, friendly (`multiPrompt[0].duration`) and raw
+ * (`multi_prompt[0].duration`), under one top-level field.
+ */
+interface Place {
+  readonly field: FieldDefinition;
+  readonly pointer: string;
+  readonly friendly: string;
+  readonly raw: string;
+}
+
+function pointerSegment(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function topPlace(field: FieldDefinition): Place {
+  return { field, pointer: `/${pointerSegment(field.key)}`, friendly: field.alias, raw: field.key };
+}
+
+function itemPlace(place: Place, index: number): Place {
+  return {
+    field: place.field,
+    pointer: `${place.pointer}/${index}`,
+    friendly: `${place.friendly}[${index}]`,
+    raw: `${place.raw}[${index}]`,
+  };
+}
+
+function memberPlace(place: Place, alias: string, key: string): Place {
+  return {
+    field: place.field,
+    pointer: `${place.pointer}/${pointerSegment(key)}`,
+    friendly: `${place.friendly}.${alias}`,
+    raw: `${place.raw}.${key}`,
+  };
+}
+
+/** `steps ("149_steps", node 149)`, `multiPrompt[0].duration ("multi_prompt[0].duration")`, `seed`. */
+function label(place: Place): string {
+  const nodes = place.field.nodes;
+  if (place.friendly === place.raw) return nodes ? `${place.friendly} (node ${nodes})` : place.friendly;
+  return `${place.friendly} ("${place.raw}"${nodes ? `, node ${nodes}` : ""})`;
+}
+
 function describeRule(
   error: CompiledValidatorError,
-  field: FieldDefinition | undefined,
+  definition: ValueDefinition | undefined,
 ): Pick<ValidationIssue, "message" | "allowed" | "range"> {
   const params = error.params;
   switch (error.keyword) {
@@ -293,8 +357,7 @@ function describeRule(
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum": {
-      const top = error.instancePath.split("/").length === 2;
-      const range = top ? field?.range : undefined;
+      const range = definition?.range;
       return {
         message: `must be ${String(params["comparison"])} ${String(params["limit"])}${rangeText(range)}`,
         range: range ?? { [error.keyword]: Number(params["limit"]) },
@@ -327,35 +390,113 @@ function decodePointer(segment: string): string {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
+/** Members by friendly name and by wire key, built once per definition. */
+const memberIndex = new WeakMap<
+  readonly FieldDefinition[],
+  { byAlias: Map<string, FieldDefinition>; byKey: Map<string, FieldDefinition> }
+>();
+
+function indexOf(members: readonly FieldDefinition[]): {
+  byAlias: Map<string, FieldDefinition>;
+  byKey: Map<string, FieldDefinition>;
+} {
+  let index = memberIndex.get(members);
+  if (!index) {
+    index = {
+      byAlias: new Map(members.map((member) => [member.alias, member])),
+      byKey: new Map(members.map((member) => [member.key, member])),
+    };
+    memberIndex.set(members, index);
+  }
+  return index;
+}
+
 /** Builds the model object a generated module exports. */
 export function defineModel<Id extends string, Input, RawInput, Output>(
   definition: ModelDefinition<Id>,
 ): Model<Id, Input, RawInput, Output> {
-  const { id, name, fields, validate: compiled } = definition;
-  const byAlias = new Map(fields.map((field) => [field.alias, field]));
-  const byKey = new Map(fields.map((field) => [field.key, field]));
+  const { id, fields, validate: compiled } = definition;
+  const { byAlias, byKey } = indexOf(fields);
 
-  const unknownIssue = (name: string, path: string): ValidationIssue => {
-    let best: string | undefined;
-    let bestDistance = 3;
-    for (const field of fields) {
-      const distance = editDistance(name, field.alias);
-      if (distance < bestDistance) {
-        best = field.alias;
-        bestDistance = distance;
+  const issue = (
+    place: Place,
+    rule: string,
+    message: string,
+    extra: Partial<ValidationIssue> = {},
+  ): ValidationIssue => ({
+    alias: place.field.alias,
+    key: place.field.key,
+    path: place.pointer,
+    rule,
+    ...extra,
+    message: `${label(place)}: ${message}`,
+  });
+
+  const unknownIssue = (name: string, path: string): ValidationIssue => ({
+    alias: name,
+    key: name,
+    path,
+    rule: "unknown",
+    message: `${JSON.stringify(name)} is not an input of ${id}${suggestion(name, fields, "fields")}`,
+  });
+
+  const unknownMember = (place: Place, name: string, members: readonly FieldDefinition[]): ValidationIssue => ({
+    alias: place.field.alias,
+    key: place.field.key,
+    path: `${place.pointer}/${pointerSegment(name)}`,
+    rule: "unknown",
+    message: `${JSON.stringify(name)} is not a member of ${label(place)}${suggestion(name, members, "members")}`,
+  });
+
+  /** The definition and place of a wire-body pointer below a field (`/elements/0/frontal_image_url`). */
+  const resolve = (
+    field: FieldDefinition,
+    segments: readonly string[],
+  ): { definition: ValueDefinition | undefined; place: Place } => {
+    let place = topPlace(field);
+    let current: ValueDefinition | undefined = field;
+    for (const segment of segments) {
+      if (current?.items && /^\d+$/.test(segment)) {
+        place = itemPlace(place, Number(segment));
+        current = current.items;
+      } else if (current?.mediaItems && /^\d+$/.test(segment)) {
+        place = itemPlace(place, Number(segment));
+        current = { media: current.mediaItems };
+      } else if (/^\d+$/.test(segment) && !current?.members) {
+        place = itemPlace(place, Number(segment));
+        current = undefined;
+      } else {
+        const member: FieldDefinition | undefined = current?.members
+          ? indexOf(current.members).byKey.get(segment)
+          : undefined;
+        place = memberPlace(place, member?.alias ?? segment, segment);
+        current = member;
       }
     }
-    const hint =
-      best === undefined
-        ? `; known fields: ${fields.map((field) => field.alias).join(", ")}`
-        : `; did you mean "${best}"?`;
-    return {
-      alias: name,
-      key: name,
-      path,
-      rule: "unknown",
-      message: `${JSON.stringify(name)} is not an input of ${id}${hint}`,
-    };
+    return { definition: current, place };
+  };
+
+  /** Media references at any depth of a (wire) value. */
+  const mediaIssues = (value: unknown, definition: ValueDefinition, place: Place, issues: ValidationIssue[]): void => {
+    if (definition.media !== undefined && typeof value === "string") {
+      const problem = mediaProblem(value, definition.media);
+      if (problem !== undefined) issues.push(issue(place, "media", `${show(value)} ${problem}`));
+    }
+    if (definition.mediaItems !== undefined && Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (typeof item !== "string") return;
+        const problem = mediaProblem(item, definition.mediaItems!);
+        if (problem !== undefined) issues.push(issue(itemPlace(place, index), "media", `${show(item)} ${problem}`));
+      });
+    }
+    if (definition.items && Array.isArray(value))
+      value.forEach((item, index) => mediaIssues(item, definition.items!, itemPlace(place, index), issues));
+    if (definition.members && isPlainObject(value)) {
+      for (const member of definition.members) {
+        if (hasOwn(value, member.key))
+          mediaIssues(value[member.key], member, memberPlace(place, member.alias, member.key), issues);
+      }
+    }
   };
 
   /** Checks a wire body: the compiled schema first, then media references. */
@@ -364,50 +505,46 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
     if (!compiled(body)) {
       for (const error of compiled.errors ?? []) {
         const segments = error.instancePath.split("/").slice(1).map(decodePointer);
-        let key = segments[0] ?? "";
-        if (error.keyword === "required" && segments.length === 0) key = String(error.params["missingProperty"]);
         if (error.keyword === "additionalProperties" && segments.length === 0) {
           const name = String(error.params["additionalProperty"]);
-          issues.push(unknownIssue(name, `/${name}`));
+          issues.push(unknownIssue(name, `/${pointerSegment(name)}`));
           continue;
         }
+        const key = segments[0] ?? (error.keyword === "required" ? String(error.params["missingProperty"]) : "");
         if (skip.has(key)) continue;
         const field = byKey.get(key);
-        const path = segments.length === 0 ? `/${key}` : error.instancePath;
-        const nested = segments.length > 1 ? ` at ${segments.slice(1).join(".")}` : "";
-        const rule = describeRule(error, field);
+        if (!field) {
+          issues.push({
+            alias: key,
+            key,
+            path: `/${pointerSegment(key)}`,
+            rule: error.keyword,
+            message: `${JSON.stringify(key)}: ${describeRule(error, undefined).message}`,
+          });
+          continue;
+        }
+        const below = segments.slice(1);
+        // `required` and `additionalProperties` name the member of the object they are reported on.
+        if (segments.length > 0 && error.keyword === "required") below.push(String(error.params["missingProperty"]));
+        if (segments.length > 0 && error.keyword === "additionalProperties")
+          below.push(String(error.params["additionalProperty"]));
+        const { definition, place } = resolve(field, below);
+        const rule = describeRule(error, definition);
         const got =
-          error.keyword === "required" || segments.length === 0
+          error.keyword === "required" || error.keyword === "additionalProperties" || segments.length === 0
             ? ""
             : `, got ${show(segments.reduce<unknown>((value, segment) => (value as Body | undefined)?.[segment], body))}`;
-        issues.push({
-          alias: field?.alias ?? key,
-          key,
-          path,
-          rule: error.keyword,
-          ...rule,
-          message: `${label(field, key)}${nested}: ${rule.message}${got}`,
-        });
+        issues.push(
+          issue(place, error.keyword, `${rule.message}${got}`, {
+            ...(rule.allowed === undefined ? {} : { allowed: rule.allowed }),
+            ...(rule.range === undefined ? {} : { range: rule.range }),
+          }),
+        );
       }
     }
     for (const field of fields) {
-      const kind = field.media ?? field.mediaItems;
-      if (!kind || skip.has(field.key) || !Object.prototype.hasOwnProperty.call(body, field.key)) continue;
-      const value = body[field.key];
-      const values = field.mediaItems ? (Array.isArray(value) ? value : []) : [value];
-      values.forEach((item, index) => {
-        if (typeof item !== "string") return;
-        const problem = mediaProblem(item, kind);
-        if (problem === undefined) return;
-        const at = field.mediaItems ? `[${index}]` : "";
-        issues.push({
-          alias: field.alias,
-          key: field.key,
-          path: `/${field.key}${field.mediaItems ? `/${index}` : ""}`,
-          rule: "media",
-          message: `${label(field, field.key)}${at}: ${show(item)} ${problem}`,
-        });
-      });
+      if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
+      mediaIssues(body[field.key], field, topPlace(field), issues);
     }
     return issues;
   };
@@ -427,14 +564,62 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
         return { label: exact };
     }
     const allowed = sizes.map(([exact, , , short]) => short ?? exact);
-    return {
-      alias: field.alias,
-      key: field.key,
-      path: `/${field.key}`,
-      rule: "size",
-      allowed: sizes.map(([exact]) => exact),
-      message: `${label(field, field.key)}: ${show(value)} is not an allowed size; allowed: ${allowed.join(", ")} (as "WxH", the exact label, or { width, height })`,
-    };
+    return issue(
+      topPlace(field),
+      "size",
+      `${show(value)} is not an allowed size; allowed: ${allowed.join(", ")} (as "WxH", the exact label, or { width, height })`,
+      { allowed: sizes.map(([exact]) => exact) },
+    );
+  };
+
+  /**
+   * A value below a field, friendly names → wire keys, at every depth. Unknown
+   * and doubly set members become issues; everything else is copied as it is
+   * (the validator judges it).
+   */
+  const mapIn = (value: unknown, definition: ValueDefinition, place: Place, issues: ValidationIssue[]): unknown => {
+    if (definition.members && isPlainObject(value)) {
+      const { byAlias: aliases, byKey: keys } = indexOf(definition.members);
+      const out: Body = {};
+      const setBy = new Map<FieldDefinition, string>();
+      for (const name of Object.keys(value)) {
+        const member: FieldDefinition | undefined = aliases.get(name) ?? keys.get(name);
+        const child = value[name];
+        if (child === undefined) continue;
+        if (!member) {
+          if (definition.open) setOwn(out, name, child);
+          else issues.push(unknownMember(place, name, definition.members));
+          continue;
+        }
+        const at = memberPlace(place, member.alias, member.key);
+        const previous = setBy.get(member);
+        if (previous !== undefined) {
+          issues.push(issue(at, "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`));
+          continue;
+        }
+        setBy.set(member, name);
+        setOwn(out, member.key, mapIn(child, member, at, issues));
+      }
+      return out;
+    }
+    if (definition.items && Array.isArray(value))
+      return value.map((item, index) => mapIn(item, definition.items!, itemPlace(place, index), issues));
+    return value;
+  };
+
+  /** The reverse of `mapIn`: wire keys → friendly names. */
+  const mapOut = (value: unknown, definition: ValueDefinition): unknown => {
+    if (definition.members && isPlainObject(value)) {
+      const { byKey: keys } = indexOf(definition.members);
+      const out: Body = {};
+      for (const key of Object.keys(value)) {
+        const member = keys.get(key);
+        setOwn(out, member?.alias ?? key, member ? mapOut(value[key], member) : value[key]);
+      }
+      return out;
+    }
+    if (definition.items && Array.isArray(value)) return value.map((item) => mapOut(item, definition.items!));
+    return value;
   };
 
   /** Friendly or raw input → wire body plus the problems found while mapping names. */
@@ -458,18 +643,14 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
       if (value === undefined) continue;
       const field = byAlias.get(name) ?? byKey.get(name);
       if (!field) {
-        issues.push(unknownIssue(name, `/${name}`));
+        issues.push(unknownIssue(name, `/${pointerSegment(name)}`));
         continue;
       }
       const previous = setBy.get(field);
       if (previous !== undefined) {
-        issues.push({
-          alias: field.alias,
-          key: field.key,
-          path: `/${field.key}`,
-          rule: "duplicate",
-          message: `${label(field, field.key)}: set twice (as "${previous}" and as "${name}"); use one of them`,
-        });
+        issues.push(
+          issue(topPlace(field), "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`),
+        );
         skip.add(field.key);
         continue;
       }
@@ -483,6 +664,8 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
         } else {
           value = result.label;
         }
+      } else {
+        value = mapIn(value, field, topPlace(field), issues);
       }
       setOwn(body, field.key, value);
     }
@@ -497,7 +680,6 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
 
   return {
     id,
-    name,
     fields,
     build(input: Input | RawInput): RawInput {
       const { body, issues } = problems(input);
@@ -516,8 +698,8 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
         ]);
       for (const key of Object.keys(raw)) {
         const field = byKey.get(key);
-        if (!field) issues.push(unknownIssue(key, `/${key}`));
-        else setOwn(friendly, field.alias, raw[key]);
+        if (!field) issues.push(unknownIssue(key, `/${pointerSegment(key)}`));
+        else setOwn(friendly, field.alias, mapOut(raw[key], field));
       }
       issues.push(...checkBody(raw, new Set()).filter((issue) => issue.rule !== "unknown"));
       if (issues.length > 0) throw new ValidationError(id, issues);
