@@ -10,7 +10,13 @@
  *    one name in every model; an unknown title is camelCased; without a usable
  *    title the node input name (`positive_prompt`) is used. The node number
  *    never takes part, so renumbering a node does not change its alias.
- * 3. Plain keys are camelCased: `image_url` → `imageUrl`.
+ * 3. Plain keys are camelCased: `image_url` → `imageUrl`; a key that is
+ *    camelCase already stays as it is (`promptImage`, `imageURL`).
+ *
+ * Members of nested objects (`multi_prompt[].duration`, `settings.mode`) are
+ * named by the same rules, each object's members on their own; an override
+ * names them by their path of raw keys (`"elements[].frontal_image_url"`:
+ * `[]` steps into array items, `.` into an object's members).
  *
  * There are no numeric suffixes: two fields with one alias (or an alias equal
  * to another field's raw key) stop generation with a message that says how
@@ -158,9 +164,12 @@ function derive(field: AliasInput): AliasDecision {
   return { ...decision, alias: `field${decision.alias.charAt(0).toUpperCase()}${decision.alias.slice(1)}` };
 }
 
+const CAMEL_CASE = /^[a-z][A-Za-z0-9]*$/;
+
 function deriveName(field: AliasInput): AliasDecision {
   const shape = field.shape;
   if (!shape.node && !shape.compound) {
+    if (CAMEL_CASE.test(field.key)) return { alias: field.key, origin: "key" };
     const name = camelCase(field.key);
     return { alias: name ?? `field${camelCase(`x ${field.key}`)?.slice(1) ?? ""}`, origin: "key" };
   }
@@ -175,11 +184,22 @@ function deriveName(field: AliasInput): AliasDecision {
   return { alias: `node${shape.node?.id ?? shape.compound![0]!.id}`, origin: "key" };
 }
 
+/** Where a list of fields sits: the top level (`""`), or a nested path of raw keys (`elements[]`, `settings`). */
+export type AliasScope = string;
+
+/** The override key of `key` in `scope`: the raw key at the top level, `<scope>.<key>` below it. */
+export function overrideKey(scope: AliasScope, key: string): string {
+  return scope === "" ? key : `${scope}.${key}`;
+}
+
 function overrideFor(
   { key, shape }: AliasInput,
   overrides: Readonly<Record<string, string>>,
+  scope: AliasScope,
 ): { pattern: string; alias: string } | undefined {
-  if (Object.prototype.hasOwnProperty.call(overrides, key)) return { pattern: key, alias: overrides[key]! };
+  const exact = overrideKey(scope, key);
+  if (Object.prototype.hasOwnProperty.call(overrides, exact)) return { pattern: exact, alias: overrides[exact]! };
+  if (scope !== "") return undefined;
   const input =
     shape.node?.input ?? (shape.compound ? `${shape.compound[0]!.input}x${shape.compound[1]!.input}` : undefined);
   if (input === undefined) return undefined;
@@ -191,43 +211,34 @@ export interface AliasContext {
   readonly model: string;
   readonly schemaFile: string;
   readonly overrides: Readonly<Record<string, string>>;
-  readonly warn: (code: string, message: string, path?: string) => void;
+  /** Where the fields sit. @default "" (the top level) */
+  readonly scope?: AliasScope;
+  /** Collects, per override key, the raw keys it matched (checked once per model by `checkOverrides`). */
+  readonly used: Map<string, string[]>;
 }
 
-/** Decides every alias of one model; throws a `GeneratorError` on any collision. */
+/** Decides every alias of one list of sibling fields; throws a `GeneratorError` on any collision. */
 export function assignAliases(fields: readonly AliasInput[], context: AliasContext): AliasDecision[] {
   const location = { file: context.schemaFile, model: context.model };
-  const usedPatterns = new Map<string, string[]>();
+  const scope = context.scope ?? "";
   const decisions = fields.map((field): AliasDecision => {
-    const override = overrideFor(field, context.overrides);
+    const override = overrideFor(field, context.overrides, scope);
     if (!override) return derive(field);
-    usedPatterns.set(override.pattern, [...(usedPatterns.get(override.pattern) ?? []), field.key]);
+    context.used.set(override.pattern, [...(context.used.get(override.pattern) ?? []), overrideKey(scope, field.key)]);
     return { alias: override.alias, origin: "override" };
   });
 
-  for (const [pattern, alias] of Object.entries(context.overrides)) {
-    if (!IDENTIFIER.test(alias) || OBJECT_MEMBERS.has(alias)) {
-      const why = OBJECT_MEMBERS.has(alias) ? "is a name every object already has" : "is not a valid identifier";
-      throw new GeneratorError(
-        "alias-invalid",
-        `alias override ${JSON.stringify(pattern)}: ${JSON.stringify(alias)} ${why}`,
-        {
-          ...location,
-          path: `aliases/${pattern}`,
-        },
-      );
-    }
-    const matched = usedPatterns.get(pattern);
-    if (!matched) {
-      context.warn(
-        "alias-override-unused",
-        `alias override ${JSON.stringify(pattern)} matches no input field; it is ignored`,
-        `aliases/${pattern}`,
-      );
-    } else if (matched.length > 1) {
+  const applied = new Map<string, string[]>();
+  fields.forEach((field) => {
+    const override = overrideFor(field, context.overrides, scope);
+    if (override) applied.set(override.pattern, [...(applied.get(override.pattern) ?? []), field.key]);
+  });
+  for (const [pattern, keys] of applied) {
+    checkOverride(pattern, context.overrides[pattern]!, location);
+    if (keys.length > 1) {
       throw new GeneratorError(
         "alias-override-ambiguous",
-        `alias override ${JSON.stringify(pattern)} matches ${matched.map((key) => JSON.stringify(key)).join(" and ")}; name each raw key instead`,
+        `alias override ${JSON.stringify(pattern)} matches ${keys.map((key) => JSON.stringify(key)).join(" and ")}; name each raw key instead`,
         { ...location, path: `aliases/${pattern}` },
       );
     }
@@ -241,13 +252,14 @@ export function assignAliases(fields: readonly AliasInput[], context: AliasConte
   const rawKeys = new Set(fields.map((field) => field.key));
   const problems: string[] = [];
   let sampleKey: string | undefined;
+  const what = scope === "" ? "fields" : `members of "${scope}"`;
   for (const [alias, keys] of byAlias) {
     if (keys.length > 1) {
-      problems.push(`fields ${keys.map((key) => JSON.stringify(key)).join(" and ")} would all be called "${alias}"`);
+      problems.push(`${what} ${keys.map((key) => JSON.stringify(key)).join(" and ")} would all be called "${alias}"`);
       sampleKey ??= keys[keys.length - 1];
     } else if (rawKeys.has(alias) && keys[0] !== alias) {
       problems.push(
-        `field ${JSON.stringify(keys[0])} would be called "${alias}", which is the raw key of another field`,
+        `${scope === "" ? "field" : `member of "${scope}"`} ${JSON.stringify(keys[0])} would be called "${alias}", which is the raw key of another ${scope === "" ? "field" : "member"}`,
       );
       sampleKey ??= keys[0];
     }
@@ -256,10 +268,45 @@ export function assignAliases(fields: readonly AliasInput[], context: AliasConte
     throw new GeneratorError(
       "alias-collision",
       `${problems.join("; ")}. Give one of them its own name in ${context.schemaFile}, e.g.\n` +
-        `  "aliases": { ${JSON.stringify(sampleKey)}: "anotherName" }\n` +
-        `(a key may also be a node-agnostic pattern such as "*_image", which survives node renumbering)`,
+        `  "aliases": { ${JSON.stringify(overrideKey(scope, sampleKey!))}: "anotherName" }\n` +
+        (scope === ""
+          ? `(a key may also be a node-agnostic pattern such as "*_image", which survives node renumbering)`
+          : `(a nested member is named by its path of raw keys: "[]" steps into array items, "." into an object's members)`),
       location,
     );
   }
   return decisions;
+}
+
+function checkOverride(pattern: string, alias: string, location: { file: string; model: string }): void {
+  if (IDENTIFIER.test(alias) && !OBJECT_MEMBERS.has(alias)) return;
+  const why = OBJECT_MEMBERS.has(alias) ? "is a name every object already has" : "is not a valid identifier";
+  throw new GeneratorError(
+    "alias-invalid",
+    `alias override ${JSON.stringify(pattern)}: ${JSON.stringify(alias)} ${why}`,
+    {
+      ...location,
+      path: `aliases/${pattern}`,
+    },
+  );
+}
+
+/**
+ * After every list of a model got its aliases: each override must be a
+ * valid name, and one that matched nothing is worth a warning.
+ */
+export function checkOverrides(
+  context: Pick<AliasContext, "model" | "schemaFile" | "overrides" | "used">,
+  warn: (code: string, message: string, path?: string) => void,
+): void {
+  const location = { file: context.schemaFile, model: context.model };
+  for (const [pattern, alias] of Object.entries(context.overrides)) {
+    checkOverride(pattern, alias, location);
+    if (!context.used.has(pattern))
+      warn(
+        "alias-override-unused",
+        `alias override ${JSON.stringify(pattern)} matches no input field; it is ignored`,
+        `aliases/${pattern}`,
+      );
+  }
 }

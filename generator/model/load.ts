@@ -6,7 +6,8 @@
 import { GeneratorError, GeneratorErrors, generatorProblems, type Warning } from "../lib/diagnostics.ts";
 import { sha256 } from "../lib/json.ts";
 import type { SchemaEntry } from "../schemas/entries.ts";
-import { parseSchemaFile, schemaFilePath, type SchemaFile } from "../schemas/schema-file.ts";
+import type { ModelPath } from "../lib/model-id.ts";
+import { parseSchemaFile, type SchemaFile } from "../schemas/schema-file.ts";
 import { assignModelNames, checkTypeNames } from "./naming.ts";
 import { normalizeModel } from "./normalize.ts";
 import type { ModelSpec } from "./types.ts";
@@ -23,6 +24,8 @@ export interface LoadOptions {
    * @default true
    */
   readonly checkPaths?: boolean;
+  /** Version of the normalisation rules (a snapshot is read with the rules it was built with). @default NORMALIZATION_RULES */
+  readonly rules?: number;
 }
 
 /**
@@ -42,8 +45,18 @@ export function loadModels(
       continue;
     }
     try {
-      const file = parseSchemaFile(entry.text, entry.file);
-      const expected = `${schemasPrefix}${schemaFilePath(file.modelId)}`;
+      parsed.push({ entry, file: parseSchemaFile(entry.text, entry.file) });
+    } catch (error) {
+      errors.push(...generatorProblems(error));
+    }
+  }
+  const names = assignModelNames([...new Set(parsed.map(({ file }) => file.modelId))]);
+  const specs: ModelSpec[] = [];
+  for (const { entry, file } of parsed) {
+    const modelNames = names.get(file.modelId);
+    if (!modelNames) continue;
+    try {
+      const expected = `${schemasPrefix}${modelNames.modulePath}.json`;
       if ((options.checkPaths ?? true) && expected !== entry.file) {
         throw new GeneratorError(
           "schema-file-path",
@@ -51,23 +64,18 @@ export function loadModels(
           { file: entry.file },
         );
       }
-      parsed.push({ entry, file });
-    } catch (error) {
-      errors.push(...generatorProblems(error));
-    }
-  }
-  let names: ReturnType<typeof assignModelNames> = new Map();
-  try {
-    names = assignModelNames(parsed.map(({ file }) => file.modelId));
-  } catch (error) {
-    errors.push(...generatorProblems(error));
-  }
-  const specs: ModelSpec[] = [];
-  for (const { entry, file } of parsed) {
-    const modelNames = names.get(file.modelId);
-    if (!modelNames) continue;
-    try {
-      specs.push(normalizeModel(file, modelNames, sha256(entry.text), entry.file));
+      const spec = normalizeModel(
+        file,
+        { modulePath: modelNames.modulePath, typeName: modelNames.typeName },
+        sha256(entry.text),
+        entry.file,
+        options.rules === undefined ? {} : { rules: options.rules },
+      );
+      specs.push(
+        modelNames.path.suffixed
+          ? { ...spec, warnings: [...spec.warnings, collisionWarning(spec, modelNames.path)] }
+          : spec,
+      );
     } catch (error) {
       errors.push(...generatorProblems(error));
     }
@@ -75,4 +83,14 @@ export function loadModels(
   errors.push(...checkTypeNames(specs));
   if (errors.length > 0) throw new GeneratorErrors(errors);
   return { specs, warnings: specs.flatMap((spec) => spec.warnings) };
+}
+
+/** Two ids that differ only in case would share a folder or file on macOS and Windows: say which path each got. */
+function collisionWarning(spec: ModelSpec, path: ModelPath): Warning {
+  return {
+    code: "model-path-case",
+    file: spec.schemaFile,
+    model: spec.id,
+    message: `model id ${JSON.stringify(spec.id)} differs only in case from ${path.collidesWith.map((id) => JSON.stringify(id)).join(" and ")}, which would share a file on case-insensitive file systems; its modules and schema file are at ${path.path} (import "runcomfy-models/${path.path}")`,
+  };
 }

@@ -1,24 +1,25 @@
 /**
- * Model id → TypeScript identifiers (module paths: `lib/model-id.ts`).
+ * Model id → TypeScript type names (paths: `lib/model-id.ts`).
  *
  * Model ids have 2–6 `/`-separated segments and may hold dots, upper case,
  * digits first, even spaces (`minimax/Hailuo Video 01 Live`).
  *
- * - Identifiers are readable PascalCase/camelCase words. Readability loses
- *   separators (`a/b-c` and `a-b/c` read the same), so `assignModelNames`
- *   checks the whole model set and gives every id that shares a readable name
- *   (or whose member name is reserved, see `RESERVED_MEMBER_NAMES`) a suffix
- *   made from a hash of its own id: deterministic, and no collision.
+ * Type names are readable PascalCase words (`CommunityWan22VaceFun`) plus
+ * `Input`, `RawInput`, `Output` and, per size field, `<typeName><Alias>`
+ * (`modelTypeNames`). Readability loses separators (`a/b-c` and `a-b/c` read
+ * the same), so `assignModelNames` checks the whole model set and gives every
+ * id that shares a readable name a suffix made from a hash of its own id:
+ * deterministic, and no collision. `X` and `XRaw` would both declare
+ * `XRawInput`, so such pairs get the hash suffix too; any other clash (a size
+ * field aliased `input`) fails generation (`checkTypeNames`).
  *
- * Type names are `<typeName>Input`, `…RawInput`, `…Output` and, per size
- * field, `<typeName><Alias>` (`modelTypeNames`). `X` and `XRaw` would both
- * declare `XRawInput`, so such pairs get the hash suffix too; any other clash
- * (a size field aliased `input`) fails generation (`checkTypeNames`).
+ * Models are called by id (`client.run(id, input)`), so ids need no member
+ * names: no JavaScript identifier is made from an id.
  */
 import { GeneratorError } from "../lib/diagnostics.ts";
 import { sha256 } from "../lib/json.ts";
-import { modulePathFor } from "../lib/model-id.ts";
-import type { FieldSpec, ModelNames, ModelSpec, ModelTypeNames } from "./types.ts";
+import { assignModelPaths, type ModelPath } from "../lib/model-id.ts";
+import type { FieldSpec, ModelNames, ModelSpec, ModelTypeNames, ValueSpec } from "./types.ts";
 
 function shortHash(text: string): string {
   return sha256(text).slice(0, 6);
@@ -47,74 +48,53 @@ export function readableTypeName(id: string): string {
   return /^[0-9]/.test(name) ? `M${name}` : name;
 }
 
-function camelFromPascal(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
-}
-
-/**
- * Member names a model must not take: a readable name can shrink to one word
- * (`default/!!` → `default`), and the member name becomes an import binding in
- * the index (a reserved word is a syntax error there; `models`/`createClient`
- * are the index's own bindings), a client property (`client.run` is a method;
- * `constructor` is on every object, and the client refuses to shadow it).
- * Such names get the hash suffix, like colliding names.
- */
-export const RESERVED_MEMBER_NAMES: ReadonlySet<string> = new Set([
-  // JavaScript reserved words (strict mode and modules included) and restricted names.
-  ..."await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity".split(
-    " ",
-  ),
-  // Bindings of the generated index module.
-  "models",
-  "createClient",
-  "createRuntimeClient",
-  // Properties of the client object (templates/runtime/client.ts) and of every object.
-  ..."baseUrl run submit wait status result cancel catalog".split(" "),
-  ...Object.getOwnPropertyNames(Object.prototype),
-]);
-
 /**
  * Names for every model of one generation run. Ids whose readable names
  * collide all get `_<hash of id>`, so the result never depends on file order.
+ * Paths come from `assignModelPaths` over the same set.
  */
-export function assignModelNames(ids: readonly string[]): Map<string, ModelNames> {
+export function assignModelNames(ids: readonly string[]): Map<string, ModelNames & { readonly path: ModelPath }> {
   const byReadable = new Map<string, string[]>();
   for (const id of ids) {
     const readable = readableTypeName(id);
     byReadable.set(readable, [...(byReadable.get(readable) ?? []), id]);
   }
-  const paths = new Map<string, string>();
-  const result = new Map<string, ModelNames>();
+  const paths = assignModelPaths(ids);
+  const result = new Map<string, ModelNames & { readonly path: ModelPath }>();
   for (const id of ids) {
     const readable = readableTypeName(id);
     const shared =
       (byReadable.get(readable)?.length ?? 0) > 1 ||
-      RESERVED_MEMBER_NAMES.has(camelFromPascal(readable)) ||
       // `X`'s `XRawInput` is `XRaw`'s input type.
       byReadable.has(`${readable}Raw`) ||
       (readable.endsWith("Raw") && byReadable.has(readable.slice(0, -3)));
-    const typeName = shared ? `${readable}_${shortHash(id)}` : readable;
-    const modulePath = modulePathFor(id);
-    const clash = paths.get(modulePath.toLowerCase());
-    if (clash !== undefined && clash !== id) {
-      throw new GeneratorError(
-        "model-path-collision",
-        `model ids ${JSON.stringify(clash)} and ${JSON.stringify(id)} map to the same module path ${modulePath}`,
-      );
-    }
-    paths.set(modulePath.toLowerCase(), id);
-    result.set(id, { modulePath, typeName, memberName: camelFromPascal(typeName) });
+    const path = paths.get(id)!;
+    result.set(id, { modulePath: path.path, typeName: shared ? `${readable}_${shortHash(id)}` : readable, path });
   }
   return result;
+}
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 /** The exported type names of one model. */
 export function modelTypeNames(typeName: string, fields: readonly FieldSpec[]): ModelTypeNames {
   const sizes = new Map<string, string>();
+  const nested = new Map<string, { friendly: string; raw: string }>();
+  const visit = (value: ValueSpec, scope: string, path: string): void => {
+    if (value.properties) {
+      nested.set(scope, { friendly: `${typeName}${path}`, raw: `${typeName}Raw${path}` });
+      for (const property of value.properties)
+        visit(property.value, `${scope}.${property.key}`, `${path}${pascal(property.alias ?? property.key)}`);
+    }
+    if (value.items) visit(value.items, `${scope}[]`, `${path}Item`);
+  };
   for (const field of fields) {
-    if (field.sizes) sizes.set(field.alias, `${typeName}${field.alias.charAt(0).toUpperCase()}${field.alias.slice(1)}`);
+    if (field.sizes) sizes.set(field.alias, `${typeName}${pascal(field.alias)}`);
+    visit(field.value, field.key, pascal(field.alias));
   }
-  return { input: `${typeName}Input`, rawInput: `${typeName}RawInput`, output: `${typeName}Output`, sizes };
+  return { input: `${typeName}Input`, rawInput: `${typeName}RawInput`, output: `${typeName}Output`, sizes, nested };
 }
 
 /** One error per type name that two declarations of the package would share (the index exports them all). */
@@ -127,6 +107,10 @@ export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
     add(spec.types.rawInput, spec, "raw input type");
     add(spec.types.output, spec, "output type");
     for (const [alias, name] of spec.types.sizes) add(name, spec, `size type of field "${alias}"`, alias);
+    for (const [scope, name] of spec.types.nested) {
+      add(name.friendly, spec, `type of "${scope}"`);
+      add(name.raw, spec, `wire type of "${scope}"`);
+    }
   }
   const errors: GeneratorError[] = [];
   for (const [name, list] of owners) {

@@ -7,8 +7,10 @@
  * - a `required` entry naming no property → ignored;
  * - a draft-4 boolean `exclusiveMinimum`/`exclusiveMaximum` → the numeric form.
  * What is interpreted:
- * - `format` `image_uri`/`video_uri`/`audio_uri` (and `_uris` arrays), or a
- *   title ending in Image/Video/Audio on a string field → a media kind;
+ * - media references, by format, title or key, at every depth (`media.ts`);
+ * - `required`: required in types, validators and docs, also with a default
+ *   (`NORMALIZATION_RULES`);
+ * - friendly names of top-level fields and of nested members (`aliases.ts`);
  * - `"default": null` → no default;
  * - the output schema's `{"output": {...}}` wrapper is unwrapped;
  * - a custom `validations` array is kept as metadata.
@@ -20,10 +22,19 @@
 import { WarningSink } from "../lib/diagnostics.ts";
 import { isJsonObject, own, preview } from "../lib/json.ts";
 import type { SchemaFile } from "../schemas/schema-file.ts";
-import { assignAliases, keyShape, normalizePhrase, sizeOptions } from "./aliases.ts";
-import { isRequired } from "./fields.ts";
+import { assignAliases, checkOverrides, keyShape, overrideKey, sizeOptions, type AliasScope } from "./aliases.ts";
+import { mediaFromFormat, mediaFromNames } from "./media.ts";
 import { modelTypeNames } from "./naming.ts";
-import type { FieldSpec, MediaKind, ModelNames, ModelSpec, PropertySpec, ValueSpec, ValueType } from "./types.ts";
+import {
+  NORMALIZATION_RULES,
+  type FieldSpec,
+  type MediaKind,
+  type ModelNames,
+  type ModelSpec,
+  type PropertySpec,
+  type ValueSpec,
+  type ValueType,
+} from "./types.ts";
 import type { JsonObject, JsonValue } from "../lib/json.ts";
 
 /** Keywords that only document; they never change what is valid. */
@@ -64,14 +75,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   "validations",
 ]);
 const JSON_TYPES: ReadonlySet<string> = new Set(["string", "integer", "number", "boolean", "array", "object", "null"]);
-const MEDIA_FORMATS: Readonly<Record<string, { kind: MediaKind; array: boolean }>> = {
-  image_uri: { kind: "image", array: false },
-  video_uri: { kind: "video", array: false },
-  audio_uri: { kind: "audio", array: false },
-  image_uris: { kind: "image", array: true },
-  video_uris: { kind: "video", array: true },
-  audio_uris: { kind: "audio", array: true },
-};
+/** Output keys that name their media kind (`video`, `images`). */
 const MEDIA_WORDS: Readonly<Record<string, MediaKind>> = {
   image: "image",
   images: "image",
@@ -86,6 +90,22 @@ type Side = "input" | "output";
 interface Context {
   readonly sink: WarningSink;
   readonly side: Side;
+  /** Version of the required rule (`NORMALIZATION_RULES`). */
+  readonly rules: number;
+  /** Alias overrides and what they matched (input side). */
+  readonly aliases?: {
+    readonly model: string;
+    readonly schemaFile: string;
+    readonly overrides: Readonly<Record<string, string>>;
+    readonly used: Map<string, string[]>;
+  };
+}
+
+/** Where a value sits among the inputs: its raw key, and its path of raw keys for nested aliases (`elements[]`). */
+interface Site {
+  readonly key?: string;
+  /** Undefined on the output side (no aliases there). */
+  readonly scope?: AliasScope;
 }
 
 function fieldName(path: string): string {
@@ -178,37 +198,7 @@ function inferTypes(schema: JsonObject): ValueType[] {
   return [];
 }
 
-/** Words that make "… image" a property of a media file rather than the file itself ("Size of image"). */
-const NOT_MEDIA_WORDS: ReadonlySet<string> = new Set([
-  "of",
-  "size",
-  "count",
-  "number",
-  "format",
-  "type",
-  "ratio",
-  "strength",
-  "scale",
-  "weight",
-  "resolution",
-  "quality",
-  "width",
-  "height",
-  "length",
-  "duration",
-  "mode",
-  "name",
-]);
-
-/** "Image", "Reference Video", "Input Audio" → a media kind; "Image Size", "Size of image" → none. */
-function mediaFromTitle(title: string | undefined): MediaKind | undefined {
-  if (title === undefined) return undefined;
-  const words = normalizePhrase(title).split(" ");
-  if (words.length > 4 || words.some((word) => NOT_MEDIA_WORDS.has(word))) return undefined;
-  return MEDIA_WORDS[words[words.length - 1] ?? ""];
-}
-
-function normalizeValue(input: JsonValue | undefined, path: string, context: Context): ValueSpec {
+function normalizeValue(input: JsonValue | undefined, path: string, context: Context, site: Site = {}): ValueSpec {
   if (!isJsonObject(input)) {
     problem(
       context,
@@ -322,11 +312,14 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
   }
 
   const format = own(schema, "format");
-  const media = typeof format === "string" ? MEDIA_FORMATS[format] : undefined;
-  if (typeof format === "string" && !media) spec.format = format;
+  const fromFormat = typeof format === "string" ? mediaFromFormat(format) : undefined;
+  if (typeof format === "string" && !fromFormat) spec.format = format;
   else if (format !== undefined && typeof format !== "string")
     problem(context, "keyword-value", `${path}/format`, `field "${fieldName(path)}": "format" must be a string`);
+  // A media format on an array (`image_uris`, or `image_uri` on an array) describes its items.
+  const arrayMedia = fromFormat && (fromFormat.array || (types.includes("array") && !types.includes("string")));
 
+  const itemScope = site.scope === undefined ? undefined : `${site.scope}[]`;
   const items = own(schema, "items");
   if (items !== undefined) {
     if (Array.isArray(items)) {
@@ -337,33 +330,27 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
         `field "${fieldName(path)}": tuple "items" (an array of schemas) is not supported`,
       );
     } else {
-      let itemSpec = normalizeValue(items, `${path}/items`, context);
-      if (media?.array && itemSpec.media === undefined) itemSpec = { ...itemSpec, media: media.kind };
+      let itemSpec = normalizeValue(
+        items,
+        `${path}/items`,
+        context,
+        itemScope === undefined ? {} : { scope: itemScope },
+      );
+      if (arrayMedia && itemSpec.media === undefined) itemSpec = { ...itemSpec, media: fromFormat.kind };
       spec.items = itemSpec;
     }
-  } else if (media?.array) {
-    spec.items = { types: ["string"], media: media.kind };
+  } else if (arrayMedia) {
+    spec.items = { types: ["string"], media: fromFormat.kind };
   }
-  if (media && !media.array) spec.media = media.kind;
-  if (
-    !spec.media &&
-    context.side === "input" &&
-    types.length === 1 &&
-    types[0] === "string" &&
-    spec.enum === undefined
-  ) {
-    const fromTitle = mediaFromTitle(spec.title);
-    if (fromTitle) spec.media = fromTitle;
+  if (fromFormat && !arrayMedia) spec.media = fromFormat.kind;
+  // Title and key rules (input side): a plain string, or an array of plain strings.
+  if (context.side === "input" && !spec.media && isPlainString(spec)) {
+    const named = mediaFromNames({ ...site, ...(spec.title === undefined ? {} : { title: spec.title }) });
+    if (named) spec.media = named;
   }
-  if (
-    spec.items &&
-    spec.items.media === undefined &&
-    context.side === "input" &&
-    spec.items.types.length === 1 &&
-    spec.items.types[0] === "string"
-  ) {
-    const fromTitle = mediaFromTitle(spec.title);
-    if (fromTitle) spec.items = { ...spec.items, media: fromTitle };
+  if (context.side === "input" && spec.items && !spec.items.media && isPlainString(spec.items)) {
+    const named = mediaFromNames({ ...site, ...(spec.title === undefined ? {} : { title: spec.title }) });
+    if (named) spec.items = { ...spec.items, media: named };
   }
 
   const properties = own(schema, "properties");
@@ -376,7 +363,7 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
         `field "${fieldName(path)}": "properties" must be an object`,
       );
     } else {
-      spec.properties = normalizeProperties(properties, own(schema, "required"), path, context);
+      spec.properties = normalizeProperties(properties, own(schema, "required"), path, context, site.scope);
     }
   }
   const additional = own(schema, "additionalProperties");
@@ -393,11 +380,23 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
   return spec;
 }
 
+/** A string without allowed values (media references are never enums). */
+function isPlainString(spec: ValueSpec): boolean {
+  return spec.types.length === 1 && spec.types[0] === "string" && spec.enum === undefined && spec.const === undefined;
+}
+
+/**
+ * The properties of an object schema. `scope` is the object's path of raw
+ * keys among the inputs: `""` for the top level (named by `normalizeModel`),
+ * `elements[]` for a nested object (its members are named here), undefined
+ * on the output side.
+ */
 function normalizeProperties(
   properties: JsonObject,
   required: JsonValue | undefined,
   path: string,
   context: Context,
+  scope: AliasScope | undefined,
 ): PropertySpec[] {
   const requiredKeys = new Set<string>();
   if (required !== undefined) {
@@ -420,10 +419,30 @@ function normalizeProperties(
       }
     }
   }
-  return Object.keys(properties).map((key) => ({
-    key,
-    required: requiredKeys.has(key),
-    value: normalizeValue(properties[key], `${path}/properties/${key}`, context),
+  const list = Object.keys(properties).map((key): PropertySpec => {
+    const value = normalizeValue(properties[key], `${path}/properties/${key}`, context, {
+      key,
+      ...(scope === undefined ? {} : { scope: overrideKey(scope, key) }),
+    });
+    const listed = requiredKeys.has(key);
+    // Rules 1 read a required field with a default as optional; every later version keeps it required.
+    const effective = listed && (context.side === "output" || context.rules >= 2 || value.default === undefined);
+    return { key, required: effective, listedRequired: listed, value };
+  });
+  if (scope === undefined || scope === "" || !context.aliases) return list;
+  const decisions = assignAliases(
+    list.map((property) => ({
+      key: property.key,
+      shape: keyShape(property.key),
+      isSize: false,
+      ...(property.value.title === undefined ? {} : { title: property.value.title }),
+    })),
+    { ...context.aliases, scope },
+  );
+  return list.map((property, index) => ({
+    ...property,
+    alias: decisions[index]!.alias,
+    aliasOrigin: decisions[index]!.origin,
   }));
 }
 
@@ -486,10 +505,28 @@ function outputMedia(key: string, value: ValueSpec): ValueSpec {
   return value;
 }
 
+export interface NormalizeOptions {
+  /** Version of the normalisation rules to apply. @default NORMALIZATION_RULES */
+  readonly rules?: number;
+}
+
 /** Normalises one schema file. `names` come from `assignModelNames` over the whole model set. */
-export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: string, schemaFile: string): ModelSpec {
+export function normalizeModel(
+  file: SchemaFile,
+  names: ModelNames,
+  sourceHash: string,
+  schemaFile: string,
+  options: NormalizeOptions = {},
+): ModelSpec {
   const sink = new WarningSink({ file: schemaFile, model: file.modelId });
-  const input: Context = { sink, side: "input" };
+  const rules = options.rules ?? NORMALIZATION_RULES;
+  const aliasContext = {
+    model: file.modelId,
+    schemaFile,
+    overrides: file.aliases ?? {},
+    used: new Map<string, string[]>(),
+  };
+  const input: Context = { sink, side: "input", rules, aliases: aliasContext };
   const root = file.inputSchema;
 
   for (const key of Object.keys(root)) {
@@ -522,7 +559,7 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
       "inputSchema/additionalProperties",
     );
 
-  const props = normalizeProperties(properties as JsonObject, own(root, "required"), "inputSchema", input);
+  const props = normalizeProperties(properties as JsonObject, own(root, "required"), "inputSchema", input, "");
   const shaped = props.map((prop) => {
     const shape = keyShape(prop.key);
     return { prop, shape, sizes: shape.compound ? sizeOptions(prop.value.enum) : undefined };
@@ -534,13 +571,9 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
       isSize: sizes !== undefined,
       ...(prop.value.title === undefined ? {} : { title: prop.value.title }),
     })),
-    {
-      model: file.modelId,
-      schemaFile,
-      overrides: file.aliases ?? {},
-      warn: (code, message, path) => sink.warn(code, message, path),
-    },
+    aliasContext,
   );
+  checkOverrides(aliasContext, (code, message, path) => sink.warn(code, message, path));
 
   const fields = shaped.map(({ prop, shape, sizes }, index): FieldSpec => {
     const decision = decisions[index]!;
@@ -550,8 +583,8 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
       aliasOrigin: decision.origin,
       nodes: shape.compound ?? (shape.node ? [shape.node] : []),
       ...(sizes ? { sizes } : {}),
-      required: isRequired(prop),
-      listedRequired: prop.required,
+      required: prop.required,
+      listedRequired: prop.listedRequired,
       value: prop.value,
     };
   });
@@ -561,12 +594,16 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
   if (outputRoot) {
     const outputProps = own(outputRoot, "properties");
     if (isJsonObject(outputProps)) {
-      output = normalizeProperties(outputProps, own(outputRoot, "required"), outputPath, { sink, side: "output" }).map(
-        (prop) => ({
-          ...prop,
-          value: outputMedia(prop.key, prop.value),
-        }),
-      );
+      output = normalizeProperties(
+        outputProps,
+        own(outputRoot, "required"),
+        outputPath,
+        { sink, side: "output", rules },
+        undefined,
+      ).map((prop) => ({
+        ...prop,
+        value: outputMedia(prop.key, prop.value),
+      }));
     } else {
       sink.warn("output-shape", "output schema has no properties; outputs are typed as an open record", outputPath);
     }
@@ -578,6 +615,13 @@ export function normalizeModel(file: SchemaFile, names: ModelNames, sourceHash: 
     types: modelTypeNames(names.typeName, fields),
     ...(file.displayName === undefined ? {} : { displayName: file.displayName }),
     ...(file.description === undefined ? {} : { description: file.description }),
+    catalog: {
+      ...(file.categories === undefined ? {} : { categories: file.categories }),
+      ...(file.kind === undefined ? {} : { kind: file.kind }),
+      ...(file.basePriceUsd === undefined ? {} : { basePriceUsd: file.basePriceUsd }),
+      ...(file.priceUnit === undefined ? {} : { priceUnit: file.priceUnit }),
+    },
+    outputDefault: file.sources.some((source) => source.kind === "output-default"),
     sources: file.sources,
     fields,
     output,

@@ -47,7 +47,20 @@ export interface ValueSpec {
 
 export interface PropertySpec {
   readonly key: string;
+  /**
+   * Friendly name of a member of a nested input object (`frontal_image_url`
+   * → `frontalImageUrl`); absent on outputs. Top-level inputs carry theirs on
+   * `FieldSpec`.
+   */
+  readonly alias?: string;
+  readonly aliasOrigin?: AliasOrigin;
+  /**
+   * Required in the generated types, validators and docs: listed in the
+   * schema's `required` (see `NORMALIZATION_RULES` for rules version 1).
+   */
   readonly required: boolean;
+  /** Listed in the published `required` (the same as `required` under the current rules). */
+  readonly listedRequired: boolean;
   readonly value: ValueSpec;
 }
 
@@ -78,9 +91,9 @@ export interface FieldSpec {
   readonly nodes: readonly NodeRef[];
   /** Set when the field is a compound width×height choice whose labels all parse as sizes. */
   readonly sizes?: readonly SizeOption[];
-  /** Whether a body without this field is invalid (required and no default). */
+  /** Whether a body without this field is invalid: listed in `required`, also with a default (see `NORMALIZATION_RULES`). */
   readonly required: boolean;
-  /** Whether the published schema lists it in `required` (even with a default). */
+  /** Whether the published schema lists it in `required`. */
   readonly listedRequired: boolean;
   readonly value: ValueSpec;
 }
@@ -90,8 +103,6 @@ export interface ModelNames {
   readonly modulePath: string;
   /** PascalCase base for type names: `CommunityFantasyPortraitImageToVideo`. */
   readonly typeName: string;
-  /** camelCase member name: `communityFantasyPortraitImageToVideo`. */
-  readonly memberName: string;
 }
 
 /** Exported TypeScript type names of one model (see `modelTypeNames`). */
@@ -104,6 +115,32 @@ export interface ModelTypeNames {
   readonly output: string;
   /** Size field alias → its type alias name, `<typeName><Alias>`. */
   readonly sizes: ReadonlyMap<string, string>;
+  /**
+   * Nested object types by their path of raw keys (`elements[]`, `settings`,
+   * `elements[].refs[]`): the friendly interface `<typeName><Path>`
+   * (`…ElementsItem`) and the wire one `<typeName>Raw<Path>`.
+   */
+  readonly nested: ReadonlyMap<string, { readonly friendly: string; readonly raw: string }>;
+}
+
+/**
+ * Versions of the normalisation rules, recorded in the generated package so
+ * that the release plan reads its schema snapshot with the rules it was
+ * built with (`package/release.ts`):
+ * - 1: a field listed in `required` that has a default was optional (the
+ *   server was assumed to fill the default in);
+ * - 2: required stays required, also with a default (the defaults of
+ *   required fields are RunComfy's sample inputs, and a request without the
+ *   field runs, and pays for, the sample).
+ */
+export const NORMALIZATION_RULES = 2;
+
+/** What the catalog says about a model (stored in its schema file by `pull`). */
+export interface CatalogInfo {
+  readonly categories?: readonly string[];
+  readonly kind?: string;
+  readonly basePriceUsd?: number;
+  readonly priceUnit?: string;
 }
 
 export interface ModelSpec {
@@ -112,6 +149,10 @@ export interface ModelSpec {
   readonly types: ModelTypeNames;
   readonly displayName?: string;
   readonly description?: string;
+  /** Categories, kind and price from the catalog (information, not a promise). */
+  readonly catalog: CatalogInfo;
+  /** True when the output schema is RunComfy's documented default, not one published for the model. */
+  readonly outputDefault: boolean;
   readonly sources: readonly ModelSource[];
   /** Input fields in published order. */
   readonly fields: readonly FieldSpec[];

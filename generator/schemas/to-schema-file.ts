@@ -13,8 +13,13 @@
  *   fragment;
  * - display name and description never come from pages (pages are
  *   localised, compact pages lack them); the catalog's `display_name` is
- *   English and is stored by `pull`.
+ *   English and is stored by `pull`, with its categories, kind and price.
  * Existing `displayName`, `description` and `aliases` are always kept.
+ *
+ * The catalog publishes no output schema and no example: a file created from
+ * the catalog gets RunComfy's documented output contract
+ * (`DEFAULT_OUTPUT_SCHEMA`) and says so with an `output-default` source, which
+ * a later page with an output schema replaces.
  */
 import { GeneratorError } from "../lib/diagnostics.ts";
 import { canonicalJson, isJsonObject, own } from "../lib/json.ts";
@@ -33,11 +38,34 @@ export interface PageContribution {
   readonly sources: readonly ModelSource[];
 }
 
-/** The catalog fields `pull` uses (`GET /v1/models/{model_id}`). */
-export interface CatalogFields {
-  readonly display_name?: unknown;
-  readonly input_schema: JsonObject;
+/** A catalog entry (`GET /v1/models`, `GET /v1/models/{model_id}`) as `pull` checked it. */
+export interface CatalogModel {
+  readonly modelId: string;
+  readonly displayName?: string;
+  readonly categories?: readonly string[];
+  readonly kind?: string;
+  readonly basePriceUsd?: number;
+  readonly priceUnit?: string;
+  readonly inputSchema: JsonObject;
 }
+
+/**
+ * RunComfy's documented output contract (Model API docs: the result's
+ * `output` object holds hosted URLs, `image`/`images`, `video`/`videos`,
+ * `audio`/`audios`, one URL or a list): the output schema of a model whose
+ * output schema was never published.
+ */
+export const DEFAULT_OUTPUT_SCHEMA: JsonObject = {
+  output: {
+    type: "object",
+    properties: Object.fromEntries(
+      ["image", "video", "audio"].flatMap((kind) => [
+        [kind, { type: "string", format: "uri" }],
+        [`${kind}s`, { type: "array", items: { type: "string", format: "uri" } }],
+      ]),
+    ),
+  },
+};
 
 function without(object: JsonObject, keys: readonly string[]): JsonObject {
   return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
@@ -103,7 +131,7 @@ export function localeFreeUrl(url: string, base?: string): string | undefined {
   return parsed.href;
 }
 
-const KIND_ORDER: readonly ModelSource["kind"][] = ["page", "catalog"];
+const KIND_ORDER: readonly ModelSource["kind"][] = ["page", "catalog", "output-default"];
 
 /** Union of source lists, de-duplicated, in a fixed order: pages before the catalog, URL-less first, then by URL. */
 export function mergeSources(...lists: readonly (readonly ModelSource[])[]): ModelSource[] {
@@ -181,11 +209,19 @@ function schemaFile(fields: SchemaFileFields): SchemaFile {
  * kept, so a compact page never turns a file into a partial one.
  */
 export function withPages(existing: SchemaFile | undefined, contribution: PageContribution): SchemaFile {
+  // A published output schema replaces the documented default, and the file stops saying it holds the default.
+  const kept = (existing?.sources ?? []).filter(
+    (source) => contribution.outputSchema === undefined || source.kind !== "output-default",
+  );
   return schemaFile({
     modelId: contribution.modelId,
     displayName: existing?.displayName,
     description: existing?.description,
-    sources: mergeSources(existing?.sources ?? [], contribution.sources),
+    categories: existing?.categories,
+    kind: existing?.kind,
+    basePriceUsd: existing?.basePriceUsd,
+    priceUnit: existing?.priceUnit,
+    sources: mergeSources(kept, contribution.sources),
     aliases: existing?.aliases,
     example: contribution.example ?? existing?.example,
     inputSchema: contribution.inputSchema,
@@ -194,23 +230,54 @@ export function withPages(existing: SchemaFile | undefined, contribution: PageCo
 }
 
 /**
- * The schema file after a catalog refresh: input schema and display name
- * from the catalog, everything else kept. When the catalog says nothing new
- * (same content, key order aside) the file is returned as it is, so an
- * unchanged model keeps its bytes and does not even gain a `catalog` source.
+ * The schema file after a catalog refresh: input schema, display name,
+ * categories, kind and price from the catalog (what it leaves out is kept),
+ * everything else kept. When the catalog says nothing new (same content, key
+ * order aside) the file is returned as it is, so an unchanged model keeps its
+ * bytes and does not even gain a `catalog` source.
  */
-export function withCatalogEntry(existing: SchemaFile, entry: CatalogFields): SchemaFile {
-  const inputSchema = localeFreeInputSchema(entry.input_schema);
-  const displayName =
-    typeof entry.display_name === "string" && entry.display_name.trim() !== ""
-      ? entry.display_name
-      : existing.displayName;
-  if (canonicalJson(inputSchema) === canonicalJson(existing.inputSchema) && displayName === existing.displayName)
-    return existing;
-  return schemaFile({
+export function withCatalogEntry(existing: SchemaFile, entry: CatalogModel): SchemaFile {
+  const next = schemaFile({
     ...existing,
-    displayName,
-    sources: mergeSources(existing.sources, [{ kind: "catalog" }]),
-    inputSchema,
+    displayName: entry.displayName ?? existing.displayName,
+    categories: entry.categories ?? existing.categories,
+    kind: entry.kind ?? existing.kind,
+    basePriceUsd: entry.basePriceUsd ?? existing.basePriceUsd,
+    priceUnit: entry.priceUnit ?? existing.priceUnit,
+    inputSchema: localeFreeInputSchema(entry.inputSchema),
+  });
+  const same = (
+    [
+      "displayName",
+      "categories",
+      "kind",
+      "basePriceUsd",
+      "priceUnit",
+      "inputSchema",
+    ] as const satisfies readonly (keyof SchemaFile)[]
+  ).every(
+    (field) =>
+      canonicalJson((existing[field] ?? null) as JsonValue) === canonicalJson((next[field] ?? null) as JsonValue),
+  );
+  if (same) return existing;
+  return { ...next, sources: mergeSources(existing.sources, [{ kind: "catalog" }]) };
+}
+
+/**
+ * A new schema file from a catalog entry: its input schema and metadata,
+ * RunComfy's documented output contract as output schema (the catalog
+ * publishes none) and no example; `sources` says both.
+ */
+export function catalogFile(entry: CatalogModel): SchemaFile {
+  return schemaFile({
+    modelId: entry.modelId,
+    displayName: entry.displayName,
+    categories: entry.categories,
+    kind: entry.kind,
+    basePriceUsd: entry.basePriceUsd,
+    priceUnit: entry.priceUnit,
+    sources: [{ kind: "catalog" }, { kind: "output-default" }],
+    inputSchema: localeFreeInputSchema(entry.inputSchema),
+    outputSchema: DEFAULT_OUTPUT_SCHEMA,
   });
 }
