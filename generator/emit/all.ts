@@ -10,7 +10,16 @@ import { measure, measureAsync } from "../lib/profile.ts";
 import { formatFile } from "./format.ts";
 import { annotatedInputSchema, annotatedOutputSchema, inputSchema } from "./json-schema.ts";
 import { emitModelDeclarations, emitModelModule, rootPrefix } from "./model-module.ts";
-import { emitIndexDeclarations, emitIndexModule, emitPackageJson, readmeHeader, readmeSection } from "./package.ts";
+import {
+  emitIndexDeclarations,
+  emitIndexModule,
+  emitPackageJson,
+  emitRegistryModule,
+  readmeHeader,
+  readmeSection,
+  registryBuckets,
+  registryPath,
+} from "./package.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
 import { emitTypeDeclarations } from "./types.ts";
 import { compileValidator } from "./validator.ts";
@@ -97,7 +106,7 @@ export async function emitRuntimeUnit(sources: readonly RuntimeSource[]): Promis
 }
 
 /**
- * index.js, index.d.ts, package.json and README.md. README sections come
+ * index.js, index.d.ts, registry/*.js, package.json and README.md. README sections come
  * from the model units that ran; the others are rendered here (each section
  * is formatted once, and Prettier results are cached by content).
  */
@@ -111,6 +120,7 @@ export async function emitPackageUnit(
     ["index.js", emitIndexModule(specs)],
     ["index.d.ts", emitIndexDeclarations(specs)],
     ["package.json", emitPackageJson(specs, version)],
+    ...registryBuckets(specs).map((bucket, index) => [registryPath(index), emitRegistryModule(bucket, index)] as const),
   ] as const) {
     out.set(path, await formatFile(path, text));
   }

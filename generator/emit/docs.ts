@@ -2,7 +2,7 @@
  * Documentation text for fields, shared by the TSDoc in `.d.ts` files and the
  * generated README, so both always say the same thing.
  */
-import type { FieldSpec, MediaKind, PropertySpec, ValueSpec } from "../model/types.ts";
+import type { FieldSpec, MediaKind, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
 import type { JsonValue } from "../lib/json.ts";
 
 export function show(value: JsonValue): string {
@@ -97,6 +97,17 @@ export function commentSafe(text: string): string {
   return text.replace(/\*\//g, "*\\/").replace(/\r\n?/g, "\n");
 }
 
+/**
+ * How a default is documented. A required field's default is RunComfy's
+ * sample input (`"woman acting"`, an example image): it is never sent in the
+ * field's place, so it is shown as an example value; an optional field's
+ * default is what the server uses when the field is left out.
+ */
+export function defaultLine(spec: ValueSpec, required: boolean, max?: number): string | undefined {
+  if (spec.default === undefined) return undefined;
+  return required ? `Example: ${showDefault(spec.default, max)}.` : `@default ${showDefault(spec.default, max)}`;
+}
+
 /** One-line TSDoc of a raw-key field: the full documentation lives on the friendly field. */
 export function rawFieldDoc(field: FieldSpec): string {
   const spec = field.value;
@@ -105,42 +116,78 @@ export function rawFieldDoc(field: FieldSpec): string {
   ];
   if (field.sizes) parts.push("Exact size label.");
   else parts.push(...constraintLines(spec, { allowed: false }));
-  if (spec.default !== undefined) parts.push(`@default ${showDefault(spec.default, 60)}`);
+  const fallback = defaultLine(spec, field.required, 60);
+  if (fallback) parts.push(fallback);
   return commentSafe(parts.join(" "));
 }
 
-/** Full TSDoc body of a friendly input field. */
-export function fieldDoc(field: FieldSpec): string {
-  const spec = field.value;
-  const lines: string[] = [];
-  const heading = [spec.title, spec.description].filter(Boolean).join(" — ");
-  if (heading) lines.push(heading, "");
-  if (field.sizes) {
-    lines.push(
-      `Size as \`"WxH"\`, the exact label, or \`{ width, height }\`; the body always carries the exact label.`,
-      `Sizes: ${field.sizes.map((size) => size.label).join(", ")}.`,
-    );
-  } else {
-    lines.push(...constraintLines(spec));
-  }
+/** The lines shared by a field and a nested member: constraints, media, item constraints, server-side checks. */
+function valueLines(spec: ValueSpec): string[] {
+  const lines = [...constraintLines(spec)];
   const media = spec.media ?? spec.items?.media;
   if (media) lines.push(mediaLine(media, spec.media === undefined));
-  if (spec.items && !spec.items.media) {
+  if (spec.items && !spec.items.media && !spec.items.properties) {
     const itemLines = constraintLines(spec.items);
     if (itemLines.length > 0) lines.push(`Each item: ${itemLines.join(" ")}`);
   }
   if (spec.validations)
     lines.push(`Server-side checks: ${spec.validations.map((rule) => describeValidation(rule)).join("; ")}.`);
-  lines.push(nodeLine(field));
-  if (field.listedRequired && spec.default !== undefined)
-    lines.push("Listed as required upstream; optional here because the server fills in the default.");
-  if (spec.default !== undefined) lines.push(`@default ${showDefault(spec.default)}`);
+  return lines;
+}
+
+function heading(spec: ValueSpec): string[] {
+  const text = [spec.title, spec.description].filter(Boolean).join(" — ");
+  return text ? [text, ""] : [];
+}
+
+function finish(lines: readonly string[]): string {
   return commentSafe(
     lines
       .join("\n")
       .replace(/\n{3,}/g, "\n\n")
       .trim(),
   );
+}
+
+/** Full TSDoc body of a friendly input field. */
+export function fieldDoc(field: FieldSpec): string {
+  const spec = field.value;
+  const lines: string[] = [...heading(spec)];
+  if (field.sizes) {
+    lines.push(
+      `Size as \`"WxH"\`, the exact label, or \`{ width, height }\`; the body always carries the exact label.`,
+      `Sizes: ${field.sizes.map((size) => size.label).join(", ")}.`,
+    );
+  } else {
+    lines.push(...valueLines(spec));
+  }
+  lines.push(nodeLine(field));
+  const fallback = defaultLine(spec, field.required);
+  if (fallback) lines.push(fallback);
+  return finish(lines);
+}
+
+/** TSDoc of a member of a nested input object (friendly type). */
+export function memberDoc(property: PropertySpec): string | undefined {
+  const lines = [...heading(property.value), ...valueLines(property.value)];
+  if (property.alias !== undefined && property.alias !== property.key) lines.push(`Wire key: \`${property.key}\`.`);
+  const fallback = defaultLine(property.value, property.required);
+  if (fallback) lines.push(fallback);
+  return lines.length > 0 ? finish(lines) : undefined;
+}
+
+/** One-line TSDoc of a member of a nested input object (wire type). */
+export function rawMemberDoc(property: PropertySpec): string | undefined {
+  const parts = [
+    ...(property.value.title ? [`${property.value.title}.`] : []),
+    ...(property.alias !== undefined && property.alias !== property.key
+      ? [`Friendly name \`${property.alias}\`.`]
+      : []),
+    ...constraintLines(property.value, { allowed: false }),
+  ];
+  const fallback = defaultLine(property.value, property.required, 60);
+  if (fallback) parts.push(fallback);
+  return parts.length > 0 ? commentSafe(parts.join(" ")) : undefined;
 }
 
 function describeValidation(rule: JsonValue): string {
@@ -164,4 +211,31 @@ export function outputDoc(property: PropertySpec): string {
         : `URLs of the generated ${mediaNoun(media, true)}.`,
     );
   return commentSafe(lines.join("\n"));
+}
+
+/** `0.35 USD per second`; the catalog's own unit words are kept. */
+export function priceText(spec: ModelSpec): string | undefined {
+  const price = spec.catalog.basePriceUsd;
+  if (price === undefined) return undefined;
+  return `${price} USD${spec.catalog.priceUnit ? ` per ${spec.catalog.priceUnit}` : ""}`;
+}
+
+/**
+ * What the catalog says about a model, for its TSDoc and README section:
+ * display name, categories, kind, price (information, not a promise), and
+ * whether its output schema is RunComfy's documented default.
+ */
+export function catalogLines(spec: ModelSpec): string[] {
+  const lines: string[] = [];
+  if (spec.displayName) lines.push(`${spec.displayName}.`);
+  const facts = [
+    ...(spec.catalog.categories?.length ? [`Categories: ${spec.catalog.categories.join(", ")}.`] : []),
+    ...(spec.catalog.kind ? [`Kind: ${spec.catalog.kind}.`] : []),
+  ];
+  if (facts.length) lines.push(facts.join(" "));
+  const price = priceText(spec);
+  if (price) lines.push(`Base price: ${price}, as the catalog listed it (information, not a promise).`);
+  if (spec.outputDefault)
+    lines.push("Output schema: RunComfy's documented output contract (none was published for this model).");
+  return lines;
 }

@@ -4,13 +4,22 @@
  * (they are documentation, or checked by the runtime) unless `annotate` asks
  * for them: the annotated schemas are the generated package's metadata.
  */
-import { fieldProperty, isRequired } from "../model/fields.ts";
+import { fieldProperty } from "../model/fields.ts";
 import type { FieldSpec, PropertySpec, ValueSpec } from "../model/types.ts";
 import type { JsonObject } from "../lib/json.ts";
+
+/** `["elements", "[]", "frontal_image_url"]` → `elements[].frontal_image_url` (the nested alias scope of that value). */
+export function scopeOf(path: readonly string[]): string {
+  return path.map((segment, index) => (index === 0 || segment === "[]" ? segment : `.${segment}`)).join("");
+}
 
 export interface SchemaOptions {
   /** Close objects that list their properties (inputs); leave them open (outputs). */
   readonly closed: boolean;
+  /** The key a property gets in the schema (`alias` for the friendly type). @default its raw key */
+  readonly keyOf?: (property: PropertySpec, path: readonly string[]) => string;
+  /** Replaces a nested object value (at a path of raw keys, `"[]"` for items) with a type reference. */
+  readonly named?: (path: readonly string[]) => string | undefined;
   /** Adds `description` (documentation) to each property; used for type emission. */
   readonly describe?: (property: PropertySpec, path: readonly string[]) => string | undefined;
   /** Replaces a property's type (json-schema-to-typescript `tsType`). */
@@ -22,6 +31,8 @@ export interface SchemaOptions {
 }
 
 export function valueSchema(spec: ValueSpec, options: SchemaOptions, path: readonly string[] = []): JsonObject {
+  const name = spec.properties && path.length > 0 ? options.named?.(path) : undefined;
+  if (name !== undefined) return { tsType: spec.types.includes("null") ? `${name} | null` : name };
   const schema: JsonObject = {};
   if (options.annotate) {
     if (spec.title !== undefined) schema["title"] = spec.title;
@@ -71,6 +82,7 @@ export function objectSchema(
   additional = !options.closed,
 ): JsonObject {
   const props: JsonObject = {};
+  const keyOf = options.keyOf ?? ((property: PropertySpec) => property.key);
   for (const property of properties) {
     const childPath = [...path, property.key];
     const tsType = options.tsType?.(property, childPath);
@@ -80,9 +92,16 @@ export function objectSchema(
     const extra = options.extra?.(property, childPath);
     if (extra) Object.assign(schema, extra);
     // defineProperty keeps keys such as "__proto__" as ordinary own keys.
-    Object.defineProperty(props, property.key, { value: schema, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(props, keyOf(property, childPath), {
+      value: schema,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
-  const required = properties.filter(isRequired).map((property) => property.key);
+  const required = properties
+    .filter((property) => property.required)
+    .map((property) => keyOf(property, [...path, property.key]));
   return {
     type: "object",
     ...(required.length > 0 ? { required } : {}),
@@ -109,12 +128,11 @@ export function annotatedInputSchema(fields: readonly FieldSpec[]): JsonObject {
       annotate: true,
       extra: (property, path) => {
         const field = path.length === 1 ? byKey.get(property.key) : undefined;
-        if (!field) return undefined;
+        if (!field) return property.alias === undefined ? undefined : { "x-alias": property.alias };
         return {
           "x-alias": field.alias,
           ...(field.nodes.length ? { "x-nodes": field.nodes.map((node) => ({ id: node.id, input: node.input })) } : {}),
           ...(field.sizes ? { "x-sizes": field.sizes.map((size) => size.label) } : {}),
-          ...(field.listedRequired && !field.required ? { "x-listed-required": true } : {}),
         };
       },
     },

@@ -9,8 +9,9 @@
  * are imported (and re-exported) here.
  */
 import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
-import type { FieldDefinition } from "../../templates/runtime/model.ts";
-import type { FieldSpec, ModelSpec } from "../model/types.ts";
+import type { FieldDefinition, ValueDefinition } from "../../templates/runtime/model.ts";
+import type { FieldSpec, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
+import { catalogLines, commentSafe } from "./docs.ts";
 
 /** TSDoc of each export, shared by `models/<id>.js` and `models/<id>.d.ts` so the two never disagree. */
 const DOCS = {
@@ -37,18 +38,39 @@ export function rootPrefix(modulePath: string): string {
   return "../".repeat(modulePath.split("/").length);
 }
 
-function fieldDefinition(field: FieldSpec): FieldDefinition {
-  const value = field.value;
+function rangeOf(value: ValueSpec): Record<string, number> | undefined {
   const range: Record<string, number> = {};
   for (const key of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const) {
     if (value[key] !== undefined) range[key] = value[key];
   }
+  return Object.keys(range).length ? range : undefined;
+}
+
+/** What the runtime needs of a value: media, ranges, and the members of nested objects at any depth. */
+function valueDefinition(value: ValueSpec): ValueDefinition {
+  const range = rangeOf(value);
+  const items = value.items && (value.items.properties || value.items.items) ? valueDefinition(value.items) : undefined;
+  return {
+    ...(value.media ? { media: value.media } : {}),
+    ...(value.items?.media ? { mediaItems: value.items.media } : {}),
+    ...(value.properties ? { members: value.properties.map(memberDefinition) } : {}),
+    ...(value.properties && value.additionalProperties === true ? { open: true } : {}),
+    ...(items && Object.keys(items).length > 0 ? { items } : {}),
+    ...(range ? { range } : {}),
+  };
+}
+
+function memberDefinition(property: PropertySpec): FieldDefinition {
+  return { alias: property.alias ?? property.key, key: property.key, ...valueDefinition(property.value) };
+}
+
+function fieldDefinition(field: FieldSpec): FieldDefinition {
+  const { range, ...value } = valueDefinition(field.value);
   return {
     alias: field.alias,
     key: field.key,
     ...(field.nodes.length ? { nodes: field.nodes.map((node) => node.id).join("+") } : {}),
-    ...(value.media ? { media: value.media } : {}),
-    ...(value.items?.media ? { mediaItems: value.items.media } : {}),
+    ...value,
     ...(field.sizes
       ? {
           sizes: field.sizes.map((size) =>
@@ -56,11 +78,23 @@ function fieldDefinition(field: FieldSpec): FieldDefinition {
           ),
         }
       : {}),
-    ...(Object.keys(range).length ? { range } : {}),
+    ...(range ? { range } : {}),
   };
 }
 
 const literal = (value: unknown): string => JSON.stringify(value);
+
+/** The model export's TSDoc: what it is, then what the catalog says about the model. */
+function modelDoc(spec: ModelSpec): string {
+  return commentSafe([DOCS.model, ...catalogLines(spec)].join("\n"));
+}
+
+function docBlock(text: string): string {
+  const lines = text.split("\n");
+  return lines.length === 1
+    ? `/** ${lines[0]} */`
+    : `/**\n${lines.map((line) => ` * ${line}`.trimEnd()).join("\n")}\n */`;
+}
 
 export function emitModelModule(spec: ModelSpec, header: string): string {
   const root = rootPrefix(spec.names.modulePath);
@@ -92,11 +126,11 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: [DOCS.model],
+      docs: [modelDoc(spec)],
       declarations: [
         {
           name: "model",
-          initializer: `/* @__PURE__ */ defineModel({ id, name: ${literal(spec.names.memberName)}, fields: ${literal(spec.fields.map(fieldDefinition))}, validate })`,
+          initializer: `/* @__PURE__ */ defineModel({ id, fields: ${literal(spec.fields.map(fieldDefinition))}, validate })`,
         },
       ],
     },
@@ -151,7 +185,7 @@ export function emitModelDeclarations(spec: ModelSpec, typeDeclarations: string,
     `export type Output = ${names.output};`,
     `/** ${DOCS.id} */`,
     `export declare const id: ${id};`,
-    `/** ${DOCS.model} */`,
+    docBlock(modelDoc(spec)),
     `export declare const model: Model<${id}, Input, RawInput, Output>;`,
     `/** ${DOCS.build} */`,
     "export declare function build(input: Input | RawInput): RawInput;",

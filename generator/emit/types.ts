@@ -3,16 +3,19 @@
  *
  * Names come from the model id (`CommunityFantasyPortraitImageToVideoInput`),
  * never from titles: titles are moved into the TSDoc before compiling. Inputs
- * are closed; fields with a default are optional; outputs are open (unknown
- * keys kept).
+ * are closed; a field is optional unless listed in `required` (a default does
+ * not make it optional); outputs are open (unknown keys kept). Every nested
+ * object, at any depth, is its own exported interface: `<Model><Path>` with
+ * friendly member names (`…ElementsItem { frontalImageUrl }`) and
+ * `<Model>Raw<Path>` with wire keys.
  */
 import { compile, type Options } from "json-schema-to-typescript";
 import { GeneratorError } from "../lib/diagnostics.ts";
 import { fieldProperty } from "../model/fields.ts";
-import type { FieldSpec, ModelSpec, PropertySpec } from "../model/types.ts";
+import type { FieldSpec, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
 import type { JsonObject } from "../lib/json.ts";
-import { commentSafe, fieldDoc, outputDoc, rawFieldDoc } from "./docs.ts";
-import { objectSchema } from "./json-schema.ts";
+import { catalogLines, commentSafe, fieldDoc, memberDoc, outputDoc, rawFieldDoc, rawMemberDoc } from "./docs.ts";
+import { objectSchema, scopeOf, valueSchema, type SchemaOptions } from "./json-schema.ts";
 
 const JSTT_OPTIONS: Partial<Options> = {
   bannerComment: "",
@@ -107,46 +110,94 @@ function sizeType(field: FieldSpec): string {
   return `SizeValue<[${rows.join(", ")}]>`;
 }
 
+/** Every nested object value of the inputs, with its path of raw keys (`["elements", "[]"]`), outermost first. */
+function nestedObjects(fields: readonly FieldSpec[]): { path: readonly string[]; value: ValueSpec }[] {
+  const found: { path: readonly string[]; value: ValueSpec }[] = [];
+  const visit = (value: ValueSpec, path: readonly string[]): void => {
+    if (value.properties) {
+      found.push({ path, value });
+      for (const property of value.properties) visit(property.value, [...path, property.key]);
+    }
+    if (value.items) visit(value.items, [...path, "[]"]);
+  };
+  for (const field of fields) visit(field.value, [field.key]);
+  return found;
+}
+
 /** Declarations of the input, raw input and output types (no imports, no header). */
 export async function emitTypeDeclarations(spec: ModelSpec): Promise<string> {
   const names = spec.types;
-  const byAlias = new Map(spec.fields.map((field) => [field.alias, field]));
   const byKey = new Map(spec.fields.map((field) => [field.key, field]));
-
-  const friendlySchema = objectSchema(
-    spec.fields.map((field) => fieldProperty(field, field.alias)),
-    {
-      closed: true,
-      describe: (property, path) => (path.length === 1 ? fieldDoc(byAlias.get(property.key)!) : nestedDoc(property)),
-      tsType: (property, path) =>
-        path.length === 1 && byAlias.get(property.key)?.sizes ? names.sizes.get(property.key) : undefined,
-    },
-  );
-  const rawSchema = objectSchema(
-    spec.fields.map((field) => fieldProperty(field)),
-    {
-      closed: true,
-      describe: (property, path) => (path.length === 1 ? rawFieldDoc(byKey.get(property.key)!) : nestedDoc(property)),
-    },
-  );
+  const describeFriendly = (property: PropertySpec, path: readonly string[]) =>
+    path.length === 1 ? fieldDoc(byKey.get(property.key)!) : memberDoc(property);
+  const describeRaw = (property: PropertySpec, path: readonly string[]) =>
+    path.length === 1 ? rawFieldDoc(byKey.get(property.key)!) : rawMemberDoc(property);
+  const friendlyOptions: SchemaOptions = {
+    closed: true,
+    keyOf: (property) => property.alias ?? property.key,
+    describe: describeFriendly,
+    tsType: (property, path) =>
+      path.length === 1 && byKey.get(property.key)?.sizes ? names.sizes.get(byKey.get(property.key)!.alias) : undefined,
+    named: (path) => names.nested.get(scopeOf(path))?.friendly,
+  };
+  const rawOptions: SchemaOptions = {
+    closed: true,
+    describe: describeRaw,
+    named: (path) => names.nested.get(scopeOf(path))?.raw,
+  };
+  const properties = spec.fields.map((field) => fieldProperty(field));
+  const friendlySchema = objectSchema(properties, friendlyOptions);
+  const rawSchema = objectSchema(properties, rawOptions);
   const outputSchema = objectSchema(spec.output, {
     closed: false,
     describe: (property) => outputDoc(property) || undefined,
+  });
+
+  const nested = nestedObjects(spec.fields).flatMap(({ path, value }) => {
+    const scope = scopeOf(path);
+    const name = names.nested.get(scope)!;
+    const where =
+      path[path.length - 1] === "[]" ? `An item of \`${scopeOf(path.slice(0, -1))}\`` : `The value of \`${scope}\``;
+    const title = value.title ? ` (${value.title})` : "";
+    // The node itself, not a reference to it: valueSchema at the root path never names it.
+    const node = (options: SchemaOptions) => valueSchema({ ...value, types: ["object"] }, options, []);
+    const nestedOptions = (options: SchemaOptions, describe: (property: PropertySpec) => string | undefined) => {
+      const { tsType: _sizes, ...rest } = options;
+      return { ...rest, named: (inner: readonly string[]) => options.named?.([...path, ...inner]), describe };
+    };
+    return [
+      compileNamed(
+        node(nestedOptions(friendlyOptions, memberDoc)),
+        name.friendly,
+        `${where}${title} in \`${spec.id}\`, with friendly member names.`,
+        spec.id,
+      ),
+      compileNamed(
+        node(nestedOptions(rawOptions, rawMemberDoc)),
+        name.raw,
+        `${where}${title} in \`${spec.id}\`, as sent (wire keys).`,
+        spec.id,
+      ),
+    ];
   });
 
   const parts = await Promise.all([
     compileNamed(
       friendlySchema,
       names.input,
-      `Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`,
+      [
+        `Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`,
+        ...catalogLines(spec),
+      ].join("\n"),
       spec.id,
     ),
     compileNamed(
       rawSchema,
       names.rawInput,
-      `Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw ComfyUI keys).`,
+      `Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw keys).`,
       spec.id,
     ),
+    ...nested,
     compileNamed(
       outputSchema,
       names.output,
@@ -161,9 +212,4 @@ export async function emitTypeDeclarations(spec: ModelSpec): Promise<string> {
         `/** Allowed values of \`${field.alias}\`: the exact label, \`"WxH"\`, or \`{ width, height }\`. */\nexport type ${names.sizes.get(field.alias)} = ${sizeType(field)};\n`,
     );
   return [...sizeTypes, ...parts].join("\n");
-}
-
-function nestedDoc(property: PropertySpec): string | undefined {
-  const text = [property.value.title, property.value.description].filter(Boolean).join(" — ");
-  return text ? commentSafe(text) : undefined;
 }
