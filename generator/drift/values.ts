@@ -8,7 +8,6 @@
  * them classifies becomes `<side>-property-schema-changed` (WARN), so no
  * drift goes unreported.
  */
-import { isRequired } from "../model/fields.ts";
 import { canonicalJson, preview } from "../lib/json.ts";
 import type { MediaKind, PropertySpec, ValueSpec } from "../model/types.ts";
 import type { JsonValue } from "../lib/json.ts";
@@ -288,21 +287,21 @@ export function diffValue(before: ValueSpec, after: ValueSpec, site: Site, sink:
 /** A property present on both sides: requiredness, then its value. */
 export function diffProperty(before: PropertySpec, after: PropertySpec, site: Site, sink: Sink): void {
   if (site.side === "request") {
-    // Effective requiredness, as the generated types and validators use it: listed and without a server default.
-    const was = isRequired(before);
-    const is = isRequired(after);
-    if (!was && is) emit(sink, site, "request-property-became-required", "became required", "required");
-    else if (was && !is) {
-      emit(
-        sink,
-        site,
-        "request-property-became-optional",
-        after.required ? `became optional (the server now fills in ${show(after.value.default)})` : "became optional",
-        "required",
-      );
-    } else if (before.required !== after.required) {
-      // Effective requiredness is unchanged (the field has a server default); only the docs change.
-      const text = after.required
+    // Requiredness as the generated types and validators use it (`PropertySpec.required`). A snapshot built under
+    // rules 1 read a listed field with a default as optional, so regenerating it under rules 2 makes it required.
+    const was = before.required;
+    const is = after.required;
+    if (!was && is) {
+      const text =
+        before.listedRequired && after.listedRequired
+          ? `became required (listed as required upstream): leaving it out no longer runs its sample default ${show(after.value.default)}`
+          : "became required";
+      emit(sink, site, "request-property-became-required", text, "required");
+    } else if (was && !is) {
+      emit(sink, site, "request-property-became-optional", "became optional", "required");
+    } else if (before.listedRequired !== after.listedRequired) {
+      // Listed upstream or not, the field was optional all along: a rules-1 field with a server default.
+      const text = after.listedRequired
         ? `now listed as required upstream; still optional because the server fills in ${show(after.value.default)}`
         : "no longer listed as required upstream; it was optional already (server default)";
       emit(sink, site, "request-property-listed-required-changed", text, "required");
@@ -338,13 +337,10 @@ export function propertyAdded(property: PropertySpec, site: Site, sink: Sink): v
       property.required ? "response-required-property-added" : "response-optional-property-added",
       `new ${property.required ? "required" : "optional"} property`,
     );
-  } else if (isRequired(property)) {
+  } else if (property.required) {
     emit(sink, site, "new-required-request-property", "new required property");
   } else {
-    const fallback =
-      property.value.default === undefined
-        ? ""
-        : ` (server default ${show(property.value.default)}${property.required ? ", listed as required upstream" : ""})`;
+    const fallback = property.value.default === undefined ? "" : ` (server default ${show(property.value.default)})`;
     emit(sink, site, "new-optional-request-property", `new optional property${fallback}`);
   }
 }

@@ -9,6 +9,13 @@
  * suggested level and puts an entry on top of `generated/CHANGELOG.md`.
  * Once the snapshot matches `schemas/` again nothing changes, so a second
  * run writes nothing and `generate --check` computes exactly this plan too.
+ *
+ * The snapshot is read with the normalisation rules the package was built
+ * with (`runcomfy-codegen.normalizationRules` in its package.json; a package
+ * without that field was built with rules 1). So when the generator's rules
+ * change what users see (rules 2: required stays required), regenerating an
+ * unchanged schema set still reports it (`request-property-became-required`)
+ * and bumps the version.
  * The very first run (no snapshot) keeps the current version and starts the
  * changelog with an entry listing the models.
  */
@@ -17,7 +24,7 @@ import { GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
 import { readIfExists } from "../lib/files.ts";
 import { loadModels } from "../model/load.ts";
 import { readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
-import type { ModelSpec } from "../model/types.ts";
+import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./changelog.ts";
 import { compareModels } from "../drift/report.ts";
 import { bumpVersion } from "../drift/semver.ts";
@@ -59,6 +66,25 @@ export async function currentVersion(outDir: string): Promise<string> {
   }
 }
 
+/**
+ * The normalisation rules `generated/` was built with: its package.json's
+ * `runcomfy-codegen.normalizationRules`, 1 for a package from before that
+ * field, and the current rules when there is no package yet.
+ */
+export async function builtWithRules(outDir: string): Promise<number> {
+  let pkg: unknown;
+  try {
+    const text = await readIfExists(join(outDir, "package.json"));
+    if (text === undefined) return NORMALIZATION_RULES;
+    pkg = JSON.parse(text);
+  } catch {
+    return NORMALIZATION_RULES;
+  }
+  const rules = (pkg as { "runcomfy-codegen"?: { normalizationRules?: unknown } })["runcomfy-codegen"]
+    ?.normalizationRules;
+  return typeof rules === "number" && Number.isInteger(rules) && rules >= 1 ? rules : 1;
+}
+
 /** Where each schema file goes in the snapshot: `<schemas dir>/community/x.json` → `schemas/community/x.json` below `generated/`. */
 function snapshotFiles(entries: readonly SchemaEntry[], schemasPrefix: string): Map<string, string> {
   return new Map(entries.map((entry) => [`${SNAPSHOT_DIR}/${entry.file.slice(schemasPrefix.length)}`, entry.text]));
@@ -68,9 +94,9 @@ function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
   return a.size === b.size && [...a].every(([path, text]) => b.get(path) === text);
 }
 
-function loadSnapshot(entries: readonly SchemaEntry[], folder: string): readonly ModelSpec[] {
+function loadSnapshot(entries: readonly SchemaEntry[], folder: string, rules: number): readonly ModelSpec[] {
   try {
-    return loadModels(entries, `${folder}/`).specs;
+    return loadModels(entries, `${folder}/`, { rules }).specs;
   } catch (error) {
     if (!(error instanceof GeneratorError || error instanceof GeneratorErrors)) throw error;
     throw new GeneratorError(
@@ -91,9 +117,10 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   const snapshot = new Map(snapshotEntries.map((entry) => [entry.file.slice(outPrefix.length + 1), entry.text]));
 
   let report: DriftReport | undefined;
-  // Byte-identical snapshot: nothing to compare (the common, no-op case stays cheap).
-  if (snapshotEntries.length > 0 && !sameFiles(snapshot, files)) {
-    const before = loadSnapshot(snapshotEntries, `${outPrefix}/${SNAPSHOT_DIR}`);
+  const rules = await builtWithRules(input.outDir);
+  // Byte-identical snapshot built under today's rules: nothing to compare (the common, no-op case stays cheap).
+  if (snapshotEntries.length > 0 && (rules !== NORMALIZATION_RULES || !sameFiles(snapshot, files))) {
+    const before = loadSnapshot(snapshotEntries, `${outPrefix}/${SNAPSHOT_DIR}`, rules);
     report = compareModels(before, input.specs, `${outPrefix}/${SNAPSHOT_DIR}`, input.schemasPrefix.replace(/\/$/, ""));
   }
 
