@@ -7,7 +7,8 @@
  *   GET  /v1/requests/{id}/status         { request_id, status, queue_position? (0 = next), status_url, result_url }
  *   GET  /v1/requests/{id}/result         succeeded + output | failed + error | cancelled | current status
  *   POST /v1/requests/{id}/cancel         202 { request_id, status, outcome: cancelled | not_cancellable }
- *   GET  /v1/models, GET /v1/models/{id}  catalog with each model's input schema
+ *   GET  /v1/models                       catalog page: limit (1–500, default 100), offset, include_schema, search, category, kind → { models, total }
+ *   GET  /v1/models/{id}                  one catalog entry with its input schema
  *   GET  /files/{request_id}/{name}       fake outputs, served from the emulator's own host
  * Admin (not part of the API): GET /__emulator/stats, POST /__emulator/faults, POST /__emulator/reset.
  */
@@ -16,7 +17,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { catalogEntry, loadCatalog, validationDetail, type CatalogModel } from "./catalog.ts";
+import {
+  catalogEntry,
+  listCatalog,
+  listingQuery,
+  loadCatalog,
+  validationDetail,
+  type CatalogModel,
+} from "./catalog.ts";
 import { Faults, seededRandom, type FaultKind, type FaultRule } from "./faults.ts";
 import { JobQueue, type Job } from "./queue.ts";
 import { matchRoute, type Matched } from "./routes.ts";
@@ -172,17 +180,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   const listModels = ({ url, reply }: Exchange): void => {
-    const search = url.searchParams.get("search")?.toLowerCase();
-    const all = [...catalog.values()].filter((model) => !search || model.modelId.toLowerCase().includes(search));
-    const offset = Number(url.searchParams.get("offset") ?? 0);
-    const limit = Math.min(500, Number(url.searchParams.get("limit") ?? 100));
-    const withSchema = url.searchParams.get("include_schema") === "true";
-    const page = all.slice(offset, offset + limit).map((model) => {
-      const entry = catalogEntry(model);
-      if (!withSchema) delete entry["input_schema"];
-      return entry;
-    });
-    reply(200, { models: page, total: all.length });
+    const query = listingQuery(url.searchParams);
+    if ("problems" in query) return reply(422, errorBody(422, "invalid catalog query", query.problems));
+    reply(200, listCatalog(catalog, query));
   };
 
   const getModel = ({ reply }: Exchange, modelId: string): void => {
@@ -214,8 +214,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ]),
       );
     }
-    if (!model.validate(body))
-      return reply(422, errorBody(422, "Validation error", validationDetail(model.validate.errors)));
+    const verdict = model.validate(body);
+    if (!verdict.valid) return reply(422, errorBody(422, "Validation error", validationDetail(verdict.errors)));
     const key = canonical([token, modelId, body]);
     if (seenBodies.has(key)) stats.duplicateSubmits++;
     seenBodies.add(key);

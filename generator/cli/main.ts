@@ -63,7 +63,7 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
     )
     .command(
       "pull [modelIds...]",
-      "Refresh checked-in schemas from the Model API catalog, then regenerate",
+      "Create or refresh schemas from the Model API catalog (--all: the whole catalog), then regenerate",
       (y) => pullOptions(y),
       async (args) => run(() => runPull(args, terminal))(),
     )
@@ -82,6 +82,7 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
     .example("$0 drift old.json new.json", "Compare two schema files (or two schema folders)")
     .example("$0 add page.html", "Add (or update) the model of a saved doc page")
     .example("$0 pull", "Refresh every checked-in model from the catalog")
+    .example("$0 pull --all", "Add every model of the catalog (and refresh the checked-in ones)")
     .strict()
     .recommendCommands()
     .help()

@@ -6,10 +6,11 @@ import type { DriftReport } from "../drift/types.ts";
 import type { GenerateReport } from "../package/generate.ts";
 import { paint, printWarnings, type Terminal } from "./terminal.ts";
 
-const STATUS_WORDS: Record<ModelUpdate["status"], "created  " | "updated  " | "unchanged"> = {
+const STATUS_WORDS: Record<ModelUpdate["status"], string> = {
   created: "created  ",
   updated: "updated  ",
   unchanged: "unchanged",
+  removed: "removed  ",
 };
 
 /** `created   schemas/x.json (2 pages)`, `updated   schemas/x.json (inputSchema, sources)`. */
@@ -18,7 +19,7 @@ export function printModelUpdate(
   update: Pick<ModelUpdate, "status" | "path" | "parts">,
   notes: readonly string[] = [],
 ): void {
-  const color = update.status === "unchanged" ? "dim" : "green";
+  const color = update.status === "unchanged" ? "dim" : update.status === "removed" ? "red" : "green";
   const all = [...(update.status === "updated" ? [update.parts.join(", ")] : []), ...notes];
   terminal.out(
     `${paint(terminal, color, STATUS_WORDS[update.status])} ${update.path}${all.length > 0 ? ` (${all.join("; ")})` : ""}`,

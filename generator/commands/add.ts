@@ -11,7 +11,7 @@ import { mapLimit } from "../lib/concurrency.ts";
 import { generate, type GenerateReport } from "../package/generate.ts";
 import type { DriftReport } from "../drift/types.ts";
 import { commitSchemaFiles, nothingWritten, type SchemaUpdate } from "./commit.ts";
-import { readStoredSchema } from "../schemas/store.ts";
+import { readStoredSchemas, storedSchemaOf } from "../schemas/store.ts";
 import { loadPage, type PageSources } from "../scrape/load-page.ts";
 import { readPage } from "../scrape/page-text.ts";
 import { scrapePage } from "../scrape/scrape-page.ts";
@@ -125,10 +125,11 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
 
   const files = [];
   const pagesOf = new Map<string, readonly string[]>();
+  const stored = await readStoredSchemas(options.root);
   for (const contribution of byModel.values()) {
     try {
-      const stored = await readStoredSchema(options.root, contribution.modelId);
-      files.push(withPages(stored.file, contribution));
+      const existing = storedSchemaOf(stored, contribution.modelId, byModel.keys());
+      files.push(withPages(existing.file, contribution));
       pagesOf.set(contribution.modelId, contribution.pages);
     } catch (error) {
       problems.push(...generatorProblems(error));
