@@ -30,7 +30,12 @@ const progress = (label: string) => {
 try {
   // Validation happens before anything is sent (and paid for).
   try {
-    client.communityFantasyPortraitImageToVideo.build({ steps: 40, image: "/home/me/portrait.png" });
+    await client.run("community/fantasy-portrait/image-to-video", {
+      image: "/home/me/portrait.png",
+      video: "https://example.com/driving.mp4",
+      prompt: "woman acting",
+      steps: 40,
+    });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     process.stdout.write(`${paint(33, "Rejected locally, nothing sent:")}\n${error.message.replace(/^/gm, "  ")}\n\n`);
@@ -40,7 +45,8 @@ try {
   const runs = [
     {
       label: "fantasy-portrait",
-      run: client.communityFantasyPortraitImageToVideo.run(
+      run: client.run(
+        "community/fantasy-portrait/image-to-video",
         {
           image: "Runcomfy_example_1268_1.png",
           video: "Runcomfy_example_1268_1.mp4",
@@ -52,7 +58,8 @@ try {
     },
     {
       label: "fusionx",
-      run: client.communityWan21FusionxImageToVideo.run(
+      run: client.run(
+        "community/wan-2-1/fusionx/image-to-video",
         {
           prompt: "A close-up shot of a young woman smiling in a graffiti corridor",
           image: "RunComfy_examples_1235_1.png",
@@ -64,14 +71,16 @@ try {
     },
     {
       label: "vace-fun",
-      run: client.communityWan22VaceFun.run(
+      run: client.run(
+        "community/wan-2-2/vace-fun",
         { prompt: "A lone figure in tactical gear at golden hour", image: "Runcomfy_Example_1290_1.png", frames: 81 },
         { onStatus: progress("vace-fun") },
       ),
     },
     {
       label: "infinite-talk",
-      run: client.communityInfiniteTalkImageToVideo.run(
+      run: client.run(
+        "community/infinite-talk/image-to-video",
         {
           prompt: "a woman is talking and waving hands",
           image: "Runcomfy_example_1278_1.png",

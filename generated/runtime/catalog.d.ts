@@ -8,8 +8,11 @@ export interface CatalogEntry {
   readonly [key: string]: unknown;
 }
 export interface CatalogQuery {
+  /** Case-insensitive text in the model id or display name. */
   readonly search?: string;
   readonly category?: string;
+  /** `model`, `workflow`, … */
+  readonly kind?: string;
   readonly limit?: number;
   readonly offset?: number;
   readonly includeSchema?: boolean;

@@ -19,6 +19,7 @@ export function createCatalog(calls) {
       const params = new URLSearchParams();
       if (query.search !== undefined) params.set("search", query.search);
       if (query.category !== undefined) params.set("category", query.category);
+      if (query.kind !== undefined) params.set("kind", query.kind);
       if (query.limit !== undefined) params.set("limit", String(query.limit));
       if (query.offset !== undefined) params.set("offset", String(query.offset));
       if (query.includeSchema) params.set("include_schema", "true");

@@ -14,7 +14,6 @@
 import { createQueueCalls } from "./calls.js";
 import { createCatalog } from "./catalog.js";
 import { resolveConfig } from "./config.js";
-import { ConfigurationError } from "./errors.js";
 import { createWaiter } from "./wait.js";
 export function createClient(options = {}) {
   const context = resolveConfig(options);
@@ -25,6 +24,7 @@ export function createClient(options = {}) {
     runOptions.onEnqueue?.(handle);
     return wait(handle, runOptions);
   };
+  // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.
   const client = {
     baseUrl: context.http.baseUrl,
     run,
@@ -35,25 +35,5 @@ export function createClient(options = {}) {
     cancel: (ref, callOptions) => calls.cancel(ref, callOptions),
     catalog: createCatalog(calls),
   };
-  // Per-model namespaces (`client.<model>.run(input)`) for models given as a list or record.
-  const listed =
-    options.models === undefined || "load" in options.models
-      ? []
-      : Array.isArray(options.models)
-        ? options.models
-        : Object.values(options.models);
-  for (const model of listed) {
-    if (model.name in client)
-      throw new ConfigurationError(
-        `model name ${JSON.stringify(model.name)} (${model.id}) clashes with a client method or another model`,
-      );
-    client[model.name] = {
-      model,
-      run: (input, runOptions) => run(model, input, runOptions),
-      submit: (input, callOptions) => calls.submit(model, input, callOptions),
-      wait: (handle, waitOptions) => wait(handle, waitOptions),
-      build: (input) => model.build(input),
-    };
-  }
   return client;
 }

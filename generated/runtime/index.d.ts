@@ -4,7 +4,7 @@
  * Exports not listed here are internal and may change between releases.
  */
 export { createClient } from "./client.js";
-export type { Client, ModelClient, RunOptions, UnknownId } from "./client.js";
+export type { Client, RunOptions, UnknownId } from "./client.js";
 export type { CallOptions, CancelInfo, RequestHandle, RequestRef, ResultInfo, StatusInfo } from "./calls.js";
 export type { Catalog, CatalogEntry, CatalogPage, CatalogQuery } from "./catalog.js";
 export { normalizeBaseUrl } from "./config.js";
@@ -51,6 +51,7 @@ export type {
   SizeChoice,
   Size,
   SizeValue,
+  ValueDefinition,
 } from "./model.js";
 export { outputUrls } from "./outputs.js";
 export { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";

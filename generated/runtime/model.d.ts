@@ -30,25 +30,35 @@ export interface CompiledValidator {
 }
 /** A compound size choice: exact label, width, height and the unambiguous short form. */
 export type SizeChoice = readonly [label: string, width: number, height: number, short?: string];
-/** Runtime description of one top-level input field. */
-export interface FieldDefinition {
-  readonly alias: string;
-  readonly key: string;
-  /** ComfyUI node ids the key addresses, for messages (`"143"`, `"169+170"`). */
-  readonly nodes?: string;
+/**
+ * What the runtime knows of a value: whether it is a media reference, and
+ * the members of a nested object (friendly ↔ wire names, at any depth).
+ */
+export interface ValueDefinition {
   /** The value is a media reference (string) … */
   readonly media?: MediaKind;
   /** … or an array of media references. */
   readonly mediaItems?: MediaKind;
-  /** Compound width×height field: the allowed sizes. */
-  readonly sizes?: readonly SizeChoice[];
+  /** The value is an object with these members (named like fields: `alias` ↔ `key`). */
+  readonly members?: readonly FieldDefinition[];
+  /** The object keeps keys it does not list (its schema allows additional properties). */
+  readonly open?: boolean;
+  /** The value is an array whose items are described here (objects, or arrays of them). */
+  readonly items?: ValueDefinition;
   /** Numeric bounds, repeated here so a range error can show the whole range. */
   readonly range?: Readonly<Record<string, number>>;
 }
+/** Runtime description of one input field, or of one member of a nested object. */
+export interface FieldDefinition extends ValueDefinition {
+  readonly alias: string;
+  readonly key: string;
+  /** ComfyUI node ids the key addresses, for messages (`"143"`, `"169+170"`). */
+  readonly nodes?: string;
+  /** Compound width×height field: the allowed sizes. */
+  readonly sizes?: readonly SizeChoice[];
+}
 export interface ModelDefinition<Id extends string> {
   readonly id: Id;
-  /** camelCase member name (`client.<name>`), unique in its package. */
-  readonly name: string;
   readonly fields: readonly FieldDefinition[];
   readonly validate: CompiledValidator;
 }
@@ -65,7 +75,7 @@ export interface AnnotatedSchema {
   readonly properties?: Readonly<Record<string, AnnotatedSchema>>;
   readonly required?: readonly string[];
   readonly items?: AnnotatedSchema;
-  /** Friendly name of a top-level input field. */
+  /** Friendly name of an input field or of a member of a nested input object. */
   readonly "x-alias"?: string;
   /** ComfyUI nodes a node-ID key addresses. */
   readonly "x-nodes"?: readonly {
@@ -76,8 +86,6 @@ export interface AnnotatedSchema {
   readonly "x-media"?: MediaKind;
   /** Compound width×height field: its exact labels. */
   readonly "x-sizes"?: readonly string[];
-  /** Listed as required upstream although it has a default (so optional here). */
-  readonly "x-listed-required"?: boolean;
   readonly [keyword: string]: unknown;
 }
 /**
@@ -107,8 +115,6 @@ export interface Size {
 /** A generated model: typed builders over one model id. */
 export interface Model<Id extends string, Input, RawInput, Output> {
   readonly id: Id;
-  /** camelCase member name: `client.<name>.run(input)`. */
-  readonly name: string;
   readonly fields: readonly FieldDefinition[];
   /**
    * Friendly (or raw) input → the exact wire body, carrying only what was set.

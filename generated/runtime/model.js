@@ -90,6 +90,9 @@ function isPlainObject(value) {
 function setOwn(target, key, value) {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+function hasOwn(target, key) {
+  return Object.prototype.hasOwnProperty.call(target, key);
+}
 function show(value) {
   let text;
   try {
@@ -98,13 +101,6 @@ function show(value) {
     text = String(value);
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function label(field, key) {
-  if (!field) return JSON.stringify(key);
-  const where = field.nodes ? `, node ${field.nodes}` : "";
-  return field.alias === field.key
-    ? `${field.alias}${where ? ` (${where.slice(2)})` : ""}`
-    : `${field.alias} ("${field.key}"${where})`;
 }
 function rangeText(range) {
   if (!range) return "";
@@ -130,7 +126,50 @@ function editDistance(a, b) {
   }
   return row[b.length];
 }
-function describeRule(error, field) {
+/** `; did you mean "steps"?`, or the list of names when none is close. */
+function suggestion(name, members, noun) {
+  let best;
+  let bestDistance = 3;
+  for (const member of members) {
+    const distance = editDistance(name, member.alias);
+    if (distance < bestDistance) {
+      best = member.alias;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined
+    ? `; known ${noun}: ${members.map((member) => member.alias).join(", ")}`
+    : `; did you mean "${best}"?`;
+}
+function pointerSegment(segment) {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function topPlace(field) {
+  return { field, pointer: `/${pointerSegment(field.key)}`, friendly: field.alias, raw: field.key };
+}
+function itemPlace(place, index) {
+  return {
+    field: place.field,
+    pointer: `${place.pointer}/${index}`,
+    friendly: `${place.friendly}[${index}]`,
+    raw: `${place.raw}[${index}]`,
+  };
+}
+function memberPlace(place, alias, key) {
+  return {
+    field: place.field,
+    pointer: `${place.pointer}/${pointerSegment(key)}`,
+    friendly: `${place.friendly}.${alias}`,
+    raw: `${place.raw}.${key}`,
+  };
+}
+/** `steps ("149_steps", node 149)`, `multiPrompt[0].duration ("multi_prompt[0].duration")`, `seed`. */
+function label(place) {
+  const nodes = place.field.nodes;
+  if (place.friendly === place.raw) return nodes ? `${place.friendly} (node ${nodes})` : place.friendly;
+  return `${place.friendly} ("${place.raw}"${nodes ? `, node ${nodes}` : ""})`;
+}
+function describeRule(error, definition) {
   const params = error.params;
   switch (error.keyword) {
     case "type":
@@ -147,8 +186,7 @@ function describeRule(error, field) {
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum": {
-      const top = error.instancePath.split("/").length === 2;
-      const range = top ? field?.range : undefined;
+      const range = definition?.range;
       return {
         message: `must be ${String(params["comparison"])} ${String(params["limit"])}${rangeText(range)}`,
         range: range ?? { [error.keyword]: Number(params["limit"]) },
@@ -179,32 +217,88 @@ function describeRule(error, field) {
 function decodePointer(segment) {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
+/** Members by friendly name and by wire key, built once per definition. */
+const memberIndex = new WeakMap();
+function indexOf(members) {
+  let index = memberIndex.get(members);
+  if (!index) {
+    index = {
+      byAlias: new Map(members.map((member) => [member.alias, member])),
+      byKey: new Map(members.map((member) => [member.key, member])),
+    };
+    memberIndex.set(members, index);
+  }
+  return index;
+}
 /** Builds the model object a generated module exports. */
 export function defineModel(definition) {
-  const { id, name, fields, validate: compiled } = definition;
-  const byAlias = new Map(fields.map((field) => [field.alias, field]));
-  const byKey = new Map(fields.map((field) => [field.key, field]));
-  const unknownIssue = (name, path) => {
-    let best;
-    let bestDistance = 3;
-    for (const field of fields) {
-      const distance = editDistance(name, field.alias);
-      if (distance < bestDistance) {
-        best = field.alias;
-        bestDistance = distance;
+  const { id, fields, validate: compiled } = definition;
+  const { byAlias, byKey } = indexOf(fields);
+  const issue = (place, rule, message, extra = {}) => ({
+    alias: place.field.alias,
+    key: place.field.key,
+    path: place.pointer,
+    rule,
+    ...extra,
+    message: `${label(place)}: ${message}`,
+  });
+  const unknownIssue = (name, path) => ({
+    alias: name,
+    key: name,
+    path,
+    rule: "unknown",
+    message: `${JSON.stringify(name)} is not an input of ${id}${suggestion(name, fields, "fields")}`,
+  });
+  const unknownMember = (place, name, members) => ({
+    alias: place.field.alias,
+    key: place.field.key,
+    path: `${place.pointer}/${pointerSegment(name)}`,
+    rule: "unknown",
+    message: `${JSON.stringify(name)} is not a member of ${label(place)}${suggestion(name, members, "members")}`,
+  });
+  /** The definition and place of a wire-body pointer below a field (`/elements/0/frontal_image_url`). */
+  const resolve = (field, segments) => {
+    let place = topPlace(field);
+    let current = field;
+    for (const segment of segments) {
+      if (current?.items && /^\d+$/.test(segment)) {
+        place = itemPlace(place, Number(segment));
+        current = current.items;
+      } else if (current?.mediaItems && /^\d+$/.test(segment)) {
+        place = itemPlace(place, Number(segment));
+        current = { media: current.mediaItems };
+      } else if (/^\d+$/.test(segment) && !current?.members) {
+        place = itemPlace(place, Number(segment));
+        current = undefined;
+      } else {
+        const member = current?.members ? indexOf(current.members).byKey.get(segment) : undefined;
+        place = memberPlace(place, member?.alias ?? segment, segment);
+        current = member;
       }
     }
-    const hint =
-      best === undefined
-        ? `; known fields: ${fields.map((field) => field.alias).join(", ")}`
-        : `; did you mean "${best}"?`;
-    return {
-      alias: name,
-      key: name,
-      path,
-      rule: "unknown",
-      message: `${JSON.stringify(name)} is not an input of ${id}${hint}`,
-    };
+    return { definition: current, place };
+  };
+  /** Media references at any depth of a (wire) value. */
+  const mediaIssues = (value, definition, place, issues) => {
+    if (definition.media !== undefined && typeof value === "string") {
+      const problem = mediaProblem(value, definition.media);
+      if (problem !== undefined) issues.push(issue(place, "media", `${show(value)} ${problem}`));
+    }
+    if (definition.mediaItems !== undefined && Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (typeof item !== "string") return;
+        const problem = mediaProblem(item, definition.mediaItems);
+        if (problem !== undefined) issues.push(issue(itemPlace(place, index), "media", `${show(item)} ${problem}`));
+      });
+    }
+    if (definition.items && Array.isArray(value))
+      value.forEach((item, index) => mediaIssues(item, definition.items, itemPlace(place, index), issues));
+    if (definition.members && isPlainObject(value)) {
+      for (const member of definition.members) {
+        if (hasOwn(value, member.key))
+          mediaIssues(value[member.key], member, memberPlace(place, member.alias, member.key), issues);
+      }
+    }
   };
   /** Checks a wire body: the compiled schema first, then media references. */
   const checkBody = (body, skip) => {
@@ -212,50 +306,46 @@ export function defineModel(definition) {
     if (!compiled(body)) {
       for (const error of compiled.errors ?? []) {
         const segments = error.instancePath.split("/").slice(1).map(decodePointer);
-        let key = segments[0] ?? "";
-        if (error.keyword === "required" && segments.length === 0) key = String(error.params["missingProperty"]);
         if (error.keyword === "additionalProperties" && segments.length === 0) {
           const name = String(error.params["additionalProperty"]);
-          issues.push(unknownIssue(name, `/${name}`));
+          issues.push(unknownIssue(name, `/${pointerSegment(name)}`));
           continue;
         }
+        const key = segments[0] ?? (error.keyword === "required" ? String(error.params["missingProperty"]) : "");
         if (skip.has(key)) continue;
         const field = byKey.get(key);
-        const path = segments.length === 0 ? `/${key}` : error.instancePath;
-        const nested = segments.length > 1 ? ` at ${segments.slice(1).join(".")}` : "";
-        const rule = describeRule(error, field);
+        if (!field) {
+          issues.push({
+            alias: key,
+            key,
+            path: `/${pointerSegment(key)}`,
+            rule: error.keyword,
+            message: `${JSON.stringify(key)}: ${describeRule(error, undefined).message}`,
+          });
+          continue;
+        }
+        const below = segments.slice(1);
+        // `required` and `additionalProperties` name the member of the object they are reported on.
+        if (segments.length > 0 && error.keyword === "required") below.push(String(error.params["missingProperty"]));
+        if (segments.length > 0 && error.keyword === "additionalProperties")
+          below.push(String(error.params["additionalProperty"]));
+        const { definition, place } = resolve(field, below);
+        const rule = describeRule(error, definition);
         const got =
-          error.keyword === "required" || segments.length === 0
+          error.keyword === "required" || error.keyword === "additionalProperties" || segments.length === 0
             ? ""
             : `, got ${show(segments.reduce((value, segment) => value?.[segment], body))}`;
-        issues.push({
-          alias: field?.alias ?? key,
-          key,
-          path,
-          rule: error.keyword,
-          ...rule,
-          message: `${label(field, key)}${nested}: ${rule.message}${got}`,
-        });
+        issues.push(
+          issue(place, error.keyword, `${rule.message}${got}`, {
+            ...(rule.allowed === undefined ? {} : { allowed: rule.allowed }),
+            ...(rule.range === undefined ? {} : { range: rule.range }),
+          }),
+        );
       }
     }
     for (const field of fields) {
-      const kind = field.media ?? field.mediaItems;
-      if (!kind || skip.has(field.key) || !Object.prototype.hasOwnProperty.call(body, field.key)) continue;
-      const value = body[field.key];
-      const values = field.mediaItems ? (Array.isArray(value) ? value : []) : [value];
-      values.forEach((item, index) => {
-        if (typeof item !== "string") return;
-        const problem = mediaProblem(item, kind);
-        if (problem === undefined) return;
-        const at = field.mediaItems ? `[${index}]` : "";
-        issues.push({
-          alias: field.alias,
-          key: field.key,
-          path: `/${field.key}${field.mediaItems ? `/${index}` : ""}`,
-          rule: "media",
-          message: `${label(field, field.key)}${at}: ${show(item)} ${problem}`,
-        });
-      });
+      if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
+      mediaIssues(body[field.key], field, topPlace(field), issues);
     }
     return issues;
   };
@@ -274,14 +364,60 @@ export function defineModel(definition) {
         return { label: exact };
     }
     const allowed = sizes.map(([exact, , , short]) => short ?? exact);
-    return {
-      alias: field.alias,
-      key: field.key,
-      path: `/${field.key}`,
-      rule: "size",
-      allowed: sizes.map(([exact]) => exact),
-      message: `${label(field, field.key)}: ${show(value)} is not an allowed size; allowed: ${allowed.join(", ")} (as "WxH", the exact label, or { width, height })`,
-    };
+    return issue(
+      topPlace(field),
+      "size",
+      `${show(value)} is not an allowed size; allowed: ${allowed.join(", ")} (as "WxH", the exact label, or { width, height })`,
+      { allowed: sizes.map(([exact]) => exact) },
+    );
+  };
+  /**
+   * A value below a field, friendly names → wire keys, at every depth. Unknown
+   * and doubly set members become issues; everything else is copied as it is
+   * (the validator judges it).
+   */
+  const mapIn = (value, definition, place, issues) => {
+    if (definition.members && isPlainObject(value)) {
+      const { byAlias: aliases, byKey: keys } = indexOf(definition.members);
+      const out = {};
+      const setBy = new Map();
+      for (const name of Object.keys(value)) {
+        const member = aliases.get(name) ?? keys.get(name);
+        const child = value[name];
+        if (child === undefined) continue;
+        if (!member) {
+          if (definition.open) setOwn(out, name, child);
+          else issues.push(unknownMember(place, name, definition.members));
+          continue;
+        }
+        const at = memberPlace(place, member.alias, member.key);
+        const previous = setBy.get(member);
+        if (previous !== undefined) {
+          issues.push(issue(at, "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`));
+          continue;
+        }
+        setBy.set(member, name);
+        setOwn(out, member.key, mapIn(child, member, at, issues));
+      }
+      return out;
+    }
+    if (definition.items && Array.isArray(value))
+      return value.map((item, index) => mapIn(item, definition.items, itemPlace(place, index), issues));
+    return value;
+  };
+  /** The reverse of `mapIn`: wire keys → friendly names. */
+  const mapOut = (value, definition) => {
+    if (definition.members && isPlainObject(value)) {
+      const { byKey: keys } = indexOf(definition.members);
+      const out = {};
+      for (const key of Object.keys(value)) {
+        const member = keys.get(key);
+        setOwn(out, member?.alias ?? key, member ? mapOut(value[key], member) : value[key]);
+      }
+      return out;
+    }
+    if (definition.items && Array.isArray(value)) return value.map((item) => mapOut(item, definition.items));
+    return value;
   };
   /** Friendly or raw input → wire body plus the problems found while mapping names. */
   const toBody = (input) => {
@@ -304,18 +440,14 @@ export function defineModel(definition) {
       if (value === undefined) continue;
       const field = byAlias.get(name) ?? byKey.get(name);
       if (!field) {
-        issues.push(unknownIssue(name, `/${name}`));
+        issues.push(unknownIssue(name, `/${pointerSegment(name)}`));
         continue;
       }
       const previous = setBy.get(field);
       if (previous !== undefined) {
-        issues.push({
-          alias: field.alias,
-          key: field.key,
-          path: `/${field.key}`,
-          rule: "duplicate",
-          message: `${label(field, field.key)}: set twice (as "${previous}" and as "${name}"); use one of them`,
-        });
+        issues.push(
+          issue(topPlace(field), "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`),
+        );
         skip.add(field.key);
         continue;
       }
@@ -329,6 +461,8 @@ export function defineModel(definition) {
         } else {
           value = result.label;
         }
+      } else {
+        value = mapIn(value, field, topPlace(field), issues);
       }
       setOwn(body, field.key, value);
     }
@@ -341,7 +475,6 @@ export function defineModel(definition) {
   };
   return {
     id,
-    name,
     fields,
     build(input) {
       const { body, issues } = problems(input);
@@ -360,8 +493,8 @@ export function defineModel(definition) {
         ]);
       for (const key of Object.keys(raw)) {
         const field = byKey.get(key);
-        if (!field) issues.push(unknownIssue(key, `/${key}`));
-        else setOwn(friendly, field.alias, raw[key]);
+        if (!field) issues.push(unknownIssue(key, `/${pointerSegment(key)}`));
+        else setOwn(friendly, field.alias, mapOut(raw[key], field));
       }
       issues.push(...checkBody(raw, new Set()).filter((issue) => issue.rule !== "unknown"));
       if (issues.length > 0) throw new ValidationError(id, issues);

@@ -26,28 +26,25 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Prompt
    *
    * Raw key: `155_positive_prompt` (ComfyUI node 155, input `positive_prompt`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "woman acting"
+   * Example: "woman acting".
    */
-  prompt?: string;
+  prompt: string;
   /**
    * Video
    *
    * Media: a video as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `160_video` (ComfyUI node 160, input `video`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "Runcomfy_example_1268_1.mp4"
+   * Example: "Runcomfy_example_1268_1.mp4".
    */
-  video?: string;
+  video: string;
   /**
    * Image
    *
    * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `143_image` (ComfyUI node 143, input `image`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "Runcomfy_example_1268_1.png"
+   * Example: "Runcomfy_example_1268_1.png".
    */
-  image?: string;
+  image: string;
   /**
    * Shift — Offsets the diffusion sampling schedule, trading stability for stronger motion/style as the value increases.
    *
@@ -116,21 +113,21 @@ export interface CommunityFantasyPortraitImageToVideoInput {
 }
 
 /**
- * Wire body of `community/fantasy-portrait/image-to-video`: the exact JSON RunComfy receives (raw ComfyUI keys).
+ * Wire body of `community/fantasy-portrait/image-to-video`: the exact JSON RunComfy receives (raw keys).
  */
 export interface CommunityFantasyPortraitImageToVideoRawInput {
   /**
-   * Prompt: friendly name `prompt`; ComfyUI node 155, input `positive_prompt`. @default "woman acting"
+   * Prompt: friendly name `prompt`; ComfyUI node 155, input `positive_prompt`. Example: "woman acting".
    */
-  "155_positive_prompt"?: string;
+  "155_positive_prompt": string;
   /**
-   * Video: friendly name `video`; ComfyUI node 160, input `video`. @default "Runcomfy_example_1268_1.mp4"
+   * Video: friendly name `video`; ComfyUI node 160, input `video`. Example: "Runcomfy_example_1268_1.mp4".
    */
-  "160_video"?: string;
+  "160_video": string;
   /**
-   * Image: friendly name `image`; ComfyUI node 143, input `image`. @default "Runcomfy_example_1268_1.png"
+   * Image: friendly name `image`; ComfyUI node 143, input `image`. Example: "Runcomfy_example_1268_1.png".
    */
-  "143_image"?: string;
+  "143_image": string;
   /**
    * Shift: friendly name `shift`; ComfyUI node 149, input `shift`. Range: 1 to 15 (integer). @default 5
    */

@@ -7,7 +7,6 @@ export const id = "community/fantasy-portrait/image-to-video";
 /** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
 export const model = /* @__PURE__ */ defineModel({
   id,
-  name: "communityFantasyPortraitImageToVideo",
   fields: [
     { alias: "prompt", key: "155_positive_prompt", nodes: "155" },
     { alias: "video", key: "160_video", nodes: "160", media: "video" },

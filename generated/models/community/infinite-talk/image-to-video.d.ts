@@ -27,10 +27,9 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    *
    * Media: an audio file as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `125_audio` (ComfyUI node 125, input `audio`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "Runcomfy_example_1278_1.mp3"
+   * Example: "Runcomfy_example_1278_1.mp3".
    */
-  audio?: string;
+  audio: string;
   /**
    * Resolution (W:H)
    *
@@ -45,18 +44,16 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    *
    * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `284_image` (ComfyUI node 284, input `image`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "Runcomfy_example_1278_1.png"
+   * Example: "Runcomfy_example_1278_1.png".
    */
-  image?: string;
+  image: string;
   /**
    * Prompt
    *
    * Raw key: `241_positive_prompt` (ComfyUI node 241, input `positive_prompt`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "a woman is talking and waving hands"
+   * Example: "a woman is talking and waving hands".
    */
-  prompt?: string;
+  prompt: string;
   /**
    * Number of Frames
    *
@@ -100,13 +97,13 @@ export interface CommunityInfiniteTalkImageToVideoInput {
 }
 
 /**
- * Wire body of `community/infinite-talk/image-to-video`: the exact JSON RunComfy receives (raw ComfyUI keys).
+ * Wire body of `community/infinite-talk/image-to-video`: the exact JSON RunComfy receives (raw keys).
  */
 export interface CommunityInfiniteTalkImageToVideoRawInput {
   /**
-   * Audio: friendly name `audio`; ComfyUI node 125, input `audio`. @default "Runcomfy_example_1278_1.mp3"
+   * Audio: friendly name `audio`; ComfyUI node 125, input `audio`. Example: "Runcomfy_example_1278_1.mp3".
    */
-  "125_audio"?: string;
+  "125_audio": string;
   /**
    * Resolution (W:H): friendly name `resolution`; ComfyUI node 245, input `value` and node 246, input `value`. Exact size label. @default "720x720 (1:1)"
    */
@@ -122,13 +119,13 @@ export interface CommunityInfiniteTalkImageToVideoRawInput {
     | "1024x576 (16:9)"
     | "1280x720 (16:9)";
   /**
-   * Image: friendly name `image`; ComfyUI node 284, input `image`. @default "Runcomfy_example_1278_1.png"
+   * Image: friendly name `image`; ComfyUI node 284, input `image`. Example: "Runcomfy_example_1278_1.png".
    */
-  "284_image"?: string;
+  "284_image": string;
   /**
-   * Prompt: friendly name `prompt`; ComfyUI node 241, input `positive_prompt`. @default "a woman is talking and waving hands"
+   * Prompt: friendly name `prompt`; ComfyUI node 241, input `positive_prompt`. Example: "a woman is talking and waving hands".
    */
-  "241_positive_prompt"?: string;
+  "241_positive_prompt": string;
   /**
    * Number of Frames: friendly name `frames`; ComfyUI node 270, input `value`. @default 125
    */

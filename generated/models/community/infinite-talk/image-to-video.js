@@ -7,7 +7,6 @@ export const id = "community/infinite-talk/image-to-video";
 /** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
 export const model = /* @__PURE__ */ defineModel({
   id,
-  name: "communityInfiniteTalkImageToVideo",
   fields: [
     { alias: "audio", key: "125_audio", nodes: "125", media: "audio" },
     {

@@ -26,19 +26,17 @@ export interface CommunityWan22VaceFunInput {
    * Prompt
    *
    * Raw key: `56_text` (ComfyUI node 56, input `text`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "A dramatic, wide-angle tracking shot captures a lone figure in heavy tactical gear standing amidst the desolate ruins of a post-apoc…" (1439 characters)
+   * Example: "A dramatic, wide-angle tracking shot captures a lone figure in heavy tactical gear standing amidst the desolate ruins of a post-apoc…" (1439 characters).
    */
-  prompt?: string;
+  prompt: string;
   /**
    * Image
    *
    * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `118_image` (ComfyUI node 118, input `image`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "Runcomfy_Example_1290_1.png"
+   * Example: "Runcomfy_Example_1290_1.png".
    */
-  image?: string;
+  image: string;
   /**
    * Resolution (W:H)
    *
@@ -99,17 +97,17 @@ export interface CommunityWan22VaceFunInput {
 }
 
 /**
- * Wire body of `community/wan-2-2/vace-fun`: the exact JSON RunComfy receives (raw ComfyUI keys).
+ * Wire body of `community/wan-2-2/vace-fun`: the exact JSON RunComfy receives (raw keys).
  */
 export interface CommunityWan22VaceFunRawInput {
   /**
-   * Prompt: friendly name `prompt`; ComfyUI node 56, input `text`. @default "A dramatic, wide-angle tracking…" (1439 characters)
+   * Prompt: friendly name `prompt`; ComfyUI node 56, input `text`. Example: "A dramatic, wide-angle tracking…" (1439 characters).
    */
-  "56_text"?: string;
+  "56_text": string;
   /**
-   * Image: friendly name `image`; ComfyUI node 118, input `image`. @default "Runcomfy_Example_1290_1.png"
+   * Image: friendly name `image`; ComfyUI node 118, input `image`. Example: "Runcomfy_Example_1290_1.png".
    */
-  "118_image"?: string;
+  "118_image": string;
   /**
    * Resolution (W:H): friendly name `resolution`; ComfyUI node 4, input `value` and node 3, input `value`. Exact size label. @default "1024x576 (16:9)"
    */

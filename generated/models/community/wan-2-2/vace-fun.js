@@ -7,7 +7,6 @@ export const id = "community/wan-2-2/vace-fun";
 /** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
 export const model = /* @__PURE__ */ defineModel({
   id,
-  name: "communityWan22VaceFun",
   fields: [
     { alias: "prompt", key: "56_text", nodes: "56" },
     { alias: "image", key: "118_image", nodes: "118", media: "image" },

@@ -27,18 +27,16 @@ export interface CommunityWan21FusionxImageToVideoInput {
    *
    * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `608_image` (ComfyUI node 608, input `image`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "RunComfy_examples_1235_1.png"
+   * Example: "RunComfy_examples_1235_1.png".
    */
-  image?: string;
+  image: string;
   /**
    * Prompt
    *
    * Raw key: `600_prompt` (ComfyUI node 600, input `prompt`).
-   * Listed as required upstream; optional here because the server fills in the default.
-   * @default "A close-up shot of a young woman standing against a graffiti-covered corridor wall. She wears a grey hoodie with a faded bear graphi…" (542 characters)
+   * Example: "A close-up shot of a young woman standing against a graffiti-covered corridor wall. She wears a grey hoodie with a faded bear graphi…" (542 characters).
    */
-  prompt?: string;
+  prompt: string;
   /**
    * Resolution (W:H)
    *
@@ -99,17 +97,17 @@ export interface CommunityWan21FusionxImageToVideoInput {
 }
 
 /**
- * Wire body of `community/wan-2-1/fusionx/image-to-video`: the exact JSON RunComfy receives (raw ComfyUI keys).
+ * Wire body of `community/wan-2-1/fusionx/image-to-video`: the exact JSON RunComfy receives (raw keys).
  */
 export interface CommunityWan21FusionxImageToVideoRawInput {
   /**
-   * Image: friendly name `image`; ComfyUI node 608, input `image`. @default "RunComfy_examples_1235_1.png"
+   * Image: friendly name `image`; ComfyUI node 608, input `image`. Example: "RunComfy_examples_1235_1.png".
    */
-  "608_image"?: string;
+  "608_image": string;
   /**
-   * Prompt: friendly name `prompt`; ComfyUI node 600, input `prompt`. @default "A close-up shot of a young woman…" (542 characters)
+   * Prompt: friendly name `prompt`; ComfyUI node 600, input `prompt`. Example: "A close-up shot of a young woman…" (542 characters).
    */
-  "600_prompt"?: string;
+  "600_prompt": string;
   /**
    * Resolution (W:H): friendly name `resolution`; ComfyUI node 602, input `width` and node 602, input `height`. Exact size label. @default "720x480 (3:2)"
    */

@@ -7,7 +7,6 @@ export const id = "community/wan-2-1/fusionx/image-to-video";
 /** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
 export const model = /* @__PURE__ */ defineModel({
   id,
-  name: "communityWan21FusionxImageToVideo",
   fields: [
     { alias: "image", key: "608_image", nodes: "608", media: "image" },
     { alias: "prompt", key: "600_prompt", nodes: "600" },
