@@ -1,8 +1,13 @@
 /**
  * A deterministic synthetic catalog for benchmarks: N schema files with the
- * shapes the real catalog has, derived from the four seed models (node-ID and
- * plain keys, enums, ranges, `"type": "float"`, compound size keys, media
- * fields, arrays of media and of objects, booleans), varied by a seeded PRNG.
+ * shapes the real catalog has, varied by a seeded PRNG. Even models derive
+ * from the four seed workflows (node-ID keys, `"type": "float"`, compound
+ * size keys, media by title); odd ones are plain-key catalog models shaped
+ * like flux, kling and veo (`prompt`, `image_url`, `aspect_ratio`, media by
+ * format, title or key, arrays of media) with nested inputs: `multi_prompt`,
+ * `elements`, `keyframes` (sometimes a required array of objects), `loras`,
+ * an object `camera`, and the catalog's metadata (categories, kind, price).
+ * Created-from-catalog models carry RunComfy's default output contract.
  * The same N always gives byte-identical files.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -59,6 +64,87 @@ const PLAIN_FIELDS: readonly [string, JsonObject][] = [
   ["end_image_url", { title: "End Frame", type: "string", format: "image_uri" }],
 ];
 
+/** Nested inputs as the catalog has them (arrays of objects and one object). */
+const NESTED_FIELDS: readonly [string, JsonObject][] = [
+  [
+    "multi_prompt",
+    {
+      title: "Multi Prompt",
+      type: "array",
+      minItems: 1,
+      maxItems: 6,
+      items: {
+        type: "object",
+        required: ["prompt", "duration"],
+        properties: {
+          prompt: { title: "Prompt", type: "string", minLength: 1, maxLength: 512 },
+          duration: { title: "Duration", type: "integer", minimum: 1, maximum: 10 },
+        },
+      },
+    },
+  ],
+  [
+    "elements",
+    {
+      title: "Elements",
+      type: "array",
+      maxItems: 3,
+      items: {
+        type: "object",
+        required: ["frontal_image_url"],
+        properties: {
+          frontal_image_url: { title: "Frontal Image URL", type: "string" },
+          reference_image_urls: {
+            title: "Reference Image URLs",
+            type: "array",
+            maxItems: 3,
+            items: { type: "string" },
+          },
+        },
+      },
+    },
+  ],
+  [
+    "camera",
+    {
+      title: "Camera",
+      type: "object",
+      properties: {
+        movement: { title: "Movement", type: "string", enum: ["static", "pan", "zoom"], default: "static" },
+        speed: { title: "Speed", type: "number", exclusiveMinimum: 0, maximum: 2 },
+      },
+    },
+  ],
+];
+
+const KEYFRAMES: JsonObject = {
+  title: "Keyframes",
+  type: "array",
+  minItems: 2,
+  maxItems: 5,
+  items: {
+    type: "object",
+    required: ["image_url", "time"],
+    properties: {
+      image_url: { title: "Image URL", type: "string" },
+      time: { title: "Time", type: "number", minimum: 0, maximum: 10 },
+    },
+  },
+};
+
+/** RunComfy's documented output contract (what `pull --all` writes for a model without a published output schema). */
+const DEFAULT_OUTPUT: JsonObject = {
+  output: {
+    type: "object",
+    properties: Object.fromEntries(
+      ["image", "video", "audio"].flatMap((kind) => [
+        [kind, { type: "string", format: "uri" }],
+        [`${kind}s`, { type: "array", items: { type: "string", format: "uri" } }],
+      ]),
+    ),
+  },
+};
+
 const TASKS = ["image-to-video", "text-to-video", "text-to-image", "edit", "image-to-image", "video-to-video"];
 const VENDORS = ["community", "acme-ai", "pixel.labs", "Studio4K", "wan-ai", "kling"];
 
@@ -72,8 +158,47 @@ async function loadSeeds(root: string): Promise<SchemaFile[]> {
   );
 }
 
+/** A plain-key catalog model (flux/kling/veo-like), with nested inputs. */
+function catalogModel(index: number): SchemaFile {
+  const random = seededRandom(index * 104729 + 3);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const task = pick(TASKS);
+  const vendor = pick(["kling", "google-deepmind", "blackforestlabs", "bytedance", "wan-ai"]);
+  const modelId = `${vendor}/model-${index}/${pick(["pro", "fast", "4k", "standard"])}/${task}`;
+  const properties: JsonObject = {
+    prompt: { title: "Prompt", type: "string", maxLength: 2000 + Math.floor(random() * 1000) },
+  };
+  const required = ["prompt"];
+  if (/image-to|edit/.test(task)) {
+    properties["image_url"] = { title: "Image URL", type: "string", format: "image_uri" };
+    required.push("image_url");
+  }
+  if (task === "video-to-video") {
+    properties["video_url"] = { title: "Video URL", type: "string" };
+    required.push("video_url");
+  }
+  for (const [key, schema] of PLAIN_FIELDS) if (random() < 0.4) properties[key] = clone(schema);
+  for (const [key, schema] of NESTED_FIELDS) if (random() < 0.5) properties[key] = clone(schema);
+  if (random() < 0.3) {
+    properties["keyframes"] = clone(KEYFRAMES);
+    if (random() < 0.5) required.push("keyframes");
+  }
+  return {
+    modelId,
+    displayName: `Model ${index} ${task.replace(/-/g, " ")}`,
+    categories: [task],
+    kind: "model",
+    basePriceUsd: Math.round(random() * 100) / 100,
+    priceUnit: pick(["second", "image", "output"]),
+    sources: [{ kind: "catalog" }, { kind: "output-default" }],
+    inputSchema: { type: "object", required, properties },
+    outputSchema: DEFAULT_OUTPUT,
+  };
+}
+
 /** The i-th synthetic model. */
 function syntheticModel(seeds: readonly SchemaFile[], index: number): SchemaFile {
+  if (index % 2 === 1) return catalogModel(index);
   const random = seededRandom(index * 7919 + 17);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const base = clone(seeds[index % seeds.length]!);

@@ -11,7 +11,7 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile, cp } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
@@ -23,7 +23,8 @@ import { inputSchema } from "../generator/emit/json-schema.ts";
 import { protoSafeSchema, VALIDATOR_OPTIONS } from "../generator/emit/validator.ts";
 import { loadModels } from "../generator/model/load.ts";
 import { readSchemaEntries } from "../generator/schemas/entries.ts";
-import { modulePathFor } from "../generator/lib/model-id.ts";
+import type { ModelSpec, ValueSpec } from "../generator/model/types.ts";
+import { bucketOf } from "../templates/runtime/buckets.ts";
 import { syntheticModelId, writeSyntheticCatalog } from "./catalog.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -212,6 +213,8 @@ async function validation(): Promise<void> {
     {
       "149_steps": 8,
       "143_image": "https://example.com/a.png",
+      "160_video": "https://example.com/a.mp4",
+      "155_positive_prompt": "woman acting",
       "169_valuex170_value": "720x720 (1:1)",
       "149_cfg": 1.2,
     },
@@ -267,23 +270,173 @@ async function bundle(entry: string, dir: string): Promise<number> {
   return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
 }
 
+/** A valid friendly value of a spec'd input (required members only, the fewest items allowed). */
+function sampleValue(value: ValueSpec): unknown {
+  if (value.enum) return value.enum[0];
+  if (value.media)
+    return `https://example.com/in.${value.media === "image" ? "png" : value.media === "video" ? "mp4" : "mp3"}`;
+  if (value.types.includes("array"))
+    return Array.from({ length: Math.max(1, value.minItems ?? 0) }, () =>
+      sampleValue(value.items ?? { types: ["string"] }),
+    );
+  if (value.types.includes("object"))
+    return Object.fromEntries(
+      (value.properties ?? [])
+        .filter((property) => property.required)
+        .map((property) => [property.alias ?? property.key, sampleValue(property.value)]),
+    );
+  if (value.types.includes("integer") || value.types.includes("number"))
+    return value.minimum ?? (value.exclusiveMinimum === undefined ? 1 : value.exclusiveMinimum + 1);
+  if (value.types.includes("boolean")) return true;
+  return "x".repeat(Math.max(1, value.minLength ?? 1));
+}
+
+/** The project's spec of `id` and a valid friendly input of it (every required field). */
+async function modelUnderTest(
+  project: string,
+  id: string,
+): Promise<{ spec: ModelSpec; input: Record<string, unknown> }> {
+  const { specs } = loadModels(await readSchemaEntries(join(project, "schemas"), project), "schemas/");
+  const spec = specs.find((candidate) => candidate.id === id)!;
+  const input = Object.fromEntries(
+    spec.fields.filter((field) => field.required).map((field) => [field.alias, sampleValue(field.value)]),
+  );
+  return { spec, input };
+}
+
+/** The consumer of the root entry: `createClient()` and one `client.run(id, input)`. */
+function rootConsumer(specifier: string, id: string, input: Record<string, unknown>): string {
+  return [
+    `import { createClient } from ${JSON.stringify(specifier)};`,
+    `const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });`,
+    `const result = await client.run(${JSON.stringify(id)}, ${JSON.stringify(input)});`,
+    `if (result.status === "succeeded") console.log(result.output);`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * What a browser loads to run one model through the root entry: esbuild with
+ * code splitting (minified), then gzip of each chunk fetched: the entry chunk
+ * and its static imports, the registry chunk of the id and the model's chunk
+ * (each with its static imports).
+ */
+async function loadedSize(
+  pkg: string,
+  spec: ModelSpec,
+  input: Record<string, unknown>,
+  dir: string,
+): Promise<{ bytes: number; chunks: number }> {
+  const work = await mkdtemp(join(dir, "split-"));
+  const file = join(work, "entry.js");
+  await writeFile(file, rootConsumer(join(pkg, "index.js"), spec.id, input));
+  const result = await esbuild({
+    entryPoints: [file],
+    absWorkingDir: work,
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    outdir: join(work, "out"),
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const outputs = result.metafile.outputs;
+  const bytesOf = new Map(
+    result.outputFiles.map((output) => [
+      relative(work, output.path).split(sep).join("/"),
+      gzipSync(output.contents, { level: 9 }).length,
+    ]),
+  );
+  const byEntry = (suffix: string) => Object.keys(outputs).find((path) => outputs[path]!.entryPoint?.endsWith(suffix))!;
+  const bucket = String(bucketOf(spec.id)).padStart(2, "0");
+  const roots = [
+    byEntry("entry.js"),
+    byEntry(`generated/registry/${bucket}.js`),
+    byEntry(`generated/models/${spec.names.modulePath}.js`),
+  ];
+  const loaded = new Set<string>();
+  const visit = (path: string): void => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of outputs[path]!.imports) if (imported.kind === "import-statement") visit(imported.path);
+  };
+  for (const root of roots) {
+    if (root === undefined) throw new Error(`size: no chunk for one of ${spec.id}'s entry, registry or model`);
+    visit(root);
+  }
+  return { bytes: [...loaded].reduce((sum, path) => sum + (bytesOf.get(path) ?? 0), 0), chunks: loaded.size };
+}
+
+/** `tsc --extendedDiagnostics` of the root consumer against a package: check time (s) and memory (MB), medians. */
+async function checkCost(
+  pkg: string,
+  id: string,
+  input: Record<string, unknown>,
+  dir: string,
+  skipLibCheck: boolean,
+): Promise<{ checkSeconds: number; memoryMb: number }> {
+  const work = await mkdtemp(join(dir, "tsc-"));
+  await mkdir(join(work, "node_modules"), { recursive: true });
+  await symlink(pkg, join(work, "node_modules", "runcomfy-models"), "dir");
+  await writeFile(join(work, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  await writeFile(join(work, "consumer.ts"), rootConsumer("runcomfy-models", id, input));
+  await writeFile(
+    join(work, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        lib: ["ES2023", "DOM"],
+        types: [],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck,
+        noEmit: true,
+      },
+      files: ["consumer.ts"],
+    }),
+  );
+  const samples: { checkSeconds: number; memoryMb: number }[] = [];
+  for (let round = 0; round < args.runs; round++) {
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", work, "--extendedDiagnostics"],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    const check = /Check time:\s+([\d.]+)s/.exec(stdout);
+    const memory = /Memory used:\s+(\d+)K/.exec(stdout);
+    if (!check || !memory) throw new Error(`size: unexpected tsc output:\n${stdout}`);
+    samples.push({ checkSeconds: Number(check[1]), memoryMb: Number(memory[1]) / 1024 });
+  }
+  return {
+    checkSeconds: median(samples.map((sample) => sample.checkSeconds)),
+    memoryMb: median(samples.map((sample) => sample.memoryMb)),
+  };
+}
+
 async function size(projects: Map<number, string>): Promise<void> {
   log("size: bundles");
   const dir = await mkdtemp(join(tmpdir(), "runcomfy-bench-bundle-"));
   const seed = join(ROOT, "generated");
+  const fantasy = "community/fantasy-portrait/image-to-video";
+  const fantasyInput = { image: "https://example.com/a.png", video: "https://example.com/a.mp4", prompt: "x" };
   const oneModel = (pkg: string, model: string) => `
     import { createClient } from ${JSON.stringify(join(pkg, "runtime/index.js"))};
     import model from ${JSON.stringify(join(pkg, "models", `${model}.js`))};
     const client = createClient({ models: [model] });
-    client.run(model, { prompt: "x" }).then((result) => console.log(result.status));`;
+    client.run(model, ${JSON.stringify(fantasyInput)}).then((result) => console.log(result.status));`;
   const buildOnly = (pkg: string, model: string) => `
     import { build } from ${JSON.stringify(join(pkg, "models", `${model}.js`))};
     console.log(build({ prompt: "x" }));`;
   const all = (pkg: string) => `
     import { createClient } from ${JSON.stringify(join(pkg, "index.js"))};
     createClient().run("x/y", {}).then(console.log);`;
-  const seedOne = await bundle(oneModel(seed, "community/fantasy-portrait/image-to-video"), dir);
-  const seedBuild = await bundle(buildOnly(seed, "community/fantasy-portrait/image-to-video"), dir);
+  const seedOne = await bundle(oneModel(seed, fantasy), dir);
+  const seedBuild = await bundle(buildOnly(seed, fantasy), dir);
   const seedAll = await bundle(all(seed), dir);
   rows.push({
     section: "Size",
@@ -302,40 +455,91 @@ async function size(projects: Map<number, string>): Promise<void> {
   });
   rows.push({
     section: "Size",
-    metric: "consumer importing the index (all 4 seed models and the client)",
+    metric: "consumer of the root entry without code splitting (every model inlined), 4 seed models",
     ours: kb(seedAll),
     baseline: "",
     target: "",
   });
   raw["size.seed"] = { oneModel: seedOne, buildOnly: seedBuild, all: seedAll };
+
   const sizes = [...projects.keys()].sort((a, b) => a - b);
-  const perCatalog: Record<number, { one: number; all: number }> = {};
+  const small = sizes[0]!;
+  const large = sizes[sizes.length - 1]!;
+  // The same model (synthetic model 1: a plain-key catalog model) in every catalog size.
+  const id = await syntheticModelId(ROOT, 1);
+  const perCatalog: Record<number, unknown> = {};
+  const measured = new Map<number, { one: number; all: number; loaded: { bytes: number; chunks: number } }>();
   for (const count of sizes) {
-    const pkg = join(projects.get(count)!, "generated");
-    const modelPath = modulePathFor(await syntheticModelId(ROOT, 0));
-    perCatalog[count] = { one: await bundle(buildOnly(pkg, modelPath), dir), all: await bundle(all(pkg), dir) };
+    const project = projects.get(count)!;
+    const pkg = join(project, "generated");
+    const { spec, input } = await modelUnderTest(project, id);
+    const result = {
+      one: await bundle(buildOnly(pkg, spec.names.modulePath), dir),
+      all: await bundle(all(pkg), dir),
+      loaded: await loadedSize(pkg, spec, input, dir),
+    };
+    measured.set(count, result);
+    perCatalog[count] = result;
   }
   raw["size.synthetic"] = perCatalog;
-  if (sizes.length > 1) {
-    const small = perCatalog[sizes[0]!]!;
-    const large = perCatalog[sizes[sizes.length - 1]!]!;
+  const a = measured.get(small)!;
+  const b = measured.get(large)!;
+  rows.push({
+    section: "Size",
+    metric: `root createClient + one client.run(id), ${large} models ÷ ${small}: entry + chunks loaded for that model (esbuild splitting, minified, gzip)`,
+    ours: `${kb(b.loaded.bytes)} (${b.loaded.chunks} chunks)`,
+    baseline: `${kb(a.loaded.bytes)} (${a.loaded.chunks} chunks)`,
+    ratio: b.loaded.bytes / a.loaded.bytes,
+    target: "1.0 ± 5 %",
+    met: Math.abs(b.loaded.bytes / a.loaded.bytes - 1) <= 0.05,
+  });
+  rows.push({
+    section: "Size",
+    metric: `one-model consumer (its builder), ${large}-model catalog ÷ ${small}-model catalog`,
+    ours: kb(b.one),
+    baseline: kb(a.one),
+    ratio: b.one / a.one,
+    target: "= 1.0 (does not grow)",
+    met: b.one === a.one,
+  });
+  rows.push({
+    section: "Size",
+    metric: `root consumer without code splitting (every model inlined), ${large} models (baseline: ${small})`,
+    ours: kb(b.all),
+    baseline: kb(a.all),
+    target: "",
+  });
+
+  log("size: type-check cost (tsc --extendedDiagnostics)");
+  for (const skipLibCheck of [false, true]) {
+    const costs = new Map<number, { checkSeconds: number; memoryMb: number }>();
+    for (const count of [small, large]) {
+      const project = projects.get(count)!;
+      const { input } = await modelUnderTest(project, id);
+      costs.set(count, await checkCost(join(project, "generated"), id, input, dir, skipLibCheck));
+    }
+    const x = costs.get(small)!;
+    const y = costs.get(large)!;
+    raw[`size.tsc.skipLibCheck-${skipLibCheck}`] = Object.fromEntries(costs);
     rows.push({
       section: "Size",
-      metric: `one-model consumer, ${sizes[sizes.length - 1]}-model catalog ÷ ${sizes[0]}-model catalog`,
-      ours: kb(large.one),
-      baseline: kb(small.one),
-      ratio: large.one / small.one,
-      target: "= 1.0 (does not grow)",
-      met: large.one === small.one,
+      metric: `tsc check time of that consumer (strict, skipLibCheck ${skipLibCheck}), ${large}-model package ÷ ${small}`,
+      ours: `${y.checkSeconds.toFixed(2)} s`,
+      baseline: `${x.checkSeconds.toFixed(2)} s`,
+      ratio: y.checkSeconds / x.checkSeconds,
+      target: "≤ 1.5",
+      met: y.checkSeconds / x.checkSeconds <= 1.5,
     });
     rows.push({
       section: "Size",
-      metric: `index consumer, ${sizes[sizes.length - 1]}-model catalog (baseline: ${sizes[0]} models)`,
-      ours: kb(large.all),
-      baseline: kb(small.all),
+      metric: `tsc memory of that consumer (skipLibCheck ${skipLibCheck}), ${large}-model package ÷ ${small}`,
+      ours: `${Math.round(y.memoryMb)} MB`,
+      baseline: `${Math.round(x.memoryMb)} MB`,
+      ratio: y.memoryMb / x.memoryMb,
       target: "",
     });
   }
+  await rm(dir, { recursive: true, force: true });
 }
 
 /** Status calls and detection latency of a poll schedule for a job of `durationMs`. */
@@ -503,14 +707,18 @@ let projects = new Map<number, string>();
 if (!args.only || args.only === "generation") projects = await generation();
 if (!args.only || args.only === "validation") await validation();
 if (!args.only || args.only === "size") {
-  if (projects.size === 0) {
-    for (const count of [10, 1000]) {
-      const dir = await scratchProject(count);
+  // The size section compares a 4-model catalog (the seeds' count) with the largest one.
+  const sized = new Map<number, string>();
+  for (const count of [4, Math.max(1000, ...projects.keys())]) {
+    let dir = projects.get(count);
+    if (dir === undefined) {
+      dir = await scratchProject(count);
       await timed(process.execPath, [...GENERATE, "--root", dir]);
       projects.set(count, dir);
     }
+    sized.set(count, dir);
   }
-  await size(projects);
+  await size(sized);
 }
 if (!args.only || args.only === "polling") await polling();
 if (!args.only || args.only === "scale") await scale();

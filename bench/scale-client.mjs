@@ -27,7 +27,8 @@ const results = await Promise.all(
     inFlight++;
     peakInFlight = Math.max(peakInFlight, inFlight);
     try {
-      return (await client.communityWan22VaceFun.run({ prompt: `job ${seed}`, seed })).status;
+      const input = { prompt: `job ${seed}`, image: "Runcomfy_Example_1290_1.png", seed };
+      return (await client.run("community/wan-2-2/vace-fun", input)).status;
     } finally {
       inFlight--;
     }

@@ -8,7 +8,13 @@
 import { readFileSync } from "node:fs";
 
 const [mode, modelModule, schemaFile] = process.argv.slice(2);
-const input = { "149_steps": 8, "143_image": "https://example.com/a.png", "169_valuex170_value": "720x720 (1:1)" };
+const input = {
+  "149_steps": 8,
+  "143_image": "https://example.com/a.png",
+  "160_video": "https://example.com/a.mp4",
+  "155_positive_prompt": "woman acting",
+  "169_valuex170_value": "720x720 (1:1)",
+};
 const baseline = mode === "ajv" ? JSON.parse(readFileSync(schemaFile, "utf8")) : undefined;
 
 const started = performance.now();
