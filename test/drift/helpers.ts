@@ -14,24 +14,26 @@ export const SEED_FILE = "schemas/community/fantasy-portrait/image-to-video.json
 
 export type SchemaDoc = Record<string, unknown>;
 
-/** Normalises schema files given as text (named `label/<n>.json` in errors). */
-export function specsFromTexts(texts: readonly string[], label = "test"): readonly ModelSpec[] {
+/** Normalises schema files given as text (named `label/<n>.json` in errors), under the given normalisation rules. */
+export function specsFromTexts(texts: readonly string[], label = "test", rules?: number): readonly ModelSpec[] {
   return loadModels(
     texts.map((text, index) => ({ file: `${label}/${index}.json`, text })),
     "",
-    { checkPaths: false },
+    { checkPaths: false, ...(rules === undefined ? {} : { rules }) },
   ).specs;
 }
 
-export function specsFrom(docs: readonly SchemaDoc[], label = "test"): readonly ModelSpec[] {
+export function specsFrom(docs: readonly SchemaDoc[], label = "test", rules?: number): readonly ModelSpec[] {
   return specsFromTexts(
     docs.map((doc) => stringifyPretty(doc)),
     label,
+    rules,
   );
 }
 
-export function compareDocs(base: readonly SchemaDoc[], head: readonly SchemaDoc[]): DriftReport {
-  return compareModels(specsFrom(base, "base"), specsFrom(head, "head"), "base", "head");
+/** The drift from `base` (read under `baseRules`, as a snapshot built with them would be) to `head`. */
+export function compareDocs(base: readonly SchemaDoc[], head: readonly SchemaDoc[], baseRules?: number): DriftReport {
+  return compareModels(specsFrom(base, "base", baseRules), specsFrom(head, "head"), "base", "head");
 }
 
 export function compareTexts(base: string, head: string): DriftReport {

@@ -85,7 +85,8 @@ describe("node renumbering", () => {
     const rules = compareDocs([seedDoc()], [head])
       .changes.map((change) => change.rule)
       .sort();
-    expect(rules).toEqual(["new-optional-request-property", "request-property-removed"]);
+    // 143_image is listed as required (with RunComfy's sample as default), so its stand-in is a new required field.
+    expect(rules).toEqual(["new-required-request-property", "request-property-removed"]);
   });
 
   it("does not pair when the type changed", () => {

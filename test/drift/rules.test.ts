@@ -11,6 +11,8 @@ import { compareDocs, FIXTURES, summarize, type SchemaDoc } from "./helpers.ts";
 
 interface Fixture {
   readonly about: string;
+  /** Normalisation rules the base was built with (default: the current ones). */
+  readonly baseRules?: number;
   readonly base: SchemaDoc[];
   readonly head: SchemaDoc[];
   readonly expect: ReturnType<typeof summarize>;
@@ -65,12 +67,45 @@ describe.each(files)("fixture %s", (file) => {
   const rule = file.replace(/\.json$/, "");
 
   it(`reports exactly the expected changes (${fixture.about})`, () => {
-    const report = compareDocs(fixture.base, fixture.head);
+    const report = compareDocs(fixture.base, fixture.head, fixture.baseRules);
     expect(summarize(report).sort(byPlace)).toEqual([...fixture.expect].sort(byPlace));
     expect(report.changes.map((change) => change.rule)).toContain(rule);
   });
 
   it("reports nothing when nothing changed", () => {
     expect(compareDocs(fixture.head, fixture.head).changes).toEqual([]);
+  });
+});
+
+describe("requiredness under the current rules (required stays required, also with a default)", () => {
+  const fixture = JSON.parse(
+    readFileSync(join(FIXTURES, "request-property-listed-required-changed.json"), "utf8"),
+  ) as Fixture;
+
+  it("makes a newly listed field with a default required: became-required, breaking", () => {
+    // Swap the sides: the field is now listed upstream, default or not.
+    const report = compareDocs(fixture.head, fixture.base);
+    expect(summarize(report).map(({ rule, level }) => [rule, level])).toEqual([
+      ["request-property-became-required", "ERR"],
+    ]);
+  });
+
+  it("makes a field that is no longer listed optional, also with a default: became-optional", () => {
+    const report = compareDocs(fixture.base, fixture.head);
+    expect(summarize(report).map(({ rule, level }) => [rule, level])).toEqual([
+      ["request-property-became-optional", "INFO"],
+    ]);
+  });
+
+  it("reads a rules-1 snapshot's listed field with a default as optional, so the same schema now becomes required", () => {
+    const report = compareDocs(fixture.base, fixture.base, 1);
+    expect(report.changes.map(({ rule, level, text }) => ({ rule, level, text }))).toEqual([
+      {
+        rule: "request-property-became-required",
+        level: "ERR",
+        text: "became required (listed as required upstream): leaving it out no longer runs its sample default 8",
+      },
+    ]);
+    expect(report.semver).toBe("major");
   });
 });

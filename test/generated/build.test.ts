@@ -43,20 +43,49 @@ describe("build() of the friendly form of each page's example gives the page's c
   });
 });
 
+/** The required fields of the fantasy portrait model (friendly and raw): every body below carries them. */
+const REQUIRED = {
+  image: "https://example.com/a.png",
+  video: "https://example.com/a.mp4",
+  prompt: "woman acting",
+} as const;
+const REQUIRED_RAW = {
+  "143_image": REQUIRED.image,
+  "160_video": REQUIRED.video,
+  "155_positive_prompt": REQUIRED.prompt,
+} as const;
+
 describe("build()", () => {
   it("carries only what was set", () => {
-    expect(fantasy.build({ steps: 8 })).toEqual({ "149_steps": 8 });
-    expect(fantasy.build({})).toEqual({});
-    expect(fantasy.build({ steps: undefined } as never)).toEqual({});
+    expect(fantasy.build({ ...REQUIRED, steps: 8 })).toEqual({ ...REQUIRED_RAW, "149_steps": 8 });
+    expect(fantasy.build(REQUIRED)).toEqual(REQUIRED_RAW);
+    expect(fantasy.build({ ...REQUIRED, steps: undefined } as never)).toEqual(REQUIRED_RAW);
+  });
+
+  it("requires every field the schema lists as required, also when it has a default (the default is a sample)", () => {
+    const issues = fantasy.validateInput({ steps: 8 });
+    expect(issues.map((issue) => [issue.alias, issue.key, issue.rule]).sort()).toEqual(
+      [
+        ["image", "143_image", "required"],
+        ["prompt", "155_positive_prompt", "required"],
+        ["video", "160_video", "required"],
+      ].sort(),
+    );
+    expect(issues.find((issue) => issue.alias === "image")!.message).toBe('image ("143_image", node 143): is required');
+    expect(() => fantasy.build({} as never)).toThrow(/3 problems; nothing was sent/);
   });
 
   it("accepts raw keys as an escape hatch, and mixed with aliases", () => {
-    expect(fantasy.build({ "149_steps": 8 })).toEqual({ "149_steps": 8 });
-    expect(fantasy.build({ "149_steps": 8, cfg: 1.5 } as never)).toEqual({ "149_steps": 8, "149_cfg": 1.5 });
+    expect(fantasy.build({ ...REQUIRED_RAW, "149_steps": 8 })).toEqual({ ...REQUIRED_RAW, "149_steps": 8 });
+    expect(fantasy.build({ ...REQUIRED_RAW, "149_steps": 8, cfg: 1.5 } as never)).toEqual({
+      ...REQUIRED_RAW,
+      "149_steps": 8,
+      "149_cfg": 1.5,
+    });
   });
 
   it("rejects a field set twice (alias and raw key)", () => {
-    expect(() => fantasy.build({ steps: 8, "149_steps": 9 } as never)).toThrow(
+    expect(() => fantasy.build({ ...REQUIRED, steps: 8, "149_steps": 9 } as never)).toThrow(
       /steps \("149_steps", node 149\): set twice \(as "steps" and as "149_steps"\)/,
     );
   });
@@ -67,7 +96,10 @@ describe("build()", () => {
     [{ width: 1280, height: 720 }, "1280x720 (16:9)"],
     [" 480x720 ", "480x720 (2:3)"],
   ])("maps the size %j to the exact label", (value, label) => {
-    expect(fantasy.build({ resolution: value as never })).toEqual({ "169_valuex170_value": label });
+    expect(fantasy.build({ ...REQUIRED, resolution: value as never })).toEqual({
+      ...REQUIRED_RAW,
+      "169_valuex170_value": label,
+    });
   });
 
   it.each([
@@ -80,7 +112,7 @@ describe("build()", () => {
   ])("rejects the size %j, listing the allowed sizes", (value) => {
     let error: unknown;
     try {
-      fantasy.build({ resolution: value as never });
+      fantasy.build({ ...REQUIRED, resolution: value as never });
     } catch (caught) {
       error = caught;
     }
@@ -96,7 +128,14 @@ describe("build()", () => {
   it("reports every problem in one error, each naming alias, raw key and rule, and never throws a partial body", () => {
     let error: unknown;
     try {
-      fantasy.build({ steps: 21, cfg: "high", frames: 100, image: "file:///tmp/a.png", nope: true } as never);
+      fantasy.build({
+        ...REQUIRED,
+        steps: 21,
+        cfg: "high",
+        frames: 100,
+        image: "file:///tmp/a.png",
+        nope: true,
+      } as never);
     } catch (caught) {
       error = caught;
     }
@@ -121,7 +160,7 @@ describe("build()", () => {
   });
 
   it("suggests the closest field name for a typo", () => {
-    expect(fantasy.validateInput({ stpes: 8 })[0]!.message).toContain('did you mean "steps"?');
+    expect(fantasy.validateInput({ ...REQUIRED, stpes: 8 })[0]!.message).toContain('did you mean "steps"?');
   });
 
   it("rejects inputs that are not plain objects", () => {
@@ -130,19 +169,15 @@ describe("build()", () => {
   });
 
   it("round-trips through toFriendly()", () => {
-    const raw = {
-      "169_valuex170_value": "720x480 (3:2)",
-      "149_steps": 8,
-      "143_image": "https://example.com/a.png",
-    } as const;
+    const raw = { ...REQUIRED_RAW, "169_valuex170_value": "720x480 (3:2)", "149_steps": 8 } as const;
     const friendly = fantasy.toFriendly(raw);
-    expect(friendly).toEqual({ resolution: "720x480 (3:2)", steps: 8, image: "https://example.com/a.png" });
+    expect(friendly).toEqual({ ...REQUIRED, resolution: "720x480 (3:2)", steps: 8 });
     expect(fantasy.build(friendly)).toEqual(raw);
-    expect(() => fantasy.toFriendly({ "149_steps": 99 })).toThrow(/must be <= 20/);
+    expect(() => fantasy.toFriendly({ ...REQUIRED_RAW, "149_steps": 99 })).toThrow(/must be <= 20/);
   });
 
   it("treats a __proto__ key as data, never as the prototype", () => {
-    const input = JSON.parse('{"__proto__": {"polluted": true}, "steps": 8}');
+    const input = { ...JSON.parse('{"__proto__": {"polluted": true}, "steps": 8}'), ...REQUIRED };
     expect(() => fantasy.build(input)).toThrow(/"__proto__" is not an input/);
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
   });
@@ -156,7 +191,7 @@ describe("media fields", () => {
     "data:image/png;base64,iVBORw0KGgo=",
     "data:application/octet-stream;base64,AAAA",
   ])("accept %s", (value) => {
-    expect(fantasy.validateInput({ image: value })).toEqual([]);
+    expect(fantasy.validateInput({ ...REQUIRED, image: value })).toEqual([]);
   });
 
   it.each([
@@ -175,7 +210,7 @@ describe("media fields", () => {
     ["data:video/mp4;base64,AAAA", "not an image"],
     ["", "empty string"],
   ])("reject %s", (value, reason) => {
-    const issues = fantasy.validateInput({ image: value });
+    const issues = fantasy.validateInput({ ...REQUIRED, image: value });
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ alias: "image", key: "143_image", rule: "media" });
     expect(issues[0]!.message).toContain(reason);

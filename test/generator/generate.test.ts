@@ -17,8 +17,12 @@ async function project(options?: Parameters<typeof tempProject>[0]): Promise<Tem
 }
 
 describe("generate", () => {
-  it("produces the committed generated/ from the committed schemas/", async () => {
-    const scratch = await project();
+  it("produces the committed generated/ from the committed schemas/ and release history", async () => {
+    // The release history (version, changelog, schema snapshot) stays; every emitted file is made anew.
+    const scratch = await project({ withGenerated: true });
+    const generated = join(scratch.root, "generated");
+    for (const path of (await tree(generated)).keys())
+      if (!/^(package\.json|CHANGELOG\.md|schemas\/)/.test(path)) await rm(join(generated, path));
     await generate({ root: scratch.root, cache: false });
     const produced = await tree(join(scratch.root, "generated"));
     const committed = await tree(join(ROOT, "generated"));
@@ -77,7 +81,7 @@ describe("generate", () => {
 
     const generated = join(scratch.root, "generated");
     const edited = join(generated, "models/community/fantasy-portrait/image-to-video.d.ts");
-    await writeFile(edited, (await readFile(edited, "utf8")).replace("prompt?: string;", "prompt?: number;"));
+    await writeFile(edited, (await readFile(edited, "utf8")).replace("prompt: string;", "prompt: number;"));
     await rm(join(generated, "runtime/poll.js"));
     await writeFile(join(generated, "models/stray.js"), "export {};\n");
     const before = await tree(generated);
@@ -87,8 +91,8 @@ describe("generate", () => {
     expect(dirty.stderr).toContain("stale:   generated/models/community/fantasy-portrait/image-to-video.d.ts");
     expect(dirty.stderr).toContain("missing: generated/runtime/poll.js");
     expect(dirty.stderr).toContain("extra:   generated/models/stray.js");
-    expect(dirty.stderr).toContain("-  prompt?: number;");
-    expect(dirty.stderr).toContain("+  prompt?: string;");
+    expect(dirty.stderr).toContain("-  prompt: number;");
+    expect(dirty.stderr).toContain("+  prompt: string;");
     // --check never writes.
     expect(await tree(generated)).toEqual(before);
   });
@@ -133,19 +137,24 @@ describe("generate", () => {
     await generate({ root: scratch.root });
     const schema = JSON.parse(await readFile(join(scratch.root, "schemas/community/wan-2-2/vace-fun.json"), "utf8"));
     schema.modelId = "kling/kling-video-o3/4K/image-to-video";
-    const { schemaFilePath } = await import("../../generator/schemas/schema-file.ts");
-    const path = join(scratch.root, "schemas", schemaFilePath(schema.modelId));
+    // The path is the id, case kept.
+    const path = join(scratch.root, "schemas/kling/kling-video-o3/4K/image-to-video.json");
     await (await import("node:fs/promises")).mkdir(join(path, ".."), { recursive: true });
     await writeFile(path, JSON.stringify(schema, null, 2));
     const added = await generate({ root: scratch.root });
     const modelFiles = added.write!.written.filter((file) => file.includes("kling"));
     expect(modelFiles.sort()).toEqual([
-      expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.d\.ts$/),
-      expect.stringMatching(/^models\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
+      "models/kling/kling-video-o3/4K/image-to-video.d.ts",
+      "models/kling/kling-video-o3/4K/image-to-video.js",
       // The copy of its schema file in the package's snapshot (generator/drift/release.ts).
-      expect.stringMatching(/^schemas\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.json$/),
-      expect.stringMatching(/^validators\/kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video\.js$/),
+      "schemas/kling/kling-video-o3/4K/image-to-video.json",
+      "validators/kling/kling-video-o3/4K/image-to-video.js",
     ]);
+    const pkg = JSON.parse(await readFile(join(scratch.root, "generated/package.json"), "utf8"));
+    expect(pkg.exports["./kling/kling-video-o3/4K/image-to-video"]).toEqual({
+      types: "./models/kling/kling-video-o3/4K/image-to-video.d.ts",
+      default: "./models/kling/kling-video-o3/4K/image-to-video.js",
+    });
     await rm(path);
     const removed = await generate({ root: scratch.root });
     expect(removed.write!.removed.sort()).toEqual(modelFiles.sort());

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createClient } from "../../generated/runtime/client.js";
 import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
 import { loadModels } from "../../generator/model/load.ts";
-import { assignModelNames, readableTypeName, RESERVED_MEMBER_NAMES } from "../../generator/model/naming.ts";
-import { checkModelId, modulePathFor } from "../../generator/lib/model-id.ts";
+import { assignModelNames, readableTypeName } from "../../generator/model/naming.ts";
+import { assignModelPaths, checkModelId, encodeSegment, modulePathFor } from "../../generator/lib/model-id.ts";
 import type { ModelSpec } from "../../generator/model/types.ts";
 
 const TRICKY_IDS = [
@@ -26,32 +25,129 @@ const TRICKY_IDS = [
   "x/a.b/c/d/e/f",
 ];
 
-describe("model ids to names", () => {
-  it("keeps plain ids as module paths", () => {
-    expect(modulePathFor("community/fantasy-portrait/image-to-video")).toBe(
+/** Characters a file or subpath name must not hold on some platform (Windows, URLs, import specifiers); `~` starts an escape. */
+const UNSAFE = /[<>:"|?*\\\s#%{}^`[\]]/;
+
+describe("model ids to paths", () => {
+  it("keeps ids as they are, case included, whenever every file system can hold them", () => {
+    for (const id of [
       "community/fantasy-portrait/image-to-video",
-    );
-    expect(modulePathFor("kling/kling-3.0/pro/image-to-video")).toBe("kling/kling-3.0/pro/image-to-video");
+      "kling/kling-3.0/pro/image-to-video",
+      "kling/kling-video-o3/4K/image-to-video",
+      "bytedance/seedance-2.0/pro",
+      "google-deepmind/veo-3-1/fast/first-last-frame-to-video",
+      "tongyi-mai/z-image/turbo/controlnet/lora",
+      "runwayml/runway-gen-4/turbo/image-to-video",
+    ])
+      expect(modulePathFor(id), id).toBe(id);
   });
 
-  it("encodes segments that are not safe on every file system", () => {
-    expect(modulePathFor("kling/kling-video-o3/4K/image-to-video")).toMatch(
-      /^kling\/kling-video-o3\/4k~[0-9a-f]{6}\/image-to-video$/,
-    );
-    expect(modulePathFor("minimax/Hailuo Video 01 Live")).toMatch(/^minimax\/hailuo-video-01-live~[0-9a-f]{6}$/);
-    expect(modulePathFor("vendor/aux")).toMatch(/^vendor\/aux~[0-9a-f]{6}$/);
+  it.each([
+    ["minimax/Hailuo Video 01 Live", "minimax/Hailuo~20Video~2001~20Live"],
+    ["vendor/aux", "vendor/~61ux"],
+    ["vendor/CON.json", "vendor/~43ON.json"],
+    ["vendor/lpt1", "vendor/~6cpt1"],
+    ["vendor/v1.", "vendor/v1~2e"],
+    ["vendor/a~b", "vendor/a~7eb"],
+    ["vendor/a*b", "vendor/a~2ab"],
+    ['vendor/say"hi"', "vendor/say~22hi~22"],
+    ["vendor/ü", "vendor/~c3~bc"],
+    ["vendor/x:y|z", "vendor/x~3ay~7cz"],
+  ])("encodes only what some file system or specifier cannot hold: %s → %s", (id, path) => {
+    expect(modulePathFor(id)).toBe(path);
+    for (const segment of path.split("/")) expect(segment, path).not.toMatch(UNSAFE);
   });
 
-  it("maps every id to a distinct path (also case-insensitively) and a distinct valid identifier", () => {
+  it("encodes reversibly: ~ and two hex digits per UTF-8 byte, so no two ids share a path", () => {
+    const decode = (segment: string) =>
+      new TextDecoder().decode(
+        Uint8Array.from(
+          segment.replace(/~([0-9a-f]{2})|./gs, (all, hex: string | undefined) =>
+            hex ? String.fromCharCode(parseInt(hex, 16)) : all,
+          ),
+          (c) => c.charCodeAt(0),
+        ),
+      );
+    for (const segment of ["Hailuo Video 01 Live", "a~b", "aux", "v1.", "ü*", "~7e", "a b~20c"])
+      expect(decode(encodeSegment(segment)), segment).toBe(segment);
+    expect(encodeSegment("a b")).not.toBe(encodeSegment("a~20b"));
+  });
+
+  it("suffixes a hash only where two ids differ in case alone, keeping the all-lower-case one as it is", () => {
+    const paths = assignModelPaths([
+      "kling/kling-video-o3/4K/image-to-video",
+      "kling/kling-video-o3/4k/image-to-video",
+      "kling/kling-video-o3/pro/image-to-video",
+    ]);
+    expect(paths.get("kling/kling-video-o3/4k/image-to-video")).toEqual({
+      path: "kling/kling-video-o3/4k/image-to-video",
+      collidesWith: ["kling/kling-video-o3/4K/image-to-video"],
+      suffixed: false,
+    });
+    expect(paths.get("kling/kling-video-o3/4K/image-to-video")).toEqual({
+      path: expect.stringMatching(/^kling\/kling-video-o3\/4K~~[0-9a-f]{6}\/image-to-video$/),
+      collidesWith: ["kling/kling-video-o3/4k/image-to-video"],
+      suffixed: true,
+    });
+    expect(paths.get("kling/kling-video-o3/pro/image-to-video")).toEqual({
+      path: "kling/kling-video-o3/pro/image-to-video",
+      collidesWith: [],
+      suffixed: false,
+    });
+    // Alone, the upper-case id keeps its own name.
+    expect(
+      assignModelPaths(["kling/kling-video-o3/4K/image-to-video"]).get("kling/kling-video-o3/4K/image-to-video")!.path,
+    ).toBe("kling/kling-video-o3/4K/image-to-video");
+  });
+
+  it("finds collisions of folders too (a/Foo/x and a/foo/y would share a folder)", () => {
+    const paths = assignModelPaths(["a/Foo/x", "a/foo/y", "a/FOO/z"]);
+    expect(paths.get("a/foo/y")!.path).toBe("a/foo/y");
+    expect(paths.get("a/Foo/x")!.path).toMatch(/^a\/Foo~~[0-9a-f]{6}\/x$/);
+    expect(paths.get("a/FOO/z")!.path).toMatch(/^a\/FOO~~[0-9a-f]{6}\/z$/);
+    expect(paths.get("a/Foo/x")!.collidesWith).toEqual(["a/FOO/z", "a/foo/y"]);
+    // Without an all-lower-case spelling, every spelling gets a suffix.
+    const none = assignModelPaths(["a/Ab/x", "a/aB/x"]);
+    expect([...none.values()].every((path) => path.suffixed)).toBe(true);
+  });
+
+  it("maps every id to a distinct path (also case-insensitively), whatever the order", () => {
+    const forward = assignModelPaths(TRICKY_IDS);
+    const backward = assignModelPaths([...TRICKY_IDS].reverse());
+    for (const id of TRICKY_IDS) expect(backward.get(id)).toEqual(forward.get(id));
+    const folded = TRICKY_IDS.map((id) => forward.get(id)!.path.toLowerCase());
+    expect(new Set(folded).size).toBe(TRICKY_IDS.length);
+    // And no path is a folder of another one's file: every prefix is distinct from every file name.
+    const files = new Set(folded.flatMap((path) => [`${path}.js`, `${path}.json`, `${path}.d.ts`]));
+    for (const path of folded) {
+      const parts = path.split("/");
+      for (let length = 1; length < parts.length; length++)
+        expect(files.has(parts.slice(0, length).join("/"))).toBe(false);
+    }
+  });
+
+  it("says in a warning which ids collide and where each one went", () => {
+    const { specs } = load(
+      [model("kling/kling-video-o3/4K/image-to-video"), model("kling/kling-video-o3/4k/image-to-video")],
+      (id) =>
+        assignModelPaths(["kling/kling-video-o3/4K/image-to-video", "kling/kling-video-o3/4k/image-to-video"]).get(id)!
+          .path,
+    );
+    const upper = specs.find((spec) => spec.id === "kling/kling-video-o3/4K/image-to-video")!;
+    const lower = specs.find((spec) => spec.id === "kling/kling-video-o3/4k/image-to-video")!;
+    expect(lower.warnings.filter((warning) => warning.code === "model-path-case")).toEqual([]);
+    expect(upper.warnings.find((warning) => warning.code === "model-path-case")?.message).toMatch(
+      /^model id "kling\/kling-video-o3\/4K\/image-to-video" differs only in case from "kling\/kling-video-o3\/4k\/image-to-video", which would share a file on case-insensitive file systems; its modules and schema file are at kling\/kling-video-o3\/4K~~[0-9a-f]{6}\/image-to-video/,
+    );
+  });
+});
+
+describe("model ids to type names", () => {
+  it("gives every id a distinct valid type name", () => {
     const names = assignModelNames(TRICKY_IDS);
-    const paths = TRICKY_IDS.map((id) => names.get(id)!.modulePath.toLowerCase());
     const types = TRICKY_IDS.map((id) => names.get(id)!.typeName);
-    const members = TRICKY_IDS.map((id) => names.get(id)!.memberName);
-    expect(new Set(paths).size).toBe(TRICKY_IDS.length);
     expect(new Set(types).size).toBe(TRICKY_IDS.length);
-    expect(new Set(members).size).toBe(TRICKY_IDS.length);
     for (const type of types) expect(type).toMatch(/^[A-Z][A-Za-z0-9_]*$/);
-    for (const member of members) expect(member).toMatch(/^[a-z][A-Za-z0-9_]*$/);
   });
 
   it("is deterministic and does not depend on order", () => {
@@ -64,35 +160,15 @@ describe("model ids to names", () => {
     expect(readableTypeName("community/wan-2-1/fusionx/image-to-video")).toBe("CommunityWan21FusionxImageToVideo");
     expect(readableTypeName("kling/kling-video-o3/4K/image-to-video")).toBe("KlingKlingVideoO34KImageToVideo");
     expect(readableTypeName("3d-lab/mesh")).toBe("M3DLabMesh");
-    expect(assignModelNames(["community/wan-2-2/vace-fun"]).get("community/wan-2-2/vace-fun")).toEqual({
+    expect(assignModelNames(["community/wan-2-2/vace-fun"]).get("community/wan-2-2/vace-fun")).toMatchObject({
       modulePath: "community/wan-2-2/vace-fun",
       typeName: "CommunityWan22VaceFun",
-      memberName: "communityWan22VaceFun",
     });
   });
 
-  it("suffixes member names that would be a reserved word, an index binding or a client member", () => {
-    const ids = [
-      "default/!!",
-      "run/--",
-      "constructor/~",
-      "models/!!",
-      "create-client/!!",
-      "community/wan-2-2/vace-fun",
-    ];
-    const members = assignModelNames(ids);
-    expect(ids.map((id) => members.get(id)!.memberName)).toEqual([
-      expect.stringMatching(/^default_[0-9a-f]{6}$/),
-      expect.stringMatching(/^run_[0-9a-f]{6}$/),
-      expect.stringMatching(/^constructor_[0-9a-f]{6}$/),
-      expect.stringMatching(/^models_[0-9a-f]{6}$/),
-      expect.stringMatching(/^createClient_[0-9a-f]{6}$/),
-      "communityWan22VaceFun",
-    ]);
-  });
-
-  it("reserves every property of the client", () => {
-    for (const key of Object.keys(createClient({ token: "t" }))) expect(RESERVED_MEMBER_NAMES.has(key), key).toBe(true);
+  it("needs no member names: ids that were reserved words or client methods read plainly", () => {
+    const names = assignModelNames(["default/model", "run/model", "constructor/model"]);
+    expect([...names.values()].map((name) => name.typeName)).toEqual(["DefaultModel", "RunModel", "ConstructorModel"]);
   });
 
   it.each([["single"], ["a//b"], ["a/../b"], ["a/b/c/d/e/f/g"], [" a/b"], ["a/b?x"]])(
@@ -146,9 +222,9 @@ function model(id: string, extra: { properties?: Record<string, unknown>; aliase
   };
 }
 
-function load(files: ReturnType<typeof model>[]) {
+function load(files: ReturnType<typeof model>[], pathOf: (id: string) => string = (id) => id) {
   return loadModels(
-    files.map((file) => ({ file: `schemas/${file.modelId}.json`, text: JSON.stringify(file) })),
+    files.map((file) => ({ file: `schemas/${pathOf(file.modelId)}.json`, text: JSON.stringify(file) })),
     "schemas/",
   );
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { normalizeModel } from "../../generator/model/normalize.ts";
+import { validateSchemaFile } from "../../generator/schemas/schema-file.ts";
 import { GeneratorError } from "../../generator/lib/diagnostics.ts";
 import { fileWith, seedFile, specOf } from "../helpers/spec.ts";
 
@@ -68,9 +70,38 @@ describe("normalisation", () => {
     expect(field(spec, "prompt").required).toBe(true);
   });
 
-  it("makes a required field with a default optional, and remembers it was listed", () => {
+  it("keeps a required field with a default required (the default is RunComfy's sample input)", () => {
     const f = field(specOf(seedFile("community/fantasy-portrait/image-to-video")), "143_image");
-    expect(f).toMatchObject({ required: false, listedRequired: true });
+    expect(f).toMatchObject({
+      required: true,
+      listedRequired: true,
+      value: { default: "Runcomfy_example_1268_1.png" },
+    });
+    // Nested members too.
+    const nested = specOf(
+      fileWith({
+        loras: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["path", "scale"],
+            properties: { path: { type: "string" }, scale: { type: "number", default: 1 } },
+          },
+        },
+      }),
+    );
+    expect(nested.fields[0]!.value.items!.properties!.map(({ key, required }) => [key, required])).toEqual([
+      ["path", true],
+      ["scale", true],
+    ]);
+  });
+
+  it("reads a snapshot with the rules it was built with: under rules 1 a required field with a default was optional", () => {
+    const file = validateSchemaFile(seedFile("community/fantasy-portrait/image-to-video"), "schemas/x.json");
+    const names = { modulePath: "community/fantasy-portrait/image-to-video", typeName: "X" };
+    const legacy = normalizeModel(file, names, "0".repeat(64), "schemas/x.json", { rules: 1 });
+    expect(legacy.fields.find((f) => f.key === "143_image")).toMatchObject({ required: false, listedRequired: true });
+    expect(legacy.fields.find((f) => f.key === "149_steps")).toMatchObject({ required: false, listedRequired: false });
   });
 
   it("unwraps the output wrapper and derives output media kinds from the keys", () => {

@@ -46,8 +46,24 @@ export function recordingClock(capMs = 5): { clock: Clock; sleeps: number[] } {
   };
 }
 
+/** The required fields of each seed model (RunComfy's own example assets, as the pages pass them). */
 export const FANTASY_INPUT = {
   image: "Runcomfy_example_1268_1.png",
   video: "Runcomfy_example_1268_1.mp4",
   prompt: "woman acting",
+} as const;
+export const VACE_INPUT = { prompt: "a lone figure at golden hour", image: "Runcomfy_Example_1290_1.png" } as const;
+export const FUSIONX_INPUT = { prompt: "a woman smiles", image: "RunComfy_examples_1235_1.png" } as const;
+export const TALK_INPUT = {
+  prompt: "a woman is talking",
+  image: "Runcomfy_example_1278_1.png",
+  audio: "Runcomfy_example_1278_1.mp3",
+} as const;
+
+/** The required input of each seed model, by id. */
+export const SEED_INPUTS = {
+  "community/fantasy-portrait/image-to-video": FANTASY_INPUT,
+  "community/wan-2-1/fusionx/image-to-video": FUSIONX_INPUT,
+  "community/wan-2-2/vace-fun": VACE_INPUT,
+  "community/infinite-talk/image-to-video": TALK_INPUT,
 } as const;

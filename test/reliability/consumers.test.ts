@@ -148,7 +148,7 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
     }
   });
 
-  it("type-checks a program using all four seed models (friendly inputs, client.<model>.run, exhaustive result switch, @ts-expect-error on a wrong input)", async () => {
+  it("type-checks a program using all four seed models (friendly inputs, client.run(id, input), exhaustive result switch, @ts-expect-error on a wrong input)", async () => {
     const tsc = await typecheckConsumer();
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.code).toBe(0);
@@ -162,14 +162,16 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
     expectAllSucceeded(JSON.parse(run.stdout) as Report, emu);
   }, 120_000);
 
-  it("bundles for the browser without anything Node-only, and runs in headless Chromium against the emulator", async () => {
+  it("bundles for the browser without anything Node-only, split into lazily loaded chunks, and runs in headless Chromium against the emulator", async () => {
     const bundled = await build({
       absWorkingDir: app,
-      entryPoints: [join(app, "browser.ts")],
+      entryPoints: { bundle: join(app, "browser.ts") },
       bundle: true,
+      splitting: true,
       platform: "browser",
       format: "esm",
       target: "es2022",
+      outdir: join(app, "out"),
       write: false,
       metafile: true,
       logLevel: "silent",
@@ -177,12 +179,23 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
     const inputs = Object.keys(bundled.metafile.inputs);
     expect(inputs.some((path) => path.includes("runcomfy-models/models/community/wan-2-2/vace-fun.js"))).toBe(true);
     expect(inputs.filter((path) => /runtime\/download\.js$|^node:/.test(path))).toEqual([]);
-    const bundle = bundled.outputFiles[0]!.text;
+    // The entry chunk carries no model: each model is a chunk of its own, loaded when its id is first run.
+    const outputs = bundled.metafile.outputs;
+    const entry = Object.keys(outputs).find(
+      (path) => outputs[path]!.entryPoint !== undefined && path.endsWith("bundle.js"),
+    )!;
+    expect(Object.keys(outputs[entry]!.inputs).filter((path) => path.includes("runcomfy-models/models/"))).toEqual([]);
+    const chunks = Object.fromEntries(
+      bundled.outputFiles.map((file) => [
+        `/${file.path.slice(join(app, "out").length + 1)}`,
+        { type: "text/javascript", body: file.text },
+      ]),
+    );
 
     const emu = await emulator({ capacity: 2, durationMs: 100 });
     const page = await pageServer({
       "/": { type: "text/html", body: await readFile(join(app, "index.html"), "utf8") },
-      "/bundle.js": { type: "text/javascript", body: bundle },
+      ...chunks,
     });
     const profile = join(work, `chromium-profile-${Date.now()}`);
     await mkdir(profile);

@@ -38,14 +38,18 @@ describe("a package generated from hostile schemas", () => {
       (spec, index) => `import * as m${index} from "./generated/models/${spec.names.modulePath}.js";`,
     );
     const consumer = [
-      `import { createClient, models } from "./generated/index.js";`,
+      `import { createClient, loadModel, type ModelMap } from "./generated/index.js";`,
       ...modules,
       `export const all = [${pkg.report.specs.map((_, index) => `m${index}.model`).join(", ")}];`,
       `export const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });`,
-      `export const known = Object.keys(models);`,
+      `export const known: (keyof ModelMap)[] = ${JSON.stringify(pkg.report.specs.map((spec) => spec.id))};`,
+      `export const loaded = Promise.all(known.map((id) => loadModel(id)));`,
       // Hostile keys are typed as such: friendly aliases, and raw keys as written.
       `import { build } from "./generated/models/hostile/key-names.js";`,
-      `export const body = build({ proto: 1, fieldConstructor: 0, fieldToString: "a", fieldHasOwnProperty: true, withSpace: "x", field9lives: 9 });`,
+      `export const body = build({ proto: 1, fieldConstructor: 0, fieldToString: "a", fieldHasOwnProperty: true, withSpace: "x", field9lives: 9, nestedKeys: { proto: "a", fieldConstructor: 1 } });`,
+      `export const nestedProto: string = body["7_nested"]!.__proto__;`,
+      `// @ts-expect-error -- nested members have friendly names in the friendly type: no wire key there`,
+      `build({ proto: 1, fieldConstructor: 0, fieldToString: "a", fieldHasOwnProperty: true, nestedKeys: { proto: "a", fieldConstructor: 1, constructorr: 1 } });`,
       `export const proto: number = body.__proto__;`,
       `// @ts-expect-error -- proto is a number`,
       `build({ proto: "1", fieldConstructor: 0, fieldToString: "a", fieldHasOwnProperty: true });`,
@@ -160,19 +164,33 @@ describe("keys named like Object.prototype members", () => {
     expect(issueOf(model.validate(input))).toEqual(expected);
   });
 
-  it("checks __proto__ and constructor inside nested objects too", async () => {
+  it("names nested __proto__ and constructor members like top-level ones, and checks them at depth", async () => {
     const { model } = await keyNames();
-    // Nested objects carry raw keys: a "__proto__" own key needs JSON.parse (or defineProperty).
-    const nested = (value: string) =>
+    // Nested members have friendly names too: `__proto__` → `proto`, `constructor` → `fieldConstructor`.
+    const body = model.build({ ...valid, nestedKeys: { proto: "abc", fieldConstructor: 1 } });
+    const nested = (body as Record<string, unknown>)["7_nested"] as object;
+    expect(Object.prototype.hasOwnProperty.call(nested, "__proto__")).toBe(true);
+    expect(Object.getPrototypeOf(nested)).toBe(Object.prototype);
+    expect(JSON.stringify(nested)).toBe('{"__proto__":"abc","constructor":1}');
+    expect(model.toFriendly(body as never)).toMatchObject({ nestedKeys: { proto: "abc", fieldConstructor: 1 } });
+    // Raw keys are accepted at depth too (a "__proto__" own key needs JSON.parse or defineProperty).
+    const raw = (value: string) =>
       JSON.parse(`{"__proto__": ${JSON.stringify(value)}, "constructor": 1}`) as Record<string, unknown>;
-    expect(model.validate({ ...valid, nestedKeys: nested("abc") })).toEqual([]);
-    expect(model.validate({ ...valid, nestedKeys: nested("abcd") }).map(({ path, rule }) => ({ path, rule }))).toEqual([
-      { path: "/7_nested/__proto__", rule: "maxLength" },
+    expect(model.validate({ ...valid, nestedKeys: raw("abc") })).toEqual([]);
+    expect(
+      model.validate({ ...valid, nestedKeys: raw("abcd") }).map(({ path, rule, message }) => ({ path, rule, message })),
+    ).toEqual([
+      {
+        path: "/7_nested/__proto__",
+        rule: "maxLength",
+        message: 'nestedKeys.proto ("7_nested.__proto__", node 7): must be at most 3 characters long, got "abcd"',
+      },
     ]);
     expect(model.validate({ ...valid, nestedKeys: {} }).map(({ path, rule }) => ({ path, rule }))).toEqual([
-      { path: "/7_nested", rule: "required" },
-      { path: "/7_nested", rule: "required" },
+      { path: "/7_nested/__proto__", rule: "required" },
+      { path: "/7_nested/constructor", rule: "required" },
     ]);
+    expect(Object.keys(Object.prototype)).toEqual([]);
   });
 
   it("keeps __proto__ as an own property of the model's annotated input schema", async () => {

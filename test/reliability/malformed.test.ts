@@ -109,7 +109,65 @@ const CASES: readonly Case[] = [
   {
     name: "a source of an unknown kind",
     files: { [FILE]: schema({ sources: [{ kind: "blog" }] }) },
-    problems: [{ file: FILE, path: "sources/0/kind", message: /"page" or "catalog"/ }],
+    problems: [{ file: FILE, path: "sources/0/kind", message: /"page", "catalog" or "output-default"/ }],
+  },
+  // Catalog metadata.
+  {
+    name: "categories that are not a list of strings",
+    files: { [FILE]: schema({ categories: "image-to-video" }) },
+    problems: [{ file: FILE, path: "categories", message: /must be an array of strings/ }],
+  },
+  {
+    name: "an empty category",
+    files: { [FILE]: schema({ categories: ["image-to-video", " "] }) },
+    problems: [{ file: FILE, path: "categories/1", message: /non-empty string/ }],
+  },
+  {
+    name: "a negative price",
+    files: { [FILE]: schema({ basePriceUsd: -0.1 }) },
+    problems: [{ file: FILE, path: "basePriceUsd", message: /0 or more/ }],
+  },
+  {
+    name: "a price that is not a number",
+    files: { [FILE]: schema({ basePriceUsd: "0.04" }) },
+    problems: [{ file: FILE, path: "basePriceUsd", message: /finite number of US dollars/ }],
+  },
+  {
+    name: "an empty kind",
+    files: { [FILE]: schema({ kind: "" }) },
+    problems: [{ file: FILE, path: "kind", message: /non-empty string/ }],
+  },
+  {
+    name: "a price unit that is not a string",
+    files: { [FILE]: schema({ priceUnit: 1 }) },
+    problems: [{ file: FILE, path: "priceUnit", message: /non-empty string/ }],
+  },
+  // Nested members.
+  {
+    name: "two nested members that camelCase to one name",
+    files: {
+      [FILE]: schema({
+        inputSchema: {
+          type: "object",
+          properties: {
+            elements: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: { frontal_image_url: { type: "string" }, frontalImageUrl: { type: "string" } },
+              },
+            },
+          },
+        },
+      }),
+    },
+    problems: [
+      {
+        file: FILE,
+        message:
+          /members of "elements\[\]" "frontal_image_url" and "frontalImageUrl" would all be called "frontalImageUrl"[\s\S]*"aliases": \{ "elements\[\]\.frontalImageUrl": "anotherName" \}/,
+      },
+    ],
   },
   {
     name: "an alias that is not a string",

@@ -13,7 +13,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FaultKind, FaultRule, Route } from "../../emulator/faults.ts";
 import { InternalServerError, RateLimitError, type JobResult, type RequestHandle } from "../../generated/index.js";
-import { clientFor, emulator } from "../helpers/emulator.ts";
+import { clientFor, emulator, SEED_INPUTS } from "../helpers/emulator.ts";
 import { SEED_IDS } from "../helpers/spec.ts";
 
 const JOBS = 1000;
@@ -105,7 +105,8 @@ describe("fault soak", () => {
       for (;;) {
         submitCalls++;
         try {
-          return await client.submit(SEED_IDS[index % SEED_IDS.length]!, { seed: index });
+          const id = SEED_IDS[index % SEED_IDS.length]!;
+          return await client.submit(id, { ...SEED_INPUTS[id], seed: index } as never);
         } catch (error) {
           if (!(error instanceof RateLimitError || error instanceof InternalServerError)) throw error;
           refusedSubmits++;

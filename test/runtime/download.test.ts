@@ -10,7 +10,7 @@ import {
   downloadRefusal,
   fileNameFor,
 } from "../../generated/runtime/download.js";
-import { clientFor, emulator } from "../helpers/emulator.ts";
+import { clientFor, emulator, VACE_INPUT } from "../helpers/emulator.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -57,7 +57,7 @@ describe("downloads", () => {
 
   it("downloads a job's outputs without the token, with progress, into a temp file renamed into place", async () => {
     const emu = await emulator();
-    const result = await clientFor(emu).communityWan22VaceFun.run({ prompt: "x" });
+    const result = await clientFor(emu).run("community/wan-2-2/vace-fun", VACE_INPUT);
     if (result.status !== "succeeded") throw new Error("job failed");
     // The emulator serves its outputs itself; present them as RunComfy CDN URLs.
     const onCdn = {

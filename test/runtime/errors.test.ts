@@ -16,7 +16,7 @@ import {
   ValidationError,
 } from "../../generated/index.js";
 import { createClient as createBareClient } from "../../generated/runtime/index.js";
-import { clientFor, emulator, FANTASY_INPUT } from "../helpers/emulator.ts";
+import { clientFor, emulator, FANTASY_INPUT, VACE_INPUT } from "../helpers/emulator.ts";
 
 const noRetry = { retry: { maxRetries: 0 } };
 
@@ -24,7 +24,7 @@ describe("API errors", () => {
   it("401 for a wrong token → AuthenticationError", async () => {
     const emu = await emulator();
     const error = await clientFor(emu, { token: "wrong" })
-      .submit("community/wan-2-2/vace-fun", {})
+      .submit("community/wan-2-2/vace-fun", VACE_INPUT)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({
@@ -38,7 +38,7 @@ describe("API errors", () => {
 
   it("403 for another account's request → PermissionDeniedError with the request id", async () => {
     const emu = await emulator({ tokens: ["alice", "bob"] });
-    const handle = await clientFor(emu, { token: "alice" }).submit("community/wan-2-2/vace-fun", {});
+    const handle = await clientFor(emu, { token: "alice" }).submit("community/wan-2-2/vace-fun", VACE_INPUT);
     const error = await clientFor(emu, { token: "bob" })
       .status(handle)
       .catch((caught: unknown) => caught);
@@ -102,7 +102,7 @@ describe("API errors", () => {
     async (respond, ErrorClass, errorCode) => {
       const emu = await emulator({ faults: [{ route: "submit", fault: { type: "respond", ...respond } }] });
       const error = await clientFor(emu)
-        .submit("community/wan-2-2/vace-fun", {})
+        .submit("community/wan-2-2/vace-fun", VACE_INPUT)
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ErrorClass);
       expect(error).toMatchObject({ status: respond.status, errorCode });
@@ -116,7 +116,7 @@ describe("API errors", () => {
       faults: [{ route: "submit", fault: { type: "error-200", errorCode: 400002, message: "no balance" } }],
     });
     const error = await clientFor(emu)
-      .submit("community/wan-2-2/vace-fun", {})
+      .submit("community/wan-2-2/vace-fun", VACE_INPUT)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InsufficientBalanceError);
     expect(error).toMatchObject({ status: 200, errorCode: 400002, serverMessage: "no balance" });
@@ -134,8 +134,8 @@ describe("API errors", () => {
   it("every error is a RunComfyError; local validation sends nothing", async () => {
     const emu = await emulator();
     const client = clientFor(emu, noRetry);
-    const error = await client.communityFantasyPortraitImageToVideo
-      .run({ ...FANTASY_INPUT, steps: 99 })
+    const error = await client
+      .run("community/fantasy-portrait/image-to-video", { ...FANTASY_INPUT, steps: 99 })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toBeInstanceOf(RunComfyError);
@@ -145,7 +145,7 @@ describe("API errors", () => {
       token: undefined,
       fetch: (() => Promise.reject(new Error("must not be called"))) as typeof fetch,
     });
-    const noToken = await missing.submit("community/wan-2-2/vace-fun", {}).catch((caught: unknown) => caught);
+    const noToken = await missing.submit("community/wan-2-2/vace-fun", VACE_INPUT).catch((caught: unknown) => caught);
     if (!process.env["RUNCOMFY_API_TOKEN"] && !process.env["RUNCOMFY_TOKEN"])
       expect(noToken).toBeInstanceOf(ConfigurationError);
   });

@@ -3,8 +3,8 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { AbortError, WaitTimeoutError, type StatusUpdate } from "../../generated/index.js";
-import { clientFor, emulator, FANTASY_INPUT } from "../helpers/emulator.ts";
+import { AbortError, loadModel, WaitTimeoutError, type StatusUpdate } from "../../generated/index.js";
+import { clientFor, emulator, FANTASY_INPUT, VACE_INPUT } from "../helpers/emulator.ts";
 import { ROOT } from "../helpers/project.ts";
 
 const SEED_INPUTS = {
@@ -28,7 +28,7 @@ describe("job lifecycle", () => {
     // The blocker occupies the only worker long enough that the job under test is surely queued when first polled.
     const emu = await emulator({ capacity: 1, durationMs: (job) => (job.body["56_text"] === "blocker" ? 1500 : 100) });
     const client = clientFor(emu);
-    await client.submit("community/wan-2-2/vace-fun", { prompt: "blocker", seed: 1 });
+    await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, prompt: "blocker", seed: 1 });
     const updates: StatusUpdate[] = [];
     const handles: unknown[] = [];
     const result = await client.run(modelId as keyof typeof SEED_INPUTS, input as never, {
@@ -46,14 +46,15 @@ describe("job lifecycle", () => {
     expect(statuses).toContain("in_progress");
     expect(statuses.at(-1)).toBe("completed");
     expect(statuses.indexOf("in_progress")).toBeGreaterThan(statuses.lastIndexOf("in_queue"));
-    expect(emu.job(result.requestId)!.body).toEqual(client[modelNameOf(modelId)].build(input as never));
+    const model = (await loadModel(modelId))!;
+    expect(emu.job(result.requestId)!.body).toEqual(model.build(input));
   });
 
   it("waits for many jobs through one scheduler that never exceeds the client's request slots", async () => {
     const emu = await emulator({ capacity: 8, durationMs: 120 });
     const client = clientFor(emu, { maxConcurrentRequests: 3 });
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { seed })),
+      Array.from({ length: 40 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed })),
     );
     expect(results.every((result) => result.status === "succeeded")).toBe(true);
     expect(emu.stats().peakInFlight).toBeLessThanOrEqual(3);
@@ -64,14 +65,18 @@ describe("job lifecycle", () => {
     const emu = await emulator({ capacity: 1, durationMs: 5000 });
     const client = clientFor(emu);
     const handles = [];
-    for (let seed = 0; seed < 4; seed++) handles.push(await client.submit("community/wan-2-2/vace-fun", { seed }));
+    for (let seed = 0; seed < 4; seed++)
+      handles.push(await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed }));
     const positions = await Promise.all(handles.map(async (handle) => (await client.status(handle)).queuePosition));
     expect(positions).toEqual([undefined, 0, 1, 2]);
   });
 
   it("returns a failed job with the server's error", async () => {
     const emu = await emulator();
-    const result = await clientFor(emu).communityWan22VaceFun.run({ prompt: "boom [emulator:fail]" });
+    const result = await clientFor(emu).run("community/wan-2-2/vace-fun", {
+      ...VACE_INPUT,
+      prompt: "boom [emulator:fail]",
+    });
     expect(result.status).toBe("failed");
     if (result.status !== "failed") return;
     expect(result.error).toEqual({
@@ -84,8 +89,8 @@ describe("job lifecycle", () => {
   it("cancels a queued job; a running one is not cancellable", async () => {
     const emu = await emulator({ capacity: 1, durationMs: (job) => (job.body["98_seed"] === 1 ? 1500 : 100) });
     const client = clientFor(emu);
-    const running = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
-    const queued = await client.submit("community/wan-2-2/vace-fun", { seed: 2 });
+    const running = await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 });
+    const queued = await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 2 });
     await expect.poll(async () => (await client.status(running)).status).toBe("in_progress");
     expect(await client.cancel(queued)).toMatchObject({ outcome: "cancelled", status: "cancelled" });
     expect(await client.cancel(running)).toMatchObject({ outcome: "not_cancellable", status: "in_progress" });
@@ -98,8 +103,8 @@ describe("job lifecycle", () => {
   it("gives up at the deadline and cancels the job while it is still queued", async () => {
     const emu = await emulator({ capacity: 1, durationMs: 2000 });
     const client = clientFor(emu);
-    await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
-    const handle = await client.submit("community/wan-2-2/vace-fun", { seed: 2 });
+    await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 });
+    const handle = await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 2 });
     const error = await client.wait(handle, { timeoutMs: 250 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({
@@ -115,7 +120,7 @@ describe("job lifecycle", () => {
   it("on timeout can leave the job running, and says so", async () => {
     const emu = await emulator({ capacity: 1, durationMs: 1000 });
     const client = clientFor(emu);
-    const handle = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
+    const handle = await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 });
     const error = await client.wait(handle, { timeoutMs: 200, onTimeout: "leave" }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: "WaitTimeoutError", outcome: { job: "left-running" } });
     expect(emu.job(handle.requestId)!.state).toBe("in_progress");
@@ -124,7 +129,7 @@ describe("job lifecycle", () => {
   it("a running job that times out is reported as not cancellable (it will be charged)", async () => {
     const emu = await emulator({ capacity: 1, durationMs: 1500 });
     const client = clientFor(emu);
-    const handle = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
+    const handle = await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 });
     await expect.poll(async () => (await client.status(handle)).status).toBe("in_progress");
     const error = await client.wait(handle, { timeoutMs: 150 }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({
@@ -137,12 +142,12 @@ describe("job lifecycle", () => {
   it("stops on abort, cancelling the queued job, with the handle to resume", async () => {
     const emu = await emulator({ capacity: 1, durationMs: 2000 });
     const client = clientFor(emu);
-    await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
+    await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 });
     const controller = new AbortController();
     const updates: string[] = [];
     const pending = client.run(
       "community/wan-2-2/vace-fun",
-      { seed: 2 },
+      { ...VACE_INPUT, seed: 2 },
       { signal: controller.signal, onStatus: (update) => updates.push(update.status) },
     );
     await expect.poll(() => updates.length).toBeGreaterThan(0);
@@ -159,7 +164,7 @@ describe("job lifecycle", () => {
     const controller = new AbortController();
     controller.abort();
     await expect(
-      clientFor(emu).run("community/wan-2-2/vace-fun", { seed: 1 }, { signal: controller.signal }),
+      clientFor(emu).run("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 }, { signal: controller.signal }),
     ).rejects.toBeInstanceOf(AbortError);
     expect(emu.stats().submits).toBe(0);
   });
@@ -199,7 +204,7 @@ describe("job lifecycle", () => {
     });
     const client = clientFor(emu, { poll: { minIntervalMs: 5, maxIntervalMs: 5, maxUnknownStatuses: 3 } });
     const statuses: boolean[] = [];
-    const handle = await client.submit("community/wan-2-2/vace-fun", { seed: 3 });
+    const handle = await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 3 });
     const error = await client
       .wait(handle, { onStatus: (update) => statuses.push(update.known) })
       .catch((caught: unknown) => caught);
@@ -207,13 +212,3 @@ describe("job lifecycle", () => {
     expect(statuses).toEqual([false, false, false, false]);
   });
 });
-
-function modelNameOf(modelId: string): "communityFantasyPortraitImageToVideo" {
-  const names: Record<string, string> = {
-    "community/fantasy-portrait/image-to-video": "communityFantasyPortraitImageToVideo",
-    "community/wan-2-1/fusionx/image-to-video": "communityWan21FusionxImageToVideo",
-    "community/wan-2-2/vace-fun": "communityWan22VaceFun",
-    "community/infinite-talk/image-to-video": "communityInfiniteTalkImageToVideo",
-  };
-  return names[modelId] as "communityFantasyPortraitImageToVideo";
-}

@@ -6,13 +6,13 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { SubmitOutcomeUnknownError, type Clock } from "../../generated/index.js";
-import { clientFor, emulator, recordingClock } from "../helpers/emulator.ts";
+import { clientFor, emulator, recordingClock, VACE_INPUT } from "../helpers/emulator.ts";
 
 describe("retry delays of status/result/cancel", () => {
   it("backs off exponentially from 500 ms", async () => {
     const emu = await emulator({ faults: [{ route: "status", fault: { type: "respond", status: 503 }, times: 3 }] });
     const { clock, sleeps } = recordingClock();
-    const handle = await clientFor(emu).submit("community/wan-2-2/vace-fun", {});
+    const handle = await clientFor(emu).submit("community/wan-2-2/vace-fun", VACE_INPUT);
     expect((await clientFor(emu, { clock }).status(handle)).status).toMatch(/in_queue|in_progress|completed/);
     expect(sleeps).toEqual([500, 1000, 2000]);
     expect(emu.stats().requests["status"]).toBe(4);
@@ -75,7 +75,7 @@ describe("retry delays of status/result/cancel", () => {
       ],
     });
     const { clock, sleeps } = recordingClock();
-    const handle = await clientFor(emu).submit("community/wan-2-2/vace-fun", {});
+    const handle = await clientFor(emu).submit("community/wan-2-2/vace-fun", VACE_INPUT);
     const info = await clientFor(emu, { clock, timeoutMs: 150 }).status(handle);
     expect(info.requestId).toBe(handle.requestId);
     expect(sleeps).toEqual([500, 1000]);
@@ -91,7 +91,7 @@ describe("a paid submit is never sent twice", () => {
   ])("on %s: one request, no retry", async (_, fault, jobs) => {
     const emu = await emulator({ faults: [{ route: "submit", fault, times: 1 }] });
     const error = await clientFor(emu)
-      .submit("community/wan-2-2/vace-fun", { seed: 1 })
+      .submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     if (fault.type === "drop") {
@@ -105,7 +105,7 @@ describe("a paid submit is never sent twice", () => {
   it("on a timeout after sending: one request, outcome unknown", async () => {
     const emu = await emulator({ faults: [{ route: "submit", fault: { type: "slow", delayMs: 500 }, times: 1 }] });
     const error = await clientFor(emu, { timeoutMs: 100 })
-      .submit("community/wan-2-2/vace-fun", { seed: 1 })
+      .submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
     await new Promise((done) => setTimeout(done, 600));
@@ -130,6 +130,7 @@ describe("a paid submit is never sent twice", () => {
     };
     const { clock, sleeps } = recordingClock();
     const handle = await clientFor(emu, { fetch: refusingOnce, clock }).submit("community/wan-2-2/vace-fun", {
+      ...VACE_INPUT,
       seed: 1,
     });
     expect(handle.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -151,7 +152,7 @@ describe("a paid submit is never sent twice", () => {
     });
     const client = clientFor(emu, { retry: { baseDelayMs: 5, maxDelayMs: 40, maxRetries: 8 } });
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { seed })),
+      Array.from({ length: 30 }, (_, seed) => client.run("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed })),
     );
     expect(results.map((result) => result.status)).toEqual(Array(30).fill("succeeded"));
     expect(emu.stats()).toMatchObject({ submits: 30, duplicateSubmits: 0 });
@@ -165,7 +166,7 @@ describe("many calls at once", () => {
     const emu = await emulator({ faults: [{ route: "status", fault: { type: "slow", delayMs: 80 } }] });
     const client = clientFor(emu, { maxConcurrentRequests: 2 });
     const handles = await Promise.all(
-      Array.from({ length: 3 }, (_, seed) => client.submit("community/wan-2-2/vace-fun", { seed })),
+      Array.from({ length: 3 }, (_, seed) => client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed })),
     );
     const before = emu.stats().peakInFlight;
     const infos = await Promise.all([...handles, ...handles].map((handle) => client.status(handle)));

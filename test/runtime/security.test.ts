@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../../generated/index.js";
-import { clientFor, emulator } from "../helpers/emulator.ts";
+import { clientFor, emulator, VACE_INPUT } from "../helpers/emulator.ts";
 
 const TOKEN = "rc-secret-token-4f1d9a";
 
@@ -63,18 +63,23 @@ describe("the API token", () => {
       );
 
     await capture(
-      clientFor(emu, { token: `${TOKEN}-wrong`, logger, logLevel: "debug" }).submit("community/wan-2-2/vace-fun", {}),
+      clientFor(emu, { token: `${TOKEN}-wrong`, logger, logLevel: "debug" }).submit(
+        "community/wan-2-2/vace-fun",
+        VACE_INPUT,
+      ),
     );
-    const blocker = await client.submit("community/wan-2-2/vace-fun", { seed: 1 });
+    const blocker = await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 1 });
     await capture(clientFor(emu, { token: "other", logger, logLevel: "debug" }).status(blocker));
     await capture(client.status("missing"));
     await capture(client.submit("vendor/unknown", {}));
-    await capture(client.wait(await client.submit("community/wan-2-2/vace-fun", { seed: 2 }), { timeoutMs: 50 }));
+    await capture(
+      client.wait(await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 2 }), { timeoutMs: 50 }),
+    );
     const controller = new AbortController();
     controller.abort();
-    await capture(client.run("community/wan-2-2/vace-fun", { seed: 3 }, { signal: controller.signal }));
+    await capture(client.run("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 3 }, { signal: controller.signal }));
     emu.faults.set([{ route: "submit", fault: { type: "drop" } }]);
-    await capture(client.submit("community/wan-2-2/vace-fun", { seed: 4 }));
+    await capture(client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, seed: 4 }));
     emu.faults.set([{ route: "status", fault: { type: "respond", status: 503 } }]);
     await capture(client.status(blocker));
     await capture(
@@ -99,7 +104,7 @@ describe("the API token", () => {
     spies.push(spy);
     const emu = await emulator({ tokens: [TOKEN], linkOrigin: spy.url });
     const client = clientFor(emu, { token: TOKEN });
-    const handle = await client.submit("community/wan-2-2/vace-fun", {});
+    const handle = await client.submit("community/wan-2-2/vace-fun", VACE_INPUT);
     expect(((await client.status(handle)).raw as { status_url: string }).status_url.startsWith(spy.url)).toBe(true);
     const result = await client.wait(handle);
     await client.cancel(handle);

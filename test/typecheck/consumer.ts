@@ -2,52 +2,68 @@
  * Type-level contract of the generated package, checked by `tsc --strict`
  * (`npm run typecheck`): what must compile, and (`@ts-expect-error`) what must not.
  */
-import { createClient, models, type JobResult, type ModelId } from "../../generated/index.js";
+import { createClient, loadModel, type JobResult, type ModelId, type ModelMap } from "../../generated/index.js";
 import * as fantasy from "../../generated/models/community/fantasy-portrait/image-to-video.js";
 import type { CommunityFantasyPortraitImageToVideoInput } from "../../generated/models/community/fantasy-portrait/image-to-video.js";
 import * as infinite from "../../generated/models/community/infinite-talk/image-to-video.js";
 import * as fusionx from "../../generated/models/community/wan-2-1/fusionx/image-to-video.js";
 import * as vace from "../../generated/models/community/wan-2-2/vace-fun.js";
 
+// Required fields (listed in `required`, also with a default) are required: media as https URLs or RunComfy asset names.
+const portrait = { image: "https://x/a.png", video: "https://x/a.mp4", prompt: "woman acting" } as const;
+
 // Builders: friendly names, compound sizes in all three forms, raw keys as escape hatch.
-const body: fantasy.RawInput = fantasy.build({ image: "https://x/a.png", resolution: "720x720", steps: 8 });
-fantasy.build({ resolution: { width: 1280, height: 720 } });
-fantasy.build({ resolution: "1280x720 (16:9)", frames: 141 });
-fantasy.build({ "149_steps": 8, "169_valuex170_value": "720x720 (1:1)" });
+const body: fantasy.RawInput = fantasy.build({ ...portrait, resolution: "720x720", steps: 8 });
+fantasy.build({ ...portrait, resolution: { width: 1280, height: 720 } });
+fantasy.build({ ...portrait, resolution: "1280x720 (16:9)", frames: 141 });
+fantasy.build({
+  "143_image": "https://x/a.png",
+  "160_video": "https://x/a.mp4",
+  "155_positive_prompt": "x",
+  "149_steps": 8,
+  "169_valuex170_value": "720x720 (1:1)",
+});
 fusionx.build({ prompt: "x", image: "https://x/a.png", resolution: "480x720" });
-vace.build({ prompt: "x", steps: 40, shift: 29.5 });
-infinite.build({ audio: "https://x/a.mp3", frames: 250 });
+vace.build({ prompt: "x", image: "Runcomfy_Example_1290_1.png", steps: 40, shift: 29.5 });
+infinite.build({ prompt: "x", image: "https://x/a.png", audio: "https://x/a.mp3", frames: 250 });
 const friendly: CommunityFantasyPortraitImageToVideoInput = fantasy.toFriendly(body);
 void friendly;
 
 // @ts-expect-error -- unknown field: inputs are closed
-fantasy.build({ image: "https://x/a.png", steps: 8, stepz: 9 });
+fantasy.build({ ...portrait, steps: 8, stepz: 9 });
+// @ts-expect-error -- image is required although the schema gives it a default (RunComfy's sample)
+fantasy.build({ video: "https://x/a.mp4", prompt: "x" });
 // @ts-expect-error -- not an allowed size
-fantasy.build({ resolution: "721x720" });
+fantasy.build({ ...portrait, resolution: "721x720" });
 // @ts-expect-error -- not an allowed size object
-fantasy.build({ resolution: { width: 721, height: 720 } });
+fantasy.build({ ...portrait, resolution: { width: 721, height: 720 } });
 // @ts-expect-error -- frames is 81 or 141
-fantasy.build({ frames: 100 });
+fantasy.build({ ...portrait, frames: 100 });
 // @ts-expect-error -- steps is a number
-fantasy.build({ steps: "8" });
+fantasy.build({ ...portrait, steps: "8" });
 
-// The model map: known ids autocomplete, unknown ids are still allowed as strings.
+// The model map: known ids autocomplete, unknown ids are still allowed as strings; it is types only.
 const known: ModelId = "community/wan-2-2/vace-fun";
 const unknown: ModelId = "vendor/some-new-model";
-void [known, unknown, models["community/wan-2-2/vace-fun"].id];
+const vaceId: ModelMap["community/wan-2-2/vace-fun"]["id"] = "community/wan-2-2/vace-fun";
+void [known, unknown, vaceId];
 
 async function usage(): Promise<void> {
   const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });
-  const viaNamespace = await client.communityFantasyPortraitImageToVideo.run(
-    { image: "https://x/a.png" },
-    { onStatus: (update) => void update.queuePosition },
-  );
-  if (viaNamespace.status === "succeeded") {
-    const video: string | undefined = viaNamespace.output.video;
+  // `client.run(id, input)`: the model's module is loaded on first use; input and output are typed by id.
+  const viaId = await client.run("community/fantasy-portrait/image-to-video", portrait, {
+    onStatus: (update) => void update.queuePosition,
+  });
+  if (viaId.status === "succeeded") {
+    const video: string | undefined = viaId.output.video;
     void video;
   }
-  const viaId = await client.run("community/infinite-talk/image-to-video", { audio: "https://x/a.mp3" });
-  const done: JobResult<infinite.Output> = viaId;
+  const talk = await client.run("community/infinite-talk/image-to-video", {
+    prompt: "x",
+    image: "https://x/a.png",
+    audio: "https://x/a.mp3",
+  });
+  const done: JobResult<infinite.Output> = talk;
   switch (done.status) {
     case "succeeded":
       void done.output.videos;
@@ -62,13 +78,22 @@ async function usage(): Promise<void> {
       void exhaustive;
     }
   }
-  const handle = await client.submit(vace.model, { prompt: "x" });
+  const handle = await client.submit(vace.model, { prompt: "x", image: "https://x/a.png" });
   const resumed = await client.wait(handle);
   if (resumed.status === "succeeded") void resumed.output.image;
   await client.run("vendor/some-new-model", { anything: 1 });
   // @ts-expect-error -- a known model's input is checked
   await client.run("community/infinite-talk/image-to-video", { audoi: "https://x/a.mp3" });
-  // @ts-expect-error -- namespaces take their model's input
-  await client.communityWan22VaceFun.run({ frames: 100 });
+  // @ts-expect-error -- a known model's required fields too
+  await client.run("community/wan-2-2/vace-fun", { prompt: "x" });
+  // @ts-expect-error -- there are no per-model namespaces: models are called by id
+  void client.communityWan22VaceFun;
+
+  // Loading a model by id: typed for a known id, `undefined` possible for any other.
+  const loaded = await loadModel("community/wan-2-2/vace-fun");
+  const rawBody: vace.RawInput = loaded.build({ prompt: "x", image: "https://x/a.png" });
+  void rawBody;
+  const maybe = await loadModel("vendor/other");
+  void maybe?.id;
 }
 void usage;
