@@ -1,6 +1,12 @@
 /**
  * The `generate` job: schemas/ → generated/, or `--check` that generated/ is
  * exactly what generate would write.
+ *
+ * One plan, two ways to finish it: `planGeneration` computes every file of
+ * generated/ in memory (taking what the build cache proves current as it is
+ * on disk); `writePlan` makes generated/ match it, `checkPlan` compares.
+ * Nothing is written before the whole plan exists, so one bad schema among
+ * hundreds leaves generated/ untouched.
  */
 import { dirname, join } from "node:path";
 import {
@@ -41,7 +47,7 @@ export interface GenerateReport {
   readonly specs: readonly ModelSpec[];
   readonly modelCount: number;
   readonly warnings: readonly Warning[];
-  /** Version, changelog and schema snapshot (see `drift/release.ts`). */
+  /** Version, changelog and schema snapshot (see `package/release.ts`). */
   readonly release: ReleasePlan;
   /** Set after a write run. */
   readonly write?: WriteResult;
@@ -63,15 +69,43 @@ function unchangedRelease(version: string): ReleasePlan {
   return { previousVersion: version, version, files: new Map(), unchanged: new Set() };
 }
 
-export async function generate(options: GenerateOptions): Promise<GenerateReport> {
+interface EmittedUnit {
+  readonly name: string;
+  readonly key: string;
+  readonly paths: readonly string[];
+}
+
+/** Everything generate would write, computed once. */
+export interface GenerationPlan {
+  readonly root: string;
+  readonly outDir: string;
+  /** Whether the build cache took part (never for `--check`). */
+  readonly useCache: boolean;
+  /** Models; computed on first access when the fast path proved nothing changed. */
+  readonly specs: readonly ModelSpec[];
+  readonly modelCount: number;
+  readonly warnings: readonly Warning[];
+  readonly release: ReleasePlan;
+  /** Files to write, by path below generated/. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Files the cache proved current: kept on disk as they are. */
+  readonly keep: ReadonlySet<string>;
+  /** Units emitted in this run, and units taken from the cache, for the next manifest. */
+  readonly emitted: readonly EmittedUnit[];
+  readonly kept: readonly (readonly [string, UnitRecord])[];
+  /** Hash of the generator and every schema file (the fast path's key). */
+  readonly inputsKey: string;
+  /** True when the fast path proved every output current: nothing to emit, write or record. */
+  readonly upToDate: boolean;
+}
+
+/** Computes every file of generated/ (or proves, through the cache, that all of them are current). */
+export async function planGeneration(options: GenerateOptions): Promise<GenerationPlan> {
   const root = options.root;
-  const schemasDir = join(root, SCHEMAS);
   const outDir = join(root, OUT);
   const schemasPrefix = `${SCHEMAS}/`;
-
-  takeTimings();
   const useCache = (options.cache ?? true) && !options.check && !options.render;
-  const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
+  const entries = await measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root));
   const fingerprint = await generatorFingerprint(root);
   const manifest = useCache ? await readManifest(root) : emptyManifest();
   const inputsKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
@@ -82,27 +116,28 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     manifest.inputs?.key === inputsKey &&
     (await measureAsync("check cache", () => everythingCurrent(manifest, outDir)))
   ) {
-    const version = await currentVersion(outDir);
-    const recorded = Object.values(manifest.units).reduce(
-      (count, record) => count + Object.keys(record.files).length,
-      0,
-    );
+    const inputs = manifest.inputs;
     let loaded: readonly ModelSpec[] | undefined;
-    const report = {
-      modelCount: manifest.inputs.models,
-      warnings: manifest.inputs.warnings,
-      release: unchangedRelease(version),
-      write: { written: [], removed: [], unchanged: recorded },
-      emittedUnits: [],
-      timings: takeTimings(),
+    const keep = new Set(Object.values(manifest.units).flatMap((record) => Object.keys(record.files)));
+    const plan = {
+      root,
+      outDir,
+      useCache,
+      modelCount: inputs.models,
+      warnings: inputs.warnings,
+      release: unchangedRelease(await currentVersion(outDir)),
+      files: new Map<string, string>(),
+      keep,
+      emitted: [],
+      kept: Object.entries(manifest.units),
+      inputsKey,
+      upToDate: true,
     };
     // Specs are only computed if someone asks (the CLI needs the count, which the cache has).
-    return Object.defineProperty(report, "specs", {
+    return Object.defineProperty(plan, "specs", {
       enumerable: true,
       get: () => (loaded ??= loadModels(entries, schemasPrefix).specs),
-    }) as typeof report & {
-      readonly specs: readonly ModelSpec[];
-    };
+    }) as typeof plan & { readonly specs: readonly ModelSpec[] };
   }
 
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
@@ -117,10 +152,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     return true;
   };
 
-  // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
+  // Version, changelog and schema snapshot follow the drift since the last generate (package/release.ts).
   // When neither the schemas nor their snapshot changed since the last run, the plan is known: keep it.
-  const releaseKey = inputsKey;
-  const releaseCurrent = await current("release", releaseKey);
+  const releaseCurrent = await current("release", inputsKey);
   const planned = releaseCurrent
     ? undefined
     : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
@@ -150,19 +184,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     if (useCache && release.unchanged.has(path)) keep.add(path);
     else files.set(path, text);
   }
-  const emitted: { name: string; key: string; paths: string[] }[] = [];
+  const emitted: EmittedUnit[] = [];
   const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
     for (const [path, text] of output) files.set(path, text);
     emitted.push({ name, key, paths: [...output.keys()] });
   };
+  if (planned) emitted.push({ name: "release", key: inputsKey, paths: [...planned.files.keys()] });
 
   if (!(await current("runtime", fingerprint))) {
     const { readRuntimeSources } = await import("../emit/runtime.ts");
-    collect(
-      "runtime",
-      fingerprint,
-      await (await emitters()).emitRuntimeUnit(await readRuntimeSources(join(root, "templates", "runtime"))),
-    );
+    const sources = await readRuntimeSources(join(root, "templates", "runtime"));
+    collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(sources));
   }
 
   const fresh = await Promise.all(specs.map((spec) => current(`model:${spec.id}`, modelKey(spec))));
@@ -182,42 +214,58 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   if (!(await current("package", packageKey)))
     collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
 
-  if (options.check || options.render) {
-    if (options.render)
-      return {
-        specs,
-        modelCount: specs.length,
-        warnings,
-        release,
-        files,
-        emittedUnits: emitted.map((unit) => unit.name),
-        timings: takeTimings(),
-      };
-    const check = await measureAsync("compare", () => checkOutput(outDir, files));
-    return {
-      specs,
-      modelCount: specs.length,
-      warnings,
-      release,
-      check,
-      emittedUnits: emitted.map((unit) => unit.name),
-      timings: takeTimings(),
-    };
-  }
-  const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
-  if (useCache) {
-    const next: Record<string, UnitRecord> = Object.fromEntries(kept);
-    if (planned) emitted.push({ name: "release", key: releaseKey, paths: [...planned.files.keys()] });
-    for (const unit of emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, outDir);
-    await writeManifest(root, { version: 3, units: next, inputs: { key: inputsKey, warnings, models: specs.length } });
-  }
   return {
+    root,
+    outDir,
+    useCache,
     specs,
     modelCount: specs.length,
     warnings,
     release,
-    write,
-    emittedUnits: emitted.map((unit) => unit.name),
-    timings: takeTimings(),
+    files,
+    keep,
+    emitted,
+    kept,
+    inputsKey,
+    upToDate: false,
+  };
+}
+
+/** Makes generated/ hold exactly the plan's files (writing only changed bytes) and records the build cache. */
+export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
+  if (plan.upToDate) return { written: [], removed: [], unchanged: plan.keep.size };
+  const write = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep));
+  if (plan.useCache) {
+    const next: Record<string, UnitRecord> = Object.fromEntries(plan.kept);
+    for (const unit of plan.emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, plan.outDir);
+    const inputs = { key: plan.inputsKey, warnings: plan.warnings, models: plan.modelCount };
+    await writeManifest(plan.root, { version: 3, units: next, inputs });
+  }
+  return write;
+}
+
+/** Compares generated/ with the plan: stale, missing and extra files. */
+export function checkPlan(plan: GenerationPlan): Promise<CheckResult> {
+  return measureAsync("compare", () => checkOutput(plan.outDir, plan.files));
+}
+
+export async function generate(options: GenerateOptions): Promise<GenerateReport> {
+  takeTimings();
+  const plan = await planGeneration(options);
+  const report = {
+    modelCount: plan.modelCount,
+    warnings: plan.warnings,
+    release: plan.release,
+    emittedUnits: plan.emitted.map((unit) => unit.name),
+  };
+  const outcome = options.render
+    ? { files: plan.files }
+    : options.check
+      ? { check: await checkPlan(plan) }
+      : { write: await writePlan(plan) };
+  const result = { ...report, ...outcome, timings: takeTimings() };
+  // `specs` stays lazy on the fast path (a getter on the plan).
+  return Object.defineProperty(result, "specs", { enumerable: true, get: () => plan.specs }) as typeof result & {
+    readonly specs: readonly ModelSpec[];
   };
 }

@@ -61,7 +61,7 @@ const num = (schema: PublishedSchema, key: string): number | undefined =>
   typeof schema[key] === "number" ? (schema[key] as number) : undefined;
 
 /**
- * The README's media rule, read independently: `format` `image_uri`/`video_uri`/`audio_uri`
+ * The media rule (docs/schemas.md), read independently: `format` `image_uri`/`video_uri`/`audio_uri`
  * (`_uris` on arrays), or a string (array) field whose title ends in Image, Video or Audio.
  */
 export function mediaKind(schema: PublishedSchema): { kind: MediaKind; array: boolean } | undefined {
