@@ -78,6 +78,7 @@ async function scratchProject(count: number): Promise<string> {
   for (const link of ["node_modules", "generator", "templates"])
     await symlink(join(ROOT, link), join(dir, link), "dir");
   await cp(join(ROOT, "package.json"), join(dir, "package.json"));
+  await cp(join(ROOT, "package-lock.json"), join(dir, "package-lock.json"));
   await mkdir(join(dir, "schemas"), { recursive: true });
   if (count > 0) await writeSyntheticCatalog(ROOT, dir, count);
   return dir;

@@ -22,7 +22,8 @@ export function generateOptions<T>(yargs: Argv<T>): Argv<T & GenerateArgs> {
     .option("cache", {
       type: "boolean",
       default: true,
-      describe: "Reuse unchanged output (use --no-cache to re-emit everything)",
+      describe:
+        "Reuse outputs the committed manifest (generated/.codegen-manifest.json) proves current; --no-cache re-emits everything",
     }) as Argv<T & GenerateArgs>;
 }
 

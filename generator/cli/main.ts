@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * runcomfy-codegen command line. Each command lives in `commands/<name>.ts`;
- * this file only wires them into yargs.
+ * runcomfy-codegen command line: yargs wiring only. Each command's options,
+ * run function and output live in `cli/<command>.ts`; what a command does
+ * lives in `commands/` (add, pull) or its stage (`package/generate.ts`, `drift/`).
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";

@@ -14,7 +14,8 @@ import { commitSchemaFiles, nothingWritten, type SchemaUpdate } from "./commit.t
 import { readStoredSchemas, storedSchemaOf } from "../schemas/store.ts";
 import { loadPage, type PageSources } from "../scrape/load-page.ts";
 import { readPage } from "../scrape/page-text.ts";
-import { scrapePage } from "../scrape/scrape-page.ts";
+import { scrapePage, type ScrapedPage } from "../scrape/scrape-page.ts";
+import type { SchemaFile } from "../schemas/schema-file.ts";
 import { combinePages, pageContribution, withPages, type PageContribution } from "../schemas/to-schema-file.ts";
 
 export interface AddOptions extends PageSources {
@@ -70,6 +71,31 @@ function orderedProgress(total: number, onPage: AddOptions["onPage"]): (event: P
   };
 }
 
+/**
+ * What one page contributes to its model's schema file: the pure part of
+ * `add` (read the markup or text, scrape it, apply the locale-free rules).
+ */
+export function contributionOf(
+  content: string,
+  name: string,
+  source: { readonly format?: "html" | "text"; readonly url?: string | undefined } = {},
+): { readonly page: ScrapedPage; readonly contribution: PageContribution } {
+  const page = scrapePage(readPage(content, source.format), name);
+  return { page, contribution: pageContribution(page, source.url) };
+}
+
+/** The schema file `add` writes for pages of one model, given the file already checked in (if any). */
+export function fileFromPages(
+  existing: SchemaFile | undefined,
+  contributions: readonly PageContribution[],
+): SchemaFile {
+  if (contributions.length === 0) throw new GeneratorError("add-usage", "no pages given");
+  return withPages(
+    existing,
+    contributions.reduce((all, next) => combinePages(all, next)),
+  );
+}
+
 /** Loads and scrapes every page; pages of one model are combined. Every problem of every page is collected. */
 async function scrapePages(
   options: AddOptions,
@@ -79,7 +105,7 @@ async function scrapePages(
   const scraped = await mapLimit(options.pages, CONCURRENCY, async (argument, index) => {
     try {
       const raw = await loadPage(argument, options);
-      const page = scrapePage(readPage(raw.content, raw.format), raw.name);
+      const { page, contribution } = contributionOf(raw.content, raw.name, raw);
       progress({
         index,
         total,
@@ -90,7 +116,7 @@ async function scrapePages(
         hasOutputSchema: page.outputSchema !== undefined,
         hasExample: page.example !== undefined,
       });
-      return pageContribution(page, raw.url);
+      return contribution;
     } catch (error) {
       progress({ index, total, page: argument === "-" ? "stdin" : argument, ok: false });
       throw error;
@@ -129,7 +155,7 @@ export async function addPages(options: AddOptions): Promise<AddReport> {
   for (const contribution of byModel.values()) {
     try {
       const existing = storedSchemaOf(stored, contribution.modelId, byModel.keys());
-      files.push(withPages(existing.file, contribution));
+      files.push(fileFromPages(existing.file, [contribution]));
       pagesOf.set(contribution.modelId, contribution.pages);
     } catch (error) {
       problems.push(...generatorProblems(error));

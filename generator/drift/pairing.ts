@@ -4,7 +4,7 @@
  * When a workflow is re-exported, node ids change: `143_image` becomes
  * `150_image` while the field stays the same. oasdiff would see one property
  * removed and another added; the generator knows better, because aliases
- * never depend on node numbers (`spec/aliases.ts`). A removed and an added
+ * never depend on node numbers (`model/aliases.ts`). A removed and an added
  * field are paired when both are node-ID keys with the same node input
  * name(s), the same title, the same types and the same media kind, and that
  * pairing is unambiguous (exactly one candidate on each side). Anything else

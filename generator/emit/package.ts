@@ -125,7 +125,7 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
       default: `./models/${spec.names.modulePath}.js`,
     };
   }
-  // The schema files the package was built from (see drift/release.ts), e.g. for UIs that render forms.
+  // The schema files the package was built from (see package/release.ts), e.g. for UIs that render forms.
   exports["./schemas/*"] = "./schemas/*";
   exports["./package.json"] = "./package.json";
   const pkg = {

@@ -1,34 +1,41 @@
 /**
  * The `generate` job: schemas/ → generated/, or `--check` that generated/ is
  * exactly what generate would write.
+ *
+ * One plan, two ways to finish it: `planGeneration` computes every file of
+ * generated/ in memory (taking what the build cache proves current as it is
+ * on disk); `writePlan` makes generated/ match it, `checkPlan` compares.
+ * Nothing is written before the whole plan exists, so one bad schema among
+ * hundreds leaves generated/ untouched.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import type { Warning } from "../lib/diagnostics.ts";
+import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.ts";
+import { sha256 } from "../lib/json.ts";
+import { loadModels } from "../model/load.ts";
+import type { ModelSpec } from "../model/types.ts";
+import { readSchemaEntries } from "../schemas/entries.ts";
 import {
-  cachePath,
-  emptyManifest,
   everythingCurrent,
   generatorFingerprint,
+  hashOutputs,
+  MANIFEST_FILE,
   readManifest,
   recordUnit,
+  serializeManifest,
   unitIsCurrent,
-  writeManifest,
+  type Manifest,
   type UnitRecord,
-} from "./cache.ts";
-import type { Warning } from "../lib/diagnostics.ts";
-import { currentVersion, planRelease, type ReleasePlan } from "./release.ts";
-import { sha256 } from "../lib/json.ts";
+} from "./manifest.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
-import { loadModels } from "../model/load.ts";
-import { readSchemaEntries } from "../schemas/entries.ts";
-import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.ts";
-import type { ModelSpec } from "../model/types.ts";
+import { currentVersion, planRelease, type ReleasePlan } from "./release.ts";
 
 export interface GenerateOptions {
   /** Project root (holds schemas/, templates/, generated/). */
   readonly root: string;
   /** Compare instead of writing. */
   readonly check?: boolean;
-  /** Use the build cache. @default true */
+  /** Reuse what the committed manifest proves current (`generated/.codegen-manifest.json`). @default true */
   readonly cache?: boolean;
   /** Only compute every file in memory (no compare, no write). */
   readonly render?: boolean;
@@ -41,7 +48,7 @@ export interface GenerateReport {
   readonly specs: readonly ModelSpec[];
   readonly modelCount: number;
   readonly warnings: readonly Warning[];
-  /** Version, changelog and schema snapshot (see `drift/release.ts`). */
+  /** Version, changelog and schema snapshot (see `package/release.ts`). */
   readonly release: ReleasePlan;
   /** Set after a write run. */
   readonly write?: WriteResult;
@@ -63,73 +70,98 @@ function unchangedRelease(version: string): ReleasePlan {
   return { previousVersion: version, version, files: new Map(), unchanged: new Set() };
 }
 
-export async function generate(options: GenerateOptions): Promise<GenerateReport> {
+/** Everything generate would write, computed once. */
+export interface GenerationPlan {
+  readonly outDir: string;
+  /** Models; computed on first access when the manifest proved nothing changed. */
+  readonly specs: readonly ModelSpec[];
+  readonly modelCount: number;
+  readonly warnings: readonly Warning[];
+  readonly release: ReleasePlan;
+  /** Files to write (or compare), by path below generated/, the manifest included. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Files the manifest proved current: kept on disk as they are. */
+  readonly keep: ReadonlySet<string>;
+  /** Units emitted in this run (not taken as they are). */
+  readonly emitted: readonly string[];
+  /** True when the manifest proved every output current: nothing to emit or write. */
+  readonly upToDate: boolean;
+}
+
+const FORMAT_CACHE = ["node_modules", ".cache", "runcomfy-codegen", "format"];
+
+/** Computes every file of generated/, or proves through the committed manifest that all of them are current. */
+export async function planGeneration(options: GenerateOptions): Promise<GenerationPlan> {
   const root = options.root;
-  const schemasDir = join(root, SCHEMAS);
   const outDir = join(root, OUT);
   const schemasPrefix = `${SCHEMAS}/`;
-
-  takeTimings();
-  const useCache = (options.cache ?? true) && !options.check && !options.render;
-  const entries = await measureAsync("read schemas", () => readSchemaEntries(schemasDir, root));
-  const fingerprint = await generatorFingerprint(root);
-  const manifest = useCache ? await readManifest(root) : emptyManifest();
+  // A render run must hold every file in memory, so it reuses nothing.
+  const reuse = (options.cache ?? true) && !options.render;
+  const entries = await measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root));
+  const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root));
   const inputsKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
+  const stored = reuse ? await readManifest(outDir) : undefined;
+  const manifest = stored?.manifest;
+  const disk = manifest ? await measureAsync("hash outputs", () => hashOutputs(outDir)) : new Map<string, string>();
 
-  // Fast path: same generator, same schema files, every output untouched since the last complete run.
+  // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded.
   if (
-    useCache &&
-    manifest.inputs?.key === inputsKey &&
-    (await measureAsync("check cache", () => everythingCurrent(manifest, outDir)))
+    stored &&
+    manifest &&
+    manifest.inputs === inputsKey &&
+    serializeManifest(manifest) === stored.text &&
+    everythingCurrent(manifest, disk)
   ) {
-    const version = await currentVersion(outDir);
-    const recorded = Object.values(manifest.units).reduce(
-      (count, record) => count + Object.keys(record.files).length,
-      0,
-    );
     let loaded: readonly ModelSpec[] | undefined;
-    const report = {
-      modelCount: manifest.inputs.models,
-      warnings: manifest.inputs.warnings,
-      release: unchangedRelease(version),
-      write: { written: [], removed: [], unchanged: recorded },
-      emittedUnits: [],
-      timings: takeTimings(),
+    const plan = {
+      outDir,
+      modelCount: manifest.models,
+      warnings: manifest.warnings,
+      release: unchangedRelease(await currentVersion(outDir)),
+      files: new Map<string, string>(),
+      keep: new Set([...disk.keys(), MANIFEST_FILE]),
+      emitted: [],
+      upToDate: true,
     };
-    // Specs are only computed if someone asks (the CLI needs the count, which the cache has).
-    return Object.defineProperty(report, "specs", {
+    // Specs are only computed if someone asks (the CLI needs the count, which the manifest has).
+    return Object.defineProperty(plan, "specs", {
       enumerable: true,
       get: () => (loaded ??= loadModels(entries, schemasPrefix).specs),
-    }) as typeof report & {
-      readonly specs: readonly ModelSpec[];
-    };
+    }) as typeof plan & { readonly specs: readonly ModelSpec[] };
   }
 
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
   const keep = new Set<string>();
-  const kept: [string, UnitRecord][] = [];
-  /** True (and its files kept as they are) when the cache proves a unit current. */
-  const current = async (name: string, key: string): Promise<boolean> => {
-    const record = manifest.units[name];
-    if (!useCache || !(await unitIsCurrent(record, key, outDir))) return false;
+  const units: Record<string, UnitRecord> = {};
+  const emitted: string[] = [];
+  /** True (and its files kept as they are) when the manifest proves a unit current. */
+  const current = (name: string, key: string): boolean => {
+    const record = manifest?.units[name];
+    if (!reuse || !unitIsCurrent(record, key, disk)) return false;
     for (const path of Object.keys(record!.files)) keep.add(path);
-    kept.push([name, record!]);
+    units[name] = record!;
     return true;
   };
+  const files = new Map<string, string>();
+  const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
+    for (const [path, text] of output) files.set(path, text);
+    units[name] = recordUnit(key, output);
+    emitted.push(name);
+  };
 
-  // Version, changelog and schema snapshot follow the drift since the last generate (drift/release.ts).
-  // When neither the schemas nor their snapshot changed since the last run, the plan is known: keep it.
-  const releaseKey = inputsKey;
-  const releaseCurrent = await current("release", releaseKey);
+  // Version, changelog and schema snapshot follow the drift since the last generate (package/release.ts).
+  // When neither the schemas nor the generator changed since the last run, the plan is known: keep it.
+  const releaseCurrent = current("release", inputsKey);
   const planned = releaseCurrent
     ? undefined
     : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
   const version = planned?.version ?? (await currentVersion(outDir));
   const release = planned ?? unchangedRelease(version);
+  if (planned) collect("release", inputsKey, planned.files);
 
   const emitters = () => measureAsync("import emitters", () => import("../emit/all.ts"));
   const { useFormatCache } = await import("../emit/format.ts");
-  const formatCacheDir = useCache ? join(dirname(cachePath(root)), "format") : undefined;
+  const formatCacheDir = reuse ? join(root, ...FORMAT_CACHE) : undefined;
   useFormatCache(formatCacheDir);
 
   const packageKey = sha256(
@@ -144,29 +176,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
   const modelKey = (spec: ModelSpec) =>
     sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
 
-  // Release files: a write run keeps those already on disk rather than reading them again.
-  const files = new Map<string, string>();
-  for (const [path, text] of release.files) {
-    if (useCache && release.unchanged.has(path)) keep.add(path);
-    else files.set(path, text);
-  }
-  const emitted: { name: string; key: string; paths: string[] }[] = [];
-  const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
-    for (const [path, text] of output) files.set(path, text);
-    emitted.push({ name, key, paths: [...output.keys()] });
-  };
-
-  if (!(await current("runtime", fingerprint))) {
+  if (!current("runtime", fingerprint)) {
     const { readRuntimeSources } = await import("../emit/runtime.ts");
-    collect(
-      "runtime",
-      fingerprint,
-      await (await emitters()).emitRuntimeUnit(await readRuntimeSources(join(root, "templates", "runtime"))),
-    );
+    const sources = await readRuntimeSources(join(root, "templates", "runtime"));
+    collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(sources));
   }
 
-  const fresh = await Promise.all(specs.map((spec) => current(`model:${spec.id}`, modelKey(spec))));
-  const stale = specs.filter((_, index) => !fresh[index]);
+  const stale = specs.filter((spec) => !current(`model:${spec.id}`, modelKey(spec)));
   const sections = new Map<string, string>();
   if (stale.length > 0) {
     const { emitModels } = await import("../emit/pool.ts");
@@ -179,45 +195,43 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     }
   }
 
-  if (!(await current("package", packageKey)))
+  if (!current("package", packageKey))
     collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
 
-  if (options.check || options.render) {
-    if (options.render)
-      return {
-        specs,
-        modelCount: specs.length,
-        warnings,
-        release,
-        files,
-        emittedUnits: emitted.map((unit) => unit.name),
-        timings: takeTimings(),
-      };
-    const check = await measureAsync("compare", () => checkOutput(outDir, files));
-    return {
-      specs,
-      modelCount: specs.length,
-      warnings,
-      release,
-      check,
-      emittedUnits: emitted.map((unit) => unit.name),
-      timings: takeTimings(),
-    };
-  }
-  const write = await measureAsync("write", () => writeOutput(outDir, files, keep));
-  if (useCache) {
-    const next: Record<string, UnitRecord> = Object.fromEntries(kept);
-    if (planned) emitted.push({ name: "release", key: releaseKey, paths: [...planned.files.keys()] });
-    for (const unit of emitted) next[unit.name] = await recordUnit(unit.key, unit.paths, outDir);
-    await writeManifest(root, { version: 3, units: next, inputs: { key: inputsKey, warnings, models: specs.length } });
-  }
-  return {
-    specs,
-    modelCount: specs.length,
-    warnings,
-    release,
-    write,
-    emittedUnits: emitted.map((unit) => unit.name),
-    timings: takeTimings(),
+  const record: Manifest = { version: 1, inputs: inputsKey, models: specs.length, warnings, units };
+  files.set(MANIFEST_FILE, serializeManifest(record));
+  return { outDir, specs, modelCount: specs.length, warnings, release, files, keep, emitted, upToDate: false };
+}
+
+/** Makes generated/ hold exactly the plan's files (writing only changed bytes), the manifest last. */
+export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
+  if (plan.upToDate) return { written: [], removed: [], unchanged: plan.keep.size };
+  return measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep));
+}
+
+/** Compares generated/ with the plan: stale, missing and extra files. */
+export function checkPlan(plan: GenerationPlan): Promise<CheckResult> {
+  if (plan.upToDate) return Promise.resolve({ stale: [], missing: [], extra: [], diffs: new Map() });
+  return measureAsync("compare", () => checkOutput(plan.outDir, plan.files, plan.keep));
+}
+
+export async function generate(options: GenerateOptions): Promise<GenerateReport> {
+  takeTimings();
+  const plan = await planGeneration(options);
+  const report = {
+    modelCount: plan.modelCount,
+    warnings: plan.warnings,
+    release: plan.release,
+    emittedUnits: plan.emitted,
+  };
+  const outcome = options.render
+    ? { files: plan.files }
+    : options.check
+      ? { check: await checkPlan(plan) }
+      : { write: await writePlan(plan) };
+  const result = { ...report, ...outcome, timings: takeTimings() };
+  // `specs` stays lazy on the fast path (a getter on the plan).
+  return Object.defineProperty(result, "specs", { enumerable: true, get: () => plan.specs }) as typeof result & {
+    readonly specs: readonly ModelSpec[];
   };
 }

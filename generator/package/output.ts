@@ -79,7 +79,12 @@ export interface CheckResult {
   readonly diffs: Map<string, string>;
 }
 
-export async function checkOutput(dir: string, files: ReadonlyMap<string, string>): Promise<CheckResult> {
+/** Compares `dir` with `files`; paths in `keep` are known current and count as neither extra nor stale. */
+export async function checkOutput(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  keep: ReadonlySet<string> = new Set(),
+): Promise<CheckResult> {
   const stale: string[] = [];
   const missing: string[] = [];
   const diffs = new Map<string, string>();
@@ -91,7 +96,7 @@ export async function checkOutput(dir: string, files: ReadonlyMap<string, string
       diffs.set(path, shortDiff(current, text));
     }
   }
-  const extra = (await listFiles(dir)).filter((path) => !files.has(path));
+  const extra = (await listFiles(dir)).filter((path) => !files.has(path) && !keep.has(path));
   return { stale, missing, extra, diffs };
 }
 

@@ -17,19 +17,6 @@ async function project(options?: Parameters<typeof tempProject>[0]): Promise<Tem
 }
 
 describe("generate", () => {
-  it("produces the committed generated/ from the committed schemas/ and release history", async () => {
-    // The release history (version, changelog, schema snapshot) stays; every emitted file is made anew.
-    const scratch = await project({ withGenerated: true });
-    const generated = join(scratch.root, "generated");
-    for (const path of (await tree(generated)).keys())
-      if (!/^(package\.json|CHANGELOG\.md|schemas\/)/.test(path)) await rm(join(generated, path));
-    await generate({ root: scratch.root, cache: false });
-    const produced = await tree(join(scratch.root, "generated"));
-    const committed = await tree(join(ROOT, "generated"));
-    expect([...produced.keys()]).toEqual([...committed.keys()]);
-    for (const [path, file] of produced) expect(file.text, path).toBe(committed.get(path)!.text);
-  });
-
   it("rewrites nothing on a second run, with or without the cache", async () => {
     const scratch = await project();
     await generate({ root: scratch.root });
@@ -97,6 +84,41 @@ describe("generate", () => {
     expect(await tree(generated)).toEqual(before);
   });
 
+  it("--check trusts the committed manifest only as far as it proves: hash of every output, and its own bytes", async () => {
+    const scratch = await project({ withGenerated: true });
+    // A fresh clone: no build cache anywhere, only the committed manifest.
+    const fast = await generate({ root: scratch.root, check: true });
+    expect(fast.check).toEqual({ stale: [], missing: [], extra: [], diffs: new Map() });
+    expect(fast.emittedUnits).toEqual([]);
+    expect(fast.timings.map((timing) => timing.phase)).not.toContain("normalise");
+
+    // An output edited by hand, the manifest untouched: reported, although every input is as recorded.
+    const generated = join(scratch.root, "generated");
+    const edited = join(generated, "models/community/wan-2-2/vace-fun.js");
+    const original = await readFile(edited, "utf8");
+    await writeFile(edited, original.replace("defineModel", "defineModel /* edited */"));
+    const handEdited = await generate({ root: scratch.root, check: true });
+    expect(handEdited.check!.stale).toEqual(["models/community/wan-2-2/vace-fun.js"]);
+    expect(handEdited.emittedUnits).toEqual(["model:community/wan-2-2/vace-fun"]);
+    await writeFile(edited, original);
+
+    // The manifest itself edited (its meaning kept): it is a committed output too.
+    const manifestPath = join(generated, ".codegen-manifest.json");
+    const manifest = await readFile(manifestPath, "utf8");
+    await writeFile(manifestPath, JSON.stringify(JSON.parse(manifest)));
+    expect((await generate({ root: scratch.root, check: true })).check!.stale).toEqual([".codegen-manifest.json"]);
+    await writeFile(manifestPath, manifest);
+
+    // A schema changed without regenerating: only what it feeds is emitted again, and --check fails.
+    const schema = join(scratch.root, "schemas/community/wan-2-2/vace-fun.json");
+    await writeFile(schema, (await readFile(schema, "utf8")).replace('"maximum": 30', '"maximum": 31'));
+    const drifted = await generate({ root: scratch.root, check: true });
+    expect([...drifted.emittedUnits].sort()).toEqual(["model:community/wan-2-2/vace-fun", "package", "release"]);
+    expect(drifted.check!.stale).toEqual(
+      expect.arrayContaining([".codegen-manifest.json", "models/community/wan-2-2/vace-fun.d.ts"]),
+    );
+  });
+
   it("leaves generated/ untouched when any schema is bad, and reports every bad file", async () => {
     const scratch = await project({ withGenerated: true });
     const generated = join(scratch.root, "generated");
@@ -146,7 +168,7 @@ describe("generate", () => {
     expect(modelFiles.sort()).toEqual([
       "models/kling/kling-video-o3/4K/image-to-video.d.ts",
       "models/kling/kling-video-o3/4K/image-to-video.js",
-      // The copy of its schema file in the package's snapshot (generator/drift/release.ts).
+      // The copy of its schema file in the package's snapshot (generator/package/release.ts).
       "schemas/kling/kling-video-o3/4K/image-to-video.json",
       "validators/kling/kling-video-o3/4K/image-to-video.js",
     ]);

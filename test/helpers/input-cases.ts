@@ -86,7 +86,7 @@ function mediaPhrase(text: string): MediaKind | undefined {
 }
 
 /**
- * The documented media rule, read independently: a string (or an array of
+ * The documented media rule (docs/schemas.md), read independently: a string (or an array of
  * strings) without `enum` is media when its `format` starts with a media
  * kind (`image_uri`, `video_uris`, `image_uri_with_mask_image_ideogramv3`), or
  * its title or its key is a media phrase ("Image", "Video URL", "Reference

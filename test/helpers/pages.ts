@@ -8,9 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { listFiles } from "../../generator/lib/files.ts";
 import { serializeSchemaFile } from "../../generator/schemas/schema-file.ts";
-import { readPage } from "../../generator/scrape/page-text.ts";
-import { scrapePage } from "../../generator/scrape/scrape-page.ts";
-import { combinePages, pageContribution, withPages } from "../../generator/schemas/to-schema-file.ts";
+import { contributionOf, fileFromPages } from "../../generator/commands/add.ts";
 import { ROOT, SEEDS } from "./project.ts";
 
 export const FIXTURES = join(ROOT, "test/fixtures/pages");
@@ -54,13 +52,8 @@ export function checkedIn(path: string): string {
 
 /** The schema file bytes `add` would write for these pages into an empty schemas/ (the pure part of `add`). */
 export function scrapeToFile(...pages: { name: string; content: string }[]): string {
-  const contributions = pages.map((page) => pageContribution(scrapePage(readPage(page.content), page.name)));
-  return serializeSchemaFile(
-    withPages(
-      undefined,
-      contributions.reduce((all, next) => combinePages(all, next)),
-    ),
-  );
+  const contributions = pages.map((page) => contributionOf(page.content, page.name).contribution);
+  return serializeSchemaFile(fileFromPages(undefined, contributions));
 }
 
 const ENTITIES: Readonly<Record<string, string>> = {

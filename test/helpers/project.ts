@@ -28,6 +28,7 @@ export async function tempProject(
   await symlink(join(ROOT, "generator"), join(root, "generator"), "dir");
   await symlink(join(ROOT, "templates"), join(root, "templates"), "dir");
   await cp(join(ROOT, "package.json"), join(root, "package.json"));
+  await cp(join(ROOT, "package-lock.json"), join(root, "package-lock.json"));
   if (options.withSchemas ?? true) await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
   if (options.withGenerated) await cp(join(ROOT, "generated"), join(root, "generated"), { recursive: true });
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };

@@ -113,7 +113,7 @@ interface KeyNamesModule {
 
 describe("keys named like Object.prototype members", () => {
   const keyNames = () => pkg.load<KeyNamesModule>("models/hostile/key-names.js");
-  // Aliases of such keys get a `field` prefix (see generator/spec/aliases.ts); `__proto__` becomes `proto`.
+  // Aliases of such keys get a `field` prefix (see generator/model/aliases.ts); `__proto__` becomes `proto`.
   const valid = { proto: 3, fieldConstructor: 1, fieldToString: "a", fieldHasOwnProperty: false } as const;
   const issueOf = (issues: readonly ValidationIssue[]) => issues.map(({ alias, key, rule }) => ({ alias, key, rule }));
 

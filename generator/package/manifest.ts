@@ -1,0 +1,144 @@
+/**
+ * The build manifest, committed with the package as
+ * `generated/.codegen-manifest.json`: what every output of the last
+ * `generate` was computed from, and the SHA-256 of each file it wrote.
+ *
+ * It lets a run skip work it can prove is done, on any machine (CI included):
+ * - the whole run, when the inputs key (generator sources, lockfile, tool
+ *   versions and every schema file's bytes) is the recorded one and every
+ *   file of generated/ hashes to its recorded value, with no file missing or
+ *   extra: `generate` writes nothing and `--check` reports clean without
+ *   emitting anything;
+ * - one unit (the runtime, a model, the package files, the release files),
+ *   when its key is the recorded one and each of its files still hashes to
+ *   its recorded value.
+ * Because the outputs on disk are hashed, a file edited by hand never passes
+ * for current: its unit is emitted again, and `--check` reports it.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { mapLimit } from "../lib/concurrency.ts";
+import type { Warning } from "../lib/diagnostics.ts";
+import { listFiles } from "../lib/files.ts";
+import { sha256, stringifyPretty } from "../lib/json.ts";
+
+/** The manifest's path below generated/ (not part of the npm package: `files` in package.json leaves it out). */
+export const MANIFEST_FILE = ".codegen-manifest.json";
+
+const NOTICE = "Written by `npm run generate`: what each file of generated/ was built from. Do not edit.";
+
+export interface UnitRecord {
+  /** Hash of everything the unit's files are computed from. */
+  readonly key: string;
+  /** SHA-256 of each file the unit wrote, by path below generated/. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+export interface Manifest {
+  readonly version: 1;
+  /** Hash of the generator, its tools and every schema file. */
+  readonly inputs: string;
+  readonly models: number;
+  /** Warnings of that run, replayed when the whole run is skipped. */
+  readonly warnings: readonly Warning[];
+  readonly units: Readonly<Record<string, UnitRecord>>;
+}
+
+/** Tools whose versions shape the output. */
+const TOOLS = ["ajv", "json-schema-to-typescript", "prettier", "ts-morph", "typescript"];
+
+/** Hash of the generator's own code, the runtime templates, the lockfile and the installed tool versions. */
+export async function generatorFingerprint(root: string): Promise<string> {
+  const parts: string[] = [];
+  for (const dir of ["generator", "templates"]) {
+    const files = (await listFiles(join(root, dir))).filter((file) => file.endsWith(".ts") || file.endsWith(".js"));
+    for (const file of files) parts.push(`${dir}/${file}`, await readFile(join(root, dir, file), "utf8"));
+  }
+  try {
+    parts.push("package-lock.json", await readFile(join(root, "package-lock.json"), "utf8"));
+  } catch {
+    parts.push("package-lock.json", "absent");
+  }
+  const require = createRequire(join(root, "package.json"));
+  for (const tool of TOOLS) {
+    try {
+      const pkg = JSON.parse(await readFile(require.resolve(`${tool}/package.json`), "utf8")) as { version: string };
+      parts.push(tool, pkg.version);
+    } catch {
+      parts.push(tool, "unresolved");
+    }
+  }
+  return sha256(parts.join("\u0000"));
+}
+
+/** The committed manifest of `outDir` and its bytes, or undefined when there is none (or it does not parse). */
+export async function readManifest(
+  outDir: string,
+): Promise<{ readonly manifest: Manifest; readonly text: string } | undefined> {
+  try {
+    const text = await readFile(join(outDir, MANIFEST_FILE), "utf8");
+    const parsed = JSON.parse(text) as Partial<Manifest>;
+    if (parsed.version === 1 && typeof parsed.inputs === "string" && parsed.units && typeof parsed.units === "object") {
+      const manifest: Manifest = {
+        version: 1,
+        inputs: parsed.inputs,
+        models: parsed.models ?? 0,
+        warnings: parsed.warnings ?? [],
+        units: parsed.units,
+      };
+      return { manifest, text };
+    }
+  } catch {
+    // Missing or unreadable: nothing can be skipped.
+  }
+  return undefined;
+}
+
+/** The manifest's bytes: units and files in sorted order, one file per line, so its diff stays reviewable. */
+export function serializeManifest(manifest: Manifest): string {
+  const sorted = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
+    Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((key) => [key, record[key]!]),
+    );
+  const units = Object.fromEntries(
+    Object.keys(manifest.units)
+      .sort()
+      .map((name) => [name, { key: manifest.units[name]!.key, files: sorted(manifest.units[name]!.files) }]),
+  );
+  return stringifyPretty({ "//": NOTICE, ...manifest, units });
+}
+
+/** SHA-256 of every file below `outDir` (the manifest itself excluded), by path. */
+export async function hashOutputs(outDir: string): Promise<Map<string, string>> {
+  const paths = (await listFiles(outDir)).filter((path) => path !== MANIFEST_FILE);
+  const hashed = await mapLimit(paths, 64, async (path) => sha256(await readFile(join(outDir, path), "utf8")));
+  const hashes = new Map<string, string>();
+  paths.forEach((path, index) => {
+    const result = hashed[index]!;
+    if (result.status === "fulfilled") hashes.set(path, result.value);
+  });
+  return hashes;
+}
+
+/** True when every file of `record` is on disk with its recorded hash. */
+export function unitIsCurrent(record: UnitRecord | undefined, key: string, disk: ReadonlyMap<string, string>): boolean {
+  return (
+    record !== undefined &&
+    record.key === key &&
+    Object.entries(record.files).every(([path, hash]) => disk.get(path) === hash)
+  );
+}
+
+/** True when the manifest records exactly the files on disk, each with its hash. */
+export function everythingCurrent(manifest: Manifest, disk: ReadonlyMap<string, string>): boolean {
+  const recorded = Object.values(manifest.units).flatMap((record) => Object.entries(record.files));
+  return recorded.length === disk.size && recorded.every(([path, hash]) => disk.get(path) === hash);
+}
+
+/** A unit's record from the texts just emitted. */
+export function recordUnit(key: string, files: Iterable<readonly [string, string]>): UnitRecord {
+  return { key, files: Object.fromEntries([...files].map(([path, text]) => [path, sha256(text)])) };
+}
