@@ -413,7 +413,7 @@ function normalizeProperties(
         else
           context.sink.warn(
             "required-unknown",
-            `"required" names ${JSON.stringify(key)}, which is not a property${path ? ` of "${fieldName(path)}"` : ""}; ignored`,
+            `"required" names ${JSON.stringify(key)}, which is not a property${fieldName(path) === "(root)" ? " of the input schema" : ` of "${fieldName(path)}"`}; ignored`,
             `${path ? `${path}/` : ""}required`,
           );
       }

@@ -199,3 +199,106 @@ describe("friendly aliases", () => {
     expect(camelCase("3d")).toBeUndefined();
   });
 });
+
+describe("friendly names of nested members", () => {
+  const elements = (members: Record<string, unknown>) => ({
+    elements: { type: "array", items: { type: "object", properties: members } },
+  });
+  const membersOf = (file: unknown) =>
+    Object.fromEntries(
+      specOf(file).fields[0]!.value.items!.properties!.map((property) => [
+        property.key,
+        [property.alias, property.aliasOrigin],
+      ]),
+    );
+
+  it("camelCases plain member keys at every depth, and keeps a key that is camelCase already", () => {
+    const spec = specOf(
+      fileWith({
+        multi_prompt: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              prompt: { type: "string" },
+              shot_duration: { type: "integer" },
+              cameraMove: {
+                type: "object",
+                properties: { pan_speed: { type: "number" }, tiltURL: { type: "string" } },
+              },
+            },
+          },
+        },
+      }),
+    );
+    const item = spec.fields[0]!.value.items!;
+    expect(item.properties!.map((property) => [property.key, property.alias])).toEqual([
+      ["prompt", "prompt"],
+      ["shot_duration", "shotDuration"],
+      ["cameraMove", "cameraMove"],
+    ]);
+    expect(item.properties![2]!.value.properties!.map((property) => [property.key, property.alias])).toEqual([
+      ["pan_speed", "panSpeed"],
+      ["tiltURL", "tiltURL"],
+    ]);
+    expect([...spec.types.nested]).toEqual([
+      ["multi_prompt[]", { friendly: "TestModelMultiPromptItem", raw: "TestModelRawMultiPromptItem" }],
+      [
+        "multi_prompt[].cameraMove",
+        { friendly: "TestModelMultiPromptItemCameraMove", raw: "TestModelRawMultiPromptItemCameraMove" },
+      ],
+    ]);
+  });
+
+  it("stops on two members of one object with one name, showing the nested override to add", () => {
+    expect(() =>
+      specOf(fileWith(elements({ frontal_image_url: { type: "string" }, frontalImageUrl: { type: "string" } }))),
+    ).toThrow(
+      /members of "elements\[\]" "frontal_image_url" and "frontalImageUrl" would all be called "frontalImageUrl"\. Give one of them its own name in schemas\/test\/model\.json, e\.g\.\n {2}"aliases": \{ "elements\[\]\.frontalImageUrl": "anotherName" \}/,
+    );
+    // Members of different objects may share a name.
+    expect(
+      specOf(
+        fileWith({
+          ...elements({ image_url: { type: "string" } }),
+          keyframes: { type: "array", items: { type: "object", properties: { image_url: { type: "string" } } } },
+        }),
+      ).fields.map((field) => field.value.items!.properties![0]!.alias),
+    ).toEqual(["imageUrl", "imageUrl"]);
+  });
+
+  it("takes overrides by path of raw keys, and warns about one that matches nothing", () => {
+    const file = fileWith(
+      {
+        ...elements({ frontal_image_url: { type: "string" }, frontalImageUrl: { type: "string" } }),
+        settings: { type: "object", properties: { mode_name: { type: "string" } } },
+      },
+      { aliases: { "elements[].frontal_image_url": "front", "settings.mode_name": "mode", "elements[].gone": "x" } },
+    );
+    expect(membersOf(file)).toEqual({
+      frontal_image_url: ["front", "override"],
+      frontalImageUrl: ["frontalImageUrl", "key"],
+    });
+    const spec = specOf(file);
+    expect(spec.fields[1]!.value.properties![0]!.alias).toBe("mode");
+    expect(
+      spec.warnings.filter((warning) => warning.code === "alias-override-unused").map((warning) => warning.message),
+    ).toEqual(['alias override "elements[].gone" matches no input field; it is ignored']);
+    expect(() =>
+      specOf(fileWith(elements({ a_b: { type: "string" } }), { aliases: { "elements[].a_b": "not valid" } })),
+    ).toThrow(/alias override "elements\[\]\.a_b": "not valid" is not a valid identifier/);
+  });
+
+  it("names __proto__ and Object.prototype members at depth as at the top level", () => {
+    // JSON.parse: a `__proto__` key in an object literal would set the prototype instead.
+    const members = JSON.parse('{"__proto__": {"type": "string"}, "constructor": {"type": "integer"}}') as Record<
+      string,
+      unknown
+    >;
+    const spec = specOf(fileWith(elements(members)));
+    expect(spec.fields[0]!.value.items!.properties!.map((property) => [property.key, property.alias])).toEqual([
+      ["__proto__", "proto"],
+      ["constructor", "fieldConstructor"],
+    ]);
+  });
+});

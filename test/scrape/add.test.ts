@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { addPages } from "../../generator/commands/add.ts";
 import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
 import { parseSchemaFile, serializeSchemaFile } from "../../generator/schemas/schema-file.ts";
+import { catalogFile } from "../../generator/schemas/to-schema-file.ts";
 import { runCli } from "../helpers/cli.ts";
 import { fetchTrustingTestCa, startPageServer, TEST_CA_FILE, type PageServer } from "../helpers/https.ts";
 import { asHtml, checkedIn, FIXTURES, HTML_FIRST_TEXT_LINE, seed, snapshot } from "../helpers/pages.ts";
@@ -80,6 +81,37 @@ describe("add", () => {
     expect(second.generate?.write?.written).toEqual([]);
     expect(second.generate?.write?.removed).toEqual([]);
     expect(await snapshot(root)).toEqual(original);
+  });
+
+  it("replaces the documented output default of a file created from the catalog by the page's output schema, and keeps the catalog's facts", async () => {
+    const { root } = await project(false);
+    const page = parseSchemaFile(checkedIn(VACE), VACE);
+    // What `pull --all` writes for this model: catalog input schema, metadata and RunComfy's documented output contract.
+    const fromCatalog = catalogFile({
+      modelId: page.modelId,
+      displayName: "Wan 2.2 VACE Fun",
+      categories: ["image-to-video"],
+      kind: "workflow",
+      basePriceUsd: 0.2,
+      priceUnit: "output",
+      inputSchema: page.inputSchema,
+    });
+    expect(fromCatalog.sources).toEqual([{ kind: "catalog" }, { kind: "output-default" }]);
+    await writeFile(join(root, VACE), serializeSchemaFile(fromCatalog));
+
+    const report = await addPages({ root, pages: [join(SEEDS, seed("003").name)], generate: false });
+    expect(report.models[0]?.parts).toEqual(["sources", "example", "outputSchema"]);
+    const after = parseSchemaFile(await readFile(join(root, VACE), "utf8"), VACE);
+    expect(after.outputSchema).toEqual(page.outputSchema);
+    expect(after.example).toEqual(page.example);
+    expect(after.sources).toEqual([...page.sources, { kind: "catalog" }]);
+    expect(after).toMatchObject({
+      displayName: "Wan 2.2 VACE Fun",
+      categories: ["image-to-video"],
+      kind: "workflow",
+      basePriceUsd: 0.2,
+      priceUnit: "output",
+    });
   });
 
   it("merges several pages of one model and reports progress in argument order", async () => {

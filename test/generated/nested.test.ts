@@ -1,0 +1,158 @@
+/**
+ * Nested inputs in a package generated from realistic catalog entries
+ * (test/fixtures/catalog): every nested object is an exported interface with
+ * friendly member names, wire keys never leak into it, required members are
+ * required, and build()/toFriendly() map names at every depth. Type-checked
+ * with tsc --strict (exactOptionalPropertyTypes on); `@ts-expect-error` marks
+ * what must not compile.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Model } from "../../generated/index.js";
+import { catalogSchemaTexts } from "../helpers/catalog.ts";
+import { generatedPackage } from "../helpers/package.ts";
+import { ROOT, runProcess } from "../helpers/project.ts";
+
+const pkg = await generatedPackage(await catalogSchemaTexts());
+afterAll(() => pkg.cleanup());
+
+type AnyInput = Record<string, unknown>;
+const kling = () =>
+  pkg.load<{ model: Model<string, AnyInput, AnyInput, unknown> }>("models/kling/kling-3.0/4k/image-to-video.js");
+
+const CONSUMER = `
+import {
+  createClient,
+  type KlingKling304KImageToVideoElementsItem,
+  type KlingKling304KImageToVideoInput,
+  type KlingKling304KImageToVideoMultiPromptItem,
+  type KlingKling304KImageToVideoRawElementsItem,
+  type TongyiMaiZImageTurboControlnetLoraLorasItem,
+  type BlackforestlabsFlux3KeyframesToVideoCamera,
+} from "./generated/index.js";
+import { build, toFriendly } from "./generated/models/kling/kling-3.0/4k/image-to-video.js";
+import * as flux from "./generated/models/blackforestlabs/flux-3/keyframes-to-video.js";
+
+const shot: KlingKling304KImageToVideoMultiPromptItem = { prompt: "a", duration: 3 };
+const input: KlingKling304KImageToVideoInput = {
+  prompt: "x",
+  imageUrl: "https://example.com/a.png",
+  multiPrompt: [shot],
+  elements: [{ frontalImageUrl: "https://example.com/f.png", referenceImageUrls: ["https://example.com/r.png"] }],
+};
+const body = build(input);
+export const wire: string = body.elements![0]!.frontal_image_url;
+export const item: KlingKling304KImageToVideoElementsItem = toFriendly(body).elements![0]!;
+export const rawItem: KlingKling304KImageToVideoRawElementsItem = { frontal_image_url: "https://example.com/f.png" };
+
+// @ts-expect-error -- wire keys never leak into the friendly type
+export const leaked: KlingKling304KImageToVideoElementsItem = { frontal_image_url: "https://example.com/f.png" };
+// @ts-expect-error -- a required member is required (duration)
+build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a" }] });
+// @ts-expect-error -- members are closed
+build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a", duration: 1, seconds: 1 }] });
+
+// A required array of objects, and an object.
+const camera: BlackforestlabsFlux3KeyframesToVideoCamera = { movement: "pan", speed: 1 };
+flux.build({ prompt: "x", keyframes: [{ imageUrl: "https://example.com/a.png", time: 0 }], camera });
+// @ts-expect-error -- keyframes is required
+flux.build({ prompt: "x" });
+// @ts-expect-error -- movement is one of static, pan, zoom
+flux.build({ prompt: "x", keyframes: [], camera: { movement: "tilt" } });
+
+async function calls(): Promise<void> {
+  const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });
+  const lora: TongyiMaiZImageTurboControlnetLoraLorasItem = { path: "alibaba-pai/Z-Image-Turbo-Fun-Controlnet-Union", scale: 1 };
+  await client.run("tongyi-mai/z-image/turbo/controlnet/lora", { prompt: "x", imageUrl: "https://example.com/a.png", loras: [lora] });
+  // @ts-expect-error -- a LoRA's scale is a number
+  await client.run("tongyi-mai/z-image/turbo/controlnet/lora", { prompt: "x", imageUrl: "https://example.com/a.png", loras: [{ path: "a", scale: "1" }] });
+  // @ts-expect-error -- loras is required, although the schema gives it a default (a sample)
+  await client.run("tongyi-mai/z-image/turbo/controlnet/lora", { prompt: "x", imageUrl: "https://example.com/a.png" });
+}
+void calls;
+`;
+
+describe("nested inputs", () => {
+  it("type-check as exported interfaces with friendly members, under tsc --strict and exactOptionalPropertyTypes", async () => {
+    await writeFile(join(pkg.root, "nested.ts"), CONSUMER);
+    await writeFile(
+      join(pkg.root, "tsconfig.nested.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2023", "DOM"],
+          types: [],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ["nested.ts"],
+      }),
+    );
+    const tsc = await runProcess(
+      process.execPath,
+      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(pkg.root, "tsconfig.nested.json")],
+      { cwd: pkg.root },
+    );
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.code).toBe(0);
+  });
+
+  it("build() maps friendly names to wire keys at every depth, toFriendly() maps them back", async () => {
+    const { model } = await kling();
+    const friendly = {
+      prompt: "x",
+      imageUrl: "https://example.com/a.png",
+      multiPrompt: [{ prompt: "a", duration: 3 }],
+      elements: [{ frontalImageUrl: "https://example.com/f.png", referenceImageUrls: ["https://example.com/r.png"] }],
+    };
+    const wire = {
+      prompt: "x",
+      image_url: "https://example.com/a.png",
+      multi_prompt: [{ prompt: "a", duration: 3 }],
+      elements: [
+        { frontal_image_url: "https://example.com/f.png", reference_image_urls: ["https://example.com/r.png"] },
+      ],
+    };
+    expect(model.build(friendly)).toEqual(wire);
+    expect(model.build(wire)).toEqual(wire);
+    expect(model.toFriendly(wire)).toEqual(friendly);
+    // A member set twice (friendly and raw) is a problem, named by its place.
+    expect(
+      model
+        .validate({
+          ...friendly,
+          elements: [{ frontalImageUrl: "https://example.com/f.png", frontal_image_url: "https://example.com/g.png" }],
+        })
+        .map(({ path, rule, message }) => ({ path, rule, message })),
+    ).toEqual([
+      {
+        path: "/elements/0/frontal_image_url",
+        rule: "duplicate",
+        message:
+          'elements[0].frontalImageUrl ("elements[0].frontal_image_url"): set twice (as "frontalImageUrl" and as "frontal_image_url"); use one of them',
+      },
+    ]);
+  });
+
+  it("documents each nested member, and shows a required field's default as an example", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const declarations = await readFile(join(pkg.dir, "models/kling/kling-3.0/4k/image-to-video.d.ts"), "utf8");
+    expect(declarations).toContain("export interface KlingKling304KImageToVideoElementsItem {");
+    expect(declarations).toContain("   * Wire key: `frontal_image_url`.");
+    expect(declarations).toMatch(/Example: "A calm ocean at dawn"\.\n {3}\*\/\n {2}prompt: string;/);
+    expect(declarations).toContain(
+      "Base price: 0.42 USD per second, as the catalog listed it (information, not a promise).",
+    );
+    const readme = await readFile(join(pkg.dir, "README.md"), "utf8");
+    expect(readme).toMatch(
+      /\| `multiPrompt\[\]\.duration` +\| `multi_prompt\[\]\.duration` +\| integer +\|.*\| yes +\|/,
+    );
+    expect(readme).toContain("base price 0.42 USD per second (as listed by the catalog; information, not a promise)");
+  });
+});
