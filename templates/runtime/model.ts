@@ -432,20 +432,17 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
     message: `${label(place)}: ${message}`,
   });
 
-  const unknownIssue = (name: string, path: string): ValidationIssue => ({
-    alias: name,
-    key: name,
-    path,
+  /** A key that is not an input (no `place`) or not a member of the object at `place`. */
+  const unknownIssue = (
+    name: string,
+    place?: Place,
+    members: readonly FieldDefinition[] = fields,
+  ): ValidationIssue => ({
+    alias: place?.field.alias ?? name,
+    key: place?.field.key ?? name,
+    path: `${place?.pointer ?? ""}/${pointerSegment(name)}`,
     rule: "unknown",
-    message: `${JSON.stringify(name)} is not an input of ${id}${suggestion(name, fields, "fields")}`,
-  });
-
-  const unknownMember = (place: Place, name: string, members: readonly FieldDefinition[]): ValidationIssue => ({
-    alias: place.field.alias,
-    key: place.field.key,
-    path: `${place.pointer}/${pointerSegment(name)}`,
-    rule: "unknown",
-    message: `${JSON.stringify(name)} is not a member of ${label(place)}${suggestion(name, members, "members")}`,
+    message: `${JSON.stringify(name)} is not ${place ? `a member of ${label(place)}` : `an input of ${id}`}${suggestion(name, members, place ? "members" : "fields")}`,
   });
 
   /** The definition and place of a wire-body pointer below a field (`/elements/0/frontal_image_url`). */
@@ -456,15 +453,9 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
     let place = topPlace(field);
     let current: ValueDefinition | undefined = field;
     for (const segment of segments) {
-      if (current?.items && /^\d+$/.test(segment)) {
+      if (/^\d+$/.test(segment) && !current?.members) {
         place = itemPlace(place, Number(segment));
-        current = current.items;
-      } else if (current?.mediaItems && /^\d+$/.test(segment)) {
-        place = itemPlace(place, Number(segment));
-        current = { media: current.mediaItems };
-      } else if (/^\d+$/.test(segment) && !current?.members) {
-        place = itemPlace(place, Number(segment));
-        current = undefined;
+        current = current?.items ?? (current?.mediaItems ? { media: current.mediaItems } : undefined);
       } else {
         const member: FieldDefinition | undefined = current?.members
           ? indexOf(current.members).byKey.get(segment)
@@ -482,13 +473,10 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
       const problem = mediaProblem(value, definition.media);
       if (problem !== undefined) issues.push(issue(place, "media", `${show(value)} ${problem}`));
     }
-    if (definition.mediaItems !== undefined && Array.isArray(value)) {
-      value.forEach((item, index) => {
-        if (typeof item !== "string") return;
-        const problem = mediaProblem(item, definition.mediaItems!);
-        if (problem !== undefined) issues.push(issue(itemPlace(place, index), "media", `${show(item)} ${problem}`));
-      });
-    }
+    if (definition.mediaItems !== undefined && Array.isArray(value))
+      value.forEach((item, index) =>
+        mediaIssues(item, { media: definition.mediaItems! }, itemPlace(place, index), issues),
+      );
     if (definition.items && Array.isArray(value))
       value.forEach((item, index) => mediaIssues(item, definition.items!, itemPlace(place, index), issues));
     if (definition.members && isPlainObject(value)) {
@@ -507,22 +495,13 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
         const segments = error.instancePath.split("/").slice(1).map(decodePointer);
         if (error.keyword === "additionalProperties" && segments.length === 0) {
           const name = String(error.params["additionalProperty"]);
-          issues.push(unknownIssue(name, `/${pointerSegment(name)}`));
+          issues.push(unknownIssue(name));
           continue;
         }
         const key = segments[0] ?? (error.keyword === "required" ? String(error.params["missingProperty"]) : "");
         if (skip.has(key)) continue;
-        const field = byKey.get(key);
-        if (!field) {
-          issues.push({
-            alias: key,
-            key,
-            path: `/${pointerSegment(key)}`,
-            rule: error.keyword,
-            message: `${JSON.stringify(key)}: ${describeRule(error, undefined).message}`,
-          });
-          continue;
-        }
+        // Every key the schema knows is a field; a stand-in keeps the problem reported whatever happens.
+        const field = byKey.get(key) ?? { alias: key, key };
         const below = segments.slice(1);
         // `required` and `additionalProperties` name the member of the object they are reported on.
         if (segments.length > 0 && error.keyword === "required") below.push(String(error.params["missingProperty"]));
@@ -588,7 +567,7 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
         if (child === undefined) continue;
         if (!member) {
           if (definition.open) setOwn(out, name, child);
-          else issues.push(unknownMember(place, name, definition.members));
+          else issues.push(unknownIssue(name, place, definition.members));
           continue;
         }
         const at = memberPlace(place, member.alias, member.key);
@@ -643,7 +622,7 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
       if (value === undefined) continue;
       const field = byAlias.get(name) ?? byKey.get(name);
       if (!field) {
-        issues.push(unknownIssue(name, `/${pointerSegment(name)}`));
+        issues.push(unknownIssue(name));
         continue;
       }
       const previous = setBy.get(field);
@@ -698,7 +677,7 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
         ]);
       for (const key of Object.keys(raw)) {
         const field = byKey.get(key);
-        if (!field) issues.push(unknownIssue(key, `/${pointerSegment(key)}`));
+        if (!field) issues.push(unknownIssue(key));
         else setOwn(friendly, field.alias, mapOut(raw[key], field));
       }
       issues.push(...checkBody(raw, new Set()).filter((issue) => issue.rule !== "unknown"));
