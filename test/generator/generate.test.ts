@@ -113,7 +113,7 @@ describe("generate", () => {
     const schema = join(scratch.root, "schemas/community/wan-2-2/vace-fun.json");
     await writeFile(schema, (await readFile(schema, "utf8")).replace('"maximum": 30', '"maximum": 31'));
     const drifted = await generate({ root: scratch.root, check: true });
-    expect(drifted.emittedUnits.sort()).toEqual(["model:community/wan-2-2/vace-fun", "package", "release"]);
+    expect([...drifted.emittedUnits].sort()).toEqual(["model:community/wan-2-2/vace-fun", "package", "release"]);
     expect(drifted.check!.stale).toEqual(
       expect.arrayContaining([".codegen-manifest.json", "models/community/wan-2-2/vace-fun.d.ts"]),
     );
