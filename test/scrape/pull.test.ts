@@ -387,6 +387,23 @@ describe("pull --all", () => {
     ).toEqual(ids.filter((id) => /^(bytedance|ideogram-ai|tongyi-mai)\//.test(id)).sort());
   }, 120_000);
 
+  it("pull <ids> creates a named model that is not checked in from its catalog entry, as --all would", async () => {
+    const { emulator, ids } = await bigCatalog();
+    const root = await project();
+    const kling = ids.find((id) => id.startsWith("kling/"))!;
+    const before = await snapshot(root, ["schemas"]);
+    const report = await pull(root, emulator, { all: false, modelIds: [kling] });
+    expect(report.models.map((model) => [model.modelId, model.status])).toEqual([[kling, "created"]]);
+    // The seeds, not named, are neither refreshed nor judged.
+    const after = await snapshot(root, ["schemas"]);
+    for (const [path, text] of before) expect(after.get(path), path).toBe(text);
+    expect(report.removalScope).toBe("named");
+    expect(report.kept).toEqual([]);
+    expect(parseSchemaFile(await readFile(join(root, "schemas", `${kling}.json`), "utf8"), kling)).toEqual(
+      schemaFileOf(await entryOf(emulator, kling)),
+    );
+  });
+
   it("writes nothing when a page fails, the catalog misbehaves, or an entry is invalid", async () => {
     const { emulator, ids } = await bigCatalog();
     const root = await project();
