@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listFiles } from "../../generator/lib/files.ts";
-import { schemaFilePath } from "../../generator/schemas/schema-file.ts";
+import { assignModelPaths } from "../../generator/lib/model-id.ts";
+import { storedModelIds } from "../../generator/schemas/store.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const SEEDS = resolve(ROOT, "../shared/seeds");
@@ -34,11 +35,17 @@ export async function tempProject(
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
-/** Writes schema file texts where the generator expects them (`schemas/<model id>.json`); returns their paths. */
+/**
+ * Writes schema file texts where the generator expects them (`schemas/<model path>.json`, the paths assigned over
+ * these files and the ones already there, so ids that differ only in case get their suffix); returns their paths.
+ */
 export async function placeSchemaFiles(root: string, texts: readonly string[]): Promise<string[]> {
   const placed: string[] = [];
-  for (const text of texts) {
-    const target = join(root, "schemas", schemaFilePath((JSON.parse(text) as { modelId: string }).modelId));
+  const ids = texts.map((text) => (JSON.parse(text) as { modelId: string }).modelId);
+  const existing = await storedModelIds(root).catch(() => []);
+  const paths = assignModelPaths([...existing, ...ids]);
+  for (const [index, text] of texts.entries()) {
+    const target = join(root, "schemas", `${paths.get(ids[index]!)!.path}.json`);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, text);
     placed.push(target);

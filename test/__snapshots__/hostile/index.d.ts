@@ -4,11 +4,16 @@ import type { AnyModel, Client, ClientOptions } from "./runtime/index.js";
 export type { ConstructorInput, ConstructorRawInput, ConstructorOutput } from "./models/constructor/~21~21.js";
 export type { DefaultInput, DefaultRawInput, DefaultOutput } from "./models/default/~21~21.js";
 export type {
-  HostileKeyNamesInput,
-  HostileKeyNamesRawInput,
-  HostileKeyNamesOutput,
-  HostileKeyNamesNestedKeys,
-  HostileKeyNamesRawNestedKeys,
+  HostileKeyNames_b2e263Input,
+  HostileKeyNames_b2e263RawInput,
+  HostileKeyNames_b2e263Output,
+} from "./models/hostile/Key-Names~~5ecc5c.js";
+export type {
+  HostileKeyNames_d327b3Input,
+  HostileKeyNames_d327b3RawInput,
+  HostileKeyNames_d327b3Output,
+  HostileKeyNames_d327b3NestedKeys,
+  HostileKeyNames_d327b3RawNestedKeys,
 } from "./models/hostile/key-names.js";
 export type {
   HostileTextInjectionInput,
@@ -28,6 +33,7 @@ export type { RunInput, RunRawInput, RunOutput } from "./models/run/--.js";
 export interface ModelMap {
   "constructor/!!": typeof import("./models/constructor/~21~21.js").default;
   "default/!!": typeof import("./models/default/~21~21.js").default;
+  "hostile/Key-Names": typeof import("./models/hostile/Key-Names~~5ecc5c.js").default;
   "hostile/key-names": typeof import("./models/hostile/key-names.js").default;
   "hostile/text-injection": typeof import("./models/hostile/text-injection.js").default;
   'hostile/*/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x`': typeof import("./models/hostile/~2a/~20globalThis.__pwned~20~3d~20~22id~22~3b~20/~2a~20~24~7bprocess.exit~287~29~7d~20~e2~80~a8~20~60x~60.js").default;

@@ -5,7 +5,7 @@ import type { ValidationIssue } from "../../runtime/errors.js";
 /**
  * Input of `hostile/key-names`, with friendly field names. Pass it to `build()` or `client.run()`.
  */
-export interface HostileKeyNamesInput {
+export interface HostileKeyNames_d327b3Input {
   /**
    * Proto
    *
@@ -93,13 +93,13 @@ export interface HostileKeyNamesInput {
    *
    * Raw key: `7_nested` (ComfyUI node 7, input `nested`).
    */
-  nestedKeys?: HostileKeyNamesNestedKeys;
+  nestedKeys?: HostileKeyNames_d327b3NestedKeys;
 }
 
 /**
  * Wire body of `hostile/key-names`: the exact JSON RunComfy receives (raw keys).
  */
-export interface HostileKeyNamesRawInput {
+export interface HostileKeyNames_d327b3RawInput {
   /**
    * Proto: friendly name `proto`. Range: 1 to 9 (integer).
    */
@@ -163,13 +163,13 @@ export interface HostileKeyNamesRawInput {
   /**
    * Nested keys: friendly name `nestedKeys`; ComfyUI node 7, input `nested`.
    */
-  "7_nested"?: HostileKeyNamesRawNestedKeys;
+  "7_nested"?: HostileKeyNames_d327b3RawNestedKeys;
 }
 
 /**
  * The value of `7_nested` (Nested keys) in `hostile/key-names`, with friendly member names.
  */
-export interface HostileKeyNamesNestedKeys {
+export interface HostileKeyNames_d327b3NestedKeys {
   /**
    * Length: 0 to 3 characters.
    * Wire key: `__proto__`.
@@ -185,7 +185,7 @@ export interface HostileKeyNamesNestedKeys {
 /**
  * The value of `7_nested` (Nested keys) in `hostile/key-names`, as sent (wire keys).
  */
-export interface HostileKeyNamesRawNestedKeys {
+export interface HostileKeyNames_d327b3RawNestedKeys {
   /**
    * Friendly name `proto`. Length: 0 to 3 characters.
    */
@@ -199,16 +199,16 @@ export interface HostileKeyNamesRawNestedKeys {
 /**
  * Output of `hostile/key-names` (the result's `output` object). Unknown keys are kept.
  */
-export interface HostileKeyNamesOutput {
+export interface HostileKeyNames_d327b3Output {
   [k: string]: unknown;
 }
 
-/** Friendly input (alias of `HostileKeyNamesInput`). */
-export type Input = HostileKeyNamesInput;
-/** Wire body (alias of `HostileKeyNamesRawInput`). */
-export type RawInput = HostileKeyNamesRawInput;
-/** Output (alias of `HostileKeyNamesOutput`). */
-export type Output = HostileKeyNamesOutput;
+/** Friendly input (alias of `HostileKeyNames_d327b3Input`). */
+export type Input = HostileKeyNames_d327b3Input;
+/** Wire body (alias of `HostileKeyNames_d327b3RawInput`). */
+export type RawInput = HostileKeyNames_d327b3RawInput;
+/** Output (alias of `HostileKeyNames_d327b3Output`). */
+export type Output = HostileKeyNames_d327b3Output;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "hostile/key-names";
 /** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
