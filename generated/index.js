@@ -75,7 +75,7 @@ const registry = [
 export async function loadModel(modelId) {
   if (typeof modelId !== "string") return undefined;
   const { models } = await registry[bucketOf(modelId)]();
-  const load = models.get(modelId);
+  const load = Object.hasOwn(models, modelId) ? models[modelId] : undefined;
   return load === undefined ? undefined : (await load()).default;
 }
 

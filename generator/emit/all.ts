@@ -1,15 +1,22 @@
 /**
  * Runs every emitter. Work is split into units (the runtime, one unit per
- * model, the package files) so the build cache can skip any unit whose
+ * model, the package files) so the build manifest can skip any unit whose
  * inputs did not change, and model units can run on worker threads.
- * Imported lazily by `generate.ts`: a no-op run never loads ts-morph, ajv,
- * json-schema-to-typescript or Prettier.
+ *
+ * Every file of a model and of the package is printed already formatted
+ * (`print/`); only the transpiled runtime, one unit whatever the catalog
+ * size, goes through Prettier. Imported lazily by `generate.ts`: a no-op run
+ * never loads ajv, TypeScript or Prettier.
  */
 import type { ModelSpec } from "../model/types.ts";
 import { measure, measureAsync } from "../lib/profile.ts";
+import { emitModelDeclarations, rootPrefix } from "./declarations.ts";
 import { formatFile } from "./format.ts";
 import { annotatedInputSchema, annotatedOutputSchema, inputSchema } from "./json-schema.ts";
-import { emitModelDeclarations, emitModelModule, rootPrefix } from "./model-module.ts";
+import { dataExpression, emitModelModule } from "./model-module.ts";
+import { constDeclaration } from "./print/js.ts";
+import { hardline, join, layout } from "./print/layout.ts";
+import { loadStringWidth } from "./print/text.ts";
 import {
   emitIndexDeclarations,
   emitIndexModule,
@@ -21,8 +28,7 @@ import {
   registryPath,
 } from "./package.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
-import { emitTypeDeclarations } from "./types.ts";
-import { compileValidator } from "./validator.ts";
+import { compileValidator, VALIDATOR_END } from "./validator.ts";
 
 export type FileMap = Map<string, string>;
 
@@ -37,55 +43,47 @@ function modelHeader(spec: ModelSpec): string {
 }
 
 /**
- * A JSON value as a JavaScript expression. JSON is JavaScript except for one
- * key: `{"__proto__": …}` in an object literal sets the prototype, so that key
- * is written as a computed key (pretty JSON puts every key at a line start).
- */
-function jsLiteral(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/^(\s*)"__proto__":/gm, '$1["__proto__"]:');
-}
-
-/**
- * The compiled half of a model: the ajv validator plus the annotated schemas,
- * machine output that is not run through Prettier (the JSON is printed with
- * two-space indentation so diffs stay line-sized).
+ * The compiled half of a model: the ajv validator (emitted as ajv prints it,
+ * one statement per line, its embedded schema constants one property per
+ * line) and, after `VALIDATOR_END`, the annotated schemas, printed like every
+ * other emitted file.
  */
 function validatorFile(header: string, validator: string, spec: ModelSpec): string {
+  const schemas = layout([
+    join(hardline, [
+      VALIDATOR_END,
+      "/** Input schema (raw keys), annotated. */",
+      constDeclaration("inputSchema", dataExpression(annotatedInputSchema(spec.fields)), true),
+      "",
+      "/** Output schema, annotated. */",
+      constDeclaration("outputSchema", dataExpression(annotatedOutputSchema(spec.output)), true),
+    ]),
+    hardline,
+  ]);
   return [
     header,
     "// Compiled by ajv at generate time (emitted as ajv prints it, not run through Prettier).",
     validator.trimEnd(),
     "",
-    "/** Input schema (raw keys), annotated. */",
-    `export const inputSchema = ${jsLiteral(annotatedInputSchema(spec.fields))};`,
-    "",
-    "/** Output schema, annotated. */",
-    `export const outputSchema = ${jsLiteral(annotatedOutputSchema(spec.output))};`,
-    "",
+    schemas,
   ].join("\n");
-}
-
-export function renderReadmeSection(spec: ModelSpec): Promise<string> {
-  return formatFile("README.md", readmeSection(spec));
 }
 
 /** `validators/<id>.js`, `models/<id>.js`, `models/<id>.d.ts` of one model, and its README section. */
 export async function emitModelUnit(spec: ModelSpec): Promise<ModelUnitOutput> {
+  await loadStringWidth();
   const header = modelHeader(spec);
   const path = spec.names.modulePath;
   const validator = measure("validators (ajv)", () =>
     compileValidator(inputSchema(spec.fields), `${rootPrefix(path)}runtime/model.js`, spec.id),
   );
-  const types = await measureAsync("types (json-schema-to-typescript)", () => emitTypeDeclarations(spec));
-  const declarations = emitModelDeclarations(spec, types, header);
-  const module = measure("builders (ts-morph)", () => emitModelModule(spec, header));
   return {
     files: new Map([
       [`validators/${path}.js`, validatorFile(header, validator, spec)],
-      [`models/${path}.js`, await formatFile(`models/${path}.js`, module)],
-      [`models/${path}.d.ts`, await formatFile(`models/${path}.d.ts`, declarations)],
+      [`models/${path}.js`, measure("model modules", () => emitModelModule(spec, header))],
+      [`models/${path}.d.ts`, measure("declarations", () => emitModelDeclarations(spec, header))],
     ]),
-    readme: await renderReadmeSection(spec),
+    readme: measure("readme sections", () => readmeSection(spec)),
   };
 }
 
@@ -105,27 +103,21 @@ export async function emitRuntimeUnit(sources: readonly RuntimeSource[]): Promis
   return files;
 }
 
-/**
- * index.js, index.d.ts, registry/*.js, package.json and README.md. README sections come
- * from the model units that ran; the others are rendered here (each section
- * is formatted once, and Prettier results are cached by content).
- */
+/** index.js, index.d.ts, registry/*.js, package.json and README.md (sections from the model units that ran). */
 export async function emitPackageUnit(
   specs: readonly ModelSpec[],
   version: string,
   sections: ReadonlyMap<string, string>,
 ): Promise<FileMap> {
-  const out: FileMap = new Map();
-  for (const [path, text] of [
+  await loadStringWidth();
+  const out: FileMap = new Map([
     ["index.js", emitIndexModule(specs)],
     ["index.d.ts", emitIndexDeclarations(specs)],
     ["package.json", emitPackageJson(specs, version)],
     ...registryBuckets(specs).map((bucket, index) => [registryPath(index), emitRegistryModule(bucket, index)] as const),
-  ] as const) {
-    out.set(path, await formatFile(path, text));
-  }
-  const parts = [await formatFile("README.md", readmeHeader(specs))];
-  for (const spec of specs) parts.push(sections.get(spec.id) ?? (await renderReadmeSection(spec)));
+  ]);
+  const parts = [readmeHeader(specs)];
+  for (const spec of specs) parts.push(sections.get(spec.id) ?? readmeSection(spec));
   out.set("README.md", parts.join("\n"));
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import type { FieldSpec, MediaKind, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
 import type { JsonValue } from "../lib/json.ts";
+import { commentSafe } from "./print/text.ts";
 
 export function show(value: JsonValue): string {
   return JSON.stringify(value);
@@ -92,11 +93,7 @@ export function nodeLine(field: FieldSpec): string {
   return `Raw key: \`${field.key}\`${nodes ? ` (ComfyUI ${nodes})` : ""}.`;
 }
 
-/** Makes text safe inside a `/** … *\/` block. */
-export function commentSafe(text: string): string {
-  return text.replace(/\*\//g, "*\\/").replace(/\r\n?/g, "\n");
-}
-
+/** Makes text safe inside a `
 /**
  * How a default is documented. A required field's default is RunComfy's
  * sample input (`"woman acting"`, an example image): it is never sent in the

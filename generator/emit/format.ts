@@ -14,12 +14,9 @@ import type { Options } from "prettier";
 import { sha256 } from "../lib/json.ts";
 import { writeFileAtomic } from "../lib/files.ts";
 import { measureAsync } from "../lib/profile.ts";
+import { PACKAGE_FORMAT } from "./print/layout.ts";
 
-export const PRETTIER_OPTIONS: Readonly<Options> = {
-  printWidth: 120,
-  endOfLine: "lf",
-  trailingComma: "all",
-};
+export const PRETTIER_OPTIONS: Readonly<Options> = PACKAGE_FORMAT;
 
 function parserFor(path: string): string | undefined {
   if (path.endsWith(".d.ts") || path.endsWith(".ts")) return "typescript";

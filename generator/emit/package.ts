@@ -7,6 +7,11 @@ import { NORMALIZATION_RULES, type FieldSpec, type ModelSpec, type ValueSpec } f
 import { stringifyPretty } from "../lib/json.ts";
 import { bucketOf, REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
 import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
+import { constDeclaration, importDeclaration, js } from "./print/js.ts";
+import { hardline, join, layout } from "./print/layout.ts";
+import * as md from "./print/md.ts";
+import { stringLiteral } from "./print/text.ts";
+import { exportTypeFrom, importType, interfaceDeclaration, statements, t } from "./print/ts.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
 
@@ -40,77 +45,97 @@ export function registryBuckets(specs: readonly ModelSpec[]): ModelSpec[][] {
  */
 export function emitIndexModule(specs: readonly ModelSpec[]): string {
   const buckets = registryBuckets(specs);
-  return [
-    `// ${GENERATED_NOTICE}`,
-    `export * from "./runtime/index.js";`,
-    `import { bucketOf } from "./runtime/buckets.js";`,
-    `import { createClient as createRuntimeClient } from "./runtime/client.js";`,
-    "",
-    "/** One loader per registry module; `bucketOf(id)` says which one lists an id. */",
-    "const registry = [",
-    ...buckets.map((_, bucket) => `  () => import("./${registryPath(bucket)}"),`),
-    "];",
-    "",
-    LOAD_DOC,
-    "export async function loadModel(modelId) {",
-    '  if (typeof modelId !== "string") return undefined;',
-    "  const { models } = await registry[bucketOf(modelId)]();",
-    "  const load = models.get(modelId);",
-    "  return load === undefined ? undefined : (await load()).default;",
-    "}",
-    "",
-    CLIENT_DOC,
-    "export function createClient(options = {}) {",
-    "  return createRuntimeClient({ ...options, models: { load: loadModel } });",
-    "}",
-    "",
-  ].join("\n");
+  const loaders = buckets.map((_, bucket) => js.arrow([], js.dynamicImport(`./${registryPath(bucket)}`)));
+  return layout([
+    join(hardline, [
+      `// ${GENERATED_NOTICE}`,
+      `export * from "./runtime/index.js";`,
+      importDeclaration(["bucketOf"], "./runtime/buckets.js"),
+      importDeclaration(["createClient as createRuntimeClient"], "./runtime/client.js"),
+      "",
+      "/** One loader per registry module; `bucketOf(id)` says which one lists an id. */",
+      constDeclaration("registry", loaders),
+      "",
+      LOAD_DOC,
+      "export async function loadModel(modelId) {",
+      '  if (typeof modelId !== "string") return undefined;',
+      "  const { models } = await registry[bucketOf(modelId)]();",
+      "  const load = Object.hasOwn(models, modelId) ? models[modelId] : undefined;",
+      "  return load === undefined ? undefined : (await load()).default;",
+      "}",
+      "",
+      CLIENT_DOC,
+      "export function createClient(options = {}) {",
+      "  return createRuntimeClient({ ...options, models: { load: loadModel } });",
+      "}",
+    ]),
+    hardline,
+  ]);
 }
 
 /** One registry module: the ids of its bucket, each with a loader of its model's module. */
 export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number): string {
-  return [
-    `// ${GENERATED_NOTICE}`,
-    `/** Models whose id is in registry bucket ${bucket} (runtime/buckets.js), by id: each loads its module on demand. */`,
-    "export const models = new Map([",
-    ...specs.map((spec) => `  [${JSON.stringify(spec.id)}, () => import("../models/${spec.names.modulePath}.js")],`),
-    "]);",
-    "",
-  ].join("\n");
+  const models = js.object(
+    specs.map((spec) => ({
+      key: spec.id,
+      value: js.arrow([], js.dynamicImport(`../models/${spec.names.modulePath}.js`)),
+    })),
+  );
+  return layout([
+    join(hardline, [
+      `// ${GENERATED_NOTICE}`,
+      `/** Models whose id is in registry bucket ${bucket} (runtime/buckets.js), by id: each loads its module on demand. */`,
+      constDeclaration("models", models, true),
+    ]),
+    hardline,
+  ]);
 }
 
 export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
-  const lines = [
-    `// ${GENERATED_NOTICE}`,
-    `export * from "./runtime/index.js";`,
-    `import type { AnyModel, Client, ClientOptions } from "./runtime/index.js";`,
-    ...specs.map((spec) => {
-      const names = spec.types;
-      return `export type { ${[names.input, names.rawInput, names.output, ...names.sizes.values(), ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw])].join(", ")} } from "./models/${spec.names.modulePath}.js";`;
-    }),
-    "",
-    "/** Every generated model, keyed by model id (types only: the root entry imports no model). */",
-    "export interface ModelMap {",
-    ...specs.map(
-      (spec) => `  ${JSON.stringify(spec.id)}: typeof import("./models/${spec.names.modulePath}.js").default;`,
-    ),
-    "}",
-    "",
-    "/** A known model id (with autocompletion), or any other id as a plain string. */",
-    "export type ModelId = keyof ModelMap | (string & {});",
-    "",
-    LOAD_DOC,
-    "export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;",
-    "export declare function loadModel(modelId: string): Promise<AnyModel | undefined>;",
-    "",
-    CLIENT_DOC,
-    "export type RunComfyClient = Client<ModelMap>;",
-    "",
-    CLIENT_DOC,
-    "export declare function createClient(options?: ClientOptions): RunComfyClient;",
-    "",
-  ];
-  return lines.join("\n");
+  const typeExports = specs.map((spec) => {
+    const names = spec.types;
+    return exportTypeFrom(
+      [
+        names.input,
+        names.rawInput,
+        names.output,
+        ...names.sizes.values(),
+        ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
+      ],
+      `./models/${spec.names.modulePath}.js`,
+    );
+  });
+  const modelMap = interfaceDeclaration({
+    doc: "Every generated model, keyed by model id (types only: the root entry imports no model).",
+    name: "ModelMap",
+    members: specs.map((spec) => ({
+      key: spec.id,
+      type: t.name(`typeof import(${stringLiteral(`./models/${spec.names.modulePath}.js`)}).default`),
+    })),
+  });
+  return layout(
+    statements([
+      `// ${GENERATED_NOTICE}`,
+      `export * from "./runtime/index.js";`,
+      importType(["AnyModel", "Client", "ClientOptions"], "./runtime/index.js"),
+      ...typeExports,
+      null,
+      modelMap,
+      null,
+      "/** A known model id (with autocompletion), or any other id as a plain string. */",
+      "export type ModelId = keyof ModelMap | (string & {});",
+      null,
+      LOAD_DOC,
+      "export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;",
+      "export declare function loadModel(modelId: string): Promise<AnyModel | undefined>;",
+      null,
+      CLIENT_DOC,
+      "export type RunComfyClient = Client<ModelMap>;",
+      null,
+      CLIENT_DOC,
+      "export declare function createClient(options?: ClientOptions): RunComfyClient;",
+    ]),
+  );
 }
 
 export function emitPackageJson(specs: readonly ModelSpec[], version: string): string {
@@ -157,11 +182,6 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
   return stringifyPretty(pkg);
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
-/** One model's README section (unformatted markdown). */
 /** One README table row: a field, or a member of a nested object (`multiPrompt[].duration`). */
 function readmeRow(
   alias: string,
@@ -169,19 +189,29 @@ function readmeRow(
   value: ValueSpec,
   required: boolean,
   sizes?: FieldSpec["sizes"],
-): string {
+): string[] {
+  // Our own words are written as they are; anything taken from a schema is escaped or in code.
   const limits = sizes
-    ? sizes.map((size) => size.short ?? size.label).join(", ")
+    ? md.text(sizes.map((size) => size.short ?? size.label).join(", "))
     : (rangeLabel(value) ??
-      (value.enum ? value.enum.map(show).join(", ") : constraintLines(value, { integer: false }).join(" ")));
+      (value.enum
+        ? value.enum.map((entry) => md.cellCode(show(entry))).join(", ")
+        : md.text(constraintLines(value, { integer: false }).join(" "))));
   const fallback =
-    value.default === undefined ? "" : `${required ? "example " : ""}\`${cell(showDefault(value.default, 40))}\``;
-  return `| \`${cell(alias)}\` | \`${cell(key)}\` | ${cell(sizes ? "size" : typeLabel(value))} | ${fallback} | ${cell(limits)} | ${required ? "yes" : ""} |`;
+    value.default === undefined ? "" : `${required ? "example " : ""}${md.cellCode(showDefault(value.default, 40))}`;
+  return [
+    md.cellCode(alias),
+    md.cellCode(key),
+    sizes ? "size" : typeLabel(value),
+    fallback,
+    limits,
+    required ? "yes" : "",
+  ];
 }
 
 /** Rows of the members of a nested value, at every depth. */
-function memberRows(value: ValueSpec, alias: string, key: string): string[] {
-  const rows: string[] = [];
+function memberRows(value: ValueSpec, alias: string, key: string): string[][] {
+  const rows: string[][] = [];
   if (value.properties) {
     for (const property of value.properties) {
       const childAlias = `${alias}.${property.alias ?? property.key}`;
@@ -194,7 +224,7 @@ function memberRows(value: ValueSpec, alias: string, key: string): string[] {
   return rows;
 }
 
-/** One model's README section (unformatted markdown). */
+/** One model's README section (markdown, as Prettier prints it). */
 export function readmeSection(spec: ModelSpec): string {
   const names = spec.types;
   const title = spec.displayName ?? spec.id;
@@ -202,7 +232,7 @@ export function readmeSection(spec: ModelSpec): string {
     readmeRow(field.alias, field.key, field.value, field.required, field.sizes),
     ...memberRows(field.value, field.alias, field.key),
   ]);
-  const outputs = spec.output.map((property) => `\`${property.key}\` (${typeLabel(property.value)})`).join(", ");
+  const outputs = spec.output.map((property) => `${md.code(property.key)} (${typeLabel(property.value)})`).join(", ");
   const facts = [
     ...(spec.catalog.categories?.length ? [`categories ${spec.catalog.categories.join(", ")}`] : []),
     ...(spec.catalog.kind ? [`kind ${spec.catalog.kind}`] : []),
@@ -210,16 +240,15 @@ export function readmeSection(spec: ModelSpec): string {
       ? [`base price ${priceText(spec)} (as listed by the catalog; information, not a promise)`]
       : []),
   ];
+  const types = [names.input, names.rawInput, names.output].map(md.code).join(", ");
   return [
-    `### ${title}`,
+    `### ${md.paragraph(title)}`,
     "",
-    `Model id \`${spec.id}\` · import \`${PACKAGE_NAME}/${spec.names.modulePath}\` · types \`${names.input}\`, \`${names.rawInput}\`, \`${names.output}\``,
-    ...(facts.length ? ["", `${facts.join(" · ")}.`.replace(/^./, (first) => first.toUpperCase())] : []),
-    ...(spec.description ? ["", spec.description] : []),
+    `Model id ${md.code(spec.id)} · import ${md.code(`${PACKAGE_NAME}/${spec.names.modulePath}`)} · types ${types}`,
+    ...(facts.length ? ["", md.paragraph(`${facts.join(" · ")}.`.replace(/^./, (first) => first.toUpperCase()))] : []),
+    ...(spec.description ? ["", md.paragraph(spec.description)] : []),
     "",
-    "| Alias | Raw key | Type | Default | Range / allowed | Required |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...rows,
+    md.table(["Alias", "Raw key", "Type", "Default", "Range / allowed", "Required"], rows),
     "",
     `Outputs: ${outputs || "an open object"}${spec.outputDefault ? " (RunComfy's documented output contract: no output schema was published for this model)" : ""}.`,
     "",
@@ -235,7 +264,7 @@ export function readmeHeader(specs: readonly ModelSpec[]): string {
         `import { createClient } from "${PACKAGE_NAME}";`,
         "",
         "const client = createClient(); // token from RUNCOMFY_API_TOKEN",
-        `const result = await client.run(${JSON.stringify(first.id)}, {`,
+        `const result = await client.run(${stringLiteral(first.id)}, {`,
         ...first.fields
           .filter((field) => field.required)
           .map(

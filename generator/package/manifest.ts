@@ -46,7 +46,7 @@ export interface Manifest {
 }
 
 /** Tools whose versions shape the output. */
-const TOOLS = ["ajv", "json-schema-to-typescript", "prettier", "ts-morph", "typescript"];
+const TOOLS = ["ajv", "prettier", "ts-morph", "typescript"];
 
 /** Hash of the generator's own code, the runtime templates, the lockfile and the installed tool versions. */
 export async function generatorFingerprint(root: string): Promise<string> {

@@ -203,7 +203,9 @@ describe("printed JavaScript modules are what Prettier prints", () => {
     for (let file = 0; file < 40; file++) {
       const models = [
         ...new Set(
-          Array.from({ length: g.count(5) }, () => g.pick(["a/b", "kling/kling-video-o3/4K/image-to-video", "x"])),
+          Array.from({ length: g.count(5) }, () =>
+            g.pick(["a/b", "kling/kling-video-o3/4K/image-to-video", "x", `vendor/${"long-segment/".repeat(8)}x`]),
+          ),
         ),
       ];
       const parts = [

@@ -183,12 +183,15 @@ export function expressionDoc(value: Expression): Doc {
       return [node.pure ? "/* @__PURE__ */ " : "", node.callee, lineSuffixBoundary, argumentsDoc(node.args)];
     case "arrow":
       return group([
-        group(group(["(", indent([softline, join([",", line], [...node.params])]), ifBreak(","), softline, ")"])),
+        node.params.length === 0
+          ? "()"
+          : group(group(["(", indent([softline, join([",", line], [...node.params])]), ifBreak(","), softline, ")"])),
         " =>",
         group(indent([line, expressionDoc(node.body)])),
       ]);
     case "import":
-      return ["import", group(["(", indent([softline, stringLiteral(node.specifier)]), ifBreak(","), softline, ")"])];
+      // Prettier never breaks the one string argument of a dynamic import.
+      return ["import", "(", stringLiteral(node.specifier), ")"];
   }
 }
 

@@ -34,6 +34,8 @@ export const PACKAGE_FORMAT = {
   trailingComma: "all",
   // Keys are quoted exactly when they are not plain identifiers, as the printer decides (`text.ts`).
   quoteProps: "preserve",
+  // Code examples in the README are written as they should read.
+  embeddedLanguageFormatting: "off",
 } as const;
 
 /** Lays a document out at the package's print width, with two-space indentation and `\n` line ends. */

@@ -73,9 +73,12 @@ export function propertyKey(name: string): string {
   return isIdentifier(name) ? name : stringLiteral(name);
 }
 
-/** Text made safe inside a block comment: no `*\/`, `\n` line ends only. */
+/** Text made safe inside a block comment: no `*\/`, `\n` line ends only, U+2028/U+2029 written as their escapes. */
 export function commentSafe(text: string): string {
-  return text.replace(/\*\//g, "*\\/").replace(/\r\n?|[\u2028\u2029]/g, "\n");
+  return text
+    .replace(/\*\//g, "*\\/")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 }
 
 /**

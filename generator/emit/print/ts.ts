@@ -29,7 +29,7 @@ export type TypeNode =
   | { readonly kind: "literal"; readonly value: string | number | boolean | null }
   | { readonly kind: "ref"; readonly name: string; readonly args: readonly TypeNode[] }
   | { readonly kind: "union"; readonly members: readonly TypeNode[] }
-  | { readonly kind: "array"; readonly element: TypeNode }
+  | { readonly kind: "array"; readonly element: TypeNode; readonly readonly?: boolean }
   | { readonly kind: "tuple"; readonly elements: readonly TypeNode[] }
   | { readonly kind: "object"; readonly members: readonly Member[] };
 
@@ -56,6 +56,8 @@ export const t = {
         : { kind: "union", members: flat };
   },
   array: (element: TypeNode): TypeNode => ({ kind: "array", element }),
+  /** `readonly T[]` (the element a name or reference). */
+  readonlyArray: (element: TypeNode): TypeNode => ({ kind: "array", element, readonly: true }),
   tuple: (elements: readonly TypeNode[]): TypeNode => ({ kind: "tuple", elements }),
   object: (members: readonly Member[]): TypeNode => ({ kind: "object", members }),
 };
@@ -134,6 +136,7 @@ export function typeDoc(node: TypeNode): Doc {
     case "union":
       return unionDoc(node.members);
     case "array":
+      if (node.readonly) return ["readonly ", typeDoc(node.element), "[]"];
       return node.element.kind === "union"
         ? ["(", group([indent([softline, unionBody(node.element.members)]), softline]), ")", "[]"]
         : [typeDoc(node.element), "[]"];

@@ -2,9 +2,7 @@
 import type { AnnotatedSchema, Model } from "../../runtime/model.js";
 import type { ValidationIssue } from "../../runtime/errors.js";
 
-/**
- * Input of `constructor/!!`, with friendly field names. Pass it to `build()` or `client.run()`.
- */
+/** Input of `constructor/!!`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface ConstructorInput {
   /**
    * Prompt
@@ -15,23 +13,15 @@ export interface ConstructorInput {
   prompt?: string;
 }
 
-/**
- * Wire body of `constructor/!!`: the exact JSON RunComfy receives (raw keys).
- */
+/** Wire body of `constructor/!!`: the exact JSON RunComfy receives (raw keys). */
 export interface ConstructorRawInput {
-  /**
-   * Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. @default "hello"
-   */
+  /** Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. @default "hello" */
   "1_prompt"?: string;
 }
 
-/**
- * Output of `constructor/!!` (the result's `output` object). Unknown keys are kept.
- */
+/** Output of `constructor/!!` (the result's `output` object). Unknown keys are kept. */
 export interface ConstructorOutput {
-  /**
-   * URL of the generated image.
-   */
+  /** URL of the generated image. */
   image?: string;
   [k: string]: unknown;
 }

@@ -2,9 +2,7 @@
 import type { AnnotatedSchema, Model } from "../../runtime/model.js";
 import type { ValidationIssue } from "../../runtime/errors.js";
 
-/**
- * Input of `default/!!`, with friendly field names. Pass it to `build()` or `client.run()`.
- */
+/** Input of `default/!!`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface DefaultInput {
   /**
    * Prompt
@@ -15,23 +13,15 @@ export interface DefaultInput {
   prompt?: string;
 }
 
-/**
- * Wire body of `default/!!`: the exact JSON RunComfy receives (raw keys).
- */
+/** Wire body of `default/!!`: the exact JSON RunComfy receives (raw keys). */
 export interface DefaultRawInput {
-  /**
-   * Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. @default "hello"
-   */
+  /** Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. @default "hello" */
   "1_prompt"?: string;
 }
 
-/**
- * Output of `default/!!` (the result's `output` object). Unknown keys are kept.
- */
+/** Output of `default/!!` (the result's `output` object). Unknown keys are kept. */
 export interface DefaultOutput {
-  /**
-   * URL of the generated image.
-   */
+  /** URL of the generated image. */
   image?: string;
   [k: string]: unknown;
 }

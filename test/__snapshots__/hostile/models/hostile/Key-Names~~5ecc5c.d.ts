@@ -2,9 +2,7 @@
 import type { AnnotatedSchema, Model } from "../../runtime/model.js";
 import type { ValidationIssue } from "../../runtime/errors.js";
 
-/**
- * Input of `hostile/Key-Names`, with friendly field names. Pass it to `build()` or `client.run()`.
- */
+/** Input of `hostile/Key-Names`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface HostileKeyNames_b2e263Input {
   /**
    * Prompt
@@ -15,23 +13,15 @@ export interface HostileKeyNames_b2e263Input {
   prompt: string;
 }
 
-/**
- * Wire body of `hostile/Key-Names`: the exact JSON RunComfy receives (raw keys).
- */
+/** Wire body of `hostile/Key-Names`: the exact JSON RunComfy receives (raw keys). */
 export interface HostileKeyNames_b2e263RawInput {
-  /**
-   * Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. Example: "differs from hostile/key-names in case alone".
-   */
+  /** Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. Example: "differs from hostile/key-names in case alone". */
   "1_prompt": string;
 }
 
-/**
- * Output of `hostile/Key-Names` (the result's `output` object). Unknown keys are kept.
- */
+/** Output of `hostile/Key-Names` (the result's `output` object). Unknown keys are kept. */
 export interface HostileKeyNames_b2e263Output {
-  /**
-   * URL of the generated image.
-   */
+  /** URL of the generated image. */
   image?: string;
   [k: string]: unknown;
 }

@@ -2,9 +2,7 @@
 import type { AnnotatedSchema, Model } from "../../runtime/model.js";
 import type { ValidationIssue } from "../../runtime/errors.js";
 
-/**
- * Input of `hostile/key-names`, with friendly field names. Pass it to `build()` or `client.run()`.
- */
+/** Input of `hostile/key-names`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface HostileKeyNames_d327b3Input {
   /**
    * Proto
@@ -23,9 +21,7 @@ export interface HostileKeyNames_d327b3Input {
    * Raw key: `toString`.
    */
   fieldToString: "a" | "b";
-  /**
-   * Raw key: `hasOwnProperty`.
-   */
+  /** Raw key: `hasOwnProperty`. */
   fieldHasOwnProperty: boolean;
   /**
    * Integer.
@@ -76,8 +72,8 @@ export interface HostileKeyNames_d327b3Input {
    */
   newLine?: string;
   /**
-   * Raw key: `sep key`.
-   * @default " "
+   * Raw key: `sep\u2028key`.
+   * @default "\u2029"
    */
   sepKey?: string;
   /**
@@ -96,79 +92,43 @@ export interface HostileKeyNames_d327b3Input {
   nestedKeys?: HostileKeyNames_d327b3NestedKeys;
 }
 
-/**
- * Wire body of `hostile/key-names`: the exact JSON RunComfy receives (raw keys).
- */
+/** Wire body of `hostile/key-names`: the exact JSON RunComfy receives (raw keys). */
 export interface HostileKeyNames_d327b3RawInput {
-  /**
-   * Proto: friendly name `proto`. Range: 1 to 9 (integer).
-   */
+  /** Proto: friendly name `proto`. Range: 1 to 9 (integer). */
   __proto__: number;
-  /**
-   * fieldConstructor: friendly name `fieldConstructor`. Range: 0 to 5 (integer).
-   */
+  /** fieldConstructor: friendly name `fieldConstructor`. Range: 0 to 5 (integer). */
   constructor: number;
-  /**
-   * fieldToString: friendly name `fieldToString`.
-   */
+  /** fieldToString: friendly name `fieldToString`. */
   toString: "a" | "b";
-  /**
-   * fieldHasOwnProperty: friendly name `fieldHasOwnProperty`.
-   */
+  /** fieldHasOwnProperty: friendly name `fieldHasOwnProperty`. */
   hasOwnProperty: boolean;
-  /**
-   * fieldValueOf: friendly name `fieldValueOf`. Integer. @default 1
-   */
+  /** fieldValueOf: friendly name `fieldValueOf`. Integer. @default 1 */
   valueOf?: number;
-  /**
-   * field9lives: friendly name `field9lives`. Integer. @default 9
-   */
+  /** field9lives: friendly name `field9lives`. Integer. @default 9 */
   "9lives"?: number;
-  /**
-   * withSpace: friendly name `withSpace`. @default "x"
-   */
+  /** withSpace: friendly name `withSpace`. @default "x" */
   "with space"?: string;
-  /**
-   * aB: friendly name `aB`. @default "*\/"
-   */
+  /** aB: friendly name `aB`. @default "*\/" */
   "a*/b"?: string;
-  /**
-   * tick: friendly name `tick`. @default "`"
-   */
+  /** tick: friendly name `tick`. @default "`" */
   "`tick`"?: string;
-  /**
-   * x: friendly name `x`. @default "${x}"
-   */
+  /** x: friendly name `x`. @default "${x}" */
   "${x}"?: string;
-  /**
-   * quoteKey: friendly name `quoteKey`. @default "\""
-   */
+  /** quoteKey: friendly name `quoteKey`. @default "\"" */
   'quote"key'?: string;
-  /**
-   * backSlash: friendly name `backSlash`. @default "\\"
-   */
+  /** backSlash: friendly name `backSlash`. @default "\\" */
   "back\\slash"?: string;
-  /**
-   * newLine: friendly name `newLine`. @default "\n"
-   */
+  /** newLine: friendly name `newLine`. @default "\n" */
   "new\nline"?: string;
-  /**
-   * sepKey: friendly name `sepKey`. @default " "
-   */
+  /** sepKey: friendly name `sepKey`. @default "\u2029" */
   "sep key"?: string;
-  /**
-   * Image: friendly name `image`; ComfyUI node 143, input `image`. @default "Runcomfy_example.png"
-   */
+  /** Image: friendly name `image`; ComfyUI node 143, input `image`. @default "Runcomfy_example.png" */
   "143_image"?: string;
-  /**
-   * Nested keys: friendly name `nestedKeys`; ComfyUI node 7, input `nested`.
-   */
+  /** Nested keys: friendly name `nestedKeys`; ComfyUI node 7, input `nested`. */
   "7_nested"?: HostileKeyNames_d327b3RawNestedKeys;
 }
 
-/**
- * The value of `7_nested` (Nested keys) in `hostile/key-names`, with friendly member names.
- */
+/** The value of `7_nested` (Nested keys) in `hostile/key-names`, with friendly member names. */
 export interface HostileKeyNames_d327b3NestedKeys {
   /**
    * Length: 0 to 3 characters.
@@ -182,23 +142,15 @@ export interface HostileKeyNames_d327b3NestedKeys {
   fieldConstructor: number;
 }
 
-/**
- * The value of `7_nested` (Nested keys) in `hostile/key-names`, as sent (wire keys).
- */
+/** The value of `7_nested` (Nested keys) in `hostile/key-names`, as sent (wire keys). */
 export interface HostileKeyNames_d327b3RawNestedKeys {
-  /**
-   * Friendly name `proto`. Length: 0 to 3 characters.
-   */
+  /** Friendly name `proto`. Length: 0 to 3 characters. */
   __proto__: string;
-  /**
-   * Friendly name `fieldConstructor`. Integer.
-   */
+  /** Friendly name `fieldConstructor`. Integer. */
   constructor: number;
 }
 
-/**
- * Output of `hostile/key-names` (the result's `output` object). Unknown keys are kept.
- */
+/** Output of `hostile/key-names` (the result's `output` object). Unknown keys are kept. */
 export interface HostileKeyNames_d327b3Output {
   [k: string]: unknown;
 }

@@ -30,11 +30,11 @@ export interface HostileTextInjectionInput {
    * Line
    * breaks — first line
    * globalThis.__pwned = "newline"; //
-   * globalThis.__pwned = "crlf"; // globalThis.__pwned = "ls"; // globalThis.__pwned = "ps"; //
+   * globalThis.__pwned = "crlf"; //\u2028globalThis.__pwned = "ls"; //\u2029globalThis.__pwned = "ps"; //
    *
-   * Allowed: "a\nb", "c\r\nd", "e f", "g h", "*\/ globalThis.__pwned = \"enum\"; /*", "${process.exit(7)}", "`${globalThis.__pwned = \"enum-template\"}`".
+   * Allowed: "a\nb", "c\r\nd", "e\u2028f", "g\u2029h", "*\/ globalThis.__pwned = \"enum\"; /*", "${process.exit(7)}", "`${globalThis.__pwned = \"enum-template\"}`".
    * Raw key: `14_lines` (ComfyUI node 14, input `lines`).
-   * @default "e f"
+   * @default "e\u2028f"
    */
   lines?:
     | "a\nb"
@@ -69,17 +69,11 @@ export interface HostileTextInjectionInput {
   nestedObject?: HostileTextInjectionNestedObject;
 }
 
-/**
- * Wire body of `hostile/text-injection`: the exact JSON RunComfy receives (raw keys).
- */
+/** Wire body of `hostile/text-injection`: the exact JSON RunComfy receives (raw keys). */
 export interface HostileTextInjectionRawInput {
-  /**
-   * *\/ globalThis.__pwned = "title"; /*: friendly name `globalThisPwnedTitle`; ComfyUI node 12, input `prompt`. Example: "*\/ globalThis.__pwned = \"default\"; /* ${process.exit(7)}".
-   */
+  /** *\/ globalThis.__pwned = "title"; /*: friendly name `globalThisPwnedTitle`; ComfyUI node 12, input `prompt`. Example: "*\/ globalThis.__pwned = \"default\"; /* ${process.exit(7)}". */
   "12_prompt": string;
-  /**
-   * "; globalThis.__pwned = "dquote"; ": friendly name `globalThisPwnedDquote`; ComfyUI node 13, input `quotes`. @default "\\"
-   */
+  /** "; globalThis.__pwned = "dquote"; ": friendly name `globalThisPwnedDquote`; ComfyUI node 13, input `quotes`. @default "\\" */
   "13_quotes"?:
     | '"; globalThis.__pwned = "dquote"; "'
     | "'; globalThis.__pwned = 'squote'; '"
@@ -87,7 +81,7 @@ export interface HostileTextInjectionRawInput {
     | "\\";
   /**
    * Line
-   * breaks: friendly name `lines`; ComfyUI node 14, input `lines`. @default "e f"
+   * breaks: friendly name `lines`; ComfyUI node 14, input `lines`. @default "e\u2028f"
    */
   "14_lines"?:
     | "a\nb"
@@ -97,23 +91,15 @@ export interface HostileTextInjectionRawInput {
     | '*/ globalThis.__pwned = "enum"; /*'
     | "${process.exit(7)}"
     | '`${globalThis.__pwned = "enum-template"}`';
-  /**
-   * `Backtick` ${title}: friendly name `backtickTitle`; ComfyUI node 15, input `backticks`. Pattern: `^[^`]*(\*\/)?[^$]*$`. @default "*\/"
-   */
+  /** `Backtick` ${title}: friendly name `backtickTitle`; ComfyUI node 15, input `backticks`. Pattern: `^[^`]*(\*\/)?[^$]*$`. @default "*\/" */
   "15_backticks"?: string;
-  /**
-   * Number *\/ with *\/ comment ends: friendly name `numberWithCommentEnds`; ComfyUI node 16, input `number`. Range: -1.5 to 1000. @default 0.5
-   */
+  /** Number *\/ with *\/ comment ends: friendly name `numberWithCommentEnds`; ComfyUI node 16, input `number`. Range: -1.5 to 1000. @default 0.5 */
   "16_number"?: number;
-  /**
-   * Nested *\/ object: friendly name `nestedObject`; ComfyUI node 17, input `object`.
-   */
+  /** Nested *\/ object: friendly name `nestedObject`; ComfyUI node 17, input `object`. */
   "17_object"?: HostileTextInjectionRawNestedObject;
 }
 
-/**
- * The value of `17_object` (Nested *\/ object) in `hostile/text-injection`, with friendly member names.
- */
+/** The value of `17_object` (Nested *\/ object) in `hostile/text-injection`, with friendly member names. */
 export interface HostileTextInjectionNestedObject {
   /**
    * *\/ globalThis.__pwned = "nested"; /*
@@ -124,19 +110,13 @@ export interface HostileTextInjectionNestedObject {
   inner?: string;
 }
 
-/**
- * The value of `17_object` (Nested *\/ object) in `hostile/text-injection`, as sent (wire keys).
- */
+/** The value of `17_object` (Nested *\/ object) in `hostile/text-injection`, as sent (wire keys). */
 export interface HostileTextInjectionRawNestedObject {
-  /**
-   * Friendly name `inner`. @default "${process.exit(7)}"
-   */
+  /** Friendly name `inner`. @default "${process.exit(7)}" */
   "*/ inner"?: string;
 }
 
-/**
- * Output of `hostile/text-injection` (the result's `output` object). Unknown keys are kept.
- */
+/** Output of `hostile/text-injection` (the result's `output` object). Unknown keys are kept. */
 export interface HostileTextInjectionOutput {
   /**
    * *\/ globalThis.__pwned = "output"; /*

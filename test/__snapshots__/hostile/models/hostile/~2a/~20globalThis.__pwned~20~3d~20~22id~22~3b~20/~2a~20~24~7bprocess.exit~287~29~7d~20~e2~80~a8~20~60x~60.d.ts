@@ -2,9 +2,7 @@
 import type { AnnotatedSchema, Model } from "../../../../runtime/model.js";
 import type { ValidationIssue } from "../../../../runtime/errors.js";
 
-/**
- * Input of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x``, with friendly field names. Pass it to `build()` or `client.run()`.
- */
+/** Input of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)} \u2028 `x``, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface HostileGlobalThisPwnedIdProcessExit7XInput {
   /**
    * Prompt
@@ -15,23 +13,15 @@ export interface HostileGlobalThisPwnedIdProcessExit7XInput {
   prompt?: string;
 }
 
-/**
- * Wire body of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x``: the exact JSON RunComfy receives (raw keys).
- */
+/** Wire body of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)} \u2028 `x``: the exact JSON RunComfy receives (raw keys). */
 export interface HostileGlobalThisPwnedIdProcessExit7XRawInput {
-  /**
-   * Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. @default "hello"
-   */
+  /** Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. @default "hello" */
   "1_prompt"?: string;
 }
 
-/**
- * Output of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x`` (the result's `output` object). Unknown keys are kept.
- */
+/** Output of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)} \u2028 `x`` (the result's `output` object). Unknown keys are kept. */
 export interface HostileGlobalThisPwnedIdProcessExit7XOutput {
-  /**
-   * URL of the generated image.
-   */
+  /** URL of the generated image. */
   image?: string;
   [k: string]: unknown;
 }

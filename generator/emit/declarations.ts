@@ -1,0 +1,253 @@
+/**
+ * A model's declarations (`models/<id>.d.ts`), printed directly from its
+ * `ModelSpec` (see `print/`): the friendly and raw input interfaces, one
+ * interface per nested object at any depth (`<Model><Path>` with friendly
+ * member names, `<Model>Raw<Path>` with wire keys), a named type per size
+ * field, the output interface, and the module's own exports.
+ *
+ * Names come from the model id, never from titles; titles and descriptions
+ * go into TSDoc. Inputs are closed; a field or member is optional unless
+ * listed in `required`; outputs are open (unknown keys kept). The types mean
+ * what json-schema-to-typescript would make of the same schemas (a test
+ * holds the two to mutual assignability).
+ */
+import type { JsonValue } from "../lib/json.ts";
+import type { FieldSpec, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
+import { catalogLines, fieldDoc, memberDoc, outputDoc, rawFieldDoc, rawMemberDoc } from "./docs.ts";
+import { scopeOf } from "./json-schema.ts";
+import { layout, type Doc } from "./print/layout.ts";
+import {
+  declareConst,
+  declareFunction,
+  importType,
+  interfaceDeclaration,
+  statements,
+  t,
+  typeAlias,
+  type Member,
+  type TypeNode,
+} from "./print/ts.ts";
+
+/** TSDoc of the exports a model module has in both `.js` and `.d.ts`, so the two never disagree. */
+export const EXPORT_DOCS = {
+  id: "Model id, as RunComfy's API expects it.",
+  model: "The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`.",
+  build:
+    "Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing.",
+  validateInput: "Every problem of an input (friendly or raw); an empty array means valid.",
+  toFriendly: "Wire body → friendly field names.",
+} as const;
+
+/** The model export's TSDoc: what it is, then what the catalog says about the model. */
+export function modelDoc(spec: ModelSpec): string {
+  return [EXPORT_DOCS.model, ...catalogLines(spec)].join("\n");
+}
+
+/** `../../../` from `models/<modulePath>.js` (or `validators/…`) back to the package root. */
+export function rootPrefix(modulePath: string): string {
+  return "../".repeat(modulePath.split("/").length);
+}
+
+function scalar(value: JsonValue): TypeNode {
+  return value === null || typeof value !== "object" ? t.literal(value) : t.name("unknown");
+}
+
+/** Names nested object types by their path of raw keys, for one side (friendly or wire). */
+type Namer = (path: readonly string[]) => string | undefined;
+
+/** A value's type: enums and consts as literals, nested objects by name, arrays of their items. */
+function valueType(value: ValueSpec, named: Namer, path: readonly string[]): TypeNode {
+  if (value.enum) return t.union(value.enum.map(scalar));
+  if (value.const !== undefined) return scalar(value.const);
+  if (value.types.length === 0) return t.name("unknown");
+  const seen = new Set<string>();
+  const members: TypeNode[] = [];
+  for (const type of value.types) {
+    const member =
+      type === "integer" || type === "number"
+        ? t.name("number")
+        : type === "array"
+          ? t.array(value.items ? valueType(value.items, named, [...path, "[]"]) : t.name("unknown"))
+          : type === "object"
+            ? value.properties && named(path) !== undefined
+              ? t.name(named(path)!)
+              : t.ref("Record", [t.name("string"), t.name("unknown")])
+            : t.name(type);
+    const key = JSON.stringify(member);
+    if (!seen.has(key)) members.push(member);
+    seen.add(key);
+  }
+  return t.union(members);
+}
+
+/** Members of an object: friendly names (or wire keys), optional unless required, each with its TSDoc. */
+function members(
+  properties: readonly PropertySpec[],
+  path: readonly string[],
+  side: {
+    readonly friendly: boolean;
+    readonly named: Namer;
+    readonly doc: (property: PropertySpec) => string | undefined;
+  },
+): Member[] {
+  return properties.map((property) => ({
+    key: side.friendly ? (property.alias ?? property.key) : property.key,
+    optional: !property.required,
+    type: valueType(property.value, side.named, [...path, property.key]),
+    doc: side.doc(property),
+  }));
+}
+
+/** Every nested object value of the inputs, with its path of raw keys (`["elements", "[]"]`), outermost first. */
+function nestedObjects(fields: readonly FieldSpec[]): { path: readonly string[]; value: ValueSpec }[] {
+  const found: { path: readonly string[]; value: ValueSpec }[] = [];
+  const visit = (value: ValueSpec, path: readonly string[]): void => {
+    if (value.properties) {
+      found.push({ path, value });
+      for (const property of value.properties) visit(property.value, [...path, property.key]);
+    }
+    if (value.items) visit(value.items, [...path, "[]"]);
+  };
+  for (const field of fields) visit(field.value, [field.key]);
+  return found;
+}
+
+/** A size field's values: each exact label, its `"WxH"` short form and `{ width, height }`. */
+function sizeUnion(field: FieldSpec): TypeNode {
+  return t.union(
+    field.sizes!.flatMap((size) => [
+      t.literal(size.label),
+      ...(size.short ? [t.literal(size.short)] : []),
+      t.object([
+        { key: "width", readonly: true, type: t.literal(size.width) },
+        { key: "height", readonly: true, type: t.literal(size.height) },
+      ]),
+    ]),
+  );
+}
+
+/** The type declarations of one model (interfaces and aliases, no imports). */
+function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
+  const names = spec.types;
+  const byKey = new Map(spec.fields.map((field) => [field.key, field]));
+  const friendlyName: Namer = (path) => names.nested.get(scopeOf(path))?.friendly;
+  const rawName: Namer = (path) => names.nested.get(scopeOf(path))?.raw;
+  const friendly = { friendly: true, named: friendlyName, doc: memberDoc };
+  const raw = { friendly: false, named: rawName, doc: rawMemberDoc };
+
+  const parts: (Doc | null)[] = [];
+  const add = (doc: Doc) => parts.push(doc, null);
+  for (const field of spec.fields.filter((candidate) => candidate.sizes)) {
+    add(
+      typeAlias(
+        `Allowed values of \`${field.alias}\`: the exact label, \`"WxH"\`, or \`{ width, height }\`.`,
+        names.sizes.get(field.alias)!,
+        sizeUnion(field),
+      ),
+    );
+  }
+  const fieldMembers = (side: typeof friendly | typeof raw): Member[] =>
+    spec.fields.map((field) => ({
+      key: side.friendly ? field.alias : field.key,
+      optional: !field.required,
+      type:
+        side.friendly && field.sizes
+          ? t.name(names.sizes.get(field.alias)!)
+          : valueType(field.value, side.named, [field.key]),
+      doc: side.friendly ? fieldDoc(byKey.get(field.key)!) : rawFieldDoc(byKey.get(field.key)!),
+    }));
+  add(
+    interfaceDeclaration({
+      doc: [
+        `Input of \`${spec.id}\`, with friendly field names. Pass it to \`build()\` or \`client.run()\`.`,
+        ...catalogLines(spec),
+      ].join("\n"),
+      name: names.input,
+      members: fieldMembers(friendly),
+    }),
+  );
+  add(
+    interfaceDeclaration({
+      doc: `Wire body of \`${spec.id}\`: the exact JSON RunComfy receives (raw keys).`,
+      name: names.rawInput,
+      members: fieldMembers(raw),
+    }),
+  );
+  for (const { path, value } of nestedObjects(spec.fields)) {
+    const scope = scopeOf(path);
+    const name = names.nested.get(scope)!;
+    const where =
+      path[path.length - 1] === "[]" ? `An item of \`${scopeOf(path.slice(0, -1))}\`` : `The value of \`${scope}\``;
+    const title = value.title ? ` (${value.title})` : "";
+    const open = value.additionalProperties === true ? { index: t.name("unknown") } : {};
+    add(
+      interfaceDeclaration({
+        doc: `${where}${title} in \`${spec.id}\`, with friendly member names.`,
+        name: name.friendly,
+        members: members(value.properties!, path, friendly),
+        ...open,
+      }),
+    );
+    add(
+      interfaceDeclaration({
+        doc: `${where}${title} in \`${spec.id}\`, as sent (wire keys).`,
+        name: name.raw,
+        members: members(value.properties!, path, raw),
+        ...open,
+      }),
+    );
+  }
+  add(
+    interfaceDeclaration({
+      doc: `Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.`,
+      name: names.output,
+      members: spec.output.map((property) => ({
+        key: property.key,
+        optional: !property.required,
+        type: valueType(property.value, () => undefined, [property.key]),
+        doc: outputDoc(property) || undefined,
+      })),
+      index: t.name("unknown"),
+    }),
+  );
+  return parts;
+}
+
+/** The whole `models/<id>.d.ts`. */
+export function emitModelDeclarations(spec: ModelSpec, header: string): string {
+  const root = rootPrefix(spec.names.modulePath);
+  const names = spec.types;
+  const id = t.literal(spec.id);
+  const input = t.name("Input");
+  const rawInput = t.name("RawInput");
+  const declarations: (Doc | null)[] = [
+    header,
+    importType(["AnnotatedSchema", "Model"], `${root}runtime/model.js`),
+    importType(["ValidationIssue"], `${root}runtime/errors.js`),
+    null,
+  ];
+  declarations.push(...typeDeclarations(spec));
+  declarations.push(
+    typeAlias(`Friendly input (alias of \`${names.input}\`).`, "Input", t.name(names.input)),
+    typeAlias(`Wire body (alias of \`${names.rawInput}\`).`, "RawInput", t.name(names.rawInput)),
+    typeAlias(`Output (alias of \`${names.output}\`).`, "Output", t.name(names.output)),
+    declareConst(EXPORT_DOCS.id, "id", id),
+    declareConst(modelDoc(spec), "model", t.ref("Model", [id, input, rawInput, t.name("Output")])),
+    declareFunction(EXPORT_DOCS.build, "build", [{ name: "input", type: t.union([input, rawInput]) }], rawInput),
+    declareFunction(
+      EXPORT_DOCS.validateInput,
+      "validateInput",
+      [{ name: "input", type: t.name("unknown") }],
+      t.readonlyArray(t.name("ValidationIssue")),
+    ),
+    declareFunction(EXPORT_DOCS.toFriendly, "toFriendly", [{ name: "raw", type: rawInput }], input),
+    declareConst(
+      "Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs.",
+      "inputSchema",
+      t.name("AnnotatedSchema"),
+    ),
+    declareConst("Output schema (the result's `output` object), annotated.", "outputSchema", t.name("AnnotatedSchema")),
+    "export default model;",
+  );
+  return layout(statements(declarations));
+}

@@ -1,0 +1,58 @@
+/**
+ * Markdown as Prettier's markdown printer leaves it: text escaped so that no
+ * character starts markup (Prettier keeps backslash escapes as written),
+ * whitespace runs collapsed, code spans with Prettier's backtick fences, and
+ * tables padded to their widest cell (Prettier aligns every table).
+ * Fenced code is kept as written: the package is formatted with
+ * `embeddedLanguageFormatting: "off"`.
+ */
+import { stringWidth } from "./text.ts";
+
+/** Characters that can start inline markup anywhere in a line (emphasis, code, links, HTML, entities, strikethrough), `|` (table cells) and `\` itself. */
+const MARKUP = /[\\`*_[<|~&]/g;
+
+/** Inline text (a table cell, part of a line): escaped, on one line, single spaces. */
+export function text(value: string): string {
+  return value
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(MARKUP, (char) => `\\${char}`);
+}
+
+/** A paragraph or heading: inline text that also cannot start a block (heading, quote, list, numbered item). */
+export function paragraph(value: string): string {
+  return text(value)
+    .replace(/^([#>])/, "\\$1")
+    .replace(/^([-+=])(?= |$)/, "\\$1")
+    .replace(/^(\d+)([.)])/, "$1\\$2");
+}
+
+/** Inline code: the shortest backtick fence not found in the value, padded when the value starts or ends with one. */
+export function code(value: string): string {
+  const content = value.replace(/\s+/g, " ").trim();
+  const runs = new Set((content.match(/`+/g) ?? []).map((run) => run.length));
+  let fence = 1;
+  while (runs.has(fence)) fence++;
+  const ticks = "`".repeat(fence);
+  const pad = content.startsWith("`") || content.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${content}${pad}${ticks}`;
+}
+
+/** Inline code inside a table cell: `|` must stay escaped there. */
+export function cellCode(value: string): string {
+  return code(value).replace(/\|/g, "\\|");
+}
+
+/**
+ * A table: `header` and each row are cells of already escaped inline
+ * markdown; columns are padded to their widest cell (at least three
+ * columns wide, the width of the `---` delimiter).
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, column) =>
+    Math.max(3, stringWidth(cell), ...rows.map((row) => stringWidth(row[column] ?? ""))),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell + " ".repeat(widths[column]! - stringWidth(cell))).join(" | ")} |`;
+  return [line(header), `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`, ...rows.map(line)].join("\n");
+}
