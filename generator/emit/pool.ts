@@ -1,34 +1,40 @@
 /**
- * Model units on worker threads: each model is independent, so a large
- * catalog is split across the machine's cores (the main thread takes a share
- * too). Small catalogs stay on the main thread: starting a worker costs about
- * as much as emitting a dozen models.
+ * Emitting on worker threads: model units are independent, so a large
+ * catalog is spread over the machine's cores in small chunks handed to
+ * whichever thread is free (the main thread takes chunks too), and the
+ * runtime unit, a fixed cost whatever the catalog size, runs on a worker
+ * alongside them. Small catalogs stay on the main thread: starting a worker
+ * costs about as much as emitting a dozen models.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { GeneratorError, type Location } from "../lib/diagnostics.ts";
 import { mergeTimings, type Timing } from "../lib/profile.ts";
 import type { ModelSpec } from "../model/types.ts";
-import type { ModelUnitOutput } from "./all.ts";
+import type { FileMap, ModelUnitOutput } from "./all.ts";
+import type { RuntimeSource } from "./runtime.ts";
 
 /** Below this many models to emit, workers do not pay for themselves. */
 export const PARALLEL_THRESHOLD = 24;
 
-export interface WorkerRequest {
-  readonly specs: readonly ModelSpec[];
-  readonly formatCacheDir: string | undefined;
-}
+type Job =
+  | { readonly kind: "models"; readonly specs: readonly ModelSpec[] }
+  | { readonly kind: "runtime"; readonly sources: readonly RuntimeSource[] };
 
-export type WorkerResponse =
-  | {
-      readonly ok: true;
-      readonly results: readonly { readonly id: string; readonly files: [string, string][]; readonly readme: string }[];
-      readonly timings: Timing[];
-    }
-  | {
-      readonly ok: false;
-      readonly error: { readonly code: string; readonly detail: string; readonly location: Location };
-    };
+export type WorkerRequest = Job & { readonly id: number };
+
+type SerializedError = { readonly code: string; readonly detail: string; readonly location: Location };
+
+export type WorkerResponse = { readonly id: number; readonly timings: Timing[] } & (
+  | { readonly ok: true; readonly models?: readonly SerializedModel[]; readonly files?: [string, string][] }
+  | { readonly ok: false; readonly error: SerializedError }
+);
+
+interface SerializedModel {
+  readonly id: string;
+  readonly files: [string, string][];
+  readonly readme: string;
+}
 
 /** How many threads (main included) to use for `count` models. */
 export function threadsFor(count: number): number {
@@ -46,41 +52,129 @@ function startWorker(): Worker {
   );
 }
 
-function runOnWorker(
-  specs: readonly ModelSpec[],
-  formatCacheDir: string | undefined,
-): Promise<Map<string, ModelUnitOutput>> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker();
-    worker.once("message", (response: WorkerResponse) => {
-      void worker.terminate();
-      if (!response.ok) {
-        reject(new GeneratorError(response.error.code, response.error.detail, response.error.location));
-        return;
-      }
-      mergeTimings(response.timings);
-      resolve(
-        new Map(response.results.map((result) => [result.id, { files: new Map(result.files), readme: result.readme }])),
-      );
-    });
-    worker.once("error", (error) => reject(error));
-    worker.postMessage({ specs, formatCacheDir } satisfies WorkerRequest);
-  });
+/** The very error a worker threw: formatted once, location kept. */
+function rebuilt(error: SerializedError): GeneratorError {
+  return new GeneratorError(error.code, error.detail, error.location);
 }
 
-/** Emits every model unit, spreading them over threads; results keyed by model id. */
-export async function emitModels(
-  specs: readonly ModelSpec[],
-  emitOne: (spec: ModelSpec) => Promise<ModelUnitOutput>,
-  formatCacheDir: string | undefined,
-  threads: number = threadsFor(specs.length),
-): Promise<Map<string, ModelUnitOutput>> {
-  const shares: ModelSpec[][] = Array.from({ length: threads }, () => []);
-  specs.forEach((spec, index) => shares[index % threads]!.push(spec));
-  const onWorkers = shares.slice(1).map((share) => runOnWorker(share, formatCacheDir));
-  const local = new Map<string, ModelUnitOutput>();
-  for (const spec of shares[0]!) local.set(spec.id, await emitOne(spec));
-  const all = new Map(local);
-  for (const result of await Promise.all(onWorkers)) for (const [id, output] of result) all.set(id, output);
-  return all;
+/** Workers started ahead of need (`prestartWorkers`), taken first by the next `emitUnits`. */
+const started: Thread[] = [];
+
+/**
+ * Starts `count` workers now, so that their start-up (a new isolate, the
+ * TypeScript loader, the emitters) overlaps the main thread's reading and
+ * normalising; `emitUnits` uses them, and closes any it does not need.
+ */
+export function prestartWorkers(count: number): void {
+  while (started.length < count) started.push(new Thread());
+}
+
+function takeWorkers(count: number): Thread[] {
+  const taken = started.splice(0, count);
+  while (taken.length < count) taken.push(new Thread());
+  return taken;
+}
+
+/** Closes workers started ahead of need that no `emitUnits` took (nothing to emit after all). */
+export async function closeIdleWorkers(): Promise<void> {
+  await Promise.all(started.splice(0).map((thread) => thread.close()));
+}
+
+/** One worker thread that answers requests one at a time. */
+class Thread {
+  private readonly worker = startWorker();
+  private readonly pending = new Map<
+    number,
+    { resolve: (response: WorkerResponse) => void; reject: (error: unknown) => void }
+  >();
+  private next = 0;
+
+  constructor() {
+    this.worker.on("message", (response: WorkerResponse) => {
+      const waiter = this.pending.get(response.id);
+      this.pending.delete(response.id);
+      mergeTimings(response.timings);
+      waiter?.resolve(response);
+    });
+    this.worker.on("error", (error) => {
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  async send(request: Job): Promise<WorkerResponse> {
+    const id = this.next++;
+    const answer = new Promise<WorkerResponse>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.worker.postMessage({ ...request, id } satisfies WorkerRequest);
+    const response = await answer;
+    if (!response.ok) throw rebuilt(response.error);
+    return response;
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export interface EmitJobs {
+  readonly models: readonly ModelSpec[];
+  /** The runtime templates, when the runtime unit is to be emitted too. */
+  readonly runtime?: readonly RuntimeSource[] | undefined;
+}
+
+export interface Emitters {
+  readonly model: (spec: ModelSpec) => Promise<ModelUnitOutput>;
+  readonly runtime: (sources: readonly RuntimeSource[]) => Promise<FileMap>;
+}
+
+export interface EmitResults {
+  readonly models: Map<string, ModelUnitOutput>;
+  readonly runtime?: FileMap;
+}
+
+/** Emits every model unit (and the runtime unit, if asked), spread over `threads` threads; models keyed by id. */
+export async function emitUnits(
+  jobs: EmitJobs,
+  emitters: Emitters,
+  threads: number = threadsFor(jobs.models.length),
+): Promise<EmitResults> {
+  const models = new Map<string, ModelUnitOutput>();
+  if (threads <= 1) {
+    const runtime = jobs.runtime ? await emitters.runtime(jobs.runtime) : undefined;
+    for (const spec of jobs.models) models.set(spec.id, await emitters.model(spec));
+    return { models, ...(runtime ? { runtime } : {}) };
+  }
+
+  // Small chunks keep the threads busy to the end; the runtime, when asked, takes a worker of its own.
+  const size = Math.min(16, Math.max(4, Math.ceil(jobs.models.length / (threads * 8))));
+  const chunks: ModelSpec[][] = [];
+  for (let start = 0; start < jobs.models.length; start += size) chunks.push(jobs.models.slice(start, start + size));
+  const workers = takeWorkers(threads - 1 + (jobs.runtime ? 1 : 0));
+  const take = (): ModelSpec[] | undefined => chunks.shift();
+  try {
+    const runtime = jobs.runtime
+      ? workers[0]!
+          .send({ kind: "runtime", sources: jobs.runtime })
+          .then((response) => new Map(response.ok ? response.files : []))
+      : undefined;
+    const onWorker = async (thread: Thread): Promise<void> => {
+      for (let chunk = take(); chunk; chunk = take()) {
+        const response = await thread.send({ kind: "models", specs: chunk });
+        for (const model of (response.ok && response.models) || []) {
+          models.set(model.id, { files: new Map(model.files), readme: model.readme });
+        }
+      }
+    };
+    const onMain = async (): Promise<void> => {
+      for (let chunk = take(); chunk; chunk = take()) {
+        for (const spec of chunk) models.set(spec.id, await emitters.model(spec));
+      }
+    };
+    const [runtimeFiles] = await Promise.all([runtime, onMain(), ...workers.map(onWorker)]);
+    // Output order follows the specs, whichever thread emitted them.
+    const ordered = new Map(jobs.models.map((spec) => [spec.id, models.get(spec.id)!]));
+    return { models: ordered, ...(runtimeFiles ? { runtime: runtimeFiles } : {}) };
+  } finally {
+    await Promise.all(workers.map((thread) => thread.close()));
+  }
 }

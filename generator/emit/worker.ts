@@ -1,30 +1,33 @@
-/** Worker thread: emits the model units it is given (see `pool.ts`). */
+/** Worker thread: emits the model units and the runtime unit it is asked for, one request at a time (see `pool.ts`). */
 import { parentPort } from "node:worker_threads";
 import { GeneratorError } from "../lib/diagnostics.ts";
 import { takeTimings } from "../lib/profile.ts";
-import { emitModelUnit } from "./all.ts";
-import { useFormatCache } from "./format.ts";
+import { emitModelUnit, emitRuntimeUnit } from "./all.ts";
 import type { WorkerRequest, WorkerResponse } from "./pool.ts";
 
-parentPort!.once("message", async (request: WorkerRequest) => {
-  let response: WorkerResponse;
+async function answer(request: WorkerRequest): Promise<WorkerResponse> {
   try {
-    useFormatCache(request.formatCacheDir);
-    const results = [];
+    if (request.kind === "runtime") {
+      const files = [...(await emitRuntimeUnit(request.sources))];
+      return { id: request.id, ok: true, files, timings: takeTimings() };
+    }
+    const models = [];
     for (const spec of request.specs) {
       const output = await emitModelUnit(spec);
-      results.push({ id: spec.id, files: [...output.files], readme: output.readme });
+      models.push({ id: spec.id, files: [...output.files], readme: output.readme });
     }
-    response = { ok: true, results, timings: takeTimings() };
+    return { id: request.id, ok: true, models, timings: takeTimings() };
   } catch (error) {
     // Sent as its parts, so the main thread rebuilds the very same error (formatted once, location kept).
-    response = {
-      ok: false,
-      error:
-        error instanceof GeneratorError
-          ? { code: error.code, detail: error.detail, location: error.location }
-          : { code: "worker", detail: `worker failed: ${(error as Error)?.stack ?? String(error)}`, location: {} },
-    };
+    const serialized =
+      error instanceof GeneratorError
+        ? { code: error.code, detail: error.detail, location: error.location }
+        : { code: "worker", detail: `worker failed: ${(error as Error)?.stack ?? String(error)}`, location: {} };
+    return { id: request.id, ok: false, error: serialized, timings: takeTimings() };
   }
-  parentPort!.postMessage(response);
+}
+
+let queue = Promise.resolve();
+parentPort!.on("message", (request: WorkerRequest) => {
+  queue = queue.then(async () => parentPort!.postMessage(await answer(request)));
 });

@@ -46,10 +46,13 @@ export async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-/** Writes through a temp file and a rename in the same directory, so a reader never sees half a file. */
-export async function writeFileAtomic(target: string, text: string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  // Unique per process, thread and call: worker threads share a pid, and runs may share a cache folder.
+/**
+ * Writes through a temp file and a rename in the same directory, so a reader
+ * never sees half a file. `makeFolder: false` when the caller created it.
+ */
+export async function writeFileAtomic(target: string, text: string, makeFolder = true): Promise<void> {
+  if (makeFolder) await mkdir(dirname(target), { recursive: true });
+  // Unique per process, thread and call: worker threads share a pid, and runs may share a folder.
   const temp = `${target}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
   await writeFile(temp, text);
   await rename(temp, target);

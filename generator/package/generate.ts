@@ -88,8 +88,6 @@ export interface GenerationPlan {
   readonly upToDate: boolean;
 }
 
-const FORMAT_CACHE = ["node_modules", ".cache", "runcomfy-codegen", "format"];
-
 /** Computes every file of generated/, or proves through the committed manifest that all of them are current. */
 export async function planGeneration(options: GenerateOptions): Promise<GenerationPlan> {
   const root = options.root;
@@ -102,6 +100,13 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const inputsKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
   const stored = reuse ? await readManifest(outDir) : undefined;
   const manifest = stored?.manifest;
+  // When every unit will be emitted (no manifest, or another generator), worker threads start now: their
+  // start-up overlaps reading, hashing and normalising on this thread.
+  if (!manifest || manifest.units["runtime"]?.key !== fingerprint) {
+    const { prestartWorkers, threadsFor } = await import("../emit/pool.ts");
+    const threads = threadsFor(entries.length);
+    if (threads > 1) prestartWorkers(threads);
+  }
   const disk = manifest ? await measureAsync("hash outputs", () => hashOutputs(outDir)) : new Map<string, string>();
 
   // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded.
@@ -160,9 +165,6 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   if (planned) collect("release", inputsKey, planned.files);
 
   const emitters = () => measureAsync("import emitters", () => import("../emit/all.ts"));
-  const { useFormatCache } = await import("../emit/format.ts");
-  const formatCacheDir = reuse ? join(root, ...FORMAT_CACHE) : undefined;
-  useFormatCache(formatCacheDir);
 
   const packageKey = sha256(
     [
@@ -176,20 +178,23 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const modelKey = (spec: ModelSpec) =>
     sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
 
-  if (!current("runtime", fingerprint)) {
-    const { readRuntimeSources } = await import("../emit/runtime.ts");
-    const sources = await readRuntimeSources(join(root, "templates", "runtime"));
-    collect("runtime", fingerprint, await (await emitters()).emitRuntimeUnit(sources));
-  }
-
+  // The runtime unit and every stale model unit, spread over worker threads (emit/pool.ts).
+  const runtimeStale = !current("runtime", fingerprint);
   const stale = specs.filter((spec) => !current(`model:${spec.id}`, modelKey(spec)));
   const sections = new Map<string, string>();
-  if (stale.length > 0) {
-    const { emitModels } = await import("../emit/pool.ts");
-    const { emitModelUnit } = await emitters();
-    const outputs = await emitModels(stale, emitModelUnit, formatCacheDir, options.threads);
+  if (runtimeStale || stale.length > 0) {
+    const { readRuntimeSources } = await import("../emit/runtime.ts");
+    const { emitUnits } = await import("../emit/pool.ts");
+    const { emitModelUnit, emitRuntimeUnit } = await emitters();
+    const sources = runtimeStale ? await readRuntimeSources(join(root, "templates", "runtime")) : undefined;
+    const results = await emitUnits(
+      { models: stale, runtime: sources },
+      { model: emitModelUnit, runtime: emitRuntimeUnit },
+      options.threads,
+    );
+    if (results.runtime) collect("runtime", fingerprint, results.runtime);
     for (const spec of stale) {
-      const output = outputs.get(spec.id)!;
+      const output = results.models.get(spec.id)!;
       collect(`model:${spec.id}`, modelKey(spec), output.files);
       sections.set(spec.id, output.readme);
     }
@@ -217,7 +222,13 @@ export function checkPlan(plan: GenerationPlan): Promise<CheckResult> {
 
 export async function generate(options: GenerateOptions): Promise<GenerateReport> {
   takeTimings();
-  const plan = await planGeneration(options);
+  let plan: GenerationPlan;
+  try {
+    plan = await planGeneration(options);
+  } finally {
+    const { closeIdleWorkers } = await import("../emit/pool.ts");
+    await closeIdleWorkers();
+  }
   const report = {
     modelCount: plan.modelCount,
     warnings: plan.warnings,

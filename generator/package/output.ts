@@ -6,8 +6,8 @@
  * `checkOutput` compares without writing and reports stale, missing and extra
  * files with a short diff.
  */
-import { readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { listFiles, readIfExists, writeFileAtomic } from "../lib/files.ts";
 
@@ -35,10 +35,16 @@ export async function writeOutput(
     return result.value !== text;
   });
   const unchanged = entries.length - pending.length;
-  for (const [path, text] of pending) {
-    await writeFileAtomic(join(dir, path), text);
-    written.push(path);
-  }
+  // Folders first (each once), then the files, many at a time; the manifest (last in `files`) is written last.
+  const folders = [...new Set(pending.map(([path]) => dirname(join(dir, path))))];
+  await mapLimit(folders, 16, (folder) => mkdir(folder, { recursive: true }));
+  const last = pending.at(-1);
+  const settled = await mapLimit(pending.slice(0, -1), 32, ([path, text]) =>
+    writeFileAtomic(join(dir, path), text, false),
+  );
+  for (const result of settled) if (result.status === "rejected") throw result.reason;
+  if (last) await writeFileAtomic(join(dir, last[0]), last[1], false);
+  written.push(...pending.map(([path]) => path));
   const removed: string[] = [];
   for (const path of await listFiles(dir)) {
     if (files.has(path) || keep.has(path)) continue;

@@ -1,8 +1,8 @@
-/** Model units on worker threads report an emitter's error exactly as the main thread would. */
+/** Model units on worker threads report an emitter's error exactly as the main thread would, and emit the same files. */
 import { describe, expect, it } from "vitest";
 import { GeneratorError } from "../../generator/lib/diagnostics.ts";
-import { emitModelUnit } from "../../generator/emit/all.ts";
-import { emitModels } from "../../generator/emit/pool.ts";
+import { emitModelUnit, emitRuntimeUnit } from "../../generator/emit/all.ts";
+import { emitUnits } from "../../generator/emit/pool.ts";
 import type { ModelSpec } from "../../generator/model/types.ts";
 import { seedFile, specOf, SEED_IDS } from "../helpers/spec.ts";
 
@@ -14,10 +14,13 @@ function breakValidator(spec: ModelSpec): ModelSpec {
 
 describe("worker threads", () => {
   it("rethrow an emitter's GeneratorError with its code and location, formatted once", async () => {
+    const emitters = { model: emitModelUnit, runtime: emitRuntimeUnit };
     const broken = breakValidator(specOf(seedFile(SEED_IDS[0])));
-    const specs = [specOf(seedFile(SEED_IDS[1])), broken];
-    const onMain = await emitModels([broken], emitModelUnit, undefined, 1).catch((error: unknown) => error);
-    const onWorker = await emitModels(specs, emitModelUnit, undefined, 2).catch((error: unknown) => error);
+    const good = SEED_IDS.map((id) => specOf(seedFile(id)));
+    // Chunks of four: the main thread takes the first, the worker the second, which holds the broken spec.
+    const specs = [...good, broken, ...good.slice(1).map((spec) => ({ ...spec, id: `${spec.id}-copy` }))];
+    const onMain = await emitUnits({ models: [broken] }, emitters, 1).catch((error: unknown) => error);
+    const onWorker = await emitUnits({ models: specs }, emitters, 2).catch((error: unknown) => error);
     expect(onMain).toBeInstanceOf(GeneratorError);
     expect(onWorker).toBeInstanceOf(GeneratorError);
     expect((onWorker as GeneratorError).code).toBe("validator-compile");
