@@ -43,7 +43,7 @@ export function modelDoc(spec: ModelSpec): string {
   return [EXPORT_DOCS.model, ...catalogLines(spec)].join("\n");
 }
 
-/** `../../../` from `models/<modulePath>.js` (or `validators/…`) back to the package root. */
+/** `../../../` from `models/<modulePath>.js` back to the package root. */
 export function rootPrefix(modulePath: string): string {
   return "../".repeat(modulePath.split("/").length);
 }

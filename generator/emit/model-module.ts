@@ -1,17 +1,19 @@
 /**
- * The per-model module (`models/<id>.js`), printed directly (see `print/`):
- * data (`id`, the field table the runtime needs) plus one-liners over the
- * hand-written runtime (`defineModel`). The ajv validator and the annotated
- * JSON Schemas (machine-readable metadata) sit in `validators/<id>.js` and
- * are imported (and re-exported) here. Its declarations are
- * `declarations.ts`.
+ * The per-model module (`models/<id>.js`): ajv's compiled validator (as ajv
+ * prints it, between markers), then, printed directly (see `print/`), the
+ * annotated JSON Schemas (machine-readable metadata), the data the runtime
+ * needs (`id`, the field table) and one-liners over the hand-written runtime
+ * (`defineModel`). One module per model keeps a model's cold start to a
+ * couple of imports. Its declarations are `declarations.ts`.
  */
 import type { FieldDefinition, ValueDefinition } from "../../templates/runtime/model.ts";
 import type { FieldSpec, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
 import { EXPORT_DOCS, modelDoc, rootPrefix } from "./declarations.ts";
-import { constDeclaration, exportDefault, exportFrom, importDeclaration, js, type Expression } from "./print/js.ts";
+import { annotatedInputSchema, annotatedOutputSchema } from "./json-schema.ts";
+import { constDeclaration, exportDefault, importDeclaration, js, type Expression } from "./print/js.ts";
 import { hardline, join, layout, type Doc } from "./print/layout.ts";
 import { docComment } from "./print/text.ts";
+import { VALIDATOR_END, VALIDATOR_START, type CompiledValidatorCode } from "./validator.ts";
 
 function rangeOf(value: ValueSpec): Record<string, number> | undefined {
   const range: Record<string, number> = {};
@@ -74,15 +76,20 @@ function documented(doc: string, statement: Doc): Doc {
   return [docComment(doc), hardline, statement];
 }
 
-export function emitModelModule(spec: ModelSpec, header: string): string {
+export function emitModelModule(spec: ModelSpec, header: string, validator: CompiledValidatorCode): string {
   const root = rootPrefix(spec.names.modulePath);
-  const validator = `${root}validators/${spec.names.modulePath}.js`;
   const call = (method: string, param: string) => js.arrow([param], js.call(`model.${method}`, [js.name(param)]));
-  const statements: Doc[] = [
-    header,
-    importDeclaration(["defineModel"], `${root}runtime/model.js`),
-    importDeclaration([], validator, "validate"),
-    exportFrom(["inputSchema", "outputSchema"], validator),
+  const helpers = validator.helpers.map((helper) => `${helper.name} as ${helper.local}`);
+  const head: Doc[] = [header, importDeclaration(["defineModel", ...helpers], `${root}runtime/model.js`)];
+  const tail: Doc[] = [
+    documented(
+      "Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs.",
+      constDeclaration("inputSchema", dataExpression(annotatedInputSchema(spec.fields)), true),
+    ),
+    documented(
+      "Output schema (the result's `output` object), annotated.",
+      constDeclaration("outputSchema", dataExpression(annotatedOutputSchema(spec.output)), true),
+    ),
     documented(EXPORT_DOCS.id, constDeclaration("id", spec.id, true)),
     documented(
       modelDoc(spec),
@@ -94,7 +101,7 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
             js.object([
               { key: "id", value: js.name("id"), shorthand: true },
               { key: "fields", value: dataExpression(spec.fields.map(fieldDefinition)) },
-              { key: "validate", value: js.name("validate"), shorthand: true },
+              { key: "validate", value: js.name(validator.name) },
             ]),
           ],
           true,
@@ -107,5 +114,10 @@ export function emitModelModule(spec: ModelSpec, header: string): string {
     documented(EXPORT_DOCS.toFriendly, constDeclaration("toFriendly", call("toFriendly", "raw"), true)),
     exportDefault("model"),
   ];
-  return layout([join(hardline, statements), hardline]);
+  return [
+    layout([join(hardline, head), hardline]),
+    VALIDATOR_START,
+    validator.code,
+    layout([join(hardline, [VALIDATOR_END, ...tail]), hardline]),
+  ].join("\n");
 }

@@ -163,17 +163,7 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
     main: "./index.js",
     types: "./index.d.ts",
     exports,
-    files: [
-      "index.js",
-      "index.d.ts",
-      "runtime",
-      "registry",
-      "models",
-      "validators",
-      "schemas",
-      "README.md",
-      "CHANGELOG.md",
-    ],
+    files: ["index.js", "index.d.ts", "runtime", "registry", "models", "schemas", "README.md", "CHANGELOG.md"],
     engines: { node: ">=18" },
     license: "MIT",
     // Read back by the next generate: its schema snapshot (schemas/) is compared under these rules.

@@ -1,13 +1,13 @@
 /**
- * Validators: ajv standalone code, compiled here at generate time and emitted
- * as an ES module. The generated package never compiles a schema, never calls
+ * Validators: ajv standalone code, compiled here at generate time and placed
+ * in each model's module (`model-module.ts`), between `VALIDATOR_START` and
+ * `VALIDATOR_END`. The generated package never compiles a schema, never calls
  * `new Function` and never `require`s anything: ajv's two run-time helpers are
  * rewritten to imports of the runtime (`runtime/model.js`).
  *
  * The code is emitted as ajv prints it with `code.lines` (one statement per
- * line, so diffs stay line-sized) and is not run through Prettier: formatting
- * compiled validators measured ~18 ms per model, several times the cost of
- * everything else together, for output nobody edits.
+ * line, its embedded schema constants one property per line, so diffs stay
+ * line-sized) and is the one part of the package not in Prettier's format.
  */
 import AjvModule from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
@@ -49,7 +49,8 @@ export function protoSafeSchema(schema: JsonObject): JsonObject {
 }
 
 /** The ajv options of every generated validator (the benchmark compiles its baseline with the same). */
-/** Where ajv's code ends in a validator module; what follows is printed like every other emitted file. */
+/** Where ajv's code starts and ends in a model module; everything else is printed like every other emitted file. */
+export const VALIDATOR_START = "// Compiled by ajv at generate time (emitted as ajv prints it, not formatted):";
 export const VALIDATOR_END = "// End of ajv's code.";
 
 /**
@@ -73,12 +74,18 @@ export const VALIDATOR_OPTIONS = {
   ownProperties: true,
 } as const;
 
-/**
- * Compiles `schema` and returns the body of a validator module (without the
- * provenance header). `helpersImport` is the relative specifier of
- * `runtime/model.js` from the module's location.
- */
-export function compileValidator(schema: JsonObject, helpersImport: string, model: string): string {
+/** ajv's compiled code for one schema, ready to be placed in a module. */
+export interface CompiledValidatorCode {
+  /** Run-time helpers the code calls, each imported from `runtime/model.js` under ajv's local name. */
+  readonly helpers: readonly { readonly name: string; readonly local: string }[];
+  /** ajv's code (no imports, no exports), one statement per line. */
+  readonly code: string;
+  /** The validation function the code declares (`validate0`). */
+  readonly name: string;
+}
+
+/** Compiles `schema` with ajv standalone (at generate time; the package never compiles a schema). */
+export function compileValidator(schema: JsonObject, model: string): CompiledValidatorCode {
   // `meta: false`: no meta-schemas to add (schemas are never validated against them), a third of the compile time.
   const ajv = new Ajv({ ...VALIDATOR_OPTIONS, meta: false, code: { source: true, esm: true, lines: true } });
   let code: string;
@@ -91,7 +98,7 @@ export function compileValidator(schema: JsonObject, helpersImport: string, mode
       { model },
     );
   }
-  const imports: string[] = [];
+  const helpers: { name: string; local: string }[] = [];
   code = code
     .replace(/^"use strict";\n?/, "")
     .replace(/^export const validate = (validate\d+);\nexport default \1;\n/, "")
@@ -103,7 +110,7 @@ export function compileValidator(schema: JsonObject, helpersImport: string, mode
           `ajv emitted a run-time dependency this generator cannot map: ${module}`,
           { model },
         );
-      imports.push(`import { ${helper} as ${local} } from ${JSON.stringify(helpersImport)};`);
+      helpers.push({ name: helper, local });
       return "";
     });
   if (/\brequire\(/.test(code))
@@ -120,5 +127,5 @@ export function compileValidator(schema: JsonObject, helpersImport: string, mode
   });
   const name = /function (validate\d+)\(/.exec(code)?.[1];
   if (!name) throw new GeneratorError("validator-shape", "unexpected ajv output: no validate function", { model });
-  return `${imports.join("\n")}${imports.length ? "\n" : ""}${code.trimEnd()}\nexport default ${name};\n`;
+  return { helpers, code: code.trim(), name };
 }

@@ -170,7 +170,6 @@ describe("generate", () => {
       "models/kling/kling-video-o3/4K/image-to-video.js",
       // The copy of its schema file in the package's snapshot (generator/package/release.ts).
       "schemas/kling/kling-video-o3/4K/image-to-video.json",
-      "validators/kling/kling-video-o3/4K/image-to-video.js",
     ]);
     const pkg = JSON.parse(await readFile(join(scratch.root, "generated/package.json"), "utf8"));
     expect(pkg.exports["./kling/kling-video-o3/4K/image-to-video"]).toEqual({

@@ -62,17 +62,12 @@ describe("add", () => {
     const { root } = await project();
     const original = await snapshot(root);
     await rm(join(root, VACE));
-    for (const dir of ["models", "validators"])
-      await rm(join(root, "generated", dir, "community/wan-2-2"), { recursive: true });
+    await rm(join(root, "generated/models/community/wan-2-2"), { recursive: true });
 
     const first = await addPages({ root, pages: [join(SEEDS, seed("003").name)] });
     expect(first.models.map((model) => [model.path, model.status])).toEqual([[VACE, "created"]]);
     expect(first.generate?.write?.written.filter((path) => path.includes("community/wan-2-2/vace-fun")).sort()).toEqual(
-      [
-        "models/community/wan-2-2/vace-fun.d.ts",
-        "models/community/wan-2-2/vace-fun.js",
-        "validators/community/wan-2-2/vace-fun.js",
-      ],
+      ["models/community/wan-2-2/vace-fun.d.ts", "models/community/wan-2-2/vace-fun.js"],
     );
     expect(await snapshot(root)).toEqual(original);
 
