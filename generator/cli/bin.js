@@ -1,6 +1,63 @@
 #!/usr/bin/env node
-// Entry point of the `runcomfy-codegen` command: the generator is TypeScript, run through tsx's loader.
-import { register } from "tsx/esm/api";
+// Entry point of the `runcomfy-codegen` command (`npm run generate`, `npm run codegen`).
+//
+// The generator is TypeScript. It runs from a bundle that esbuild builds once per version of the generator's
+// sources (node_modules/.cache/runcomfy-codegen/cli-<hash>/), so a command starts in about a fifth of the time a
+// TypeScript loader needs. RUNCOMFY_CODEGEN_TSX=1 runs the sources through tsx instead (for debugging).
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-register();
-await import("./main.ts");
+const generator = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+if (process.env.RUNCOMFY_CODEGEN_TSX === "1") {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("./main.ts");
+} else {
+  await import(pathToFileURL(join(await bundle(), "main.js")).href);
+}
+
+/** The generator's TypeScript sources, sorted, relative to `generator/`. */
+function sources(dir = generator) {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+    )
+    .sort();
+}
+
+/** The bundle of the current sources, built now if there is none yet. */
+async function bundle() {
+  const hash = createHash("sha256");
+  for (const file of sources())
+    hash
+      .update(`${relative(generator, file)}\0`)
+      .update(readFileSync(file))
+      .update("\0");
+  const cache = join(generator, "..", "node_modules", ".cache", "runcomfy-codegen");
+  const out = join(cache, `cli-${hash.digest("hex").slice(0, 16)}`);
+  if (existsSync(join(out, "main.js"))) return out;
+  const { build } = await import("esbuild");
+  const temp = `${out}.tmp-${process.pid}`;
+  await build({
+    entryPoints: { main: join(generator, "cli", "main.ts"), worker: join(generator, "emit", "worker.ts") },
+    outdir: temp,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+  });
+  mkdirSync(cache, { recursive: true });
+  try {
+    renameSync(temp, out);
+  } catch {
+    // Another process built the same bundle first: use that one.
+    rmSync(temp, { recursive: true, force: true });
+  }
+  return out;
+}

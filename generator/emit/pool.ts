@@ -43,7 +43,9 @@ export function threadsFor(count: number): number {
 }
 
 function startWorker(): Worker {
-  // Workers do not inherit tsx's loader: register it before importing the TypeScript worker module.
+  // Run from the CLI's bundle (`cli/bin.js`), the worker is a sibling entry of it.
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url));
+  // Run from the sources, workers do not inherit tsx's loader: register it before importing the worker module.
   const tsx = import.meta.resolve("tsx/esm/api");
   const entry = new URL("./worker.ts", import.meta.url).href;
   return new Worker(
