@@ -126,3 +126,46 @@ describe("the very first generation", () => {
     await expectUpToDate(project.root);
   });
 });
+
+describe("the release plan on a larger catalog", () => {
+  it("reads back only the changed models' snapshot files, and reports exactly what a full comparison reports", async () => {
+    const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
+    const { compareModels } = await import("../../generator/drift/report.ts");
+    const { loadModels } = await import("../../generator/model/load.ts");
+    const { readSchemaEntries } = await import("../../generator/schemas/entries.ts");
+    const { ROOT } = await import("../helpers/project.ts");
+    const project = await tempProject({ withSchemas: false });
+    try {
+      const ids = await writeSyntheticCatalog(ROOT, project.root, 30);
+      await generate({ root: project.root });
+      // One model narrowed, one removed, one added.
+      const files = (await readSchemaEntries(join(project.root, "schemas"), project.root)).map((entry) => entry.file);
+      const edited = join(project.root, files[3]!);
+      const text = await readFile(edited, "utf8");
+      expect(text).toMatch(/"maximum": \d+/);
+      await writeFile(
+        edited,
+        text.replace(/"maximum": (\d+)/, (_, max: string) => `"maximum": ${Number(max) - 1}`),
+      );
+      const { cp, mkdir, rm } = await import("node:fs/promises");
+      await rm(join(project.root, files[7]!));
+      await mkdir(join(project.root, "schemas/community/wan-2-2"), { recursive: true });
+      await cp(
+        join(ROOT, "schemas/community/wan-2-2/vace-fun.json"),
+        join(project.root, "schemas/community/wan-2-2/vace-fun.json"),
+      );
+      const before = loadModels(
+        await readSchemaEntries(join(project.root, "generated/schemas"), project.root),
+        "generated/schemas/",
+      ).specs;
+      const after = loadModels(await readSchemaEntries(join(project.root, "schemas"), project.root), "schemas/").specs;
+      const full = compareModels(before, after, "generated/schemas", "schemas");
+      const report = await generate({ root: project.root });
+      expect(report.release.report?.changes).toEqual(full.changes);
+      expect(new Set(full.changes.map((change) => change.model)).size).toBe(3);
+      expect(ids).toHaveLength(30);
+    } finally {
+      await project.cleanup();
+    }
+  }, 120_000);
+});
