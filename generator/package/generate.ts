@@ -14,7 +14,8 @@ import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.
 import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
 import type { ModelSpec } from "../model/types.ts";
-import { readSchemaEntries } from "../schemas/entries.ts";
+import { listJsonFiles, readSchemaEntries } from "../schemas/entries.ts";
+import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
 import {
   everythingCurrent,
   generatorFingerprint,
@@ -44,8 +45,10 @@ export interface GenerateOptions {
 }
 
 export interface GenerateReport {
-  /** The models (normalised on first access when the build cache proved nothing changed). */
-  readonly specs: readonly ModelSpec[];
+  /** The models; absent when the manifest proved nothing changed (nothing was normalised): use `loadSpecs`. */
+  readonly specs?: readonly ModelSpec[];
+  /** The models, read and normalised now if the run did not need them. */
+  readonly loadSpecs: () => Promise<readonly ModelSpec[]>;
   readonly modelCount: number;
   readonly warnings: readonly Warning[];
   /** Version, changelog and schema snapshot (see `package/release.ts`). */
@@ -63,6 +66,11 @@ export interface GenerateReport {
 }
 
 const SCHEMAS = "schemas";
+
+/** One hash cache per project root (node_modules may be shared through a link). */
+function hashCachePath(root: string): string {
+  return join(root, "node_modules", ".cache", "runcomfy-codegen", `hashes-${sha256(root).slice(0, 16)}.json`);
+}
 const OUT = "generated";
 
 /** Version, changelog and schema snapshot as they are: nothing to release. */
@@ -73,8 +81,12 @@ function unchangedRelease(version: string): ReleasePlan {
 /** Everything generate would write, computed once. */
 export interface GenerationPlan {
   readonly outDir: string;
-  /** Models; computed on first access when the manifest proved nothing changed. */
-  readonly specs: readonly ModelSpec[];
+  /** Content hashes of the project's files, kept between runs (`lib/hash-cache.ts`). */
+  readonly hashes: FileHashes;
+  /** Models, when the plan computed them (not on the fast path). */
+  readonly specs?: readonly ModelSpec[];
+  /** Models: those of the plan, or read and normalised on demand when the manifest proved nothing changed. */
+  readonly loadSpecs: () => Promise<readonly ModelSpec[]>;
   readonly modelCount: number;
   readonly warnings: readonly Warning[];
   readonly release: ReleasePlan;
@@ -95,21 +107,33 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const schemasPrefix = `${SCHEMAS}/`;
   // A render run must hold every file in memory, so it reuses nothing.
   const reuse = (options.cache ?? true) && !options.render;
-  const entries = await measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root));
+  const hashes = await openHashCache(reuse ? hashCachePath(root) : undefined);
+  const schemaFiles = await listJsonFiles(join(root, SCHEMAS), root);
+  const schemaHashes = await measureAsync("hash schemas", () =>
+    Promise.all(schemaFiles.map((file) => hashes.hash(join(root, file)))),
+  );
   const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root));
-  const inputsKey = sha256([fingerprint, ...entries.map((entry) => `${entry.file}\u0000${entry.text}`)].join("\u0001"));
+  const inputsKey = sha256(
+    [fingerprint, ...schemaFiles.map((file, index) => `${file}\u0000${schemaHashes[index] ?? "unreadable"}`)].join(
+      "\u0001",
+    ),
+  );
   const stored = reuse ? await readManifest(outDir) : undefined;
   const manifest = stored?.manifest;
   // When every unit will be emitted (no manifest, or another generator), worker threads start now: their
   // start-up overlaps reading, hashing and normalising on this thread.
   if (!manifest || manifest.units["runtime"]?.key !== fingerprint) {
     const { prestartWorkers, threadsFor } = await import("../emit/pool.ts");
-    const threads = threadsFor(entries.length);
+    const threads = threadsFor(schemaFiles.length);
     if (threads > 1) prestartWorkers(threads);
   }
-  const disk = manifest ? await measureAsync("hash outputs", () => hashOutputs(outDir)) : new Map<string, string>();
+  const disk = manifest
+    ? await measureAsync("hash outputs", () => hashOutputs(outDir, hashes))
+    : new Map<string, string>();
+  const readEntries = () => measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root));
 
-  // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded.
+  // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded; nothing is
+  // read but what changed since the files were last hashed.
   if (
     stored &&
     manifest &&
@@ -117,9 +141,10 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     serializeManifest(manifest) === stored.text &&
     everythingCurrent(manifest, disk)
   ) {
-    let loaded: readonly ModelSpec[] | undefined;
+    let loaded: Promise<readonly ModelSpec[]> | undefined;
     const plan = {
       outDir,
+      hashes,
       modelCount: manifest.models,
       warnings: manifest.warnings,
       release: unchangedRelease(await currentVersion(outDir)),
@@ -127,14 +152,12 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       keep: new Set([...disk.keys(), MANIFEST_FILE]),
       emitted: [],
       upToDate: true,
+      loadSpecs: () => (loaded ??= readEntries().then((entries) => loadModels(entries, schemasPrefix).specs)),
     };
-    // Specs are only computed if someone asks (the CLI needs the count, which the manifest has).
-    return Object.defineProperty(plan, "specs", {
-      enumerable: true,
-      get: () => (loaded ??= loadModels(entries, schemasPrefix).specs),
-    }) as typeof plan & { readonly specs: readonly ModelSpec[] };
+    return plan;
   }
 
+  const entries = await readEntries();
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
@@ -205,18 +228,37 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
 
   const record: Manifest = { version: 1, inputs: inputsKey, models: specs.length, warnings, units };
   files.set(MANIFEST_FILE, serializeManifest(record));
-  return { outDir, specs, modelCount: specs.length, warnings, release, files, keep, emitted, upToDate: false };
+  return {
+    outDir,
+    hashes,
+    specs,
+    loadSpecs: () => Promise.resolve(specs),
+    modelCount: specs.length,
+    warnings,
+    release,
+    files,
+    keep,
+    emitted,
+    upToDate: false,
+  };
 }
 
 /** Makes generated/ hold exactly the plan's files (writing only changed bytes), the manifest last. */
 export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
-  if (plan.upToDate) return { written: [], removed: [], unchanged: plan.keep.size };
-  return measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep));
+  if (plan.upToDate) {
+    await plan.hashes.save();
+    return { written: [], removed: [], unchanged: plan.keep.size };
+  }
+  const result = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep));
+  await Promise.all(result.written.map((path) => plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!)));
+  await plan.hashes.save();
+  return result;
 }
 
 /** Compares generated/ with the plan: stale, missing and extra files. */
-export function checkPlan(plan: GenerationPlan): Promise<CheckResult> {
-  if (plan.upToDate) return Promise.resolve({ stale: [], missing: [], extra: [], diffs: new Map() });
+export async function checkPlan(plan: GenerationPlan): Promise<CheckResult> {
+  await plan.hashes.save();
+  if (plan.upToDate) return { stale: [], missing: [], extra: [], diffs: new Map() };
   return measureAsync("compare", () => checkOutput(plan.outDir, plan.files, plan.keep));
 }
 
@@ -240,9 +282,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
     : options.check
       ? { check: await checkPlan(plan) }
       : { write: await writePlan(plan) };
-  const result = { ...report, ...outcome, timings: takeTimings() };
-  // `specs` stays lazy on the fast path (a getter on the plan).
-  return Object.defineProperty(result, "specs", { enumerable: true, get: () => plan.specs }) as typeof result & {
-    readonly specs: readonly ModelSpec[];
+  return {
+    ...report,
+    ...outcome,
+    ...(plan.specs ? { specs: plan.specs } : {}),
+    loadSpecs: plan.loadSpecs,
+    timings: takeTimings(),
   };
 }

@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import type { Warning } from "../lib/diagnostics.ts";
 import { listFiles } from "../lib/files.ts";
+import type { FileHashes } from "../lib/hash-cache.ts";
 import { sha256, stringifyPretty } from "../lib/json.ts";
 
 /** The manifest's path below generated/ (not part of the npm package: `files` in package.json leaves it out). */
@@ -111,16 +112,16 @@ export function serializeManifest(manifest: Manifest): string {
   return stringifyPretty({ "//": NOTICE, ...manifest, units });
 }
 
-/** SHA-256 of every file below `outDir` (the manifest itself excluded), by path. */
-export async function hashOutputs(outDir: string): Promise<Map<string, string>> {
+/** SHA-256 of every file below `outDir` (the manifest itself excluded), by path; `hashes` skips unchanged files. */
+export async function hashOutputs(outDir: string, hashes: FileHashes): Promise<Map<string, string>> {
   const paths = (await listFiles(outDir)).filter((path) => path !== MANIFEST_FILE);
-  const hashed = await mapLimit(paths, 64, async (path) => sha256(await readFile(join(outDir, path), "utf8")));
-  const hashes = new Map<string, string>();
+  const hashed = await mapLimit(paths, 64, (path) => hashes.hash(join(outDir, path)));
+  const result = new Map<string, string>();
   paths.forEach((path, index) => {
-    const result = hashed[index]!;
-    if (result.status === "fulfilled") hashes.set(path, result.value);
+    const hash = hashed[index]!;
+    if (hash.status === "fulfilled" && hash.value !== undefined) result.set(path, hash.value);
   });
-  return hashes;
+  return result;
 }
 
 /** True when every file of `record` is on disk with its recorded hash. */

@@ -6,11 +6,14 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Emulator } from "../../emulator/index.ts";
+import type { ModelSpec } from "../../generator/model/types.ts";
 import { generate, type GenerateReport } from "../../generator/package/generate.ts";
 import { placeSchemaFiles, ROOT, runProcess, tempProject, type ProcessResult, type TempProject } from "./project.ts";
 
 export interface GeneratedPackage extends TempProject {
   readonly report: GenerateReport;
+  /** The package's models. */
+  readonly specs: readonly ModelSpec[];
   /** `<root>/generated`. */
   readonly dir: string;
   /** `<root>/schemas`. */
@@ -32,6 +35,7 @@ export async function generatedPackage(
     return {
       ...project,
       report,
+      specs: await report.loadSpecs(),
       dir,
       schemasDir: join(project.root, "schemas"),
       load: async <T>(path: string) => (await import(pathToFileURL(join(dir, path)).href)) as T,

@@ -32,7 +32,7 @@ const emitted = (await listFiles(pkg.dir)).filter(
 describe("a package generated from hostile schemas", () => {
   it("has a model for every schema of the corpus", () => {
     const ids = texts.map((text) => (JSON.parse(text) as { modelId: string }).modelId).sort();
-    expect(pkg.report.specs.map((spec) => spec.id).sort()).toEqual(ids);
+    expect(pkg.specs.map((spec) => spec.id).sort()).toEqual(ids);
   });
 
   it.each(emitted)("emits %s byte for byte as snapshotted", async (path) => {
@@ -40,15 +40,15 @@ describe("a package generated from hostile schemas", () => {
   });
 
   it("compiles under tsc --strict: every declaration file and a consumer of every model", async () => {
-    const modules = pkg.report.specs.map(
+    const modules = pkg.specs.map(
       (spec, index) => `import * as m${index} from "./generated/models/${spec.names.modulePath}.js";`,
     );
     const consumer = [
       `import { createClient, loadModel, type ModelMap } from "./generated/index.js";`,
       ...modules,
-      `export const all = [${pkg.report.specs.map((_, index) => `m${index}.model`).join(", ")}];`,
+      `export const all = [${pkg.specs.map((_, index) => `m${index}.model`).join(", ")}];`,
       `export const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });`,
-      `export const known: (keyof ModelMap)[] = ${JSON.stringify(pkg.report.specs.map((spec) => spec.id))};`,
+      `export const known: (keyof ModelMap)[] = ${JSON.stringify(pkg.specs.map((spec) => spec.id))};`,
       `export const loaded = Promise.all(known.map((id) => loadModel(id)));`,
       // Hostile keys are typed as such: friendly aliases, and raw keys as written.
       `import { build } from "./generated/models/hostile/key-names.js";`,
@@ -97,11 +97,11 @@ describe("a package generated from hostile schemas", () => {
     expect(report.fired).toEqual([]);
     expect(run.stdout + run.stderr).not.toContain("PWNED");
     expect(report.imported).toEqual((await listFiles(pkg.dir)).filter((path) => path.endsWith(".js")));
-    expect(report.models.map((model) => model.id).sort()).toEqual(pkg.report.specs.map((spec) => spec.id).sort());
+    expect(report.models.map((model) => model.id).sort()).toEqual(pkg.specs.map((spec) => spec.id).sort());
     for (const model of report.models) {
       expect(model, model.id).toMatchObject({ issues: 0, roundTripEqual: true, status: "succeeded" });
       // Every required field made it into the body (`__proto__` included).
-      const required = pkg.report.specs
+      const required = pkg.specs
         .find((spec) => spec.id === model.id)!
         .fields.filter((field) => field.required)
         .map((field) => field.key);

@@ -77,7 +77,7 @@ function closeNested(schema: unknown): unknown {
 }
 
 const MODELS: readonly ModelUnderTest[] = await Promise.all(
-  pkg.report.specs.map(async (spec) => {
+  pkg.specs.map(async (spec) => {
     const published = (
       JSON.parse(await readFile(join(pkg.root, spec.schemaFile), "utf8")) as { inputSchema: PublishedInput }
     ).inputSchema;

@@ -1,0 +1,85 @@
+/**
+ * SHA-256 of files, without reading a file whose stat (size, modification
+ * and change times to the nanosecond, inode) is the one it had when it was
+ * last hashed, the way git's index avoids rehashing its working tree. Any
+ * write to a file changes its change time, which no tool can set back, so a
+ * file edited since cannot pass for unchanged. Kept outside the repository
+ * (`node_modules/.cache/`); a missing or unreadable cache only costs reads.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { writeFileAtomic } from "./files.ts";
+import { sha256 } from "./json.ts";
+
+type Entry = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha: string];
+
+export interface FileHashes {
+  /** The SHA-256 of the file's UTF-8 text, or undefined when it does not exist (or is not a plain file). */
+  hash(path: string): Promise<string | undefined>;
+  /** Records the hash of `text`, just written to `path`. */
+  wrote(path: string, text: string): Promise<void>;
+  /** Stores what was learnt (best effort). */
+  save(): Promise<void>;
+}
+
+async function statKey(path: string): Promise<readonly [string, string, string, string] | undefined> {
+  try {
+    const info = await stat(path, { bigint: true });
+    if (!info.isFile()) return undefined;
+    return [String(info.size), String(info.mtimeNs), String(info.ctimeNs), String(info.ino)];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A hash cache stored in `file`; `undefined` keeps nothing (every file is read). */
+export async function openHashCache(file: string | undefined): Promise<FileHashes> {
+  let known: Record<string, Entry> = {};
+  if (file) {
+    try {
+      const parsed = JSON.parse(await readFile(file, "utf8")) as { version?: number; files?: Record<string, Entry> };
+      if (parsed.version === 1 && parsed.files) known = parsed.files;
+    } catch {
+      // No cache yet.
+    }
+  }
+  const next: Record<string, Entry> = {};
+  let changed = false;
+  const same = (entry: Entry | undefined, key: readonly string[]) =>
+    entry !== undefined && entry[0] === key[0] && entry[1] === key[1] && entry[2] === key[2] && entry[3] === key[3];
+  return {
+    async hash(path) {
+      const key = await statKey(path);
+      if (!key) return undefined;
+      const entry = known[path];
+      if (same(entry, key)) {
+        next[path] = entry!;
+        return entry![4];
+      }
+      let text: string;
+      try {
+        text = await readFile(path, "utf8");
+      } catch {
+        return undefined;
+      }
+      // Read after the stat: if the file changed in between, the next run sees another stat and hashes again.
+      const sha = sha256(text);
+      next[path] = [...key, sha];
+      changed = true;
+      return sha;
+    },
+    async wrote(path, text) {
+      const key = await statKey(path);
+      if (!key) return;
+      next[path] = [...key, sha256(text)];
+      changed = true;
+    },
+    async save() {
+      if (!file || (!changed && Object.keys(next).length === Object.keys(known).length)) return;
+      try {
+        await writeFileAtomic(file, JSON.stringify({ version: 1, files: next }));
+      } catch {
+        // An optimisation only.
+      }
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/** The content-hash cache behind generate's fast path (`generator/lib/hash-cache.ts`). */
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openHashCache } from "../../generator/lib/hash-cache.ts";
+import { sha256 } from "../../generator/lib/json.ts";
+import { generate } from "../../generator/package/generate.ts";
+import { tempProject, type TempProject } from "../helpers/project.ts";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "runcomfy-hashes-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe("the hash cache", () => {
+  it("hashes a file's text, remembers it across runs, and hashes again after any write (even with its times set back)", async () => {
+    const dir = await scratch();
+    const file = join(dir, "a.txt");
+    const cacheFile = join(dir, "cache.json");
+    await writeFile(file, "one");
+    const first = await openHashCache(cacheFile);
+    expect(await first.hash(file)).toBe(sha256("one"));
+    expect(await first.hash(join(dir, "missing.txt"))).toBeUndefined();
+    await first.save();
+    expect(JSON.parse(await readFile(cacheFile, "utf8")).files[file][4]).toBe(sha256("one"));
+
+    // Same size, times set back: the change time still moves, so the new content is hashed.
+    const before = await stat(file);
+    await writeFile(file, "two");
+    await utimes(file, before.atime, before.mtime);
+    const second = await openHashCache(cacheFile);
+    expect(await second.hash(file)).toBe(sha256("two"));
+  });
+
+  it("without a cache file, reads every time and stores nothing", async () => {
+    const dir = await scratch();
+    const file = join(dir, "a.txt");
+    await writeFile(file, "x");
+    const cache = await openHashCache(undefined);
+    expect(await cache.hash(file)).toBe(sha256("x"));
+    await cache.save();
+  });
+});
+
+describe("generate --check with the hash cache", () => {
+  it("reports an output edited by hand although its size and modification time are the recorded ones", async () => {
+    const project: TempProject = await tempProject();
+    cleanups.push(() => project.cleanup());
+    await generate({ root: project.root });
+    expect((await generate({ root: project.root, check: true })).check?.stale).toEqual([]);
+    const target = join(project.root, "generated/models/community/wan-2-2/vace-fun.d.ts");
+    const text = await readFile(target, "utf8");
+    const before = await stat(target);
+    await writeFile(target, text.replace("prompt: string;", "prompt: number;"));
+    await utimes(target, before.atime, before.mtime);
+    expect((await stat(target)).size).toBe(before.size);
+    const check = await generate({ root: project.root, check: true });
+    expect(check.check?.stale).toEqual(["models/community/wan-2-2/vace-fun.d.ts"]);
+  });
+});
