@@ -1,6 +1,5 @@
 /** `add <page...>`: doc pages → schemas/<model id>.json, then regenerate. */
 import type { Argv } from "yargs";
-import { addPages } from "../commands/add.ts";
 import { printDrift, printModelUpdate, printRegenerated } from "./print.ts";
 import { paint, type Terminal } from "./terminal.ts";
 
@@ -35,6 +34,8 @@ export function addOptions<T>(yargs: Argv<T>): Argv<T & AddArgs> {
 
 export async function runAdd(args: AddArgs, terminal: Terminal): Promise<number> {
   const started = performance.now();
+  // Loaded when used: the page readers (parse5) stay out of every other command's start-up.
+  const { addPages } = await import("../commands/add.ts");
   const report = await addPages({
     root: args.root,
     pages: args.pages,

@@ -5,7 +5,7 @@
 // sources (node_modules/.cache/runcomfy-codegen/cli-<hash>/), so a command starts in about a fifth of the time a
 // TypeScript loader needs. RUNCOMFY_CODEGEN_TSX=1 runs the sources through tsx instead (for debugging).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -28,14 +28,17 @@ function sources(dir = generator) {
     .sort();
 }
 
-/** The bundle of the current sources, built now if there is none yet. */
+/**
+ * The bundle of the current sources, built now if there is none yet. It is keyed by each source's path, size and
+ * modification time (no file is read on the way in): an edit always makes a new bundle, a mere touch at worst
+ * rebuilds the same one.
+ */
 async function bundle() {
   const hash = createHash("sha256");
-  for (const file of sources())
-    hash
-      .update(`${relative(generator, file)}\0`)
-      .update(readFileSync(file))
-      .update("\0");
+  for (const file of sources()) {
+    const { size, mtimeMs } = statSync(file);
+    hash.update(`${relative(generator, file)}\0${size}\0${mtimeMs}\0`);
+  }
   const cache = join(generator, "..", "node_modules", ".cache", "runcomfy-codegen");
   const out = join(cache, `cli-${hash.digest("hex").slice(0, 16)}`);
   if (existsSync(join(out, "main.js"))) return out;

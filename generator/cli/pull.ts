@@ -1,6 +1,5 @@
 /** `pull [--all] [model ids or globs...]`: schema files from the Model API catalog, then regenerate. */
 import type { Argv } from "yargs";
-import { pullSchemas } from "../commands/pull.ts";
 import { printDrift, printModelUpdate, printRegenerated } from "./print.ts";
 import { paint, type Terminal } from "./terminal.ts";
 
@@ -75,7 +74,9 @@ export async function runPull(args: PullArgs, terminal: Terminal): Promise<numbe
   const started = performance.now();
   // Progress only for a person watching: never into a pipe or a log file.
   const progress = process.stderr.isTTY && !args.quiet;
-  const report = await pullSchemas({
+  const report = await (
+    await import("../commands/pull.ts")
+  ).pullSchemas({
     root: args.root,
     modelIds: args.modelIds,
     all: args.all,

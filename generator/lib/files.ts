@@ -2,6 +2,7 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join, relative, sep } from "node:path";
+import { readdirSync } from "node:fs";
 import { threadId } from "node:worker_threads";
 
 /**
@@ -33,6 +34,28 @@ export async function listFiles(
     await Promise.all(subfolders);
   };
   await walk(dir);
+  return found.sort();
+}
+
+/** `listFiles`, synchronously (for the fast path, where thousands of directory reads cost more as promises). */
+export function listFilesSync(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (current: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.name === "node_modules") continue;
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else found.push(relative(dir, full).split(sep).join("/"));
+    }
+  };
+  walk(dir);
   return found.sort();
 }
 

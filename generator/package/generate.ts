@@ -109,10 +109,8 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const reuse = (options.cache ?? true) && !options.render;
   const hashes = await openHashCache(reuse ? hashCachePath(root) : undefined);
   const schemaFiles = await listJsonFiles(join(root, SCHEMAS), root);
-  const schemaHashes = await measureAsync("hash schemas", () =>
-    Promise.all(schemaFiles.map((file) => hashes.hash(join(root, file)))),
-  );
-  const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root));
+  const schemaHashes = measure("hash schemas", () => schemaFiles.map((file) => hashes.hash(join(root, file))));
+  const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root, hashes));
   const inputsKey = sha256(
     [fingerprint, ...schemaFiles.map((file, index) => `${file}\u0000${schemaHashes[index] ?? "unreadable"}`)].join(
       "\u0001",
@@ -127,9 +125,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const threads = threadsFor(schemaFiles.length);
     if (threads > 1) prestartWorkers(threads);
   }
-  const disk = manifest
-    ? await measureAsync("hash outputs", () => hashOutputs(outDir, hashes))
-    : new Map<string, string>();
+  const disk = manifest ? measure("hash outputs", () => hashOutputs(outDir, hashes)) : new Map<string, string>();
   const readEntries = () => measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root));
 
   // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded; nothing is
@@ -173,7 +169,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const files = new Map<string, string>();
   const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
     for (const [path, text] of output) files.set(path, text);
-    units[name] = recordUnit(key, output);
+    units[name] = measure("hash emitted files", () => recordUnit(key, output));
     emitted.push(name);
   };
 
@@ -223,11 +219,20 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     }
   }
 
-  if (!current("package", packageKey))
-    collect("package", packageKey, await (await emitters()).emitPackageUnit(specs, version, sections));
+  if (!current("package", packageKey)) {
+    const { emitPackageUnit } = await emitters();
+    collect(
+      "package",
+      packageKey,
+      await measureAsync("package files", () => emitPackageUnit(specs, version, sections)),
+    );
+  }
 
   const record: Manifest = { version: 1, inputs: inputsKey, models: specs.length, warnings, units };
-  files.set(MANIFEST_FILE, serializeManifest(record));
+  files.set(
+    MANIFEST_FILE,
+    measure("manifest", () => serializeManifest(record)),
+  );
   return {
     outDir,
     hashes,

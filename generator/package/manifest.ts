@@ -18,9 +18,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { mapLimit } from "../lib/concurrency.ts";
 import type { Warning } from "../lib/diagnostics.ts";
-import { listFiles } from "../lib/files.ts";
+import { listFilesSync } from "../lib/files.ts";
 import type { FileHashes } from "../lib/hash-cache.ts";
 import { sha256, stringifyPretty } from "../lib/json.ts";
 
@@ -49,15 +48,19 @@ export interface Manifest {
 /** Tools whose versions shape the output. */
 const TOOLS = ["ajv", "prettier", "ts-morph", "typescript"];
 
-/** Hash of the generator's own code, the runtime templates, the lockfile and the installed tool versions. */
-export async function generatorFingerprint(root: string): Promise<string> {
+/**
+ * Hash of the generator's own code, the runtime templates, the lockfile and the installed tool versions. With
+ * `hashes`, each file counts by its content hash (read only when it changed since it was last hashed).
+ */
+export async function generatorFingerprint(root: string, hashes?: FileHashes): Promise<string> {
   const parts: string[] = [];
+  const content = async (path: string): Promise<string> => hashes?.hash(path) ?? (await readFile(path, "utf8"));
   for (const dir of ["generator", "templates"]) {
-    const files = (await listFiles(join(root, dir))).filter((file) => file.endsWith(".ts") || file.endsWith(".js"));
-    for (const file of files) parts.push(`${dir}/${file}`, await readFile(join(root, dir, file), "utf8"));
+    const files = listFilesSync(join(root, dir)).filter((file) => file.endsWith(".ts") || file.endsWith(".js"));
+    for (const file of files) parts.push(`${dir}/${file}`, await content(join(root, dir, file)));
   }
   try {
-    parts.push("package-lock.json", await readFile(join(root, "package-lock.json"), "utf8"));
+    parts.push("package-lock.json", await content(join(root, "package-lock.json")));
   } catch {
     parts.push("package-lock.json", "absent");
   }
@@ -113,14 +116,13 @@ export function serializeManifest(manifest: Manifest): string {
 }
 
 /** SHA-256 of every file below `outDir` (the manifest itself excluded), by path; `hashes` skips unchanged files. */
-export async function hashOutputs(outDir: string, hashes: FileHashes): Promise<Map<string, string>> {
-  const paths = (await listFiles(outDir)).filter((path) => path !== MANIFEST_FILE);
-  const hashed = await mapLimit(paths, 64, (path) => hashes.hash(join(outDir, path)));
+export function hashOutputs(outDir: string, hashes: FileHashes): Map<string, string> {
   const result = new Map<string, string>();
-  paths.forEach((path, index) => {
-    const hash = hashed[index]!;
-    if (hash.status === "fulfilled" && hash.value !== undefined) result.set(path, hash.value);
-  });
+  for (const path of listFilesSync(outDir)) {
+    if (path === MANIFEST_FILE) continue;
+    const hash = hashes.hash(join(outDir, path));
+    if (hash !== undefined) result.set(path, hash);
+  }
   return result;
 }
 
