@@ -62,5 +62,27 @@ async function bundle() {
     // Another process built the same bundle first: use that one.
     rmSync(temp, { recursive: true, force: true });
   }
+  prune(cache, out);
   return out;
+}
+
+/**
+ * Removes old bundles so the cache does not grow with every edit of the generator: the newest few are kept (another
+ * checkout of the same project may still use one), the rest once they are a day old.
+ */
+function prune(cache, keep) {
+  const KEEP_NEWEST = 4;
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  try {
+    const old = readdirSync(cache)
+      .filter((name) => name.startsWith("cli-"))
+      .map((name) => ({ path: join(cache, name), mtimeMs: statSync(join(cache, name)).mtimeMs }))
+      .filter((entry) => entry.path !== keep)
+      .sort((a, b) => b.mtimeMs - a.mtimeMs)
+      .slice(KEEP_NEWEST - 1)
+      .filter((entry) => Date.now() - entry.mtimeMs > DAY_MS || entry.path.includes(".tmp-"));
+    for (const entry of old) rmSync(entry.path, { recursive: true, force: true });
+  } catch {
+    // Pruning is housekeeping: a race with another process or an unreadable entry changes nothing.
+  }
 }

@@ -5,9 +5,15 @@
  * write to a file changes its change time, which no tool can set back, so a
  * file edited since cannot pass for unchanged. Kept outside the repository
  * (`node_modules/.cache/`); a missing or unreadable cache only costs reads.
+ *
+ * File times are coarse (a kernel tick, up to 10 ms), so a file rewritten in
+ * the tick it was hashed in could keep its stat. As git does for its index,
+ * an entry whose file changed no earlier than the cache was written is
+ * "racy" and is hashed again: an edit made after a run shares a tick with
+ * that run's last writes only if they were no earlier than the cache itself.
  */
 import { readFileSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { writeFileAtomic } from "./files.ts";
 import { sha256 } from "./json.ts";
 
@@ -35,13 +41,23 @@ function statKey(path: string): readonly [string, string, string, string] | unde
   }
 }
 
+/** The entries of files last changed before `writtenNs`, when the cache file was written. */
+function withoutRacy(files: Record<string, Entry>, writtenNs: bigint): Record<string, Entry> {
+  const kept: Record<string, Entry> = {};
+  for (const [path, entry] of Object.entries(files)) {
+    if (BigInt(entry[1]) < writtenNs && BigInt(entry[2]) < writtenNs) kept[path] = entry;
+  }
+  return kept;
+}
+
 /** A hash cache stored in `file`; `undefined` keeps nothing (every file is read). */
 export async function openHashCache(file: string | undefined): Promise<FileHashes> {
   let known: Record<string, Entry> = {};
   if (file) {
     try {
-      const parsed = JSON.parse(await readFile(file, "utf8")) as { version?: number; files?: Record<string, Entry> };
-      if (parsed.version === 1 && parsed.files) known = parsed.files;
+      const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file, { bigint: true })]);
+      const parsed = JSON.parse(text) as { version?: number; files?: Record<string, Entry> };
+      if (parsed.version === 1 && parsed.files) known = withoutRacy(parsed.files, info.mtimeNs);
     } catch {
       // No cache yet.
     }

@@ -39,6 +39,27 @@ describe("the hash cache", () => {
     expect(second.hash(file)).toBe(sha256("two"));
   });
 
+  it("hashes again a file that changed no earlier than the cache was written (a same-tick edit could keep its stat)", async () => {
+    const dir = await scratch();
+    const file = join(dir, "a.txt");
+    const cacheFile = join(dir, "cache.json");
+    await writeFile(file, "one");
+    const first = await openHashCache(cacheFile);
+    first.hash(file);
+    await first.save();
+    // Plant a wrong hash under the file's true stat: only a cache that trusts the entry returns it.
+    const stored = JSON.parse(await readFile(cacheFile, "utf8"));
+    stored.files[file][4] = "planted";
+    await writeFile(cacheFile, JSON.stringify(stored));
+    const { ctime } = await stat(file);
+
+    const written = (at: Date) => utimes(cacheFile, at, at);
+    await written(new Date(ctime.getTime() + 60_000));
+    expect((await openHashCache(cacheFile)).hash(file)).toBe("planted");
+    await written(new Date(ctime.getTime() - 1));
+    expect((await openHashCache(cacheFile)).hash(file)).toBe(sha256("one"));
+  });
+
   it("without a cache file, reads every time and stores nothing", async () => {
     const dir = await scratch();
     const file = join(dir, "a.txt");
