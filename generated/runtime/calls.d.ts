@@ -32,6 +32,8 @@ export interface ResultInfo {
   readonly status: string;
   readonly output?: Readonly<Record<string, unknown>> | undefined;
   readonly error?: unknown;
+  /** RunComfy's `error_code` of a failed job, when the result carried one. */
+  readonly errorCode?: number | undefined;
   readonly createdAt?: string | undefined;
   readonly finishedAt?: string | undefined;
   readonly raw: unknown;
@@ -50,12 +52,16 @@ export interface TimedCallOptions extends CallOptions {
   readonly deadline?: number | undefined;
 }
 export declare function isObject(value: unknown): value is Record<string, unknown>;
+/** `queue_position` as a number: an integer, or a numeric string (`"3"`) read as one. */
+export declare function queuePositionOf(value: unknown): number | undefined;
+/** Refuses a model id that cannot be put in a path safely, before anything is sent. */
+export declare function checkModelId(modelId: unknown): string;
 export interface QueueCalls {
   /** One API call (after the token check); resolves with the parsed body. */
   send(spec: HttpRequest): Promise<unknown>;
   submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions): Promise<RequestHandle>;
   status(ref: RequestRef, options?: TimedCallOptions): Promise<StatusInfo>;
   result(ref: RequestRef, options?: TimedCallOptions): Promise<ResultInfo>;
-  cancel(ref: RequestRef, options?: CallOptions): Promise<CancelInfo>;
+  cancel(ref: RequestRef, options?: TimedCallOptions): Promise<CancelInfo>;
 }
 export declare function createQueueCalls(context: ClientContext): QueueCalls;

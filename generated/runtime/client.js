@@ -14,15 +14,22 @@
 import { createQueueCalls } from "./calls.js";
 import { createCatalog } from "./catalog.js";
 import { resolveConfig } from "./config.js";
-import { createWaiter } from "./wait.js";
+import { ConfigurationError } from "./errors.js";
+import { createWaiter, resolveWaitOptions } from "./wait.js";
 export function createClient(options = {}) {
   const context = resolveConfig(options);
   const calls = createQueueCalls(context);
-  const wait = createWaiter(context, calls);
+  const waitFor = createWaiter(context, calls);
+  const wait = async (handle, waitOptions) => waitFor(handle, resolveWaitOptions(waitOptions, context.pollPolicy));
   const run = async (modelRef, input, runOptions = {}) => {
-    const handle = await calls.submit(modelRef, input, runOptions);
-    runOptions.onEnqueue?.(handle);
-    return wait(handle, runOptions);
+    // Every option is checked before the paid submit.
+    const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+    const onEnqueue = runOptions.onEnqueue;
+    if (onEnqueue !== undefined && typeof onEnqueue !== "function")
+      throw new ConfigurationError("onEnqueue must be a function");
+    const handle = await calls.submit(modelRef, input, { signal: resolved.signal });
+    onEnqueue?.(handle);
+    return waitFor(handle, resolved);
   };
   // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.
   const client = {

@@ -4,27 +4,27 @@ import { type PollPolicy } from "./poll.js";
 import { createRegistry, type ModelSource } from "./registry.js";
 import { type RetryPolicy } from "./retry.js";
 export interface ClientOptions {
-  /** API token. @default `RUNCOMFY_API_TOKEN`, then `RUNCOMFY_TOKEN` (the official CLI's) from the environment */
+  /** API token: printable ASCII, no spaces or control characters (checked before any request). @default `RUNCOMFY_API_TOKEN`, then `RUNCOMFY_TOKEN` (the official CLI's) from the environment */
   readonly token?: string | undefined;
-  /** API origin; a trailing `/v1` is accepted. @default `RUNCOMFY_MODEL_API_BASE`, then `https://model-api.runcomfy.net` */
+  /** API origin; a trailing `/v1` is accepted. Must be `https:`; plain `http:` only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`). @default `RUNCOMFY_MODEL_API_BASE`, then `https://model-api.runcomfy.net` */
   readonly baseUrl?: string | undefined;
   /** `fetch` implementation. @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
-  /** Timeout of one HTTP attempt, in milliseconds. @default 60000 */
+  /** Timeout of one HTTP attempt, in milliseconds: 1 to 2147483647, or `Infinity` for none. A wait's deadline cuts it shorter. @default 60000 */
   readonly timeoutMs?: number | undefined;
-  /** Requests this client has in flight at most; more wait their turn (time waiting does not count towards `timeoutMs`). @default 32 */
+  /** Requests this client has in flight at most (an integer ≥ 1, or `Infinity`); more wait their turn (time waiting does not count towards `timeoutMs`, and an abort ends the wait at once). @default 32 */
   readonly maxConcurrentRequests?: number | undefined;
-  /** Requests this client starts per second at most (bursts of up to one second's worth pass at once), e.g. to stay under an account's rate limit with thousands of jobs. @default Infinity */
+  /** Requests this client starts per second at most (a number > 0, or `Infinity`; bursts of up to one second's worth pass at once), e.g. to stay under an account's rate limit with thousands of jobs. @default Infinity */
   readonly maxRequestsPerSecond?: number | undefined;
-  /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent). */
+  /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent); a key set to `undefined` keeps its default. */
   readonly retry?: Partial<RetryPolicy> | undefined;
-  /** Poll schedule and default wait deadline. */
+  /** Poll schedule and default wait deadline; a key set to `undefined` keeps its default. */
   readonly poll?: Partial<PollPolicy> | undefined;
   /** Receives log lines (never with the token). @default none */
   readonly logger?: Logger | undefined;
-  /** @default "warn" */
+  /** `"off"`, `"error"`, `"warn"`, `"info"` or `"debug"`. @default "warn" */
   readonly logLevel?: LogLevel | undefined;
-  /** Extra headers on every call. */
+  /** Extra headers on every call (string values without CR, LF or NUL). */
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Time source, for tests. @default the system clock */
   readonly clock?: Clock | undefined;
@@ -42,7 +42,38 @@ export interface ClientContext {
   readonly concurrency: number;
   readonly registry: ReturnType<typeof createRegistry>;
 }
-/** `https://host/v1/` → `https://host`; throws on anything that is not an http(s) URL. */
+/** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms). */
+export declare const MAX_TIMER_MS = 2147483647;
+/** The allowed values of one numeric option. */
+export interface NumberRule {
+  readonly min: number;
+  /** `min` itself is not allowed (`> min`). */
+  readonly minExclusive?: boolean;
+  readonly max: number;
+  readonly integer?: boolean;
+  /** `Infinity` is allowed besides the range (it means "no limit"). */
+  readonly infinity?: boolean;
+}
+/** A numeric option: `undefined` gives `fallback`; anything outside `rule` is a `ConfigurationError` naming option, value and range. */
+export declare function checkNumber(name: string, value: unknown, fallback: number, rule: NumberRule): number;
+/** The retry policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
+export declare function checkRetryPolicy(partial: unknown, base?: RetryPolicy, name?: string): RetryPolicy;
+/** The poll policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
+export declare function checkPollPolicy(partial: unknown, base?: PollPolicy, name?: string): PollPolicy;
+/** A wait deadline in milliseconds: above 0, or `Infinity` to wait forever. */
+export declare function checkWaitTimeout(name: string, value: unknown, fallback: number): number;
+/** The `signal` of a call: an `AbortSignal` or nothing. */
+export declare function checkSignal(name: string, value: unknown): AbortSignal | undefined;
+/** One of `allowed`, or `fallback` for `undefined`. */
+export declare function checkChoice<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T;
+/** A token is printable ASCII (no spaces, CR, LF, NUL or other control characters); the message never quotes it. */
+export declare function checkToken(value: unknown): string | undefined;
+/** `https://host/v1/` → `https://host`; throws unless it is an https URL, or an http URL of a loopback host. */
 export declare function normalizeBaseUrl(value: string): string;
-/** Reads the options once; throws `ConfigurationError` for a bad one (nothing is sent). */
-export declare function resolveConfig(options: ClientOptions): ClientContext;
+/** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
+export declare function resolveConfig(options?: ClientOptions): ClientContext;

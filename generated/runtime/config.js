@@ -14,7 +14,154 @@ function env(name) {
   const value = globalThis.process?.env?.[name];
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
-/** `https://host/v1/` → `https://host`; throws on anything that is not an http(s) URL. */
+/** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms). */
+export const MAX_TIMER_MS = 2_147_483_647;
+function showValue(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === undefined)
+    return String(value);
+  if (value === null) return "null";
+  if (typeof value === "function") return "a function";
+  return Array.isArray(value) ? "an array" : "an object";
+}
+function describeRule(rule) {
+  const kind = rule.integer ? "an integer" : "a number";
+  const range =
+    rule.max === Number.POSITIVE_INFINITY
+      ? `${rule.minExclusive ? "above" : "from"} ${rule.min}`
+      : `${rule.minExclusive ? "above" : "from"} ${rule.min} to ${rule.max}`;
+  return `${kind} ${range}${rule.infinity ? ", or Infinity" : ""}`;
+}
+/** A numeric option: `undefined` gives `fallback`; anything outside `rule` is a `ConfigurationError` naming option, value and range. */
+export function checkNumber(name, value, fallback, rule) {
+  if (value === undefined) return fallback;
+  const ok =
+    typeof value === "number" &&
+    !Number.isNaN(value) &&
+    ((rule.infinity === true && value === Number.POSITIVE_INFINITY) ||
+      (Number.isFinite(value) &&
+        (rule.minExclusive ? value > rule.min : value >= rule.min) &&
+        value <= rule.max &&
+        (!rule.integer || Number.isInteger(value))));
+  if (!ok) throw new ConfigurationError(`${name} must be ${describeRule(rule)}, got ${showValue(value)}`);
+  return value;
+}
+function checkObject(name, value) {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ConfigurationError(`${name} must be an object, got ${showValue(value)}`);
+  return value;
+}
+const DELAY = { min: 0, max: MAX_TIMER_MS };
+const FRACTION = { min: 0, max: 1 };
+/** The retry policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
+export function checkRetryPolicy(partial, base = DEFAULT_RETRY_POLICY, name = "retry") {
+  const given = checkObject(name, partial);
+  return {
+    ...base,
+    maxRetries: checkNumber(`${name}.maxRetries`, given["maxRetries"], base.maxRetries, {
+      min: 0,
+      max: 1000,
+      integer: true,
+    }),
+    baseDelayMs: checkNumber(`${name}.baseDelayMs`, given["baseDelayMs"], base.baseDelayMs, DELAY),
+    maxDelayMs: checkNumber(`${name}.maxDelayMs`, given["maxDelayMs"], base.maxDelayMs, DELAY),
+    jitter: checkNumber(`${name}.jitter`, given["jitter"], base.jitter, FRACTION),
+    maxRetryAfterMs: checkNumber(`${name}.maxRetryAfterMs`, given["maxRetryAfterMs"], base.maxRetryAfterMs, DELAY),
+  };
+}
+/** The poll policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
+export function checkPollPolicy(partial, base = DEFAULT_POLL_POLICY, name = "poll") {
+  const given = checkObject(name, partial);
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(given)) if (value !== undefined) merged[key] = value;
+  const interval = { min: 1, max: MAX_TIMER_MS };
+  const minIntervalMs = checkNumber(`${name}.minIntervalMs`, given["minIntervalMs"], base.minIntervalMs, interval);
+  const maxIntervalMs = checkNumber(`${name}.maxIntervalMs`, given["maxIntervalMs"], base.maxIntervalMs, interval);
+  if (maxIntervalMs < minIntervalMs) {
+    throw new ConfigurationError(
+      `${name}.maxIntervalMs must be at least ${name}.minIntervalMs (${minIntervalMs}), got ${maxIntervalMs}`,
+    );
+  }
+  const fixed = given["fixedIntervalMs"] ?? base.fixedIntervalMs;
+  return {
+    ...merged,
+    minIntervalMs,
+    maxIntervalMs,
+    elapsedFraction: checkNumber(`${name}.elapsedFraction`, given["elapsedFraction"], base.elapsedFraction, {
+      min: 0,
+      max: 10,
+    }),
+    jitter: checkNumber(`${name}.jitter`, given["jitter"], base.jitter, FRACTION),
+    ...(fixed === undefined ? {} : { fixedIntervalMs: checkNumber(`${name}.fixedIntervalMs`, fixed, 0, interval) }),
+    timeoutMs: checkWaitTimeout(`${name}.timeoutMs`, given["timeoutMs"], base.timeoutMs),
+    maxUnknownStatuses: checkNumber(
+      `${name}.maxUnknownStatuses`,
+      given["maxUnknownStatuses"],
+      base.maxUnknownStatuses,
+      {
+        min: 0,
+        max: Number.POSITIVE_INFINITY,
+        integer: true,
+        infinity: true,
+      },
+    ),
+  };
+}
+/** A wait deadline in milliseconds: above 0, or `Infinity` to wait forever. */
+export function checkWaitTimeout(name, value, fallback) {
+  return checkNumber(name, value, fallback, {
+    min: 0,
+    minExclusive: true,
+    max: Number.MAX_SAFE_INTEGER,
+    infinity: true,
+  });
+}
+/** The `signal` of a call: an `AbortSignal` or nothing. */
+export function checkSignal(name, value) {
+  if (value === undefined) return undefined;
+  const signal = value;
+  if (
+    typeof signal !== "object" ||
+    signal === null ||
+    typeof signal.aborted !== "boolean" ||
+    typeof signal.addEventListener !== "function" ||
+    typeof signal.removeEventListener !== "function"
+  )
+    throw new ConfigurationError(`${name} must be an AbortSignal, got ${showValue(value)}`);
+  return value;
+}
+/** One of `allowed`, or `fallback` for `undefined`. */
+export function checkChoice(name, value, allowed, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value === "string" && allowed.includes(value)) return value;
+  throw new ConfigurationError(
+    `${name} must be one of ${allowed.map((each) => JSON.stringify(each)).join(", ")}, got ${showValue(value)}`,
+  );
+}
+/** A token is printable ASCII (no spaces, CR, LF, NUL or other control characters); the message never quotes it. */
+export function checkToken(value) {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw new ConfigurationError(`token must be a string, got ${showValue(value)}`);
+  if (value === "") throw new ConfigurationError("token is empty; nothing was sent");
+  let position = 0;
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x21 || code > 0x7e) {
+      const kind = code < 0x20 || code === 0x7f ? "control character" : code === 0x20 ? "space" : "non-ASCII character";
+      throw new ConfigurationError(
+        `token contains a ${kind} (U+${code.toString(16).toUpperCase().padStart(4, "0")}) at position ${position}: tokens are printable ASCII; nothing was sent (the token is not shown)`,
+      );
+    }
+    position++;
+  }
+  return value;
+}
+function isLoopback(hostname) {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/** `https://host/v1/` → `https://host`; throws unless it is an https URL, or an http URL of a loopback host. */
 export function normalizeBaseUrl(value) {
   let url;
   try {
@@ -22,42 +169,73 @@ export function normalizeBaseUrl(value) {
   } catch {
     throw new ConfigurationError(`baseUrl ${JSON.stringify(value)} is not a URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:")
-    throw new ConfigurationError(`baseUrl must be http(s), got ${url.protocol}`);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    throw new ConfigurationError(
+      url.protocol === "http:"
+        ? `baseUrl must be https: (plain http: only for loopback hosts: localhost, 127.0.0.0/8, [::1]), got http://${url.host}; the token would travel in clear`
+        : `baseUrl must be https: (plain http: only for loopback hosts), got ${url.protocol}`,
+    );
+  }
   if (url.username || url.password)
     throw new ConfigurationError("baseUrl must not contain credentials; pass the token as `token`");
   const path = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
   return `${url.origin}${path}`;
 }
-/** Reads the options once; throws `ConfigurationError` for a bad one (nothing is sent). */
-export function resolveConfig(options) {
-  const clock = options.clock ?? systemClock;
-  const token = options.token ?? TOKEN_ENV_VARS.map(env).find((value) => value !== undefined);
-  const baseUrl = normalizeBaseUrl(options.baseUrl ?? env(BASE_URL_ENV_VAR) ?? DEFAULT_BASE_URL);
-  const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
+/** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
+export function resolveConfig(options = {}) {
+  const given = checkObject("options", options);
+  const clock = given.clock ?? systemClock;
+  if (typeof clock.now !== "function" || typeof clock.sleep !== "function" || typeof clock.random !== "function")
+    throw new ConfigurationError("clock must have now(), sleep(ms, signal) and random()");
+  const token = checkToken(given.token ?? TOKEN_ENV_VARS.map(env).find((value) => value !== undefined));
+  const secrets = token === undefined ? [] : [token];
+  const baseUrl = normalizeBaseUrl(given.baseUrl ?? env(BASE_URL_ENV_VAR) ?? DEFAULT_BASE_URL);
+  if (given.fetch !== undefined && typeof given.fetch !== "function")
+    throw new ConfigurationError(`fetch must be a function, got ${showValue(given.fetch)}`);
+  const fetchImpl = given.fetch ?? globalThis.fetch?.bind(globalThis);
   if (!fetchImpl)
     throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
-  const log = createLog(options.logger, options.logLevel ?? "warn");
-  const concurrency = Math.max(1, options.maxConcurrentRequests ?? 32);
+  const logLevel = checkChoice("logLevel", given.logLevel, ["off", "error", "warn", "info", "debug"], "warn");
+  const headers = checkObject("headers", given.headers);
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== "string" || /[\r\n\0]/.test(value) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new ConfigurationError(
+        `headers[${JSON.stringify(name)}] must be a header name with a string value without CR, LF or NUL`,
+      );
+  }
+  const log = createLog(given.logger, logLevel, secrets);
+  const concurrency = checkNumber("maxConcurrentRequests", given.maxConcurrentRequests, 32, {
+    min: 1,
+    max: Number.POSITIVE_INFINITY,
+    integer: true,
+    infinity: true,
+  });
+  const perSecond = checkNumber("maxRequestsPerSecond", given.maxRequestsPerSecond, Number.POSITIVE_INFINITY, {
+    min: 0,
+    minExclusive: true,
+    max: Number.POSITIVE_INFINITY,
+    infinity: true,
+  });
   const http = {
     baseUrl,
     token,
+    secrets,
     fetch: fetchImpl,
-    timeoutMs: options.timeoutMs ?? 60_000,
-    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    timeoutMs: checkNumber("timeoutMs", given.timeoutMs, 60_000, { min: 1, max: MAX_TIMER_MS, infinity: true }),
+    retry: checkRetryPolicy(given.retry),
     clock,
     log,
-    debug: options.logger !== undefined && options.logLevel === "debug",
-    headers: { ...options.headers },
-    limiter: new RequestLimiter(concurrency, options.maxRequestsPerSecond ?? Number.POSITIVE_INFINITY, clock),
+    debug: given.logger !== undefined && logLevel === "debug",
+    headers: { ...headers },
+    limiter: new RequestLimiter(concurrency, perSecond, clock),
   };
   return {
     http,
     token,
     clock,
     log,
-    pollPolicy: { ...DEFAULT_POLL_POLICY, ...options.poll },
+    pollPolicy: checkPollPolicy(given.poll),
     concurrency,
-    registry: createRegistry(options.models),
+    registry: createRegistry(given.models),
   };
 }

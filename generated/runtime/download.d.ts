@@ -40,7 +40,13 @@ export declare class DownloadError extends RunComfyError {
 }
 /** Why `url` may not be downloaded, or undefined when it may. */
 export declare function downloadRefusal(url: string, allowHosts?: readonly string[]): string | undefined;
-/** A safe file name from the URL's last path segment. */
+/** Longest file name most file systems take, in bytes (ext4, APFS, NTFS in UTF-16 aside). */
+export declare const MAX_FILE_NAME_BYTES = 255;
+/** Cuts `text` to at most `maxBytes` bytes of UTF-8, never inside a character. */
+export declare function truncateUtf8(text: string, maxBytes: number): string;
+/** `name` cut to `maxBytes` bytes of UTF-8, keeping a short extension (`.mp4`) when it has one. */
+export declare function fitFileName(name: string, maxBytes?: number): string;
+/** A safe file name from the URL's last path segment: at most 255 bytes of UTF-8. */
 export declare function fileNameFor(url: string, fallback: string): string;
 /** Downloads one URL into `options.dir`. */
 export declare function downloadFile(

@@ -12,6 +12,8 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { link, mkdir, rename, rm } from "node:fs/promises";
 import { extname, join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { RunComfyError } from "./errors.js";
 import { outputUrls } from "./outputs.js";
 /** Hosts RunComfy serves outputs from. */
@@ -48,7 +50,31 @@ export function downloadRefusal(url, allowHosts = []) {
   }
   return undefined;
 }
-/** A safe file name from the URL's last path segment. */
+/** Longest file name most file systems take, in bytes (ext4, APFS, NTFS in UTF-16 aside). */
+export const MAX_FILE_NAME_BYTES = 255;
+const encoder = new TextEncoder();
+/** Cuts `text` to at most `maxBytes` bytes of UTF-8, never inside a character. */
+export function truncateUtf8(text, maxBytes) {
+  if (encoder.encode(text).byteLength <= maxBytes) return text;
+  let bytes = 0;
+  let out = "";
+  for (const char of text) {
+    const size = encoder.encode(char).byteLength;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    out += char;
+  }
+  return out;
+}
+/** `name` cut to `maxBytes` bytes of UTF-8, keeping a short extension (`.mp4`) when it has one. */
+export function fitFileName(name, maxBytes = MAX_FILE_NAME_BYTES) {
+  if (encoder.encode(name).byteLength <= maxBytes) return name;
+  const extension = extname(name);
+  const keep = extension !== "" && encoder.encode(extension).byteLength <= 16 ? extension : "";
+  const stem = truncateUtf8(name.slice(0, name.length - keep.length), maxBytes - encoder.encode(keep).byteLength);
+  return `${stem.trimEnd()}${keep}`;
+}
+/** A safe file name from the URL's last path segment: at most 255 bytes of UTF-8. */
 export function fileNameFor(url, fallback) {
   let segment = "";
   try {
@@ -56,18 +82,24 @@ export function fileNameFor(url, fallback) {
   } catch {
     segment = "";
   }
-  const cleaned = segment
-    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
-    .replace(/^\.+/, "")
-    .trim()
-    .slice(0, 180);
+  const cleaned = fitFileName(
+    segment
+      .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
+      .replace(/^\.+/, "")
+      .trim(),
+  );
   return cleaned === "" || cleaned === "." || cleaned === ".." ? fallback : cleaned;
 }
 async function place(url, temp, dir, name, overwrite, taken) {
   const extension = extname(name);
   const stem = name.slice(0, name.length - extension.length);
   for (let attempt = 0; attempt < 1000; attempt++) {
-    const candidate = join(dir, attempt === 0 ? name : `${stem}-${attempt}${extension}`);
+    const candidate = join(
+      dir,
+      attempt === 0
+        ? name
+        : fitFileName(`${stem}-${attempt}`, MAX_FILE_NAME_BYTES - encoder.encode(extension).byteLength) + extension,
+    );
     if (taken.has(candidate)) continue;
     if (overwrite) {
       await rename(temp, candidate);
@@ -112,54 +144,76 @@ async function fetchChecked(url, options) {
   }
   throw new DownloadError(`download of ${url} redirected more than ${options.maxRedirects ?? 5} times`, url);
 }
+/** Any failure of a download as a `DownloadError` (file system errors such as ENAMETOOLONG or EACCES included). */
+function downloadFailure(url, error) {
+  if (error instanceof DownloadError) return error;
+  const code = error?.code;
+  const text = error instanceof Error ? error.message : String(error);
+  return new DownloadError(
+    `download of ${url} failed: ${text}${typeof code === "string" && !text.includes(code) ? ` (${code})` : ""}`,
+    url,
+    error,
+  );
+}
 /** Downloads one URL into `options.dir`. */
 export async function downloadFile(url, options, taken = new Set()) {
   const maxBytes = options.maxBytes ?? 2 * 1024 ** 3;
-  const { response } = await fetchChecked(url, options);
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw new DownloadError(`refusing to download ${url}: ${declared} bytes is over the ${maxBytes}-byte limit`, url);
-  }
-  await mkdir(options.dir, { recursive: true });
-  const name = fileNameFor(url, `output-${taken.size}`);
-  const temp = join(options.dir, `.${name}.${randomBytes(6).toString("hex")}.part`);
-  const intended = join(options.dir, name);
-  let received = 0;
+  let response;
+  let temp;
+  let out;
   try {
-    const out = createWriteStream(temp, { flags: "wx" });
-    const finished = new Promise((resolve, reject) => {
-      out.once("finish", () => resolve());
-      out.once("error", reject);
-    });
-    const reader = response.body?.getReader();
-    if (reader) {
-      for (;;) {
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        received += chunk.value.byteLength;
-        if (received > maxBytes) {
-          await reader.cancel();
-          out.destroy();
-          throw new DownloadError(`download of ${url} exceeded the ${maxBytes}-byte limit`, url);
-        }
-        if (!out.write(chunk.value)) await new Promise((resolve) => out.once("drain", () => resolve()));
+    response = (await fetchChecked(url, options)).response;
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > maxBytes)
+      throw new DownloadError(`refusing to download ${url}: ${declared} bytes is over the ${maxBytes}-byte limit`, url);
+    await mkdir(options.dir, { recursive: true });
+    const name = fileNameFor(url, `output-${taken.size}`);
+    // A short temporary name, so a long final name never makes it too long.
+    temp = join(options.dir, `.runcomfy-${randomBytes(6).toString("hex")}.part`);
+    const intended = join(options.dir, name);
+    let received = 0;
+    const file = createWriteStream(temp, { flags: "wx" });
+    out = file;
+    const body = response.body;
+    const count = async function* (source) {
+      for await (const chunk of source) {
+        received += chunk.byteLength;
+        if (received > maxBytes) throw new DownloadError(`download of ${url} exceeded the ${maxBytes}-byte limit`, url);
         options.onProgress?.({
           url,
           path: intended,
           receivedBytes: received,
           totalBytes: Number.isFinite(declared) ? declared : undefined,
         });
+        yield chunk;
       }
-    }
-    out.end();
-    await finished;
+    };
+    // pipeline destroys every stream (the file's descriptor included) on any failure.
+    await pipeline(
+      body ? Readable.fromWeb(body) : Readable.from([]),
+      count,
+      file,
+      ...(options.signal ? [{ signal: options.signal }] : []),
+    );
     const path = await place(url, temp, options.dir, name, options.overwrite ?? false, taken);
     return { url, path, bytes: received, contentType: response.headers.get("content-type") ?? undefined };
   } catch (error) {
-    await rm(temp, { force: true });
-    if (error instanceof DownloadError) throw error;
-    throw new DownloadError(`download of ${url} failed: ${error.message}`, url, error);
+    const failure = downloadFailure(url, error);
+    if (out && !out.destroyed) out.destroy();
+    if (out && !out.closed) await new Promise((resolve) => out.once("close", () => resolve()));
+    await response?.body?.cancel().catch(() => undefined);
+    if (temp !== undefined) {
+      try {
+        await rm(temp, { force: true });
+      } catch (removal) {
+        throw new DownloadError(
+          `${failure.message}; and the temporary file ${temp} could not be removed: ${removal.message}`,
+          url,
+          removal,
+        );
+      }
+    }
+    throw failure;
   }
 }
 /**

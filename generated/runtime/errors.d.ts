@@ -121,13 +121,33 @@ export declare class ConnectionError extends RunComfyError {
 export declare class RequestTimeoutError extends ConnectionError {
   name: string;
 }
+export interface SubmitOutcomeUnknownErrorOptions extends RunComfyErrorOptions {
+  /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
+  readonly status?: number | undefined;
+  /** RunComfy's `error_code`, when the body carried one. */
+  readonly errorCode?: number | undefined;
+  /** The server's own message, when it sent one. */
+  readonly serverMessage?: string | undefined;
+  /** The server's `detail`, when it sent one. */
+  readonly detail?: unknown;
+}
 /**
- * The connection broke while a submit was in flight: the job may or may not
- * have been queued (and charged). It is never retried automatically; check
- * your RunComfy generations before submitting again.
+ * A submit may have reached the server and its answer was lost or was a
+ * server error (the connection broke, the body hung or was cut, the call was
+ * aborted mid-flight, HTTP 5xx): the job may or may not have been queued (and
+ * charged). It is never retried automatically, and it is not an
+ * `InternalServerError`, so a generic retry wrapper does not pay twice; check
+ * your RunComfy generations before submitting again. `status`,
+ * `serverMessage`, `errorCode` and `detail` carry what the server said, if
+ * anything.
  */
 export declare class SubmitOutcomeUnknownError extends ConnectionError {
   name: string;
+  readonly status: number | undefined;
+  readonly errorCode: number | undefined;
+  readonly serverMessage: string | undefined;
+  readonly detail: unknown;
+  constructor(message: string, options?: SubmitOutcomeUnknownErrorOptions);
 }
 /** What happened to the job when waiting stopped early. */
 export interface StopOutcome {
@@ -155,10 +175,42 @@ export declare class AbortError extends RunComfyError {
   readonly handle: unknown;
   constructor(message: string, options?: Partial<WaitErrorOptions>);
 }
+/**
+ * The status endpoint said the job finished, but the result endpoint kept
+ * answering 404 (after a few retries with backoff). The job did finish and
+ * may have been charged: `handle` resumes with `client.wait(handle)` or
+ * `client.result(handle)` later.
+ */
+export declare class ResultNotFoundError extends NotFoundError {
+  name: string;
+  readonly handle: unknown;
+  constructor(
+    message: string,
+    options: APIErrorOptions & {
+      readonly handle?: unknown;
+    },
+  );
+}
 /** The server kept reporting a status this client does not know. */
 export declare class UnknownStatusError extends RunComfyError {
   name: string;
   readonly status: string;
   constructor(message: string, status: string, options?: RunComfyErrorOptions);
 }
+/**
+ * The one redaction function: replaces every occurrence of a secret (the API
+ * token) in a text. Everything the client lets out (error messages, stacks,
+ * server messages and details, causes, log lines) passes through it, by way
+ * of `redactError` and the client's log.
+ */
+export declare function redact(text: string, secrets: readonly string[]): string;
+/** `redact` over every string in a JSON-like value (a copy; errors inside are redacted in place). */
+export declare function redactDeep<T>(value: T, secrets: readonly string[]): T;
+/**
+ * Redacts secrets from an error before it leaves the client: message, stack,
+ * every own field (deeply), and the `cause` chain. A foreign cause (a fetch or
+ * socket error, which may quote a header) is replaced by a redacted copy that
+ * keeps its name, message, `code` and its own cause.
+ */
+export declare function redactError<E>(error: E, secrets: readonly string[], depth?: number): E;
 export {};

@@ -141,12 +141,28 @@ export class RequestTimeoutError extends ConnectionError {
   name = "RequestTimeoutError";
 }
 /**
- * The connection broke while a submit was in flight: the job may or may not
- * have been queued (and charged). It is never retried automatically; check
- * your RunComfy generations before submitting again.
+ * A submit may have reached the server and its answer was lost or was a
+ * server error (the connection broke, the body hung or was cut, the call was
+ * aborted mid-flight, HTTP 5xx): the job may or may not have been queued (and
+ * charged). It is never retried automatically, and it is not an
+ * `InternalServerError`, so a generic retry wrapper does not pay twice; check
+ * your RunComfy generations before submitting again. `status`,
+ * `serverMessage`, `errorCode` and `detail` carry what the server said, if
+ * anything.
  */
 export class SubmitOutcomeUnknownError extends ConnectionError {
   name = "SubmitOutcomeUnknownError";
+  status;
+  errorCode;
+  serverMessage;
+  detail;
+  constructor(message, options = {}) {
+    super(message, options);
+    this.status = options.status;
+    this.errorCode = options.errorCode;
+    this.serverMessage = options.serverMessage;
+    this.detail = options.detail;
+  }
 }
 /** The wait deadline passed before the job finished. */
 export class WaitTimeoutError extends RunComfyError {
@@ -170,6 +186,20 @@ export class AbortError extends RunComfyError {
     this.handle = options.handle;
   }
 }
+/**
+ * The status endpoint said the job finished, but the result endpoint kept
+ * answering 404 (after a few retries with backoff). The job did finish and
+ * may have been charged: `handle` resumes with `client.wait(handle)` or
+ * `client.result(handle)` later.
+ */
+export class ResultNotFoundError extends NotFoundError {
+  name = "ResultNotFoundError";
+  handle;
+  constructor(message, options) {
+    super(message, options);
+    this.handle = options.handle;
+  }
+}
 /** The server kept reporting a status this client does not know. */
 export class UnknownStatusError extends RunComfyError {
   name = "UnknownStatusError";
@@ -178,4 +208,61 @@ export class UnknownStatusError extends RunComfyError {
     super(message, options);
     this.status = status;
   }
+}
+const REDACTED = "[redacted]";
+/**
+ * The one redaction function: replaces every occurrence of a secret (the API
+ * token) in a text. Everything the client lets out (error messages, stacks,
+ * server messages and details, causes, log lines) passes through it, by way
+ * of `redactError` and the client's log.
+ */
+export function redact(text, secrets) {
+  let out = text;
+  for (const secret of secrets) if (secret !== "" && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+/** `redact` over every string in a JSON-like value (a copy; errors inside are redacted in place). */
+export function redactDeep(value, secrets) {
+  return secrets.length === 0 ? value : redactValue(value, secrets, 0);
+}
+function redactValue(value, secrets, depth) {
+  if (typeof value === "string") return redact(value, secrets);
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return redactError(value, secrets, depth + 1);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, depth + 1));
+  const copy = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = redactValue(item, secrets, depth + 1);
+  return copy;
+}
+/**
+ * Redacts secrets from an error before it leaves the client: message, stack,
+ * every own field (deeply), and the `cause` chain. A foreign cause (a fetch or
+ * socket error, which may quote a header) is replaced by a redacted copy that
+ * keeps its name, message, `code` and its own cause.
+ */
+export function redactError(error, secrets, depth = 0) {
+  if (secrets.length === 0 || !(error instanceof Error) || depth > 8) return error;
+  const code = error.code;
+  const target =
+    error instanceof RunComfyError
+      ? error
+      : Object.assign(new Error(redact(String(error.message), secrets)), typeof code === "string" ? { code } : {});
+  if (target !== error) target.name = error.name;
+  target.message = redact(target.message, secrets);
+  if (error.stack !== undefined) target.stack = redact(error.stack, secrets);
+  if (target === error) {
+    for (const key of Object.keys(error)) {
+      const record = error;
+      record[key] = redactValue(record[key], secrets, depth + 1);
+    }
+  }
+  if ("cause" in error && error.cause !== undefined) {
+    Object.defineProperty(target, "cause", {
+      value: redactValue(error.cause, secrets, depth + 1),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  return target;
 }

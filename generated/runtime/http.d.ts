@@ -28,12 +28,23 @@ export interface Logger {
   debug(message: string, data?: Record<string, unknown>): void;
 }
 export type Log = (level: Exclude<LogLevel, "off">, message: string, data?: Record<string, unknown>) => void;
-export declare function createLog(logger: Logger | undefined, level: LogLevel): Log;
+/** The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. */
+export declare function createLog(logger: Logger | undefined, level: LogLevel, secrets?: readonly string[]): Log;
+/**
+ * Calls `callback` once when `signal` aborts; returns the unsubscribe
+ * function. However many calls share a signal (500 queued `run()`s with one
+ * controller), the signal carries one listener of this package: calls
+ * subscribe to a shared fan-out, which detaches itself when the last one
+ * leaves. The caller checks `signal.aborted` first.
+ */
+export declare function onAbort(signal: AbortSignal | undefined, callback: () => void): () => void;
 /**
  * Caps what one client sends: at most `limit` requests in flight, and at most
  * `perSecond` request starts per second (a token bucket holding one second of
- * burst). Thousands of waiting jobs thus share a bounded number of sockets
- * and a polite request rate, and the client's memory and event loop stay calm.
+ * burst, at least one request). Thousands of waiting jobs thus share a
+ * bounded number of sockets and a polite request rate, and the client's
+ * memory and event loop stay calm. Waiting for a slot or a token ends at once
+ * when the call's signal aborts (the waiter leaves the queue).
  */
 export declare class RequestLimiter {
   private readonly limit;
@@ -42,17 +53,21 @@ export declare class RequestLimiter {
   private active;
   private readonly waiting;
   private tokens;
+  private readonly burst;
   private refilledAt;
   constructor(limit: number, perSecond: number, clock: Clock);
-  acquire(): Promise<() => void>;
+  /** Resolves with a release function once a slot and a token are this call's; rejects with the signal's reason on abort. */
+  acquire(signal: AbortSignal): Promise<() => void>;
 }
 export interface HttpConfig {
   /** Origin (and optional path prefix) of the API, without `/v1` and without a trailing slash. */
   readonly baseUrl: string;
   readonly token: string | undefined;
   readonly fetch: typeof fetch;
-  /** Per-attempt timeout in milliseconds. */
+  /** Per-attempt timeout in milliseconds (`Infinity`: none). */
   readonly timeoutMs: number;
+  /** Texts redacted from everything that leaves the client (the token). */
+  readonly secrets: readonly string[];
   readonly retry: RetryPolicy;
   readonly clock: Clock;
   readonly log: Log;
@@ -72,7 +87,7 @@ export interface HttpRequest {
   readonly operation: "submit" | "status" | "result" | "cancel" | "catalog";
   readonly modelId?: string | undefined;
   readonly requestId?: string | undefined;
-  /** Absolute time (clock ms) after which no retry is started. */
+  /** Absolute time (clock ms) that ends the call: every attempt, slot wait and backoff sleep is cut there. */
   readonly deadline?: number | undefined;
 }
 export interface HttpResponse {
@@ -86,6 +101,8 @@ export declare function errorFromResponse(
   request: HttpRequest,
   retryAfterMs: number | undefined,
 ): APIError;
+/** True when `error` ended a call because the deadline it was given came (not because the server failed). */
+export declare function isPastDeadline(error: unknown): boolean;
 /** The headers of every call (built once per client; the token stays inside). */
 export declare function requestHeaders(config: Pick<HttpConfig, "headers" | "token">): {
   readonly read: Readonly<Record<string, string>>;
@@ -93,7 +110,15 @@ export declare function requestHeaders(config: Pick<HttpConfig, "headers" | "tok
 };
 /**
  * Sends one API call and resolves with its parsed JSON body. Idempotent calls
- * retry on 429, 5xx and network errors; a submit only when it provably never
- * left this machine.
+ * retry on 429, 5xx and connection errors (bodies that break or hang
+ * included); a submit only when it provably never left this machine.
+ *
+ * The caller's signal is heard through one subscription per call (`onAbort`):
+ * it ends the wait for a request slot, a rate token, a backoff sleep or the
+ * exchange itself, and is checked again right before the request starts, so
+ * an aborted submit that never started sends nothing. A `deadline` caps every
+ * wait of the call the same way, and ends it with an error `isPastDeadline`
+ * recognises. Every error that leaves is a `RunComfyError` with the token
+ * redacted.
  */
 export declare function request(config: HttpConfig, call: HttpRequest): Promise<HttpResponse>;

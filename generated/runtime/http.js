@@ -13,13 +13,17 @@ import {
   AbortError,
   apiErrorClass,
   APIError,
+  ConfigurationError,
   ConnectionError,
+  redact,
+  redactDeep,
+  redactError,
   RequestTimeoutError,
   RunComfyError,
   SubmitOutcomeUnknownError,
 } from "./errors.js";
 import { ERROR_CODES, headers as HEADERS } from "./protocol.js";
-import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, provablyNotSent, retryDelay } from "./retry.js";
+import { isRetryableStatus, parseRetryAfter, provablyNotSent, retryDelay, sleepWithin } from "./retry.js";
 export const systemClock = {
   now: () => Date.now(),
   random: () => Math.random(),
@@ -41,55 +45,126 @@ export const systemClock = {
     }),
 };
 const LEVELS = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
-export function createLog(logger, level) {
+/** The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. */
+export function createLog(logger, level, secrets = []) {
   const threshold = LEVELS[level];
   return (messageLevel, message, data) => {
     if (!logger || LEVELS[messageLevel] > threshold) return;
-    logger[messageLevel](message, data);
+    if (secrets.length === 0) return logger[messageLevel](message, data);
+    logger[messageLevel](redact(message, secrets), redactDeep(data, secrets));
+  };
+}
+const noop = () => undefined;
+const fanOuts = new WeakMap();
+/**
+ * Calls `callback` once when `signal` aborts; returns the unsubscribe
+ * function. However many calls share a signal (500 queued `run()`s with one
+ * controller), the signal carries one listener of this package: calls
+ * subscribe to a shared fan-out, which detaches itself when the last one
+ * leaves. The caller checks `signal.aborted` first.
+ */
+export function onAbort(signal, callback) {
+  if (!signal || signal.aborted) return noop;
+  let fanOut = fanOuts.get(signal);
+  if (!fanOut) {
+    const callbacks = new Set();
+    const dispatch = () => {
+      fanOuts.delete(signal);
+      for (const each of [...callbacks]) {
+        try {
+          each();
+        } catch {
+          // A subscriber's failure must not keep the others from hearing the abort.
+        }
+      }
+      callbacks.clear();
+    };
+    fanOut = { callbacks, dispatch };
+    fanOuts.set(signal, fanOut);
+    signal.addEventListener("abort", dispatch, { once: true });
+  }
+  const { callbacks, dispatch } = fanOut;
+  callbacks.add(callback);
+  return () => {
+    if (!callbacks.delete(callback) || callbacks.size > 0) return;
+    signal.removeEventListener("abort", dispatch);
+    if (fanOuts.get(signal)?.dispatch === dispatch) fanOuts.delete(signal);
   };
 }
 /**
  * Caps what one client sends: at most `limit` requests in flight, and at most
  * `perSecond` request starts per second (a token bucket holding one second of
- * burst). Thousands of waiting jobs thus share a bounded number of sockets
- * and a polite request rate, and the client's memory and event loop stay calm.
+ * burst, at least one request). Thousands of waiting jobs thus share a
+ * bounded number of sockets and a polite request rate, and the client's
+ * memory and event loop stay calm. Waiting for a slot or a token ends at once
+ * when the call's signal aborts (the waiter leaves the queue).
  */
 export class RequestLimiter {
   limit;
   perSecond;
   clock;
   active = 0;
-  waiting = [];
+  waiting = new Set();
   tokens;
+  burst;
   refilledAt;
   constructor(limit, perSecond, clock) {
     this.limit = limit;
     this.perSecond = perSecond;
     this.clock = clock;
-    this.tokens = perSecond;
+    this.burst = Math.max(1, perSecond);
+    this.tokens = this.burst;
     this.refilledAt = clock.now();
   }
-  async acquire() {
-    if (this.active >= this.limit || this.waiting.length > 0)
-      await new Promise((resolve) => this.waiting.push(resolve));
-    this.active++;
-    if (Number.isFinite(this.perSecond)) {
-      for (;;) {
-        const now = this.clock.now();
-        this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
-        this.refilledAt = now;
-        if (this.tokens >= 1) break;
-        await this.clock.sleep(Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
-      }
-      this.tokens -= 1;
+  /** Resolves with a release function once a slot and a token are this call's; rejects with the signal's reason on abort. */
+  async acquire(signal) {
+    if (signal.aborted) throw signal.reason;
+    if (this.active >= this.limit || this.waiting.size > 0) {
+      // A release hands its slot straight to the first waiter, so `active` counts it throughout.
+      await new Promise((resolve, reject) => {
+        const granted = () => {
+          signal.removeEventListener("abort", abort);
+          resolve();
+        };
+        const abort = () => {
+          this.waiting.delete(granted);
+          reject(signal.reason);
+        };
+        this.waiting.add(granted);
+        signal.addEventListener("abort", abort, { once: true });
+      });
+    } else {
+      this.active++;
     }
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.values().next();
+      if (next.done) this.active--;
+      else {
+        this.waiting.delete(next.value);
+        next.value();
+      }
     };
+    try {
+      if (Number.isFinite(this.perSecond)) {
+        for (;;) {
+          if (signal.aborted) throw signal.reason;
+          const now = this.clock.now();
+          this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
+          this.refilledAt = now;
+          if (this.tokens >= 1) break;
+          await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.perSecond)), signal);
+        }
+        this.tokens -= 1;
+      }
+      if (signal.aborted) throw signal.reason;
+    } catch (reason) {
+      release();
+      throw reason;
+    }
+    return release;
   }
 }
 function errorCodeOf(body) {
@@ -159,56 +234,92 @@ async function readBody(response) {
     return text;
   }
 }
+/** A result body that reports a failed job: a `JobResult`, even when it carries an `error_code`. */
+function isFailedResult(body) {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return false;
+  const status = body.status;
+  return typeof status === "string" && status.trim().toLowerCase() === "failed";
+}
+/** Why a call's own controller aborted: the caller's signal, or the deadline it was given. */
+const DEADLINE = Symbol("deadline");
+/** Errors thrown because the call's deadline (a wait's `timeoutMs`) came: the wait turns them into its timeout. */
+const pastDeadline = new WeakSet();
+/** True when `error` ended a call because the deadline it was given came (not because the server failed). */
+export function isPastDeadline(error) {
+  return typeof error === "object" && error !== null && pastDeadline.has(error);
+}
 function aborted(call, cause) {
-  return new AbortError(`${call.method} ${call.path} aborted`, {
+  const nothingSent = call.operation === "submit" ? " before it was sent (nothing was sent)" : "";
+  return new AbortError(`${call.method} ${call.path} aborted${nothingSent}`, {
     modelId: call.modelId,
     requestId: call.requestId,
     cause,
   });
 }
-/** One HTTP exchange: a response, or a failure and whether it may be retried. Throws only for aborts and unknown submit outcomes. */
-async function attemptOnce(config, call, init) {
+function deadlineReached(call, last) {
+  const where = describeCall(call);
+  const error = new RequestTimeoutError(
+    `${call.method} ${call.path}: the deadline came before an answer${last ? ` (last failure: ${last.message})` : ""}${where ? ` (${where})` : ""}`,
+    { modelId: call.modelId, requestId: call.requestId, cause: last },
+  );
+  pastDeadline.add(error);
+  return error;
+}
+function reasonText(error) {
+  if (error instanceof Error) {
+    const cause = error.cause;
+    const detail =
+      cause instanceof Error && cause.message && cause.message !== error.message ? `: ${cause.message}` : "";
+    return `${error.message || error.name}${detail}`;
+  }
+  return String(error);
+}
+/** The submit may have reached the server: never repeated, always this class, with what the server said. */
+function outcomeUnknown(call, what, facts = {}) {
+  const where = describeCall(call);
+  const serverMessage = facts.body === undefined ? undefined : serverMessageOf(facts.body);
+  const status =
+    facts.status === undefined ? "" : ` (HTTP ${facts.status}${serverMessage ? `: ${serverMessage}` : ""})`;
+  return new SubmitOutcomeUnknownError(
+    `${what} while submitting${where ? ` ${where}` : ""}${status}: the job may or may not have been queued, and a submit is never repeated automatically; check your RunComfy generations before submitting again`,
+    {
+      modelId: call.modelId,
+      cause: facts.cause,
+      status: facts.status,
+      errorCode: facts.body === undefined ? undefined : errorCodeOf(facts.body),
+      serverMessage,
+      detail: facts.body && typeof facts.body === "object" ? facts.body.detail : undefined,
+    },
+  );
+}
+/**
+ * One HTTP exchange: a response, or a failure and whether it may be retried.
+ * Throws for aborts, the deadline and unknown submit outcomes. Every failure
+ * of the exchange, before the headers or while reading the body, is mapped
+ * here: nothing raw gets out.
+ */
+async function attemptOnce(config, call, init, stop) {
   const idempotent = call.operation !== "submit";
   const where = describeCall(call);
   const controller = new AbortController();
-  const onAbort = () => controller.abort(call.signal?.reason);
-  call.signal?.addEventListener("abort", onAbort, { once: true });
+  const abortAttempt = () => controller.abort(stop.reason);
+  stop.addEventListener("abort", abortAttempt, { once: true });
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, config.timeoutMs);
+  const timer = Number.isFinite(config.timeoutMs)
+    ? setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, config.timeoutMs)
+    : undefined;
   const started = config.clock.now();
+  let status;
   try {
-    let response;
-    try {
-      response = await config.fetch(`${config.baseUrl}${call.path}`, {
-        ...init,
-        signal: controller.signal,
-        redirect: "manual",
-      });
-    } catch (error) {
-      if (call.signal?.aborted && idempotent) throw aborted(call, call.signal.reason);
-      if (call.signal?.aborted) {
-        throw new AbortError(
-          `aborted while submitting${where ? ` (${where})` : ""}: the job may or may not have been queued; check your RunComfy generations before submitting again`,
-          { modelId: call.modelId, cause: call.signal.reason },
-        );
-      }
-      if (!idempotent && !provablyNotSent(error)) {
-        throw new SubmitOutcomeUnknownError(
-          `the connection failed while submitting${where ? ` (${where})` : ""}: the job may or may not have been queued, and a submit is never repeated automatically; check your RunComfy generations before submitting again`,
-          { modelId: call.modelId, cause: error },
-        );
-      }
-      const reason = timedOut ? `no answer within ${config.timeoutMs} ms` : (error?.message ?? String(error));
-      const options = { modelId: call.modelId, requestId: call.requestId, cause: error };
-      const message = `${call.method} ${call.path}: ${reason}${where ? ` (${where})` : ""}`;
-      return {
-        failure: timedOut ? new RequestTimeoutError(message, options) : new ConnectionError(message, options),
-        retryable: !idempotent || timedOut || isRetryableNetworkError(error),
-      };
-    }
+    const response = await config.fetch(`${config.baseUrl}${call.path}`, {
+      ...init,
+      signal: controller.signal,
+      redirect: "manual",
+    });
+    status = response.status;
     const body = await readBody(response);
     if (config.debug)
       config.log("debug", `${call.method} ${call.path} → ${response.status}`, { ms: config.clock.now() - started });
@@ -221,6 +332,10 @@ async function attemptOnce(config, call, init) {
     }
     const errorCode = errorCodeOf(body);
     if (response.ok && errorCode === undefined) return { response: { status: response.status, body } };
+    if (call.operation === "result" && response.status < 500 && isFailedResult(body))
+      return { response: { status: response.status, body } };
+    if (!idempotent && (response.status >= 500 || errorCode === ERROR_CODES.internal))
+      throw outcomeUnknown(call, "the server failed", { status: response.status, body });
     const retryAfterMs = parseRetryAfter(response.headers, config.clock.now());
     return {
       failure: errorFromResponse(response.status, body, call, retryAfterMs),
@@ -232,11 +347,36 @@ async function attemptOnce(config, call, init) {
       retryAfterMs,
     };
   } catch (error) {
-    if (call.signal?.aborted && !(error instanceof RunComfyError)) throw aborted(call, call.signal.reason);
-    throw error;
+    if (error instanceof RunComfyError) throw error;
+    const byCaller = call.signal?.aborted === true;
+    const byDeadline = !byCaller && stop.aborted && stop.reason === DEADLINE;
+    const phase = status === undefined ? "" : ` after the headers (HTTP ${status})`;
+    if (!idempotent) {
+      // From here on the request may have left this machine.
+      if (byCaller) throw outcomeUnknown(call, `aborted${phase}`, { cause: call.signal?.reason, status });
+      if (status === undefined && !timedOut && provablyNotSent(error)) {
+        const failure = new ConnectionError(`${call.method} ${call.path}: ${reasonText(error)} (nothing was sent)`, {
+          modelId: call.modelId,
+          cause: error,
+        });
+        return { failure, retryable: true };
+      }
+      const what = timedOut ? `no answer within ${config.timeoutMs} ms${phase}` : `the connection failed${phase}`;
+      throw outcomeUnknown(call, what, { cause: error, status });
+    }
+    if (byCaller) throw aborted(call, call.signal?.reason);
+    if (byDeadline) throw deadlineReached(call, undefined);
+    const reason = timedOut ? `no answer within ${config.timeoutMs} ms${phase}` : `${reasonText(error)}${phase}`;
+    const options = { modelId: call.modelId, requestId: call.requestId, cause: error };
+    const message = `${call.method} ${call.path}: ${reason}${where ? ` (${where})` : ""}`;
+    // A body that broke or hung is a connection error like any other: retried.
+    return {
+      failure: timedOut ? new RequestTimeoutError(message, options) : new ConnectionError(message, options),
+      retryable: true,
+    };
   } finally {
-    clearTimeout(timer);
-    call.signal?.removeEventListener("abort", onAbort);
+    if (timer !== undefined) clearTimeout(timer);
+    stop.removeEventListener("abort", abortAttempt);
   }
 }
 /** The headers of every call (built once per client; the token stays inside). */
@@ -248,44 +388,107 @@ export function requestHeaders(config) {
 const headersByConfig = new WeakMap();
 /**
  * Sends one API call and resolves with its parsed JSON body. Idempotent calls
- * retry on 429, 5xx and network errors; a submit only when it provably never
- * left this machine.
+ * retry on 429, 5xx and connection errors (bodies that break or hang
+ * included); a submit only when it provably never left this machine.
+ *
+ * The caller's signal is heard through one subscription per call (`onAbort`):
+ * it ends the wait for a request slot, a rate token, a backoff sleep or the
+ * exchange itself, and is checked again right before the request starts, so
+ * an aborted submit that never started sends nothing. A `deadline` caps every
+ * wait of the call the same way, and ends it with an error `isPastDeadline`
+ * recognises. Every error that leaves is a `RunComfyError` with the token
+ * redacted.
  */
 export async function request(config, call) {
+  try {
+    return await requestOnce(config, call);
+  } catch (error) {
+    const mapped =
+      error instanceof RunComfyError
+        ? error
+        : call.operation === "submit"
+          ? outcomeUnknown(call, "an unexpected failure", { cause: error })
+          : new ConnectionError(`${call.method} ${call.path}: ${reasonText(error)}`, {
+              modelId: call.modelId,
+              requestId: call.requestId,
+              cause: error,
+            });
+    throw redactError(mapped, config.secrets);
+  }
+}
+async function requestOnce(config, call) {
   let headers = headersByConfig.get(config);
   if (!headers) {
     headers = requestHeaders(config);
     headersByConfig.set(config, headers);
   }
+  let body;
+  if (call.body !== undefined) {
+    try {
+      body = JSON.stringify(call.body);
+    } catch (error) {
+      throw new ConfigurationError(
+        `the body of ${call.method} ${call.path} is not JSON-serialisable (${reasonText(error)}); nothing was sent`,
+        { modelId: call.modelId, cause: error },
+      );
+    }
+  }
   const init =
-    call.body === undefined
+    body === undefined
       ? { method: call.method, headers: headers.read }
-      : { method: call.method, headers: headers.write, body: JSON.stringify(call.body) };
-  for (let retry = 0; ; retry++) {
-    if (call.signal?.aborted) throw aborted(call, call.signal.reason);
-    const release = await config.limiter.acquire();
-    let result;
-    try {
-      result = await attemptOnce(config, call, init);
-    } finally {
-      release();
+      : { method: call.method, headers: headers.write, body };
+  if (call.signal?.aborted) throw aborted(call, call.signal.reason);
+  const { clock } = config;
+  const deadline = call.deadline;
+  if (deadline !== undefined && clock.now() >= deadline) throw deadlineReached(call, undefined);
+  // The call's own controller: aborted by the caller's signal (one subscription) or by the deadline.
+  const stop = new AbortController();
+  const unsubscribe = onAbort(call.signal, () => stop.abort(call.signal?.reason));
+  const deadlineTimer =
+    deadline !== undefined && Number.isFinite(deadline)
+      ? setTimeout(() => stop.abort(DEADLINE), Math.min(2_147_483_647, Math.max(0, deadline - clock.now())))
+      : undefined;
+  const stopped = (last) => (call.signal?.aborted ? aborted(call, call.signal.reason) : deadlineReached(call, last));
+  let last;
+  try {
+    for (let retry = 0; ; retry++) {
+      let release;
+      try {
+        release = await config.limiter.acquire(stop.signal);
+      } catch {
+        throw stopped(last);
+      }
+      let result;
+      try {
+        // Checked again after the last await: an aborted submit is never started.
+        if (stop.signal.aborted) throw stopped(last);
+        result = await attemptOnce(config, call, init, stop.signal);
+      } finally {
+        release();
+      }
+      if ("response" in result) return result.response;
+      last = result.failure;
+      if (!result.retryable || retry >= config.retry.maxRetries) throw result.failure;
+      const delay = retryDelay(retry + 1, config.retry, result.retryAfterMs, clock.random);
+      const sleep = sleepWithin(delay, deadline, clock.now());
+      if (sleep === undefined) throw deadlineReached(call, last);
+      config.log(
+        "warn",
+        `retrying ${call.method} ${call.path} in ${sleep} ms (retry ${retry + 1} of ${config.retry.maxRetries}): ${result.failure.message}`,
+        {
+          delayMs: sleep,
+          ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
+        },
+      );
+      try {
+        await clock.sleep(sleep, stop.signal);
+      } catch {
+        throw stopped(last);
+      }
+      if (stop.signal.aborted) throw stopped(last);
     }
-    if ("response" in result) return result.response;
-    if (!result.retryable || retry >= config.retry.maxRetries) throw result.failure;
-    const delay = retryDelay(retry + 1, config.retry, result.retryAfterMs, config.clock.random);
-    if (call.deadline !== undefined && config.clock.now() + delay > call.deadline) throw result.failure;
-    config.log(
-      "warn",
-      `retrying ${call.method} ${call.path} in ${delay} ms (retry ${retry + 1} of ${config.retry.maxRetries}): ${result.failure.message}`,
-      {
-        delayMs: delay,
-        ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
-      },
-    );
-    try {
-      await config.clock.sleep(delay, call.signal);
-    } catch (reason) {
-      throw aborted(call, reason);
-    }
+  } finally {
+    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
+    unsubscribe();
   }
 }

@@ -10,6 +10,16 @@ export declare const DEFAULT_BASE_URL = "https://model-api.runcomfy.net";
 export declare const TOKEN_ENV_VARS: readonly string[];
 /** Same variable RunComfy's CLI reads; it may end in `/v1`, which is accepted. */
 export declare const BASE_URL_ENV_VAR = "RUNCOMFY_MODEL_API_BASE";
+/**
+ * Why a model id cannot go into `/v1/models/{model_id}`, or undefined when it
+ * can. Its slashes stay path separators (as RunComfy documents), so a segment
+ * that is empty, `.` or `..` would move the request elsewhere once the URL is
+ * normalised (`acme/../../requests/job-9/cancel`); percent-encoded slashes
+ * and backslashes, backslashes and control characters are refused too.
+ */
+export declare function modelIdProblem(modelId: unknown): string | undefined;
+/** Why a request id cannot go into `/v1/requests/{request_id}/…`, or undefined when it can. */
+export declare function requestIdProblem(requestId: unknown): string | undefined;
 export declare const paths: {
   /** POST: submit a job; GET: the model's catalog entry (the model id's slashes stay path separators). */
   model: (modelId: string) => string;

@@ -30,7 +30,9 @@ export declare function isRetryableStatus(status: number): boolean;
 export declare function backoffDelay(retry: number, policy: RetryPolicy, random?: () => number): number;
 /**
  * Milliseconds the server asked to wait, from `Retry-After-Ms` (milliseconds)
- * or `Retry-After` (seconds or an HTTP date); undefined when absent or invalid.
+ * or `Retry-After` (seconds or an HTTP date); undefined when absent or not
+ * one of those forms (a negative number, `soon`, or a bare `-5`, which
+ * `Date.parse` would read as the year 2001, are ignored).
  */
 export declare function parseRetryAfter(
   headers: {
@@ -38,6 +40,12 @@ export declare function parseRetryAfter(
   },
   now: number,
 ): number | undefined;
+/**
+ * The sleep before a retry, cut to the time left before `deadline`
+ * (undefined: no deadline); undefined when the deadline has come, so the
+ * call ends there instead of retrying.
+ */
+export declare function sleepWithin(delayMs: number, deadline: number | undefined, now: number): number | undefined;
 /** The delay before the next retry: the server's request (capped) when given, else backoff. */
 export declare function retryDelay(
   retry: number,

@@ -27,18 +27,33 @@ export function backoffDelay(retry, policy, random = Math.random) {
   const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.round(raw * (1 - policy.jitter * random()));
 }
+const DELAY_NUMBER = /^\s*\d+(\.\d+)?\s*$/;
+/** An HTTP date (IMF-fixdate, RFC 850 or asctime): starts with a day name. */
+const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\S/i;
 /**
  * Milliseconds the server asked to wait, from `Retry-After-Ms` (milliseconds)
- * or `Retry-After` (seconds or an HTTP date); undefined when absent or invalid.
+ * or `Retry-After` (seconds or an HTTP date); undefined when absent or not
+ * one of those forms (a negative number, `soon`, or a bare `-5`, which
+ * `Date.parse` would read as the year 2001, are ignored).
  */
 export function parseRetryAfter(headers, now) {
   const ms = headers.get("retry-after-ms");
-  if (ms !== null && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.max(0, Math.round(Number(ms)));
+  if (ms !== null && DELAY_NUMBER.test(ms)) return Math.round(Number(ms));
   const value = headers.get("retry-after");
   if (value === null) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.max(0, Math.round(Number(value) * 1000));
+  if (DELAY_NUMBER.test(value)) return Math.round(Number(value) * 1000);
+  if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * The sleep before a retry, cut to the time left before `deadline`
+ * (undefined: no deadline); undefined when the deadline has come, so the
+ * call ends there instead of retrying.
+ */
+export function sleepWithin(delayMs, deadline, now) {
+  if (deadline === undefined) return delayMs;
+  return now >= deadline ? undefined : Math.min(delayMs, deadline - now);
 }
 /** The delay before the next retry: the server's request (capped) when given, else backoff. */
 export function retryDelay(retry, policy, retryAfterMs, random = Math.random) {

@@ -5,6 +5,8 @@
  * the earliest. At most `concurrency` steps run at once (a step is one status
  * call, and the result call when the job is done), so ten thousand waiting
  * jobs cost ten thousand records, not ten thousand timers and queued requests.
+ * When no entry is left (every wait settled), no timer stays armed: nothing
+ * of the scheduler keeps the process alive.
  */
 import type { Clock } from "./http.js";
 export declare class PollScheduler {
@@ -13,12 +15,17 @@ export declare class PollScheduler {
   private readonly heap;
   private order;
   private running;
+  /** Entries in the heap that are neither cancelled nor started. */
+  private live;
   private timer;
   private timerDue;
   constructor(clock: Clock, concurrency: number);
   /** Runs `run` once, at `dueAt` (clock time) or as soon after as a slot is free; returns a cancel function. */
   schedule(dueAt: number, run: () => Promise<void>): () => void;
+  /** Entries waiting for their turn (for tests and diagnostics). */
+  get pending(): number;
   private pump;
+  private disarm;
   /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */
   private arm;
   private push;

@@ -8,6 +8,8 @@ export class PollScheduler {
   heap = [];
   order = 0;
   running = 0;
+  /** Entries in the heap that are neither cancelled nor started. */
+  live = 0;
   timer;
   timerDue = Number.POSITIVE_INFINITY;
   constructor(clock, concurrency) {
@@ -16,18 +18,31 @@ export class PollScheduler {
   }
   /** Runs `run` once, at `dueAt` (clock time) or as soon after as a slot is free; returns a cancel function. */
   schedule(dueAt, run) {
-    const entry = { dueAt, order: this.order++, run, cancelled: false };
+    const entry = { dueAt, order: this.order++, run, done: false };
+    this.live++;
     this.push(entry);
     this.pump();
     return () => {
-      entry.cancelled = true;
+      if (entry.done) return;
+      entry.done = true;
+      this.live--;
+      if (this.live === 0) {
+        this.heap.length = 0;
+        this.disarm();
+      }
     };
+  }
+  /** Entries waiting for their turn (for tests and diagnostics). */
+  get pending() {
+    return this.live;
   }
   pump() {
     const now = this.clock.now();
     while (this.running < this.concurrency && this.heap.length > 0 && this.heap[0].dueAt <= now) {
       const entry = this.pop();
-      if (entry.cancelled) continue;
+      if (entry.done) continue;
+      entry.done = true;
+      this.live--;
       this.running++;
       entry
         .run()
@@ -37,8 +52,14 @@ export class PollScheduler {
           this.pump();
         });
     }
-    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+    while (this.heap.length > 0 && this.heap[0].done) this.pop();
     if (this.heap.length > 0 && this.running < this.concurrency) this.arm(this.heap[0].dueAt);
+    else if (this.heap.length === 0) this.disarm();
+  }
+  disarm() {
+    this.timer?.abort();
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
   }
   /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */
   arm(dueAt) {

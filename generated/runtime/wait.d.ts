@@ -6,7 +6,7 @@
  * handle and says what happened to the job.
  */
 import type { CallOptions, QueueCalls, RequestHandle, StatusInfo } from "./calls.js";
-import type { ClientContext } from "./config.js";
+import { type ClientContext } from "./config.js";
 import { type PollPolicy } from "./poll.js";
 export interface StatusUpdate extends StatusInfo {
   readonly modelId: string;
@@ -32,6 +32,8 @@ export interface JobFailed extends JobBase {
   readonly error: unknown;
   /** The error as one line of text. */
   readonly message: string;
+  /** RunComfy's `error_code`, when the result carried one. */
+  readonly errorCode?: number | undefined;
 }
 export interface JobCancelled extends JobBase {
   readonly status: "cancelled";
@@ -39,9 +41,13 @@ export interface JobCancelled extends JobBase {
 /** How a job ended: switch on `status`. */
 export type JobResult<Output> = JobSucceeded<Output> | JobFailed | JobCancelled;
 export interface WaitOptions extends CallOptions {
-  /** Give up after this many milliseconds (`Infinity` for never). @default poll.timeoutMs (30 min) */
+  /**
+   * Give up after this many milliseconds (above 0, or `Infinity` for never): the wait ends at this deadline (give or
+   * take one poll interval) even when a status call hangs or the server asks for a longer `Retry-After`, through
+   * `onTimeout`. @default poll.timeoutMs (1800000, 30 min)
+   */
   readonly timeoutMs?: number | undefined;
-  /** Called after every status call, with status and queue position. */
+  /** Called after every status call, with status and queue position; an `abort()` inside it takes effect at once. */
   readonly onStatus?: ((update: StatusUpdate) => void) | undefined;
   /** On timeout: cancel the job while it is still queued, or leave it running. @default "cancel" */
   readonly onTimeout?: "cancel" | "leave" | undefined;
@@ -50,6 +56,19 @@ export interface WaitOptions extends CallOptions {
   /** Poll schedule for this wait. */
   readonly poll?: Partial<PollPolicy> | undefined;
 }
-export type Wait = (handle: RequestHandle, options?: WaitOptions) => Promise<JobResult<unknown>>;
+/** Wait options after their checks (`resolveWaitOptions`). */
+export interface ResolvedWaitOptions {
+  readonly policy: PollPolicy;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onStatus: ((update: StatusUpdate) => void) | undefined;
+  readonly onTimeout: "cancel" | "leave";
+  readonly onAbort: "cancel" | "leave";
+}
+/** Checks a call's wait options once (a bad one is a `ConfigurationError`; explicit `undefined` is the default). */
+export declare function resolveWaitOptions(options: unknown, pollPolicy: PollPolicy): ResolvedWaitOptions;
+/** How often a 404 on the result of a job the status called finished is retried (eventual consistency) before giving up. */
+export declare const RESULT_NOT_FOUND_RETRIES = 3;
+export type Wait = (handle: RequestHandle, options: ResolvedWaitOptions) => Promise<JobResult<unknown>>;
 export declare function createWaiter(context: ClientContext, calls: QueueCalls): Wait;
 export {};

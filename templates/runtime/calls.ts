@@ -7,7 +7,15 @@
 import type { ClientContext } from "./config.js";
 import { APIError, ConfigurationError, SubmitOutcomeUnknownError, ValidationError } from "./errors.js";
 import { request, type HttpRequest } from "./http.js";
-import { CANCELLED_STATUSES, ERROR_CODES, paths, TOKEN_ENV_VARS } from "./protocol.js";
+import { checkSignal } from "./config.js";
+import {
+  CANCELLED_STATUSES,
+  ERROR_CODES,
+  modelIdProblem,
+  paths,
+  requestIdProblem,
+  TOKEN_ENV_VARS,
+} from "./protocol.js";
 import type { AnyModel } from "./registry.js";
 
 /** JSON-serialisable reference to a submitted job: store it, and `wait(handle)` later, even in another process. */
@@ -37,6 +45,8 @@ export interface ResultInfo {
   readonly status: string;
   readonly output?: Readonly<Record<string, unknown>> | undefined;
   readonly error?: unknown;
+  /** RunComfy's `error_code` of a failed job, when the result carried one. */
+  readonly errorCode?: number | undefined;
   readonly createdAt?: string | undefined;
   readonly finishedAt?: string | undefined;
   readonly raw: unknown;
@@ -66,13 +76,48 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/** `queue_position` as a number: an integer, or a numeric string (`"3"`) read as one. */
+export function queuePositionOf(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** Refuses a model id that cannot be put in a path safely, before anything is sent. */
+export function checkModelId(modelId: unknown): string {
+  const problem = modelIdProblem(modelId);
+  if (problem !== undefined) {
+    const shown = typeof modelId === "string" ? JSON.stringify(modelId.slice(0, 200)) : String(typeof modelId);
+    throw new ConfigurationError(`model id ${shown} is not valid: ${problem}; nothing was sent`);
+  }
+  return modelId as string;
+}
+
+/** A failed result's error: the server's `error`, or its `error_code`/`error_message` when it sent those instead. */
+function errorOf(raw: Record<string, unknown>): { readonly error?: unknown; readonly errorCode?: number } {
+  const code = raw["error_code"];
+  const errorCode =
+    typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : undefined;
+  const message = raw["error_message"] ?? raw["message"];
+  const error =
+    raw["error"] !== undefined
+      ? raw["error"]
+      : errorCode !== undefined || message !== undefined
+        ? {
+            ...(errorCode === undefined ? {} : { error_code: errorCode }),
+            ...(message === undefined ? {} : { message }),
+          }
+        : undefined;
+  return { ...(error === undefined ? {} : { error }), ...(errorCode === undefined ? {} : { errorCode }) };
+}
+
 export interface QueueCalls {
   /** One API call (after the token check); resolves with the parsed body. */
   send(spec: HttpRequest): Promise<unknown>;
   submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions): Promise<RequestHandle>;
   status(ref: RequestRef, options?: TimedCallOptions): Promise<StatusInfo>;
   result(ref: RequestRef, options?: TimedCallOptions): Promise<ResultInfo>;
-  cancel(ref: RequestRef, options?: CallOptions): Promise<CancelInfo>;
+  cancel(ref: RequestRef, options?: TimedCallOptions): Promise<CancelInfo>;
 }
 
 export function createQueueCalls(context: ClientContext): QueueCalls {
@@ -88,8 +133,13 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
   };
 
   const requestIdOf = (ref: RequestRef): string => {
-    const id = typeof ref === "string" ? ref : ref?.requestId;
+    const id = typeof ref === "string" ? ref : isObject(ref) ? ref["requestId"] : undefined;
     if (typeof id !== "string" || id === "") throw new ConfigurationError("expected a request handle or a request id");
+    const problem = requestIdProblem(id);
+    if (problem !== undefined)
+      throw new ConfigurationError(
+        `request id ${JSON.stringify(id.slice(0, 200))} is not valid: ${problem}; nothing was sent`,
+      );
     return id;
   };
   const modelIdOf = (ref: RequestRef): string | undefined => (typeof ref === "string" ? undefined : ref.modelId);
@@ -99,8 +149,9 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     input: unknown,
     callOptions: CallOptions = {},
   ): Promise<RequestHandle> => {
+    const signal = checkSignal("signal", callOptions.signal);
+    const modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
     const model = typeof modelRef === "string" ? await registry.resolve(modelRef) : modelRef;
-    const modelId = typeof modelRef === "string" ? modelRef : modelRef.id;
     let body: unknown;
     if (model) body = model.build(input);
     else if (isObject(input)) body = input;
@@ -114,7 +165,7 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
       body,
       operation: "submit",
       modelId,
-      signal: callOptions.signal,
+      signal,
     });
     const requestId = isObject(response) ? text(response["request_id"]) : undefined;
     if (requestId === undefined) {
@@ -135,17 +186,17 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
       operation: "status",
       requestId,
       modelId: modelIdOf(ref),
-      signal: callOptions.signal,
+      signal: checkSignal("signal", callOptions.signal),
       deadline: callOptions.deadline,
     });
     const raw = isObject(body) ? body : {};
-    const position = raw["queue_position"];
+    const position = queuePositionOf(raw["queue_position"]);
     return {
       requestId,
       status: String(raw["status"] ?? "")
         .trim()
         .toLowerCase(),
-      ...(typeof position === "number" ? { queuePosition: position } : {}),
+      ...(position === undefined ? {} : { queuePosition: position }),
       raw: body,
     };
   };
@@ -176,14 +227,14 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
         .trim()
         .toLowerCase(),
       ...(isObject(raw["output"]) ? { output: raw["output"] } : {}),
-      ...(raw["error"] === undefined ? {} : { error: raw["error"] }),
+      ...errorOf(raw),
       ...(text(raw["created_at"]) ? { createdAt: text(raw["created_at"]) } : {}),
       ...(text(raw["finished_at"]) ? { finishedAt: text(raw["finished_at"]) } : {}),
       raw: body,
     };
   };
 
-  const cancel = async (ref: RequestRef, callOptions: CallOptions = {}): Promise<CancelInfo> => {
+  const cancel = async (ref: RequestRef, callOptions: TimedCallOptions = {}): Promise<CancelInfo> => {
     const requestId = requestIdOf(ref);
     const body = await send({
       method: "POST",
@@ -191,7 +242,8 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
       operation: "cancel",
       requestId,
       modelId: modelIdOf(ref),
-      signal: callOptions.signal,
+      signal: checkSignal("signal", callOptions.signal),
+      deadline: callOptions.deadline,
     });
     const raw = isObject(body) ? body : {};
     const statusText = text(raw["status"])?.toLowerCase();

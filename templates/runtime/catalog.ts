@@ -1,6 +1,6 @@
 /** The model catalog: `GET /v1/models` (listing) and `GET /v1/models/{model_id}` (one entry). */
 import type { CallOptions, QueueCalls } from "./calls.js";
-import { isObject } from "./calls.js";
+import { checkModelId, isObject } from "./calls.js";
 import { APIError } from "./errors.js";
 import { paths } from "./protocol.js";
 
@@ -35,6 +35,7 @@ export interface Catalog {
 export function createCatalog(calls: Pick<QueueCalls, "send">): Catalog {
   return {
     async get(modelId, callOptions = {}) {
+      checkModelId(modelId);
       const body = await calls.send({
         method: "GET",
         path: paths.model(modelId),

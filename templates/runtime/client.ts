@@ -21,9 +21,10 @@ import {
 } from "./calls.js";
 import { createCatalog, type Catalog } from "./catalog.js";
 import { resolveConfig, type ClientOptions } from "./config.js";
+import { ConfigurationError } from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
-import { createWaiter, type JobResult, type WaitOptions } from "./wait.js";
+import { createWaiter, resolveWaitOptions, type JobResult, type WaitOptions } from "./wait.js";
 
 export interface RunOptions extends WaitOptions {
   /** Called once the job is queued, before waiting: persist the handle to resume later. */
@@ -83,16 +84,23 @@ export interface Client<M = Record<never, AnyModel>> {
 export function createClient<M = Record<never, AnyModel>>(options: ClientOptions = {}): Client<M> {
   const context = resolveConfig(options);
   const calls = createQueueCalls(context);
-  const wait = createWaiter(context, calls);
+  const waitFor = createWaiter(context, calls);
+  const wait = async (handle: RequestHandle, waitOptions?: WaitOptions): Promise<JobResult<unknown>> =>
+    waitFor(handle, resolveWaitOptions(waitOptions, context.pollPolicy));
 
   const run = async (
     modelRef: string | AnyModel,
     input: unknown,
     runOptions: RunOptions = {},
   ): Promise<JobResult<unknown>> => {
-    const handle = await calls.submit(modelRef, input, runOptions);
-    runOptions.onEnqueue?.(handle);
-    return wait(handle, runOptions);
+    // Every option is checked before the paid submit.
+    const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+    const onEnqueue = runOptions.onEnqueue;
+    if (onEnqueue !== undefined && typeof onEnqueue !== "function")
+      throw new ConfigurationError("onEnqueue must be a function");
+    const handle = await calls.submit(modelRef, input, { signal: resolved.signal });
+    onEnqueue?.(handle);
+    return waitFor(handle, resolved);
   };
 
   // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.

@@ -197,13 +197,40 @@ export class RequestTimeoutError extends ConnectionError {
   override name = "RequestTimeoutError";
 }
 
+export interface SubmitOutcomeUnknownErrorOptions extends RunComfyErrorOptions {
+  /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
+  readonly status?: number | undefined;
+  /** RunComfy's `error_code`, when the body carried one. */
+  readonly errorCode?: number | undefined;
+  /** The server's own message, when it sent one. */
+  readonly serverMessage?: string | undefined;
+  /** The server's `detail`, when it sent one. */
+  readonly detail?: unknown;
+}
+
 /**
- * The connection broke while a submit was in flight: the job may or may not
- * have been queued (and charged). It is never retried automatically; check
- * your RunComfy generations before submitting again.
+ * A submit may have reached the server and its answer was lost or was a
+ * server error (the connection broke, the body hung or was cut, the call was
+ * aborted mid-flight, HTTP 5xx): the job may or may not have been queued (and
+ * charged). It is never retried automatically, and it is not an
+ * `InternalServerError`, so a generic retry wrapper does not pay twice; check
+ * your RunComfy generations before submitting again. `status`,
+ * `serverMessage`, `errorCode` and `detail` carry what the server said, if
+ * anything.
  */
 export class SubmitOutcomeUnknownError extends ConnectionError {
   override name = "SubmitOutcomeUnknownError";
+  readonly status: number | undefined;
+  readonly errorCode: number | undefined;
+  readonly serverMessage: string | undefined;
+  readonly detail: unknown;
+  constructor(message: string, options: SubmitOutcomeUnknownErrorOptions = {}) {
+    super(message, options);
+    this.status = options.status;
+    this.errorCode = options.errorCode;
+    this.serverMessage = options.serverMessage;
+    this.detail = options.detail;
+  }
 }
 
 /** What happened to the job when waiting stopped early. */
@@ -244,6 +271,21 @@ export class AbortError extends RunComfyError {
   }
 }
 
+/**
+ * The status endpoint said the job finished, but the result endpoint kept
+ * answering 404 (after a few retries with backoff). The job did finish and
+ * may have been charged: `handle` resumes with `client.wait(handle)` or
+ * `client.result(handle)` later.
+ */
+export class ResultNotFoundError extends NotFoundError {
+  override name = "ResultNotFoundError";
+  readonly handle: unknown;
+  constructor(message: string, options: APIErrorOptions & { readonly handle?: unknown }) {
+    super(message, options);
+    this.handle = options.handle;
+  }
+}
+
 /** The server kept reporting a status this client does not know. */
 export class UnknownStatusError extends RunComfyError {
   override name = "UnknownStatusError";
@@ -252,4 +294,66 @@ export class UnknownStatusError extends RunComfyError {
     super(message, options);
     this.status = status;
   }
+}
+
+const REDACTED = "[redacted]";
+
+/**
+ * The one redaction function: replaces every occurrence of a secret (the API
+ * token) in a text. Everything the client lets out (error messages, stacks,
+ * server messages and details, causes, log lines) passes through it, by way
+ * of `redactError` and the client's log.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret !== "" && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/** `redact` over every string in a JSON-like value (a copy; errors inside are redacted in place). */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  return secrets.length === 0 ? value : (redactValue(value, secrets, 0) as T);
+}
+
+function redactValue(value: unknown, secrets: readonly string[], depth: number): unknown {
+  if (typeof value === "string") return redact(value, secrets);
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return redactError(value, secrets, depth + 1);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = redactValue(item, secrets, depth + 1);
+  return copy;
+}
+
+/**
+ * Redacts secrets from an error before it leaves the client: message, stack,
+ * every own field (deeply), and the `cause` chain. A foreign cause (a fetch or
+ * socket error, which may quote a header) is replaced by a redacted copy that
+ * keeps its name, message, `code` and its own cause.
+ */
+export function redactError<E>(error: E, secrets: readonly string[], depth = 0): E {
+  if (secrets.length === 0 || !(error instanceof Error) || depth > 8) return error;
+  const code = (error as { code?: unknown }).code;
+  const target: Error =
+    error instanceof RunComfyError
+      ? error
+      : Object.assign(new Error(redact(String(error.message), secrets)), typeof code === "string" ? { code } : {});
+  if (target !== error) target.name = error.name;
+  target.message = redact(target.message, secrets);
+  if (error.stack !== undefined) target.stack = redact(error.stack, secrets);
+  if (target === error) {
+    for (const key of Object.keys(error)) {
+      const record = error as unknown as Record<string, unknown>;
+      record[key] = redactValue(record[key], secrets, depth + 1);
+    }
+  }
+  if ("cause" in error && error.cause !== undefined) {
+    Object.defineProperty(target, "cause", {
+      value: redactValue(error.cause, secrets, depth + 1),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  return target as E;
 }

@@ -12,6 +12,35 @@ export const TOKEN_ENV_VARS: readonly string[] = ["RUNCOMFY_API_TOKEN", "RUNCOMF
 /** Same variable RunComfy's CLI reads; it may end in `/v1`, which is accepted. */
 export const BASE_URL_ENV_VAR = "RUNCOMFY_MODEL_API_BASE";
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why a model id cannot go into `/v1/models/{model_id}`, or undefined when it
+ * can. Its slashes stay path separators (as RunComfy documents), so a segment
+ * that is empty, `.` or `..` would move the request elsewhere once the URL is
+ * normalised (`acme/../../requests/job-9/cancel`); percent-encoded slashes
+ * and backslashes, backslashes and control characters are refused too.
+ */
+export function modelIdProblem(modelId: unknown): string | undefined {
+  if (typeof modelId !== "string" || modelId === "") return "it is not a non-empty string";
+  if (CONTROL.test(modelId)) return "it contains a control character";
+  if (/%(2f|5c)/i.test(modelId)) return "it contains a percent-encoded slash or backslash";
+  if (modelId.includes("\\")) return "it contains a backslash";
+  for (const segment of modelId.split("/")) {
+    if (segment === "") return "it has an empty segment (a leading, trailing or doubled slash)";
+    if (segment === "." || segment === "..") return `it has a "${segment}" segment`;
+  }
+  return undefined;
+}
+
+/** Why a request id cannot go into `/v1/requests/{request_id}/…`, or undefined when it can. */
+export function requestIdProblem(requestId: unknown): string | undefined {
+  if (typeof requestId !== "string" || requestId === "") return "it is not a non-empty string";
+  if (CONTROL.test(requestId)) return "it contains a control character";
+  if (requestId === "." || requestId === "..") return `it is "${requestId}"`;
+  return undefined;
+}
+
 export const paths = {
   /** POST: submit a job; GET: the model's catalog entry (the model id's slashes stay path separators). */
   model: (modelId: string): string => `/v1/models/${modelId.split("/").map(encodeURIComponent).join("/")}`,

@@ -4,6 +4,8 @@
  * the earliest. At most `concurrency` steps run at once (a step is one status
  * call, and the result call when the job is done), so ten thousand waiting
  * jobs cost ten thousand records, not ten thousand timers and queued requests.
+ * When no entry is left (every wait settled), no timer stays armed: nothing
+ * of the scheduler keeps the process alive.
  */
 import type { Clock } from "./http.js";
 
@@ -11,7 +13,8 @@ interface Entry {
   readonly dueAt: number;
   readonly order: number;
   readonly run: () => Promise<void>;
-  cancelled: boolean;
+  /** Cancelled, or taken out of the heap to run. */
+  done: boolean;
 }
 
 function before(a: Entry, b: Entry): boolean {
@@ -22,6 +25,8 @@ export class PollScheduler {
   private readonly heap: Entry[] = [];
   private order = 0;
   private running = 0;
+  /** Entries in the heap that are neither cancelled nor started. */
+  private live = 0;
   private timer: AbortController | undefined;
   private timerDue = Number.POSITIVE_INFINITY;
 
@@ -32,19 +37,33 @@ export class PollScheduler {
 
   /** Runs `run` once, at `dueAt` (clock time) or as soon after as a slot is free; returns a cancel function. */
   schedule(dueAt: number, run: () => Promise<void>): () => void {
-    const entry: Entry = { dueAt, order: this.order++, run, cancelled: false };
+    const entry: Entry = { dueAt, order: this.order++, run, done: false };
+    this.live++;
     this.push(entry);
     this.pump();
     return () => {
-      entry.cancelled = true;
+      if (entry.done) return;
+      entry.done = true;
+      this.live--;
+      if (this.live === 0) {
+        this.heap.length = 0;
+        this.disarm();
+      }
     };
+  }
+
+  /** Entries waiting for their turn (for tests and diagnostics). */
+  get pending(): number {
+    return this.live;
   }
 
   private pump(): void {
     const now = this.clock.now();
     while (this.running < this.concurrency && this.heap.length > 0 && this.heap[0]!.dueAt <= now) {
       const entry = this.pop();
-      if (entry.cancelled) continue;
+      if (entry.done) continue;
+      entry.done = true;
+      this.live--;
       this.running++;
       entry
         .run()
@@ -54,8 +73,15 @@ export class PollScheduler {
           this.pump();
         });
     }
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    while (this.heap.length > 0 && this.heap[0]!.done) this.pop();
     if (this.heap.length > 0 && this.running < this.concurrency) this.arm(this.heap[0]!.dueAt);
+    else if (this.heap.length === 0) this.disarm();
+  }
+
+  private disarm(): void {
+    this.timer?.abort();
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
   }
 
   /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */

@@ -6,10 +6,21 @@
  */
 import type { CallOptions, QueueCalls, RequestHandle, ResultInfo, StatusInfo } from "./calls.js";
 import { isObject } from "./calls.js";
-import type { ClientContext } from "./config.js";
-import { AbortError, ConfigurationError, UnknownStatusError, WaitTimeoutError, type StopOutcome } from "./errors.js";
+import { checkChoice, checkPollPolicy, checkSignal, checkWaitTimeout, type ClientContext } from "./config.js";
+import {
+  AbortError,
+  ConfigurationError,
+  NotFoundError,
+  redactError,
+  ResultNotFoundError,
+  UnknownStatusError,
+  WaitTimeoutError,
+  type StopOutcome,
+} from "./errors.js";
+import { isPastDeadline, onAbort } from "./http.js";
 import { nextPollDelay, type PollPolicy } from "./poll.js";
 import { CANCELLED_STATUSES, FINISHED_STATUSES, RUNNING_STATUSES } from "./protocol.js";
+import { backoffDelay } from "./retry.js";
 import { PollScheduler } from "./scheduler.js";
 
 export interface StatusUpdate extends StatusInfo {
@@ -39,6 +50,8 @@ export interface JobFailed extends JobBase {
   readonly error: unknown;
   /** The error as one line of text. */
   readonly message: string;
+  /** RunComfy's `error_code`, when the result carried one. */
+  readonly errorCode?: number | undefined;
 }
 
 export interface JobCancelled extends JobBase {
@@ -49,9 +62,13 @@ export interface JobCancelled extends JobBase {
 export type JobResult<Output> = JobSucceeded<Output> | JobFailed | JobCancelled;
 
 export interface WaitOptions extends CallOptions {
-  /** Give up after this many milliseconds (`Infinity` for never). @default poll.timeoutMs (30 min) */
+  /**
+   * Give up after this many milliseconds (above 0, or `Infinity` for never): the wait ends at this deadline (give or
+   * take one poll interval) even when a status call hangs or the server asks for a longer `Retry-After`, through
+   * `onTimeout`. @default poll.timeoutMs (1800000, 30 min)
+   */
   readonly timeoutMs?: number | undefined;
-  /** Called after every status call, with status and queue position. */
+  /** Called after every status call, with status and queue position; an `abort()` inside it takes effect at once. */
   readonly onStatus?: ((update: StatusUpdate) => void) | undefined;
   /** On timeout: cancel the job while it is still queued, or leave it running. @default "cancel" */
   readonly onTimeout?: "cancel" | "leave" | undefined;
@@ -81,10 +98,46 @@ function describeOutcome(outcome: StopOutcome): string {
   }
 }
 
-export type Wait = (handle: RequestHandle, options?: WaitOptions) => Promise<JobResult<unknown>>;
+/** Wait options after their checks (`resolveWaitOptions`). */
+export interface ResolvedWaitOptions {
+  readonly policy: PollPolicy;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onStatus: ((update: StatusUpdate) => void) | undefined;
+  readonly onTimeout: "cancel" | "leave";
+  readonly onAbort: "cancel" | "leave";
+}
+
+/** Checks a call's wait options once (a bad one is a `ConfigurationError`; explicit `undefined` is the default). */
+export function resolveWaitOptions(options: unknown, pollPolicy: PollPolicy): ResolvedWaitOptions {
+  if (options !== undefined && !isObject(options))
+    throw new ConfigurationError("the options of wait()/run() must be an object");
+  const given = (options ?? {}) as WaitOptions;
+  const policy = given.poll === undefined ? pollPolicy : checkPollPolicy(given.poll, pollPolicy, "poll");
+  const onStatus = given.onStatus;
+  if (onStatus !== undefined && typeof onStatus !== "function")
+    throw new ConfigurationError("onStatus must be a function");
+  return {
+    policy,
+    timeoutMs: checkWaitTimeout("timeoutMs", given.timeoutMs, policy.timeoutMs),
+    signal: checkSignal("signal", given.signal),
+    onStatus,
+    onTimeout: checkChoice("onTimeout", given.onTimeout, ["cancel", "leave"], "cancel"),
+    onAbort: checkChoice("onAbort", given.onAbort, ["cancel", "leave"], "cancel"),
+  };
+}
+
+/** How often a 404 on the result of a job the status called finished is retried (eventual consistency) before giving up. */
+export const RESULT_NOT_FOUND_RETRIES = 3;
+
+/** The longest a cancel after stopping early may take, in milliseconds. */
+const STOP_CANCEL_BUDGET_MS = 10_000;
+
+export type Wait = (handle: RequestHandle, options: ResolvedWaitOptions) => Promise<JobResult<unknown>>;
 
 export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
-  const { clock, log, registry, pollPolicy } = context;
+  const { clock, log, registry } = context;
+  const secrets = context.http.secrets;
   const scheduler = new PollScheduler(clock, context.concurrency);
 
   /** Cancels (if asked) after waiting stopped early, and reports what happened to the job. */
@@ -94,16 +147,12 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
     lastStatus: string | undefined,
   ): Promise<StopOutcome> => {
     if (choice === "leave") return { job: "left-running", lastStatus };
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 10_000);
     try {
-      const info = await calls.cancel(handle, { signal: controller.signal });
+      const info = await calls.cancel(handle, { deadline: clock.now() + STOP_CANCEL_BUDGET_MS });
       return { job: info.outcome === "cancelled" ? "cancelled" : "not-cancellable", lastStatus };
     } catch (error) {
       log("warn", `could not cancel ${handle.requestId} after stopping: ${(error as Error).message}`);
       return { job: "cancel-failed", lastStatus };
-    } finally {
-      clearTimeout(timer);
     }
   };
 
@@ -123,128 +172,195 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
         output: model ? model.parseOutput(info.output ?? {}) : { ...info.output },
       };
     }
-    if (info.status === "failed")
-      return { ...base, status: "failed", error: info.error, message: errorMessage(info.error) };
+    if (info.status === "failed") {
+      return {
+        ...base,
+        status: "failed",
+        error: info.error,
+        message: errorMessage(info.error),
+        ...(info.errorCode === undefined ? {} : { errorCode: info.errorCode }),
+      };
+    }
     if (CANCELLED_STATUSES.includes(info.status)) return { ...base, status: "cancelled" };
     return undefined;
   };
 
-  return (handle, waitOptions = {}) =>
+  return (handle, options) =>
     new Promise<JobResult<unknown>>((resolve, reject) => {
       if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
         throw new ConfigurationError(
           "wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()",
         );
       }
-      const policy: PollPolicy = waitOptions.poll ? { ...pollPolicy, ...waitOptions.poll } : pollPolicy;
-      const timeoutMs = waitOptions.timeoutMs ?? policy.timeoutMs;
+      const { policy, timeoutMs, signal } = options;
       const started = clock.now();
       const deadline = started + timeoutMs;
       const submitted = Date.parse(handle.submittedAt);
       const alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, started - submitted);
-      const signal = waitOptions.signal;
       let lastStatus: string | undefined;
       let unknownInARow = 0;
+      /** The status said finished: the next step asks for the result. */
+      let resultNext = false;
+      let resultMisses = 0;
       let cancelNext: (() => void) | undefined;
+      let unsubscribe: () => void = () => undefined;
       let stepping = false;
+      let stopping = false;
       let settled = false;
 
       const settle = (outcome: () => void): void => {
         if (settled) return;
         settled = true;
         cancelNext?.();
-        signal?.removeEventListener("abort", onAbort);
+        cancelNext = undefined;
+        unsubscribe();
         outcome();
       };
+      const fail = (error: unknown): void => settle(() => reject(redactError(error, secrets)));
 
       /** Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. */
       const stop = async (reason: "timeout" | "abort", cause?: unknown): Promise<void> => {
-        if (settled) return;
-        const choice = (reason === "timeout" ? waitOptions.onTimeout : waitOptions.onAbort) ?? "cancel";
+        if (settled || stopping) return;
+        stopping = true;
+        cancelNext?.();
+        cancelNext = undefined;
+        const choice = reason === "timeout" ? options.onTimeout : options.onAbort;
         const outcome = await stopOutcome(handle, choice, lastStatus);
         const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
         const last = `last status: ${lastStatus ?? "none"}`;
-        settle(() =>
-          reject(
-            reason === "timeout"
-              ? new WaitTimeoutError(
-                  `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (${last}); ${describeOutcome(outcome)}`,
-                  facts,
-                )
-              : new AbortError(
-                  `stopped waiting for ${handle.modelId} request ${handle.requestId} (${last}); ${describeOutcome(outcome)}`,
-                  facts,
-                ),
-          ),
+        fail(
+          reason === "timeout"
+            ? new WaitTimeoutError(
+                `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (${last}); ${describeOutcome(outcome)}`,
+                facts,
+              )
+            : new AbortError(
+                `stopped waiting for ${handle.modelId} request ${handle.requestId} (${last}); ${describeOutcome(outcome)}`,
+                facts,
+              ),
         );
       };
 
-      function onAbort(): void {
-        // A running step sees the abort through its request; a scheduled one is dropped here.
+      const onAbortSignal = (): void => {
+        // A running step sees the abort through its request (or its next check); a scheduled one is dropped here.
         if (stepping || settled) return;
-        cancelNext?.();
         void stop("abort", signal?.reason);
-      }
-
-      const scheduleNext = (): void => {
-        const now = clock.now();
-        const due = Math.min(now + nextPollDelay(alreadyWaited + (now - started), policy, clock.random), deadline);
-        cancelNext = scheduler.schedule(due, step);
       };
 
-      const step = async (): Promise<void> => {
-        if (settled) return;
-        stepping = true;
+      const scheduleAt = (due: number): void => {
+        cancelNext = scheduler.schedule(Math.min(due, deadline), step);
+      };
+      const scheduleNext = (): void => {
+        const now = clock.now();
+        scheduleAt(now + nextPollDelay(alreadyWaited + (now - started), policy, clock.random));
+      };
+
+      /** True when the wait must end here: it settled, or the caller aborted (then it stops). */
+      const interrupted = async (): Promise<boolean> => {
+        if (settled || stopping) return true;
+        if (!signal?.aborted) return false;
+        await stop("abort", signal.reason);
+        return true;
+      };
+
+      const fetchResult = async (): Promise<ResultInfo | undefined> => {
         try {
-          if (signal?.aborted) return await stop("abort", signal.reason);
-          if (clock.now() >= deadline) return await stop("timeout");
-          const info = await calls.status(handle, { signal, deadline });
-          lastStatus = info.status;
-          const known =
-            RUNNING_STATUSES.includes(info.status) ||
-            FINISHED_STATUSES.includes(info.status) ||
-            CANCELLED_STATUSES.includes(info.status);
-          waitOptions.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
-          if (CANCELLED_STATUSES.includes(info.status)) {
-            return settle(() =>
-              resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }),
+          return await calls.result(handle, { signal, deadline });
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+          // The status said finished: a 404 here is the result not being visible yet.
+          resultMisses++;
+          if (resultMisses > RESULT_NOT_FOUND_RETRIES) {
+            throw new ResultNotFoundError(
+              `request ${handle.requestId} of ${handle.modelId} finished (status ${JSON.stringify(lastStatus)}), but its result answered 404 ${resultMisses} times; it may have been charged: fetch it later with client.result(handle) or client.wait(handle)`,
+              {
+                status: error.status,
+                errorCode: error.errorCode,
+                serverMessage: error.serverMessage,
+                detail: error.detail,
+                modelId: handle.modelId,
+                requestId: handle.requestId,
+                handle,
+                cause: error,
+              },
             );
           }
-          if (FINISHED_STATUSES.includes(info.status)) {
-            const job = await toJobResult(handle, await calls.result(handle, { signal, deadline }));
-            if (job) return settle(() => resolve(job));
-            // The result is not there yet: keep polling.
-          } else if (known) {
-            unknownInARow = 0;
-          } else {
-            unknownInARow++;
-            log(
-              "warn",
-              `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`,
-            );
-            if (unknownInARow > policy.maxUnknownStatuses) {
-              const error = new UnknownStatusError(
-                `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
-                info.status,
-                { modelId: handle.modelId, requestId: handle.requestId },
+          const delay = backoffDelay(resultMisses, context.http.retry, clock.random);
+          log("warn", `result of ${handle.requestId} not found right after it finished; retrying in ${delay} ms`);
+          scheduleAt(clock.now() + delay);
+          return undefined;
+        }
+      };
+
+      async function step(): Promise<void> {
+        if (settled || stopping) return;
+        cancelNext = undefined;
+        stepping = true;
+        try {
+          if (await interrupted()) return;
+          if (clock.now() >= deadline) return await stop("timeout");
+          if (!resultNext) {
+            const info = await calls.status(handle, { signal, deadline });
+            if (await interrupted()) return;
+            lastStatus = info.status;
+            const known =
+              RUNNING_STATUSES.includes(info.status) ||
+              FINISHED_STATUSES.includes(info.status) ||
+              CANCELLED_STATUSES.includes(info.status);
+            options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
+            // An abort() inside onStatus takes effect here, before anything else is sent.
+            if (await interrupted()) return;
+            if (CANCELLED_STATUSES.includes(info.status)) {
+              return settle(() =>
+                resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }),
               );
-              return settle(() => reject(error));
             }
+            if (FINISHED_STATUSES.includes(info.status)) {
+              resultNext = true;
+            } else if (known) {
+              unknownInARow = 0;
+            } else {
+              unknownInARow++;
+              log(
+                "warn",
+                `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`,
+              );
+              if (unknownInARow > policy.maxUnknownStatuses) {
+                return fail(
+                  new UnknownStatusError(
+                    `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
+                    info.status,
+                    { modelId: handle.modelId, requestId: handle.requestId },
+                  ),
+                );
+              }
+            }
+          }
+          if (resultNext) {
+            const info = await fetchResult();
+            if (await interrupted()) return;
+            if (info === undefined) return; // a 404 right after finishing: fetchResult scheduled the retry
+            const job = await toJobResult(handle, info);
+            if (await interrupted()) return;
+            if (job) return settle(() => resolve(job));
+            // The result is not there yet: back to polling the status.
+            resultNext = false;
           }
           scheduleNext();
         } catch (error) {
-          if (error instanceof AbortError && signal?.aborted) return await stop("abort", error);
-          settle(() => reject(error));
+          if (signal?.aborted) return await stop("abort", error);
+          if (isPastDeadline(error)) return await stop("timeout", error);
+          fail(error);
         } finally {
           stepping = false;
         }
-      };
+      }
 
       if (signal?.aborted) {
         void stop("abort", signal.reason);
         return;
       }
-      signal?.addEventListener("abort", onAbort, { once: true });
+      unsubscribe = onAbort(signal, onAbortSignal);
       scheduleNext();
     });
 }

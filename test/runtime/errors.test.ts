@@ -7,6 +7,7 @@ import {
   createClient,
   InsufficientBalanceError,
   InternalServerError,
+  SubmitOutcomeUnknownError,
   InvalidModelError,
   NotFoundError,
   PermissionDeniedError,
@@ -94,8 +95,9 @@ describe("API errors", () => {
     ],
     [{ status: 402, body: { error_message: "Payment required" } }, InsufficientBalanceError, undefined],
     [{ status: 429, body: { error_code: 429, error_message: "slow down" }, retryAfter: "7" }, RateLimitError, 429],
-    [{ status: 500, body: { error_code: 500001, error_message: "boom" } }, InternalServerError, 500001],
-    [{ status: 503 }, InternalServerError, 500001],
+    // A 5xx on submit may have queued the job: outcome unknown, never InternalServerError (which wrappers retry).
+    [{ status: 500, body: { error_code: 500001, error_message: "boom" } }, SubmitOutcomeUnknownError, 500001],
+    [{ status: 503 }, SubmitOutcomeUnknownError, 500001],
     [{ status: 418, body: { message: "teapot" } }, APIError, undefined],
   ] as const)(
     "submit answered %j → the right class, and it is never retried",

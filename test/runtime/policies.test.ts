@@ -71,7 +71,7 @@ describe("small public helpers", () => {
   it("normalises base URLs with or without /v1", () => {
     expect(normalizeBaseUrl("https://model-api.runcomfy.net/v1/")).toBe("https://model-api.runcomfy.net");
     expect(normalizeBaseUrl("http://127.0.0.1:8787")).toBe("http://127.0.0.1:8787");
-    expect(() => normalizeBaseUrl("ftp://x")).toThrow(/http\(s\)/);
+    expect(() => normalizeBaseUrl("ftp://x")).toThrow(/must be https:/);
   });
 
   it("lists output URLs in document order without duplicates", () => {
