@@ -12,7 +12,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FaultKind, FaultRule, Route } from "../../emulator/faults.ts";
-import { InternalServerError, RateLimitError, type JobResult, type RequestHandle } from "../../generated/index.js";
+import {
+  RateLimitError,
+  SubmitOutcomeUnknownError,
+  type JobResult,
+  type RequestHandle,
+} from "../../generated/index.js";
 import { clientFor, emulator, SEED_INPUTS } from "../helpers/emulator.ts";
 import { SEED_IDS } from "../helpers/spec.ts";
 
@@ -100,7 +105,10 @@ describe("fault soak", () => {
 
     let submitCalls = 0;
     let refusedSubmits = 0;
-    /** Submits until queued; only a refusal the server answered (nothing queued) is submitted again, by the caller. */
+    /**
+     * Submits until queued. The client never repeats a submit: a 5xx is SubmitOutcomeUnknownError. This caller knows
+     * the emulator's injected 5xx queue nothing, so it (not the client) submits again after one.
+     */
     const submit = async (index: number): Promise<RequestHandle> => {
       for (;;) {
         submitCalls++;
@@ -108,7 +116,10 @@ describe("fault soak", () => {
           const id = SEED_IDS[index % SEED_IDS.length]!;
           return await client.submit(id, { ...SEED_INPUTS[id], seed: index } as never);
         } catch (error) {
-          if (!(error instanceof RateLimitError || error instanceof InternalServerError)) throw error;
+          const refused =
+            error instanceof RateLimitError ||
+            (error instanceof SubmitOutcomeUnknownError && error.status !== undefined && error.status >= 500);
+          if (!refused) throw error;
           refusedSubmits++;
           await new Promise((done) => setTimeout(done, 2));
         }
