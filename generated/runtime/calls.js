@@ -18,7 +18,7 @@ function text(value) {
 }
 /** `queue_position` as a number: an integer, or a numeric string (`"3"`) read as one. */
 export function queuePositionOf(value) {
-  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value === "number") return Number.isInteger(value) && value >= 0 ? value : undefined;
   if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) return Number(value);
   return undefined;
 }

@@ -83,7 +83,7 @@ export function checkPollPolicy(partial, base = DEFAULT_POLL_POLICY, name = "pol
       `${name}.maxIntervalMs must be at least ${name}.minIntervalMs (${minIntervalMs}), got ${maxIntervalMs}`,
     );
   }
-  const fixed = given["fixedIntervalMs"] ?? base.fixedIntervalMs;
+  const fixed = given["fixedIntervalMs"] === undefined ? base.fixedIntervalMs : given["fixedIntervalMs"];
   return {
     ...merged,
     minIntervalMs,

@@ -20,6 +20,7 @@ export {
   PermissionDeniedError,
   RateLimitError,
   RequestTimeoutError,
+  ResultNotFoundError,
   RunComfyError,
   SubmitOutcomeUnknownError,
   UnknownStatusError,

@@ -21,6 +21,10 @@ export interface PollPolicy {
   /** Consecutive unknown statuses tolerated before `UnknownStatusError`. @default 10 */
   readonly maxUnknownStatuses: number;
 }
+/** `poll` as an option: any subset of the policy; a key given as `undefined` keeps its default. */
+export type PollOptions = {
+  readonly [K in keyof PollPolicy]?: PollPolicy[K] | undefined;
+};
 export declare const DEFAULT_POLL_POLICY: PollPolicy;
 /** Milliseconds to wait before the next status call, `elapsedMs` after submit. */
 export declare function nextPollDelay(elapsedMs: number, policy: PollPolicy, random?: () => number): number;

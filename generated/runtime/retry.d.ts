@@ -20,6 +20,10 @@ export interface RetryPolicy {
   /** Longest `Retry-After` honoured, in milliseconds; longer requests are capped to this. @default 60000 */
   readonly maxRetryAfterMs: number;
 }
+/** `retry` as an option: any subset of the policy; a key given as `undefined` keeps its default. */
+export type RetryOptions = {
+  readonly [K in keyof RetryPolicy]?: RetryPolicy[K] | undefined;
+};
 export declare const DEFAULT_RETRY_POLICY: RetryPolicy;
 /** HTTP statuses worth retrying for idempotent calls. */
 export declare function isRetryableStatus(status: number): boolean;

@@ -7,7 +7,7 @@
  */
 import type { CallOptions, QueueCalls, RequestHandle, StatusInfo } from "./calls.js";
 import { type ClientContext } from "./config.js";
-import { type PollPolicy } from "./poll.js";
+import { type PollOptions, type PollPolicy } from "./poll.js";
 export interface StatusUpdate extends StatusInfo {
   readonly modelId: string;
   /** Milliseconds since `wait` started. */
@@ -54,7 +54,7 @@ export interface WaitOptions extends CallOptions {
   /** On abort: cancel the job while it is still queued, or leave it running. @default "cancel" */
   readonly onAbort?: "cancel" | "leave" | undefined;
   /** Poll schedule for this wait. */
-  readonly poll?: Partial<PollPolicy> | undefined;
+  readonly poll?: PollOptions | undefined;
 }
 /** Wait options after their checks (`resolveWaitOptions`). */
 export interface ResolvedWaitOptions {

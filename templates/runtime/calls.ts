@@ -78,7 +78,7 @@ function text(value: unknown): string | undefined {
 
 /** `queue_position` as a number: an integer, or a numeric string (`"3"`) read as one. */
 export function queuePositionOf(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value === "number") return Number.isInteger(value) && value >= 0 ? value : undefined;
   if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) return Number(value);
   return undefined;
 }

@@ -14,10 +14,10 @@ import {
   type Logger,
   type LogLevel,
 } from "./http.js";
-import { DEFAULT_POLL_POLICY, type PollPolicy } from "./poll.js";
+import { DEFAULT_POLL_POLICY, type PollOptions, type PollPolicy } from "./poll.js";
 import { BASE_URL_ENV_VAR, DEFAULT_BASE_URL, TOKEN_ENV_VARS } from "./protocol.js";
 import { createRegistry, type ModelSource } from "./registry.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy } from "./retry.js";
 
 export interface ClientOptions {
   /** API token: printable ASCII, no spaces or control characters (checked before any request). @default `RUNCOMFY_API_TOKEN`, then `RUNCOMFY_TOKEN` (the official CLI's) from the environment */
@@ -33,9 +33,9 @@ export interface ClientOptions {
   /** Requests this client starts per second at most (a number > 0, or `Infinity`; bursts of up to one second's worth pass at once), e.g. to stay under an account's rate limit with thousands of jobs. @default Infinity */
   readonly maxRequestsPerSecond?: number | undefined;
   /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent); a key set to `undefined` keeps its default. */
-  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly retry?: RetryOptions | undefined;
   /** Poll schedule and default wait deadline; a key set to `undefined` keeps its default. */
-  readonly poll?: Partial<PollPolicy> | undefined;
+  readonly poll?: PollOptions | undefined;
   /** Receives log lines (never with the token). @default none */
   readonly logger?: Logger | undefined;
   /** `"off"`, `"error"`, `"warn"`, `"info"` or `"debug"`. @default "warn" */
@@ -156,7 +156,7 @@ export function checkPollPolicy(partial: unknown, base: PollPolicy = DEFAULT_POL
       `${name}.maxIntervalMs must be at least ${name}.minIntervalMs (${minIntervalMs}), got ${maxIntervalMs}`,
     );
   }
-  const fixed = given["fixedIntervalMs"] ?? base.fixedIntervalMs;
+  const fixed = given["fixedIntervalMs"] === undefined ? base.fixedIntervalMs : given["fixedIntervalMs"];
   return {
     ...(merged as unknown as PollPolicy),
     minIntervalMs,

@@ -25,6 +25,7 @@ export {
   PermissionDeniedError,
   RateLimitError,
   RequestTimeoutError,
+  ResultNotFoundError,
   RunComfyError,
   SubmitOutcomeUnknownError,
   UnknownStatusError,
@@ -54,7 +55,7 @@ export type {
 } from "./model.js";
 export { outputUrls } from "./outputs.js";
 export { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";
-export type { PollPolicy } from "./poll.js";
+export type { PollOptions, PollPolicy } from "./poll.js";
 export { DEFAULT_BASE_URL } from "./protocol.js";
 export { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, provablyNotSent, retryDelay } from "./retry.js";
-export type { RetryPolicy } from "./retry.js";
+export type { RetryOptions, RetryPolicy } from "./retry.js";

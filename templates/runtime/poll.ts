@@ -22,6 +22,9 @@ export interface PollPolicy {
   readonly maxUnknownStatuses: number;
 }
 
+/** `poll` as an option: any subset of the policy; a key given as `undefined` keeps its default. */
+export type PollOptions = { readonly [K in keyof PollPolicy]?: PollPolicy[K] | undefined };
+
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   minIntervalMs: 500,
   elapsedFraction: 0.09,

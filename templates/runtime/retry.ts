@@ -21,6 +21,9 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
+/** `retry` as an option: any subset of the policy; a key given as `undefined` keeps its default. */
+export type RetryOptions = { readonly [K in keyof RetryPolicy]?: RetryPolicy[K] | undefined };
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 4,
   baseDelayMs: 500,

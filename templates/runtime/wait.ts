@@ -18,7 +18,7 @@ import {
   type StopOutcome,
 } from "./errors.js";
 import { isPastDeadline, onAbort } from "./http.js";
-import { nextPollDelay, type PollPolicy } from "./poll.js";
+import { nextPollDelay, type PollOptions, type PollPolicy } from "./poll.js";
 import { CANCELLED_STATUSES, FINISHED_STATUSES, RUNNING_STATUSES } from "./protocol.js";
 import { backoffDelay } from "./retry.js";
 import { PollScheduler } from "./scheduler.js";
@@ -75,7 +75,7 @@ export interface WaitOptions extends CallOptions {
   /** On abort: cancel the job while it is still queued, or leave it running. @default "cancel" */
   readonly onAbort?: "cancel" | "leave" | undefined;
   /** Poll schedule for this wait. */
-  readonly poll?: Partial<PollPolicy> | undefined;
+  readonly poll?: PollOptions | undefined;
 }
 
 function errorMessage(error: unknown): string {
