@@ -126,3 +126,71 @@ describe("downloads", () => {
     expect(fileNameFor("https://files.runcomfy.net/", "fallback")).toBe("fallback");
   });
 });
+
+describe("downloads that fail", () => {
+  /** A fetch whose body sends a few bytes and then breaks (as a reset mid-download does). */
+  const breaking: typeof fetch = async () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(64));
+        },
+        pull(controller) {
+          controller.error(new TypeError("terminated"));
+        },
+      }),
+      { status: 200, headers: { "content-type": "video/mp4" } },
+    );
+  const openFiles = async () => (await readdir("/proc/self/fd")).length;
+
+  it("cut mid-body, 20 times: each a DownloadError, no .part file and no descriptor left behind", async () => {
+    const dir = await scratch();
+    const before = await openFiles();
+    for (let index = 0; index < 20; index++) {
+      const error = await downloadFile(`https://files.runcomfy.net/r/${index}.mp4`, { dir, fetch: breaking }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(DownloadError);
+      expect((error as Error).message).toContain("terminated");
+    }
+    // Give closed streams a turn to release their descriptors.
+    await new Promise((done) => setTimeout(done, 50));
+    expect(await readdir(dir)).toEqual([]);
+    expect(await openFiles()).toBeLessThanOrEqual(before);
+  });
+
+  it.each([
+    ["a folder name too long for the file system (ENAMETOOLONG)", (dir: string) => join(dir, "x".repeat(300))],
+    ["a folder that is a file (ENOTDIR / EEXIST)", (dir: string) => join(dir, "file.txt", "sub")],
+  ])("%s is a DownloadError, not a raw error", async (_name, target) => {
+    const dir = await scratch();
+    await writeFile(join(dir, "file.txt"), "x");
+    const error = await downloadFile("https://files.runcomfy.net/r/a.mp4", {
+      dir: target(dir),
+      fetch: async () => new Response("data", { status: 200 }),
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/ENAMETOOLONG|ENOTDIR|EEXIST/);
+  });
+
+  it("cuts file names to 255 bytes of UTF-8 (not 255 UTF-16 units), keeping the extension", () => {
+    const bytes = (text: string) => new TextEncoder().encode(text).byteLength;
+    const long = `${"日本語".repeat(60)}.mp4`; // 180 characters, 544 bytes
+    const name = fileNameFor(`https://files.runcomfy.net/r/${encodeURIComponent(long)}`, "x");
+    expect(bytes(name)).toBeLessThanOrEqual(255);
+    expect(name.endsWith(".mp4")).toBe(true);
+    const emoji = fileNameFor(`https://files.runcomfy.net/r/${encodeURIComponent(`${"😀".repeat(100)}.png`)}`, "x");
+    expect(bytes(emoji)).toBeLessThanOrEqual(255);
+    expect(emoji).not.toContain("\uFFFD");
+  });
+
+  it("a name that long is written, and its numbered twin too", async () => {
+    const dir = await scratch();
+    const url = `https://files.runcomfy.net/r/${encodeURIComponent(`${"é".repeat(200)}.png`)}`;
+    const fetchPng: typeof fetch = async () => new Response("png", { status: 200 });
+    const first = await downloadFile(url, { dir, fetch: fetchPng });
+    const second = await downloadFile(url, { dir, fetch: fetchPng });
+    expect(first.path).not.toBe(second.path);
+    expect((await readdir(dir)).sort()).toHaveLength(2);
+  });
+});

@@ -11,6 +11,8 @@ import {
   provablyNotSent,
   retryDelay,
 } from "../../generated/index.js";
+import { queuePositionOf } from "../../generated/runtime/calls.js";
+import { sleepWithin } from "../../generated/runtime/retry.js";
 
 const headers = (entries: Record<string, string>) => new Headers(entries);
 
@@ -30,6 +32,39 @@ describe("retry helpers", () => {
     expect(parseRetryAfter(headers({ "retry-after": "soon" }), now)).toBeUndefined();
     expect(parseRetryAfter(headers({}), now)).toBeUndefined();
     expect(retryDelay(1, DEFAULT_RETRY_POLICY, 3_600_000)).toBe(60_000);
+  });
+
+  it.each(["-5", "-0.5", "+3", "1e3", "3 s", "0x10", "", "Infinity", "NaN", "01/01/2030"])(
+    "ignores the Retry-After value %j (negative or not seconds or an HTTP date; never a date in 2001)",
+    (value) => {
+      const now = Date.parse("2026-01-01T00:00:00Z");
+      expect(parseRetryAfter(headers({ "retry-after": value }), now)).toBeUndefined();
+      expect(parseRetryAfter(headers({ "retry-after-ms": value }), now)).toBeUndefined();
+    },
+  );
+
+  it("cuts a retry's sleep to the time left before the deadline, and ends the call when none is left", () => {
+    expect(sleepWithin(10_000, undefined, 0)).toBe(10_000);
+    expect(sleepWithin(10_000, 1_000, 200)).toBe(800);
+    expect(sleepWithin(300, 1_000, 200)).toBe(300);
+    expect(sleepWithin(300, 1_000, 1_000)).toBeUndefined();
+    expect(sleepWithin(300, 1_000, 5_000)).toBeUndefined();
+  });
+
+  it.each([
+    [3, 3],
+    ["3", 3],
+    [" 12 ", 12],
+    [0, 0],
+    ["-1", undefined],
+    [-1, undefined],
+    [1.5, undefined],
+    ["three", undefined],
+    ["", undefined],
+    [null, undefined],
+    [Number.NaN, undefined],
+  ] as const)("reads queue_position %j as %j", (value, expected) => {
+    expect(queuePositionOf(value)).toBe(expected);
   });
 
   it("retries a paid submit only when the request provably never left", () => {

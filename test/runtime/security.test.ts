@@ -1,10 +1,11 @@
 /** The token never leaks: not into errors, logs or serialised errors, and never to another origin. */
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { createClient } from "../../generated/index.js";
+import { ConfigurationError, createClient, RunComfyError } from "../../generated/index.js";
 import { clientFor, emulator, VACE_INPUT } from "../helpers/emulator.ts";
+import { json, tinyMock, type TinyRequest } from "../helpers/tiny-mock.ts";
 
 const TOKEN = "rc-secret-token-4f1d9a";
 
@@ -136,5 +137,100 @@ describe("the API token", () => {
     expect(() => createClient({ baseUrl: `https://user:${TOKEN}@model-api.runcomfy.net` })).toThrow(
       /must not contain credentials/,
     );
+  });
+});
+
+describe("the token, against the tiny independent mock", () => {
+  it("is redacted when the server echoes it back, in message, stack, inspect, JSON and logs", async () => {
+    const mock = await tinyMock();
+    const echo = (request: TinyRequest, response: ServerResponse) =>
+      json(response, 400, { error_code: 400001, error_message: `bad header ${request.authorization}` });
+    mock.on("status", echo);
+    mock.on("submit", echo);
+    const lines: string[] = [];
+    const logger = { error: log, warn: log, info: log, debug: log };
+    function log(message: string, data?: unknown) {
+      lines.push(`${message} ${inspect(data, { depth: 8 })}`);
+    }
+    const client = createClient({ baseUrl: mock.url, token: mock.token, logger, logLevel: "debug" });
+    const errors = [
+      await client.status("job-1").catch((caught: unknown) => caught),
+      await client.submit("community/wan-2-2/vace-fun", VACE_INPUT).catch((caught: unknown) => caught),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(RunComfyError);
+      const views = [String(error), inspect(error, { depth: 12, showHidden: true }), JSON.stringify(error)];
+      views.push((error as Error).stack ?? "");
+      expect(views.join("\n")).toContain("Bearer");
+      expect(views.join("\n")).not.toContain(mock.token);
+    }
+    expect(lines.join("\n")).not.toContain(mock.token);
+  });
+
+  it.each(["tok\r\nX-Injected: 1", "tok\nen", "tok\u0000en", "tok\u007fen", "tok en"])(
+    "a token with a control character or space (%j) is a ConfigurationError that does not quote it",
+    async (token) => {
+      const mock = await tinyMock();
+      const error = (() => {
+        try {
+          createClient({ baseUrl: mock.url, token });
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).not.toContain(token);
+      expect(mock.requests).toEqual([]);
+    },
+  );
+});
+
+describe("where requests may go", () => {
+  it.each([
+    ["http://model-api.runcomfy.net", false],
+    ["http://10.0.0.8:8080", false],
+    ["http://localhost.example.com", false],
+    ["ftp://model-api.runcomfy.net", false],
+    ["https://model-api.runcomfy.net", true],
+    ["http://127.0.0.1:8787", true],
+    ["http://127.4.5.6", true],
+    ["http://localhost:3000/v1", true],
+    ["http://[::1]:8080", true],
+  ] as const)("baseUrl %s accepted: %s (plain http only for loopback)", (baseUrl, ok) => {
+    const create = () => createClient({ baseUrl, token: "t" });
+    if (ok) expect(create).not.toThrow();
+    else expect(create).toThrow(ConfigurationError);
+  });
+
+  it.each([
+    "acme/../../requests/job-9/cancel",
+    "acme/./model",
+    "acme//model",
+    "/acme/model",
+    "acme/model/",
+    "acme%2F..%2Fx",
+    "acme%5cx",
+    "acme\\model",
+    "acme/mo\u0000del",
+    "acme/mo\ndel",
+    "",
+  ])("the model id %j is refused before anything is sent", async (modelId) => {
+    const mock = await tinyMock();
+    const client = createClient({ baseUrl: mock.url, token: mock.token });
+    const errors = [
+      await client.submit(modelId, {}).catch((caught: unknown) => caught),
+      await client.catalog.get(modelId).catch((caught: unknown) => caught),
+    ];
+    for (const error of errors) expect(error).toBeInstanceOf(ConfigurationError);
+    expect(mock.requests).toEqual([]);
+  });
+
+  it.each(["..", ".", "job\r\n1", ""])("the request id %j is refused before anything is sent", async (requestId) => {
+    const mock = await tinyMock();
+    const client = createClient({ baseUrl: mock.url, token: mock.token });
+    for (const call of [client.status, client.result, client.cancel])
+      expect(await call(requestId).catch((caught: unknown) => caught)).toBeInstanceOf(ConfigurationError);
+    expect(mock.requests).toEqual([]);
   });
 });

@@ -1,0 +1,321 @@
+/**
+ * The client under a hostile network, against the tiny independent mock (`test/helpers/tiny-mock.ts`), with faults at
+ * the status level and at the body level: a paid submit the caller gave up on is never sent, any failure after a
+ * submit may have left is `SubmitOutcomeUnknownError`, broken bodies of status/result/cancel are retried, the wait's
+ * deadline holds, and the result endpoint's odd answers are read as the protocol means them.
+ *
+ * Elapsed-time bounds here are generous (seconds against the old behaviour's tens of seconds, or against a timeout
+ * set far away on purpose); they tell "ended at the deadline" from "ended at the next 20 s attempt timeout".
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import {
+  AbortError,
+  createClient,
+  InsufficientBalanceError,
+  ResultNotFoundError,
+  SubmitOutcomeUnknownError,
+  WaitTimeoutError,
+  type ClientOptions,
+} from "../../generated/index.js";
+import { VACE_INPUT } from "../helpers/emulator.ts";
+import { hangBody, json, partialThenReset, slowBody, tinyMock, type TinyMock } from "../helpers/tiny-mock.ts";
+
+const MODEL = "community/wan-2-2/vace-fun";
+
+function clientOf(mock: TinyMock, options: ClientOptions = {}) {
+  return createClient({
+    baseUrl: mock.url,
+    token: mock.token,
+    retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    poll: { minIntervalMs: 20, maxIntervalMs: 50 },
+    ...options,
+  });
+}
+
+const settle = <T>(promise: Promise<T>): Promise<unknown> =>
+  promise.then(
+    (value) => value,
+    (error: unknown) => error,
+  );
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe("money: a submit the caller gave up on is never sent", () => {
+  it("an abort while the submit waits for a request slot rejects with AbortError and sends no POST", async () => {
+    const mock = await tinyMock();
+    let release: (() => void) | undefined;
+    // The one slot is held by a status call that hangs until the test lets it go.
+    mock.on("status", (_request, response) => {
+      release = () => json(response, 200, { status: "in_progress" });
+    });
+    const client = clientOf(mock, { maxConcurrentRequests: 1 });
+    const blocker = settle(client.status("job-x"));
+    await pause(50);
+    const controller = new AbortController();
+    const submit = settle(client.submit(MODEL, VACE_INPUT, { signal: controller.signal }));
+    await pause(50);
+    controller.abort();
+    const error = await submit;
+    expect(error).toBeInstanceOf(AbortError);
+    release!();
+    await blocker;
+    await pause(100);
+    expect(mock.count("submit")).toBe(0);
+  }, 15_000);
+
+  it("an abort of 500 queued run() calls sharing one signal lets no POST through, warns nothing, leaks nothing", async () => {
+    const mock = await tinyMock();
+    let release: (() => void) | undefined;
+    mock.on("status", (_request, response) => {
+      release = () => json(response, 200, { status: "in_progress" });
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("warning", onWarning);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const client = clientOf(mock, { maxConcurrentRequests: 1 });
+      const blocker = settle(client.status("job-x"));
+      await pause(50);
+      const controller = new AbortController();
+      const runs = Array.from({ length: 500 }, (_, seed) =>
+        settle(client.run(MODEL, { ...VACE_INPUT, seed }, { signal: controller.signal })),
+      );
+      await pause(50);
+      controller.abort();
+      const errors = await Promise.all(runs);
+      release!();
+      await blocker;
+      await pause(100);
+      expect(errors.every((error) => error instanceof AbortError)).toBe(true);
+      expect(mock.count("submit")).toBe(0);
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      process.off("unhandledRejection", onUnhandled);
+    }
+  }, 15_000);
+
+  const SUBMITTED = { request_id: "job-1" };
+  it.each([
+    ["headers, then a body that never comes", (response) => hangBody(response, 200, SUBMITTED), { timeoutMs: 300 }],
+    ["half a body, then a TCP reset", (response) => partialThenReset(response, 200, SUBMITTED), {}],
+    ["HTTP 503", (response) => json(response, 503, { error_code: 500001, error_message: "busy" }), {}],
+    ["HTTP 500 with an error_code", (response) => json(response, 500, { error_code: 500001, error_message: "x" }), {}],
+    ["HTTP 502 with an HTML body", (response) => response.writeHead(502).end("<html>bad gateway</html>"), {}],
+    ["a connection reset before any byte", (response) => response.socket?.resetAndDestroy(), {}],
+  ] as const satisfies readonly (readonly [
+    string,
+    (response: import("node:http").ServerResponse) => void,
+    ClientOptions,
+  ])[])("a submit answered with %s is SubmitOutcomeUnknownError, sent exactly once", async (_name, answer, options) => {
+    const mock = await tinyMock();
+    mock.on("submit", (_request, response) => answer(response));
+    const error = await settle(clientOf(mock, options).submit(MODEL, VACE_INPUT));
+    expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/may or may not have been queued/);
+    await pause(100);
+    expect(mock.count("submit")).toBe(1);
+  });
+
+  it("an abort while the submit's body is arriving is SubmitOutcomeUnknownError (the job may be queued)", async () => {
+    const mock = await tinyMock();
+    mock.on("submit", (_request, response) => slowBody(response, 200, { request_id: "job-1" }, 50));
+    const controller = new AbortController();
+    const submit = settle(clientOf(mock).submit(MODEL, VACE_INPUT, { signal: controller.signal }));
+    await pause(120);
+    controller.abort();
+    expect(await submit).toBeInstanceOf(SubmitOutcomeUnknownError);
+    expect(mock.count("submit")).toBe(1);
+  });
+
+  it("a documented 4xx answer to a submit keeps its own class", async () => {
+    const mock = await tinyMock();
+    mock.on("submit", (_request, response) =>
+      json(response, 402, { error_code: 402001, error_message: "Insufficient balance" }),
+    );
+    const error = await settle(clientOf(mock).submit(MODEL, VACE_INPUT));
+    expect(error).toBeInstanceOf(InsufficientBalanceError);
+    expect(mock.count("submit")).toBe(1);
+  });
+});
+
+describe("waiting: bodies that break are retried, the deadline is the deadline", () => {
+  it.each([
+    ["half a body then a reset", (response) => partialThenReset(response, 200, { status: "completed" })],
+    ["headers then silence", (response) => hangBody(response, 200, { status: "completed" })],
+    ["an HTML body", (response) => response.writeHead(200, { "content-type": "text/html" }).end("<html>")],
+  ] as const satisfies readonly (readonly [string, (response: import("node:http").ServerResponse) => void])[])(
+    "a status body of %s is retried like a connection error; the wait still succeeds",
+    async (_name, answer) => {
+      const mock = await tinyMock();
+      mock.on("status", (request, response) => (request.nth <= 2 ? answer(response) : false));
+      const client = clientOf(mock, { timeoutMs: 300 });
+      const handle = await client.submit(MODEL, VACE_INPUT);
+      const result = await client.wait(handle, { timeoutMs: 30_000 });
+      expect(result.status).toBe("succeeded");
+      expect(mock.count("status")).toBe(3);
+    },
+  );
+
+  it("a result body that breaks once is retried", async () => {
+    const mock = await tinyMock();
+    mock.on("result", (request, response) =>
+      request.nth === 1 ? partialThenReset(response, 200, { status: "succeeded", output: {} }) : false,
+    );
+    const client = clientOf(mock);
+    const result = await client.run(MODEL, VACE_INPUT);
+    expect(result.status).toBe("succeeded");
+    expect(mock.count("result")).toBe(2);
+  });
+
+  it("a hanging status call ends at the wait's deadline, through onTimeout (cancelled, handle kept)", async () => {
+    const mock = await tinyMock();
+    mock.on("status", () => undefined); // never answers
+    // Each attempt may take 20 s: only the wait's deadline can end this one in time.
+    const client = clientOf(mock, { timeoutMs: 20_000 });
+    const handle = await client.submit(MODEL, VACE_INPUT);
+    const started = Date.now();
+    const error = await settle(client.wait(handle, { timeoutMs: 500 }));
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as WaitTimeoutError).handle).toEqual(handle);
+    expect((error as WaitTimeoutError).outcome.job).toBe("cancelled");
+    expect(mock.count("cancel")).toBe(1);
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it("a 503 asking for Retry-After: 10 does not carry the wait past its deadline", async () => {
+    const mock = await tinyMock();
+    mock.on("status", (_request, response) =>
+      json(response, 503, { error_code: 500001, error_message: "busy" }, { "retry-after": "10" }),
+    );
+    const client = clientOf(mock, { retry: { maxRetryAfterMs: 60_000 } });
+    const handle = await client.submit(MODEL, VACE_INPUT);
+    const started = Date.now();
+    const error = await settle(client.wait(handle, { timeoutMs: 500, onTimeout: "leave" }));
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as WaitTimeoutError).outcome.job).toBe("left-running");
+    expect(mock.count("cancel")).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("abort() inside onStatus takes effect at once, before the next poll", async () => {
+    const mock = await tinyMock();
+    // The status answers after 1 s, so the adaptive schedule (10 × the time waited) puts the next poll ~10 s away:
+    // only an abort that acts at once ends this wait within the bound below.
+    mock.on("status", (_request, response) => {
+      setTimeout(() => json(response, 200, { status: "in_queue", queue_position: "3" }), 1_000);
+    });
+    const client = clientOf(mock, {
+      poll: { minIntervalMs: 20, elapsedFraction: 10, maxIntervalMs: 60_000, jitter: 0 },
+    });
+    const controller = new AbortController();
+    const positions: (number | undefined)[] = [];
+    const started = Date.now();
+    const error = await settle(
+      client.run(MODEL, VACE_INPUT, {
+        signal: controller.signal,
+        onStatus: (update) => {
+          positions.push(update.queuePosition);
+          controller.abort();
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as AbortError).handle).toMatchObject({ requestId: "job-1", modelId: MODEL });
+    expect((error as AbortError).outcome?.job).toBe("cancelled");
+    expect(mock.count("status")).toBe(1);
+    // The numeric-string queue position is read as a number.
+    expect(positions).toEqual([3]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("the result endpoint", () => {
+  it('{"status":"failed","error_code":…} is a failed JobResult, asked for once', async () => {
+    const mock = await tinyMock();
+    mock.on("result", (_request, response) =>
+      json(response, 200, { status: "failed", error_code: 500100, error_message: "node 143 failed" }),
+    );
+    const result = await clientOf(mock).run(MODEL, VACE_INPUT);
+    expect(result).toMatchObject({ status: "failed", errorCode: 500100 });
+    expect(mock.count("result")).toBe(1);
+  });
+
+  it("a 404 right after completed is retried with backoff, then the result is read", async () => {
+    const mock = await tinyMock();
+    mock.on("result", (request, response) =>
+      request.nth <= 2 ? json(response, 404, { error_code: 404001, error_message: "not found" }) : false,
+    );
+    const result = await clientOf(mock).run(MODEL, VACE_INPUT);
+    expect(result.status).toBe("succeeded");
+    expect(mock.count("result")).toBe(3);
+  });
+
+  it("a result that stays 404 after completed fails clearly: it finished, here is the handle", async () => {
+    const mock = await tinyMock();
+    mock.on("result", (_request, response) => json(response, 404, { error_code: 404001, error_message: "not found" }));
+    const client = clientOf(mock);
+    const handle = await client.submit(MODEL, VACE_INPUT);
+    const error = await settle(client.wait(handle));
+    expect(error).toBeInstanceOf(ResultNotFoundError);
+    expect(error).toMatchObject({ handle });
+    expect((error as Error).message).toMatch(/finished/);
+    expect(mock.count("result")).toBe(4);
+  });
+});
+
+describe("after a wait settles, nothing of it keeps the process alive", () => {
+  const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+  /** Runs `body` in a fresh Node process against `mock`; resolves with ms from "settled" to the process's exit. */
+  async function lingering(mock: TinyMock, body: string): Promise<{ lingerMs: number; output: string }> {
+    const script = `
+      import { createClient } from ${JSON.stringify(join(ROOT, "generated/index.js"))};
+      const client = createClient({ baseUrl: ${JSON.stringify(mock.url)}, token: ${JSON.stringify(mock.token)},
+        poll: { minIntervalMs: 20, maxIntervalMs: 50 }, timeoutMs: 20000 });
+      const input = ${JSON.stringify(VACE_INPUT)};
+      const outcome = await (async () => { ${body} })().then((value) => value, (error) => error.name);
+      process.stdout.write(JSON.stringify({ outcome, at: Date.now() }));
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exitedAt = await new Promise<number>((resolve) => child.on("exit", () => resolve(Date.now())));
+    if (!stdout) throw new Error(`child printed nothing: ${stderr}`);
+    const { outcome, at } = JSON.parse(stdout) as { outcome: string; at: number };
+    return { lingerMs: exitedAt - at, output: outcome };
+  }
+
+  it.each([
+    [
+      "an abort while the job is queued",
+      "in_queue",
+      `const c = new AbortController(); setTimeout(() => c.abort(), 150);
+      return (await client.run("${MODEL}", input, { signal: c.signal })).status;`,
+      "AbortError",
+    ],
+    [
+      "a timeout while a status call hangs",
+      "hang",
+      `return (await client.run("${MODEL}", input, { timeoutMs: 300 })).status;`,
+      "WaitTimeoutError",
+    ],
+    ["success", "completed", `return (await client.run("${MODEL}", input)).status;`, "succeeded"],
+  ])("%s", async (_name, status, body, expected) => {
+    const mock = await tinyMock();
+    if (status === "hang") mock.on("status", () => undefined);
+    else mock.statusOf.set("job-1", { status });
+    const { lingerMs, output } = await lingering(mock, body);
+    expect(output).toBe(expected);
+    // The old client lingered ~19 s (armed timers, a 10 s cancel timer, held sockets); the attempt timeout is 20 s.
+    expect(lingerMs).toBeLessThan(3_000);
+  });
+});
