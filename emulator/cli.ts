@@ -38,7 +38,7 @@ const args = await yargs(hideBin(process.argv))
     string: true,
     default: [] as string[],
     describe:
-      "Inject a fault: route:kind[@probability][xCount]; routes submit|status|result|cancel|catalog|files|*; kinds 429:retry-after=2, 500, drop, drop-after, slow=300, error-200=400002",
+      "Inject a fault: route:kind[@probability][xCount]; routes submit|status|result|cancel|catalog|files|*; kinds 429:retry-after=2, 500, drop, drop-after, slow=300, error-200=400002, hang-body, partial-body[=bytes], slow-body=500; result only: failed=500100, lagging=2 (see docs/emulator.md)",
   })
   .option("seed", { type: "number", default: 1, describe: "Seed of the fault and failure dice" })
   .example("$0 --port 8787 --duration 3000", "Jobs take 3 s, two at a time")

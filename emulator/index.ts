@@ -25,10 +25,18 @@ import {
   validationDetail,
   type CatalogModel,
 } from "./catalog.ts";
-import { Faults, seededRandom, type FaultKind, type FaultRule } from "./faults.ts";
+import {
+  Faults,
+  isBodyFault,
+  seededRandom,
+  type BodyFault,
+  type FaultContext,
+  type FaultKind,
+  type FaultRule,
+} from "./faults.ts";
 import { JobQueue, type Job } from "./queue.ts";
 import { matchRoute, type Matched } from "./routes.ts";
-import { canonical, CORS_HEADERS, errorBody, readBody, send, type JsonObject } from "./wire.ts";
+import { canonical, CORS_HEADERS, errorBody, readBody, send, sendBytes, type JsonObject } from "./wire.ts";
 
 export const DEFAULT_TOKEN = "emulator-token";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -269,12 +277,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   };
 
-  const files = ({ request, response }: { request: IncomingMessage; response: ServerResponse }): void => {
+  const files = (request: IncomingMessage, response: ServerResponse, bodyFault: BodyFault | undefined): void => {
     if (request.headers.authorization) stats.filesWithAuthorization++;
     const name = new URL(request.url ?? "/", "http://emulator").pathname.split("/").pop() ?? "";
     const file = FAKE_FILES[name.split(".").pop() ?? ""] ?? FAKE_FILES["png"]!;
-    response.writeHead(200, { ...CORS_HEADERS, "content-type": file.type, "content-length": file.bytes.length });
-    response.end(file.bytes);
+    sendBytes(response, 200, file.bytes, { "content-type": file.type }, bodyFault);
   };
 
   /** Answers an authenticated API request on its route. */
@@ -336,22 +343,46 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!matched) return send(response, 404, errorBody(404, `no route ${method} ${url.pathname}`));
     stats.requests[matched.route] = (stats.requests[matched.route] ?? 0) + 1;
 
-    const fault = faults.pick(matched.route);
+    const token = tokenOf(request);
+    const fault = faults.pick(matched.route, faultContext(matched, token));
     const rawBody = method === "POST" ? await readBody(request) : "";
     if (fault?.type === "slow") await new Promise((done) => setTimeout(done, fault.delayMs));
     if (faultAnswered(fault, request, response)) return;
-    if (matched.route === "files") return files({ request, response });
+    const bodyFault = isBodyFault(fault) ? fault : undefined;
+    if (matched.route === "files") return files(request, response, bodyFault);
 
     const reply = (status: number, body: unknown, headers?: Record<string, string>): void => {
       if (fault?.type === "drop") request.socket.destroy();
-      else send(response, status, body, headers);
+      else send(response, status, body, headers, bodyFault);
     };
-    const token = tokenOf(request);
     if (!token) {
       stats.unauthorized++;
       return reply(401, errorBody(401));
     }
+    if (matched.route === "result" && (fault?.type === "failed" || fault?.type === "lagging")) {
+      // Only picked for a finished job of this token (faultContext): a failed result, or one not visible yet.
+      const job = queue.get(matched.requestId)!;
+      if (fault.type === "lagging") return reply(404, errorBody(404, `request ${job.requestId} not found`));
+      return reply(200, {
+        request_id: job.requestId,
+        status: "failed",
+        error_code: fault.errorCode,
+        error_message: fault.message ?? `the job failed (emulated error_code ${fault.errorCode})`,
+        created_at: job.createdAt,
+        ...(job.finishedAt ? { finished_at: job.finishedAt } : {}),
+      });
+    }
     dispatch({ request, response, url, token, rawBody, reply }, matched);
+  };
+
+  /** What fault selection knows of a request: its request id, and whether a result call names a finished job of its token. */
+  const faultContext = (matched: Matched, token: string | undefined): FaultContext => {
+    if (matched.route !== "status" && matched.route !== "result" && matched.route !== "cancel") return {};
+    const job = queue.get(matched.requestId);
+    return {
+      requestId: matched.requestId,
+      finished: job !== undefined && job.state === "completed" && token !== undefined && job.owner === token,
+    };
   };
 
   const admin = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {

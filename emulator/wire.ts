@@ -1,5 +1,6 @@
-/** The emulator's wire format: RunComfy error bodies, JSON answers with CORS, bounded request bodies. */
+/** The emulator's wire format: RunComfy error bodies, JSON answers with CORS, bounded request bodies, broken bodies. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BodyFault } from "./faults.ts";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -35,15 +36,69 @@ export function send(
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
+  bodyFault?: BodyFault,
 ): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    ...CORS_HEADERS,
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
+  sendBytes(
+    response,
+    status,
+    Buffer.from(JSON.stringify(body)),
+    { "content-type": "application/json", ...headers },
+    bodyFault,
+  );
+}
+
+/** Pieces a `slow-body` answer is cut into (fewer for a shorter body). */
+const SLOW_BODY_PIECES = 10;
+
+/**
+ * Sends `bytes` with the real `Content-Length`, or breaks the body as `bodyFault` says: `hang-body` sends the headers
+ * and then nothing; `partial-body` sends the first `bytes` (default: half, never all) and then resets the connection;
+ * `slow-body` sends the headers at once and the body in pieces spread over `durationMs`.
+ */
+export function sendBytes(
+  response: ServerResponse,
+  status: number,
+  bytes: Buffer,
+  headers: Readonly<Record<string, string | number>> = {},
+  bodyFault?: BodyFault,
+): void {
+  response.writeHead(status, { ...CORS_HEADERS, ...headers, "content-length": bytes.length });
+  if (bodyFault === undefined) {
+    response.end(bytes);
+    return;
+  }
+  switch (bodyFault.type) {
+    case "hang-body":
+      response.flushHeaders();
+      return;
+    case "partial-body": {
+      const cut = Math.max(0, Math.min(bodyFault.bytes ?? Math.floor(bytes.length / 2), bytes.length - 1));
+      // The reset follows once the bytes were handed to the kernel (and a moment more, so the peer reads them first).
+      response.flushHeaders();
+      response.write(bytes.subarray(0, cut), () => {
+        const timer = setTimeout(() => response.socket?.resetAndDestroy(), 10);
+        response.once("close", () => clearTimeout(timer));
+      });
+      return;
+    }
+    case "slow-body": {
+      response.flushHeaders();
+      const pieces = Math.max(1, Math.min(SLOW_BODY_PIECES, bytes.length));
+      const size = Math.ceil(bytes.length / pieces);
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (response.destroyed) return clearInterval(timer);
+        const next = bytes.subarray(sent, sent + size);
+        sent += next.length;
+        if (sent >= bytes.length) {
+          clearInterval(timer);
+          response.end(next);
+        } else response.write(next);
+      }, bodyFault.durationMs / pieces);
+      response.once("close", () => clearInterval(timer));
+      return;
+    }
+  }
 }
 
 export async function readBody(request: IncomingMessage, limit = 64 * 1024 * 1024): Promise<string> {
