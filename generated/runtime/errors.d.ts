@@ -7,6 +7,28 @@
  * status in one place, `apiErrorClass` below (called only by
  * `errorFromResponse` in `http.ts`).
  */
+/**
+ * RunComfy `error_code` values: the Model API's documented codes, the general
+ * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
+ * and gateways show (400005 "result not ready", 429 as a code). A protocol constant,
+ * re-exported by `protocol.ts`; defined here so that importing a model (whose
+ * runtime imports this file) loads one module fewer.
+ */
+export declare const ERROR_CODES: {
+  readonly invalidResource: 400001;
+  readonly insufficientBalance: 400002;
+  readonly userAccount: 400004;
+  /** A result that is not ready yet (seen in RunComfy's own client tests). */
+  readonly resultNotReady: 400005;
+  readonly unauthorized: 401001;
+  readonly permissionDenied: 403001;
+  readonly forbidden: 403003;
+  readonly notFound: 404001;
+  readonly validation: 422001;
+  /** Not documented; some gateways put the HTTP status into the body. */
+  readonly rateLimited: 429;
+  readonly internal: 500001;
+};
 export interface RunComfyErrorOptions {
   readonly modelId?: string | undefined;
   readonly requestId?: string | undefined;

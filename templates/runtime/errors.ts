@@ -7,7 +7,28 @@
  * `errorFromResponse` in `http.ts`).
  */
 
-import { ERROR_CODES } from "./protocol.js";
+/**
+ * RunComfy `error_code` values: the Model API's documented codes, the general
+ * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
+ * and gateways show (400005 "result not ready", 429 as a code). A protocol constant,
+ * re-exported by `protocol.ts`; defined here so that importing a model (whose
+ * runtime imports this file) loads one module fewer.
+ */
+export const ERROR_CODES = {
+  invalidResource: 400001,
+  insufficientBalance: 400002,
+  userAccount: 400004,
+  /** A result that is not ready yet (seen in RunComfy's own client tests). */
+  resultNotReady: 400005,
+  unauthorized: 401001,
+  permissionDenied: 403001,
+  forbidden: 403003,
+  notFound: 404001,
+  validation: 422001,
+  /** Not documented; some gateways put the HTTP status into the body. */
+  rateLimited: 429,
+  internal: 500001,
+} as const;
 
 export interface RunComfyErrorOptions {
   readonly modelId?: string | undefined;
