@@ -40,6 +40,7 @@ let inFlight = 0;
 let peakInFlight = 0;
 let submitted = 0;
 let submitPhaseSeconds;
+let waitedMs = 0;
 const timelineFile = process.env["SCALE_TIMELINE"];
 const timeline = [];
 const timelineSampler =
@@ -65,10 +66,14 @@ const results = await Promise.all(
     peakInFlight = Math.max(peakInFlight, inFlight);
     try {
       const input = { prompt: `job ${seed}`, image: "Runcomfy_Example_1290_1.png", seed };
+      let enqueuedAt = performance.now();
       const onEnqueue = () => {
+        enqueuedAt = performance.now();
         if (++submitted === count) submitPhaseSeconds = (performance.now() - started) / 1000;
       };
-      return (await client.run("community/wan-2-2/vace-fun", input, { onEnqueue })).status;
+      const result = await client.run("community/wan-2-2/vace-fun", input, { onEnqueue });
+      waitedMs += performance.now() - enqueuedAt;
+      return result.status;
     } finally {
       inFlight--;
     }
@@ -93,5 +98,6 @@ process.stdout.write(
     calls,
     callsPerJob: Math.round((total / count) * 100) / 100,
     statusCallsPerJob: Math.round((calls.status / count) * 100) / 100,
+    meanWaitSeconds: Math.round(waitedMs / count / 100) / 10,
   }),
 );
