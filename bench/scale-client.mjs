@@ -1,13 +1,30 @@
 /**
  * Scale benchmark client, run in its own process: N jobs in flight at once
- * through the generated client against an emulator. Prints peak RSS and
- * event-loop delay of this process as JSON.
+ * through the generated client against an emulator. Prints peak RSS,
+ * event-loop delay and the requests sent (per job, by kind) of this process
+ * as JSON. With SCALE_TIMELINE=<file> it also writes `process.memoryUsage()`
+ * samples (every 250 ms) with the jobs submitted and the requests sent so far,
+ * to see which phase (submitting or waiting) holds the memory.
  */
+import { writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const [modulePath, baseUrl, token, countText, rateText] = process.argv.slice(2);
 const count = Number(countText);
 const { createClient } = await import(modulePath);
+
+// Count the requests the client sends (it binds globalThis.fetch at createClient by default).
+const calls = { submit: 0, status: 0, result: 0, other: 0 };
+const realFetch = globalThis.fetch;
+globalThis.fetch = (url, init) => {
+  const path = String(url);
+  if (init?.method === "POST" && !path.endsWith("/cancel")) calls.submit++;
+  else if (path.endsWith("/status")) calls.status++;
+  else if (path.endsWith("/result")) calls.result++;
+  else calls.other++;
+  return realFetch(url, init);
+};
+
 const client = createClient({
   baseUrl,
   token,
@@ -21,6 +38,27 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const started = performance.now();
 let inFlight = 0;
 let peakInFlight = 0;
+let submitted = 0;
+let submitPhaseSeconds;
+let waitedMs = 0;
+const timelineFile = process.env["SCALE_TIMELINE"];
+const timeline = [];
+const timelineSampler =
+  timelineFile === undefined
+    ? undefined
+    : setInterval(() => {
+        const memory = process.memoryUsage();
+        const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+        timeline.push({
+          s: Math.round(performance.now() - started) / 1000,
+          rss: mb(memory.rss),
+          heapUsed: mb(memory.heapUsed),
+          heapTotal: mb(memory.heapTotal),
+          external: mb(memory.external),
+          submitted,
+          ...calls,
+        });
+      }, 250);
 
 const results = await Promise.all(
   Array.from({ length: count }, async (_, seed) => {
@@ -28,15 +66,25 @@ const results = await Promise.all(
     peakInFlight = Math.max(peakInFlight, inFlight);
     try {
       const input = { prompt: `job ${seed}`, image: "Runcomfy_Example_1290_1.png", seed };
-      return (await client.run("community/wan-2-2/vace-fun", input)).status;
+      let enqueuedAt = performance.now();
+      const onEnqueue = () => {
+        enqueuedAt = performance.now();
+        if (++submitted === count) submitPhaseSeconds = (performance.now() - started) / 1000;
+      };
+      const result = await client.run("community/wan-2-2/vace-fun", input, { onEnqueue });
+      waitedMs += performance.now() - enqueuedAt;
+      return result.status;
     } finally {
       inFlight--;
     }
   }),
 );
 clearInterval(sampler);
+if (timelineSampler !== undefined) clearInterval(timelineSampler);
 delay.disable();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
+if (timelineFile !== undefined) writeFileSync(timelineFile, `${JSON.stringify(timeline, null, 1)}\n`);
+const total = calls.submit + calls.status + calls.result + calls.other;
 process.stdout.write(
   JSON.stringify({
     jobs: count,
@@ -46,5 +94,10 @@ process.stdout.write(
     lagP99Ms: Math.round((delay.percentile(99) / 1e6) * 10) / 10,
     lagMaxMs: Math.round((delay.max / 1e6) * 10) / 10,
     seconds: Math.round((performance.now() - started) / 100) / 10,
+    submitSeconds: Math.round((submitPhaseSeconds ?? 0) * 10) / 10,
+    calls,
+    callsPerJob: Math.round((total / count) * 100) / 100,
+    statusCallsPerJob: Math.round((calls.status / count) * 100) / 100,
+    meanWaitSeconds: Math.round(waitedMs / count / 100) / 10,
   }),
 );

@@ -2,6 +2,7 @@
 import { type Clock, type HttpConfig, type Log, type Logger, type LogLevel } from "./http.js";
 import { type PollOptions, type PollPolicy } from "./poll.js";
 import { createRegistry, type ModelSource } from "./registry.js";
+import { SlotQueue } from "./scheduler.js";
 import { type RetryOptions, type RetryPolicy } from "./retry.js";
 export interface ClientOptions {
   /** API token: printable ASCII, no spaces or control characters (checked before any request). @default `RUNCOMFY_API_TOKEN`, then `RUNCOMFY_TOKEN` (the official CLI's) from the environment */
@@ -40,6 +41,8 @@ export interface ClientContext {
   readonly pollPolicy: PollPolicy;
   /** Requests in flight at most (also the poll scheduler's concurrency). */
   readonly concurrency: number;
+  /** Submits being built or sent at most `concurrency` at once; the others wait here as small records. */
+  readonly submitSlots: SlotQueue;
   readonly registry: ReturnType<typeof createRegistry>;
 }
 /** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms). */

@@ -9,6 +9,7 @@ import { createLog, RequestLimiter, systemClock } from "./http.js";
 import { DEFAULT_POLL_POLICY } from "./poll.js";
 import { BASE_URL_ENV_VAR, DEFAULT_BASE_URL, TOKEN_ENV_VARS } from "./protocol.js";
 import { createRegistry } from "./registry.js";
+import { SlotQueue } from "./scheduler.js";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";
 function env(name) {
   const value = globalThis.process?.env?.[name];
@@ -106,6 +107,12 @@ export function checkPollPolicy(partial, base = DEFAULT_POLL_POLICY, name = "pol
         infinity: true,
       },
     ),
+    budgetPerSecond: checkNumber(`${name}.budgetPerSecond`, given["budgetPerSecond"], base.budgetPerSecond, {
+      min: 0,
+      minExclusive: true,
+      max: Number.POSITIVE_INFINITY,
+      infinity: true,
+    }),
   };
 }
 /** A wait deadline in milliseconds: above 0, or `Infinity` to wait forever. */
@@ -236,6 +243,7 @@ export function resolveConfig(options = {}) {
     log,
     pollPolicy: checkPollPolicy(given.poll),
     concurrency,
+    submitSlots: new SlotQueue(concurrency),
     registry: createRegistry(given.models),
   };
 }

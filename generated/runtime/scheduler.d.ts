@@ -8,7 +8,7 @@
  * When no entry is left (every wait settled), no timer stays armed: nothing
  * of the scheduler keeps the process alive.
  */
-import type { Clock } from "./http.js";
+import { type Clock } from "./http.js";
 export declare class PollScheduler {
   private readonly clock;
   private readonly concurrency;
@@ -17,6 +17,7 @@ export declare class PollScheduler {
   private running;
   /** Entries in the heap that are neither cancelled nor started. */
   private live;
+  private waits;
   private timer;
   private timerDue;
   constructor(clock: Clock, concurrency: number);
@@ -24,10 +25,36 @@ export declare class PollScheduler {
   schedule(dueAt: number, run: () => Promise<void>): () => void;
   /** Entries waiting for their turn (for tests and diagnostics). */
   get pending(): number;
+  /** Waits in progress on this scheduler (between polls or polling), which share the poll budget. */
+  get waiting(): number;
+  /** Counts one more wait in progress until the returned function is called (once; later calls do nothing). */
+  join(): () => void;
   private pump;
   private disarm;
   /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */
   private arm;
   private push;
   private pop;
+}
+/**
+ * At most `limit` holders at once; the others wait their turn in order, each
+ * as one small record (no request built, no timer). Used for submits: ten
+ * thousand `run()` calls started together do not each build a body and queue
+ * a request before a slot is free. An abort of a waiter's signal takes it out
+ * of the line at once: it resolves with a release that does nothing, and the
+ * caller, which checks `signal.aborted` after the wait, sends nothing.
+ */
+export declare class SlotQueue {
+  private readonly limit;
+  private active;
+  private readonly line;
+  constructor(limit: number);
+  /** A release function once a slot is the caller's (at once when one is free), or a no-op one on abort. */
+  enter(signal?: AbortSignal): (() => void) | Promise<() => void>;
+  /** Holders and waiters (for tests and diagnostics). */
+  get size(): {
+    readonly active: number;
+    readonly waiting: number;
+  };
+  private releaser;
 }

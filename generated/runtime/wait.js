@@ -11,7 +11,7 @@ import {
   WaitTimeoutError,
 } from "./errors.js";
 import { isPastDeadline, onAbort } from "./http.js";
-import { nextPollDelay } from "./poll.js";
+import { budgetedPollDelay, nextPollDelay } from "./poll.js";
 import { CANCELLED_STATUSES, FINISHED_STATUSES, RUNNING_STATUSES } from "./protocol.js";
 import { backoffDelay } from "./retry.js";
 import { PollScheduler } from "./scheduler.js";
@@ -120,9 +120,11 @@ export function createWaiter(context, calls) {
       let stepping = false;
       let stopping = false;
       let settled = false;
+      const leave = scheduler.join();
       const settle = (outcome) => {
         if (settled) return;
         settled = true;
+        leave();
         cancelNext?.();
         cancelNext = undefined;
         unsubscribe();
@@ -161,7 +163,9 @@ export function createWaiter(context, calls) {
       };
       const scheduleNext = () => {
         const now = clock.now();
-        scheduleAt(now + nextPollDelay(alreadyWaited + (now - started), policy, clock.random));
+        const own = nextPollDelay(alreadyWaited + (now - started), policy, clock.random);
+        // Many waiting jobs share the client's poll budget: each one's polls spread out as their number grows.
+        scheduleAt(now + budgetedPollDelay(own, scheduler.waiting, policy.budgetPerSecond));
       };
       /** True when the wait must end here: it settled, or the caller aborted (then it stops). */
       const interrupted = async () => {

@@ -5,7 +5,7 @@
  * and reads the answers.
  */
 import type { ClientContext } from "./config.js";
-import { APIError, ConfigurationError, SubmitOutcomeUnknownError, ValidationError } from "./errors.js";
+import { AbortError, APIError, ConfigurationError, SubmitOutcomeUnknownError, ValidationError } from "./errors.js";
 import { request, type HttpRequest } from "./http.js";
 import { checkSignal } from "./config.js";
 import {
@@ -151,22 +151,28 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
   ): Promise<RequestHandle> => {
     const signal = checkSignal("signal", callOptions.signal);
     const modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
-    const model = typeof modelRef === "string" ? await registry.resolve(modelRef) : modelRef;
-    let body: unknown;
-    if (model) body = model.build(input);
-    else if (isObject(input)) body = input;
-    else
-      throw new ValidationError(modelId, [
-        { alias: "(input)", key: "", path: "", rule: "type", message: `input for ${modelId} must be a plain object` },
-      ]);
-    const response = await send({
-      method: "POST",
-      path: paths.model(modelId),
-      body,
-      operation: "submit",
-      modelId,
-      signal,
-    });
+    // Waiting for a submit slot is cheap (one small record): the body is built only once a slot is free.
+    const release = await context.submitSlots.enter(signal);
+    let response: unknown;
+    try {
+      if (signal?.aborted) {
+        throw new AbortError(`POST ${paths.model(modelId)} aborted before it was sent (nothing was sent)`, {
+          modelId,
+          cause: signal.reason,
+        });
+      }
+      const model = typeof modelRef === "string" ? await registry.resolve(modelRef) : modelRef;
+      let body: unknown;
+      if (model) body = model.build(input);
+      else if (isObject(input)) body = input;
+      else
+        throw new ValidationError(modelId, [
+          { alias: "(input)", key: "", path: "", rule: "type", message: `input for ${modelId} must be a plain object` },
+        ]);
+      response = await send({ method: "POST", path: paths.model(modelId), body, operation: "submit", modelId, signal });
+    } finally {
+      release();
+    }
     const requestId = isObject(response) ? text(response["request_id"]) : undefined;
     if (requestId === undefined) {
       throw new SubmitOutcomeUnknownError(

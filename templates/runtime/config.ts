@@ -17,6 +17,7 @@ import {
 import { DEFAULT_POLL_POLICY, type PollOptions, type PollPolicy } from "./poll.js";
 import { BASE_URL_ENV_VAR, DEFAULT_BASE_URL, TOKEN_ENV_VARS } from "./protocol.js";
 import { createRegistry, type ModelSource } from "./registry.js";
+import { SlotQueue } from "./scheduler.js";
 import { DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy } from "./retry.js";
 
 export interface ClientOptions {
@@ -57,6 +58,8 @@ export interface ClientContext {
   readonly pollPolicy: PollPolicy;
   /** Requests in flight at most (also the poll scheduler's concurrency). */
   readonly concurrency: number;
+  /** Submits being built or sent at most `concurrency` at once; the others wait here as small records. */
+  readonly submitSlots: SlotQueue;
   readonly registry: ReturnType<typeof createRegistry>;
 }
 
@@ -179,6 +182,12 @@ export function checkPollPolicy(partial: unknown, base: PollPolicy = DEFAULT_POL
         infinity: true,
       },
     ),
+    budgetPerSecond: checkNumber(`${name}.budgetPerSecond`, given["budgetPerSecond"], base.budgetPerSecond, {
+      min: 0,
+      minExclusive: true,
+      max: Number.POSITIVE_INFINITY,
+      infinity: true,
+    }),
   };
 }
 
@@ -316,6 +325,7 @@ export function resolveConfig(options: ClientOptions = {}): ClientContext {
     log,
     pollPolicy: checkPollPolicy(given.poll),
     concurrency,
+    submitSlots: new SlotQueue(concurrency),
     registry: createRegistry(given.models),
   };
 }

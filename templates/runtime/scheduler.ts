@@ -7,7 +7,7 @@
  * When no entry is left (every wait settled), no timer stays armed: nothing
  * of the scheduler keeps the process alive.
  */
-import type { Clock } from "./http.js";
+import { onAbort, type Clock } from "./http.js";
 
 interface Entry {
   readonly dueAt: number;
@@ -27,6 +27,7 @@ export class PollScheduler {
   private running = 0;
   /** Entries in the heap that are neither cancelled nor started. */
   private live = 0;
+  private waits = 0;
   private timer: AbortController | undefined;
   private timerDue = Number.POSITIVE_INFINITY;
 
@@ -55,6 +56,22 @@ export class PollScheduler {
   /** Entries waiting for their turn (for tests and diagnostics). */
   get pending(): number {
     return this.live;
+  }
+
+  /** Waits in progress on this scheduler (between polls or polling), which share the poll budget. */
+  get waiting(): number {
+    return this.waits;
+  }
+
+  /** Counts one more wait in progress until the returned function is called (once; later calls do nothing). */
+  join(): () => void {
+    this.waits++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.waits--;
+    };
   }
 
   private pump(): void {
@@ -133,5 +150,65 @@ export class PollScheduler {
       }
     }
     return top;
+  }
+}
+
+interface SlotWaiter {
+  readonly grant: (release: () => void) => void;
+  unsubscribe: () => void;
+}
+
+const noRelease = (): void => undefined;
+
+/**
+ * At most `limit` holders at once; the others wait their turn in order, each
+ * as one small record (no request built, no timer). Used for submits: ten
+ * thousand `run()` calls started together do not each build a body and queue
+ * a request before a slot is free. An abort of a waiter's signal takes it out
+ * of the line at once: it resolves with a release that does nothing, and the
+ * caller, which checks `signal.aborted` after the wait, sends nothing.
+ */
+export class SlotQueue {
+  private active = 0;
+  private readonly line = new Set<SlotWaiter>();
+
+  constructor(private readonly limit: number) {}
+
+  /** A release function once a slot is the caller's (at once when one is free), or a no-op one on abort. */
+  enter(signal?: AbortSignal): (() => void) | Promise<() => void> {
+    if (signal?.aborted) return noRelease;
+    if (this.active < this.limit && this.line.size === 0) {
+      this.active++;
+      return this.releaser();
+    }
+    return new Promise<() => void>((resolve) => {
+      const waiter: SlotWaiter = { grant: resolve, unsubscribe: noRelease };
+      this.line.add(waiter);
+      waiter.unsubscribe = onAbort(signal, () => {
+        if (this.line.delete(waiter)) resolve(noRelease);
+      });
+    });
+  }
+
+  /** Holders and waiters (for tests and diagnostics). */
+  get size(): { readonly active: number; readonly waiting: number } {
+    return { active: this.active, waiting: this.line.size };
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // The slot goes straight to the first waiter, so `active` counts it throughout.
+      const next = this.line.values().next();
+      if (next.done) {
+        this.active--;
+        return;
+      }
+      this.line.delete(next.value);
+      next.value.unsubscribe();
+      next.value.grant(this.releaser());
+    };
   }
 }

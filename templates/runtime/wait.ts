@@ -18,7 +18,7 @@ import {
   type StopOutcome,
 } from "./errors.js";
 import { isPastDeadline, onAbort } from "./http.js";
-import { nextPollDelay, type PollOptions, type PollPolicy } from "./poll.js";
+import { budgetedPollDelay, nextPollDelay, type PollOptions, type PollPolicy } from "./poll.js";
 import { CANCELLED_STATUSES, FINISHED_STATUSES, RUNNING_STATUSES } from "./protocol.js";
 import { backoffDelay } from "./retry.js";
 import { PollScheduler } from "./scheduler.js";
@@ -208,9 +208,11 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
       let stopping = false;
       let settled = false;
 
+      const leave = scheduler.join();
       const settle = (outcome: () => void): void => {
         if (settled) return;
         settled = true;
+        leave();
         cancelNext?.();
         cancelNext = undefined;
         unsubscribe();
@@ -252,7 +254,9 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
       };
       const scheduleNext = (): void => {
         const now = clock.now();
-        scheduleAt(now + nextPollDelay(alreadyWaited + (now - started), policy, clock.random));
+        const own = nextPollDelay(alreadyWaited + (now - started), policy, clock.random);
+        // Many waiting jobs share the client's poll budget: each one's polls spread out as their number grows.
+        scheduleAt(now + budgetedPollDelay(own, scheduler.waiting, policy.budgetPerSecond));
       };
 
       /** True when the wait must end here: it settled, or the caller aborted (then it stops). */
