@@ -81,6 +81,15 @@ export function equal(a, b) {
   if (keys.length !== Object.keys(right).length) return false;
   return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && equal(left[key], right[key]));
 }
+/**
+ * The output property that holds the keys an output schema does not list: `extra`, or `extra_`, `extra__`, … when
+ * the schema itself lists `extra` (the generator names the property in the output type by the same rule).
+ */
+export function extraKey(outputKeys) {
+  let key = "extra";
+  while (outputKeys.includes(key)) key += "_";
+  return key;
+}
 function isPlainObject(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
@@ -232,7 +241,7 @@ function indexOf(members) {
 }
 /** Builds the model object a generated module exports. */
 export function defineModel(definition) {
-  const { id, fields, validate: compiled } = definition;
+  const { id, fields, validate: compiled, output: outputKeys } = definition;
   const { byAlias, byKey } = indexOf(fields);
   const issue = (place, rule, message, extra = {}) => ({
     alias: place.field.alias,
@@ -449,14 +458,17 @@ export function defineModel(definition) {
     if (mapped.issues.some((issue) => issue.rule === "type" && issue.path === "")) return mapped;
     return { body: mapped.body, issues: [...mapped.issues, ...checkBody(mapped.body, mapped.skip)] };
   };
+  // One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
+  const build = (input) => {
+    const { body, issues } = problems(input);
+    if (issues.length > 0) throw new ValidationError(id, issues);
+    return body;
+  };
   return {
     id,
     fields,
-    build(input) {
-      const { body, issues } = problems(input);
-      if (issues.length > 0) throw new ValidationError(id, issues);
-      return body;
-    },
+    build,
+    buildRaw: build,
     validate(input) {
       return problems(input).issues;
     },
@@ -477,7 +489,12 @@ export function defineModel(definition) {
       return friendly;
     },
     parseOutput(output) {
-      return isPlainObject(output) ? { ...output } : {};
+      const out = {};
+      const extra = {};
+      if (isPlainObject(output))
+        for (const key of Object.keys(output)) setOwn(outputKeys.includes(key) ? out : extra, key, output[key]);
+      if (Object.keys(extra).length > 0) setOwn(out, extraKey(outputKeys), extra);
+      return out;
     },
   };
 }

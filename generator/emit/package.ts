@@ -122,8 +122,8 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
       null,
       modelMap,
       null,
-      "/** A known model id (with autocompletion), or any other id as a plain string. */",
-      "export type ModelId = keyof ModelMap | (string & {});",
+      "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
+      "export type ModelId = keyof ModelMap;",
       null,
       LOAD_DOC,
       "export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;",
@@ -143,6 +143,8 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
     ".": { types: "./index.d.ts", default: "./index.js" },
     "./runtime": { types: "./runtime/index.d.ts", default: "./runtime/index.js" },
     "./download": { types: "./runtime/download.d.ts", default: "./runtime/download.js" },
+    // Not public API: what the package is built from (policies, defineModel, …), for tests; may change in any release.
+    "./internal": { types: "./runtime/internal.d.ts", default: "./runtime/internal.js" },
   };
   for (const spec of specs) {
     exports[`./${spec.names.modulePath}`] = {
@@ -163,14 +165,49 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
     main: "./index.js",
     types: "./index.d.ts",
     exports,
-    files: ["index.js", "index.d.ts", "runtime", "registry", "models", "schemas", "README.md", "CHANGELOG.md"],
-    engines: { node: ">=18" },
+    files: [
+      "index.js",
+      "index.d.ts",
+      "runtime",
+      "registry",
+      "models",
+      "schemas",
+      "README.md",
+      "CHANGELOG.md",
+      "LICENSE",
+    ],
+    // `require()` of an ES module (for CommonJS consumers) needs Node 20.19 (or 22.12).
+    engines: { node: ">=20.19" },
     license: "MIT",
     // Read back by the next generate: its schema snapshot (schemas/) is compared under these rules.
     "runcomfy-codegen": { normalizationRules: NORMALIZATION_RULES },
   };
   return stringifyPretty(pkg);
 }
+
+/** The package's license (`license: "MIT"` in package.json), shipped in the tarball as `LICENSE`. */
+export const LICENSE_TEXT = `MIT License
+
+Copyright (c) runcomfy-codegen contributors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+`;
 
 /** One README table row: a field, or a member of a nested object (`multiPrompt[].duration`). */
 function readmeRow(
