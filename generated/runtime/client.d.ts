@@ -40,6 +40,24 @@ type InputOfModel<X> = [X] extends [Model<string, infer Input, unknown, unknown>
 type RawInputOfModel<X> = [X] extends [Model<string, unknown, infer RawInput, unknown>] ? RawInput : never;
 type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer Output> ? Output : never;
 /**
+ * What `run`, `submit` and their raw forms take as `model`: a known id, or a model object. One signature, not an
+ * overload per form, so a mistake in the input is reported as itself ("Did you mean 'prompt'?"), not as "No overload
+ * matches this call".
+ */
+export type ModelRef<M> = (keyof M & string) | AnyModel;
+/** The model a `ModelRef` names. */
+type ModelOf<M, K> = [K] extends [keyof M] ? M[K] : K;
+/** The model id a `ModelRef` names. */
+type IdOf<K> = [K] extends [string]
+  ? K
+  : [K] extends [
+        {
+          readonly id: infer Id extends string;
+        },
+      ]
+    ? Id
+    : string;
+/**
  * The client; `M` maps known model ids to models (generated as `ModelMap`). A model is called by its id,
  * `client.run(modelId, input)`: only known ids compile; any other model goes through `untypedModel(id)`.
  */
@@ -56,52 +74,38 @@ export interface Client<M = Record<never, AnyModel>> {
    * @param options wait options (`timeoutMs`, default 30 min; `onStatus`; `onEnqueue`; `signal`; `onTimeout` and
    *   `onAbort`, default `"cancel"`); rejects with `WaitTimeoutError` or `AbortError` carrying the handle.
    */
-  run<K extends keyof M & string>(
+  run<K extends ModelRef<M>>(
     model: K,
-    input: InputOfModel<M[K]>,
-    options?: RunOptions<K>,
-  ): Promise<JobResult<OutputOfModel<M[K]>, K>>;
-  run<X extends AnyModel>(
-    model: X,
-    input: InputOfModel<X>,
-    options?: RunOptions<X["id"]>,
-  ): Promise<JobResult<OutputOfModel<X>, X["id"]>>;
+    input: InputOfModel<ModelOf<M, K>>,
+    options?: RunOptions<IdOf<K>>,
+  ): Promise<JobResult<OutputOfModel<ModelOf<M, K>>, IdOf<K>>>;
   /**
    * `run` with a wire body: the raw keys of RunComfy's docs and curl examples (`{ "149_steps": 8 }`), validated
    * locally like `run`'s friendly input.
    */
-  runRaw<K extends keyof M & string>(
+  runRaw<K extends ModelRef<M>>(
     model: K,
-    input: RawInputOfModel<M[K]>,
-    options?: RunOptions<K>,
-  ): Promise<JobResult<OutputOfModel<M[K]>, K>>;
-  runRaw<X extends AnyModel>(
-    model: X,
-    input: RawInputOfModel<X>,
-    options?: RunOptions<X["id"]>,
-  ): Promise<JobResult<OutputOfModel<X>, X["id"]>>;
+    input: RawInputOfModel<ModelOf<M, K>>,
+    options?: RunOptions<IdOf<K>>,
+  ): Promise<JobResult<OutputOfModel<ModelOf<M, K>>, IdOf<K>>>;
   /**
    * Validates `input` locally and submits it (paid; sent at most once, never retried once it may have left), without
    * waiting. Resolves with the job's handle (plain JSON: store it, and `wait(handle)` later, also in another process).
    * A failure after the request may have left is `SubmitOutcomeUnknownError`: check before submitting again.
+   *
+   * @param options `signal`: an abort before the request starts sends nothing.
    */
-  submit<K extends keyof M & string>(
+  submit<K extends ModelRef<M>>(
     model: K,
-    input: InputOfModel<M[K]>,
+    input: InputOfModel<ModelOf<M, K>>,
     options?: CallOptions,
-  ): Promise<RequestHandle<K>>;
-  submit<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: CallOptions): Promise<RequestHandle<X["id"]>>;
+  ): Promise<RequestHandle<IdOf<K>>>;
   /** `submit` with a wire body (raw keys), validated locally like `submit`'s friendly input. */
-  submitRaw<K extends keyof M & string>(
+  submitRaw<K extends ModelRef<M>>(
     model: K,
-    input: RawInputOfModel<M[K]>,
+    input: RawInputOfModel<ModelOf<M, K>>,
     options?: CallOptions,
-  ): Promise<RequestHandle<K>>;
-  submitRaw<X extends AnyModel>(
-    model: X,
-    input: RawInputOfModel<X>,
-    options?: CallOptions,
-  ): Promise<RequestHandle<X["id"]>>;
+  ): Promise<RequestHandle<IdOf<K>>>;
   /**
    * Polls a submitted job until it ends (fast at first, then about 9 % of the time waited; see `poll`) and resolves
    * with its result. Works with a handle from another process; a handle of a known model gives its output type (a

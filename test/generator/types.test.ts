@@ -64,7 +64,12 @@ function referenceSchemas(spec: ModelSpec): { raw: JsonObject; friendly: JsonObj
     output: objectSchema(
       [
         ...spec.output,
-        { key: extraKey(spec.output.map((property) => property.key)), required: false, value: { types: ["object"] } },
+        {
+          key: extraKey(spec.output.map((property) => property.key)),
+          required: false,
+          listedRequired: false,
+          value: { types: ["object"] },
+        },
       ],
       { closed: true },
     ),
