@@ -388,24 +388,24 @@ function describeRule(
     case "exclusiveMaximum": {
       const range = definition?.range;
       return {
-        message: `must be ${String(params["comparison"])} ${String(params["limit"])}${rangeText(range)}`,
+        message: `must be ${params["comparison"]} ${params["limit"]}${rangeText(range)}`,
         range: range ?? { [error.keyword]: Number(params["limit"]) },
       };
     }
     case "multipleOf":
-      return { message: `must be a multiple of ${String(params["multipleOf"])}` };
+      return { message: `must be a multiple of ${params["multipleOf"]}` };
     case "minLength":
-      return { message: `must be at least ${String(params["limit"])} characters long` };
+      return { message: `must be at least ${params["limit"]} characters long` };
     case "maxLength":
-      return { message: `must be at most ${String(params["limit"])} characters long` };
+      return { message: `must be at most ${params["limit"]} characters long` };
     case "minItems":
-      return { message: `must have at least ${String(params["limit"])} items` };
+      return { message: `must have at least ${params["limit"]} items` };
     case "maxItems":
-      return { message: `must have at most ${String(params["limit"])} items` };
+      return { message: `must have at most ${params["limit"]} items` };
     case "uniqueItems":
-      return { message: `must not repeat items (items ${String(params["j"])} and ${String(params["i"])} are equal)` };
+      return { message: `must not repeat items (items ${params["j"]} and ${params["i"]} are equal)` };
     case "pattern":
-      return { message: `must match the pattern /${String(params["pattern"])}/` };
+      return { message: `must match the pattern /${params["pattern"]}/` };
     case "required":
       return { message: `is required` };
     case "additionalProperties":
@@ -703,10 +703,7 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
     toFriendly(raw: RawInput): Input {
       const issues: ValidationIssue[] = [];
       const friendly: Body = {};
-      if (!isPlainObject(raw))
-        throw new ValidationError(id, [
-          { alias: "(input)", key: "", path: "", rule: "type", message: `raw input for ${id} must be a plain object` },
-        ]);
+      if (!isPlainObject(raw)) throw new ValidationError(id, toBody(raw).issues);
       for (const key of Object.keys(raw)) {
         const field = byKey.get(key);
         if (!field) issues.push(unknownIssue(key));
@@ -718,10 +715,11 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
     },
     parseOutput(output: unknown): Output {
       const out: Body = {};
-      const extra: Body = {};
+      let extra: Body | undefined;
       if (isPlainObject(output))
-        for (const key of Object.keys(output)) setOwn(outputKeys.includes(key) ? out : extra, key, output[key]);
-      if (Object.keys(extra).length > 0) setOwn(out, extraKey(outputKeys), extra);
+        for (const key of Object.keys(output))
+          setOwn(outputKeys.includes(key) ? out : (extra ??= {}), key, output[key]);
+      if (extra) setOwn(out, extraKey(outputKeys), extra);
       return out as Output;
     },
   };
