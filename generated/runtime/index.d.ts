@@ -6,7 +6,16 @@
  * (`internal.ts`) only, and may change in any release.
  */
 export { createClient } from "./client.js";
-export type { Client, RunOptions } from "./client.js";
+export type {
+  Client,
+  IdOf,
+  InputOfModel,
+  ModelOf,
+  ModelRef,
+  OutputOfModel,
+  RawInputOfModel,
+  RunOptions,
+} from "./client.js";
 export { isRequestHandle } from "./calls.js";
 export type {
   CallOptions,

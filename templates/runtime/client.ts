@@ -39,9 +39,12 @@ export interface RunOptions<Id extends string = string> extends WaitOptions<Id> 
  * constraint, and a distributive one would expand to every model's input
  * (seconds of type-checking per call at 1,000 models).
  */
-type InputOfModel<X> = [X] extends [Model<string, infer Input, unknown, unknown>] ? Input : never;
-type RawInputOfModel<X> = [X] extends [Model<string, unknown, infer RawInput, unknown>] ? RawInput : never;
-type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer Output> ? Output : never;
+/** The friendly input type of a model (not distributive, see above). */
+export type InputOfModel<X> = [X] extends [Model<string, infer Input, unknown, unknown>] ? Input : never;
+/** The wire body type of a model. */
+export type RawInputOfModel<X> = [X] extends [Model<string, unknown, infer RawInput, unknown>] ? RawInput : never;
+/** The output type of a model (the result's `output`). */
+export type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer Output> ? Output : never;
 
 /**
  * What `run`, `submit` and their raw forms take as `model`: a known id, or a model object. One signature, not an
@@ -49,10 +52,10 @@ type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer Output> 
  * matches this call".
  */
 export type ModelRef<M> = (keyof M & string) | AnyModel;
-/** The model a `ModelRef` names. */
-type ModelOf<M, K> = [K] extends [keyof M] ? M[K] : K;
+/** The model a `ModelRef` names: `M[K]` for a known id, the model object itself otherwise. */
+export type ModelOf<M, K> = [K] extends [keyof M] ? M[K] : K;
 /** The model id a `ModelRef` names. */
-type IdOf<K> = [K] extends [string] ? K : [K] extends [{ readonly id: infer Id extends string }] ? Id : string;
+export type IdOf<K> = [K] extends [string] ? K : [K] extends [{ readonly id: infer Id extends string }] ? Id : string;
 
 /**
  * The client; `M` maps known model ids to models (generated as `ModelMap`). A model is called by its id,
