@@ -34,8 +34,8 @@ export interface ModelMap {
   "community/wan-2-2/vace-fun": typeof import("./models/community/wan-2-2/vace-fun.js").default;
 }
 
-/** A known model id (with autocompletion), or any other id as a plain string. */
-export type ModelId = keyof ModelMap | (string & {});
+/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */
+export type ModelId = keyof ModelMap;
 
 /** The model of a known id, its module loaded on demand (the first call imports it); `undefined` for any other id. */
 export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;

@@ -8,45 +8,91 @@
 import type { ClientContext } from "./config.js";
 import { type HttpRequest } from "./http.js";
 import type { AnyModel } from "./registry.js";
-/** JSON-serialisable reference to a submitted job: store it, and `wait(handle)` later, even in another process. */
+/**
+ * JSON-serialisable reference to a submitted job: store it (`JSON.stringify`), and `client.wait(handle)` later, also
+ * in another process. `Id` is the model id, so waiting on a handle gives that model's output type; check a parsed
+ * value with `isRequestHandle(value, modelId)`.
+ */
 export interface RequestHandle<Id extends string = string> {
+  /** The model the job runs. */
   readonly modelId: Id;
+  /** RunComfy's request id. */
   readonly requestId: string;
-  /** ISO-8601 time of the submit. */
+  /** ISO-8601 time of the submit (the poll schedule counts from it when a wait resumes). */
   readonly submittedAt: string;
 }
+/**
+ * True when `value` has the shape of a `RequestHandle` (a non-empty `modelId` and `requestId`, and a `submittedAt`
+ * string), e.g. after `JSON.parse`; with `modelId`, also when it is that model's handle, which narrows it to
+ * `RequestHandle<Id>` (so `client.wait` gives that model's output type).
+ */
+export declare function isRequestHandle<Id extends string = string>(
+  value: unknown,
+  modelId?: Id,
+): value is RequestHandle<Id>;
+/** Options every call takes. */
 export interface CallOptions {
+  /** Aborts the call: before it is sent nothing is sent; a wait stops through `onAbort`. @default none */
   readonly signal?: AbortSignal | undefined;
 }
+/**
+ * Where a job is, read from the server's word (kept in `serverStatus`): `"in_queue"` (also `queued`, `pending`,
+ * `waiting`), `"in_progress"` (also `starting`, `processing`, `running`), `"completed"` (also `succeeded`: the result
+ * is ready), `"failed"`, `"cancelled"` (also `canceled`), or `"unknown"` for a word this client does not know.
+ */
+export type RequestStatus = "in_queue" | "in_progress" | "completed" | "failed" | "cancelled" | "unknown";
+/** How a job ended as the result endpoint reports it, or where it still is (`"in_queue"`, `"in_progress"`, `"unknown"`). */
+export type ResultStatus = "succeeded" | "failed" | "cancelled" | "in_queue" | "in_progress" | "unknown";
+/** What a cancel did: `"cancelled"` (it was queued), `"not_cancellable"` (already running or finished), or `"unknown"`. */
+export type CancelOutcome = "cancelled" | "not_cancellable" | "unknown";
+/** The status endpoint's answer, parsed. */
 export interface StatusInfo {
   readonly requestId: string;
-  /** Lower-cased status: `in_queue`, `in_progress`, `completed`, `cancelled`, or whatever the server said. */
-  readonly status: string;
-  /** Jobs ahead of this one (only while `in_queue`). */
+  /** Where the job is (see `RequestStatus`). */
+  readonly status: RequestStatus;
+  /** The server's own status word, trimmed and lower-cased (`"in_queue"`, `"running"`, …). */
+  readonly serverStatus: string;
+  /** Jobs ahead of this one (only while queued, when the server says). */
   readonly queuePosition?: number | undefined;
+  /** The response body as sent. */
   readonly raw: unknown;
 }
+/** The result endpoint's answer, parsed (`client.wait` and `client.run` turn it into a `JobResult`). */
 export interface ResultInfo {
   readonly requestId: string;
-  /** `succeeded`, `failed`, `cancelled`, or a running status when the job has not finished. */
-  readonly status: string;
+  /** How the job ended, or where it still is (see `ResultStatus`). */
+  readonly status: ResultStatus;
+  /** The server's own status word, trimmed and lower-cased. */
+  readonly serverStatus: string;
+  /** The output as sent (not parsed by the model: `client.wait` does that). */
   readonly output?: Readonly<Record<string, unknown>> | undefined;
+  /** The server's `error` of a failed job, as sent. */
   readonly error?: unknown;
   /** RunComfy's `error_code` of a failed job, when the result carried one. */
   readonly errorCode?: number | undefined;
+  /** ISO-8601 time the job was created, when the server says. */
   readonly createdAt?: string | undefined;
+  /** ISO-8601 time the job finished, when the server says. */
   readonly finishedAt?: string | undefined;
+  /** The response body as sent. */
   readonly raw: unknown;
 }
+/** The cancel endpoint's answer, parsed. */
 export interface CancelInfo {
   readonly requestId: string;
-  /** `cancelled` (it was queued), `not_cancellable` (already running or finished), or the server's word. */
-  readonly outcome: "cancelled" | "not_cancellable" | (string & {});
-  readonly status?: string | undefined;
+  /** What the cancel did (see `CancelOutcome`). */
+  readonly outcome: CancelOutcome;
+  /** The server's own `outcome` word (or its status when it sent none), lower-cased. */
+  readonly serverOutcome: string;
+  /** Where the job is after the cancel, when the server says. */
+  readonly status?: RequestStatus | undefined;
+  /** The response body as sent. */
   readonly raw: unknown;
 }
-/** A request handle or a bare request id. */
+/** A request handle or a bare request id (what `status`, `result` and `cancel` take). */
 export type RequestRef = RequestHandle | string;
+/** The server's status word (lower-cased) as a `RequestStatus`. */
+export declare function requestStatusOf(word: string): RequestStatus;
 /** Internal call options: the wait loop passes its deadline so retries stop in time. */
 export interface TimedCallOptions extends CallOptions {
   readonly deadline?: number | undefined;
@@ -59,7 +105,8 @@ export declare function checkModelId(modelId: unknown): string;
 export interface QueueCalls {
   /** One API call (after the token check); resolves with the parsed body. */
   send(spec: HttpRequest): Promise<unknown>;
-  submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions): Promise<RequestHandle>;
+  /** Validates (`build`, or `buildRaw` when `raw`), then submits; a model object is used as given. */
+  submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions, raw?: boolean): Promise<RequestHandle>;
   status(ref: RequestRef, options?: TimedCallOptions): Promise<StatusInfo>;
   result(ref: RequestRef, options?: TimedCallOptions): Promise<ResultInfo>;
   cancel(ref: RequestRef, options?: TimedCallOptions): Promise<CancelInfo>;

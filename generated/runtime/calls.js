@@ -5,11 +5,48 @@ import { checkSignal } from "./config.js";
 import {
   CANCELLED_STATUSES,
   ERROR_CODES,
+  FINISHED_STATUSES,
+  RUNNING_STATUSES,
   modelIdProblem,
   paths,
   requestIdProblem,
   TOKEN_ENV_VARS,
 } from "./protocol.js";
+/**
+ * True when `value` has the shape of a `RequestHandle` (a non-empty `modelId` and `requestId`, and a `submittedAt`
+ * string), e.g. after `JSON.parse`; with `modelId`, also when it is that model's handle, which narrows it to
+ * `RequestHandle<Id>` (so `client.wait` gives that model's output type).
+ */
+export function isRequestHandle(value, modelId) {
+  if (!isObject(value)) return false;
+  const { modelId: id, requestId, submittedAt } = value;
+  return (
+    typeof id === "string" &&
+    id !== "" &&
+    (modelId === undefined || id === modelId) &&
+    typeof requestId === "string" &&
+    requestId !== "" &&
+    typeof submittedAt === "string"
+  );
+}
+const QUEUED_WORDS = ["in_queue", "queued", "pending", "waiting"];
+/** The server's status word (lower-cased) as a `RequestStatus`. */
+export function requestStatusOf(word) {
+  if (CANCELLED_STATUSES.includes(word)) return "cancelled";
+  if (word === "failed") return "failed";
+  if (FINISHED_STATUSES.includes(word)) return "completed";
+  if (RUNNING_STATUSES.includes(word)) return QUEUED_WORDS.includes(word) ? "in_queue" : "in_progress";
+  return "unknown";
+}
+function resultStatusOf(word) {
+  const status = requestStatusOf(word);
+  return status === "completed" ? "succeeded" : status;
+}
+function wordOf(value) {
+  return String(value ?? "")
+    .trim()
+    .toLowerCase();
+}
 export function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -69,7 +106,7 @@ export function createQueueCalls(context) {
     return id;
   };
   const modelIdOf = (ref) => (typeof ref === "string" ? undefined : ref.modelId);
-  const submit = async (modelRef, input, callOptions = {}) => {
+  const submit = async (modelRef, input, callOptions = {}, raw = false) => {
     const signal = checkSignal("signal", callOptions.signal);
     const modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
     // Waiting for a submit slot is cheap (one small record): the body is built only once a slot is free.
@@ -84,7 +121,7 @@ export function createQueueCalls(context) {
       }
       const model = typeof modelRef === "string" ? await registry.resolve(modelRef) : modelRef;
       let body;
-      if (model) body = model.build(input);
+      if (model) body = raw ? model.buildRaw(input) : model.build(input);
       else if (isObject(input)) body = input;
       else
         throw new ValidationError(modelId, [
@@ -117,11 +154,11 @@ export function createQueueCalls(context) {
     });
     const raw = isObject(body) ? body : {};
     const position = queuePositionOf(raw["queue_position"]);
+    const serverStatus = wordOf(raw["status"]);
     return {
       requestId,
-      status: String(raw["status"] ?? "")
-        .trim()
-        .toLowerCase(),
+      status: requestStatusOf(serverStatus),
+      serverStatus,
       ...(position === undefined ? {} : { queuePosition: position }),
       raw: body,
     };
@@ -142,15 +179,15 @@ export function createQueueCalls(context) {
     } catch (error) {
       // Some deployments answer "not ready" with an error code instead of the current status.
       if (error instanceof APIError && error.errorCode === ERROR_CODES.resultNotReady)
-        return { requestId, status: "in_progress", raw: error.detail };
+        return { requestId, status: "in_progress", serverStatus: "in_progress", raw: error.detail };
       throw error;
     }
     const raw = isObject(body) ? body : {};
+    const serverStatus = wordOf(raw["status"]);
     return {
       requestId,
-      status: String(raw["status"] ?? "")
-        .trim()
-        .toLowerCase(),
+      status: resultStatusOf(serverStatus),
+      serverStatus,
       ...(isObject(raw["output"]) ? { output: raw["output"] } : {}),
       ...errorOf(raw),
       ...(text(raw["created_at"]) ? { createdAt: text(raw["created_at"]) } : {}),
@@ -171,10 +208,18 @@ export function createQueueCalls(context) {
     });
     const raw = isObject(body) ? body : {};
     const statusText = text(raw["status"])?.toLowerCase();
+    const status = statusText === undefined ? undefined : requestStatusOf(statusText);
+    const serverOutcome = text(raw["outcome"])?.toLowerCase() ?? statusText ?? "";
+    // Without an `outcome`, the status says it: cancelled, or still there (running or finished) and not cancellable.
     const outcome =
-      text(raw["outcome"])?.toLowerCase() ??
-      (statusText !== undefined && CANCELLED_STATUSES.includes(statusText) ? "cancelled" : (statusText ?? "unknown"));
-    return { requestId, outcome, ...(statusText === undefined ? {} : { status: statusText }), raw: body };
+      serverOutcome === "not_cancellable"
+        ? "not_cancellable"
+        : CANCELLED_STATUSES.includes(serverOutcome)
+          ? "cancelled"
+          : raw["outcome"] === undefined && status !== undefined && status !== "unknown"
+            ? "not_cancellable"
+            : "unknown";
+    return { requestId, outcome, serverOutcome, ...(status === undefined ? {} : { status }), raw: body };
   };
   return { send, submit, status, result, cancel };
 }

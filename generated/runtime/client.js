@@ -21,21 +21,26 @@ export function createClient(options = {}) {
   const calls = createQueueCalls(context);
   const waitFor = createWaiter(context, calls);
   const wait = async (handle, waitOptions) => waitFor(handle, resolveWaitOptions(waitOptions, context.pollPolicy));
-  const run = async (modelRef, input, runOptions = {}) => {
-    // Every option is checked before the paid submit.
-    const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
-    const onEnqueue = runOptions.onEnqueue;
-    if (onEnqueue !== undefined && typeof onEnqueue !== "function")
-      throw new ConfigurationError("onEnqueue must be a function");
-    const handle = await calls.submit(modelRef, input, { signal: resolved.signal });
-    onEnqueue?.(handle);
-    return waitFor(handle, resolved);
-  };
+  const runWith =
+    (raw) =>
+    async (modelRef, input, runOptions = {}) => {
+      // Every option is checked before the paid submit.
+      const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+      const onEnqueue = runOptions.onEnqueue;
+      if (onEnqueue !== undefined && typeof onEnqueue !== "function")
+        throw new ConfigurationError("onEnqueue must be a function");
+      const handle = await calls.submit(modelRef, input, { signal: resolved.signal }, raw);
+      onEnqueue?.(handle);
+      return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+    };
+  const submitWith = (raw) => (modelRef, input, callOptions) => calls.submit(modelRef, input, callOptions, raw);
   // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.
   const client = {
     baseUrl: context.http.baseUrl,
-    run,
-    submit: calls.submit,
+    run: runWith(false),
+    runRaw: runWith(true),
+    submit: submitWith(false),
+    submitRaw: submitWith(true),
     wait,
     status: (ref, callOptions) => calls.status(ref, callOptions),
     result: (ref, callOptions) => calls.result(ref, callOptions),

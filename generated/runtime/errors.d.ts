@@ -7,6 +7,7 @@
  * status in one place, `apiErrorClass` below (called only by
  * `errorFromResponse` in `http.ts`).
  */
+import type { RequestHandle, RequestStatus } from "./calls.js";
 /**
  * RunComfy `error_code` values: the Model API's documented codes, the general
  * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
@@ -176,26 +177,34 @@ export interface StopOutcome {
   /** `"left-running"`, `"cancelled"`, `"not-cancellable"` (already running: it will finish and be charged) or `"cancel-failed"`. */
   readonly job: "left-running" | "cancelled" | "not-cancellable" | "cancel-failed";
   /** Last status seen before stopping. */
-  readonly lastStatus?: string | undefined;
+  readonly lastStatus?: RequestStatus | undefined;
 }
-export interface WaitErrorOptions extends RunComfyErrorOptions {
+/** What `WaitTimeoutError` and `AbortError` are built from. */
+export interface WaitErrorOptions<Id extends string = string> extends RunComfyErrorOptions {
   readonly outcome: StopOutcome;
   /** Serializable handle to resume waiting with `client.wait(handle)`. */
-  readonly handle?: unknown;
+  readonly handle: RequestHandle<Id>;
 }
-/** The wait deadline passed before the job finished. */
-export declare class WaitTimeoutError extends RunComfyError {
+/**
+ * The wait deadline (`timeoutMs`) passed before the job finished. `handle` resumes it: `client.wait(error.handle)`
+ * (narrow a caught error's handle to its model with `isRequestHandle(error.handle, modelId)` for typed output).
+ */
+export declare class WaitTimeoutError<Id extends string = string> extends RunComfyError {
   name: string;
+  /** What happened to the job: cancelled while queued, or left running (see `onTimeout`). */
   readonly outcome: StopOutcome;
-  readonly handle: unknown;
-  constructor(message: string, options: WaitErrorOptions);
+  /** The job's handle, to resume with `client.wait(handle)`. */
+  readonly handle: RequestHandle<Id>;
+  constructor(message: string, options: WaitErrorOptions<Id>);
 }
-/** The caller's `AbortSignal` fired. */
-export declare class AbortError extends RunComfyError {
+/** The caller's `AbortSignal` fired. Before the submit was sent there is no job (`handle` and `outcome` are undefined). */
+export declare class AbortError<Id extends string = string> extends RunComfyError {
   name: string;
+  /** What happened to the job (see `onAbort`), when one was submitted. */
   readonly outcome: StopOutcome | undefined;
-  readonly handle: unknown;
-  constructor(message: string, options?: Partial<WaitErrorOptions>);
+  /** The job's handle, to resume with `client.wait(handle)`, when one was submitted. */
+  readonly handle: RequestHandle<Id> | undefined;
+  constructor(message: string, options?: Partial<WaitErrorOptions<Id>>);
 }
 /**
  * The status endpoint said the job finished, but the result endpoint kept
@@ -203,13 +212,14 @@ export declare class AbortError extends RunComfyError {
  * may have been charged: `handle` resumes with `client.wait(handle)` or
  * `client.result(handle)` later.
  */
-export declare class ResultNotFoundError extends NotFoundError {
+export declare class ResultNotFoundError<Id extends string = string> extends NotFoundError {
   name: string;
-  readonly handle: unknown;
+  /** The job's handle, to fetch the result later. */
+  readonly handle: RequestHandle<Id>;
   constructor(
     message: string,
     options: APIErrorOptions & {
-      readonly handle?: unknown;
+      readonly handle: RequestHandle<Id>;
     },
   );
 }

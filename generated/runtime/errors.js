@@ -185,10 +185,15 @@ export class SubmitOutcomeUnknownError extends ConnectionError {
     this.detail = options.detail;
   }
 }
-/** The wait deadline passed before the job finished. */
+/**
+ * The wait deadline (`timeoutMs`) passed before the job finished. `handle` resumes it: `client.wait(error.handle)`
+ * (narrow a caught error's handle to its model with `isRequestHandle(error.handle, modelId)` for typed output).
+ */
 export class WaitTimeoutError extends RunComfyError {
   name = "WaitTimeoutError";
+  /** What happened to the job: cancelled while queued, or left running (see `onTimeout`). */
   outcome;
+  /** The job's handle, to resume with `client.wait(handle)`. */
   handle;
   constructor(message, options) {
     super(message, options);
@@ -196,10 +201,12 @@ export class WaitTimeoutError extends RunComfyError {
     this.handle = options.handle;
   }
 }
-/** The caller's `AbortSignal` fired. */
+/** The caller's `AbortSignal` fired. Before the submit was sent there is no job (`handle` and `outcome` are undefined). */
 export class AbortError extends RunComfyError {
   name = "AbortError";
+  /** What happened to the job (see `onAbort`), when one was submitted. */
   outcome;
+  /** The job's handle, to resume with `client.wait(handle)`, when one was submitted. */
   handle;
   constructor(message, options = {}) {
     super(message, options);
@@ -215,6 +222,7 @@ export class AbortError extends RunComfyError {
  */
 export class ResultNotFoundError extends NotFoundError {
   name = "ResultNotFoundError";
+  /** The job's handle, to fetch the result later. */
   handle;
   constructor(message, options) {
     super(message, options);

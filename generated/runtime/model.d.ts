@@ -61,7 +61,14 @@ export interface ModelDefinition<Id extends string> {
   readonly id: Id;
   readonly fields: readonly FieldDefinition[];
   readonly validate: CompiledValidator;
+  /** The keys the output schema lists; `parseOutput` keeps any other key under `extra` (see `extraKey`). */
+  readonly output: readonly string[];
 }
+/**
+ * The output property that holds the keys an output schema does not list: `extra`, or `extra_`, `extra__`, … when
+ * the schema itself lists `extra` (the generator names the property in the output type by the same rule).
+ */
+export declare function extraKey(outputKeys: readonly string[]): string;
 /**
  * A model's annotated JSON Schema (`inputSchema`/`outputSchema` of each model
  * module): standard JSON Schema plus `x-` annotations, ready for form builders.
@@ -112,20 +119,34 @@ export interface Size {
   readonly width: number;
   readonly height: number;
 }
-/** A generated model: typed builders over one model id. */
+/**
+ * A generated model: typed builders over one model id. `Input` has the
+ * friendly (camelCase, aliased) names, `RawInput` the wire keys, `Output` the
+ * result's `output` object.
+ */
 export interface Model<Id extends string, Input, RawInput, Output> {
+  /** The model id, as RunComfy's API expects it (`community/wan-2-2/vace-fun`). */
   readonly id: Id;
+  /** The input fields: friendly name, wire key, media and size facts (what `build()` maps and checks). */
   readonly fields: readonly FieldDefinition[];
   /**
-   * Friendly (or raw) input → the exact wire body, carrying only what was set.
-   * Throws `ValidationError` listing every problem; nothing is sent.
+   * Friendly input → the exact wire body, carrying only what was set (no defaults are filled in). Validates locally
+   * and throws `ValidationError` listing every problem; nothing is sent.
    */
-  build(input: Input | RawInput): RawInput;
+  build(input: Input): RawInput;
+  /**
+   * A wire body (raw keys, as RunComfy's docs and curl examples show it) → the same body, validated locally like
+   * `build()`; throws `ValidationError` listing every problem.
+   */
+  buildRaw(input: RawInput): RawInput;
   /** Every problem of a friendly or raw input; an empty array means valid. */
   validate(input: unknown): readonly ValidationIssue[];
   /** Wire body → friendly names (validated; throws `ValidationError`). */
   toFriendly(raw: RawInput): Input;
-  /** Lenient output parsing: keeps unknown keys, never throws on extra data. */
+  /**
+   * Lenient output parsing, never throws on extra data: the keys the output schema lists stay where they are, any
+   * other key the server sent is kept under `extra`.
+   */
   parseOutput(output: unknown): Output;
   /** Type carrier for inference (`InputOf<typeof model>`); never set at run time. */
   readonly "~types"?: {
@@ -134,8 +155,11 @@ export interface Model<Id extends string, Input, RawInput, Output> {
     readonly output: Output;
   };
 }
+/** The friendly input type of a model (`InputOf<typeof model>`). */
 export type InputOf<M> = M extends Model<string, infer Input, unknown, unknown> ? Input : never;
+/** The wire body type of a model. */
 export type RawInputOf<M> = M extends Model<string, unknown, infer RawInput, unknown> ? RawInput : never;
+/** The output type of a model (the result's `output`). */
 export type OutputOf<M> = M extends Model<string, unknown, unknown, infer Output> ? Output : never;
 /** Builds the model object a generated module exports. */
 export declare function defineModel<Id extends string, Input, RawInput, Output>(

@@ -81,6 +81,15 @@ export function equal(a, b) {
   if (keys.length !== Object.keys(right).length) return false;
   return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && equal(left[key], right[key]));
 }
+/**
+ * The output property that holds the keys an output schema does not list: `extra`, or `extra_`, `extra__`, … when
+ * the schema itself lists `extra` (the generator names the property in the output type by the same rule).
+ */
+export function extraKey(outputKeys) {
+  let key = "extra";
+  while (outputKeys.includes(key)) key += "_";
+  return key;
+}
 function isPlainObject(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
@@ -188,24 +197,24 @@ function describeRule(error, definition) {
     case "exclusiveMaximum": {
       const range = definition?.range;
       return {
-        message: `must be ${String(params["comparison"])} ${String(params["limit"])}${rangeText(range)}`,
+        message: `must be ${params["comparison"]} ${params["limit"]}${rangeText(range)}`,
         range: range ?? { [error.keyword]: Number(params["limit"]) },
       };
     }
     case "multipleOf":
-      return { message: `must be a multiple of ${String(params["multipleOf"])}` };
+      return { message: `must be a multiple of ${params["multipleOf"]}` };
     case "minLength":
-      return { message: `must be at least ${String(params["limit"])} characters long` };
+      return { message: `must be at least ${params["limit"]} characters long` };
     case "maxLength":
-      return { message: `must be at most ${String(params["limit"])} characters long` };
+      return { message: `must be at most ${params["limit"]} characters long` };
     case "minItems":
-      return { message: `must have at least ${String(params["limit"])} items` };
+      return { message: `must have at least ${params["limit"]} items` };
     case "maxItems":
-      return { message: `must have at most ${String(params["limit"])} items` };
+      return { message: `must have at most ${params["limit"]} items` };
     case "uniqueItems":
-      return { message: `must not repeat items (items ${String(params["j"])} and ${String(params["i"])} are equal)` };
+      return { message: `must not repeat items (items ${params["j"]} and ${params["i"]} are equal)` };
     case "pattern":
-      return { message: `must match the pattern /${String(params["pattern"])}/` };
+      return { message: `must match the pattern /${params["pattern"]}/` };
     case "required":
       return { message: `is required` };
     case "additionalProperties":
@@ -232,7 +241,7 @@ function indexOf(members) {
 }
 /** Builds the model object a generated module exports. */
 export function defineModel(definition) {
-  const { id, fields, validate: compiled } = definition;
+  const { id, fields, validate: compiled, output: outputKeys } = definition;
   const { byAlias, byKey } = indexOf(fields);
   const issue = (place, rule, message, extra = {}) => ({
     alias: place.field.alias,
@@ -449,24 +458,24 @@ export function defineModel(definition) {
     if (mapped.issues.some((issue) => issue.rule === "type" && issue.path === "")) return mapped;
     return { body: mapped.body, issues: [...mapped.issues, ...checkBody(mapped.body, mapped.skip)] };
   };
+  // One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
+  const build = (input) => {
+    const { body, issues } = problems(input);
+    if (issues.length > 0) throw new ValidationError(id, issues);
+    return body;
+  };
   return {
     id,
     fields,
-    build(input) {
-      const { body, issues } = problems(input);
-      if (issues.length > 0) throw new ValidationError(id, issues);
-      return body;
-    },
+    build,
+    buildRaw: build,
     validate(input) {
       return problems(input).issues;
     },
     toFriendly(raw) {
       const issues = [];
       const friendly = {};
-      if (!isPlainObject(raw))
-        throw new ValidationError(id, [
-          { alias: "(input)", key: "", path: "", rule: "type", message: `raw input for ${id} must be a plain object` },
-        ]);
+      if (!isPlainObject(raw)) throw new ValidationError(id, toBody(raw).issues);
       for (const key of Object.keys(raw)) {
         const field = byKey.get(key);
         if (!field) issues.push(unknownIssue(key));
@@ -477,7 +486,13 @@ export function defineModel(definition) {
       return friendly;
     },
     parseOutput(output) {
-      return isPlainObject(output) ? { ...output } : {};
+      const out = {};
+      let extra;
+      if (isPlainObject(output))
+        for (const key of Object.keys(output))
+          setOwn(outputKeys.includes(key) ? out : (extra ??= {}), key, output[key]);
+      if (extra) setOwn(out, extraKey(outputKeys), extra);
+      return out;
     },
   };
 }

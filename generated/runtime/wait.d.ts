@@ -8,25 +8,33 @@
 import type { CallOptions, QueueCalls, RequestHandle, StatusInfo } from "./calls.js";
 import { type ClientContext } from "./config.js";
 import { type PollOptions, type PollPolicy } from "./poll.js";
-export interface StatusUpdate extends StatusInfo {
-  readonly modelId: string;
+import type { AnyModel } from "./registry.js";
+/** What `onStatus` receives after every status call of a wait. */
+export interface StatusUpdate<Id extends string = string> extends StatusInfo {
+  readonly modelId: Id;
   /** Milliseconds since `wait` started. */
   readonly elapsedMs: number;
-  /** False when the status is not one this client knows (it keeps polling, up to `maxUnknownStatuses`). */
+  /** False when `serverStatus` is not a word this client knows (`status` is `"unknown"`; it keeps polling, up to `poll.maxUnknownStatuses`). */
   readonly known: boolean;
 }
-interface JobBase {
+/** What every `JobResult` carries. */
+export interface JobBase<Id extends string = string> {
   readonly requestId: string;
-  readonly modelId: string;
+  readonly modelId: Id;
+  /** ISO-8601 time the job was created, when the server says. */
   readonly createdAt?: string | undefined;
+  /** ISO-8601 time the job finished, when the server says. */
   readonly finishedAt?: string | undefined;
+  /** The last response body as sent (the result, or the status that said cancelled). */
   readonly raw: unknown;
 }
-export interface JobSucceeded<Output> extends JobBase {
+/** The job succeeded: `output` is parsed by the model (keys its schema does not list are under `output.extra`). */
+export interface JobSucceeded<Output, Id extends string = string> extends JobBase<Id> {
   readonly status: "succeeded";
   readonly output: Output;
 }
-export interface JobFailed extends JobBase {
+/** The job failed on the server (it may have been charged). */
+export interface JobFailed<Id extends string = string> extends JobBase<Id> {
   readonly status: "failed";
   /** The server's `error`, as sent. */
   readonly error: unknown;
@@ -35,25 +43,27 @@ export interface JobFailed extends JobBase {
   /** RunComfy's `error_code`, when the result carried one. */
   readonly errorCode?: number | undefined;
 }
-export interface JobCancelled extends JobBase {
+/** The job was cancelled (by `client.cancel`, `onTimeout`/`onAbort: "cancel"`, or on RunComfy's side). */
+export interface JobCancelled<Id extends string = string> extends JobBase<Id> {
   readonly status: "cancelled";
 }
-/** How a job ended: switch on `status`. */
-export type JobResult<Output> = JobSucceeded<Output> | JobFailed | JobCancelled;
-export interface WaitOptions extends CallOptions {
+/** How a job ended: switch on `status` (`"succeeded"`, `"failed"`, `"cancelled"`). */
+export type JobResult<Output, Id extends string = string> = JobSucceeded<Output, Id> | JobFailed<Id> | JobCancelled<Id>;
+/** Options of `client.wait` (and of `client.run`, with `onEnqueue`). */
+export interface WaitOptions<Id extends string = string> extends CallOptions {
   /**
    * Give up after this many milliseconds (above 0, or `Infinity` for never): the wait ends at this deadline (give or
    * take one poll interval) even when a status call hangs or the server asks for a longer `Retry-After`, through
-   * `onTimeout`. @default poll.timeoutMs (1800000, 30 min)
+   * `onTimeout`, with a `WaitTimeoutError` that carries the handle. @default poll.timeoutMs (1800000, 30 min)
    */
   readonly timeoutMs?: number | undefined;
-  /** Called after every status call, with status and queue position; an `abort()` inside it takes effect at once. */
-  readonly onStatus?: ((update: StatusUpdate) => void) | undefined;
-  /** On timeout: cancel the job while it is still queued, or leave it running. @default "cancel" */
+  /** Called after every status call, with status and queue position; an `abort()` inside it takes effect at once. @default none */
+  readonly onStatus?: ((update: StatusUpdate<Id>) => void) | undefined;
+  /** On timeout: `"cancel"` the job while it is still queued (a running job cannot be), or `"leave"` it running. @default "cancel" */
   readonly onTimeout?: "cancel" | "leave" | undefined;
-  /** On abort: cancel the job while it is still queued, or leave it running. @default "cancel" */
+  /** On abort (`signal`): `"cancel"` the job while it is still queued, or `"leave"` it running. @default "cancel" */
   readonly onAbort?: "cancel" | "leave" | undefined;
-  /** Poll schedule for this wait. */
+  /** Poll schedule for this wait; a key set to `undefined` keeps the client's value. @default the client's `poll` */
   readonly poll?: PollOptions | undefined;
 }
 /** Wait options after their checks (`resolveWaitOptions`). */
@@ -69,6 +79,10 @@ export interface ResolvedWaitOptions {
 export declare function resolveWaitOptions(options: unknown, pollPolicy: PollPolicy): ResolvedWaitOptions;
 /** How often a 404 on the result of a job the status called finished is retried (eventual consistency) before giving up. */
 export declare const RESULT_NOT_FOUND_RETRIES = 3;
-export type Wait = (handle: RequestHandle, options: ResolvedWaitOptions) => Promise<JobResult<unknown>>;
+/** Waits for `handle`; `model` (when the caller has it) parses the output, otherwise the client's registry does. */
+export type Wait = (
+  handle: RequestHandle,
+  options: ResolvedWaitOptions,
+  model?: AnyModel,
+) => Promise<JobResult<unknown>>;
 export declare function createWaiter(context: ClientContext, calls: QueueCalls): Wait;
-export {};

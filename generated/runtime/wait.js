@@ -12,7 +12,6 @@ import {
 } from "./errors.js";
 import { isPastDeadline, onAbort } from "./http.js";
 import { budgetedPollDelay, nextPollDelay } from "./poll.js";
-import { CANCELLED_STATUSES, FINISHED_STATUSES, RUNNING_STATUSES } from "./protocol.js";
 import { backoffDelay } from "./retry.js";
 import { PollScheduler } from "./scheduler.js";
 function errorMessage(error) {
@@ -70,7 +69,7 @@ export function createWaiter(context, calls) {
       return { job: "cancel-failed", lastStatus };
     }
   };
-  const toJobResult = async (handle, info) => {
+  const toJobResult = async (handle, info, given) => {
     const base = {
       requestId: handle.requestId,
       modelId: handle.modelId,
@@ -78,8 +77,8 @@ export function createWaiter(context, calls) {
       ...(info.finishedAt ? { finishedAt: info.finishedAt } : {}),
       raw: info.raw,
     };
-    if (info.status === "succeeded" || info.status === "completed") {
-      const model = await registry.resolve(handle.modelId);
+    if (info.status === "succeeded") {
+      const model = given ?? (await registry.resolve(handle.modelId));
       return {
         ...base,
         status: "succeeded",
@@ -95,10 +94,10 @@ export function createWaiter(context, calls) {
         ...(info.errorCode === undefined ? {} : { errorCode: info.errorCode }),
       };
     }
-    if (CANCELLED_STATUSES.includes(info.status)) return { ...base, status: "cancelled" };
+    if (info.status === "cancelled") return { ...base, status: "cancelled" };
     return undefined;
   };
-  return (handle, options) =>
+  return (handle, options, given) =>
     new Promise((resolve, reject) => {
       if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
         throw new ConfigurationError(
@@ -213,19 +212,16 @@ export function createWaiter(context, calls) {
             const info = await calls.status(handle, { signal, deadline });
             if (await interrupted()) return;
             lastStatus = info.status;
-            const known =
-              RUNNING_STATUSES.includes(info.status) ||
-              FINISHED_STATUSES.includes(info.status) ||
-              CANCELLED_STATUSES.includes(info.status);
+            const known = info.status !== "unknown";
             options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
             // An abort() inside onStatus takes effect here, before anything else is sent.
             if (await interrupted()) return;
-            if (CANCELLED_STATUSES.includes(info.status)) {
+            if (info.status === "cancelled") {
               return settle(() =>
                 resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }),
               );
             }
-            if (FINISHED_STATUSES.includes(info.status)) {
+            if (info.status === "completed" || info.status === "failed") {
               resultNext = true;
             } else if (known) {
               unknownInARow = 0;
@@ -233,13 +229,13 @@ export function createWaiter(context, calls) {
               unknownInARow++;
               log(
                 "warn",
-                `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`,
+                `unknown status ${JSON.stringify(info.serverStatus)} for request ${handle.requestId} (${unknownInARow} in a row)`,
               );
               if (unknownInARow > policy.maxUnknownStatuses) {
                 return fail(
                   new UnknownStatusError(
-                    `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
-                    info.status,
+                    `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.serverStatus)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
+                    info.serverStatus,
                     { modelId: handle.modelId, requestId: handle.requestId },
                   ),
                 );
@@ -250,7 +246,7 @@ export function createWaiter(context, calls) {
             const info = await fetchResult();
             if (await interrupted()) return;
             if (info === undefined) return; // a 404 right after finishing: fetchResult scheduled the retry
-            const job = await toJobResult(handle, info);
+            const job = await toJobResult(handle, info, given);
             if (await interrupted()) return;
             if (job) return settle(() => resolve(job));
             // The result is not there yet: back to polling the status.

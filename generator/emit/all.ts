@@ -19,6 +19,7 @@ import {
   emitIndexDeclarations,
   emitIndexModule,
   emitPackageJson,
+  LICENSE_TEXT,
   emitRegistryModule,
   readmeHeader,
   readmeSection,
@@ -71,7 +72,7 @@ export async function emitRuntimeUnit(sources: readonly RuntimeSource[]): Promis
   return files;
 }
 
-/** index.js, index.d.ts, registry/*.js, package.json and README.md (sections from the model units that ran). */
+/** index.js, index.d.ts, registry/*.js, package.json, LICENSE and README.md (sections from the model units that ran). */
 export async function emitPackageUnit(
   specs: readonly ModelSpec[],
   version: string,
@@ -82,6 +83,7 @@ export async function emitPackageUnit(
     ["index.js", emitIndexModule(specs)],
     ["index.d.ts", emitIndexDeclarations(specs)],
     ["package.json", emitPackageJson(specs, version)],
+    ["LICENSE", LICENSE_TEXT],
     ...registryBuckets(specs).map((bucket, index) => [registryPath(index), emitRegistryModule(bucket, index)] as const),
   ]);
   const parts = [readmeHeader(specs)];

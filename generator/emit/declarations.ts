@@ -7,13 +7,15 @@
  *
  * Names come from the model id, never from titles; titles and descriptions
  * go into TSDoc. Inputs are closed; a field or member is optional unless
- * listed in `required`; outputs are open (unknown keys kept). The types mean
+ * listed in `required` (an optional one also takes `undefined`); outputs are closed: the keys their schema
+ * lists, and `extra` for any other key the server sends (`parseOutput`). The types mean
  * what json-schema-to-typescript would make of the same schemas (a test
  * holds the two to mutual assignability).
  */
 import type { JsonValue } from "../lib/json.ts";
 import type { FieldSpec, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
 import { catalogLines, fieldDoc, memberDoc, outputDoc, rawFieldDoc, rawMemberDoc } from "./docs.ts";
+import { extraKey } from "../../templates/runtime/model.ts";
 import { scopeOf } from "./json-schema.ts";
 import { layout, type Doc } from "./print/layout.ts";
 import {
@@ -31,9 +33,11 @@ import {
 /** TSDoc of the exports a model module has in both `.js` and `.d.ts`, so the two never disagree. */
 export const EXPORT_DOCS = {
   id: "Model id, as RunComfy's API expects it.",
-  model: "The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`.",
+  model: "The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`.",
   build:
-    "Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing.",
+    "Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing.",
+  buildRaw:
+    "A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem.",
   validateInput: "Every problem of an input (friendly or raw); an empty array means valid.",
   toFriendly: "Wire body → friendly field names.",
 } as const;
@@ -80,6 +84,14 @@ function valueType(value: ValueSpec, named: Namer, path: readonly string[]): Typ
   return t.union(members);
 }
 
+/**
+ * An input member's type: an optional one also takes `undefined` (the runtime skips it), so a value of type
+ * `T | undefined` can be passed under `exactOptionalPropertyTypes`.
+ */
+function optionalType(type: TypeNode, required: boolean): TypeNode {
+  return required ? type : t.union([type, t.name("undefined")]);
+}
+
 /** Members of an object: friendly names (or wire keys), optional unless required, each with its TSDoc. */
 function members(
   properties: readonly PropertySpec[],
@@ -93,7 +105,7 @@ function members(
   return properties.map((property) => ({
     key: side.friendly ? (property.alias ?? property.key) : property.key,
     optional: !property.required,
-    type: valueType(property.value, side.named, [...path, property.key]),
+    type: optionalType(valueType(property.value, side.named, [...path, property.key]), property.required),
     doc: side.doc(property),
   }));
 }
@@ -150,10 +162,12 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
     spec.fields.map((field) => ({
       key: side.friendly ? field.alias : field.key,
       optional: !field.required,
-      type:
+      type: optionalType(
         side.friendly && field.sizes
           ? t.name(names.sizes.get(field.alias)!)
           : valueType(field.value, side.named, [field.key]),
+        field.required,
+      ),
       doc: side.friendly ? fieldDoc(byKey.get(field.key)!) : rawFieldDoc(byKey.get(field.key)!),
     }));
   add(
@@ -197,17 +211,26 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
       }),
     );
   }
+  const extra = extraKey(spec.output.map((property) => property.key));
   add(
     interfaceDeclaration({
-      doc: `Output of \`${spec.id}\` (the result's \`output\` object). Unknown keys are kept.`,
+      doc: `Output of \`${spec.id}\` (the result's \`output\` object): the keys its output schema lists, and \`${extra}\`.`,
       name: names.output,
-      members: spec.output.map((property) => ({
-        key: property.key,
-        optional: !property.required,
-        type: valueType(property.value, () => undefined, [property.key]),
-        doc: outputDoc(property) || undefined,
-      })),
-      index: t.name("unknown"),
+      members: [
+        ...spec.output.map((property) => ({
+          key: property.key,
+          optional: !property.required,
+          type: valueType(property.value, () => undefined, [property.key]),
+          doc: outputDoc(property) || undefined,
+        })),
+        {
+          key: extra,
+          optional: true,
+          readonly: true,
+          type: t.ref("Readonly", [t.ref("Record", [t.name("string"), t.name("unknown")])]),
+          doc: "Keys the server sent that the output schema does not list, as sent (only present when there are any).",
+        },
+      ],
     }),
   );
   return parts;
@@ -233,7 +256,8 @@ export function emitModelDeclarations(spec: ModelSpec, header: string): string {
     typeAlias(`Output (alias of \`${names.output}\`).`, "Output", t.name(names.output)),
     declareConst(EXPORT_DOCS.id, "id", id),
     declareConst(modelDoc(spec), "model", t.ref("Model", [id, input, rawInput, t.name("Output")])),
-    declareFunction(EXPORT_DOCS.build, "build", [{ name: "input", type: t.union([input, rawInput]) }], rawInput),
+    declareFunction(EXPORT_DOCS.build, "build", [{ name: "input", type: input }], rawInput),
+    declareFunction(EXPORT_DOCS.buildRaw, "buildRaw", [{ name: "input", type: rawInput }], rawInput),
     declareFunction(
       EXPORT_DOCS.validateInput,
       "validateInput",

@@ -122,8 +122,8 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
       null,
       modelMap,
       null,
-      "/** A known model id (with autocompletion), or any other id as a plain string. */",
-      "export type ModelId = keyof ModelMap | (string & {});",
+      "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
+      "export type ModelId = keyof ModelMap;",
       null,
       LOAD_DOC,
       "export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;",
@@ -143,6 +143,8 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
     ".": { types: "./index.d.ts", default: "./index.js" },
     "./runtime": { types: "./runtime/index.d.ts", default: "./runtime/index.js" },
     "./download": { types: "./runtime/download.d.ts", default: "./runtime/download.js" },
+    // Not public API: what the package is built from (policies, defineModel, …), for tests; may change in any release.
+    "./internal": { types: "./runtime/internal.d.ts", default: "./runtime/internal.js" },
   };
   for (const spec of specs) {
     exports[`./${spec.names.modulePath}`] = {
@@ -163,14 +165,49 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
     main: "./index.js",
     types: "./index.d.ts",
     exports,
-    files: ["index.js", "index.d.ts", "runtime", "registry", "models", "schemas", "README.md", "CHANGELOG.md"],
-    engines: { node: ">=18" },
+    files: [
+      "index.js",
+      "index.d.ts",
+      "runtime",
+      "registry",
+      "models",
+      "schemas",
+      "README.md",
+      "CHANGELOG.md",
+      "LICENSE",
+    ],
+    // `require()` of an ES module (for CommonJS consumers) needs Node 20.19 (or 22.12).
+    engines: { node: ">=20.19" },
     license: "MIT",
     // Read back by the next generate: its schema snapshot (schemas/) is compared under these rules.
     "runcomfy-codegen": { normalizationRules: NORMALIZATION_RULES },
   };
   return stringifyPretty(pkg);
 }
+
+/** The package's license (`license: "MIT"` in package.json), shipped in the tarball as `LICENSE`. */
+export const LICENSE_TEXT = `MIT License
+
+Copyright (c) runcomfy-codegen contributors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+`;
 
 /** One README table row: a field, or a member of a nested object (`multiPrompt[].duration`). */
 function readmeRow(
@@ -271,15 +308,22 @@ export function readmeHeader(specs: readonly ModelSpec[]): string {
     `# ${PACKAGE_NAME}`,
     "",
     "Typed, validated client for RunComfy Model API models, generated from their published input and output schemas.",
-    "Inputs use friendly names (`prompt`, `steps`, `resolution`); the raw ComfyUI keys are accepted too.",
-    "Every input is validated locally before anything is sent.",
+    "Inputs use friendly names (`prompt`, `steps`, `resolution`); a wire body with the raw ComfyUI keys goes through",
+    "`client.runRaw` / `buildRaw`. Every input is validated locally before anything is sent.",
     "",
     ...example,
     "",
-    "`client.run(modelId, input)` loads that model's module the first time it is used, so a bundle carries only the",
-    "models it runs. Each model also has its own entry point (`build`, `validateInput`, `toFriendly`, schemas; see the",
-    "tables below). Prices in the tables are what the catalog listed when the package was generated: information, not",
-    "a promise.",
+    "`client.run(modelId, input)` is the way to call a model: the id is checked (only the ids below compile; any other",
+    "model goes through `untypedModel(id)`, typed `Record<string, unknown>`), and so are the input and the output.",
+    "It loads that model's module the first time it is used, so a bundle carries only the models it runs. Each model",
+    "also has its own entry point (`build`, `buildRaw`, `validateInput`, `toFriendly`, schemas; see the tables below).",
+    "Output keys a schema does not list are kept under `output.extra`. Prices in the tables are what the catalog listed",
+    "when the package was generated: information, not a promise.",
+    "",
+    "Requirements: Node 20.19 or later (or any runtime with `fetch`); for TypeScript, `fetch` and `AbortSignal` come",
+    'from `"lib": ["DOM"]` or from `@types/node` (`"types": ["node"]`). The public API is the root entry, the model',
+    "entry points and `runcomfy-models/download`; `runcomfy-models/internal` is not public and may change in any",
+    "release.",
     "",
     "## Models",
     "",

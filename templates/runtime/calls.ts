@@ -11,6 +11,8 @@ import { checkSignal } from "./config.js";
 import {
   CANCELLED_STATUSES,
   ERROR_CODES,
+  FINISHED_STATUSES,
+  RUNNING_STATUSES,
   modelIdProblem,
   paths,
   requestIdProblem,
@@ -18,50 +20,128 @@ import {
 } from "./protocol.js";
 import type { AnyModel } from "./registry.js";
 
-/** JSON-serialisable reference to a submitted job: store it, and `wait(handle)` later, even in another process. */
+/**
+ * JSON-serialisable reference to a submitted job: store it (`JSON.stringify`), and `client.wait(handle)` later, also
+ * in another process. `Id` is the model id, so waiting on a handle gives that model's output type; check a parsed
+ * value with `isRequestHandle(value, modelId)`.
+ */
 export interface RequestHandle<Id extends string = string> {
+  /** The model the job runs. */
   readonly modelId: Id;
+  /** RunComfy's request id. */
   readonly requestId: string;
-  /** ISO-8601 time of the submit. */
+  /** ISO-8601 time of the submit (the poll schedule counts from it when a wait resumes). */
   readonly submittedAt: string;
 }
 
+/**
+ * True when `value` has the shape of a `RequestHandle` (a non-empty `modelId` and `requestId`, and a `submittedAt`
+ * string), e.g. after `JSON.parse`; with `modelId`, also when it is that model's handle, which narrows it to
+ * `RequestHandle<Id>` (so `client.wait` gives that model's output type).
+ */
+export function isRequestHandle<Id extends string = string>(value: unknown, modelId?: Id): value is RequestHandle<Id> {
+  if (!isObject(value)) return false;
+  const { modelId: id, requestId, submittedAt } = value;
+  return (
+    typeof id === "string" &&
+    id !== "" &&
+    (modelId === undefined || id === modelId) &&
+    typeof requestId === "string" &&
+    requestId !== "" &&
+    typeof submittedAt === "string"
+  );
+}
+
+/** Options every call takes. */
 export interface CallOptions {
+  /** Aborts the call: before it is sent nothing is sent; a wait stops through `onAbort`. @default none */
   readonly signal?: AbortSignal | undefined;
 }
 
+/**
+ * Where a job is, read from the server's word (kept in `serverStatus`): `"in_queue"` (also `queued`, `pending`,
+ * `waiting`), `"in_progress"` (also `starting`, `processing`, `running`), `"completed"` (also `succeeded`: the result
+ * is ready), `"failed"`, `"cancelled"` (also `canceled`), or `"unknown"` for a word this client does not know.
+ */
+export type RequestStatus = "in_queue" | "in_progress" | "completed" | "failed" | "cancelled" | "unknown";
+
+/** How a job ended as the result endpoint reports it, or where it still is (`"in_queue"`, `"in_progress"`, `"unknown"`). */
+export type ResultStatus = "succeeded" | "failed" | "cancelled" | "in_queue" | "in_progress" | "unknown";
+
+/** What a cancel did: `"cancelled"` (it was queued), `"not_cancellable"` (already running or finished), or `"unknown"`. */
+export type CancelOutcome = "cancelled" | "not_cancellable" | "unknown";
+
+/** The status endpoint's answer, parsed. */
 export interface StatusInfo {
   readonly requestId: string;
-  /** Lower-cased status: `in_queue`, `in_progress`, `completed`, `cancelled`, or whatever the server said. */
-  readonly status: string;
-  /** Jobs ahead of this one (only while `in_queue`). */
+  /** Where the job is (see `RequestStatus`). */
+  readonly status: RequestStatus;
+  /** The server's own status word, trimmed and lower-cased (`"in_queue"`, `"running"`, …). */
+  readonly serverStatus: string;
+  /** Jobs ahead of this one (only while queued, when the server says). */
   readonly queuePosition?: number | undefined;
+  /** The response body as sent. */
   readonly raw: unknown;
 }
 
+/** The result endpoint's answer, parsed (`client.wait` and `client.run` turn it into a `JobResult`). */
 export interface ResultInfo {
   readonly requestId: string;
-  /** `succeeded`, `failed`, `cancelled`, or a running status when the job has not finished. */
-  readonly status: string;
+  /** How the job ended, or where it still is (see `ResultStatus`). */
+  readonly status: ResultStatus;
+  /** The server's own status word, trimmed and lower-cased. */
+  readonly serverStatus: string;
+  /** The output as sent (not parsed by the model: `client.wait` does that). */
   readonly output?: Readonly<Record<string, unknown>> | undefined;
+  /** The server's `error` of a failed job, as sent. */
   readonly error?: unknown;
   /** RunComfy's `error_code` of a failed job, when the result carried one. */
   readonly errorCode?: number | undefined;
+  /** ISO-8601 time the job was created, when the server says. */
   readonly createdAt?: string | undefined;
+  /** ISO-8601 time the job finished, when the server says. */
   readonly finishedAt?: string | undefined;
+  /** The response body as sent. */
   readonly raw: unknown;
 }
 
+/** The cancel endpoint's answer, parsed. */
 export interface CancelInfo {
   readonly requestId: string;
-  /** `cancelled` (it was queued), `not_cancellable` (already running or finished), or the server's word. */
-  readonly outcome: "cancelled" | "not_cancellable" | (string & {});
-  readonly status?: string | undefined;
+  /** What the cancel did (see `CancelOutcome`). */
+  readonly outcome: CancelOutcome;
+  /** The server's own `outcome` word (or its status when it sent none), lower-cased. */
+  readonly serverOutcome: string;
+  /** Where the job is after the cancel, when the server says. */
+  readonly status?: RequestStatus | undefined;
+  /** The response body as sent. */
   readonly raw: unknown;
 }
 
-/** A request handle or a bare request id. */
+/** A request handle or a bare request id (what `status`, `result` and `cancel` take). */
 export type RequestRef = RequestHandle | string;
+
+const QUEUED_WORDS: readonly string[] = ["in_queue", "queued", "pending", "waiting"];
+
+/** The server's status word (lower-cased) as a `RequestStatus`. */
+export function requestStatusOf(word: string): RequestStatus {
+  if (CANCELLED_STATUSES.includes(word)) return "cancelled";
+  if (word === "failed") return "failed";
+  if (FINISHED_STATUSES.includes(word)) return "completed";
+  if (RUNNING_STATUSES.includes(word)) return QUEUED_WORDS.includes(word) ? "in_queue" : "in_progress";
+  return "unknown";
+}
+
+function resultStatusOf(word: string): ResultStatus {
+  const status = requestStatusOf(word);
+  return status === "completed" ? "succeeded" : status;
+}
+
+function wordOf(value: unknown): string {
+  return String(value ?? "")
+    .trim()
+    .toLowerCase();
+}
 
 /** Internal call options: the wait loop passes its deadline so retries stop in time. */
 export interface TimedCallOptions extends CallOptions {
@@ -114,7 +194,8 @@ function errorOf(raw: Record<string, unknown>): { readonly error?: unknown; read
 export interface QueueCalls {
   /** One API call (after the token check); resolves with the parsed body. */
   send(spec: HttpRequest): Promise<unknown>;
-  submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions): Promise<RequestHandle>;
+  /** Validates (`build`, or `buildRaw` when `raw`), then submits; a model object is used as given. */
+  submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions, raw?: boolean): Promise<RequestHandle>;
   status(ref: RequestRef, options?: TimedCallOptions): Promise<StatusInfo>;
   result(ref: RequestRef, options?: TimedCallOptions): Promise<ResultInfo>;
   cancel(ref: RequestRef, options?: TimedCallOptions): Promise<CancelInfo>;
@@ -148,6 +229,7 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     modelRef: string | AnyModel,
     input: unknown,
     callOptions: CallOptions = {},
+    raw = false,
   ): Promise<RequestHandle> => {
     const signal = checkSignal("signal", callOptions.signal);
     const modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
@@ -163,7 +245,7 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
       }
       const model = typeof modelRef === "string" ? await registry.resolve(modelRef) : modelRef;
       let body: unknown;
-      if (model) body = model.build(input);
+      if (model) body = raw ? model.buildRaw(input) : model.build(input);
       else if (isObject(input)) body = input;
       else
         throw new ValidationError(modelId, [
@@ -197,11 +279,11 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     });
     const raw = isObject(body) ? body : {};
     const position = queuePositionOf(raw["queue_position"]);
+    const serverStatus = wordOf(raw["status"]);
     return {
       requestId,
-      status: String(raw["status"] ?? "")
-        .trim()
-        .toLowerCase(),
+      status: requestStatusOf(serverStatus),
+      serverStatus,
       ...(position === undefined ? {} : { queuePosition: position }),
       raw: body,
     };
@@ -223,15 +305,15 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     } catch (error) {
       // Some deployments answer "not ready" with an error code instead of the current status.
       if (error instanceof APIError && error.errorCode === ERROR_CODES.resultNotReady)
-        return { requestId, status: "in_progress", raw: error.detail };
+        return { requestId, status: "in_progress", serverStatus: "in_progress", raw: error.detail };
       throw error;
     }
     const raw = isObject(body) ? body : {};
+    const serverStatus = wordOf(raw["status"]);
     return {
       requestId,
-      status: String(raw["status"] ?? "")
-        .trim()
-        .toLowerCase(),
+      status: resultStatusOf(serverStatus),
+      serverStatus,
       ...(isObject(raw["output"]) ? { output: raw["output"] } : {}),
       ...errorOf(raw),
       ...(text(raw["created_at"]) ? { createdAt: text(raw["created_at"]) } : {}),
@@ -253,10 +335,18 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     });
     const raw = isObject(body) ? body : {};
     const statusText = text(raw["status"])?.toLowerCase();
-    const outcome =
-      text(raw["outcome"])?.toLowerCase() ??
-      (statusText !== undefined && CANCELLED_STATUSES.includes(statusText) ? "cancelled" : (statusText ?? "unknown"));
-    return { requestId, outcome, ...(statusText === undefined ? {} : { status: statusText }), raw: body };
+    const status = statusText === undefined ? undefined : requestStatusOf(statusText);
+    const serverOutcome = text(raw["outcome"])?.toLowerCase() ?? statusText ?? "";
+    // Without an `outcome`, the status says it: cancelled, or still there (running or finished) and not cancellable.
+    const outcome: CancelOutcome =
+      serverOutcome === "not_cancellable"
+        ? "not_cancellable"
+        : CANCELLED_STATUSES.includes(serverOutcome)
+          ? "cancelled"
+          : raw["outcome"] === undefined && status !== undefined && status !== "unknown"
+            ? "not_cancellable"
+            : "unknown";
+    return { requestId, outcome, serverOutcome, ...(status === undefined ? {} : { status }), raw: body };
   };
 
   return { send, submit, status, result, cancel };

@@ -4,31 +4,46 @@ import { checkModelId, isObject } from "./calls.js";
 import { APIError } from "./errors.js";
 import { paths } from "./protocol.js";
 
+/** One model of RunComfy's catalog, as the API sends it (snake_case keys; keys not listed here are kept). */
 export interface CatalogEntry {
+  /** The model id (`community/wan-2-2/vace-fun`). */
   readonly model_id: string;
+  /** The name the catalog shows. */
   readonly display_name?: string;
+  /** The model's input JSON Schema (only with `includeSchema: true` on `list`, always on `get`). */
   readonly input_schema?: Record<string, unknown>;
   readonly [key: string]: unknown;
 }
 
+/** Filters and paging of `catalog.list`; every key is optional (the server's defaults apply). */
 export interface CatalogQuery {
-  /** Case-insensitive text in the model id or display name. */
+  /** Case-insensitive text in the model id or display name. @default none */
   readonly search?: string;
+  /** A catalog category (`video`, `image`, …). @default none */
   readonly category?: string;
-  /** `model`, `workflow`, … */
+  /** `model`, `workflow`, … @default none */
   readonly kind?: string;
+  /** Models per page (the server caps it). @default the server's page size */
   readonly limit?: number;
+  /** Models to skip, for paging. @default 0 */
   readonly offset?: number;
+  /** Include each model's `input_schema` (bigger pages). @default false */
   readonly includeSchema?: boolean;
 }
 
+/** One page of `catalog.list`. */
 export interface CatalogPage {
+  /** The models of this page. */
   readonly models: readonly CatalogEntry[];
+  /** Models matching the query over all pages, when the server says. */
   readonly total?: number | undefined;
 }
 
+/** RunComfy's model catalog (`client.catalog`); any model id, also ones this package has no types for. */
 export interface Catalog {
+  /** One model's catalog entry (`GET /v1/models/{model_id}`), with its input schema; `InvalidModelError`/`NotFoundError` for an unknown id. */
   get(modelId: string, options?: CallOptions): Promise<CatalogEntry>;
+  /** One page of the catalog (`GET /v1/models`), filtered by `query`. */
   list(query?: CatalogQuery, options?: CallOptions): Promise<CatalogPage>;
 }
 

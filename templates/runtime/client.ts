@@ -24,11 +24,13 @@ import { resolveConfig, type ClientOptions } from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
+import type { UntypedOutput } from "./untyped.js";
 import { createWaiter, resolveWaitOptions, type JobResult, type WaitOptions } from "./wait.js";
 
-export interface RunOptions extends WaitOptions {
-  /** Called once the job is queued, before waiting: persist the handle to resume later. */
-  readonly onEnqueue?: ((handle: RequestHandle) => void) | undefined;
+/** Options of `client.run`: the wait's options, and `onEnqueue`. */
+export interface RunOptions<Id extends string = string> extends WaitOptions<Id> {
+  /** Called once the job is queued, before waiting, with its handle: persist it to resume later (`client.wait`). @default none */
+  readonly onEnqueue?: ((handle: RequestHandle<Id>) => void) | undefined;
 }
 
 /**
@@ -37,47 +39,93 @@ export interface RunOptions extends WaitOptions {
  * constraint, and a distributive one would expand to every model's input
  * (seconds of type-checking per call at 1,000 models).
  */
-type InputOfModel<X> = [X] extends [Model<string, infer Input, infer RawInput, unknown>] ? Input | RawInput : never;
-type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer Output> ? Output : never;
+/** The friendly input type of a model (not distributive, see above). */
+export type InputOfModel<X> = [X] extends [Model<string, infer Input, unknown, unknown>] ? Input : never;
+/** The wire body type of a model. */
+export type RawInputOfModel<X> = [X] extends [Model<string, unknown, infer RawInput, unknown>] ? RawInput : never;
+/** The output type of a model (the result's `output`). */
+export type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer Output> ? Output : never;
 
-/** A model id this client has no types for; a known id never matches, so its input stays checked. */
-export type UnknownId<S extends string, M> = S & (S extends keyof M ? never : unknown);
+/**
+ * What `run`, `submit` and their raw forms take as `model`: a known id, or a model object. One signature, not an
+ * overload per form, so a mistake in the input is reported as itself ("Did you mean 'prompt'?"), not as "No overload
+ * matches this call".
+ */
+export type ModelRef<M> = (keyof M & string) | AnyModel;
+/** The model a `ModelRef` names: `M[K]` for a known id, the model object itself otherwise. */
+export type ModelOf<M, K> = [K] extends [keyof M] ? M[K] : K;
+/** The model id a `ModelRef` names. */
+export type IdOf<K> = [K] extends [string] ? K : [K] extends [{ readonly id: infer Id extends string }] ? Id : string;
 
-/** The client; `M` maps known model ids to models (generated as `ModelMap`). */
+/**
+ * The client; `M` maps known model ids to models (generated as `ModelMap`). A model is called by its id,
+ * `client.run(modelId, input)`: only known ids compile; any other model goes through `untypedModel(id)`.
+ */
 export interface Client<M = Record<never, AnyModel>> {
   /** Base URL calls go to (the token is sent nowhere else). */
   readonly baseUrl: string;
-  run<K extends keyof M & string>(
+  /**
+   * Runs a model: validates `input` locally (a `ValidationError` lists every problem; nothing is sent), submits it
+   * (paid, sent at most once), then polls until the job ends (`wait`). Resolves with the job's result whatever it
+   * was: switch on `result.status`. `model` is a known model id (its module is loaded on first use) or a model object
+   * (`import model from "runcomfy-models/<id>"`, or `untypedModel(id)` for a model this package does not know).
+   * `input` has the friendly names; a wire body (raw keys) goes through `runRaw`.
+   *
+   * @param options wait options (`timeoutMs`, default 30 min; `onStatus`; `onEnqueue`; `signal`; `onTimeout` and
+   *   `onAbort`, default `"cancel"`); rejects with `WaitTimeoutError` or `AbortError` carrying the handle.
+   */
+  run<K extends ModelRef<M>>(
     model: K,
-    input: InputOfModel<M[K]>,
-    options?: RunOptions,
-  ): Promise<JobResult<OutputOfModel<M[K]>>>;
-  run<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: RunOptions): Promise<JobResult<OutputOfModel<X>>>;
-  /** Any other model id: the body is sent as given (no local validation, untyped output). */
-  run<S extends string>(
-    model: UnknownId<S, M>,
-    input: Readonly<Record<string, unknown>>,
-    options?: RunOptions,
-  ): Promise<JobResult<Record<string, unknown>>>;
-  submit<K extends keyof M & string>(
+    input: InputOfModel<ModelOf<M, K>>,
+    options?: RunOptions<IdOf<K>>,
+  ): Promise<JobResult<OutputOfModel<ModelOf<M, K>>, IdOf<K>>>;
+  /**
+   * `run` with a wire body: the raw keys of RunComfy's docs and curl examples (`{ "149_steps": 8 }`), validated
+   * locally like `run`'s friendly input.
+   */
+  runRaw<K extends ModelRef<M>>(
     model: K,
-    input: InputOfModel<M[K]>,
+    input: RawInputOfModel<ModelOf<M, K>>,
+    options?: RunOptions<IdOf<K>>,
+  ): Promise<JobResult<OutputOfModel<ModelOf<M, K>>, IdOf<K>>>;
+  /**
+   * Validates `input` locally and submits it (paid; sent at most once, never retried once it may have left), without
+   * waiting. Resolves with the job's handle (plain JSON: store it, and `wait(handle)` later, also in another process).
+   * A failure after the request may have left is `SubmitOutcomeUnknownError`: check before submitting again.
+   *
+   * @param options `signal`: an abort before the request starts sends nothing.
+   */
+  submit<K extends ModelRef<M>>(
+    model: K,
+    input: InputOfModel<ModelOf<M, K>>,
     options?: CallOptions,
-  ): Promise<RequestHandle<K>>;
-  submit<X extends AnyModel>(model: X, input: InputOfModel<X>, options?: CallOptions): Promise<RequestHandle<X["id"]>>;
-  submit<S extends string>(
-    model: UnknownId<S, M>,
-    input: Readonly<Record<string, unknown>>,
+  ): Promise<RequestHandle<IdOf<K>>>;
+  /** `submit` with a wire body (raw keys), validated locally like `submit`'s friendly input. */
+  submitRaw<K extends ModelRef<M>>(
+    model: K,
+    input: RawInputOfModel<ModelOf<M, K>>,
     options?: CallOptions,
-  ): Promise<RequestHandle>;
+  ): Promise<RequestHandle<IdOf<K>>>;
+  /**
+   * Polls a submitted job until it ends (fast at first, then about 9 % of the time waited; see `poll`) and resolves
+   * with its result. Works with a handle from another process; a handle of a known model gives its output type (a
+   * parsed one: narrow it with `isRequestHandle(value, modelId)`).
+   *
+   * @param options `timeoutMs` (default `poll.timeoutMs`, 30 min), `onStatus`, `signal`, `onTimeout`/`onAbort`
+   *   (default `"cancel"`: a job still queued is cancelled), `poll`.
+   */
   wait<K extends keyof M & string>(
     handle: RequestHandle<K>,
-    options?: WaitOptions,
-  ): Promise<JobResult<OutputOfModel<M[K]>>>;
-  wait(handle: RequestHandle, options?: WaitOptions): Promise<JobResult<Record<string, unknown>>>;
+    options?: WaitOptions<K>,
+  ): Promise<JobResult<OutputOfModel<M[K]>, K>>;
+  wait<Id extends string>(handle: RequestHandle<Id>, options?: WaitOptions<Id>): Promise<JobResult<UntypedOutput, Id>>;
+  /** One status call (`GET /v1/requests/{id}/status`, retried on 429, 5xx and network errors), parsed. */
   status(handle: RequestRef, options?: CallOptions): Promise<StatusInfo>;
+  /** One result call (`GET /v1/requests/{id}/result`), parsed; the output is as sent (`wait` parses it by model). */
   result(handle: RequestRef, options?: CallOptions): Promise<ResultInfo>;
+  /** Asks RunComfy to cancel a job (`POST /v1/requests/{id}/cancel`); only a queued job can be cancelled. */
   cancel(handle: RequestRef, options?: CallOptions): Promise<CancelInfo>;
+  /** The model catalog: `catalog.get(modelId)` and `catalog.list(query)`. */
   readonly catalog: Catalog;
 }
 
@@ -88,26 +136,30 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
   const wait = async (handle: RequestHandle, waitOptions?: WaitOptions): Promise<JobResult<unknown>> =>
     waitFor(handle, resolveWaitOptions(waitOptions, context.pollPolicy));
 
-  const run = async (
-    modelRef: string | AnyModel,
-    input: unknown,
-    runOptions: RunOptions = {},
-  ): Promise<JobResult<unknown>> => {
-    // Every option is checked before the paid submit.
-    const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
-    const onEnqueue = runOptions.onEnqueue;
-    if (onEnqueue !== undefined && typeof onEnqueue !== "function")
-      throw new ConfigurationError("onEnqueue must be a function");
-    const handle = await calls.submit(modelRef, input, { signal: resolved.signal });
-    onEnqueue?.(handle);
-    return waitFor(handle, resolved);
-  };
+  const runWith =
+    (raw: boolean) =>
+    async (modelRef: string | AnyModel, input: unknown, runOptions: RunOptions = {}): Promise<JobResult<unknown>> => {
+      // Every option is checked before the paid submit.
+      const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+      const onEnqueue = runOptions.onEnqueue;
+      if (onEnqueue !== undefined && typeof onEnqueue !== "function")
+        throw new ConfigurationError("onEnqueue must be a function");
+      const handle = await calls.submit(modelRef, input, { signal: resolved.signal }, raw);
+      onEnqueue?.(handle);
+      return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+    };
+  const submitWith =
+    (raw: boolean) =>
+    (modelRef: string | AnyModel, input: unknown, callOptions?: CallOptions): Promise<RequestHandle> =>
+      calls.submit(modelRef, input, callOptions, raw);
 
   // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.
   const client = {
     baseUrl: context.http.baseUrl,
-    run,
-    submit: calls.submit,
+    run: runWith(false),
+    runRaw: runWith(true),
+    submit: submitWith(false),
+    submitRaw: submitWith(true),
     wait,
     status: (ref: RequestRef, callOptions?: CallOptions) => calls.status(ref, callOptions),
     result: (ref: RequestRef, callOptions?: CallOptions) => calls.result(ref, callOptions),

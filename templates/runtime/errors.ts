@@ -7,6 +7,8 @@
  * `errorFromResponse` in `http.ts`).
  */
 
+import type { RequestHandle, RequestStatus } from "./calls.js";
+
 /**
  * RunComfy `error_code` values: the Model API's documented codes, the general
  * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
@@ -259,33 +261,41 @@ export interface StopOutcome {
   /** `"left-running"`, `"cancelled"`, `"not-cancellable"` (already running: it will finish and be charged) or `"cancel-failed"`. */
   readonly job: "left-running" | "cancelled" | "not-cancellable" | "cancel-failed";
   /** Last status seen before stopping. */
-  readonly lastStatus?: string | undefined;
+  readonly lastStatus?: RequestStatus | undefined;
 }
 
-export interface WaitErrorOptions extends RunComfyErrorOptions {
+/** What `WaitTimeoutError` and `AbortError` are built from. */
+export interface WaitErrorOptions<Id extends string = string> extends RunComfyErrorOptions {
   readonly outcome: StopOutcome;
   /** Serializable handle to resume waiting with `client.wait(handle)`. */
-  readonly handle?: unknown;
+  readonly handle: RequestHandle<Id>;
 }
 
-/** The wait deadline passed before the job finished. */
-export class WaitTimeoutError extends RunComfyError {
+/**
+ * The wait deadline (`timeoutMs`) passed before the job finished. `handle` resumes it: `client.wait(error.handle)`
+ * (narrow a caught error's handle to its model with `isRequestHandle(error.handle, modelId)` for typed output).
+ */
+export class WaitTimeoutError<Id extends string = string> extends RunComfyError {
   override name = "WaitTimeoutError";
+  /** What happened to the job: cancelled while queued, or left running (see `onTimeout`). */
   readonly outcome: StopOutcome;
-  readonly handle: unknown;
-  constructor(message: string, options: WaitErrorOptions) {
+  /** The job's handle, to resume with `client.wait(handle)`. */
+  readonly handle: RequestHandle<Id>;
+  constructor(message: string, options: WaitErrorOptions<Id>) {
     super(message, options);
     this.outcome = options.outcome;
     this.handle = options.handle;
   }
 }
 
-/** The caller's `AbortSignal` fired. */
-export class AbortError extends RunComfyError {
+/** The caller's `AbortSignal` fired. Before the submit was sent there is no job (`handle` and `outcome` are undefined). */
+export class AbortError<Id extends string = string> extends RunComfyError {
   override name = "AbortError";
+  /** What happened to the job (see `onAbort`), when one was submitted. */
   readonly outcome: StopOutcome | undefined;
-  readonly handle: unknown;
-  constructor(message: string, options: Partial<WaitErrorOptions> = {}) {
+  /** The job's handle, to resume with `client.wait(handle)`, when one was submitted. */
+  readonly handle: RequestHandle<Id> | undefined;
+  constructor(message: string, options: Partial<WaitErrorOptions<Id>> = {}) {
     super(message, options);
     this.outcome = options.outcome;
     this.handle = options.handle;
@@ -298,10 +308,11 @@ export class AbortError extends RunComfyError {
  * may have been charged: `handle` resumes with `client.wait(handle)` or
  * `client.result(handle)` later.
  */
-export class ResultNotFoundError extends NotFoundError {
+export class ResultNotFoundError<Id extends string = string> extends NotFoundError {
   override name = "ResultNotFoundError";
-  readonly handle: unknown;
-  constructor(message: string, options: APIErrorOptions & { readonly handle?: unknown }) {
+  /** The job's handle, to fetch the result later. */
+  readonly handle: RequestHandle<Id>;
+  constructor(message: string, options: APIErrorOptions & { readonly handle: RequestHandle<Id> }) {
     super(message, options);
     this.handle = options.handle;
   }

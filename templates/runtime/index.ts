@@ -1,19 +1,39 @@
 /**
- * Public runtime API of the generated package (re-exported by its index).
- * Exports not listed here are internal and may change between releases.
+ * Public runtime API of the generated package (re-exported by its root entry, `runcomfy-models`). Everything
+ * exported here is public and follows semver; what the package needs internally (policies, schedules, the error
+ * class table, the model constructor of generated modules) is exported from `runcomfy-models/internal`
+ * (`internal.ts`) only, and may change in any release.
  */
 export { createClient } from "./client.js";
-export type { Client, RunOptions, UnknownId } from "./client.js";
-export type { CallOptions, CancelInfo, RequestHandle, RequestRef, ResultInfo, StatusInfo } from "./calls.js";
+export type {
+  Client,
+  IdOf,
+  InputOfModel,
+  ModelOf,
+  ModelRef,
+  OutputOfModel,
+  RawInputOfModel,
+  RunOptions,
+} from "./client.js";
+export { isRequestHandle } from "./calls.js";
+export type {
+  CallOptions,
+  CancelInfo,
+  CancelOutcome,
+  RequestHandle,
+  RequestRef,
+  RequestStatus,
+  ResultInfo,
+  ResultStatus,
+  StatusInfo,
+} from "./calls.js";
 export type { Catalog, CatalogEntry, CatalogPage, CatalogQuery } from "./catalog.js";
-export { normalizeBaseUrl } from "./config.js";
 export type { ClientOptions } from "./config.js";
 export type { AnyModel, ModelRegistry, ModelSource } from "./registry.js";
-export type { JobCancelled, JobFailed, JobResult, JobSucceeded, StatusUpdate, WaitOptions } from "./wait.js";
+export type { JobBase, JobCancelled, JobFailed, JobResult, JobSucceeded, StatusUpdate, WaitOptions } from "./wait.js";
 export {
   AbortError,
   APIError,
-  apiErrorClass,
   AuthenticationError,
   BadRequestError,
   ConfigurationError,
@@ -33,29 +53,32 @@ export {
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
-export type { APIErrorOptions, RunComfyErrorOptions, StopOutcome, ValidationIssue } from "./errors.js";
-export { systemClock } from "./http.js";
+export type {
+  APIErrorOptions,
+  RunComfyErrorOptions,
+  StopOutcome,
+  SubmitOutcomeUnknownErrorOptions,
+  ValidationIssue,
+  WaitErrorOptions,
+} from "./errors.js";
 export type { Clock, Logger, LogLevel } from "./http.js";
 export { mediaProblem } from "./model.js";
-export type { MediaKind } from "./model.js";
-export { defineModel } from "./model.js";
 export type {
   AnnotatedSchema,
-  CompiledValidator,
   FieldDefinition,
   InputOf,
+  MediaKind,
   Model,
-  ModelDefinition,
   OutputOf,
   RawInputOf,
-  SizeChoice,
   Size,
+  SizeChoice,
   SizeValue,
   ValueDefinition,
 } from "./model.js";
 export { outputUrls } from "./outputs.js";
-export { DEFAULT_POLL_POLICY, nextPollDelay } from "./poll.js";
 export type { PollOptions, PollPolicy } from "./poll.js";
 export { DEFAULT_BASE_URL } from "./protocol.js";
-export { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, provablyNotSent, retryDelay } from "./retry.js";
 export type { RetryOptions, RetryPolicy } from "./retry.js";
+export { untypedModel } from "./untyped.js";
+export type { UntypedInput, UntypedModel, UntypedOutput } from "./untyped.js";

@@ -153,6 +153,18 @@ export interface ModelDefinition<Id extends string> {
   readonly id: Id;
   readonly fields: readonly FieldDefinition[];
   readonly validate: CompiledValidator;
+  /** The keys the output schema lists; `parseOutput` keeps any other key under `extra` (see `extraKey`). */
+  readonly output: readonly string[];
+}
+
+/**
+ * The output property that holds the keys an output schema does not list: `extra`, or `extra_`, `extra__`, … when
+ * the schema itself lists `extra` (the generator names the property in the output type by the same rule).
+ */
+export function extraKey(outputKeys: readonly string[]): string {
+  let key = "extra";
+  while (outputKeys.includes(key)) key += "_";
+  return key;
 }
 
 /**
@@ -200,27 +212,44 @@ export interface Size {
   readonly height: number;
 }
 
-/** A generated model: typed builders over one model id. */
+/**
+ * A generated model: typed builders over one model id. `Input` has the
+ * friendly (camelCase, aliased) names, `RawInput` the wire keys, `Output` the
+ * result's `output` object.
+ */
 export interface Model<Id extends string, Input, RawInput, Output> {
+  /** The model id, as RunComfy's API expects it (`community/wan-2-2/vace-fun`). */
   readonly id: Id;
+  /** The input fields: friendly name, wire key, media and size facts (what `build()` maps and checks). */
   readonly fields: readonly FieldDefinition[];
   /**
-   * Friendly (or raw) input → the exact wire body, carrying only what was set.
-   * Throws `ValidationError` listing every problem; nothing is sent.
+   * Friendly input → the exact wire body, carrying only what was set (no defaults are filled in). Validates locally
+   * and throws `ValidationError` listing every problem; nothing is sent.
    */
-  build(input: Input | RawInput): RawInput;
+  build(input: Input): RawInput;
+  /**
+   * A wire body (raw keys, as RunComfy's docs and curl examples show it) → the same body, validated locally like
+   * `build()`; throws `ValidationError` listing every problem.
+   */
+  buildRaw(input: RawInput): RawInput;
   /** Every problem of a friendly or raw input; an empty array means valid. */
   validate(input: unknown): readonly ValidationIssue[];
   /** Wire body → friendly names (validated; throws `ValidationError`). */
   toFriendly(raw: RawInput): Input;
-  /** Lenient output parsing: keeps unknown keys, never throws on extra data. */
+  /**
+   * Lenient output parsing, never throws on extra data: the keys the output schema lists stay where they are, any
+   * other key the server sent is kept under `extra`.
+   */
   parseOutput(output: unknown): Output;
   /** Type carrier for inference (`InputOf<typeof model>`); never set at run time. */
   readonly "~types"?: { readonly input: Input; readonly rawInput: RawInput; readonly output: Output };
 }
 
+/** The friendly input type of a model (`InputOf<typeof model>`). */
 export type InputOf<M> = M extends Model<string, infer Input, unknown, unknown> ? Input : never;
+/** The wire body type of a model. */
 export type RawInputOf<M> = M extends Model<string, unknown, infer RawInput, unknown> ? RawInput : never;
+/** The output type of a model (the result's `output`). */
 export type OutputOf<M> = M extends Model<string, unknown, unknown, infer Output> ? Output : never;
 
 type Body = Record<string, unknown>;
@@ -359,24 +388,24 @@ function describeRule(
     case "exclusiveMaximum": {
       const range = definition?.range;
       return {
-        message: `must be ${String(params["comparison"])} ${String(params["limit"])}${rangeText(range)}`,
+        message: `must be ${params["comparison"]} ${params["limit"]}${rangeText(range)}`,
         range: range ?? { [error.keyword]: Number(params["limit"]) },
       };
     }
     case "multipleOf":
-      return { message: `must be a multiple of ${String(params["multipleOf"])}` };
+      return { message: `must be a multiple of ${params["multipleOf"]}` };
     case "minLength":
-      return { message: `must be at least ${String(params["limit"])} characters long` };
+      return { message: `must be at least ${params["limit"]} characters long` };
     case "maxLength":
-      return { message: `must be at most ${String(params["limit"])} characters long` };
+      return { message: `must be at most ${params["limit"]} characters long` };
     case "minItems":
-      return { message: `must have at least ${String(params["limit"])} items` };
+      return { message: `must have at least ${params["limit"]} items` };
     case "maxItems":
-      return { message: `must have at most ${String(params["limit"])} items` };
+      return { message: `must have at most ${params["limit"]} items` };
     case "uniqueItems":
-      return { message: `must not repeat items (items ${String(params["j"])} and ${String(params["i"])} are equal)` };
+      return { message: `must not repeat items (items ${params["j"]} and ${params["i"]} are equal)` };
     case "pattern":
-      return { message: `must match the pattern /${String(params["pattern"])}/` };
+      return { message: `must match the pattern /${params["pattern"]}/` };
     case "required":
       return { message: `is required` };
     case "additionalProperties":
@@ -415,7 +444,7 @@ function indexOf(members: readonly FieldDefinition[]): {
 export function defineModel<Id extends string, Input, RawInput, Output>(
   definition: ModelDefinition<Id>,
 ): Model<Id, Input, RawInput, Output> {
-  const { id, fields, validate: compiled } = definition;
+  const { id, fields, validate: compiled, output: outputKeys } = definition;
   const { byAlias, byKey } = indexOf(fields);
 
   const issue = (
@@ -657,24 +686,24 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
     return { body: mapped.body, issues: [...mapped.issues, ...checkBody(mapped.body, mapped.skip)] };
   };
 
+  // One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
+  const build = (input: unknown): RawInput => {
+    const { body, issues } = problems(input);
+    if (issues.length > 0) throw new ValidationError(id, issues);
+    return body as RawInput;
+  };
   return {
     id,
     fields,
-    build(input: Input | RawInput): RawInput {
-      const { body, issues } = problems(input);
-      if (issues.length > 0) throw new ValidationError(id, issues);
-      return body as RawInput;
-    },
+    build,
+    buildRaw: build,
     validate(input: unknown): readonly ValidationIssue[] {
       return problems(input).issues;
     },
     toFriendly(raw: RawInput): Input {
       const issues: ValidationIssue[] = [];
       const friendly: Body = {};
-      if (!isPlainObject(raw))
-        throw new ValidationError(id, [
-          { alias: "(input)", key: "", path: "", rule: "type", message: `raw input for ${id} must be a plain object` },
-        ]);
+      if (!isPlainObject(raw)) throw new ValidationError(id, toBody(raw).issues);
       for (const key of Object.keys(raw)) {
         const field = byKey.get(key);
         if (!field) issues.push(unknownIssue(key));
@@ -685,7 +714,13 @@ export function defineModel<Id extends string, Input, RawInput, Output>(
       return friendly as Input;
     },
     parseOutput(output: unknown): Output {
-      return (isPlainObject(output) ? { ...output } : {}) as Output;
+      const out: Body = {};
+      let extra: Body | undefined;
+      if (isPlainObject(output))
+        for (const key of Object.keys(output))
+          setOwn(outputKeys.includes(key) ? out : (extra ??= {}), key, output[key]);
+      if (extra) setOwn(out, extraKey(outputKeys), extra);
+      return out as Output;
     },
   };
 }

@@ -4,7 +4,7 @@
  * or, when waiting stops early (deadline, abort), in an error that carries the
  * handle and says what happened to the job.
  */
-import type { CallOptions, QueueCalls, RequestHandle, ResultInfo, StatusInfo } from "./calls.js";
+import type { CallOptions, QueueCalls, RequestHandle, RequestStatus, ResultInfo, StatusInfo } from "./calls.js";
 import { isObject } from "./calls.js";
 import { checkChoice, checkPollPolicy, checkSignal, checkWaitTimeout, type ClientContext } from "./config.js";
 import {
@@ -19,32 +19,39 @@ import {
 } from "./errors.js";
 import { isPastDeadline, onAbort } from "./http.js";
 import { budgetedPollDelay, nextPollDelay, type PollOptions, type PollPolicy } from "./poll.js";
-import { CANCELLED_STATUSES, FINISHED_STATUSES, RUNNING_STATUSES } from "./protocol.js";
 import { backoffDelay } from "./retry.js";
+import type { AnyModel } from "./registry.js";
 import { PollScheduler } from "./scheduler.js";
 
-export interface StatusUpdate extends StatusInfo {
-  readonly modelId: string;
+/** What `onStatus` receives after every status call of a wait. */
+export interface StatusUpdate<Id extends string = string> extends StatusInfo {
+  readonly modelId: Id;
   /** Milliseconds since `wait` started. */
   readonly elapsedMs: number;
-  /** False when the status is not one this client knows (it keeps polling, up to `maxUnknownStatuses`). */
+  /** False when `serverStatus` is not a word this client knows (`status` is `"unknown"`; it keeps polling, up to `poll.maxUnknownStatuses`). */
   readonly known: boolean;
 }
 
-interface JobBase {
+/** What every `JobResult` carries. */
+export interface JobBase<Id extends string = string> {
   readonly requestId: string;
-  readonly modelId: string;
+  readonly modelId: Id;
+  /** ISO-8601 time the job was created, when the server says. */
   readonly createdAt?: string | undefined;
+  /** ISO-8601 time the job finished, when the server says. */
   readonly finishedAt?: string | undefined;
+  /** The last response body as sent (the result, or the status that said cancelled). */
   readonly raw: unknown;
 }
 
-export interface JobSucceeded<Output> extends JobBase {
+/** The job succeeded: `output` is parsed by the model (keys its schema does not list are under `output.extra`). */
+export interface JobSucceeded<Output, Id extends string = string> extends JobBase<Id> {
   readonly status: "succeeded";
   readonly output: Output;
 }
 
-export interface JobFailed extends JobBase {
+/** The job failed on the server (it may have been charged). */
+export interface JobFailed<Id extends string = string> extends JobBase<Id> {
   readonly status: "failed";
   /** The server's `error`, as sent. */
   readonly error: unknown;
@@ -54,27 +61,29 @@ export interface JobFailed extends JobBase {
   readonly errorCode?: number | undefined;
 }
 
-export interface JobCancelled extends JobBase {
+/** The job was cancelled (by `client.cancel`, `onTimeout`/`onAbort: "cancel"`, or on RunComfy's side). */
+export interface JobCancelled<Id extends string = string> extends JobBase<Id> {
   readonly status: "cancelled";
 }
 
-/** How a job ended: switch on `status`. */
-export type JobResult<Output> = JobSucceeded<Output> | JobFailed | JobCancelled;
+/** How a job ended: switch on `status` (`"succeeded"`, `"failed"`, `"cancelled"`). */
+export type JobResult<Output, Id extends string = string> = JobSucceeded<Output, Id> | JobFailed<Id> | JobCancelled<Id>;
 
-export interface WaitOptions extends CallOptions {
+/** Options of `client.wait` (and of `client.run`, with `onEnqueue`). */
+export interface WaitOptions<Id extends string = string> extends CallOptions {
   /**
    * Give up after this many milliseconds (above 0, or `Infinity` for never): the wait ends at this deadline (give or
    * take one poll interval) even when a status call hangs or the server asks for a longer `Retry-After`, through
-   * `onTimeout`. @default poll.timeoutMs (1800000, 30 min)
+   * `onTimeout`, with a `WaitTimeoutError` that carries the handle. @default poll.timeoutMs (1800000, 30 min)
    */
   readonly timeoutMs?: number | undefined;
-  /** Called after every status call, with status and queue position; an `abort()` inside it takes effect at once. */
-  readonly onStatus?: ((update: StatusUpdate) => void) | undefined;
-  /** On timeout: cancel the job while it is still queued, or leave it running. @default "cancel" */
+  /** Called after every status call, with status and queue position; an `abort()` inside it takes effect at once. @default none */
+  readonly onStatus?: ((update: StatusUpdate<Id>) => void) | undefined;
+  /** On timeout: `"cancel"` the job while it is still queued (a running job cannot be), or `"leave"` it running. @default "cancel" */
   readonly onTimeout?: "cancel" | "leave" | undefined;
-  /** On abort: cancel the job while it is still queued, or leave it running. @default "cancel" */
+  /** On abort (`signal`): `"cancel"` the job while it is still queued, or `"leave"` it running. @default "cancel" */
   readonly onAbort?: "cancel" | "leave" | undefined;
-  /** Poll schedule for this wait. */
+  /** Poll schedule for this wait; a key set to `undefined` keeps the client's value. @default the client's `poll` */
   readonly poll?: PollOptions | undefined;
 }
 
@@ -133,7 +142,12 @@ export const RESULT_NOT_FOUND_RETRIES = 3;
 /** The longest a cancel after stopping early may take, in milliseconds. */
 const STOP_CANCEL_BUDGET_MS = 10_000;
 
-export type Wait = (handle: RequestHandle, options: ResolvedWaitOptions) => Promise<JobResult<unknown>>;
+/** Waits for `handle`; `model` (when the caller has it) parses the output, otherwise the client's registry does. */
+export type Wait = (
+  handle: RequestHandle,
+  options: ResolvedWaitOptions,
+  model?: AnyModel,
+) => Promise<JobResult<unknown>>;
 
 export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
   const { clock, log, registry } = context;
@@ -144,7 +158,7 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
   const stopOutcome = async (
     handle: RequestHandle,
     choice: "cancel" | "leave",
-    lastStatus: string | undefined,
+    lastStatus: RequestStatus | undefined,
   ): Promise<StopOutcome> => {
     if (choice === "leave") return { job: "left-running", lastStatus };
     try {
@@ -156,7 +170,11 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
     }
   };
 
-  const toJobResult = async (handle: RequestHandle, info: ResultInfo): Promise<JobResult<unknown> | undefined> => {
+  const toJobResult = async (
+    handle: RequestHandle,
+    info: ResultInfo,
+    given: AnyModel | undefined,
+  ): Promise<JobResult<unknown> | undefined> => {
     const base = {
       requestId: handle.requestId,
       modelId: handle.modelId,
@@ -164,8 +182,8 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
       ...(info.finishedAt ? { finishedAt: info.finishedAt } : {}),
       raw: info.raw,
     };
-    if (info.status === "succeeded" || info.status === "completed") {
-      const model = await registry.resolve(handle.modelId);
+    if (info.status === "succeeded") {
+      const model = given ?? (await registry.resolve(handle.modelId));
       return {
         ...base,
         status: "succeeded",
@@ -181,11 +199,11 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
         ...(info.errorCode === undefined ? {} : { errorCode: info.errorCode }),
       };
     }
-    if (CANCELLED_STATUSES.includes(info.status)) return { ...base, status: "cancelled" };
+    if (info.status === "cancelled") return { ...base, status: "cancelled" };
     return undefined;
   };
 
-  return (handle, options) =>
+  return (handle, options, given) =>
     new Promise<JobResult<unknown>>((resolve, reject) => {
       if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
         throw new ConfigurationError(
@@ -197,7 +215,7 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
       const deadline = started + timeoutMs;
       const submitted = Date.parse(handle.submittedAt);
       const alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, started - submitted);
-      let lastStatus: string | undefined;
+      let lastStatus: RequestStatus | undefined;
       let unknownInARow = 0;
       /** The status said finished: the next step asks for the result. */
       let resultNext = false;
@@ -307,19 +325,16 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
             const info = await calls.status(handle, { signal, deadline });
             if (await interrupted()) return;
             lastStatus = info.status;
-            const known =
-              RUNNING_STATUSES.includes(info.status) ||
-              FINISHED_STATUSES.includes(info.status) ||
-              CANCELLED_STATUSES.includes(info.status);
+            const known = info.status !== "unknown";
             options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
             // An abort() inside onStatus takes effect here, before anything else is sent.
             if (await interrupted()) return;
-            if (CANCELLED_STATUSES.includes(info.status)) {
+            if (info.status === "cancelled") {
               return settle(() =>
                 resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }),
               );
             }
-            if (FINISHED_STATUSES.includes(info.status)) {
+            if (info.status === "completed" || info.status === "failed") {
               resultNext = true;
             } else if (known) {
               unknownInARow = 0;
@@ -327,13 +342,13 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
               unknownInARow++;
               log(
                 "warn",
-                `unknown status ${JSON.stringify(info.status)} for request ${handle.requestId} (${unknownInARow} in a row)`,
+                `unknown status ${JSON.stringify(info.serverStatus)} for request ${handle.requestId} (${unknownInARow} in a row)`,
               );
               if (unknownInARow > policy.maxUnknownStatuses) {
                 return fail(
                   new UnknownStatusError(
-                    `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.status)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
-                    info.status,
+                    `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.serverStatus)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
+                    info.serverStatus,
                     { modelId: handle.modelId, requestId: handle.requestId },
                   ),
                 );
@@ -344,7 +359,7 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
             const info = await fetchResult();
             if (await interrupted()) return;
             if (info === undefined) return; // a 404 right after finishing: fetchResult scheduled the retry
-            const job = await toJobResult(handle, info);
+            const job = await toJobResult(handle, info, given);
             if (await interrupted()) return;
             if (job) return settle(() => resolve(job));
             // The result is not there yet: back to polling the status.

@@ -75,8 +75,9 @@ describe("build()", () => {
     expect(() => fantasy.build({} as never)).toThrow(/3 problems; nothing was sent/);
   });
 
-  it("accepts raw keys as an escape hatch, and mixed with aliases", () => {
-    expect(fantasy.build({ ...REQUIRED_RAW, "149_steps": 8 })).toEqual({ ...REQUIRED_RAW, "149_steps": 8 });
+  it("accepts raw keys through buildRaw, and (for JavaScript callers) mixed with aliases in build", () => {
+    expect(fantasy.buildRaw({ ...REQUIRED_RAW, "149_steps": 8 })).toEqual({ ...REQUIRED_RAW, "149_steps": 8 });
+    expect(fantasy.build({ ...REQUIRED_RAW, "149_steps": 8 } as never)).toEqual({ ...REQUIRED_RAW, "149_steps": 8 });
     expect(fantasy.build({ ...REQUIRED_RAW, "149_steps": 8, cfg: 1.5 } as never)).toEqual({
       ...REQUIRED_RAW,
       "149_steps": 8,

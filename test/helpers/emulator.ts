@@ -1,13 +1,8 @@
 /** Starts emulators for a test file and stops them afterwards; a clock that records waits. */
 import { afterEach } from "vitest";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.ts";
-import {
-  createClient,
-  systemClock,
-  type ClientOptions,
-  type Clock,
-  type RunComfyClient,
-} from "../../generated/index.js";
+import { createClient, type ClientOptions, type Clock, type RunComfyClient } from "../../generated/index.js";
+import { systemClock } from "../../generated/runtime/internal.js";
 
 const running: Emulator[] = [];
 afterEach(async () => {

@@ -14,6 +14,7 @@ import {
   RateLimitError,
   RunComfyError,
   UnprocessableEntityError,
+  untypedModel,
   ValidationError,
 } from "../../generated/index.js";
 import { createClient as createBareClient } from "../../generated/runtime/index.js";
@@ -64,7 +65,7 @@ describe("API errors", () => {
   it.each([400, 404] as const)("an unknown model (answered with %i) → InvalidModelError", async (status) => {
     const emu = await emulator({ unknownModelStatus: status });
     const error = await clientFor(emu)
-      .submit("vendor/not-a-model", { prompt: "x" })
+      .submit(untypedModel("vendor/not-a-model"), { prompt: "x" })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidModelError);
     expect(error).toMatchObject({ status, modelId: "vendor/not-a-model" });
@@ -75,7 +76,7 @@ describe("API errors", () => {
     // A client without the model registry sends the body as given, so the server judges it.
     const bare = createBareClient({ baseUrl: emu.url, token: emu.token });
     const error = await bare
-      .submit("community/wan-2-2/vace-fun", { "47_value": 99, extra: 1 })
+      .submit(untypedModel("community/wan-2-2/vace-fun"), { "47_value": 99, extra: 1 })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect((error as UnprocessableEntityError).detail).toEqual(

@@ -4,7 +4,8 @@
  * `ConfigurationError` naming the option, the value and the allowed range — before anything is sent.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, createClient, DEFAULT_RETRY_POLICY, type ClientOptions } from "../../generated/index.js";
+import { ConfigurationError, createClient, type ClientOptions } from "../../generated/index.js";
+import { DEFAULT_RETRY_POLICY } from "../../generated/runtime/internal.js";
 import { VACE_INPUT } from "../helpers/emulator.ts";
 import { tinyMock } from "../helpers/tiny-mock.ts";
 

@@ -1,16 +1,16 @@
 /** The pure decision helpers under the HTTP engine and the poll loop. */
 import { describe, expect, it } from "vitest";
+import { outputUrls } from "../../generated/index.js";
 import {
   backoffDelay,
   DEFAULT_POLL_POLICY,
   DEFAULT_RETRY_POLICY,
   nextPollDelay,
   normalizeBaseUrl,
-  outputUrls,
   parseRetryAfter,
   provablyNotSent,
   retryDelay,
-} from "../../generated/index.js";
+} from "../../generated/runtime/internal.js";
 import { queuePositionOf } from "../../generated/runtime/calls.js";
 import { sleepWithin } from "../../generated/runtime/retry.js";
 

@@ -2,7 +2,14 @@
  * Type-level contract of the generated package, checked by `tsc --strict`
  * (`npm run typecheck`): what must compile, and (`@ts-expect-error`) what must not.
  */
-import { createClient, loadModel, type JobResult, type ModelId, type ModelMap } from "../../generated/index.js";
+import {
+  createClient,
+  loadModel,
+  untypedModel,
+  type JobResult,
+  type ModelId,
+  type ModelMap,
+} from "../../generated/index.js";
 import * as fantasy from "../../generated/models/community/fantasy-portrait/image-to-video.js";
 import type { CommunityFantasyPortraitImageToVideoInput } from "../../generated/models/community/fantasy-portrait/image-to-video.js";
 import * as infinite from "../../generated/models/community/infinite-talk/image-to-video.js";
@@ -16,7 +23,7 @@ const portrait = { image: "https://x/a.png", video: "https://x/a.mp4", prompt: "
 const body: fantasy.RawInput = fantasy.build({ ...portrait, resolution: "720x720", steps: 8 });
 fantasy.build({ ...portrait, resolution: { width: 1280, height: 720 } });
 fantasy.build({ ...portrait, resolution: "1280x720 (16:9)", frames: 141 });
-fantasy.build({
+fantasy.buildRaw({
   "143_image": "https://x/a.png",
   "160_video": "https://x/a.mp4",
   "155_positive_prompt": "x",
@@ -44,6 +51,7 @@ fantasy.build({ ...portrait, steps: "8" });
 
 // The model map: known ids autocomplete, unknown ids are still allowed as strings; it is types only.
 const known: ModelId = "community/wan-2-2/vace-fun";
+// @ts-expect-error -- ModelId is a known id only
 const unknown: ModelId = "vendor/some-new-model";
 const vaceId: ModelMap["community/wan-2-2/vace-fun"]["id"] = "community/wan-2-2/vace-fun";
 void [known, unknown, vaceId];
@@ -81,7 +89,7 @@ async function usage(): Promise<void> {
   const handle = await client.submit(vace.model, { prompt: "x", image: "https://x/a.png" });
   const resumed = await client.wait(handle);
   if (resumed.status === "succeeded") void resumed.output.image;
-  await client.run("vendor/some-new-model", { anything: 1 });
+  await client.run(untypedModel("vendor/some-new-model"), { anything: 1 });
   // @ts-expect-error -- a known model's input is checked
   await client.run("community/infinite-talk/image-to-video", { audoi: "https://x/a.mp3" });
   // @ts-expect-error -- a known model's required fields too

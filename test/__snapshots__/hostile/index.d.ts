@@ -40,8 +40,8 @@ export interface ModelMap {
   "run/--": typeof import("./models/run/--.js").default;
 }
 
-/** A known model id (with autocompletion), or any other id as a plain string. */
-export type ModelId = keyof ModelMap | (string & {});
+/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */
+export type ModelId = keyof ModelMap;
 
 /** The model of a known id, its module loaded on demand (the first call imports it); `undefined` for any other id. */
 export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;

@@ -67,7 +67,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `149_shift` (ComfyUI node 149, input `shift`).
    * @default 5
    */
-  shift?: number;
+  shift?: number | undefined;
   /**
    * Steps — Number of denoising iterations; more steps refine detail and stability but take longer.
    *
@@ -75,7 +75,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `149_steps` (ComfyUI node 149, input `steps`).
    * @default 6
    */
-  steps?: number;
+  steps?: number | undefined;
   /**
    * Resolution (W:H)
    *
@@ -84,7 +84,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `169_valuex170_value` (ComfyUI node 169, input `value` and node 170, input `value`).
    * @default "720x720 (1:1)"
    */
-  resolution?: CommunityFantasyPortraitImageToVideoResolution;
+  resolution?: CommunityFantasyPortraitImageToVideoResolution | undefined;
   /**
    * Number of Frames
    *
@@ -92,7 +92,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `174_value` (ComfyUI node 174, input `value`).
    * @default 81
    */
-  frames?: 81 | 141;
+  frames?: 81 | 141 | undefined;
   /**
    * Frames Per Second
    *
@@ -100,7 +100,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `163_frame_rate` (ComfyUI node 163, input `frame_rate`).
    * @default 16
    */
-  fps?: number;
+  fps?: number | undefined;
   /**
    * Strength — Controls how strongly the Fantasy Portrait embedding influences the video generation, higher emphasizes the portrait and expressions.
    *
@@ -108,7 +108,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `150_strength` (ComfyUI node 150, input `strength`).
    * @default 1
    */
-  strength?: number;
+  strength?: number | undefined;
   /**
    * Seed
    *
@@ -116,7 +116,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `149_seed` (ComfyUI node 149, input `seed`).
    * @default 96860978
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * Guidance Scale — Controls how strongly the output adheres to the prompt versus allowing creative variation.
    *
@@ -124,7 +124,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
    * Raw key: `149_cfg` (ComfyUI node 149, input `cfg`).
    * @default 1
    */
-  cfg?: number;
+  cfg?: number | undefined;
 }
 
 /** Wire body of `community/fantasy-portrait/image-to-video`: the exact JSON RunComfy receives (raw keys). */
@@ -136,9 +136,9 @@ export interface CommunityFantasyPortraitImageToVideoRawInput {
   /** Image: friendly name `image`; ComfyUI node 143, input `image`. Example: "Runcomfy_example_1268_1.png". */
   "143_image": string;
   /** Shift: friendly name `shift`; ComfyUI node 149, input `shift`. Range: 1 to 15 (integer). @default 5 */
-  "149_shift"?: number;
+  "149_shift"?: number | undefined;
   /** Steps: friendly name `steps`; ComfyUI node 149, input `steps`. Range: 6 to 20 (integer). @default 6 */
-  "149_steps"?: number;
+  "149_steps"?: number | undefined;
   /** Resolution (W:H): friendly name `resolution`; ComfyUI node 169, input `value` and node 170, input `value`. Exact size label. @default "720x720 (1:1)" */
   "169_valuex170_value"?:
     | "480x480 (1:1)"
@@ -150,20 +150,21 @@ export interface CommunityFantasyPortraitImageToVideoRawInput {
     | "720x1280 (9:16)"
     | "960x540 (16:9)"
     | "1024x576 (16:9)"
-    | "1280x720 (16:9)";
+    | "1280x720 (16:9)"
+    | undefined;
   /** Number of Frames: friendly name `frames`; ComfyUI node 174, input `value`. @default 81 */
-  "174_value"?: 81 | 141;
+  "174_value"?: 81 | 141 | undefined;
   /** Frames Per Second: friendly name `fps`; ComfyUI node 163, input `frame_rate`. Range: 12 to 24 (integer). @default 16 */
-  "163_frame_rate"?: number;
+  "163_frame_rate"?: number | undefined;
   /** Strength: friendly name `strength`; ComfyUI node 150, input `strength`. Range: 0.3 to 2. @default 1 */
-  "150_strength"?: number;
+  "150_strength"?: number | undefined;
   /** Seed: friendly name `seed`; ComfyUI node 149, input `seed`. Integer. @default 96860978 */
-  "149_seed"?: number;
+  "149_seed"?: number | undefined;
   /** Guidance Scale: friendly name `cfg`; ComfyUI node 149, input `cfg`. Range: 0.6 to 2. @default 1 */
-  "149_cfg"?: number;
+  "149_cfg"?: number | undefined;
 }
 
-/** Output of `community/fantasy-portrait/image-to-video` (the result's `output` object). Unknown keys are kept. */
+/** Output of `community/fantasy-portrait/image-to-video` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface CommunityFantasyPortraitImageToVideoOutput {
   /** URL of the generated image. */
   image?: string;
@@ -173,7 +174,8 @@ export interface CommunityFantasyPortraitImageToVideoOutput {
   images?: string[];
   /** URLs of the generated videos. */
   videos?: string[];
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `CommunityFantasyPortraitImageToVideoInput`). */
@@ -184,10 +186,12 @@ export type RawInput = CommunityFantasyPortraitImageToVideoRawInput;
 export type Output = CommunityFantasyPortraitImageToVideoOutput;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "community/fantasy-portrait/image-to-video";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export declare const model: Model<"community/fantasy-portrait/image-to-video", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

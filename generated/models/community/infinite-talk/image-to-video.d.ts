@@ -53,7 +53,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    * Raw key: `245_valuex246_value` (ComfyUI node 245, input `value` and node 246, input `value`).
    * @default "720x720 (1:1)"
    */
-  resolution?: CommunityInfiniteTalkImageToVideoResolution;
+  resolution?: CommunityInfiniteTalkImageToVideoResolution | undefined;
   /**
    * Image
    *
@@ -76,7 +76,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    * Raw key: `270_value` (ComfyUI node 270, input `value`).
    * @default 125
    */
-  frames?: 125 | 250;
+  frames?: 125 | 250 | undefined;
   /**
    * Seed
    *
@@ -84,7 +84,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    * Raw key: `128_seed` (ComfyUI node 128, input `seed`).
    * @default 96860978
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * Steps — Number of denoising iterations; more steps refine detail and stability but take longer.
    *
@@ -92,7 +92,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    * Raw key: `128_steps` (ComfyUI node 128, input `steps`).
    * @default 7
    */
-  steps?: number;
+  steps?: number | undefined;
   /**
    * Shift — Offsets the diffusion sampling schedule, trading stability for stronger motion/style as the value increases.
    *
@@ -100,7 +100,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    * Raw key: `128_shift` (ComfyUI node 128, input `shift`).
    * @default 11
    */
-  shift?: number;
+  shift?: number | undefined;
   /**
    * Guidance Scale — Controls how strongly the output adheres to the prompt versus allowing creative variation.
    *
@@ -108,7 +108,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
    * Raw key: `128_cfg` (ComfyUI node 128, input `cfg`).
    * @default 1
    */
-  cfg?: number;
+  cfg?: number | undefined;
 }
 
 /** Wire body of `community/infinite-talk/image-to-video`: the exact JSON RunComfy receives (raw keys). */
@@ -126,24 +126,25 @@ export interface CommunityInfiniteTalkImageToVideoRawInput {
     | "720x1280 (9:16)"
     | "960x540 (16:9)"
     | "1024x576 (16:9)"
-    | "1280x720 (16:9)";
+    | "1280x720 (16:9)"
+    | undefined;
   /** Image: friendly name `image`; ComfyUI node 284, input `image`. Example: "Runcomfy_example_1278_1.png". */
   "284_image": string;
   /** Prompt: friendly name `prompt`; ComfyUI node 241, input `positive_prompt`. Example: "a woman is talking and waving hands". */
   "241_positive_prompt": string;
   /** Number of Frames: friendly name `frames`; ComfyUI node 270, input `value`. @default 125 */
-  "270_value"?: 125 | 250;
+  "270_value"?: 125 | 250 | undefined;
   /** Seed: friendly name `seed`; ComfyUI node 128, input `seed`. Integer. @default 96860978 */
-  "128_seed"?: number;
+  "128_seed"?: number | undefined;
   /** Steps: friendly name `steps`; ComfyUI node 128, input `steps`. Range: 6 to 20 (integer). @default 7 */
-  "128_steps"?: number;
+  "128_steps"?: number | undefined;
   /** Shift: friendly name `shift`; ComfyUI node 128, input `shift`. Range: 1 to 15. @default 11 */
-  "128_shift"?: number;
+  "128_shift"?: number | undefined;
   /** Guidance Scale: friendly name `cfg`; ComfyUI node 128, input `cfg`. Range: 0.6 to 2. @default 1 */
-  "128_cfg"?: number;
+  "128_cfg"?: number | undefined;
 }
 
-/** Output of `community/infinite-talk/image-to-video` (the result's `output` object). Unknown keys are kept. */
+/** Output of `community/infinite-talk/image-to-video` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface CommunityInfiniteTalkImageToVideoOutput {
   /** URL of the generated image. */
   image?: string;
@@ -153,7 +154,8 @@ export interface CommunityInfiniteTalkImageToVideoOutput {
   images?: string[];
   /** URLs of the generated videos. */
   videos?: string[];
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `CommunityInfiniteTalkImageToVideoInput`). */
@@ -164,10 +166,12 @@ export type RawInput = CommunityInfiniteTalkImageToVideoRawInput;
 export type Output = CommunityInfiniteTalkImageToVideoOutput;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "community/infinite-talk/image-to-video";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export declare const model: Model<"community/infinite-talk/image-to-video", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

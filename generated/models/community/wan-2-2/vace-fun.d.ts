@@ -60,7 +60,7 @@ export interface CommunityWan22VaceFunInput {
    * Raw key: `4_valuex3_value` (ComfyUI node 4, input `value` and node 3, input `value`).
    * @default "1024x576 (16:9)"
    */
-  resolution?: CommunityWan22VaceFunResolution;
+  resolution?: CommunityWan22VaceFunResolution | undefined;
   /**
    * Number of Frames
    *
@@ -68,7 +68,7 @@ export interface CommunityWan22VaceFunInput {
    * Raw key: `25_value` (ComfyUI node 25, input `value`).
    * @default 81
    */
-  frames?: 81 | 141;
+  frames?: 81 | 141 | undefined;
   /**
    * Frames Per Second
    *
@@ -76,7 +76,7 @@ export interface CommunityWan22VaceFunInput {
    * Raw key: `38_value` (ComfyUI node 38, input `value`).
    * @default 16
    */
-  fps?: number;
+  fps?: number | undefined;
   /**
    * Seed
    *
@@ -84,7 +84,7 @@ export interface CommunityWan22VaceFunInput {
    * Raw key: `98_seed` (ComfyUI node 98, input `seed`).
    * @default 96860978
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * Steps — Number of denoising iterations; more steps refine detail and stability but take longer.
    *
@@ -92,7 +92,7 @@ export interface CommunityWan22VaceFunInput {
    * Raw key: `47_value` (ComfyUI node 47, input `value`).
    * @default 12
    */
-  steps?: number;
+  steps?: number | undefined;
   /**
    * Guidance Scale — Controls how strongly the output adheres to the prompt versus allowing creative variation.
    *
@@ -100,7 +100,7 @@ export interface CommunityWan22VaceFunInput {
    * Raw key: `108_cfg` (ComfyUI node 108, input `cfg`).
    * @default 3.5
    */
-  cfg?: number;
+  cfg?: number | undefined;
   /**
    * Shift — Offsets the diffusion sampling schedule, trading stability for stronger motion/style as the value increases.
    *
@@ -108,7 +108,7 @@ export interface CommunityWan22VaceFunInput {
    * Raw key: `41_value` (ComfyUI node 41, input `value`).
    * @default 8
    */
-  shift?: number;
+  shift?: number | undefined;
 }
 
 /** Wire body of `community/wan-2-2/vace-fun`: the exact JSON RunComfy receives (raw keys). */
@@ -128,22 +128,23 @@ export interface CommunityWan22VaceFunRawInput {
     | "720x1280 (9:16)"
     | "960x540 (16:9)"
     | "1024x576 (16:9)"
-    | "1280x720 (16:9)";
+    | "1280x720 (16:9)"
+    | undefined;
   /** Number of Frames: friendly name `frames`; ComfyUI node 25, input `value`. @default 81 */
-  "25_value"?: 81 | 141;
+  "25_value"?: 81 | 141 | undefined;
   /** Frames Per Second: friendly name `fps`; ComfyUI node 38, input `value`. Range: 12 to 24 (integer). @default 16 */
-  "38_value"?: number;
+  "38_value"?: number | undefined;
   /** Seed: friendly name `seed`; ComfyUI node 98, input `seed`. Integer. @default 96860978 */
-  "98_seed"?: number;
+  "98_seed"?: number | undefined;
   /** Steps: friendly name `steps`; ComfyUI node 47, input `value`. Range: 2 to 40 (integer). @default 12 */
-  "47_value"?: number;
+  "47_value"?: number | undefined;
   /** Guidance Scale: friendly name `cfg`; ComfyUI node 108, input `cfg`. Range: 0 to 10. @default 3.5 */
-  "108_cfg"?: number;
+  "108_cfg"?: number | undefined;
   /** Shift: friendly name `shift`; ComfyUI node 41, input `value`. Range: 1 to 30. @default 8 */
-  "41_value"?: number;
+  "41_value"?: number | undefined;
 }
 
-/** Output of `community/wan-2-2/vace-fun` (the result's `output` object). Unknown keys are kept. */
+/** Output of `community/wan-2-2/vace-fun` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface CommunityWan22VaceFunOutput {
   /** URL of the generated image. */
   image?: string;
@@ -153,7 +154,8 @@ export interface CommunityWan22VaceFunOutput {
   images?: string[];
   /** URLs of the generated videos. */
   videos?: string[];
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `CommunityWan22VaceFunInput`). */
@@ -164,10 +166,12 @@ export type RawInput = CommunityWan22VaceFunRawInput;
 export type Output = CommunityWan22VaceFunOutput;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "community/wan-2-2/vace-fun";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export declare const model: Model<"community/wan-2-2/vace-fun", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

@@ -60,7 +60,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
    * Raw key: `602_widthx602_height` (ComfyUI node 602, input `width` and node 602, input `height`).
    * @default "720x480 (3:2)"
    */
-  resolution?: CommunityWan21FusionxImageToVideoResolution;
+  resolution?: CommunityWan21FusionxImageToVideoResolution | undefined;
   /**
    * Number of Frames
    *
@@ -68,7 +68,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
    * Raw key: `602_num_frames` (ComfyUI node 602, input `num_frames`).
    * @default 81
    */
-  frames?: 81 | 141;
+  frames?: 81 | 141 | undefined;
   /**
    * Frames Per Second
    *
@@ -76,7 +76,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
    * Raw key: `609_frame_rate` (ComfyUI node 609, input `frame_rate`).
    * @default 16
    */
-  fps?: number;
+  fps?: number | undefined;
   /**
    * Seed
    *
@@ -84,7 +84,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
    * Raw key: `598_seed` (ComfyUI node 598, input `seed`).
    * @default 96860978
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * Steps — Number of denoising iterations; more steps refine detail and stability but take longer.
    *
@@ -92,7 +92,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
    * Raw key: `598_steps` (ComfyUI node 598, input `steps`).
    * @default 10
    */
-  steps?: number;
+  steps?: number | undefined;
   /**
    * Guidance Scale — Controls how strongly the output adheres to the prompt versus allowing creative variation.
    *
@@ -100,7 +100,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
    * Raw key: `598_cfg` (ComfyUI node 598, input `cfg`).
    * @default 1
    */
-  cfg?: number;
+  cfg?: number | undefined;
   /**
    * Shift — Offsets the diffusion sampling schedule, trading stability for stronger motion/style as the value increases.
    *
@@ -108,7 +108,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
    * Raw key: `598_shift` (ComfyUI node 598, input `shift`).
    * @default 5
    */
-  shift?: number;
+  shift?: number | undefined;
 }
 
 /** Wire body of `community/wan-2-1/fusionx/image-to-video`: the exact JSON RunComfy receives (raw keys). */
@@ -128,22 +128,23 @@ export interface CommunityWan21FusionxImageToVideoRawInput {
     | "720x1280 (9:16)"
     | "960x540 (16:9)"
     | "1024x576 (16:9)"
-    | "1280x720 (16:9)";
+    | "1280x720 (16:9)"
+    | undefined;
   /** Number of Frames: friendly name `frames`; ComfyUI node 602, input `num_frames`. @default 81 */
-  "602_num_frames"?: 81 | 141;
+  "602_num_frames"?: 81 | 141 | undefined;
   /** Frames Per Second: friendly name `fps`; ComfyUI node 609, input `frame_rate`. Range: 12 to 24 (integer). @default 16 */
-  "609_frame_rate"?: number;
+  "609_frame_rate"?: number | undefined;
   /** Seed: friendly name `seed`; ComfyUI node 598, input `seed`. Integer. @default 96860978 */
-  "598_seed"?: number;
+  "598_seed"?: number | undefined;
   /** Steps: friendly name `steps`; ComfyUI node 598, input `steps`. Range: 6 to 20 (integer). @default 10 */
-  "598_steps"?: number;
+  "598_steps"?: number | undefined;
   /** Guidance Scale: friendly name `cfg`; ComfyUI node 598, input `cfg`. Range: 0.6 to 2. @default 1 */
-  "598_cfg"?: number;
+  "598_cfg"?: number | undefined;
   /** Shift: friendly name `shift`; ComfyUI node 598, input `shift`. Range: 1 to 15. @default 5 */
-  "598_shift"?: number;
+  "598_shift"?: number | undefined;
 }
 
-/** Output of `community/wan-2-1/fusionx/image-to-video` (the result's `output` object). Unknown keys are kept. */
+/** Output of `community/wan-2-1/fusionx/image-to-video` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface CommunityWan21FusionxImageToVideoOutput {
   /** URL of the generated image. */
   image?: string;
@@ -153,7 +154,8 @@ export interface CommunityWan21FusionxImageToVideoOutput {
   images?: string[];
   /** URLs of the generated videos. */
   videos?: string[];
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `CommunityWan21FusionxImageToVideoInput`). */
@@ -164,10 +166,12 @@ export type RawInput = CommunityWan21FusionxImageToVideoRawInput;
 export type Output = CommunityWan21FusionxImageToVideoOutput;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "community/wan-2-1/fusionx/image-to-video";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export declare const model: Model<"community/wan-2-1/fusionx/image-to-video", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

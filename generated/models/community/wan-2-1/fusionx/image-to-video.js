@@ -465,7 +465,7 @@ export const outputSchema = {
 };
 /** Model id, as RunComfy's API expects it. */
 export const id = "community/wan-2-1/fusionx/image-to-video";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export const model = /* @__PURE__ */ defineModel({
   id,
   fields: [
@@ -496,9 +496,12 @@ export const model = /* @__PURE__ */ defineModel({
     { alias: "shift", key: "598_shift", nodes: "598", range: { minimum: 1, maximum: 15 } },
   ],
   validate: validate0,
+  output: ["image", "video", "images", "videos"],
 });
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
 export const build = (input) => model.build(input);
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export const buildRaw = (input) => model.buildRaw(input);
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export const validateInput = (input) => model.validate(input);
 /** Wire body → friendly field names. */

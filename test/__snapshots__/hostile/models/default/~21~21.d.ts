@@ -10,20 +10,21 @@ export interface DefaultInput {
    * Raw key: `1_prompt` (ComfyUI node 1, input `prompt`).
    * @default "hello"
    */
-  prompt?: string;
+  prompt?: string | undefined;
 }
 
 /** Wire body of `default/!!`: the exact JSON RunComfy receives (raw keys). */
 export interface DefaultRawInput {
   /** Prompt: friendly name `prompt`; ComfyUI node 1, input `prompt`. @default "hello" */
-  "1_prompt"?: string;
+  "1_prompt"?: string | undefined;
 }
 
-/** Output of `default/!!` (the result's `output` object). Unknown keys are kept. */
+/** Output of `default/!!` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface DefaultOutput {
   /** URL of the generated image. */
   image?: string;
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `DefaultInput`). */
@@ -34,10 +35,12 @@ export type RawInput = DefaultRawInput;
 export type Output = DefaultOutput;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "default/!!";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export declare const model: Model<"default/!!", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

@@ -19,11 +19,12 @@ export interface HostileKeyNames_b2e263RawInput {
   "1_prompt": string;
 }
 
-/** Output of `hostile/Key-Names` (the result's `output` object). Unknown keys are kept. */
+/** Output of `hostile/Key-Names` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface HostileKeyNames_b2e263Output {
   /** URL of the generated image. */
   image?: string;
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `HostileKeyNames_b2e263Input`). */
@@ -34,10 +35,12 @@ export type RawInput = HostileKeyNames_b2e263RawInput;
 export type Output = HostileKeyNames_b2e263Output;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "hostile/Key-Names";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export declare const model: Model<"hostile/Key-Names", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

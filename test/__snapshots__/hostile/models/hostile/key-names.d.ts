@@ -28,54 +28,54 @@ export interface HostileKeyNames_d327b3Input {
    * Raw key: `valueOf`.
    * @default 1
    */
-  fieldValueOf?: number;
+  fieldValueOf?: number | undefined;
   /**
    * Integer.
    * Raw key: `9lives`.
    * @default 9
    */
-  field9lives?: number;
+  field9lives?: number | undefined;
   /**
    * Raw key: `with space`.
    * @default "x"
    */
-  withSpace?: string;
+  withSpace?: string | undefined;
   /**
    * Raw key: `a*\/b`.
    * @default "*\/"
    */
-  aB?: string;
+  aB?: string | undefined;
   /**
    * Raw key: ``tick``.
    * @default "`"
    */
-  tick?: string;
+  tick?: string | undefined;
   /**
    * Raw key: `${x}`.
    * @default "${x}"
    */
-  x?: string;
+  x?: string | undefined;
   /**
    * Raw key: `quote"key`.
    * @default "\""
    */
-  quoteKey?: string;
+  quoteKey?: string | undefined;
   /**
    * Raw key: `back\slash`.
    * @default "\\"
    */
-  backSlash?: string;
+  backSlash?: string | undefined;
   /**
    * Raw key: `new
    * line`.
    * @default "\n"
    */
-  newLine?: string;
+  newLine?: string | undefined;
   /**
    * Raw key: `sep\u2028key`.
    * @default "\u2029"
    */
-  sepKey?: string;
+  sepKey?: string | undefined;
   /**
    * Image
    *
@@ -83,13 +83,13 @@ export interface HostileKeyNames_d327b3Input {
    * Raw key: `143_image` (ComfyUI node 143, input `image`).
    * @default "Runcomfy_example.png"
    */
-  image?: string;
+  image?: string | undefined;
   /**
    * Nested keys
    *
    * Raw key: `7_nested` (ComfyUI node 7, input `nested`).
    */
-  nestedKeys?: HostileKeyNames_d327b3NestedKeys;
+  nestedKeys?: HostileKeyNames_d327b3NestedKeys | undefined;
 }
 
 /** Wire body of `hostile/key-names`: the exact JSON RunComfy receives (raw keys). */
@@ -103,29 +103,29 @@ export interface HostileKeyNames_d327b3RawInput {
   /** fieldHasOwnProperty: friendly name `fieldHasOwnProperty`. */
   hasOwnProperty: boolean;
   /** fieldValueOf: friendly name `fieldValueOf`. Integer. @default 1 */
-  valueOf?: number;
+  valueOf?: number | undefined;
   /** field9lives: friendly name `field9lives`. Integer. @default 9 */
-  "9lives"?: number;
+  "9lives"?: number | undefined;
   /** withSpace: friendly name `withSpace`. @default "x" */
-  "with space"?: string;
+  "with space"?: string | undefined;
   /** aB: friendly name `aB`. @default "*\/" */
-  "a*/b"?: string;
+  "a*/b"?: string | undefined;
   /** tick: friendly name `tick`. @default "`" */
-  "`tick`"?: string;
+  "`tick`"?: string | undefined;
   /** x: friendly name `x`. @default "${x}" */
-  "${x}"?: string;
+  "${x}"?: string | undefined;
   /** quoteKey: friendly name `quoteKey`. @default "\"" */
-  'quote"key'?: string;
+  'quote"key'?: string | undefined;
   /** backSlash: friendly name `backSlash`. @default "\\" */
-  "back\\slash"?: string;
+  "back\\slash"?: string | undefined;
   /** newLine: friendly name `newLine`. @default "\n" */
-  "new\nline"?: string;
+  "new\nline"?: string | undefined;
   /** sepKey: friendly name `sepKey`. @default "\u2029" */
-  "sep key"?: string;
+  "sep key"?: string | undefined;
   /** Image: friendly name `image`; ComfyUI node 143, input `image`. @default "Runcomfy_example.png" */
-  "143_image"?: string;
+  "143_image"?: string | undefined;
   /** Nested keys: friendly name `nestedKeys`; ComfyUI node 7, input `nested`. */
-  "7_nested"?: HostileKeyNames_d327b3RawNestedKeys;
+  "7_nested"?: HostileKeyNames_d327b3RawNestedKeys | undefined;
 }
 
 /** The value of `7_nested` (Nested keys) in `hostile/key-names`, with friendly member names. */
@@ -150,9 +150,10 @@ export interface HostileKeyNames_d327b3RawNestedKeys {
   constructor: number;
 }
 
-/** Output of `hostile/key-names` (the result's `output` object). Unknown keys are kept. */
+/** Output of `hostile/key-names` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface HostileKeyNames_d327b3Output {
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `HostileKeyNames_d327b3Input`). */
@@ -163,10 +164,12 @@ export type RawInput = HostileKeyNames_d327b3RawInput;
 export type Output = HostileKeyNames_d327b3Output;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "hostile/key-names";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export declare const model: Model<"hostile/key-names", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

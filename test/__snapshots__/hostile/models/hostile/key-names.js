@@ -536,7 +536,7 @@ export const inputSchema = {
 export const outputSchema = { type: "object", properties: {}, additionalProperties: true };
 /** Model id, as RunComfy's API expects it. */
 export const id = "hostile/key-names";
-/** The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`. */
+/** The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`. */
 export const model = /* @__PURE__ */ defineModel({
   id,
   fields: [
@@ -566,9 +566,12 @@ export const model = /* @__PURE__ */ defineModel({
     },
   ],
   validate: validate0,
+  output: [],
 });
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
 export const build = (input) => model.build(input);
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export const buildRaw = (input) => model.buildRaw(input);
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export const validateInput = (input) => model.validate(input);
 /** Wire body → friendly field names. */

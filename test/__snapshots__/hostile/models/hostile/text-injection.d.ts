@@ -25,7 +25,8 @@ export interface HostileTextInjectionInput {
     | '"; globalThis.__pwned = "dquote"; "'
     | "'; globalThis.__pwned = 'squote'; '"
     | '\\"; globalThis.__pwned = "backslash"; //'
-    | "\\";
+    | "\\"
+    | undefined;
   /**
    * Line
    * breaks — first line
@@ -43,7 +44,8 @@ export interface HostileTextInjectionInput {
     | "g h"
     | '*/ globalThis.__pwned = "enum"; /*'
     | "${process.exit(7)}"
-    | '`${globalThis.__pwned = "enum-template"}`';
+    | '`${globalThis.__pwned = "enum-template"}`'
+    | undefined;
   /**
    * `Backtick` ${title} — `; globalThis.__pwned = "backtick"; ` </script><script>globalThis.__pwned = "script"</script>
    *
@@ -52,7 +54,7 @@ export interface HostileTextInjectionInput {
    * Raw key: `15_backticks` (ComfyUI node 15, input `backticks`).
    * @default "*\/"
    */
-  backtickTitle?: string;
+  backtickTitle?: string | undefined;
   /**
    * Number *\/ with *\/ comment ends — Range text *\/ throw new Error("PWNED"); /*
    *
@@ -60,13 +62,13 @@ export interface HostileTextInjectionInput {
    * Raw key: `16_number` (ComfyUI node 16, input `number`).
    * @default 0.5
    */
-  numberWithCommentEnds?: number;
+  numberWithCommentEnds?: number | undefined;
   /**
    * Nested *\/ object
    *
    * Raw key: `17_object` (ComfyUI node 17, input `object`).
    */
-  nestedObject?: HostileTextInjectionNestedObject;
+  nestedObject?: HostileTextInjectionNestedObject | undefined;
 }
 
 /** Wire body of `hostile/text-injection`: the exact JSON RunComfy receives (raw keys). */
@@ -78,7 +80,8 @@ export interface HostileTextInjectionRawInput {
     | '"; globalThis.__pwned = "dquote"; "'
     | "'; globalThis.__pwned = 'squote'; '"
     | '\\"; globalThis.__pwned = "backslash"; //'
-    | "\\";
+    | "\\"
+    | undefined;
   /**
    * Line
    * breaks: friendly name `lines`; ComfyUI node 14, input `lines`. @default "e\u2028f"
@@ -90,13 +93,14 @@ export interface HostileTextInjectionRawInput {
     | "g h"
     | '*/ globalThis.__pwned = "enum"; /*'
     | "${process.exit(7)}"
-    | '`${globalThis.__pwned = "enum-template"}`';
+    | '`${globalThis.__pwned = "enum-template"}`'
+    | undefined;
   /** `Backtick` ${title}: friendly name `backtickTitle`; ComfyUI node 15, input `backticks`. Pattern: `^[^`]*(\*\/)?[^$]*$`. @default "*\/" */
-  "15_backticks"?: string;
+  "15_backticks"?: string | undefined;
   /** Number *\/ with *\/ comment ends: friendly name `numberWithCommentEnds`; ComfyUI node 16, input `number`. Range: -1.5 to 1000. @default 0.5 */
-  "16_number"?: number;
+  "16_number"?: number | undefined;
   /** Nested *\/ object: friendly name `nestedObject`; ComfyUI node 17, input `object`. */
-  "17_object"?: HostileTextInjectionRawNestedObject;
+  "17_object"?: HostileTextInjectionRawNestedObject | undefined;
 }
 
 /** The value of `17_object` (Nested *\/ object) in `hostile/text-injection`, with friendly member names. */
@@ -107,16 +111,16 @@ export interface HostileTextInjectionNestedObject {
    * Wire key: `*\/ inner`.
    * @default "${process.exit(7)}"
    */
-  inner?: string;
+  inner?: string | undefined;
 }
 
 /** The value of `17_object` (Nested *\/ object) in `hostile/text-injection`, as sent (wire keys). */
 export interface HostileTextInjectionRawNestedObject {
   /** Friendly name `inner`. @default "${process.exit(7)}" */
-  "*/ inner"?: string;
+  "*/ inner"?: string | undefined;
 }
 
-/** Output of `hostile/text-injection` (the result's `output` object). Unknown keys are kept. */
+/** Output of `hostile/text-injection` (the result's `output` object): the keys its output schema lists, and `extra`. */
 export interface HostileTextInjectionOutput {
   /**
    * *\/ globalThis.__pwned = "output"; /*
@@ -124,7 +128,8 @@ export interface HostileTextInjectionOutput {
    */
   video?: string;
   "*/ weird output"?: string;
-  [k: string]: unknown;
+  /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Friendly input (alias of `HostileTextInjectionInput`). */
@@ -136,12 +141,14 @@ export type Output = HostileTextInjectionOutput;
 /** Model id, as RunComfy's API expects it. */
 export declare const id: "hostile/text-injection";
 /**
- * The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`.
+ * The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`.
  * *\/ globalThis.__pwned = "displayName"; /* `${process.exit(7)}`.
  */
 export declare const model: Model<"hostile/text-injection", Input, RawInput, Output>;
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
-export declare function build(input: Input | RawInput): RawInput;
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
+export declare function build(input: Input): RawInput;
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export declare function buildRaw(input: RawInput): RawInput;
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export declare function validateInput(input: unknown): readonly ValidationIssue[];
 /** Wire body → friendly field names. */

@@ -350,7 +350,7 @@ export const outputSchema = {
 /** Model id, as RunComfy's API expects it. */
 export const id = "hostile/text-injection";
 /**
- * The model: `build()`, `validate()`, `toFriendly()`, `parseOutput()`; pass it to `client.run()`.
+ * The model: `build()`, `buildRaw()`, `validate()`, `toFriendly()`, `parseOutput()`.
  * *\/ globalThis.__pwned = "displayName"; /* `${process.exit(7)}`.
  */
 export const model = /* @__PURE__ */ defineModel({
@@ -364,9 +364,12 @@ export const model = /* @__PURE__ */ defineModel({
     { alias: "nestedObject", key: "17_object", nodes: "17", members: [{ alias: "inner", key: "*/ inner" }] },
   ],
   validate: validate0,
+  output: ["video", "*/ weird output"],
 });
-/** Friendly (or raw) input → the exact wire body; throws `ValidationError` listing every problem, and sends nothing. */
+/** Friendly input → the exact wire body (only what was set); throws `ValidationError` listing every problem, and sends nothing. */
 export const build = (input) => model.build(input);
+/** A wire body (raw keys, as in RunComfy's curl examples) → the same body, validated like `build()`; throws `ValidationError` listing every problem. */
+export const buildRaw = (input) => model.buildRaw(input);
 /** Every problem of an input (friendly or raw); an empty array means valid. */
 export const validateInput = (input) => model.validate(input);
 /** Wire body → friendly field names. */

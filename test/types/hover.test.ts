@@ -1,0 +1,63 @@
+/**
+ * What a consumer's editor shows: the exact hover text (quickinfo: signature, documentation and tags) of three fields
+ * of `hovers.ts`, asked from the TypeScript language service with this folder's tsconfig (strict, NodeNext, the
+ * generated package). A change to the generated TSDoc or to how a type is named shows up in this snapshot's diff.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const DIR = import.meta.dirname;
+
+function languageService(): ts.LanguageService {
+  const configPath = join(DIR, "tsconfig.json");
+  const config = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, dirname(configPath));
+  const host: ts.LanguageServiceHost = {
+    getCompilationSettings: () => parsed.options,
+    getScriptFileNames: () => [join(DIR, "hovers.ts")],
+    getScriptVersion: () => "1",
+    getScriptSnapshot: (path) => {
+      const text = ts.sys.readFile(path);
+      return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    },
+    getCurrentDirectory: () => DIR,
+    getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+    fileExists: (path) => ts.sys.fileExists(path),
+    readFile: (path) => ts.sys.readFile(path),
+    readDirectory: (...args) => ts.sys.readDirectory(...args),
+    directoryExists: (path) => ts.sys.directoryExists(path),
+    getDirectories: (path) => ts.sys.getDirectories(path),
+  };
+  return ts.createLanguageService(host, ts.createDocumentRegistry());
+}
+
+/** The hover of the first `name` after `after` in hovers.ts, as an editor prints it. */
+function hover(service: ts.LanguageService, after: string, name: string): string {
+  const file = join(DIR, "hovers.ts");
+  const text = readFileSync(file, "utf8");
+  const position = text.indexOf(`${name}:`, text.indexOf(after));
+  if (position < 0) throw new Error(`no ${name} after ${after} in hovers.ts`);
+  const info = service.getQuickInfoAtPosition(file, position);
+  if (!info) throw new Error(`no hover for ${name}`);
+  const signature = ts.displayPartsToString(info.displayParts);
+  const documentation = ts.displayPartsToString(info.documentation);
+  const tags = (info.tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`.trimEnd());
+  return [signature, documentation, ...tags].filter((part) => part !== "").join("\n");
+}
+
+describe("hovers of the generated package", () => {
+  it("show named types, units and defaults", async () => {
+    const service = languageService();
+    const hovers = [
+      ["build({ … resolution })", hover(service, "build(", "resolution")],
+      ["build({ … steps })", hover(service, "build(", "steps")],
+      ["client.run(…, { timeoutMs })", hover(service, ".run(", "timeoutMs")],
+    ];
+    const text = hovers.map(([where, shown]) => `## ${where}\n\n${shown}\n`).join("\n");
+    // Named types, not their members: the size field names its type instead of listing 30 values.
+    expect(hovers[0]![1]).toContain("resolution?: CommunityFantasyPortraitImageToVideoResolution | undefined");
+    await expect(text).toMatchFileSnapshot("../__snapshots__/types/hovers.md");
+  });
+});
