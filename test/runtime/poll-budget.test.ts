@@ -8,11 +8,10 @@ import { describe, expect, it } from "vitest";
 import {
   ConfigurationError,
   createClient,
-  DEFAULT_POLL_POLICY,
-  nextPollDelay,
   type Clock,
   type RequestHandle,
 } from "../../generated/index.js";
+import { DEFAULT_POLL_POLICY, nextPollDelay } from "../../generated/runtime/internal.js";
 import { budgetedPollDelay } from "../../generated/runtime/poll.js";
 import { SlotQueue } from "../../generated/runtime/scheduler.js";
 import { resolveWaitOptions } from "../../generated/runtime/wait.js";
