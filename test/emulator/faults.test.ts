@@ -223,13 +223,13 @@ describe("result faults", () => {
   it("lagging=N answers a finished job's result 404 N times in a row, then the real result", async () => {
     const emu = await emulator({ durationMs: 50 });
     const id = await submitJob(emu);
-    emu.faults.set([parseFaultSpec("result:lagging=2")]);
+    emu.faults.set([parseFaultSpec("result:lagging=3")]);
     expect((await get(emu, `/v1/requests/${id}/result`)).status).toBe(200); // still running: not applied
     await finished(emu, id);
     const answers: (number | undefined)[] = [];
-    for (let call = 0; call < 4; call++)
+    for (let call = 0; call < 5; call++)
       answers.push((await raw(emu.url, "GET", `/v1/requests/${id}/result`, emu.token)).status);
-    expect(answers).toEqual([404, 404, 200, 200]);
+    expect(answers).toEqual([404, 404, 404, 200, 200]);
     const miss = await raw(emu.url, "GET", `/v1/requests/${id}/result`, emu.token);
     expect(JSON.parse(miss.body.toString("utf8"))).toMatchObject({ status: "succeeded" });
     // Each finished job lags once (the rule has no count): a second job too.
