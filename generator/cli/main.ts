@@ -4,6 +4,7 @@
  * run function and output live in `cli/<command>.ts`; what a command does
  * lives in `commands/` (add, pull) or its stage (`package/generate.ts`, `drift/`).
  */
+import { resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { addOptions, runAdd } from "./add.ts";
@@ -46,7 +47,8 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
       type: "string",
       default: process.cwd(),
       describe: "Project root holding schemas/, templates/ and generated/",
-      normalize: true,
+      // Absolute from here on: a relative root (`--root .`) would reach node:module's createRequire as is.
+      coerce: (root: string) => resolve(root),
     })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print only errors" })
     .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Print timings per phase" })

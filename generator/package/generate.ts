@@ -126,7 +126,8 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     if (threads > 1) prestartWorkers(threads);
   }
   const disk = manifest ? measure("hash outputs", () => hashOutputs(outDir, hashes)) : new Map<string, string>();
-  const readEntries = () => measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root));
+  const readEntries = () =>
+    measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root, schemaFiles));
 
   // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded; nothing is
   // read but what changed since the files were last hashed.

@@ -9,7 +9,7 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
-import { listFiles, readIfExists, writeFileAtomic } from "../lib/files.ts";
+import { listFilesSync, readIfExists, writeFileAtomic } from "../lib/files.ts";
 
 export interface WriteResult {
   readonly written: string[];
@@ -46,7 +46,7 @@ export async function writeOutput(
   if (last) await writeFileAtomic(join(dir, last[0]), last[1], false);
   written.push(...pending.map(([path]) => path));
   const removed: string[] = [];
-  for (const path of await listFiles(dir)) {
+  for (const path of listFilesSync(dir)) {
     if (files.has(path) || keep.has(path)) continue;
     await rm(join(dir, path));
     removed.push(path);
@@ -102,7 +102,7 @@ export async function checkOutput(
       diffs.set(path, shortDiff(current, text));
     }
   }
-  const extra = (await listFiles(dir)).filter((path) => !files.has(path) && !keep.has(path));
+  const extra = listFilesSync(dir).filter((path) => !files.has(path) && !keep.has(path));
   return { stale, missing, extra, diffs };
 }
 

@@ -50,9 +50,16 @@ export async function readSchemaEntry(path: string, file: string): Promise<Schem
   return { file, text };
 }
 
-/** Every schema file below `schemasDir`; one that cannot be read carries its error, reported with all other problems by `loadModels`. */
-export async function readSchemaEntries(schemasDir: string, root: string): Promise<SchemaEntry[]> {
-  const files = await listJsonFiles(schemasDir, root);
+/**
+ * Every schema file below `schemasDir` (or the given `listed` files, as `listJsonFiles` returned them in this run);
+ * one that cannot be read carries its error, reported with all other problems by `loadModels`.
+ */
+export async function readSchemaEntries(
+  schemasDir: string,
+  root: string,
+  listed?: readonly string[],
+): Promise<SchemaEntry[]> {
+  const files = listed ?? (await listJsonFiles(schemasDir, root));
   // Many small files: read them concurrently (in file order in the result).
   const settled = await mapLimit(files, 64, (file) => readSchemaEntry(join(root, file), file));
   return settled.map((result, index): SchemaEntry => {
