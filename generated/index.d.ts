@@ -6,24 +6,28 @@ export type {
   CommunityFantasyPortraitImageToVideoRawInput,
   CommunityFantasyPortraitImageToVideoOutput,
   CommunityFantasyPortraitImageToVideoResolution,
+  CommunityFantasyPortraitImageToVideoResolutionLabel,
 } from "./models/community/fantasy-portrait/image-to-video.js";
 export type {
   CommunityInfiniteTalkImageToVideoInput,
   CommunityInfiniteTalkImageToVideoRawInput,
   CommunityInfiniteTalkImageToVideoOutput,
   CommunityInfiniteTalkImageToVideoResolution,
+  CommunityInfiniteTalkImageToVideoResolutionLabel,
 } from "./models/community/infinite-talk/image-to-video.js";
 export type {
   CommunityWan21FusionxImageToVideoInput,
   CommunityWan21FusionxImageToVideoRawInput,
   CommunityWan21FusionxImageToVideoOutput,
   CommunityWan21FusionxImageToVideoResolution,
+  CommunityWan21FusionxImageToVideoResolutionLabel,
 } from "./models/community/wan-2-1/fusionx/image-to-video.js";
 export type {
   CommunityWan22VaceFunInput,
   CommunityWan22VaceFunRawInput,
   CommunityWan22VaceFunOutput,
   CommunityWan22VaceFunResolution,
+  CommunityWan22VaceFunResolutionLabel,
 } from "./models/community/wan-2-2/vace-fun.js";
 
 /** Every generated model, keyed by model id (types only: the root entry imports no model). */

@@ -131,4 +131,9 @@ export interface Client<M = Record<never, AnyModel>> {
   /** The model catalog: `catalog.get(modelId)` and `catalog.list(query)`. */
   readonly catalog: Catalog;
 }
+/**
+ * A client over the runtime alone, knowing the models of `options.models` (the generated package's `createClient`
+ * passes all its models, loaded on demand, and types them as `ModelMap`). Options are checked here, once
+ * (`ConfigurationError`); nothing is sent until a call.
+ */
 export declare function createClient<M = Record<never, AnyModel>>(options?: ClientOptions): Client<M>;

@@ -16,6 +16,11 @@ import { createCatalog } from "./catalog.js";
 import { resolveConfig } from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import { createWaiter, resolveWaitOptions } from "./wait.js";
+/**
+ * A client over the runtime alone, knowing the models of `options.models` (the generated package's `createClient`
+ * passes all its models, loaded on demand, and types them as `ModelMap`). Options are checked here, once
+ * (`ConfigurationError`); nothing is sent until a call.
+ */
 export function createClient(options = {}) {
   const context = resolveConfig(options);
   const calls = createQueueCalls(context);

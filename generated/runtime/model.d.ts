@@ -10,6 +10,7 @@
  * cold start to a few milliseconds.
  */
 import { type ValidationIssue } from "./errors.js";
+/** The kind of a media input: what `mediaProblem` checks a reference against. */
 export type MediaKind = "image" | "video" | "audio";
 /** Why the server could never fetch `value`, or `undefined` when it might. */
 export declare function mediaProblem(value: string, kind: MediaKind): string | undefined;

@@ -157,6 +157,22 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
         sizeUnion(field),
       ),
     );
+    add(
+      typeAlias(
+        `Exact size labels of \`${field.alias}\` (raw key \`${field.key}\`): what the wire body carries.`,
+        names.labels.get(field.alias)!,
+        valueType(field.value, () => undefined, [field.key]),
+      ),
+    );
+  }
+  for (const field of spec.fields.filter((candidate) => names.enums.has(candidate.alias))) {
+    add(
+      typeAlias(
+        `Allowed values of \`${field.alias}\` (raw key \`${field.key}\`).`,
+        names.enums.get(field.alias)!,
+        valueType(field.value, () => undefined, [field.key]),
+      ),
+    );
   }
   const fieldMembers = (side: typeof friendly | typeof raw): Member[] =>
     spec.fields.map((field) => ({
@@ -165,7 +181,11 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
       type: optionalType(
         side.friendly && field.sizes
           ? t.name(names.sizes.get(field.alias)!)
-          : valueType(field.value, side.named, [field.key]),
+          : field.sizes
+            ? t.name(names.labels.get(field.alias)!)
+            : names.enums.has(field.alias)
+              ? t.name(names.enums.get(field.alias)!)
+              : valueType(field.value, side.named, [field.key]),
         field.required,
       ),
       doc: side.friendly ? fieldDoc(byKey.get(field.key)!) : rawFieldDoc(byKey.get(field.key)!),

@@ -100,6 +100,8 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
         names.rawInput,
         names.output,
         ...names.sizes.values(),
+        ...names.labels.values(),
+        ...names.enums.values(),
         ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
       ],
       `./models/${spec.names.modulePath}.js`,

@@ -78,9 +78,14 @@ function pascal(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
+/** A top-level enum of this many values or more gets a named type (shorter ones read better inline). */
+export const NAMED_ENUM_MIN = 5;
+
 /** The exported type names of one model. */
 export function modelTypeNames(typeName: string, fields: readonly FieldSpec[]): ModelTypeNames {
   const sizes = new Map<string, string>();
+  const labels = new Map<string, string>();
+  const enums = new Map<string, string>();
   const nested = new Map<string, { friendly: string; raw: string }>();
   const visit = (value: ValueSpec, scope: string, path: string): void => {
     if (value.properties) {
@@ -91,10 +96,22 @@ export function modelTypeNames(typeName: string, fields: readonly FieldSpec[]): 
     if (value.items) visit(value.items, `${scope}[]`, `${path}Item`);
   };
   for (const field of fields) {
-    if (field.sizes) sizes.set(field.alias, `${typeName}${pascal(field.alias)}`);
+    if (field.sizes) {
+      sizes.set(field.alias, `${typeName}${pascal(field.alias)}`);
+      labels.set(field.alias, `${typeName}${pascal(field.alias)}Label`);
+    } else if (field.value.enum && field.value.enum.length >= NAMED_ENUM_MIN && !field.value.properties)
+      enums.set(field.alias, `${typeName}${pascal(field.alias)}`);
     visit(field.value, field.key, pascal(field.alias));
   }
-  return { input: `${typeName}Input`, rawInput: `${typeName}RawInput`, output: `${typeName}Output`, sizes, nested };
+  return {
+    input: `${typeName}Input`,
+    rawInput: `${typeName}RawInput`,
+    output: `${typeName}Output`,
+    sizes,
+    labels,
+    enums,
+    nested,
+  };
 }
 
 /** One error per type name that two declarations of the package would share (the index exports them all). */
@@ -107,6 +124,8 @@ export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
     add(spec.types.rawInput, spec, "raw input type");
     add(spec.types.output, spec, "output type");
     for (const [alias, name] of spec.types.sizes) add(name, spec, `size type of field "${alias}"`, alias);
+    for (const [alias, name] of spec.types.labels) add(name, spec, `size label type of field "${alias}"`, alias);
+    for (const [alias, name] of spec.types.enums) add(name, spec, `enum type of field "${alias}"`, alias);
     for (const [scope, name] of spec.types.nested) {
       add(name.friendly, spec, `type of "${scope}"`);
       add(name.raw, spec, `wire type of "${scope}"`);

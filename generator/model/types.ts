@@ -115,6 +115,13 @@ export interface ModelTypeNames {
   readonly output: string;
   /** Size field alias → its type alias name, `<typeName><Alias>`. */
   readonly sizes: ReadonlyMap<string, string>;
+  /** Size field alias → the type of its exact labels (the wire value), `<typeName><Alias>Label`. */
+  readonly labels: ReadonlyMap<string, string>;
+  /**
+   * Field alias → the type alias of its allowed values, `<typeName><Alias>`, for a top-level enum of
+   * `NAMED_ENUM_MIN` values or more (a hover then names the type instead of listing them).
+   */
+  readonly enums: ReadonlyMap<string, string>;
   /**
    * Nested object types by their path of raw keys (`elements[]`, `settings`,
    * `elements[].refs[]`): the friendly interface `<typeName><Path>`

@@ -129,6 +129,11 @@ export interface Client<M = Record<never, AnyModel>> {
   readonly catalog: Catalog;
 }
 
+/**
+ * A client over the runtime alone, knowing the models of `options.models` (the generated package's `createClient`
+ * passes all its models, loaded on demand, and types them as `ModelMap`). Options are checked here, once
+ * (`ConfigurationError`); nothing is sent until a call.
+ */
 export function createClient<M = Record<never, AnyModel>>(options: ClientOptions = {}): Client<M> {
   const context = resolveConfig(options);
   const calls = createQueueCalls(context);

@@ -24,15 +24,18 @@ export const RUNCOMFY_OUTPUT_HOSTS: readonly string[] = [
   "runcomfy.com",
 ];
 
+/** What `onProgress` receives while a file downloads. */
 export interface DownloadProgress {
   readonly url: string;
   /** Final path of the file (it is first written to a temporary file next to it). */
   readonly path: string;
+  /** Bytes received so far. */
   readonly receivedBytes: number;
   /** From `Content-Length`, when the server sent it. */
   readonly totalBytes: number | undefined;
 }
 
+/** Options of `downloadOutputs`. */
 export interface DownloadOptions {
   /** Folder to write into (created if missing). */
   readonly dir: string;
@@ -42,7 +45,9 @@ export interface DownloadOptions {
   readonly maxBytes?: number | undefined;
   /** Replace a file that already exists instead of picking a free name (`name-1.ext`). @default false */
   readonly overwrite?: boolean | undefined;
+  /** Called as bytes arrive, per file. @default none */
   readonly onProgress?: ((progress: DownloadProgress) => void) | undefined;
+  /** Aborts the downloads (a partial file is removed). @default none */
   readonly signal?: AbortSignal | undefined;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
@@ -50,10 +55,15 @@ export interface DownloadOptions {
   readonly maxRedirects?: number | undefined;
 }
 
+/** One downloaded file. */
 export interface DownloadedFile {
+  /** The output URL it came from. */
   readonly url: string;
+  /** Where it was written. */
   readonly path: string;
+  /** Its size, in bytes. */
   readonly bytes: number;
+  /** The server's `Content-Type`, when it sent one. */
   readonly contentType: string | undefined;
 }
 

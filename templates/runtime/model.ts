@@ -21,6 +21,7 @@ import { ValidationError, type ValidationIssue } from "./errors.js";
 // are accepted.
 // ---------------------------------------------------------------------------
 
+/** The kind of a media input: what `mediaProblem` checks a reference against. */
 export type MediaKind = "image" | "video" | "audio";
 
 function article(kind: MediaKind): string {

@@ -33,6 +33,22 @@ describe("the committed package", () => {
     }
   });
 
+  it("ships its license, states the Node it needs, and keeps internals on a subpath of their own", () => {
+    const pkg = JSON.parse(files.find(([path]) => path === "package.json")![1]) as Record<string, unknown>;
+    expect(pkg["files"]).toContain("LICENSE");
+    expect(files.map(([path]) => path)).toContain("LICENSE");
+    expect(pkg["engines"]).toEqual({ node: ">=20.19" });
+    expect((pkg["exports"] as Record<string, unknown>)["./internal"]).toEqual({
+      types: "./runtime/internal.d.ts",
+      default: "./runtime/internal.js",
+    });
+    const root = files.find(([path]) => path === "runtime/index.d.ts")![1];
+    for (const internal of ["backoffDelay", "provablyNotSent", "nextPollDelay", "retryDelay", "parseRetryAfter"])
+      expect(root).not.toContain(internal);
+    for (const internal of ["apiErrorClass", "defineModel", "systemClock", "DEFAULT_RETRY_POLICY", "UnknownId"])
+      expect(root).not.toContain(internal);
+  });
+
   it("carries a provenance header on every file", () => {
     for (const [path, text] of files) {
       // The build manifest says so in its own words ("Written by `npm run generate`: …").

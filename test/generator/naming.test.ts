@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
 import { loadModels } from "../../generator/model/load.ts";
-import { assignModelNames, readableTypeName } from "../../generator/model/naming.ts";
+import { emitModelDeclarations } from "../../generator/emit/declarations.ts";
+import { assignModelNames, NAMED_ENUM_MIN, readableTypeName } from "../../generator/model/naming.ts";
 import { assignModelPaths, checkModelId, encodeSegment, modulePathFor } from "../../generator/lib/model-id.ts";
 import type { ModelSpec } from "../../generator/model/types.ts";
 
@@ -213,6 +214,25 @@ describe("model ids to type names", () => {
   });
 });
 
+describe("named value types", () => {
+  it("a top-level enum of NAMED_ENUM_MIN values or more, and a size field's labels, get named types", () => {
+    const properties = {
+      sampler: { type: "string", enum: ["euler", "euler_a", "dpm", "dpm_2", "ddim", "lms"] },
+      scheduler: { type: "string", enum: ["karras", "simple"] },
+      "169_valuex170_value": { type: "string", enum: ["720x720 (1:1)", "1280x720 (16:9)"] },
+    };
+    const [spec] = load([model("acme/foo", { properties })]).specs;
+    expect([...spec!.types.enums]).toEqual([["sampler", "AcmeFooSampler"]]);
+    expect([...spec!.types.labels.values()]).toEqual(["AcmeFooResolutionLabel"]);
+    const dts = emitModelDeclarations(spec!, "// test");
+    expect(dts).toContain('export type AcmeFooSampler = "euler" | "euler_a" | "dpm" | "dpm_2" | "ddim" | "lms";');
+    expect(dts).toContain("sampler?: AcmeFooSampler | undefined;");
+    expect(dts).toContain('scheduler?: "karras" | "simple" | undefined;');
+    expect(dts).toContain('"169_valuex170_value"?: AcmeFooResolutionLabel | undefined;');
+    expect(NAMED_ENUM_MIN).toBe(5);
+  });
+});
+
 function model(id: string, extra: { properties?: Record<string, unknown>; aliases?: Record<string, string> } = {}) {
   return {
     modelId: id,
@@ -230,5 +250,12 @@ function load(files: ReturnType<typeof model>[], pathOf: (id: string) => string 
 }
 
 function exportedTypes(spec: ModelSpec): string[] {
-  return [spec.types.input, spec.types.rawInput, spec.types.output, ...spec.types.sizes.values()];
+  return [
+    spec.types.input,
+    spec.types.rawInput,
+    spec.types.output,
+    ...spec.types.sizes.values(),
+    ...spec.types.labels.values(),
+    ...spec.types.enums.values(),
+  ];
 }

@@ -19,6 +19,7 @@ export type {
   HostileTextInjectionInput,
   HostileTextInjectionRawInput,
   HostileTextInjectionOutput,
+  HostileTextInjectionLines,
   HostileTextInjectionNestedObject,
   HostileTextInjectionRawNestedObject,
 } from "./models/hostile/text-injection.js";

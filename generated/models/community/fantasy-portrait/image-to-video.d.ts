@@ -35,6 +35,19 @@ export type CommunityFantasyPortraitImageToVideoResolution =
   | "1280x720"
   | { readonly width: 1280; readonly height: 720 };
 
+/** Exact size labels of `resolution` (raw key `169_valuex170_value`): what the wire body carries. */
+export type CommunityFantasyPortraitImageToVideoResolutionLabel =
+  | "480x480 (1:1)"
+  | "720x720 (1:1)"
+  | "480x720 (2:3)"
+  | "720x480 (3:2)"
+  | "540x960 (9:16)"
+  | "576x1024 (9:16)"
+  | "720x1280 (9:16)"
+  | "960x540 (16:9)"
+  | "1024x576 (16:9)"
+  | "1280x720 (16:9)";
+
 /** Input of `community/fantasy-portrait/image-to-video`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface CommunityFantasyPortraitImageToVideoInput {
   /**
@@ -140,18 +153,7 @@ export interface CommunityFantasyPortraitImageToVideoRawInput {
   /** Steps: friendly name `steps`; ComfyUI node 149, input `steps`. Range: 6 to 20 (integer). @default 6 */
   "149_steps"?: number | undefined;
   /** Resolution (W:H): friendly name `resolution`; ComfyUI node 169, input `value` and node 170, input `value`. Exact size label. @default "720x720 (1:1)" */
-  "169_valuex170_value"?:
-    | "480x480 (1:1)"
-    | "720x720 (1:1)"
-    | "480x720 (2:3)"
-    | "720x480 (3:2)"
-    | "540x960 (9:16)"
-    | "576x1024 (9:16)"
-    | "720x1280 (9:16)"
-    | "960x540 (16:9)"
-    | "1024x576 (16:9)"
-    | "1280x720 (16:9)"
-    | undefined;
+  "169_valuex170_value"?: CommunityFantasyPortraitImageToVideoResolutionLabel | undefined;
   /** Number of Frames: friendly name `frames`; ComfyUI node 174, input `value`. @default 81 */
   "174_value"?: 81 | 141 | undefined;
   /** Frames Per Second: friendly name `fps`; ComfyUI node 163, input `frame_rate`. Range: 12 to 24 (integer). @default 16 */

@@ -35,6 +35,19 @@ export type CommunityInfiniteTalkImageToVideoResolution =
   | "1280x720"
   | { readonly width: 1280; readonly height: 720 };
 
+/** Exact size labels of `resolution` (raw key `245_valuex246_value`): what the wire body carries. */
+export type CommunityInfiniteTalkImageToVideoResolutionLabel =
+  | "480x480 (1:1)"
+  | "720x720 (1:1)"
+  | "480x720 (2:3)"
+  | "720x480 (3:2)"
+  | "540x960 (9:16)"
+  | "576x1024 (9:16)"
+  | "720x1280 (9:16)"
+  | "960x540 (16:9)"
+  | "1024x576 (16:9)"
+  | "1280x720 (16:9)";
+
 /** Input of `community/infinite-talk/image-to-video`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface CommunityInfiniteTalkImageToVideoInput {
   /**
@@ -116,18 +129,7 @@ export interface CommunityInfiniteTalkImageToVideoRawInput {
   /** Audio: friendly name `audio`; ComfyUI node 125, input `audio`. Example: "Runcomfy_example_1278_1.mp3". */
   "125_audio": string;
   /** Resolution (W:H): friendly name `resolution`; ComfyUI node 245, input `value` and node 246, input `value`. Exact size label. @default "720x720 (1:1)" */
-  "245_valuex246_value"?:
-    | "480x480 (1:1)"
-    | "720x720 (1:1)"
-    | "480x720 (2:3)"
-    | "720x480 (3:2)"
-    | "540x960 (9:16)"
-    | "576x1024 (9:16)"
-    | "720x1280 (9:16)"
-    | "960x540 (16:9)"
-    | "1024x576 (16:9)"
-    | "1280x720 (16:9)"
-    | undefined;
+  "245_valuex246_value"?: CommunityInfiniteTalkImageToVideoResolutionLabel | undefined;
   /** Image: friendly name `image`; ComfyUI node 284, input `image`. Example: "Runcomfy_example_1278_1.png". */
   "284_image": string;
   /** Prompt: friendly name `prompt`; ComfyUI node 241, input `positive_prompt`. Example: "a woman is talking and waving hands". */

@@ -35,6 +35,19 @@ export type CommunityWan22VaceFunResolution =
   | "1280x720"
   | { readonly width: 1280; readonly height: 720 };
 
+/** Exact size labels of `resolution` (raw key `4_valuex3_value`): what the wire body carries. */
+export type CommunityWan22VaceFunResolutionLabel =
+  | "480x480 (1:1)"
+  | "720x720 (1:1)"
+  | "480x720 (2:3)"
+  | "720x480 (3:2)"
+  | "540x960 (9:16)"
+  | "576x1024 (9:16)"
+  | "720x1280 (9:16)"
+  | "960x540 (16:9)"
+  | "1024x576 (16:9)"
+  | "1280x720 (16:9)";
+
 /** Input of `community/wan-2-2/vace-fun`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface CommunityWan22VaceFunInput {
   /**
@@ -118,18 +131,7 @@ export interface CommunityWan22VaceFunRawInput {
   /** Image: friendly name `image`; ComfyUI node 118, input `image`. Example: "Runcomfy_Example_1290_1.png". */
   "118_image": string;
   /** Resolution (W:H): friendly name `resolution`; ComfyUI node 4, input `value` and node 3, input `value`. Exact size label. @default "1024x576 (16:9)" */
-  "4_valuex3_value"?:
-    | "480x480 (1:1)"
-    | "720x720 (1:1)"
-    | "480x720 (2:3)"
-    | "720x480 (3:2)"
-    | "540x960 (9:16)"
-    | "576x1024 (9:16)"
-    | "720x1280 (9:16)"
-    | "960x540 (16:9)"
-    | "1024x576 (16:9)"
-    | "1280x720 (16:9)"
-    | undefined;
+  "4_valuex3_value"?: CommunityWan22VaceFunResolutionLabel | undefined;
   /** Number of Frames: friendly name `frames`; ComfyUI node 25, input `value`. @default 81 */
   "25_value"?: 81 | 141 | undefined;
   /** Frames Per Second: friendly name `fps`; ComfyUI node 38, input `value`. Range: 12 to 24 (integer). @default 16 */

@@ -35,6 +35,19 @@ export type CommunityWan21FusionxImageToVideoResolution =
   | "1280x720"
   | { readonly width: 1280; readonly height: 720 };
 
+/** Exact size labels of `resolution` (raw key `602_widthx602_height`): what the wire body carries. */
+export type CommunityWan21FusionxImageToVideoResolutionLabel =
+  | "480x480 (1:1)"
+  | "720x720 (1:1)"
+  | "480x720 (2:3)"
+  | "720x480 (3:2)"
+  | "540x960 (9:16)"
+  | "576x1024 (9:16)"
+  | "720x1280 (9:16)"
+  | "960x540 (16:9)"
+  | "1024x576 (16:9)"
+  | "1280x720 (16:9)";
+
 /** Input of `community/wan-2-1/fusionx/image-to-video`, with friendly field names. Pass it to `build()` or `client.run()`. */
 export interface CommunityWan21FusionxImageToVideoInput {
   /**
@@ -118,18 +131,7 @@ export interface CommunityWan21FusionxImageToVideoRawInput {
   /** Prompt: friendly name `prompt`; ComfyUI node 600, input `prompt`. Example: "A close-up shot of a young woman…" (542 characters). */
   "600_prompt": string;
   /** Resolution (W:H): friendly name `resolution`; ComfyUI node 602, input `width` and node 602, input `height`. Exact size label. @default "720x480 (3:2)" */
-  "602_widthx602_height"?:
-    | "480x480 (1:1)"
-    | "720x720 (1:1)"
-    | "480x720 (2:3)"
-    | "720x480 (3:2)"
-    | "540x960 (9:16)"
-    | "576x1024 (9:16)"
-    | "720x1280 (9:16)"
-    | "960x540 (16:9)"
-    | "1024x576 (16:9)"
-    | "1280x720 (16:9)"
-    | undefined;
+  "602_widthx602_height"?: CommunityWan21FusionxImageToVideoResolutionLabel | undefined;
   /** Number of Frames: friendly name `frames`; ComfyUI node 602, input `num_frames`. @default 81 */
   "602_num_frames"?: 81 | 141 | undefined;
   /** Frames Per Second: friendly name `fps`; ComfyUI node 609, input `frame_rate`. Range: 12 to 24 (integer). @default 16 */

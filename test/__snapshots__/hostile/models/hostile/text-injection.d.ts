@@ -2,6 +2,16 @@
 import type { AnnotatedSchema, Model } from "../../runtime/model.js";
 import type { ValidationIssue } from "../../runtime/errors.js";
 
+/** Allowed values of `lines` (raw key `14_lines`). */
+export type HostileTextInjectionLines =
+  | "a\nb"
+  | "c\r\nd"
+  | "e f"
+  | "g h"
+  | '*/ globalThis.__pwned = "enum"; /*'
+  | "${process.exit(7)}"
+  | '`${globalThis.__pwned = "enum-template"}`';
+
 /**
  * Input of `hostile/text-injection`, with friendly field names. Pass it to `build()` or `client.run()`.
  * *\/ globalThis.__pwned = "displayName"; /* `${process.exit(7)}`.
@@ -37,15 +47,7 @@ export interface HostileTextInjectionInput {
    * Raw key: `14_lines` (ComfyUI node 14, input `lines`).
    * @default "e\u2028f"
    */
-  lines?:
-    | "a\nb"
-    | "c\r\nd"
-    | "e f"
-    | "g h"
-    | '*/ globalThis.__pwned = "enum"; /*'
-    | "${process.exit(7)}"
-    | '`${globalThis.__pwned = "enum-template"}`'
-    | undefined;
+  lines?: HostileTextInjectionLines | undefined;
   /**
    * `Backtick` ${title} — `; globalThis.__pwned = "backtick"; ` </script><script>globalThis.__pwned = "script"</script>
    *
@@ -86,15 +88,7 @@ export interface HostileTextInjectionRawInput {
    * Line
    * breaks: friendly name `lines`; ComfyUI node 14, input `lines`. @default "e\u2028f"
    */
-  "14_lines"?:
-    | "a\nb"
-    | "c\r\nd"
-    | "e f"
-    | "g h"
-    | '*/ globalThis.__pwned = "enum"; /*'
-    | "${process.exit(7)}"
-    | '`${globalThis.__pwned = "enum-template"}`'
-    | undefined;
+  "14_lines"?: HostileTextInjectionLines | undefined;
   /** `Backtick` ${title}: friendly name `backtickTitle`; ComfyUI node 15, input `backticks`. Pattern: `^[^`]*(\*\/)?[^$]*$`. @default "*\/" */
   "15_backticks"?: string | undefined;
   /** Number *\/ with *\/ comment ends: friendly name `numberWithCommentEnds`; ComfyUI node 16, input `number`. Range: -1.5 to 1000. @default 0.5 */
