@@ -8,69 +8,14 @@
  * `errorFromResponse` in `http.ts`).
  */
 import type { RequestHandle, RequestStatus } from "./calls.js";
-/**
- * RunComfy `error_code` values: the Model API's documented codes, the general
- * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
- * and gateways show (400005 "result not ready", 429 as a code). A protocol constant,
- * re-exported by `protocol.ts`; defined here so that importing a model (whose
- * runtime imports this file) loads one module fewer.
- */
-export declare const ERROR_CODES: {
-  readonly invalidResource: 400001;
-  readonly insufficientBalance: 400002;
-  readonly userAccount: 400004;
-  /** A result that is not ready yet (seen in RunComfy's own client tests). */
-  readonly resultNotReady: 400005;
-  readonly unauthorized: 401001;
-  readonly permissionDenied: 403001;
-  readonly forbidden: 403003;
-  readonly notFound: 404001;
-  readonly validation: 422001;
-  /** Not documented; some gateways put the HTTP status into the body. */
-  readonly rateLimited: 429;
-  readonly internal: 500001;
-};
-export interface RunComfyErrorOptions {
-  readonly modelId?: string | undefined;
-  readonly requestId?: string | undefined;
-  readonly cause?: unknown;
-}
-export declare class RunComfyError extends Error {
-  name: string;
-  /** Model the failing call was about, when known. */
-  readonly modelId: string | undefined;
-  /** RunComfy request id, when the job was submitted. */
-  readonly requestId: string | undefined;
-  constructor(message: string, options?: RunComfyErrorOptions);
-  /** A plain, secret-free object for logs: `JSON.stringify(error)` never includes a token. */
-  toJSON(): Record<string, unknown>;
-}
-/** Missing token or a bad option: nothing was sent. */
-export declare class ConfigurationError extends RunComfyError {
-  name: string;
-}
-/** One problem found in an input; `alias` and `key` name the field, `rule` the broken constraint. */
-export interface ValidationIssue {
-  /** Friendly field name (`steps`), or the raw key when the field is unknown. */
-  readonly alias: string;
-  /** Wire key (`149_steps`). */
-  readonly key: string;
-  /** JSON pointer of the value in the wire body (`/149_steps`, `/loras/0/path`). */
-  readonly path: string;
-  /** The constraint: `required`, `type`, `enum`, `minimum`, `media`, `size`, `unknown`, … */
-  readonly rule: string;
-  readonly message: string;
-  /** Allowed values for `enum`/`size` problems. */
-  readonly allowed?: readonly unknown[];
-  /** Allowed range for range problems, e.g. `{ minimum: 6, maximum: 20 }`. */
-  readonly range?: Readonly<Record<string, number>>;
-}
-/** The input breaks the model's schema; nothing was sent and nothing was spent. */
-export declare class ValidationError extends RunComfyError {
-  name: string;
-  readonly issues: readonly ValidationIssue[];
-  constructor(modelId: string, issues: readonly ValidationIssue[]);
-}
+import { RunComfyError, type RunComfyErrorOptions } from "./base-errors.js";
+export {
+  ConfigurationError,
+  RunComfyError,
+  ValidationError,
+  type RunComfyErrorOptions,
+  type ValidationIssue,
+} from "./base-errors.js";
 export interface APIErrorOptions extends RunComfyErrorOptions {
   /** HTTP status (200 when RunComfy signalled the error in a 200 body). */
   readonly status: number;
@@ -245,4 +190,3 @@ export declare function redactDeep<T>(value: T, secrets: readonly string[]): T;
  * keeps its name, message, `code` and its own cause.
  */
 export declare function redactError<E>(error: E, secrets: readonly string[], depth?: number): E;
-export {};

@@ -7,65 +7,9 @@
  * status in one place, `apiErrorClass` below (called only by
  * `errorFromResponse` in `http.ts`).
  */
-/**
- * RunComfy `error_code` values: the Model API's documented codes, the general
- * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
- * and gateways show (400005 "result not ready", 429 as a code). A protocol constant,
- * re-exported by `protocol.ts`; defined here so that importing a model (whose
- * runtime imports this file) loads one module fewer.
- */
-export const ERROR_CODES = {
-  invalidResource: 400001,
-  insufficientBalance: 400002,
-  userAccount: 400004,
-  /** A result that is not ready yet (seen in RunComfy's own client tests). */
-  resultNotReady: 400005,
-  unauthorized: 401001,
-  permissionDenied: 403001,
-  forbidden: 403003,
-  notFound: 404001,
-  validation: 422001,
-  /** Not documented; some gateways put the HTTP status into the body. */
-  rateLimited: 429,
-  internal: 500001,
-};
-export class RunComfyError extends Error {
-  name = "RunComfyError";
-  /** Model the failing call was about, when known. */
-  modelId;
-  /** RunComfy request id, when the job was submitted. */
-  requestId;
-  constructor(message, options = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.modelId = options.modelId;
-    this.requestId = options.requestId;
-  }
-  /** A plain, secret-free object for logs: `JSON.stringify(error)` never includes a token. */
-  toJSON() {
-    const json = { name: this.name, message: this.message };
-    for (const [key, value] of Object.entries(this)) {
-      if (value !== undefined && key !== "cause") json[key] = value;
-    }
-    return json;
-  }
-}
-/** Missing token or a bad option: nothing was sent. */
-export class ConfigurationError extends RunComfyError {
-  name = "ConfigurationError";
-}
-/** The input breaks the model's schema; nothing was sent and nothing was spent. */
-export class ValidationError extends RunComfyError {
-  name = "ValidationError";
-  issues;
-  constructor(modelId, issues) {
-    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    super(
-      `Invalid input for ${modelId} (${count}; nothing was sent):\n${issues.map((issue) => `  - ${issue.message}`).join("\n")}`,
-      { modelId },
-    );
-    this.issues = issues;
-  }
-}
+import { RunComfyError } from "./base-errors.js";
+import { ERROR_CODES } from "./protocol.js";
+export { ConfigurationError, RunComfyError, ValidationError } from "./base-errors.js";
 /** The API answered with an error. Subclasses are chosen by `apiErrorClass`. */
 export class APIError extends RunComfyError {
   name = "APIError";

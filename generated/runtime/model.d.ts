@@ -6,10 +6,10 @@
  * and the ajv validator compiled at generate time.
  *
  * Everything a model needs at run time lives in this one module (plus
- * `errors.ts`): importing a model loads four small modules, which keeps its
- * cold start to a few milliseconds.
+ * `base-errors.ts`): importing a model loads three small modules, which keeps
+ * its cold start to a few milliseconds.
  */
-import { type ValidationIssue } from "./errors.js";
+import { type ValidationIssue } from "./base-errors.js";
 /** The kind of a media input: what `mediaProblem` checks a reference against. */
 export type MediaKind = "image" | "video" | "audio";
 /** Why the server could never fetch `value`, or `undefined` when it might. */

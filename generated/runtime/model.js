@@ -6,10 +6,10 @@
  * and the ajv validator compiled at generate time.
  *
  * Everything a model needs at run time lives in this one module (plus
- * `errors.ts`): importing a model loads four small modules, which keeps its
- * cold start to a few milliseconds.
+ * `base-errors.ts`): importing a model loads three small modules, which keeps
+ * its cold start to a few milliseconds.
  */
-import { ValidationError } from "./errors.js";
+import { ValidationError } from "./base-errors.js";
 function article(kind) {
   return kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
 }

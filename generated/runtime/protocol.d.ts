@@ -36,11 +36,25 @@ export declare const FINISHED_STATUSES: readonly string[];
 /** Both spellings are seen in RunComfy's clients. */
 export declare const CANCELLED_STATUSES: readonly string[];
 /**
- * RunComfy `error_code` values (see `ERROR_CODES` in `errors.ts`). They are defined there, beside the error classes
- * they choose, so that a model module's imports (`runtime/model.js`, which imports `errors.js`) load no protocol
- * module; this file re-exports them with the other protocol constants.
+ * RunComfy `error_code` values: the Model API's documented codes, the general
+ * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
+ * and gateways show (400005 "result not ready", 429 as a code).
  */
-export { ERROR_CODES } from "./errors.js";
+export declare const ERROR_CODES: {
+  readonly invalidResource: 400001;
+  readonly insufficientBalance: 400002;
+  readonly userAccount: 400004;
+  /** A result that is not ready yet (seen in RunComfy's own client tests). */
+  readonly resultNotReady: 400005;
+  readonly unauthorized: 401001;
+  readonly permissionDenied: 403001;
+  readonly forbidden: 403003;
+  readonly notFound: 404001;
+  readonly validation: 422001;
+  /** Not documented; some gateways put the HTTP status into the body. */
+  readonly rateLimited: 429;
+  readonly internal: 500001;
+};
 /** Header names. */
 export declare const headers: {
   /** Bearer token; sent to the configured base URL only. */

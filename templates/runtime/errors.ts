@@ -8,95 +8,16 @@
  */
 
 import type { RequestHandle, RequestStatus } from "./calls.js";
+import { RunComfyError, type RunComfyErrorOptions } from "./base-errors.js";
+import { ERROR_CODES } from "./protocol.js";
 
-/**
- * RunComfy `error_code` values: the Model API's documented codes, the general
- * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
- * and gateways show (400005 "result not ready", 429 as a code). A protocol constant,
- * re-exported by `protocol.ts`; defined here so that importing a model (whose
- * runtime imports this file) loads one module fewer.
- */
-export const ERROR_CODES = {
-  invalidResource: 400001,
-  insufficientBalance: 400002,
-  userAccount: 400004,
-  /** A result that is not ready yet (seen in RunComfy's own client tests). */
-  resultNotReady: 400005,
-  unauthorized: 401001,
-  permissionDenied: 403001,
-  forbidden: 403003,
-  notFound: 404001,
-  validation: 422001,
-  /** Not documented; some gateways put the HTTP status into the body. */
-  rateLimited: 429,
-  internal: 500001,
-} as const;
-
-export interface RunComfyErrorOptions {
-  readonly modelId?: string | undefined;
-  readonly requestId?: string | undefined;
-  readonly cause?: unknown;
-}
-
-export class RunComfyError extends Error {
-  override name = "RunComfyError";
-  /** Model the failing call was about, when known. */
-  readonly modelId: string | undefined;
-  /** RunComfy request id, when the job was submitted. */
-  readonly requestId: string | undefined;
-
-  constructor(message: string, options: RunComfyErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.modelId = options.modelId;
-    this.requestId = options.requestId;
-  }
-
-  /** A plain, secret-free object for logs: `JSON.stringify(error)` never includes a token. */
-  toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const [key, value] of Object.entries(this)) {
-      if (value !== undefined && key !== "cause") json[key] = value;
-    }
-    return json;
-  }
-}
-
-/** Missing token or a bad option: nothing was sent. */
-export class ConfigurationError extends RunComfyError {
-  override name = "ConfigurationError";
-}
-
-/** One problem found in an input; `alias` and `key` name the field, `rule` the broken constraint. */
-export interface ValidationIssue {
-  /** Friendly field name (`steps`), or the raw key when the field is unknown. */
-  readonly alias: string;
-  /** Wire key (`149_steps`). */
-  readonly key: string;
-  /** JSON pointer of the value in the wire body (`/149_steps`, `/loras/0/path`). */
-  readonly path: string;
-  /** The constraint: `required`, `type`, `enum`, `minimum`, `media`, `size`, `unknown`, … */
-  readonly rule: string;
-  readonly message: string;
-  /** Allowed values for `enum`/`size` problems. */
-  readonly allowed?: readonly unknown[];
-  /** Allowed range for range problems, e.g. `{ minimum: 6, maximum: 20 }`. */
-  readonly range?: Readonly<Record<string, number>>;
-}
-
-/** The input breaks the model's schema; nothing was sent and nothing was spent. */
-export class ValidationError extends RunComfyError {
-  override name = "ValidationError";
-  readonly issues: readonly ValidationIssue[];
-
-  constructor(modelId: string, issues: readonly ValidationIssue[]) {
-    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    super(
-      `Invalid input for ${modelId} (${count}; nothing was sent):\n${issues.map((issue) => `  - ${issue.message}`).join("\n")}`,
-      { modelId },
-    );
-    this.issues = issues;
-  }
-}
+export {
+  ConfigurationError,
+  RunComfyError,
+  ValidationError,
+  type RunComfyErrorOptions,
+  type ValidationIssue,
+} from "./base-errors.js";
 
 export interface APIErrorOptions extends RunComfyErrorOptions {
   /** HTTP status (200 when RunComfy signalled the error in a 200 body). */

@@ -5,10 +5,10 @@
  * and the ajv validator compiled at generate time.
  *
  * Everything a model needs at run time lives in this one module (plus
- * `errors.ts`): importing a model loads four small modules, which keeps its
- * cold start to a few milliseconds.
+ * `base-errors.ts`): importing a model loads three small modules, which keeps
+ * its cold start to a few milliseconds.
  */
-import { ValidationError, type ValidationIssue } from "./errors.js";
+import { ValidationError, type ValidationIssue } from "./base-errors.js";
 
 // ---------------------------------------------------------------------------
 // Media references: what a RunComfy server can fetch and what it never can.

@@ -68,11 +68,25 @@ export const FINISHED_STATUSES: readonly string[] = ["completed", "succeeded", "
 export const CANCELLED_STATUSES: readonly string[] = ["cancelled", "canceled"];
 
 /**
- * RunComfy `error_code` values (see `ERROR_CODES` in `errors.ts`). They are defined there, beside the error classes
- * they choose, so that a model module's imports (`runtime/model.js`, which imports `errors.js`) load no protocol
- * module; this file re-exports them with the other protocol constants.
+ * RunComfy `error_code` values: the Model API's documented codes, the general
+ * API's 401001/403003/422001/500001, and two that only RunComfy's own clients
+ * and gateways show (400005 "result not ready", 429 as a code).
  */
-export { ERROR_CODES } from "./errors.js";
+export const ERROR_CODES = {
+  invalidResource: 400001,
+  insufficientBalance: 400002,
+  userAccount: 400004,
+  /** A result that is not ready yet (seen in RunComfy's own client tests). */
+  resultNotReady: 400005,
+  unauthorized: 401001,
+  permissionDenied: 403001,
+  forbidden: 403003,
+  notFound: 404001,
+  validation: 422001,
+  /** Not documented; some gateways put the HTTP status into the body. */
+  rateLimited: 429,
+  internal: 500001,
+} as const;
 
 /** Header names. */
 export const headers = {
