@@ -16,6 +16,7 @@ import { loadModels } from "../model/load.ts";
 import type { ModelSpec } from "../model/types.ts";
 import { listJsonFiles, readSchemaEntries } from "../schemas/entries.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
+import { openSpecCache, type SpecCache } from "../model/spec-cache.ts";
 import {
   everythingCurrent,
   generatorFingerprint,
@@ -72,6 +73,21 @@ function hashCachePath(root: string): string {
   return join(root, "node_modules", ".cache", "runcomfy-codegen", `hashes-${sha256(root).slice(0, 16)}.json`);
 }
 const OUT = "generated";
+
+/** Normalised models and README sections of earlier runs (`model/spec-cache.ts`), next to the hash cache. */
+function specCachePath(root: string): string {
+  return join(root, "node_modules", ".cache", "runcomfy-codegen", `specs-${sha256(root).slice(0, 16)}.bin`);
+}
+
+/** A cache that knows nothing and keeps nothing (render runs). */
+const NO_SPEC_CACHE: SpecCache = {
+  modelId: () => undefined,
+  spec: () => undefined,
+  set: () => {},
+  section: () => undefined,
+  setSection: () => {},
+  save: () => Promise.resolve(),
+};
 
 /** Version, changelog and schema snapshot as they are: nothing to release. */
 function unchangedRelease(version: string): ReleasePlan {
@@ -154,8 +170,15 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     return plan;
   }
 
-  const entries = await readEntries();
-  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
+  // Every run that normalises records what it normalised (a `--no-cache` run too, so that the next edit is cheap);
+  // only a run that may reuse reads the cache. A render run neither reads nor writes it.
+  const [entries, specCache] = await Promise.all([
+    readEntries(),
+    options.render
+      ? NO_SPEC_CACHE
+      : measureAsync("open spec cache", () => openSpecCache(specCachePath(root), fingerprint, reuse)),
+  ]);
+  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix, { cache: specCache }));
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
   const emitted: string[] = [];
@@ -182,7 +205,15 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
   const version = planned?.version ?? (await currentVersion(outDir));
   const release = planned ?? unchangedRelease(version);
-  if (planned) collect("release", inputsKey, planned.files);
+  if (planned) {
+    collect("release", inputsKey, planned.files);
+    // Snapshot files whose bytes this run read on disk and found equal are kept as they are: neither written nor read
+    // again by the write or the compare.
+    for (const path of planned.unchanged) {
+      files.delete(path);
+      keep.add(path);
+    }
+  }
 
   const emitters = () => measureAsync("import emitters", () => import("../emit/all.ts"));
 
@@ -217,6 +248,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       const output = results.models.get(spec.id)!;
       collect(`model:${spec.id}`, modelKey(spec), output.files);
       sections.set(spec.id, output.readme);
+      specCache.setSection(spec, output.readme);
     }
   }
 
@@ -225,9 +257,16 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     collect(
       "package",
       packageKey,
-      await measureAsync("package files", () => emitPackageUnit(specs, version, sections)),
+      await measureAsync("package files", () => {
+        for (const spec of specs) {
+          const section = sections.has(spec.id) ? undefined : specCache.section(spec);
+          if (section !== undefined) sections.set(spec.id, section);
+        }
+        return emitPackageUnit(specs, version, sections, (spec, section) => specCache.setSection(spec, section));
+      }),
     );
   }
+  await measureAsync("save spec cache", () => specCache.save());
 
   const record: Manifest = { version: 1, inputs: inputsKey, models: specs.length, warnings, units };
   files.set(
