@@ -75,7 +75,7 @@ function hashCachePath(root: string): string {
 const OUT = "generated";
 
 /** Normalised models and README sections of earlier runs (`model/spec-cache.ts`), next to the hash cache. */
-function specCachePath(root: string): string {
+export function specCachePath(root: string): string {
   return join(root, "node_modules", ".cache", "runcomfy-codegen", `specs-${sha256(root).slice(0, 16)}.bin`);
 }
 
