@@ -15,6 +15,7 @@ import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
 import type { ModelSpec } from "../model/types.ts";
 import { listJsonFiles, readSchemaEntries } from "../schemas/entries.ts";
+import { listFilesSync } from "../lib/files.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
 import { openSpecCache, type SpecCache } from "../model/spec-cache.ts";
 import {
@@ -114,6 +115,8 @@ export interface GenerationPlan {
   readonly emitted: readonly string[];
   /** True when the manifest proved every output current: nothing to emit or write. */
   readonly upToDate: boolean;
+  /** Every file of generated/ when the plan listed it (a committed manifest was there). */
+  readonly listed?: readonly string[];
 }
 
 /** Computes every file of generated/, or proves through the committed manifest that all of them are current. */
@@ -141,7 +144,9 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const threads = threadsFor(schemaFiles.length);
     if (threads > 1) prestartWorkers(threads);
   }
-  const disk = manifest ? measure("hash outputs", () => hashOutputs(outDir, hashes)) : new Map<string, string>();
+  // generated/ as it is, listed once: hashed now, and what the write removes (no other writer runs in between).
+  const listed = manifest ? measure("list outputs", () => listFilesSync(outDir)) : undefined;
+  const disk = listed ? measure("hash outputs", () => hashOutputs(outDir, hashes, listed)) : new Map<string, string>();
   const readEntries = () =>
     measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root, schemaFiles));
 
@@ -202,7 +207,9 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const releaseCurrent = current("release", inputsKey);
   const planned = releaseCurrent
     ? undefined
-    : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
+    : await measureAsync("drift", () =>
+        planRelease({ root, outDir, entries, schemasPrefix, specs, hash: (path) => hashes.hash(path) }),
+      );
   const version = planned?.version ?? (await currentVersion(outDir));
   const release = planned ?? unchangedRelease(version);
   if (planned) {
@@ -285,6 +292,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     keep,
     emitted,
     upToDate: false,
+    ...(listed ? { listed } : {}),
   };
 }
 
@@ -294,7 +302,7 @@ export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
     await plan.hashes.save();
     return { written: [], removed: [], unchanged: plan.keep.size };
   }
-  const result = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep));
+  const result = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep, plan.listed));
   await Promise.all(result.written.map((path) => plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!)));
   await plan.hashes.save();
   return result;
