@@ -10,19 +10,17 @@
  * or unreadable cache only costs the work it would have saved.
  */
 import { readFile } from "node:fs/promises";
-import { isDeepStrictEqual } from "node:util";
 import { deserialize, serialize } from "node:v8";
 import type { ModelSpec } from "./types.ts";
 import { writeFileAtomic } from "../lib/files.ts";
 
 /**
- * One model, as stored: its spec as JSON text when JSON holds it exactly (parsing 1,000 small JSON texts is several
- * times faster than deserialising the same object graphs), else V8's serialisation of it; parsed only when used.
+ * One model, as stored: V8's serialisation of its spec (specs hold properties set to undefined, which JSON would
+ * drop), deserialised only when used, and kept as these bytes by a run that does not change it.
  */
 interface Stored {
   readonly modelId: string;
-  readonly json?: string;
-  readonly v8?: Uint8Array;
+  readonly v8: Uint8Array;
   readonly section?: string;
 }
 
@@ -33,7 +31,7 @@ interface Entry {
 }
 
 interface StoredCache {
-  readonly version: 2;
+  readonly version: 3;
   readonly fingerprint: string;
   readonly entries: Map<string, Stored>;
 }
@@ -68,7 +66,7 @@ export async function openSpecCache(file: string, fingerprint: string, read = tr
   if (read) {
     try {
       const stored = deserialize(await readFile(file)) as Partial<StoredCache>;
-      if (stored.version === 2 && stored.fingerprint === fingerprint && stored.entries instanceof Map)
+      if (stored.version === 3 && stored.fingerprint === fingerprint && stored.entries instanceof Map)
         known = stored.entries;
     } catch {
       // No cache yet, or not one this generator can read.
@@ -83,7 +81,6 @@ export async function openSpecCache(file: string, fingerprint: string, read = tr
   };
   const parse = (stored: Stored): ModelSpec | undefined => {
     try {
-      if (typeof stored.json === "string") return JSON.parse(stored.json) as ModelSpec;
       if (stored.v8 instanceof Uint8Array) return deserialize(stored.v8) as ModelSpec;
     } catch {
       // A damaged entry: normalised again.
@@ -106,10 +103,7 @@ export async function openSpecCache(file: string, fingerprint: string, read = tr
       return spec;
     },
     set(spec, rules) {
-      const json = JSON.stringify(spec);
-      // JSON drops undefined properties and turns -0 into 0: such a spec is kept in V8's form instead.
-      const exact = isDeepStrictEqual(JSON.parse(json), spec);
-      const entry: Entry = { stored: { modelId: spec.id, ...(exact ? { json } : { v8: serialize(spec) }) }, spec };
+      const entry: Entry = { stored: { modelId: spec.id, v8: serialize(spec) }, spec };
       used.set(key(spec.schemaFile, spec.sourceHash, rules), entry);
       bySpec.set(spec, entry);
       changed = true;
@@ -131,7 +125,7 @@ export async function openSpecCache(file: string, fingerprint: string, read = tr
         entries.set(id, entry.section === undefined ? stored : { ...stored, section: entry.section });
       }
       try {
-        await writeFileAtomic(file, serialize({ version: 2, fingerprint, entries } satisfies StoredCache));
+        await writeFileAtomic(file, serialize({ version: 3, fingerprint, entries } satisfies StoredCache));
       } catch {
         // An optimisation only.
       }
