@@ -93,4 +93,19 @@ describe("incremental generate with the spec cache", () => {
       for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
     }
   }, 180_000);
+
+  it("never lets --check report clean when a committed snapshot file or the README was edited by hand", async () => {
+    const { root } = await project();
+    await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
+    await generate({ root });
+    await generate({ root });
+    for (const path of ["schemas/community/wan-2-2/vace-fun.json", "README.md"]) {
+      const target = join(root, "generated", path);
+      const text = await readFile(target, "utf8");
+      await writeFile(target, `${text}\n`);
+      expect((await generate({ root, check: true })).check?.stale).toEqual([path]);
+      await generate({ root });
+      expect(await readFile(target, "utf8")).toBe(text);
+    }
+  }, 180_000);
 });
