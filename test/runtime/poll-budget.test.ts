@@ -5,12 +5,7 @@
  * that submits wait in. Virtual time only: no timed assertion.
  */
 import { describe, expect, it } from "vitest";
-import {
-  ConfigurationError,
-  createClient,
-  type Clock,
-  type RequestHandle,
-} from "../../generated/index.js";
+import { ConfigurationError, createClient, type Clock, type RequestHandle } from "../../generated/index.js";
 import { DEFAULT_POLL_POLICY, nextPollDelay } from "../../generated/runtime/internal.js";
 import { budgetedPollDelay } from "../../generated/runtime/poll.js";
 import { SlotQueue } from "../../generated/runtime/scheduler.js";
