@@ -77,6 +77,8 @@ export async function emitPackageUnit(
   specs: readonly ModelSpec[],
   version: string,
   sections: ReadonlyMap<string, string>,
+  /** Told each README section printed now (one not in `sections`). */
+  printed?: (spec: ModelSpec, section: string) => void,
 ): Promise<FileMap> {
   await loadStringWidth();
   const out: FileMap = new Map([
@@ -87,7 +89,14 @@ export async function emitPackageUnit(
     ...registryBuckets(specs).map((bucket, index) => [registryPath(index), emitRegistryModule(bucket, index)] as const),
   ]);
   const parts = [readmeHeader(specs)];
-  for (const spec of specs) parts.push(sections.get(spec.id) ?? readmeSection(spec));
+  for (const spec of specs) {
+    let section = sections.get(spec.id);
+    if (section === undefined) {
+      section = readmeSection(spec);
+      printed?.(spec, section);
+    }
+    parts.push(section);
+  }
   out.set("README.md", parts.join("\n"));
   return out;
 }

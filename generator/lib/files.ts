@@ -73,7 +73,7 @@ export async function readIfExists(path: string): Promise<string | undefined> {
  * Writes through a temp file and a rename in the same directory, so a reader
  * never sees half a file. `makeFolder: false` when the caller created it.
  */
-export async function writeFileAtomic(target: string, text: string, makeFolder = true): Promise<void> {
+export async function writeFileAtomic(target: string, text: string | Uint8Array, makeFolder = true): Promise<void> {
   if (makeFolder) await mkdir(dirname(target), { recursive: true });
   // Unique per process, thread and call: worker threads share a pid, and runs may share a folder.
   const temp = `${target}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;

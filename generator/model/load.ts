@@ -10,7 +10,8 @@ import type { ModelPath } from "../lib/model-id.ts";
 import { parseSchemaFile, type SchemaFile } from "../schemas/schema-file.ts";
 import { assignModelNames, checkTypeNames } from "./naming.ts";
 import { normalizeModel } from "./normalize.ts";
-import type { ModelSpec } from "./types.ts";
+import { NORMALIZATION_RULES, type ModelSpec } from "./types.ts";
+import type { SpecCache } from "./spec-cache.ts";
 
 export interface LoadedModels {
   readonly specs: readonly ModelSpec[];
@@ -26,6 +27,11 @@ export interface LoadOptions {
   readonly checkPaths?: boolean;
   /** Version of the normalisation rules (a snapshot is read with the rules it was built with). @default NORMALIZATION_RULES */
   readonly rules?: number;
+  /**
+   * Models normalised by earlier runs of the same generator (`model/spec-cache.ts`): a file whose bytes it knows is
+   * neither parsed nor normalised again. The result is the same with or without it.
+   */
+  readonly cache?: SpecCache;
 }
 
 /**
@@ -38,39 +44,53 @@ export function loadModels(
   options: LoadOptions = {},
 ): LoadedModels {
   const errors: GeneratorError[] = [];
-  const parsed: { entry: SchemaEntry; file: SchemaFile }[] = [];
+  const cache = options.cache;
+  const rules = options.rules ?? NORMALIZATION_RULES;
+  const parsed: { entry: SchemaEntry; sourceHash: string; modelId: string; file?: SchemaFile }[] = [];
   for (const entry of entries) {
     if (entry.error) {
       errors.push(entry.error);
       continue;
     }
+    const sourceHash = sha256(entry.text);
+    const cachedId = cache?.modelId(entry.file, sourceHash, rules);
+    if (cachedId !== undefined) {
+      parsed.push({ entry, sourceHash, modelId: cachedId });
+      continue;
+    }
     try {
-      parsed.push({ entry, file: parseSchemaFile(entry.text, entry.file) });
+      const file = parseSchemaFile(entry.text, entry.file);
+      parsed.push({ entry, sourceHash, modelId: file.modelId, file });
     } catch (error) {
       errors.push(...generatorProblems(error));
     }
   }
-  const names = assignModelNames([...new Set(parsed.map(({ file }) => file.modelId))]);
+  const names = assignModelNames([...new Set(parsed.map(({ modelId }) => modelId))]);
   const specs: ModelSpec[] = [];
-  for (const { entry, file } of parsed) {
-    const modelNames = names.get(file.modelId);
+  for (const { entry, sourceHash, modelId, file: parsedFile } of parsed) {
+    const modelNames = names.get(modelId);
     if (!modelNames) continue;
     try {
       const expected = `${schemasPrefix}${modelNames.modulePath}.json`;
       if ((options.checkPaths ?? true) && expected !== entry.file) {
         throw new GeneratorError(
           "schema-file-path",
-          `holds model ${JSON.stringify(file.modelId)}, whose schema file must be ${expected}`,
+          `holds model ${JSON.stringify(modelId)}, whose schema file must be ${expected}`,
           { file: entry.file },
         );
       }
-      const spec = normalizeModel(
-        file,
-        { modulePath: modelNames.modulePath, typeName: modelNames.typeName },
-        sha256(entry.text),
-        entry.file,
-        options.rules === undefined ? {} : { rules: options.rules },
-      );
+      const specNames = { modulePath: modelNames.modulePath, typeName: modelNames.typeName };
+      let spec = cache?.spec(entry.file, sourceHash, rules, specNames);
+      if (!spec) {
+        spec = normalizeModel(
+          parsedFile ?? parseSchemaFile(entry.text, entry.file),
+          specNames,
+          sourceHash,
+          entry.file,
+          options.rules === undefined ? {} : { rules: options.rules },
+        );
+        cache?.set(spec, rules);
+      }
       specs.push(
         modelNames.path.suffixed
           ? { ...spec, warnings: [...spec.warnings, collisionWarning(spec, modelNames.path)] }

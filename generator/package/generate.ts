@@ -15,7 +15,9 @@ import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
 import type { ModelSpec } from "../model/types.ts";
 import { listJsonFiles, readSchemaEntries } from "../schemas/entries.ts";
+import { listFilesSync } from "../lib/files.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
+import { openSpecCache, type SpecCache } from "../model/spec-cache.ts";
 import {
   everythingCurrent,
   generatorFingerprint,
@@ -73,6 +75,21 @@ function hashCachePath(root: string): string {
 }
 const OUT = "generated";
 
+/** Normalised models and README sections of earlier runs (`model/spec-cache.ts`), next to the hash cache. */
+export function specCachePath(root: string): string {
+  return join(root, "node_modules", ".cache", "runcomfy-codegen", `specs-${sha256(root).slice(0, 16)}.bin`);
+}
+
+/** A cache that knows nothing and keeps nothing (render runs). */
+const NO_SPEC_CACHE: SpecCache = {
+  modelId: () => undefined,
+  spec: () => undefined,
+  set: () => {},
+  section: () => undefined,
+  setSection: () => {},
+  save: () => Promise.resolve(),
+};
+
 /** Version, changelog and schema snapshot as they are: nothing to release. */
 function unchangedRelease(version: string): ReleasePlan {
   return { previousVersion: version, version, files: new Map(), unchanged: new Set() };
@@ -98,6 +115,8 @@ export interface GenerationPlan {
   readonly emitted: readonly string[];
   /** True when the manifest proved every output current: nothing to emit or write. */
   readonly upToDate: boolean;
+  /** Every file of generated/ when the plan listed it (a committed manifest was there). */
+  readonly listed?: readonly string[];
 }
 
 /** Computes every file of generated/, or proves through the committed manifest that all of them are current. */
@@ -125,7 +144,9 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const threads = threadsFor(schemaFiles.length);
     if (threads > 1) prestartWorkers(threads);
   }
-  const disk = manifest ? measure("hash outputs", () => hashOutputs(outDir, hashes)) : new Map<string, string>();
+  // generated/ as it is, listed once: hashed now, and what the write removes (no other writer runs in between).
+  const listed = manifest ? measure("list outputs", () => listFilesSync(outDir)) : undefined;
+  const disk = listed ? measure("hash outputs", () => hashOutputs(outDir, hashes, listed)) : new Map<string, string>();
   const readEntries = () =>
     measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root, schemaFiles));
 
@@ -154,8 +175,15 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     return plan;
   }
 
-  const entries = await readEntries();
-  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix));
+  // Every run that normalises records what it normalised (a `--no-cache` run too, so that the next edit is cheap);
+  // only a run that may reuse reads the cache. A render run neither reads nor writes it.
+  const [entries, specCache] = await Promise.all([
+    readEntries(),
+    options.render
+      ? NO_SPEC_CACHE
+      : measureAsync("open spec cache", () => openSpecCache(specCachePath(root), fingerprint, reuse)),
+  ]);
+  const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix, { cache: specCache }));
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
   const emitted: string[] = [];
@@ -179,10 +207,20 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const releaseCurrent = current("release", inputsKey);
   const planned = releaseCurrent
     ? undefined
-    : await measureAsync("drift", () => planRelease({ root, outDir, entries, schemasPrefix, specs }));
+    : await measureAsync("drift", () =>
+        planRelease({ root, outDir, entries, schemasPrefix, specs, hash: (path) => hashes.hash(path) }),
+      );
   const version = planned?.version ?? (await currentVersion(outDir));
   const release = planned ?? unchangedRelease(version);
-  if (planned) collect("release", inputsKey, planned.files);
+  if (planned) {
+    collect("release", inputsKey, planned.files);
+    // Snapshot files whose bytes this run read on disk and found equal are kept as they are: neither written nor read
+    // again by the write or the compare.
+    for (const path of planned.unchanged) {
+      files.delete(path);
+      keep.add(path);
+    }
+  }
 
   const emitters = () => measureAsync("import emitters", () => import("../emit/all.ts"));
 
@@ -217,6 +255,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       const output = results.models.get(spec.id)!;
       collect(`model:${spec.id}`, modelKey(spec), output.files);
       sections.set(spec.id, output.readme);
+      specCache.setSection(spec, output.readme);
     }
   }
 
@@ -225,9 +264,16 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     collect(
       "package",
       packageKey,
-      await measureAsync("package files", () => emitPackageUnit(specs, version, sections)),
+      await measureAsync("package files", () => {
+        for (const spec of specs) {
+          const section = sections.has(spec.id) ? undefined : specCache.section(spec);
+          if (section !== undefined) sections.set(spec.id, section);
+        }
+        return emitPackageUnit(specs, version, sections, (spec, section) => specCache.setSection(spec, section));
+      }),
     );
   }
+  await measureAsync("save spec cache", () => specCache.save());
 
   const record: Manifest = { version: 1, inputs: inputsKey, models: specs.length, warnings, units };
   files.set(
@@ -246,6 +292,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     keep,
     emitted,
     upToDate: false,
+    ...(listed ? { listed } : {}),
   };
 }
 
@@ -255,7 +302,7 @@ export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
     await plan.hashes.save();
     return { written: [], removed: [], unchanged: plan.keep.size };
   }
-  const result = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep));
+  const result = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep, plan.listed));
   await Promise.all(result.written.map((path) => plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!)));
   await plan.hashes.save();
   return result;

@@ -116,9 +116,13 @@ export function serializeManifest(manifest: Manifest): string {
 }
 
 /** SHA-256 of every file below `outDir` (the manifest itself excluded), by path; `hashes` skips unchanged files. */
-export function hashOutputs(outDir: string, hashes: FileHashes): Map<string, string> {
+export function hashOutputs(
+  outDir: string,
+  hashes: FileHashes,
+  listed: readonly string[] = listFilesSync(outDir),
+): Map<string, string> {
   const result = new Map<string, string>();
-  for (const path of listFilesSync(outDir)) {
+  for (const path of listed) {
     if (path === MANIFEST_FILE) continue;
     const hash = hashes.hash(join(outDir, path));
     if (hash !== undefined) result.set(path, hash);

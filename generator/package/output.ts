@@ -25,6 +25,8 @@ export async function writeOutput(
   dir: string,
   files: ReadonlyMap<string, string>,
   keep: ReadonlySet<string> = new Set(),
+  /** Every file in `dir` (as `listFilesSync` lists them), when the caller listed it in this run: not walked again. */
+  listed?: readonly string[],
 ): Promise<WriteResult> {
   const written: string[] = [];
   const entries = [...files];
@@ -46,7 +48,7 @@ export async function writeOutput(
   if (last) await writeFileAtomic(join(dir, last[0]), last[1], false);
   written.push(...pending.map(([path]) => path));
   const removed: string[] = [];
-  for (const path of listFilesSync(dir)) {
+  for (const path of listed ?? listFilesSync(dir)) {
     if (files.has(path) || keep.has(path)) continue;
     await rm(join(dir, path));
     removed.push(path);

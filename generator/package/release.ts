@@ -23,7 +23,8 @@ import { join, relative, sep } from "node:path";
 import { GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
 import { readIfExists } from "../lib/files.ts";
 import { loadModels } from "../model/load.ts";
-import { readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
+import { sha256 } from "../lib/json.ts";
+import { listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
 import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./changelog.ts";
 import { compareModels } from "../drift/report.ts";
@@ -43,6 +44,11 @@ export interface ReleaseInput {
   readonly entries: readonly SchemaEntry[];
   readonly schemasPrefix: string;
   readonly specs: readonly ModelSpec[];
+  /**
+   * SHA-256 of a file's text by its absolute path (`FileHashes.hash`, which knows unchanged files without reading
+   * them): a snapshot file whose hash is its schema file's is not read back. Without it every snapshot file is read.
+   */
+  readonly hash?: (path: string) => string | undefined;
 }
 
 export interface ReleasePlan {
@@ -119,11 +125,31 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   const files = snapshotFiles(input.entries, input.schemasPrefix);
 
   const outPrefix = relative(input.root, input.outDir).split(sep).join("/");
-  const snapshotEntries = await readSchemaEntries(join(input.outDir, SNAPSHOT_DIR), input.root);
+  const rules = await builtWithRules(input.outDir);
+  const listed = await listJsonFiles(join(input.outDir, SNAPSHOT_DIR), input.root);
+  // A snapshot file known (through its hash) to hold its schema file's bytes is not read: under the same rules it
+  // cannot have drifted, and its text is the schema file's.
+  const sourceHashes = new Map(input.specs.map((spec) => [spec.schemaFile, spec.sourceHash]));
+  const schemaHash = (path: string, text: string) =>
+    sourceHashes.get(`${input.schemasPrefix}${path.slice(SNAPSHOT_DIR.length + 1)}`) ?? sha256(text);
+  const known = new Map<string, string>();
+  if (input.hash && rules === NORMALIZATION_RULES) {
+    for (const file of listed) {
+      const path = file.slice(outPrefix.length + 1);
+      const text = files.get(path);
+      if (text !== undefined && input.hash(join(input.root, file)) === schemaHash(path, text)) known.set(file, text);
+    }
+  }
+  const read = await readSchemaEntries(
+    join(input.outDir, SNAPSHOT_DIR),
+    input.root,
+    listed.filter((file) => !known.has(file)),
+  );
+  const readText = new Map(read.map((entry) => [entry.file, entry]));
+  const snapshotEntries = listed.map((file) => readText.get(file) ?? { file, text: known.get(file)! });
   const snapshot = new Map(snapshotEntries.map((entry) => [entry.file.slice(outPrefix.length + 1), entry.text]));
 
   let report: DriftReport | undefined;
-  const rules = await builtWithRules(input.outDir);
   // Byte-identical snapshot built under today's rules: nothing to compare (the common, no-op case stays cheap).
   if (snapshotEntries.length > 0 && (rules !== NORMALIZATION_RULES || !sameFiles(snapshot, files))) {
     // Under the same rules, a model whose file did not change cannot have drifted: only the files that differ
