@@ -15,7 +15,6 @@
  * result and cancel go through a second client on the same emulator with a
  * short one, where timing out is harmless (retried), so hung bodies end soon.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -26,6 +25,7 @@ import {
   type JobResult,
   type RequestHandle,
 } from "../../generated/index.js";
+import { runChildScript } from "../helpers/child.ts";
 import { clientFor, emulator, SEED_INPUTS, VACE_INPUT } from "../helpers/emulator.ts";
 import { SEED_IDS } from "../helpers/spec.ts";
 
@@ -247,13 +247,7 @@ describe("abort storm", () => {
       for (const name of outcomes) names[name] = (names[name] ?? 0) + 1;
       process.stdout.write(JSON.stringify({ names, posts, unhandled, at: Date.now() }));
     `;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exitedAt = await new Promise<number>((resolve) => child.on("exit", () => resolve(Date.now())));
-    if (!stdout) throw new Error(`child printed nothing: ${stderr}`);
+    const { stdout, stderr, exitedAt } = await runChildScript(script);
     const report = JSON.parse(stdout) as {
       names: Record<string, number>;
       posts: { submitsBefore: number; submitsAfter: number; cancels: number; inFlightAtAbort: number };

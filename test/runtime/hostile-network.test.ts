@@ -7,7 +7,6 @@
  * Elapsed-time bounds here are generous (seconds against the old behaviour's tens of seconds, or against a timeout
  * set far away on purpose); they tell "ended at the deadline" from "ended at the next 20 s attempt timeout".
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -20,6 +19,7 @@ import {
   WaitTimeoutError,
   type ClientOptions,
 } from "../../generated/index.js";
+import { runChildScript } from "../helpers/child.ts";
 import { VACE_INPUT } from "../helpers/emulator.ts";
 import { hangBody, json, partialThenReset, slowBody, tinyMock, type TinyMock } from "../helpers/tiny-mock.ts";
 
@@ -283,13 +283,7 @@ describe("after a wait settles, nothing of it keeps the process alive", () => {
       const outcome = await (async () => { ${body} })().then((value) => value, (error) => error.name);
       process.stdout.write(JSON.stringify({ outcome, at: Date.now() }));
     `;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exitedAt = await new Promise<number>((resolve) => child.on("exit", () => resolve(Date.now())));
-    if (!stdout) throw new Error(`child printed nothing: ${stderr}`);
+    const { stdout, exitedAt } = await runChildScript(script);
     const { outcome, at } = JSON.parse(stdout) as { outcome: string; at: number };
     return { lingerMs: exitedAt - at, output: outcome };
   }
