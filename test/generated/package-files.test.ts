@@ -76,4 +76,24 @@ describe("the committed package", () => {
       expect(text, path).not.toMatch(/\bnew Function\b|\beval\(/);
     }
   });
+  it("keeps a model's import path to three small modules: the model, runtime/model.js and runtime/base-errors.js", () => {
+    // The validator cold start (docs/performance.md) and a one-model bundle depend on it: no API error class, no
+    // protocol constants, no HTTP client on the way to `build()`.
+    const text = new Map(files);
+    const reached = (start: string): string[] => {
+      const seen = new Set<string>();
+      const visit = (path: string): void => {
+        if (seen.has(path)) return;
+        seen.add(path);
+        const source = text.get(path);
+        if (source === undefined) throw new Error(`${path} is imported but not in the package`);
+        for (const [, specifier] of source.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)";/gms))
+          visit(join(path, "..", specifier!).replaceAll("\\", "/"));
+      };
+      visit(start);
+      return [...seen].sort();
+    };
+    for (const id of SEED_IDS)
+      expect(reached(`models/${id}.js`)).toEqual([`models/${id}.js`, "runtime/base-errors.js", "runtime/model.js"]);
+  });
 });

@@ -65,6 +65,28 @@ describe("money: a submit the caller gave up on is never sent", () => {
     expect(mock.count("submit")).toBe(0);
   }, 15_000);
 
+  it("a submit aborted while it waits for a submit slot builds nothing: AbortError, not its input's ValidationError", async () => {
+    const mock = await tinyMock();
+    let answer: (() => void) | undefined;
+    // The one submit slot is held by a submit whose answer the test sends when it wants.
+    mock.on("submit", (_request, response) => {
+      answer = () => json(response, 200, { request_id: "job-1", status: "in_queue" });
+    });
+    const client = clientOf(mock, { maxConcurrentRequests: 1 });
+    const first = settle(client.submit(MODEL, VACE_INPUT));
+    await pause(50);
+    const controller = new AbortController();
+    // An input that would fail local validation: if the aborted call went on to build its body, that is what it throws.
+    const invalid = {} as unknown as typeof VACE_INPUT;
+    const second = settle(client.submit(MODEL, invalid, { signal: controller.signal }));
+    await pause(50);
+    controller.abort();
+    expect(await second).toBeInstanceOf(AbortError);
+    answer!();
+    expect(await first).toMatchObject({ requestId: "job-1" });
+    expect(mock.count("submit")).toBe(1);
+  }, 15_000);
+
   it("an abort of 500 queued run() calls sharing one signal lets no POST through, warns nothing, leaks nothing", async () => {
     const mock = await tinyMock();
     let release: (() => void) | undefined;
