@@ -43,7 +43,29 @@ const FAILED_CODE = 500100;
 
 const rule = (route: Route, probability: number, fault: FaultKind): FaultRule => ({ route, probability, fault });
 const IDEMPOTENT: readonly Route[] = ["status", "result", "cancel"];
+/** One of each fault kind the assertions below count, served for sure (skip a few requests, then once), whatever the dice say. */
+const CERTAIN: readonly FaultRule[] = [
+  ...IDEMPOTENT.flatMap((route) =>
+    (
+      [
+        { type: "respond", status: 503 },
+        { type: "drop", phase: "after" },
+        { type: "slow", delayMs: 40 },
+        { type: "hang-body" },
+        { type: "partial-body" },
+        { type: "slow-body", durationMs: 40 },
+      ] as const
+    ).map((fault, index): FaultRule => ({ route, fault, skip: 3 + 2 * index, times: 1 })),
+  ),
+  { route: "status", fault: { type: "respond", status: 429, retryAfter: "1" }, skip: 20, times: 1 },
+  { route: "result", fault: { type: "lagging", misses: 2 }, skip: 5, times: 1 },
+  { route: "result", fault: { type: "failed", errorCode: FAILED_CODE }, skip: 9, times: 1 },
+  { route: "submit", fault: { type: "partial-body" }, skip: 5, times: 1 },
+  { route: "submit", fault: { type: "slow-body", durationMs: 40 }, skip: 9, times: 1 },
+  { route: "submit", fault: { type: "respond", status: 503 }, skip: 13, times: 1 },
+];
 const FAULTS: readonly FaultRule[] = [
+  ...CERTAIN,
   ...IDEMPOTENT.flatMap((route) => [
     rule(route, 0.06, { type: "respond", status: 503 }),
     rule(route, 0.04, { type: "respond", status: 500 }),
