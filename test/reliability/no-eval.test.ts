@@ -20,8 +20,11 @@ describe("the generated package without code generation from strings", () => {
     const emu = await emulator({
       capacity: 4,
       durationMs: 20,
-      // Retries and backoff run too.
-      faults: [{ route: "status", fault: { type: "respond", status: 503 }, probability: 0.3 }],
+      // Retries and backoff run too (the first status call for sure, later ones by chance).
+      faults: [
+        { route: "status", fault: { type: "respond", status: 503 }, times: 1 },
+        { route: "status", fault: { type: "respond", status: 503 }, probability: 0.3 },
+      ],
     });
     const { report } = await exercisePackage(GENERATED, emu, ["--disallow-code-generation-from-strings"]);
 
