@@ -5,11 +5,47 @@
  * reports every problem. Generated modules only supply data (`ModelDefinition`)
  * and the ajv validator compiled at generate time.
  *
- * Everything a model needs at run time lives in this one module (plus
- * `base-errors.ts`): importing a model loads three small modules, which keeps
- * its cold start to a few milliseconds.
+ * Everything a model needs at run time lives in this one module, the errors it
+ * throws included: importing a model loads two modules (the model and this
+ * one), which keeps its cold start to a few milliseconds.
  */
-import { ValidationError } from "./base-errors.js";
+export class RunComfyError extends Error {
+  name = "RunComfyError";
+  /** Model the failing call was about, when known. */
+  modelId;
+  /** RunComfy request id, when the job was submitted. */
+  requestId;
+  constructor(message, options = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.modelId = options.modelId;
+    this.requestId = options.requestId;
+  }
+  /** A plain, secret-free object for logs: `JSON.stringify(error)` never includes a token. */
+  toJSON() {
+    const json = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) {
+      if (value !== undefined && key !== "cause") json[key] = value;
+    }
+    return json;
+  }
+}
+/** Missing token or a bad option: nothing was sent. */
+export class ConfigurationError extends RunComfyError {
+  name = "ConfigurationError";
+}
+/** The input breaks the model's schema; nothing was sent and nothing was spent. */
+export class ValidationError extends RunComfyError {
+  name = "ValidationError";
+  issues;
+  constructor(modelId, issues) {
+    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+    super(
+      `Invalid input for ${modelId} (${count}; nothing was sent):\n${issues.map((issue) => `  - ${issue.message}`).join("\n")}`,
+      { modelId },
+    );
+    this.issues = issues;
+  }
+}
 function article(kind) {
   return kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
 }

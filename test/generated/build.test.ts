@@ -4,7 +4,9 @@ import * as fantasy from "../../generated/models/community/fantasy-portrait/imag
 import * as infinite from "../../generated/models/community/infinite-talk/image-to-video.js";
 import * as fusionx from "../../generated/models/community/wan-2-1/fusionx/image-to-video.js";
 import * as vace from "../../generated/models/community/wan-2-2/vace-fun.js";
-import { ValidationError } from "../../generated/index.js";
+import { RunComfyError, ValidationError } from "../../generated/index.js";
+import * as runtimeErrors from "../../generated/runtime/errors.js";
+import * as runtimeEntry from "../../generated/runtime/index.js";
 import { curlBody } from "../helpers/seeds.ts";
 
 /** Reads a value of the page's example; fails loudly on a missing key. */
@@ -160,6 +162,20 @@ describe("build()", () => {
     );
   });
 
+  it("throws the one ValidationError class every entry exports (root, runtime, errors), a RunComfyError", () => {
+    let error: unknown;
+    try {
+      fantasy.build({} as never);
+    } catch (caught) {
+      error = caught;
+    }
+    for (const Class of [ValidationError, runtimeEntry.ValidationError, runtimeErrors.ValidationError])
+      expect(error).toBeInstanceOf(Class);
+    for (const Class of [RunComfyError, runtimeEntry.RunComfyError, runtimeErrors.RunComfyError])
+      expect(error).toBeInstanceOf(Class);
+    expect(runtimeErrors.ValidationError).toBe(ValidationError);
+    expect(runtimeErrors.ConfigurationError).toBe(runtimeEntry.ConfigurationError);
+  });
   it("suggests the closest field name for a typo", () => {
     expect(fantasy.validateInput({ ...REQUIRED, stpes: 8 })[0]!.message).toContain('did you mean "steps"?');
   });

@@ -76,7 +76,7 @@ describe("the committed package", () => {
       expect(text, path).not.toMatch(/\bnew Function\b|\beval\(/);
     }
   });
-  it("keeps a model's import path to three small modules: the model, runtime/model.js and runtime/base-errors.js", () => {
+  it("keeps a model's import path to two modules: the model and runtime/model.js (with the errors it throws)", () => {
     // The validator cold start (docs/performance.md) and a one-model bundle depend on it: no API error class, no
     // protocol constants, no HTTP client on the way to `build()`.
     const text = new Map(files);
@@ -93,7 +93,6 @@ describe("the committed package", () => {
       visit(start);
       return [...seen].sort();
     };
-    for (const id of SEED_IDS)
-      expect(reached(`models/${id}.js`)).toEqual([`models/${id}.js`, "runtime/base-errors.js", "runtime/model.js"]);
+    for (const id of SEED_IDS) expect(reached(`models/${id}.js`)).toEqual([`models/${id}.js`, "runtime/model.js"]);
   });
 });
