@@ -202,6 +202,15 @@ export type InputOf<M> = M extends Model<string, infer Input, unknown, unknown> 
 export type RawInputOf<M> = M extends Model<string, unknown, infer RawInput, unknown> ? RawInput : never;
 /** The output type of a model (the result's `output`). */
 export type OutputOf<M> = M extends Model<string, unknown, unknown, infer Output> ? Output : never;
+/**
+ * `build()` and `buildRaw()` of a model: friendly or raw input → the wire body, or a `ValidationError` listing every
+ * problem. One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
+ */
+export declare function buildInput(definition: ModelDefinition<string>, input: unknown): unknown;
+/** `validate()` of a model: every problem of a friendly or raw input; an empty array means valid. */
+export declare function inputProblems(definition: ModelDefinition<string>, input: unknown): readonly ValidationIssue[];
+/** `toFriendly()` of a model: a wire body → friendly names (validated; throws `ValidationError`). */
+export declare function friendlyInput(definition: ModelDefinition<string>, raw: unknown): unknown;
 /** Builds the model object a generated module exports. */
 export declare function defineModel<Id extends string, Input, RawInput, Output>(
   definition: ModelDefinition<Id>,

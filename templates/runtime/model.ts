@@ -101,28 +101,102 @@ function article(kind: MediaKind): string {
   return kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
 }
 
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|.*\.local|.*\.internal|127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe80:.*)\])$/i;
+// The checks below are string tests, not regular expressions: a model's first
+// validation would otherwise compile a dozen patterns, a third of its cold
+// start. Each one is held to the pattern it replaces by a test
+// (`test/generated/build.test.ts`).
+
+/** Whether `text` starts with `prefix` (lower-case ASCII), ignoring ASCII case: `/^prefix/i`. */
+function startsWithIgnoringCase(text: string, prefix: string): boolean {
+  return text.slice(0, prefix.length).toLowerCase() === prefix;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The URL scheme `text` starts with, lower-cased (`/^([a-z][a-z0-9+.-]*):/i`), or `undefined`. */
+function schemeOf(text: string): string | undefined {
+  let end = 0;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    if (!isAsciiLetter(code) && (end === 0 || !(isAsciiDigit(code) || code === 43 || code === 45 || code === 46)))
+      break;
+    end++;
+  }
+  return end > 0 && text[end] === ":" ? text.slice(0, end).toLowerCase() : undefined;
+}
+
+/** `text` is `count` groups of a dot and one to three ASCII digits (`(?:\.\d{1,3}){count}`). */
+function dottedNumbers(text: string, count: number): boolean {
+  const parts = text.split(".");
+  if (parts.length !== count + 1 || parts[0] !== "") return false;
+  return parts.slice(1).every((part) => {
+    if (part.length < 1 || part.length > 3) return false;
+    for (let index = 0; index < part.length; index++) if (!isAsciiDigit(part.charCodeAt(index))) return false;
+    return true;
+  });
+}
+
+/**
+ * A URL host name (as `URL.hostname` gives it) that names the caller's own machine or a private network: localhost
+ * and `.localhost`/`.local`/`.internal` names, 127/8, 0.0.0.0, 10/8, 192.168/16, 172.16/12, 169.254/16, and the IPv6
+ * loopback, unspecified, unique-local (`fc`/`fd`) and link-local (`fe80:`) addresses.
+ */
+function isPrivateHost(name: string): boolean {
+  const host = name.toLowerCase();
+  if (host === "localhost" || host === "0.0.0.0") return true;
+  if (host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true;
+  if (host.startsWith("127.")) return dottedNumbers(host.slice(3), 3);
+  if (host.startsWith("10.")) return dottedNumbers(host.slice(2), 3);
+  if (host.startsWith("192.168.") || host.startsWith("169.254.")) return dottedNumbers(host.slice(7), 2);
+  if (host.startsWith("172.")) {
+    // The second number is 16 to 31 (`1[6-9]|2\d|3[01]`).
+    const tens = host[4];
+    const ones = host.charCodeAt(5);
+    const second =
+      (tens === "1" && ones >= 54 && ones <= 57) ||
+      (tens === "2" && isAsciiDigit(ones)) ||
+      (tens === "3" && (ones === 48 || ones === 49));
+    return second && dottedNumbers(host.slice(6), 2);
+  }
+  if (!host.startsWith("[") || !host.endsWith("]")) return false;
+  const address = host.slice(1, -1);
+  if (address === "::" || address === "::1" || address.startsWith("fe80:")) return true;
+  if (address[0] !== "f" || (address[1] !== "c" && address[1] !== "d")) return false;
+  // `f[cd][0-9a-f]{0,2}:`: up to two hex digits after fc/fd, then a colon.
+  let end = 2;
+  while (end < 4 && end < address.length && "0123456789abcdef".includes(address[end]!)) end++;
+  return address[end] === ":";
+}
 
 /** Why the server could never fetch `value`, or `undefined` when it might. */
 export function mediaProblem(value: string, kind: MediaKind): string | undefined {
   const text = value.trim();
   if (text === "") return `must be the URL of ${article(kind)}, got an empty string`;
-  if (/^file:/i.test(text))
+  if (startsWithIgnoringCase(text, "file:"))
     return `is a local file URL (file://); RunComfy's servers cannot read your disk: upload the ${kind} and pass its https URL`;
-  if (/^blob:/i.test(text)) return `is a browser-local blob: URL; pass a public https URL of the ${kind} instead`;
-  if (/^[a-z]:[\\/]/i.test(text) || text.startsWith("\\\\"))
+  if (startsWithIgnoringCase(text, "blob:"))
+    return `is a browser-local blob: URL; pass a public https URL of the ${kind} instead`;
+  if (
+    (isAsciiLetter(text.charCodeAt(0)) && text[1] === ":" && (text[2] === "\\" || text[2] === "/")) ||
+    text.startsWith("\\\\")
+  )
     return `looks like a local Windows path; upload the ${kind} and pass its https URL`;
   if (text.startsWith("/")) return `looks like an absolute local path; upload the ${kind} and pass its https URL`;
   if (text.startsWith("~")) return `looks like a path in your home folder; upload the ${kind} and pass its https URL`;
-  if (/^data:/i.test(text)) {
+  if (startsWithIgnoringCase(text, "data:")) {
     const mime = /^data:([^;,]*)/i.exec(text)?.[1]?.toLowerCase() ?? "";
     if (!/;base64,/i.test(text.slice(0, 200))) return "is a data: URI without base64 content";
     if (mime !== "" && mime !== "application/octet-stream" && !mime.startsWith(`${kind}/`))
       return `is a data: URI of type ${mime}, not ${article(kind)}`;
     return undefined;
   }
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
+  const scheme = schemeOf(text);
   if (scheme === "http" || scheme === "https") {
     let host: string;
     try {
@@ -130,12 +204,13 @@ export function mediaProblem(value: string, kind: MediaKind): string | undefined
     } catch {
       return `is not a valid URL`;
     }
-    if (PRIVATE_HOST.test(host)) return `points at ${host}, a local or private address RunComfy's servers cannot reach`;
+    if (isPrivateHost(host)) return `points at ${host}, a local or private address RunComfy's servers cannot reach`;
     return undefined;
   }
   if (scheme !== undefined && text.includes("://"))
     return `uses the ${scheme}: scheme; RunComfy fetches media over https only`;
-  if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
+  if (text.includes("/") || text.includes("\\"))
+    return `looks like a relative local path; upload the ${kind} and pass its https URL`;
   return undefined;
 }
 
@@ -514,287 +589,313 @@ function indexOf(members: readonly FieldDefinition[]): {
   return index;
 }
 
-/** Builds the model object a generated module exports. */
-export function defineModel<Id extends string, Input, RawInput, Output>(
-  definition: ModelDefinition<Id>,
-): Model<Id, Input, RawInput, Output> {
-  const { id, fields, validate: compiled, output: outputKeys } = definition;
-  const { byAlias, byKey } = indexOf(fields);
+// The model's operations are top-level functions over its definition, not closures made by `defineModel`: a model
+// module's import then compiles nothing but a small object, its first validation compiles only what validating
+// uses, and a bundle that imports only `build` (the model module's exports call these directly) leaves out the rest.
 
-  const issue = (
-    place: Place,
-    rule: string,
-    message: string,
-    extra: Partial<ValidationIssue> = {},
-  ): ValidationIssue => ({
+type Definition = ModelDefinition<string>;
+
+function issue(place: Place, rule: string, message: string, extra: Partial<ValidationIssue> = {}): ValidationIssue {
+  return {
     alias: place.field.alias,
     key: place.field.key,
     path: place.pointer,
     rule,
     ...extra,
     message: `${label(place)}: ${message}`,
-  });
+  };
+}
 
-  /** A key that is not an input (no `place`) or not a member of the object at `place`. */
-  const unknownIssue = (
-    name: string,
-    place?: Place,
-    members: readonly FieldDefinition[] = fields,
-  ): ValidationIssue => ({
+/** A key that is not an input (no `place`) or not a member of the object at `place`. */
+function unknownIssue(
+  definition: Definition,
+  name: string,
+  place?: Place,
+  members: readonly FieldDefinition[] = definition.fields,
+): ValidationIssue {
+  return {
     alias: place?.field.alias ?? name,
     key: place?.field.key ?? name,
     path: `${place?.pointer ?? ""}/${pointerSegment(name)}`,
     rule: "unknown",
-    message: `${JSON.stringify(name)} is not ${place ? `a member of ${label(place)}` : `an input of ${id}`}${suggestion(name, members, place ? "members" : "fields")}`,
-  });
-
-  /** The definition and place of a wire-body pointer below a field (`/elements/0/frontal_image_url`). */
-  const resolve = (
-    field: FieldDefinition,
-    segments: readonly string[],
-  ): { definition: ValueDefinition | undefined; place: Place } => {
-    let place = topPlace(field);
-    let current: ValueDefinition | undefined = field;
-    for (const segment of segments) {
-      if (/^\d+$/.test(segment) && !current?.members) {
-        place = itemPlace(place, Number(segment));
-        current = current?.items ?? (current?.mediaItems ? { media: current.mediaItems } : undefined);
-      } else {
-        const member: FieldDefinition | undefined = current?.members
-          ? indexOf(current.members).byKey.get(segment)
-          : undefined;
-        place = memberPlace(place, member?.alias ?? segment, segment);
-        current = member;
-      }
-    }
-    return { definition: current, place };
+    message: `${JSON.stringify(name)} is not ${place ? `a member of ${label(place)}` : `an input of ${definition.id}`}${suggestion(name, members, place ? "members" : "fields")}`,
   };
+}
 
-  /** Media references at any depth of a (wire) value. */
-  const mediaIssues = (value: unknown, definition: ValueDefinition, place: Place, issues: ValidationIssue[]): void => {
-    if (definition.media !== undefined && typeof value === "string") {
-      const problem = mediaProblem(value, definition.media);
-      if (problem !== undefined) issues.push(issue(place, "media", `${show(value)} ${problem}`));
+/** The definition and place of a wire-body pointer below a field (`/elements/0/frontal_image_url`). */
+function resolve(
+  field: FieldDefinition,
+  segments: readonly string[],
+): { definition: ValueDefinition | undefined; place: Place } {
+  let place = topPlace(field);
+  let current: ValueDefinition | undefined = field;
+  for (const segment of segments) {
+    if (/^\d+$/.test(segment) && !current?.members) {
+      place = itemPlace(place, Number(segment));
+      current = current?.items ?? (current?.mediaItems ? { media: current.mediaItems } : undefined);
+    } else {
+      const member: FieldDefinition | undefined = current?.members
+        ? indexOf(current.members).byKey.get(segment)
+        : undefined;
+      place = memberPlace(place, member?.alias ?? segment, segment);
+      current = member;
     }
-    if (definition.mediaItems !== undefined && Array.isArray(value))
-      value.forEach((item, index) =>
-        mediaIssues(item, { media: definition.mediaItems! }, itemPlace(place, index), issues),
-      );
-    if (definition.items && Array.isArray(value))
-      value.forEach((item, index) => mediaIssues(item, definition.items!, itemPlace(place, index), issues));
-    if (definition.members && isPlainObject(value)) {
-      for (const member of definition.members) {
-        if (hasOwn(value, member.key))
-          mediaIssues(value[member.key], member, memberPlace(place, member.alias, member.key), issues);
-      }
-    }
-  };
+  }
+  return { definition: current, place };
+}
 
-  /** Checks a wire body: the compiled schema first, then media references. */
-  const checkBody = (body: Body, skip: ReadonlySet<string>): ValidationIssue[] => {
-    const issues: ValidationIssue[] = [];
-    if (!compiled(body)) {
-      for (const error of compiled.errors ?? []) {
-        const segments = error.instancePath.split("/").slice(1).map(decodePointer);
-        if (error.keyword === "additionalProperties" && segments.length === 0) {
-          const name = String(error.params["additionalProperty"]);
-          issues.push(unknownIssue(name));
-          continue;
-        }
-        const key = segments[0] ?? (error.keyword === "required" ? String(error.params["missingProperty"]) : "");
-        if (skip.has(key)) continue;
-        // Every key the schema knows is a field; a stand-in keeps the problem reported whatever happens.
-        const field = byKey.get(key) ?? { alias: key, key };
-        const below = segments.slice(1);
-        // `required` and `additionalProperties` name the member of the object they are reported on.
-        if (segments.length > 0 && error.keyword === "required") below.push(String(error.params["missingProperty"]));
-        if (segments.length > 0 && error.keyword === "additionalProperties")
-          below.push(String(error.params["additionalProperty"]));
-        const { definition, place } = resolve(field, below);
-        const rule = describeRule(error, definition);
-        const got =
-          error.keyword === "required" || error.keyword === "additionalProperties" || segments.length === 0
-            ? ""
-            : `, got ${show(segments.reduce<unknown>((value, segment) => (value as Body | undefined)?.[segment], body))}`;
-        issues.push(
-          issue(place, error.keyword, `${rule.message}${got}`, {
-            ...(rule.allowed === undefined ? {} : { allowed: rule.allowed }),
-            ...(rule.range === undefined ? {} : { range: rule.range }),
-          }),
-        );
-      }
-    }
-    for (const field of fields) {
-      if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
-      mediaIssues(body[field.key], field, topPlace(field), issues);
-    }
-    return issues;
-  };
-
-  /** Friendly size value → exact label, or an issue listing the allowed sizes. */
-  const sizeLabel = (field: FieldDefinition, value: unknown): { label: string } | ValidationIssue => {
-    const sizes = field.sizes!;
-    for (const [exact, width, height, short] of sizes) {
-      if (value === exact || (short !== undefined && typeof value === "string" && value.trim() === short))
-        return { label: exact };
-      if (
-        isPlainObject(value) &&
-        value["width"] === width &&
-        value["height"] === height &&
-        Object.keys(value).length === 2
-      )
-        return { label: exact };
-    }
-    const allowed = sizes.map(([exact, , , short]) => short ?? exact);
-    return issue(
-      topPlace(field),
-      "size",
-      `${show(value)} is not an allowed size; allowed: ${allowed.join(", ")} (as "WxH", the exact label, or { width, height })`,
-      { allowed: sizes.map(([exact]) => exact) },
+/** Media references at any depth of a (wire) value. */
+function mediaIssues(value: unknown, definition: ValueDefinition, place: Place, issues: ValidationIssue[]): void {
+  if (definition.media !== undefined && typeof value === "string") {
+    const problem = mediaProblem(value, definition.media);
+    if (problem !== undefined) issues.push(issue(place, "media", `${show(value)} ${problem}`));
+  }
+  if (definition.mediaItems !== undefined && Array.isArray(value))
+    value.forEach((item, index) =>
+      mediaIssues(item, { media: definition.mediaItems! }, itemPlace(place, index), issues),
     );
-  };
+  if (definition.items && Array.isArray(value))
+    value.forEach((item, index) => mediaIssues(item, definition.items!, itemPlace(place, index), issues));
+  if (definition.members && isPlainObject(value)) {
+    for (const member of definition.members) {
+      if (hasOwn(value, member.key))
+        mediaIssues(value[member.key], member, memberPlace(place, member.alias, member.key), issues);
+    }
+  }
+}
 
-  /**
-   * A value below a field, friendly names → wire keys, at every depth. Unknown
-   * and doubly set members become issues; everything else is copied as it is
-   * (the validator judges it).
-   */
-  const mapIn = (value: unknown, definition: ValueDefinition, place: Place, issues: ValidationIssue[]): unknown => {
-    if (definition.members && isPlainObject(value)) {
-      const { byAlias: aliases, byKey: keys } = indexOf(definition.members);
-      const out: Body = {};
-      const setBy = new Map<FieldDefinition, string>();
-      for (const name of Object.keys(value)) {
-        const member: FieldDefinition | undefined = aliases.get(name) ?? keys.get(name);
-        const child = value[name];
-        if (child === undefined) continue;
-        if (!member) {
-          if (definition.open) setOwn(out, name, child);
-          else issues.push(unknownIssue(name, place, definition.members));
-          continue;
-        }
-        const at = memberPlace(place, member.alias, member.key);
-        const previous = setBy.get(member);
-        if (previous !== undefined) {
-          issues.push(issue(at, "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`));
-          continue;
-        }
-        setBy.set(member, name);
-        setOwn(out, member.key, mapIn(child, member, at, issues));
+/** Checks a wire body: the compiled schema first, then media references. */
+function checkBody(definition: Definition, body: Body, skip: ReadonlySet<string>): ValidationIssue[] {
+  const { fields, validate: compiled } = definition;
+  const issues: ValidationIssue[] = [];
+  if (!compiled(body)) {
+    const { byKey } = indexOf(fields);
+    for (const error of compiled.errors ?? []) {
+      const segments = error.instancePath.split("/").slice(1).map(decodePointer);
+      if (error.keyword === "additionalProperties" && segments.length === 0) {
+        const name = String(error.params["additionalProperty"]);
+        issues.push(unknownIssue(definition, name));
+        continue;
       }
-      return out;
+      const key = segments[0] ?? (error.keyword === "required" ? String(error.params["missingProperty"]) : "");
+      if (skip.has(key)) continue;
+      // Every key the schema knows is a field; a stand-in keeps the problem reported whatever happens.
+      const field = byKey.get(key) ?? { alias: key, key };
+      const below = segments.slice(1);
+      // `required` and `additionalProperties` name the member of the object they are reported on.
+      if (segments.length > 0 && error.keyword === "required") below.push(String(error.params["missingProperty"]));
+      if (segments.length > 0 && error.keyword === "additionalProperties")
+        below.push(String(error.params["additionalProperty"]));
+      const { definition: value, place } = resolve(field, below);
+      const rule = describeRule(error, value);
+      const got =
+        error.keyword === "required" || error.keyword === "additionalProperties" || segments.length === 0
+          ? ""
+          : `, got ${show(segments.reduce<unknown>((value, segment) => (value as Body | undefined)?.[segment], body))}`;
+      issues.push(
+        issue(place, error.keyword, `${rule.message}${got}`, {
+          ...(rule.allowed === undefined ? {} : { allowed: rule.allowed }),
+          ...(rule.range === undefined ? {} : { range: rule.range }),
+        }),
+      );
     }
-    if (definition.items && Array.isArray(value))
-      return value.map((item, index) => mapIn(item, definition.items!, itemPlace(place, index), issues));
-    return value;
-  };
+  }
+  for (const field of fields) {
+    if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
+    mediaIssues(body[field.key], field, topPlace(field), issues);
+  }
+  return issues;
+}
 
-  /** The reverse of `mapIn`: wire keys → friendly names. */
-  const mapOut = (value: unknown, definition: ValueDefinition): unknown => {
-    if (definition.members && isPlainObject(value)) {
-      const { byKey: keys } = indexOf(definition.members);
-      const out: Body = {};
-      for (const key of Object.keys(value)) {
-        const member = keys.get(key);
-        setOwn(out, member?.alias ?? key, member ? mapOut(value[key], member) : value[key]);
-      }
-      return out;
-    }
-    if (definition.items && Array.isArray(value)) return value.map((item) => mapOut(item, definition.items!));
-    return value;
-  };
+/** Friendly size value → exact label, or an issue listing the allowed sizes. */
+function sizeLabel(field: FieldDefinition, value: unknown): { label: string } | ValidationIssue {
+  const sizes = field.sizes!;
+  for (const [exact, width, height, short] of sizes) {
+    if (value === exact || (short !== undefined && typeof value === "string" && value.trim() === short))
+      return { label: exact };
+    if (
+      isPlainObject(value) &&
+      value["width"] === width &&
+      value["height"] === height &&
+      Object.keys(value).length === 2
+    )
+      return { label: exact };
+  }
+  const allowed = sizes.map(([exact, , , short]) => short ?? exact);
+  return issue(
+    topPlace(field),
+    "size",
+    `${show(value)} is not an allowed size; allowed: ${allowed.join(", ")} (as "WxH", the exact label, or { width, height })`,
+    { allowed: sizes.map(([exact]) => exact) },
+  );
+}
 
-  /** Friendly or raw input → wire body plus the problems found while mapping names. */
-  const toBody = (input: unknown): { body: Body; issues: ValidationIssue[]; skip: Set<string> } => {
-    const body: Body = {};
-    const issues: ValidationIssue[] = [];
-    const skip = new Set<string>();
-    if (!isPlainObject(input)) {
-      issues.push({
-        alias: "(input)",
-        key: "",
-        path: "",
-        rule: "type",
-        message: `input for ${id} must be a plain object, got ${show(input)}`,
-      });
-      return { body, issues, skip };
-    }
+/**
+ * A value below a field, friendly names → wire keys, at every depth. Unknown
+ * and doubly set members become issues; everything else is copied as it is
+ * (the validator judges it).
+ */
+function mapIn(
+  model: Definition,
+  value: unknown,
+  definition: ValueDefinition,
+  place: Place,
+  issues: ValidationIssue[],
+): unknown {
+  if (definition.members && isPlainObject(value)) {
+    const { byAlias: aliases, byKey: keys } = indexOf(definition.members);
+    const out: Body = {};
     const setBy = new Map<FieldDefinition, string>();
-    for (const name of Object.keys(input)) {
-      let value = input[name];
-      if (value === undefined) continue;
-      const field = byAlias.get(name) ?? byKey.get(name);
-      if (!field) {
-        issues.push(unknownIssue(name));
+    for (const name of Object.keys(value)) {
+      const member: FieldDefinition | undefined = aliases.get(name) ?? keys.get(name);
+      const child = value[name];
+      if (child === undefined) continue;
+      if (!member) {
+        if (definition.open) setOwn(out, name, child);
+        else issues.push(unknownIssue(model, name, place, definition.members));
         continue;
       }
-      const previous = setBy.get(field);
+      const at = memberPlace(place, member.alias, member.key);
+      const previous = setBy.get(member);
       if (previous !== undefined) {
-        issues.push(
-          issue(topPlace(field), "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`),
-        );
-        skip.add(field.key);
+        issues.push(issue(at, "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`));
         continue;
       }
-      setBy.set(field, name);
-      if (field.sizes) {
-        const result = sizeLabel(field, value);
-        if ("rule" in result) {
-          issues.push(result);
-          skip.add(field.key);
-          value = null;
-        } else {
-          value = result.label;
-        }
-      } else {
-        value = mapIn(value, field, topPlace(field), issues);
-      }
-      setOwn(body, field.key, value);
+      setBy.set(member, name);
+      setOwn(out, member.key, mapIn(model, child, member, at, issues));
     }
+    return out;
+  }
+  if (definition.items && Array.isArray(value))
+    return value.map((item, index) => mapIn(model, item, definition.items!, itemPlace(place, index), issues));
+  return value;
+}
+
+/** The reverse of `mapIn`: wire keys → friendly names. */
+function mapOut(value: unknown, definition: ValueDefinition): unknown {
+  if (definition.members && isPlainObject(value)) {
+    const { byKey: keys } = indexOf(definition.members);
+    const out: Body = {};
+    for (const key of Object.keys(value)) {
+      const member = keys.get(key);
+      setOwn(out, member?.alias ?? key, member ? mapOut(value[key], member) : value[key]);
+    }
+    return out;
+  }
+  if (definition.items && Array.isArray(value)) return value.map((item) => mapOut(item, definition.items!));
+  return value;
+}
+
+/** Friendly or raw input → wire body plus the problems found while mapping names. */
+function toBody(definition: Definition, input: unknown): { body: Body; issues: ValidationIssue[]; skip: Set<string> } {
+  const body: Body = {};
+  const issues: ValidationIssue[] = [];
+  const skip = new Set<string>();
+  if (!isPlainObject(input)) {
+    issues.push({
+      alias: "(input)",
+      key: "",
+      path: "",
+      rule: "type",
+      message: `input for ${definition.id} must be a plain object, got ${show(input)}`,
+    });
     return { body, issues, skip };
-  };
+  }
+  const { byAlias, byKey } = indexOf(definition.fields);
+  const setBy = new Map<FieldDefinition, string>();
+  for (const name of Object.keys(input)) {
+    let value = input[name];
+    if (value === undefined) continue;
+    const field = byAlias.get(name) ?? byKey.get(name);
+    if (!field) {
+      issues.push(unknownIssue(definition, name));
+      continue;
+    }
+    const previous = setBy.get(field);
+    if (previous !== undefined) {
+      issues.push(
+        issue(topPlace(field), "duplicate", `set twice (as "${previous}" and as "${name}"); use one of them`),
+      );
+      skip.add(field.key);
+      continue;
+    }
+    setBy.set(field, name);
+    if (field.sizes) {
+      const result = sizeLabel(field, value);
+      if ("rule" in result) {
+        issues.push(result);
+        skip.add(field.key);
+        value = null;
+      } else {
+        value = result.label;
+      }
+    } else {
+      value = mapIn(definition, value, field, topPlace(field), issues);
+    }
+    setOwn(body, field.key, value);
+  }
+  return { body, issues, skip };
+}
 
-  const problems = (input: unknown): { body: Body; issues: ValidationIssue[] } => {
-    const mapped = toBody(input);
-    if (mapped.issues.some((issue) => issue.rule === "type" && issue.path === "")) return mapped;
-    return { body: mapped.body, issues: [...mapped.issues, ...checkBody(mapped.body, mapped.skip)] };
-  };
+function problems(definition: Definition, input: unknown): { body: Body; issues: ValidationIssue[] } {
+  const mapped = toBody(definition, input);
+  if (mapped.issues.some((issue) => issue.rule === "type" && issue.path === "")) return mapped;
+  return { body: mapped.body, issues: [...mapped.issues, ...checkBody(definition, mapped.body, mapped.skip)] };
+}
 
-  // One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
-  const build = (input: unknown): RawInput => {
-    const { body, issues } = problems(input);
-    if (issues.length > 0) throw new ValidationError(id, issues);
-    return body as RawInput;
-  };
+/**
+ * `build()` and `buildRaw()` of a model: friendly or raw input → the wire body, or a `ValidationError` listing every
+ * problem. One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
+ */
+export function buildInput(definition: ModelDefinition<string>, input: unknown): unknown {
+  const { body, issues } = problems(definition, input);
+  if (issues.length > 0) throw new ValidationError(definition.id, issues);
+  return body;
+}
+
+/** `validate()` of a model: every problem of a friendly or raw input; an empty array means valid. */
+export function inputProblems(definition: ModelDefinition<string>, input: unknown): readonly ValidationIssue[] {
+  return problems(definition, input).issues;
+}
+
+/** `toFriendly()` of a model: a wire body → friendly names (validated; throws `ValidationError`). */
+export function friendlyInput(definition: ModelDefinition<string>, raw: unknown): unknown {
+  const { id, fields } = definition;
+  const issues: ValidationIssue[] = [];
+  const friendly: Body = {};
+  if (!isPlainObject(raw)) throw new ValidationError(id, toBody(definition, raw).issues);
+  const { byKey } = indexOf(fields);
+  for (const key of Object.keys(raw)) {
+    const field = byKey.get(key);
+    if (!field) issues.push(unknownIssue(definition, key));
+    else setOwn(friendly, field.alias, mapOut(raw[key], field));
+  }
+  issues.push(...checkBody(definition, raw, new Set()).filter((issue) => issue.rule !== "unknown"));
+  if (issues.length > 0) throw new ValidationError(id, issues);
+  return friendly;
+}
+
+function parseOutput(outputKeys: readonly string[], output: unknown): Body {
+  const out: Body = {};
+  let extra: Body | undefined;
+  if (isPlainObject(output))
+    for (const key of Object.keys(output)) setOwn(outputKeys.includes(key) ? out : (extra ??= {}), key, output[key]);
+  if (extra) setOwn(out, extraKey(outputKeys), extra);
+  return out;
+}
+
+/** Builds the model object a generated module exports. */
+export function defineModel<Id extends string, Input, RawInput, Output>(
+  definition: ModelDefinition<Id>,
+): Model<Id, Input, RawInput, Output> {
+  const build = (input: unknown): RawInput => buildInput(definition, input) as RawInput;
   return {
-    id,
-    fields,
+    id: definition.id,
+    fields: definition.fields,
     build,
     buildRaw: build,
-    validate(input: unknown): readonly ValidationIssue[] {
-      return problems(input).issues;
-    },
-    toFriendly(raw: RawInput): Input {
-      const issues: ValidationIssue[] = [];
-      const friendly: Body = {};
-      if (!isPlainObject(raw)) throw new ValidationError(id, toBody(raw).issues);
-      for (const key of Object.keys(raw)) {
-        const field = byKey.get(key);
-        if (!field) issues.push(unknownIssue(key));
-        else setOwn(friendly, field.alias, mapOut(raw[key], field));
-      }
-      issues.push(...checkBody(raw, new Set()).filter((issue) => issue.rule !== "unknown"));
-      if (issues.length > 0) throw new ValidationError(id, issues);
-      return friendly as Input;
-    },
-    parseOutput(output: unknown): Output {
-      const out: Body = {};
-      let extra: Body | undefined;
-      if (isPlainObject(output))
-        for (const key of Object.keys(output))
-          setOwn(outputKeys.includes(key) ? out : (extra ??= {}), key, output[key]);
-      if (extra) setOwn(out, extraKey(outputKeys), extra);
-      return out as Output;
-    },
+    validate: (input: unknown): readonly ValidationIssue[] => inputProblems(definition, input),
+    toFriendly: (raw: RawInput): Input => friendlyInput(definition, raw) as Input,
+    parseOutput: (output: unknown): Output => parseOutput(definition.output, output) as Output,
   };
 }

@@ -6,6 +6,7 @@
  * module (its validator inside).
  */
 import { join } from "node:path";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { fileTree, ROOT } from "../helpers/project.ts";
 import { SEED_IDS } from "../helpers/spec.ts";
@@ -94,5 +95,31 @@ describe("the committed package", () => {
       return [...seen].sort();
     };
     for (const id of SEED_IDS) expect(reached(`models/${id}.js`)).toEqual([`models/${id}.js`, "runtime/model.js"]);
+  });
+
+  it("lets a bundle that imports only a model's build() leave out the model object's other methods", async () => {
+    // The one-model bundle size (docs/performance.md): `build` calls `buildInput` on the model's definition, so
+    // `defineModel`, `toFriendly` and `parseOutput` (and the name mapping back) are tree-shaken away.
+    const result = await build({
+      stdin: {
+        contents:
+          'import { build } from "./models/community/fantasy-portrait/image-to-video.js"; console.log(build({}));',
+        resolveDir: join(ROOT, "generated"),
+      },
+      bundle: true,
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    const text = result.outputFiles[0]!.text;
+    expect(text).toContain("function buildInput(");
+    expect(text).toContain("function validate0(");
+    for (const left of [
+      "function defineModel(",
+      "function friendlyInput(",
+      "function mapOut(",
+      "function parseOutput(",
+    ])
+      expect(text).not.toContain(left);
   });
 });
