@@ -212,7 +212,7 @@ function suggestion(name, members, noun) {
     : `; did you mean "${best}"?`;
 }
 function pointerSegment(segment) {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 function topPlace(field) {
   return { field, pointer: `/${pointerSegment(field.key)}`, friendly: field.alias, raw: field.key };
@@ -285,7 +285,7 @@ function describeRule(error, definition) {
   }
 }
 function decodePointer(segment) {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
 }
 /** Members by friendly name and by wire key, built once per definition. */
 const memberIndex = new WeakMap();
@@ -393,7 +393,8 @@ function checkBody(definition, body, skip) {
   }
   for (const field of fields) {
     if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
-    mediaIssues(body[field.key], field, topPlace(field), issues);
+    if (field.media || field.mediaItems || field.items || field.members)
+      mediaIssues(body[field.key], field, topPlace(field), issues);
   }
   return issues;
 }
@@ -510,7 +511,8 @@ function toBody(definition, input) {
       } else {
         value = result.label;
       }
-    } else {
+    } else if (field.members || field.items) {
+      // Only objects and arrays have names below them to map (and a place to compute).
       value = mapIn(definition, value, field, topPlace(field), issues);
     }
     setOwn(body, field.key, value);

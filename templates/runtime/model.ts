@@ -433,7 +433,7 @@ interface Place {
 }
 
 function pointerSegment(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 function topPlace(field: FieldDefinition): Place {
@@ -515,7 +515,7 @@ function describeRule(
 }
 
 function decodePointer(segment: string): string {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
 }
 
 /** Members by friendly name and by wire key, built once per definition. */
@@ -652,7 +652,8 @@ function checkBody(definition: Definition, body: Body, skip: ReadonlySet<string>
   }
   for (const field of fields) {
     if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
-    mediaIssues(body[field.key], field, topPlace(field), issues);
+    if (field.media || field.mediaItems || field.items || field.members)
+      mediaIssues(body[field.key], field, topPlace(field), issues);
   }
   return issues;
 }
@@ -779,7 +780,8 @@ function toBody(definition: Definition, input: unknown): { body: Body; issues: V
       } else {
         value = result.label;
       }
-    } else {
+    } else if (field.members || field.items) {
+      // Only objects and arrays have names below them to map (and a place to compute).
       value = mapIn(definition, value, field, topPlace(field), issues);
     }
     setOwn(body, field.key, value);
