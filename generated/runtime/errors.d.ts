@@ -8,14 +8,14 @@
  * `errorFromResponse` in `http.ts`).
  */
 import type { RequestHandle, RequestStatus } from "./calls.js";
-import { RunComfyError, type RunComfyErrorOptions } from "./base-errors.js";
+import { RunComfyError, type RunComfyErrorOptions } from "./model.js";
 export {
   ConfigurationError,
   RunComfyError,
   ValidationError,
   type RunComfyErrorOptions,
   type ValidationIssue,
-} from "./base-errors.js";
+} from "./model.js";
 export interface APIErrorOptions extends RunComfyErrorOptions {
   /** HTTP status (200 when RunComfy signalled the error in a 200 body). */
   readonly status: number;

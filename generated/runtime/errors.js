@@ -7,9 +7,9 @@
  * status in one place, `apiErrorClass` below (called only by
  * `errorFromResponse` in `http.ts`).
  */
-import { RunComfyError } from "./base-errors.js";
+import { RunComfyError } from "./model.js";
 import { ERROR_CODES } from "./protocol.js";
-export { ConfigurationError, RunComfyError, ValidationError } from "./base-errors.js";
+export { ConfigurationError, RunComfyError, ValidationError } from "./model.js";
 /** The API answered with an error. Subclasses are chosen by `apiErrorClass`. */
 export class APIError extends RunComfyError {
   name = "APIError";

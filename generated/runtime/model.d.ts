@@ -5,11 +5,51 @@
  * reports every problem. Generated modules only supply data (`ModelDefinition`)
  * and the ajv validator compiled at generate time.
  *
- * Everything a model needs at run time lives in this one module (plus
- * `base-errors.ts`): importing a model loads three small modules, which keeps
- * its cold start to a few milliseconds.
+ * Everything a model needs at run time lives in this one module, the errors it
+ * throws included: importing a model loads two modules (the model and this
+ * one), which keeps its cold start to a few milliseconds.
  */
-import { type ValidationIssue } from "./base-errors.js";
+export interface RunComfyErrorOptions {
+  readonly modelId?: string | undefined;
+  readonly requestId?: string | undefined;
+  readonly cause?: unknown;
+}
+export declare class RunComfyError extends Error {
+  name: string;
+  /** Model the failing call was about, when known. */
+  readonly modelId: string | undefined;
+  /** RunComfy request id, when the job was submitted. */
+  readonly requestId: string | undefined;
+  constructor(message: string, options?: RunComfyErrorOptions);
+  /** A plain, secret-free object for logs: `JSON.stringify(error)` never includes a token. */
+  toJSON(): Record<string, unknown>;
+}
+/** Missing token or a bad option: nothing was sent. */
+export declare class ConfigurationError extends RunComfyError {
+  name: string;
+}
+/** One problem found in an input; `alias` and `key` name the field, `rule` the broken constraint. */
+export interface ValidationIssue {
+  /** Friendly field name (`steps`), or the raw key when the field is unknown. */
+  readonly alias: string;
+  /** Wire key (`149_steps`). */
+  readonly key: string;
+  /** JSON pointer of the value in the wire body (`/149_steps`, `/loras/0/path`). */
+  readonly path: string;
+  /** The constraint: `required`, `type`, `enum`, `minimum`, `media`, `size`, `unknown`, … */
+  readonly rule: string;
+  readonly message: string;
+  /** Allowed values for `enum`/`size` problems. */
+  readonly allowed?: readonly unknown[];
+  /** Allowed range for range problems, e.g. `{ minimum: 6, maximum: 20 }`. */
+  readonly range?: Readonly<Record<string, number>>;
+}
+/** The input breaks the model's schema; nothing was sent and nothing was spent. */
+export declare class ValidationError extends RunComfyError {
+  name: string;
+  readonly issues: readonly ValidationIssue[];
+  constructor(modelId: string, issues: readonly ValidationIssue[]);
+}
 /** The kind of a media input: what `mediaProblem` checks a reference against. */
 export type MediaKind = "image" | "video" | "audio";
 /** Why the server could never fetch `value`, or `undefined` when it might. */
@@ -162,6 +202,15 @@ export type InputOf<M> = M extends Model<string, infer Input, unknown, unknown> 
 export type RawInputOf<M> = M extends Model<string, unknown, infer RawInput, unknown> ? RawInput : never;
 /** The output type of a model (the result's `output`). */
 export type OutputOf<M> = M extends Model<string, unknown, unknown, infer Output> ? Output : never;
+/**
+ * `build()` and `buildRaw()` of a model: friendly or raw input → the wire body, or a `ValidationError` listing every
+ * problem. One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
+ */
+export declare function buildInput(definition: ModelDefinition<string>, input: unknown): unknown;
+/** `validate()` of a model: every problem of a friendly or raw input; an empty array means valid. */
+export declare function inputProblems(definition: ModelDefinition<string>, input: unknown): readonly ValidationIssue[];
+/** `toFriendly()` of a model: a wire body → friendly names (validated; throws `ValidationError`). */
+export declare function friendlyInput(definition: ModelDefinition<string>, raw: unknown): unknown;
 /** Builds the model object a generated module exports. */
 export declare function defineModel<Id extends string, Input, RawInput, Output>(
   definition: ModelDefinition<Id>,

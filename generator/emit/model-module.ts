@@ -2,9 +2,13 @@
  * The per-model module (`models/<id>.js`): ajv's compiled validator (as ajv
  * prints it, between markers), then, printed directly (see `print/`), the
  * annotated JSON Schemas (machine-readable metadata), the data the runtime
- * needs (`id`, the field table) and one-liners over the hand-written runtime
- * (`defineModel`). One module per model keeps a model's cold start to a
- * couple of imports. Its declarations are `declarations.ts`.
+ * needs (`id`, the field table, in `definition`), the model object
+ * (`defineModel`) and one-liners that call the runtime's operations on the
+ * definition directly (`buildInput`, `inputProblems`, `friendlyInput`), so a
+ * bundle that imports only `build` leaves out the model object's other
+ * methods. It imports one module, `runtime/model.js`, which imports nothing:
+ * a model's cold start is two module loads. Its declarations are
+ * `declarations.ts`.
  */
 import type { FieldDefinition, ValueDefinition } from "../../templates/runtime/model.ts";
 import type { FieldSpec, ModelSpec, PropertySpec, ValueSpec } from "../model/types.ts";
@@ -78,9 +82,12 @@ function documented(doc: string, statement: Doc): Doc {
 
 export function emitModelModule(spec: ModelSpec, header: string, validator: CompiledValidatorCode): string {
   const root = rootPrefix(spec.names.modulePath);
-  const call = (method: string, param: string) => js.arrow([param], js.call(`model.${method}`, [js.name(param)]));
+  // `definition` cannot clash with ajv's names (`validate0`, `schema0`, `func0`, `formats0`, …).
+  const call = (operation: string, param: string) =>
+    js.arrow([param], js.call(operation, [js.name("definition"), js.name(param)]));
   const helpers = validator.helpers.map((helper) => `${helper.name} as ${helper.local}`);
-  const head: Doc[] = [header, importDeclaration(["defineModel", ...helpers], `${root}runtime/model.js`)];
+  const operations = ["defineModel", "buildInput", "inputProblems", "friendlyInput"];
+  const head: Doc[] = [header, importDeclaration([...operations, ...helpers], `${root}runtime/model.js`)];
   const tail: Doc[] = [
     documented(
       "Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs.",
@@ -91,29 +98,20 @@ export function emitModelModule(spec: ModelSpec, header: string, validator: Comp
       constDeclaration("outputSchema", dataExpression(annotatedOutputSchema(spec.output)), true),
     ),
     documented(EXPORT_DOCS.id, constDeclaration("id", spec.id, true)),
-    documented(
-      modelDoc(spec),
-      constDeclaration(
-        "model",
-        js.call(
-          "defineModel",
-          [
-            js.object([
-              { key: "id", value: js.name("id"), shorthand: true },
-              { key: "fields", value: dataExpression(spec.fields.map(fieldDefinition)) },
-              { key: "validate", value: js.name(validator.name) },
-              { key: "output", value: dataExpression(spec.output.map((property) => property.key)) },
-            ]),
-          ],
-          true,
-        ),
-        true,
-      ),
+    constDeclaration(
+      "definition",
+      js.object([
+        { key: "id", value: js.name("id"), shorthand: true },
+        { key: "fields", value: dataExpression(spec.fields.map(fieldDefinition)) },
+        { key: "validate", value: js.name(validator.name) },
+        { key: "output", value: dataExpression(spec.output.map((property) => property.key)) },
+      ]),
     ),
-    documented(EXPORT_DOCS.build, constDeclaration("build", call("build", "input"), true)),
-    documented(EXPORT_DOCS.buildRaw, constDeclaration("buildRaw", call("buildRaw", "input"), true)),
-    documented(EXPORT_DOCS.validateInput, constDeclaration("validateInput", call("validate", "input"), true)),
-    documented(EXPORT_DOCS.toFriendly, constDeclaration("toFriendly", call("toFriendly", "raw"), true)),
+    documented(modelDoc(spec), constDeclaration("model", js.call("defineModel", [js.name("definition")], true), true)),
+    documented(EXPORT_DOCS.build, constDeclaration("build", call("buildInput", "input"), true)),
+    documented(EXPORT_DOCS.buildRaw, constDeclaration("buildRaw", call("buildInput", "input"), true)),
+    documented(EXPORT_DOCS.validateInput, constDeclaration("validateInput", call("inputProblems", "input"), true)),
+    documented(EXPORT_DOCS.toFriendly, constDeclaration("toFriendly", call("friendlyInput", "raw"), true)),
     exportDefault("model"),
   ];
   return [

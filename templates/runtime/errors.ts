@@ -8,7 +8,7 @@
  */
 
 import type { RequestHandle, RequestStatus } from "./calls.js";
-import { RunComfyError, type RunComfyErrorOptions } from "./base-errors.js";
+import { RunComfyError, type RunComfyErrorOptions } from "./model.js";
 import { ERROR_CODES } from "./protocol.js";
 
 export {
@@ -17,7 +17,7 @@ export {
   ValidationError,
   type RunComfyErrorOptions,
   type ValidationIssue,
-} from "./base-errors.js";
+} from "./model.js";
 
 export interface APIErrorOptions extends RunComfyErrorOptions {
   /** HTTP status (200 when RunComfy signalled the error in a 200 body). */

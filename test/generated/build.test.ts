@@ -4,7 +4,10 @@ import * as fantasy from "../../generated/models/community/fantasy-portrait/imag
 import * as infinite from "../../generated/models/community/infinite-talk/image-to-video.js";
 import * as fusionx from "../../generated/models/community/wan-2-1/fusionx/image-to-video.js";
 import * as vace from "../../generated/models/community/wan-2-2/vace-fun.js";
-import { ValidationError } from "../../generated/index.js";
+import { RunComfyError, ValidationError } from "../../generated/index.js";
+import * as runtimeErrors from "../../generated/runtime/errors.js";
+import * as runtimeEntry from "../../generated/runtime/index.js";
+import { mediaProblem, type MediaKind } from "../../generated/runtime/index.js";
 import { curlBody } from "../helpers/seeds.ts";
 
 /** Reads a value of the page's example; fails loudly on a missing key. */
@@ -160,6 +163,20 @@ describe("build()", () => {
     );
   });
 
+  it("throws the one ValidationError class every entry exports (root, runtime, errors), a RunComfyError", () => {
+    let error: unknown;
+    try {
+      fantasy.build({} as never);
+    } catch (caught) {
+      error = caught;
+    }
+    for (const Class of [ValidationError, runtimeEntry.ValidationError, runtimeErrors.ValidationError])
+      expect(error).toBeInstanceOf(Class);
+    for (const Class of [RunComfyError, runtimeEntry.RunComfyError, runtimeErrors.RunComfyError])
+      expect(error).toBeInstanceOf(Class);
+    expect(runtimeErrors.ValidationError).toBe(ValidationError);
+    expect(runtimeErrors.ConfigurationError).toBe(runtimeEntry.ConfigurationError);
+  });
   it("suggests the closest field name for a typo", () => {
     expect(fantasy.validateInput({ ...REQUIRED, stpes: 8 })[0]!.message).toContain('did you mean "steps"?');
   });
@@ -215,5 +232,125 @@ describe("media fields", () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ alias: "image", key: "143_image", rule: "media" });
     expect(issues[0]!.message).toContain(reason);
+  });
+});
+
+describe("mediaProblem, held to the single pattern it had for private hosts", () => {
+  // mediaProblem as it was, with one pattern for private hosts and `/i` on the scheme (both slow to compile on a
+  // model's first validation): the oracle every case is held to.
+  const PRIVATE_HOST =
+    /^(localhost|.*\.localhost|.*\.local|.*\.internal|127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe80:.*)\])$/i;
+  const article = (kind: MediaKind) => (kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file");
+  const oracle = (value: string, kind: MediaKind): string | undefined => {
+    const text = value.trim();
+    if (text === "") return `must be the URL of ${article(kind)}, got an empty string`;
+    if (/^file:/i.test(text))
+      return `is a local file URL (file://); RunComfy's servers cannot read your disk: upload the ${kind} and pass its https URL`;
+    if (/^blob:/i.test(text)) return `is a browser-local blob: URL; pass a public https URL of the ${kind} instead`;
+    if (/^[a-z]:[\\/]/i.test(text) || text.startsWith("\\\\"))
+      return `looks like a local Windows path; upload the ${kind} and pass its https URL`;
+    if (text.startsWith("/")) return `looks like an absolute local path; upload the ${kind} and pass its https URL`;
+    if (text.startsWith("~")) return `looks like a path in your home folder; upload the ${kind} and pass its https URL`;
+    if (/^data:/i.test(text)) {
+      const mime = /^data:([^;,]*)/i.exec(text)?.[1]?.toLowerCase() ?? "";
+      if (!/;base64,/i.test(text.slice(0, 200))) return "is a data: URI without base64 content";
+      if (mime !== "" && mime !== "application/octet-stream" && !mime.startsWith(`${kind}/`))
+        return `is a data: URI of type ${mime}, not ${article(kind)}`;
+      return undefined;
+    }
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
+    if (scheme === "http" || scheme === "https") {
+      let host: string;
+      try {
+        host = new URL(text).hostname;
+      } catch {
+        return `is not a valid URL`;
+      }
+      if (PRIVATE_HOST.test(host))
+        return `points at ${host}, a local or private address RunComfy's servers cannot reach`;
+      return undefined;
+    }
+    if (scheme !== undefined && text.includes("://"))
+      return `uses the ${scheme}: scheme; RunComfy fetches media over https only`;
+    if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
+    return undefined;
+  };
+
+  const hosts = [
+    ...["localhost", "LocalHost", "a.localhost", ".localhost", "localhost.example.com", "xlocalhost", "printer.local"],
+    ...["printer.LOCAL", "local", "x.locals", "svc.internal", "internal", "a.internal.example"],
+    ...["0.0.0.0", "0.0.0.1", "0", "127.1", "0x7f.0.0.1", "2130706433", "127.255.255.255", "128.0.0.1", "1.2.3.4"],
+    ...["10.0.0.1", "10.1.2", "11.0.0.1", "100.1.1.1", "192.168.0.1", "192.169.0.1", "192.168.1", "169.254.1.1"],
+    ...["169.255.1.1", "172.15.0.1", "172.16.0.1", "172.19.1.1", "172.20.0.1", "172.29.9.9", "172.31.255.255"],
+    ...["172.32.0.1", "172.1.0.1", "172.3.0.1", "172.160.0.1", "[::1]", "[::]", "[::2]", "[0::1]", "[fc00::1]"],
+    ...[
+      "[fd12:3456::1]",
+      "[FD00::1]",
+      "[fcab::1]",
+      "[fe80::1]",
+      "[fe81::1]",
+      "[fec0::1]",
+      "[f000::1]",
+      "[2001:db8::1]",
+    ],
+    ...["[::ffff:127.0.0.1]", "[::ffff:10.0.0.1]", "xn--nxasmq6b.local", "example.com", "cdn.example.org", "a..b"],
+  ];
+  const prefixes = [
+    "",
+    " ",
+    "http://",
+    "https://",
+    "HTTP://",
+    "hTtPs://",
+    "ftp://",
+    "file:",
+    "FILE:",
+    "blob:",
+    "Blob:",
+  ];
+  const rests = [
+    "",
+    "cat.png",
+    "/cat.png",
+    "\\cat.png",
+    "~/cat.png",
+    ":80/a.png",
+    "x:y",
+    "C:\\a.png",
+    "c:/a.png",
+    "\\\\s\\x",
+  ];
+  const values = [
+    ...hosts.flatMap((host) => ["http://", "https://", "HTTPS://"].map((scheme) => `${scheme}${host}/a.png`)),
+    ...hosts.map((host) => `http://user:pw@${host}:8080/a?b#c`),
+    ...prefixes.flatMap((prefix) => rests.map((rest) => `${prefix}${rest}`)),
+    ...["data:image/png;base64,AA", "DATA:video/mp4;base64,AA", "data:,hello", "data:;base64,AA", "data:"],
+    ...[
+      "Runcomfy_example_1268_1.png",
+      "a/b.png",
+      "a\\b.png",
+      "git+ssh://host/x",
+      "a1+.-:x",
+      "svn-ssh://h/x",
+      "a.b://x",
+      "a+b://x",
+      "1a://x",
+      "-a://x",
+    ],
+    ...["https:", "https:/x", "https:example.com", "http://[::1", "http://exa mple.com", "mailto:a@b", "\u212Aile:x"],
+    ...["\u0130://x", "ſile:x", "file", "C:", "C:x", "Ç:\\x", "z:/", "Z:\\", "\t https://10.0.0.1/ \n"],
+  ];
+
+  it.each(["image", "video", "audio"] as const)("says what the regular expressions said, for %s", (kind) => {
+    expect(values.length).toBeGreaterThan(300);
+    for (const value of values) expect(mediaProblem(value, kind), JSON.stringify(value)).toBe(oracle(value, kind));
+  });
+
+  it("catches every private host of the list, and lets public ones through", () => {
+    const flagged = hosts.filter((host) => mediaProblem(`https://${host}/a.png`, "image")?.includes("private"));
+    expect(flagged).toContain("172.16.0.1");
+    expect(flagged).toContain("[fd12:3456::1]");
+    expect(flagged).not.toContain("172.32.0.1");
+    expect(flagged).not.toContain("example.com");
   });
 });

@@ -6,6 +6,7 @@
  * module (its validator inside).
  */
 import { join } from "node:path";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { fileTree, ROOT } from "../helpers/project.ts";
 import { SEED_IDS } from "../helpers/spec.ts";
@@ -76,7 +77,7 @@ describe("the committed package", () => {
       expect(text, path).not.toMatch(/\bnew Function\b|\beval\(/);
     }
   });
-  it("keeps a model's import path to three small modules: the model, runtime/model.js and runtime/base-errors.js", () => {
+  it("keeps a model's import path to two modules: the model and runtime/model.js (with the errors it throws)", () => {
     // The validator cold start (docs/performance.md) and a one-model bundle depend on it: no API error class, no
     // protocol constants, no HTTP client on the way to `build()`.
     const text = new Map(files);
@@ -93,7 +94,32 @@ describe("the committed package", () => {
       visit(start);
       return [...seen].sort();
     };
-    for (const id of SEED_IDS)
-      expect(reached(`models/${id}.js`)).toEqual([`models/${id}.js`, "runtime/base-errors.js", "runtime/model.js"]);
+    for (const id of SEED_IDS) expect(reached(`models/${id}.js`)).toEqual([`models/${id}.js`, "runtime/model.js"]);
+  });
+
+  it("lets a bundle that imports only a model's build() leave out the model object's other methods", async () => {
+    // The one-model bundle size (docs/performance.md): `build` calls `buildInput` on the model's definition, so
+    // `defineModel`, `toFriendly` and `parseOutput` (and the name mapping back) are tree-shaken away.
+    const result = await build({
+      stdin: {
+        contents:
+          'import { build } from "./models/community/fantasy-portrait/image-to-video.js"; console.log(build({}));',
+        resolveDir: join(ROOT, "generated"),
+      },
+      bundle: true,
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    const text = result.outputFiles[0]!.text;
+    expect(text).toContain("function buildInput(");
+    expect(text).toContain("function validate0(");
+    for (const left of [
+      "function defineModel(",
+      "function friendlyInput(",
+      "function mapOut(",
+      "function parseOutput(",
+    ])
+      expect(text).not.toContain(left);
   });
 });
