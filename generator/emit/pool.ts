@@ -141,6 +141,11 @@ export interface EmitResults {
   readonly runtime?: FileMap;
 }
 
+/** Lets the event loop run (worker messages included) before the promise resolves. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Emits every model unit (and the runtime unit, if asked), spread over `threads` threads; models keyed by id. */
 export async function emitUnits(
   jobs: EmitJobs,
@@ -192,7 +197,12 @@ async function emitFresh(jobs: EmitJobs, emitters: Emitters, threads: number): P
     };
     const onMain = async (): Promise<void> => {
       for (let chunk = take(); chunk; chunk = take()) {
-        for (const spec of chunk) models.set(spec.id, await emitters.model(spec));
+        for (const spec of chunk) {
+          models.set(spec.id, await emitters.model(spec));
+          // Emitting is synchronous work, and awaiting it only runs microtasks: without a turn of the event loop the
+          // workers' answers wait here, and with them their next chunks, until this thread has emitted them all.
+          await yieldToEventLoop();
+        }
       }
     };
     const [runtimeFiles] = await Promise.all([runtime, onMain(), ...workers.map(onWorker)]);
