@@ -9,10 +9,10 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { GeneratorError, type Location } from "../lib/diagnostics.ts";
-import { mergeTimings, type Timing } from "../lib/profile.ts";
+import { measureAsync, mergeTimings, type Timing } from "../lib/profile.ts";
 import type { ModelSpec } from "../model/types.ts";
 import type { FileMap, ModelUnitOutput } from "./all.ts";
-import type { RuntimeSource } from "./runtime.ts";
+import { readStoredRuntime, storeRuntime, type RuntimeSource } from "./runtime.ts";
 
 /** Below this many models to emit, workers do not pay for themselves. */
 export const PARALLEL_THRESHOLD = 24;
@@ -65,14 +65,16 @@ const started: Thread[] = [];
 /**
  * Starts `count` workers now, so that their start-up (a new isolate, the
  * TypeScript loader, the emitters) overlaps the main thread's reading and
- * normalising; `emitUnits` uses them, and closes any it does not need.
+ * normalising; the next `emitUnits` takes all of them (one more than it
+ * asks for when the runtime came from its store: it emits models instead).
  */
 export function prestartWorkers(count: number): void {
   while (started.length < count) started.push(new Thread());
 }
 
+/** `count` workers at least, and every worker started ahead of need (already paid for: it takes model chunks too). */
 function takeWorkers(count: number): Thread[] {
-  const taken = started.splice(0, count);
+  const taken = started.splice(0);
   while (taken.length < count) taken.push(new Thread());
   return taken;
 }
@@ -122,6 +124,11 @@ export interface EmitJobs {
   readonly models: readonly ModelSpec[];
   /** The runtime templates, when the runtime unit is to be emitted too. */
   readonly runtime?: readonly RuntimeSource[] | undefined;
+  /**
+   * Where the runtime compiled by this version of the generator is stored (`runtimeCachePath`): read instead of
+   * compiling when it holds these sources, written after compiling otherwise.
+   */
+  readonly runtimeCache?: string | undefined;
 }
 
 export interface Emitters {
@@ -134,12 +141,33 @@ export interface EmitResults {
   readonly runtime?: FileMap;
 }
 
+/** Lets the event loop run (worker messages included) before the promise resolves. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Emits every model unit (and the runtime unit, if asked), spread over `threads` threads; models keyed by id. */
 export async function emitUnits(
   jobs: EmitJobs,
   emitters: Emitters,
   threads: number = threadsFor(jobs.models.length),
 ): Promise<EmitResults> {
+  const cache = jobs.runtimeCache;
+  const stored =
+    jobs.runtime && cache
+      ? await measureAsync("runtime (stored)", () => readStoredRuntime(cache, jobs.runtime!))
+      : undefined;
+  const results = await emitFresh(
+    { models: jobs.models, runtime: stored ? undefined : jobs.runtime },
+    emitters,
+    threads,
+  );
+  if (stored) return { ...results, runtime: stored };
+  if (jobs.runtime && cache && results.runtime) await storeRuntime(cache, jobs.runtime, results.runtime);
+  return results;
+}
+
+async function emitFresh(jobs: EmitJobs, emitters: Emitters, threads: number): Promise<EmitResults> {
   const models = new Map<string, ModelUnitOutput>();
   if (threads <= 1) {
     const runtime = jobs.runtime ? await emitters.runtime(jobs.runtime) : undefined;
@@ -169,7 +197,12 @@ export async function emitUnits(
     };
     const onMain = async (): Promise<void> => {
       for (let chunk = take(); chunk; chunk = take()) {
-        for (const spec of chunk) models.set(spec.id, await emitters.model(spec));
+        for (const spec of chunk) {
+          models.set(spec.id, await emitters.model(spec));
+          // Emitting is synchronous work, and awaiting it only runs microtasks: without a turn of the event loop the
+          // workers' answers wait here, and with them their next chunks, until this thread has emitted them all.
+          await yieldToEventLoop();
+        }
       }
     };
     const [runtimeFiles] = await Promise.all([runtime, onMain(), ...workers.map(onWorker)]);

@@ -241,12 +241,13 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const stale = specs.filter((spec) => !current(`model:${spec.id}`, modelKey(spec)));
   const sections = new Map<string, string>();
   if (runtimeStale || stale.length > 0) {
-    const { readRuntimeSources } = await import("../emit/runtime.ts");
+    const { readRuntimeSources, runtimeCachePath } = await import("../emit/runtime.ts");
     const { emitUnits } = await import("../emit/pool.ts");
     const { emitModelUnit, emitRuntimeUnit } = await emitters();
     const sources = runtimeStale ? await readRuntimeSources(join(root, "templates", "runtime")) : undefined;
     const results = await emitUnits(
-      { models: stale, runtime: sources },
+      // The compiled runtime depends on the generator's version only: stored once per fingerprint (emit/runtime.ts).
+      { models: stale, runtime: sources, runtimeCache: runtimeCachePath(root, fingerprint) },
       { model: emitModelUnit, runtime: emitRuntimeUnit },
       options.threads,
     );

@@ -1,12 +1,15 @@
 /**
  * Writing generated/ and checking it.
  *
- * `writeOutput` touches only files whose bytes change (temp file + rename in
- * the same directory) and removes files generate no longer produces.
+ * `writeOutput` touches only files whose bytes change (a changed file through
+ * a temp file and a rename in the same directory, a new one in place) and
+ * removes files generate no longer produces.
  * `checkOutput` compares without writing and reports stale, missing and extra
  * files with a short diff.
  */
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { listFilesSync, readIfExists, writeFileAtomic } from "../lib/files.ts";
@@ -28,33 +31,52 @@ export async function writeOutput(
   /** Every file in `dir` (as `listFilesSync` lists them), when the caller listed it in this run: not walked again. */
   listed?: readonly string[],
 ): Promise<WriteResult> {
-  const written: string[] = [];
+  const onDisk = listed ?? listFilesSync(dir);
+  const existing = new Set(onDisk);
   const entries = [...files];
-  const current = await mapLimit(entries, 32, ([path]) => readIfExists(join(dir, path)));
+  // Only files that exist are read and compared; a path the listing lacks is new (a cold run: all of them).
+  const current = await mapLimit(entries, 32, ([path]) =>
+    existing.has(path) ? readIfExists(join(dir, path)) : Promise.resolve(undefined),
+  );
   const pending = entries.filter(([, text], index) => {
     const result = current[index]!;
     if (result.status === "rejected") throw result.reason;
     return result.value !== text;
   });
   const unchanged = entries.length - pending.length;
-  // Folders first (each once), then the files, many at a time; the manifest (last in `files`) is written last.
+  // Folders first (each once), then the files; the manifest (last in `files`) is written last.
   const folders = [...new Set(pending.map(([path]) => dirname(join(dir, path))))];
-  await mapLimit(folders, 16, (folder) => mkdir(folder, { recursive: true }));
+  for (const folder of folders) mkdirSync(folder, { recursive: true });
   const last = pending.at(-1);
-  const settled = await mapLimit(pending.slice(0, -1), 32, ([path, text]) =>
-    writeFileAtomic(join(dir, path), text, false),
-  );
+  const replaced = pending.slice(0, -1).filter(([path]) => existing.has(path));
+  // A file that replaces one on disk goes through a temp file and a rename, so a reader never sees half of it; a new
+  // file is written in place, synchronously (no temp file, no rename, no thread-pool hop: a cold run writes thousands).
+  // Either way the manifest comes last, so a run cut short leaves a manifest that proves nothing current.
+  for (const [path, text] of pending.slice(0, -1)) if (!existing.has(path)) writeNew(join(dir, path), text);
+  const settled = await mapLimit(replaced, 32, ([path, text]) => writeFileAtomic(join(dir, path), text, false));
   for (const result of settled) if (result.status === "rejected") throw result.reason;
   if (last) await writeFileAtomic(join(dir, last[0]), last[1], false);
-  written.push(...pending.map(([path]) => path));
+  const written = pending.map(([path]) => path);
   const removed: string[] = [];
-  for (const path of listed ?? listFilesSync(dir)) {
+  for (const path of onDisk) {
     if (files.has(path) || keep.has(path)) continue;
     await rm(join(dir, path));
     removed.push(path);
   }
   if (removed.length > 0) await removeEmptyDirs(dir, dir);
   return { written, removed, unchanged: unchanged + keep.size };
+}
+
+/** Creates `path` with `text`; if it appeared since the listing (another writer), replaces it atomically instead. */
+function writeNew(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  }
 }
 
 async function removeEmptyDirs(dir: string, root: string): Promise<boolean> {

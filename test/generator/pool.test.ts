@@ -28,4 +28,22 @@ describe("worker threads", () => {
     expect((onWorker as GeneratorError).message).toBe((onMain as GeneratorError).message);
     expect((onWorker as GeneratorError).message.split(broken.id)).toHaveLength(2);
   });
+
+  it("let the event loop run between the main thread's models, so the workers' answers (and next chunks) never wait for it", async () => {
+    const specs = SEED_IDS.flatMap((id) => [0, 1, 2].map((copy) => ({ ...specOf(seedFile(id)), id: `${id}-${copy}` })));
+    let turned = true;
+    let mainModels = 0;
+    const late: string[] = [];
+    const model = (spec: ModelSpec) => {
+      if (!turned) late.push(spec.id);
+      turned = false;
+      setImmediate(() => (turned = true));
+      mainModels++;
+      return emitModelUnit(spec);
+    };
+    const results = await emitUnits({ models: specs }, { model, runtime: emitRuntimeUnit }, 2);
+    expect([...results.models.keys()]).toEqual(specs.map((spec) => spec.id));
+    expect(mainModels).toBeGreaterThan(1);
+    expect(late).toEqual([]);
+  });
 });
