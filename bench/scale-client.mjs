@@ -6,22 +6,27 @@
  * samples (every 250 ms) with the jobs submitted and the requests sent so far,
  * to see which phase (submitting or waiting) holds the memory.
  */
+import { subscribe } from "node:diagnostics_channel";
 import { writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const [modulePath, baseUrl, token, countText, rateText] = process.argv.slice(2);
-const count = Number(countText);
+const jobs = Number(countText);
 const { createClient } = await import(modulePath);
 
-// Count the requests the client sends (it binds globalThis.fetch at createClient by default).
+// Count the requests the client sends: on Node its default transport is node:http (seen through the
+// `http.client.request.start` diagnostics channel); a client on `fetch` binds globalThis.fetch at createClient.
 const calls = { submit: 0, status: 0, result: 0, other: 0 };
-const realFetch = globalThis.fetch;
-globalThis.fetch = (url, init) => {
-  const path = String(url);
-  if (init?.method === "POST" && !path.endsWith("/cancel")) calls.submit++;
+const countCall = (method, path) => {
+  if (method === "POST" && !path.endsWith("/cancel")) calls.submit++;
   else if (path.endsWith("/status")) calls.status++;
   else if (path.endsWith("/result")) calls.result++;
   else calls.other++;
+};
+subscribe("http.client.request.start", ({ request }) => countCall(request.method, request.path));
+const realFetch = globalThis.fetch;
+globalThis.fetch = (url, init) => {
+  countCall(init?.method ?? "GET", String(url));
   return realFetch(url, init);
 };
 
@@ -61,7 +66,7 @@ const timelineSampler =
       }, 250);
 
 const results = await Promise.all(
-  Array.from({ length: count }, async (_, seed) => {
+  Array.from({ length: jobs }, async (_, seed) => {
     inFlight++;
     peakInFlight = Math.max(peakInFlight, inFlight);
     try {
@@ -69,7 +74,7 @@ const results = await Promise.all(
       let enqueuedAt = performance.now();
       const onEnqueue = () => {
         enqueuedAt = performance.now();
-        if (++submitted === count) submitPhaseSeconds = (performance.now() - started) / 1000;
+        if (++submitted === jobs) submitPhaseSeconds = (performance.now() - started) / 1000;
       };
       const result = await client.run("community/wan-2-2/vace-fun", input, { onEnqueue });
       waitedMs += performance.now() - enqueuedAt;
@@ -87,7 +92,7 @@ if (timelineFile !== undefined) writeFileSync(timelineFile, `${JSON.stringify(ti
 const total = calls.submit + calls.status + calls.result + calls.other;
 process.stdout.write(
   JSON.stringify({
-    jobs: count,
+    jobs: jobs,
     succeeded: results.filter((status) => status === "succeeded").length,
     peakJobsInFlight: peakInFlight,
     peakRssMb: Math.round((peakRss / 1024 / 1024) * 10) / 10,
@@ -96,8 +101,8 @@ process.stdout.write(
     seconds: Math.round((performance.now() - started) / 100) / 10,
     submitSeconds: Math.round((submitPhaseSeconds ?? 0) * 10) / 10,
     calls,
-    callsPerJob: Math.round((total / count) * 100) / 100,
-    statusCallsPerJob: Math.round((calls.status / count) * 100) / 100,
-    meanWaitSeconds: Math.round(waitedMs / count / 100) / 10,
+    callsPerJob: Math.round((total / jobs) * 100) / 100,
+    statusCallsPerJob: Math.round((calls.status / jobs) * 100) / 100,
+    meanWaitSeconds: Math.round(waitedMs / jobs / 100) / 10,
   }),
 );

@@ -9,7 +9,11 @@ export interface ClientOptions {
   readonly token?: string | undefined;
   /** API origin; a trailing `/v1` is accepted. Must be `https:`; plain `http:` only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`). @default `RUNCOMFY_MODEL_API_BASE`, then `https://model-api.runcomfy.net` */
   readonly baseUrl?: string | undefined;
-  /** `fetch` implementation. @default globalThis.fetch */
+  /**
+   * `fetch` implementation for the API calls (downloads use `globalThis.fetch` or their own `fetch` option).
+   * @default on Node, a built-in transport over `node:http`/`node:https` (Node's own `fetch` leaves far more garbage
+   * per request); elsewhere `globalThis.fetch`
+   */
   readonly fetch?: typeof fetch | undefined;
   /** Timeout of one HTTP attempt, in milliseconds: 1 to 2147483647, or `Infinity` for none. A wait's deadline cuts it shorter. @default 60000 */
   readonly timeoutMs?: number | undefined;

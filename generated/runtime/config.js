@@ -10,6 +10,7 @@ import { DEFAULT_POLL_POLICY } from "./poll.js";
 import { BASE_URL_ENV_VAR, DEFAULT_BASE_URL, TOKEN_ENV_VARS } from "./protocol.js";
 import { createRegistry } from "./registry.js";
 import { SlotQueue } from "./scheduler.js";
+import { nodeTransport } from "./transport.js";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";
 function env(name) {
   const value = globalThis.process?.env?.[name];
@@ -199,7 +200,8 @@ export function resolveConfig(options = {}) {
   const baseUrl = normalizeBaseUrl(given.baseUrl ?? env(BASE_URL_ENV_VAR) ?? DEFAULT_BASE_URL);
   if (given.fetch !== undefined && typeof given.fetch !== "function")
     throw new ConfigurationError(`fetch must be a function, got ${showValue(given.fetch)}`);
-  const fetchImpl = given.fetch ?? globalThis.fetch?.bind(globalThis);
+  // On Node the default is the node:http transport (transport.ts says why); elsewhere globalThis.fetch.
+  const fetchImpl = given.fetch ?? nodeTransport() ?? globalThis.fetch?.bind(globalThis);
   if (!fetchImpl)
     throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
   const logLevel = checkChoice("logLevel", given.logLevel, ["off", "error", "warn", "info", "debug"], "warn");

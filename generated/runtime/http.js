@@ -240,8 +240,9 @@ function isFailedResult(body) {
   const status = body.status;
   return typeof status === "string" && status.trim().toLowerCase() === "failed";
 }
-/** Why a call's own controller aborted: the caller's signal, or the deadline it was given. */
+/** Why a call's own controller aborted: the caller's signal, the deadline it was given, or the attempt's timeout. */
 const DEADLINE = Symbol("deadline");
+const ATTEMPT_TIMEOUT = Symbol("attempt timeout");
 /** Errors thrown because the call's deadline (a wait's `timeoutMs`) came: the wait turns them into its timeout. */
 const pastDeadline = new WeakSet();
 /** True when `error` ended a call because the deadline it was given came (not because the server failed). */
@@ -298,17 +299,17 @@ function outcomeUnknown(call, what, facts = {}) {
  * of the exchange, before the headers or while reading the body, is mapped
  * here: nothing raw gets out.
  */
-async function attemptOnce(config, call, init, stop) {
+async function attemptOnce(config, call, init, controller) {
   const idempotent = call.operation !== "submit";
   const where = describeCall(call);
-  const controller = new AbortController();
-  const abortAttempt = () => controller.abort(stop.reason);
-  stop.addEventListener("abort", abortAttempt, { once: true });
+  // The call's controller is this attempt's too (one controller, one signal per attempt): the timeout aborts it
+  // with ATTEMPT_TIMEOUT, and the call then takes a fresh controller for its next attempt.
+  const stop = controller.signal;
   let timedOut = false;
   const timer = Number.isFinite(config.timeoutMs)
     ? setTimeout(() => {
         timedOut = true;
-        controller.abort();
+        controller.abort(ATTEMPT_TIMEOUT);
       }, config.timeoutMs)
     : undefined;
   const started = config.clock.now();
@@ -376,7 +377,6 @@ async function attemptOnce(config, call, init, stop) {
     };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    stop.removeEventListener("abort", abortAttempt);
   }
 }
 /** The headers of every call (built once per client; the token stays inside). */
@@ -441,8 +441,9 @@ async function requestOnce(config, call) {
   const { clock } = config;
   const deadline = call.deadline;
   if (deadline !== undefined && clock.now() >= deadline) throw deadlineReached(call, undefined);
-  // The call's own controller: aborted by the caller's signal (one subscription) or by the deadline.
-  const stop = new AbortController();
+  // The call's own controller: aborted by the caller's signal (one subscription), by the deadline, or by an
+  // attempt's timeout (then replaced by a fresh one for the next attempt, which the subscription and timer reach).
+  let stop = new AbortController();
   const unsubscribe = onAbort(call.signal, () => stop.abort(call.signal?.reason));
   const deadlineTimer =
     deadline !== undefined && Number.isFinite(deadline)
@@ -462,9 +463,15 @@ async function requestOnce(config, call) {
       try {
         // Checked again after the last await: an aborted submit is never started.
         if (stop.signal.aborted) throw stopped(last);
-        result = await attemptOnce(config, call, init, stop.signal);
+        result = await attemptOnce(config, call, init, stop);
       } finally {
         release();
+      }
+      if (stop.signal.aborted && stop.signal.reason === ATTEMPT_TIMEOUT) {
+        // A fresh controller for the next attempt, told of an abort or a deadline that came while the old one was spent.
+        stop = new AbortController();
+        if (call.signal?.aborted) stop.abort(call.signal.reason);
+        else if (deadline !== undefined && clock.now() >= deadline) stop.abort(DEADLINE);
       }
       if ("response" in result) return result.response;
       last = result.failure;

@@ -9,6 +9,18 @@
  * of the scheduler keeps the process alive.
  */
 import { type Clock } from "./http.js";
+/** What the scheduler runs: an object with a `step` method (a waiting job is one, so scheduling it makes no closure). */
+export interface PollTask {
+  step(): Promise<void>;
+}
+/** One scheduled step; pass it to `cancel` to drop it. */
+export interface PollEntry {
+  readonly dueAt: number;
+  readonly order: number;
+  readonly task: PollTask;
+  /** Cancelled, or taken out of the heap to run. */
+  done: boolean;
+}
 export declare class PollScheduler {
   private readonly clock;
   private readonly concurrency;
@@ -21,14 +33,18 @@ export declare class PollScheduler {
   private timer;
   private timerDue;
   constructor(clock: Clock, concurrency: number);
-  /** Runs `run` once, at `dueAt` (clock time) or as soon after as a slot is free; returns a cancel function. */
-  schedule(dueAt: number, run: () => Promise<void>): () => void;
+  /** Runs `task.step()` once, at `dueAt` (clock time) or as soon after as a slot is free; `cancel(entry)` drops it. */
+  schedule(dueAt: number, task: PollTask): PollEntry;
+  /** Drops a scheduled step that has not started (later calls, or calls after it started, do nothing). */
+  cancel(entry: PollEntry): void;
   /** Entries waiting for their turn (for tests and diagnostics). */
   get pending(): number;
   /** Waits in progress on this scheduler (between polls or polling), which share the poll budget. */
   get waiting(): number;
-  /** Counts one more wait in progress until the returned function is called (once; later calls do nothing). */
-  join(): () => void;
+  /** Counts one more wait in progress; each `join()` is matched by exactly one `leave()` (the wait keeps the count). */
+  join(): void;
+  /** Counts one wait in progress less. */
+  leave(): void;
   private pump;
   private disarm;
   /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */

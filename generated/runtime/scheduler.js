@@ -27,21 +27,23 @@ export class PollScheduler {
     this.clock = clock;
     this.concurrency = concurrency;
   }
-  /** Runs `run` once, at `dueAt` (clock time) or as soon after as a slot is free; returns a cancel function. */
-  schedule(dueAt, run) {
-    const entry = { dueAt, order: this.order++, run, done: false };
+  /** Runs `task.step()` once, at `dueAt` (clock time) or as soon after as a slot is free; `cancel(entry)` drops it. */
+  schedule(dueAt, task) {
+    const entry = { dueAt, order: this.order++, task, done: false };
     this.live++;
     this.push(entry);
     this.pump();
-    return () => {
-      if (entry.done) return;
-      entry.done = true;
-      this.live--;
-      if (this.live === 0) {
-        this.heap.length = 0;
-        this.disarm();
-      }
-    };
+    return entry;
+  }
+  /** Drops a scheduled step that has not started (later calls, or calls after it started, do nothing). */
+  cancel(entry) {
+    if (entry.done) return;
+    entry.done = true;
+    this.live--;
+    if (this.live === 0) {
+      this.heap.length = 0;
+      this.disarm();
+    }
   }
   /** Entries waiting for their turn (for tests and diagnostics). */
   get pending() {
@@ -51,15 +53,13 @@ export class PollScheduler {
   get waiting() {
     return this.waits;
   }
-  /** Counts one more wait in progress until the returned function is called (once; later calls do nothing). */
+  /** Counts one more wait in progress; each `join()` is matched by exactly one `leave()` (the wait keeps the count). */
   join() {
     this.waits++;
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      this.waits--;
-    };
+  }
+  /** Counts one wait in progress less. */
+  leave() {
+    this.waits--;
   }
   pump() {
     const now = this.clock.now();
@@ -69,8 +69,8 @@ export class PollScheduler {
       entry.done = true;
       this.live--;
       this.running++;
-      entry
-        .run()
+      entry.task
+        .step()
         .catch(() => undefined)
         .finally(() => {
           this.running--;

@@ -18,6 +18,7 @@ import { DEFAULT_POLL_POLICY, type PollOptions, type PollPolicy } from "./poll.j
 import { BASE_URL_ENV_VAR, DEFAULT_BASE_URL, TOKEN_ENV_VARS } from "./protocol.js";
 import { createRegistry, type ModelSource } from "./registry.js";
 import { SlotQueue } from "./scheduler.js";
+import { nodeTransport } from "./transport.js";
 import { DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy } from "./retry.js";
 
 export interface ClientOptions {
@@ -25,7 +26,11 @@ export interface ClientOptions {
   readonly token?: string | undefined;
   /** API origin; a trailing `/v1` is accepted. Must be `https:`; plain `http:` only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`). @default `RUNCOMFY_MODEL_API_BASE`, then `https://model-api.runcomfy.net` */
   readonly baseUrl?: string | undefined;
-  /** `fetch` implementation. @default globalThis.fetch */
+  /**
+   * `fetch` implementation for the API calls (downloads use `globalThis.fetch` or their own `fetch` option).
+   * @default on Node, a built-in transport over `node:http`/`node:https` (Node's own `fetch` leaves far more garbage
+   * per request); elsewhere `globalThis.fetch`
+   */
   readonly fetch?: typeof fetch | undefined;
   /** Timeout of one HTTP attempt, in milliseconds: 1 to 2147483647, or `Infinity` for none. A wait's deadline cuts it shorter. @default 60000 */
   readonly timeoutMs?: number | undefined;
@@ -281,7 +286,8 @@ export function resolveConfig(options: ClientOptions = {}): ClientContext {
   const baseUrl = normalizeBaseUrl(given.baseUrl ?? env(BASE_URL_ENV_VAR) ?? DEFAULT_BASE_URL);
   if (given.fetch !== undefined && typeof given.fetch !== "function")
     throw new ConfigurationError(`fetch must be a function, got ${showValue(given.fetch)}`);
-  const fetchImpl = given.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch | undefined);
+  // On Node the default is the node:http transport (transport.ts says why); elsewhere globalThis.fetch.
+  const fetchImpl = given.fetch ?? nodeTransport() ?? (globalThis.fetch?.bind(globalThis) as typeof fetch | undefined);
   if (!fetchImpl)
     throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
   const logLevel = checkChoice("logLevel", given.logLevel, ["off", "error", "warn", "info", "debug"], "warn");

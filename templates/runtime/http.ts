@@ -343,8 +343,9 @@ type Attempt =
   | { readonly response: HttpResponse }
   | { readonly failure: RunComfyError; readonly retryable: boolean; readonly retryAfterMs?: number | undefined };
 
-/** Why a call's own controller aborted: the caller's signal, or the deadline it was given. */
+/** Why a call's own controller aborted: the caller's signal, the deadline it was given, or the attempt's timeout. */
 const DEADLINE = Symbol("deadline");
+const ATTEMPT_TIMEOUT = Symbol("attempt timeout");
 
 /** Errors thrown because the call's deadline (a wait's `timeoutMs`) came: the wait turns them into its timeout. */
 const pastDeadline = new WeakSet<object>();
@@ -416,18 +417,18 @@ async function attemptOnce(
   config: HttpConfig,
   call: HttpRequest,
   init: RequestInit,
-  stop: AbortSignal,
+  controller: AbortController,
 ): Promise<Attempt> {
   const idempotent = call.operation !== "submit";
   const where = describeCall(call);
-  const controller = new AbortController();
-  const abortAttempt = (): void => controller.abort(stop.reason);
-  stop.addEventListener("abort", abortAttempt, { once: true });
+  // The call's controller is this attempt's too (one controller, one signal per attempt): the timeout aborts it
+  // with ATTEMPT_TIMEOUT, and the call then takes a fresh controller for its next attempt.
+  const stop = controller.signal;
   let timedOut = false;
   const timer = Number.isFinite(config.timeoutMs)
     ? setTimeout(() => {
         timedOut = true;
-        controller.abort();
+        controller.abort(ATTEMPT_TIMEOUT);
       }, config.timeoutMs)
     : undefined;
   const started = config.clock.now();
@@ -495,7 +496,6 @@ async function attemptOnce(
     };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    stop.removeEventListener("abort", abortAttempt);
   }
 }
 
@@ -568,8 +568,9 @@ async function requestOnce(config: HttpConfig, call: HttpRequest): Promise<HttpR
   const { clock } = config;
   const deadline = call.deadline;
   if (deadline !== undefined && clock.now() >= deadline) throw deadlineReached(call, undefined);
-  // The call's own controller: aborted by the caller's signal (one subscription) or by the deadline.
-  const stop = new AbortController();
+  // The call's own controller: aborted by the caller's signal (one subscription), by the deadline, or by an
+  // attempt's timeout (then replaced by a fresh one for the next attempt, which the subscription and timer reach).
+  let stop = new AbortController();
   const unsubscribe = onAbort(call.signal, () => stop.abort(call.signal?.reason));
   const deadlineTimer =
     deadline !== undefined && Number.isFinite(deadline)
@@ -590,9 +591,15 @@ async function requestOnce(config: HttpConfig, call: HttpRequest): Promise<HttpR
       try {
         // Checked again after the last await: an aborted submit is never started.
         if (stop.signal.aborted) throw stopped(last);
-        result = await attemptOnce(config, call, init, stop.signal);
+        result = await attemptOnce(config, call, init, stop);
       } finally {
         release();
+      }
+      if (stop.signal.aborted && stop.signal.reason === ATTEMPT_TIMEOUT) {
+        // A fresh controller for the next attempt, told of an abort or a deadline that came while the old one was spent.
+        stop = new AbortController();
+        if (call.signal?.aborted) stop.abort(call.signal.reason);
+        else if (deadline !== undefined && clock.now() >= deadline) stop.abort(DEADLINE);
       }
       if ("response" in result) return result.response;
       last = result.failure;

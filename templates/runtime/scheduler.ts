@@ -9,13 +9,21 @@
  */
 import { onAbort, type Clock } from "./http.js";
 
-interface Entry {
+/** What the scheduler runs: an object with a `step` method (a waiting job is one, so scheduling it makes no closure). */
+export interface PollTask {
+  step(): Promise<void>;
+}
+
+/** One scheduled step; pass it to `cancel` to drop it. */
+export interface PollEntry {
   readonly dueAt: number;
   readonly order: number;
-  readonly run: () => Promise<void>;
+  readonly task: PollTask;
   /** Cancelled, or taken out of the heap to run. */
   done: boolean;
 }
+
+type Entry = PollEntry;
 
 function before(a: Entry, b: Entry): boolean {
   return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.order < b.order);
@@ -36,21 +44,24 @@ export class PollScheduler {
     private readonly concurrency: number,
   ) {}
 
-  /** Runs `run` once, at `dueAt` (clock time) or as soon after as a slot is free; returns a cancel function. */
-  schedule(dueAt: number, run: () => Promise<void>): () => void {
-    const entry: Entry = { dueAt, order: this.order++, run, done: false };
+  /** Runs `task.step()` once, at `dueAt` (clock time) or as soon after as a slot is free; `cancel(entry)` drops it. */
+  schedule(dueAt: number, task: PollTask): PollEntry {
+    const entry: Entry = { dueAt, order: this.order++, task, done: false };
     this.live++;
     this.push(entry);
     this.pump();
-    return () => {
-      if (entry.done) return;
-      entry.done = true;
-      this.live--;
-      if (this.live === 0) {
-        this.heap.length = 0;
-        this.disarm();
-      }
-    };
+    return entry;
+  }
+
+  /** Drops a scheduled step that has not started (later calls, or calls after it started, do nothing). */
+  cancel(entry: PollEntry): void {
+    if (entry.done) return;
+    entry.done = true;
+    this.live--;
+    if (this.live === 0) {
+      this.heap.length = 0;
+      this.disarm();
+    }
   }
 
   /** Entries waiting for their turn (for tests and diagnostics). */
@@ -63,15 +74,14 @@ export class PollScheduler {
     return this.waits;
   }
 
-  /** Counts one more wait in progress until the returned function is called (once; later calls do nothing). */
-  join(): () => void {
+  /** Counts one more wait in progress; each `join()` is matched by exactly one `leave()` (the wait keeps the count). */
+  join(): void {
     this.waits++;
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      this.waits--;
-    };
+  }
+
+  /** Counts one wait in progress less. */
+  leave(): void {
+    this.waits--;
   }
 
   private pump(): void {
@@ -82,8 +92,8 @@ export class PollScheduler {
       entry.done = true;
       this.live--;
       this.running++;
-      entry
-        .run()
+      entry.task
+        .step()
         .catch(() => undefined)
         .finally(() => {
           this.running--;

@@ -21,7 +21,7 @@ import { isPastDeadline, onAbort } from "./http.js";
 import { budgetedPollDelay, nextPollDelay, type PollOptions, type PollPolicy } from "./poll.js";
 import { backoffDelay } from "./retry.js";
 import type { AnyModel } from "./registry.js";
-import { PollScheduler } from "./scheduler.js";
+import { PollScheduler, type PollEntry } from "./scheduler.js";
 
 /** What `onStatus` receives after every status call of a wait. */
 export interface StatusUpdate<Id extends string = string> extends StatusInfo {
@@ -149,60 +149,289 @@ export type Wait = (
   model?: AnyModel,
 ) => Promise<JobResult<unknown>>;
 
-export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
-  const { clock, log, registry } = context;
-  const secrets = context.http.secrets;
-  const scheduler = new PollScheduler(clock, context.concurrency);
+/** What every wait of one client shares (one object per client, so a waiting job holds one reference to it). */
+interface WaitShared {
+  readonly context: ClientContext;
+  readonly calls: QueueCalls;
+  readonly scheduler: PollScheduler;
+  readonly secrets: readonly string[];
+}
 
-  /** Cancels (if asked) after waiting stopped early, and reports what happened to the job. */
-  const stopOutcome = async (
-    handle: RequestHandle,
-    choice: "cancel" | "leave",
-    lastStatus: RequestStatus | undefined,
-  ): Promise<StopOutcome> => {
-    if (choice === "leave") return { job: "left-running", lastStatus };
-    try {
-      const info = await calls.cancel(handle, { deadline: clock.now() + STOP_CANCEL_BUDGET_MS });
-      return { job: info.outcome === "cancelled" ? "cancelled" : "not-cancellable", lastStatus };
-    } catch (error) {
-      log("warn", `could not cancel ${handle.requestId} after stopping: ${(error as Error).message}`);
-      return { job: "cancel-failed", lastStatus };
-    }
+/** Cancels (if asked) after waiting stopped early, and reports what happened to the job. */
+async function stopOutcome(
+  shared: WaitShared,
+  handle: RequestHandle,
+  choice: "cancel" | "leave",
+  lastStatus: RequestStatus | undefined,
+): Promise<StopOutcome> {
+  if (choice === "leave") return { job: "left-running", lastStatus };
+  try {
+    const info = await shared.calls.cancel(handle, { deadline: shared.context.clock.now() + STOP_CANCEL_BUDGET_MS });
+    return { job: info.outcome === "cancelled" ? "cancelled" : "not-cancellable", lastStatus };
+  } catch (error) {
+    shared.context.log("warn", `could not cancel ${handle.requestId} after stopping: ${(error as Error).message}`);
+    return { job: "cancel-failed", lastStatus };
+  }
+}
+
+async function toJobResult(
+  shared: WaitShared,
+  handle: RequestHandle,
+  info: ResultInfo,
+  given: AnyModel | undefined,
+): Promise<JobResult<unknown> | undefined> {
+  const base = {
+    requestId: handle.requestId,
+    modelId: handle.modelId,
+    ...(info.createdAt ? { createdAt: info.createdAt } : {}),
+    ...(info.finishedAt ? { finishedAt: info.finishedAt } : {}),
+    raw: info.raw,
   };
-
-  const toJobResult = async (
-    handle: RequestHandle,
-    info: ResultInfo,
-    given: AnyModel | undefined,
-  ): Promise<JobResult<unknown> | undefined> => {
-    const base = {
-      requestId: handle.requestId,
-      modelId: handle.modelId,
-      ...(info.createdAt ? { createdAt: info.createdAt } : {}),
-      ...(info.finishedAt ? { finishedAt: info.finishedAt } : {}),
-      raw: info.raw,
+  if (info.status === "succeeded") {
+    const model = given ?? (await shared.context.registry.resolve(handle.modelId));
+    return {
+      ...base,
+      status: "succeeded",
+      output: model ? model.parseOutput(info.output ?? {}) : { ...info.output },
     };
-    if (info.status === "succeeded") {
-      const model = given ?? (await registry.resolve(handle.modelId));
-      return {
-        ...base,
-        status: "succeeded",
-        output: model ? model.parseOutput(info.output ?? {}) : { ...info.output },
-      };
-    }
-    if (info.status === "failed") {
-      return {
-        ...base,
-        status: "failed",
-        error: info.error,
-        message: errorMessage(info.error),
-        ...(info.errorCode === undefined ? {} : { errorCode: info.errorCode }),
-      };
-    }
-    if (info.status === "cancelled") return { ...base, status: "cancelled" };
-    return undefined;
-  };
+  }
+  if (info.status === "failed") {
+    return {
+      ...base,
+      status: "failed",
+      error: info.error,
+      message: errorMessage(info.error),
+      ...(info.errorCode === undefined ? {} : { errorCode: info.errorCode }),
+    };
+  }
+  if (info.status === "cancelled") return { ...base, status: "cancelled" };
+  return undefined;
+}
 
+/**
+ * One wait in progress: a single record (its state as fields, its steps as methods shared by every wait), so ten
+ * thousand waiting jobs are ten thousand of these and their scheduler entries, not ten closures and contexts each.
+ */
+class WaitingJob {
+  readonly started: number;
+  readonly deadline: number;
+  /** Time since submit when the wait began (the poll schedule counts from the submit). */
+  readonly alreadyWaited: number;
+  lastStatus: RequestStatus | undefined = undefined;
+  unknownInARow = 0;
+  /** The status said finished: the next step asks for the result. */
+  resultNext = false;
+  resultMisses = 0;
+  next: PollEntry | undefined = undefined;
+  unsubscribe: (() => void) | undefined = undefined;
+  stepping = false;
+  stopping = false;
+  settled = false;
+
+  constructor(
+    readonly shared: WaitShared,
+    readonly handle: RequestHandle,
+    readonly options: ResolvedWaitOptions,
+    readonly given: AnyModel | undefined,
+    readonly resolve: (result: JobResult<unknown>) => void,
+    readonly reject: (error: unknown) => void,
+  ) {
+    this.started = shared.context.clock.now();
+    this.deadline = this.started + options.timeoutMs;
+    const submitted = Date.parse(handle.submittedAt);
+    this.alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, this.started - submitted);
+  }
+
+  begin(): void {
+    const signal = this.options.signal;
+    this.shared.scheduler.join();
+    if (signal?.aborted) {
+      void this.stop("abort", signal.reason);
+      return;
+    }
+    if (signal) this.unsubscribe = onAbort(signal, () => this.onAbortSignal());
+    this.scheduleNext();
+  }
+
+  cancelNext(): void {
+    if (this.next === undefined) return;
+    this.shared.scheduler.cancel(this.next);
+    this.next = undefined;
+  }
+
+  settle(result: JobResult<unknown> | undefined, error?: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.shared.scheduler.leave();
+    this.cancelNext();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (result === undefined) this.reject(redactError(error, this.shared.secrets));
+    else this.resolve(result);
+  }
+
+  fail(error: unknown): void {
+    this.settle(undefined, error);
+  }
+
+  /** Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. */
+  async stop(reason: "timeout" | "abort", cause?: unknown): Promise<void> {
+    if (this.settled || this.stopping) return;
+    this.stopping = true;
+    this.cancelNext();
+    const { handle, options, lastStatus } = this;
+    const choice = reason === "timeout" ? options.onTimeout : options.onAbort;
+    const outcome = await stopOutcome(this.shared, handle, choice, lastStatus);
+    const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
+    const last = `last status: ${lastStatus ?? "none"}`;
+    this.fail(
+      reason === "timeout"
+        ? new WaitTimeoutError(
+            `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${options.timeoutMs} ms (${last}); ${describeOutcome(outcome)}`,
+            facts,
+          )
+        : new AbortError(
+            `stopped waiting for ${handle.modelId} request ${handle.requestId} (${last}); ${describeOutcome(outcome)}`,
+            facts,
+          ),
+    );
+  }
+
+  onAbortSignal(): void {
+    // A running step sees the abort through its request (or its next check); a scheduled one is dropped here.
+    if (this.stepping || this.settled) return;
+    void this.stop("abort", this.options.signal?.reason);
+  }
+
+  scheduleAt(due: number): void {
+    this.next = this.shared.scheduler.schedule(Math.min(due, this.deadline), this);
+  }
+
+  scheduleNext(): void {
+    const { clock } = this.shared.context;
+    const { policy } = this.options;
+    const now = clock.now();
+    const own = nextPollDelay(this.alreadyWaited + (now - this.started), policy, clock.random);
+    // Many waiting jobs share the client's poll budget: each one's polls spread out as their number grows.
+    this.scheduleAt(now + budgetedPollDelay(own, this.shared.scheduler.waiting, policy.budgetPerSecond));
+  }
+
+  /** True when the wait must end here: it settled, or the caller aborted (then it stops). */
+  async interrupted(): Promise<boolean> {
+    if (this.settled || this.stopping) return true;
+    const signal = this.options.signal;
+    if (!signal?.aborted) return false;
+    await this.stop("abort", signal.reason);
+    return true;
+  }
+
+  async fetchResult(): Promise<ResultInfo | undefined> {
+    const { handle, shared } = this;
+    try {
+      return await shared.calls.result(handle, { signal: this.options.signal, deadline: this.deadline });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      // The status said finished: a 404 here is the result not being visible yet.
+      this.resultMisses++;
+      if (this.resultMisses > RESULT_NOT_FOUND_RETRIES) {
+        throw new ResultNotFoundError(
+          `request ${handle.requestId} of ${handle.modelId} finished (status ${JSON.stringify(this.lastStatus)}), but its result answered 404 ${this.resultMisses} times; it may have been charged: fetch it later with client.result(handle) or client.wait(handle)`,
+          {
+            status: error.status,
+            errorCode: error.errorCode,
+            serverMessage: error.serverMessage,
+            detail: error.detail,
+            modelId: handle.modelId,
+            requestId: handle.requestId,
+            handle,
+            cause: error,
+          },
+        );
+      }
+      const { clock, log, http } = shared.context;
+      const delay = backoffDelay(this.resultMisses, http.retry, clock.random);
+      log("warn", `result of ${handle.requestId} not found right after it finished; retrying in ${delay} ms`);
+      this.scheduleAt(clock.now() + delay);
+      return undefined;
+    }
+  }
+
+  /** One turn: a status call (and the result call once it says finished), then the next turn or the outcome. */
+  async step(): Promise<void> {
+    if (this.settled || this.stopping) return;
+    this.next = undefined;
+    this.stepping = true;
+    const { handle, options, shared } = this;
+    const { policy, signal } = options;
+    const { clock, log } = shared.context;
+    try {
+      if (await this.interrupted()) return;
+      if (clock.now() >= this.deadline) return await this.stop("timeout");
+      if (!this.resultNext) {
+        const info = await shared.calls.status(handle, { signal, deadline: this.deadline });
+        if (await this.interrupted()) return;
+        this.lastStatus = info.status;
+        const known = info.status !== "unknown";
+        options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - this.started, known });
+        // An abort() inside onStatus takes effect here, before anything else is sent.
+        if (await this.interrupted()) return;
+        if (info.status === "cancelled") {
+          return this.settle({
+            requestId: handle.requestId,
+            modelId: handle.modelId,
+            status: "cancelled",
+            raw: info.raw,
+          });
+        }
+        if (info.status === "completed" || info.status === "failed") {
+          this.resultNext = true;
+        } else if (known) {
+          this.unknownInARow = 0;
+        } else {
+          this.unknownInARow++;
+          log(
+            "warn",
+            `unknown status ${JSON.stringify(info.serverStatus)} for request ${handle.requestId} (${this.unknownInARow} in a row)`,
+          );
+          if (this.unknownInARow > policy.maxUnknownStatuses) {
+            return this.fail(
+              new UnknownStatusError(
+                `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.serverStatus)} ${this.unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
+                info.serverStatus,
+                { modelId: handle.modelId, requestId: handle.requestId },
+              ),
+            );
+          }
+        }
+      }
+      if (this.resultNext) {
+        const info = await this.fetchResult();
+        if (await this.interrupted()) return;
+        if (info === undefined) return; // a 404 right after finishing: fetchResult scheduled the retry
+        const job = await toJobResult(shared, handle, info, this.given);
+        if (await this.interrupted()) return;
+        if (job) return this.settle(job);
+        // The result is not there yet: back to polling the status.
+        this.resultNext = false;
+      }
+      this.scheduleNext();
+    } catch (error) {
+      if (signal?.aborted) return await this.stop("abort", error);
+      if (isPastDeadline(error)) return await this.stop("timeout", error);
+      this.fail(error);
+    } finally {
+      this.stepping = false;
+    }
+  }
+}
+
+export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
+  const shared: WaitShared = {
+    context,
+    calls,
+    scheduler: new PollScheduler(context.clock, context.concurrency),
+    secrets: context.http.secrets,
+  };
   return (handle, options, given) =>
     new Promise<JobResult<unknown>>((resolve, reject) => {
       if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
@@ -210,176 +439,6 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
           "wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()",
         );
       }
-      const { policy, timeoutMs, signal } = options;
-      const started = clock.now();
-      const deadline = started + timeoutMs;
-      const submitted = Date.parse(handle.submittedAt);
-      const alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, started - submitted);
-      let lastStatus: RequestStatus | undefined;
-      let unknownInARow = 0;
-      /** The status said finished: the next step asks for the result. */
-      let resultNext = false;
-      let resultMisses = 0;
-      let cancelNext: (() => void) | undefined;
-      let unsubscribe: () => void = () => undefined;
-      let stepping = false;
-      let stopping = false;
-      let settled = false;
-
-      const leave = scheduler.join();
-      const settle = (outcome: () => void): void => {
-        if (settled) return;
-        settled = true;
-        leave();
-        cancelNext?.();
-        cancelNext = undefined;
-        unsubscribe();
-        outcome();
-      };
-      const fail = (error: unknown): void => settle(() => reject(redactError(error, secrets)));
-
-      /** Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. */
-      const stop = async (reason: "timeout" | "abort", cause?: unknown): Promise<void> => {
-        if (settled || stopping) return;
-        stopping = true;
-        cancelNext?.();
-        cancelNext = undefined;
-        const choice = reason === "timeout" ? options.onTimeout : options.onAbort;
-        const outcome = await stopOutcome(handle, choice, lastStatus);
-        const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
-        const last = `last status: ${lastStatus ?? "none"}`;
-        fail(
-          reason === "timeout"
-            ? new WaitTimeoutError(
-                `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${timeoutMs} ms (${last}); ${describeOutcome(outcome)}`,
-                facts,
-              )
-            : new AbortError(
-                `stopped waiting for ${handle.modelId} request ${handle.requestId} (${last}); ${describeOutcome(outcome)}`,
-                facts,
-              ),
-        );
-      };
-
-      const onAbortSignal = (): void => {
-        // A running step sees the abort through its request (or its next check); a scheduled one is dropped here.
-        if (stepping || settled) return;
-        void stop("abort", signal?.reason);
-      };
-
-      const scheduleAt = (due: number): void => {
-        cancelNext = scheduler.schedule(Math.min(due, deadline), step);
-      };
-      const scheduleNext = (): void => {
-        const now = clock.now();
-        const own = nextPollDelay(alreadyWaited + (now - started), policy, clock.random);
-        // Many waiting jobs share the client's poll budget: each one's polls spread out as their number grows.
-        scheduleAt(now + budgetedPollDelay(own, scheduler.waiting, policy.budgetPerSecond));
-      };
-
-      /** True when the wait must end here: it settled, or the caller aborted (then it stops). */
-      const interrupted = async (): Promise<boolean> => {
-        if (settled || stopping) return true;
-        if (!signal?.aborted) return false;
-        await stop("abort", signal.reason);
-        return true;
-      };
-
-      const fetchResult = async (): Promise<ResultInfo | undefined> => {
-        try {
-          return await calls.result(handle, { signal, deadline });
-        } catch (error) {
-          if (!(error instanceof NotFoundError)) throw error;
-          // The status said finished: a 404 here is the result not being visible yet.
-          resultMisses++;
-          if (resultMisses > RESULT_NOT_FOUND_RETRIES) {
-            throw new ResultNotFoundError(
-              `request ${handle.requestId} of ${handle.modelId} finished (status ${JSON.stringify(lastStatus)}), but its result answered 404 ${resultMisses} times; it may have been charged: fetch it later with client.result(handle) or client.wait(handle)`,
-              {
-                status: error.status,
-                errorCode: error.errorCode,
-                serverMessage: error.serverMessage,
-                detail: error.detail,
-                modelId: handle.modelId,
-                requestId: handle.requestId,
-                handle,
-                cause: error,
-              },
-            );
-          }
-          const delay = backoffDelay(resultMisses, context.http.retry, clock.random);
-          log("warn", `result of ${handle.requestId} not found right after it finished; retrying in ${delay} ms`);
-          scheduleAt(clock.now() + delay);
-          return undefined;
-        }
-      };
-
-      async function step(): Promise<void> {
-        if (settled || stopping) return;
-        cancelNext = undefined;
-        stepping = true;
-        try {
-          if (await interrupted()) return;
-          if (clock.now() >= deadline) return await stop("timeout");
-          if (!resultNext) {
-            const info = await calls.status(handle, { signal, deadline });
-            if (await interrupted()) return;
-            lastStatus = info.status;
-            const known = info.status !== "unknown";
-            options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - started, known });
-            // An abort() inside onStatus takes effect here, before anything else is sent.
-            if (await interrupted()) return;
-            if (info.status === "cancelled") {
-              return settle(() =>
-                resolve({ requestId: handle.requestId, modelId: handle.modelId, status: "cancelled", raw: info.raw }),
-              );
-            }
-            if (info.status === "completed" || info.status === "failed") {
-              resultNext = true;
-            } else if (known) {
-              unknownInARow = 0;
-            } else {
-              unknownInARow++;
-              log(
-                "warn",
-                `unknown status ${JSON.stringify(info.serverStatus)} for request ${handle.requestId} (${unknownInARow} in a row)`,
-              );
-              if (unknownInARow > policy.maxUnknownStatuses) {
-                return fail(
-                  new UnknownStatusError(
-                    `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.serverStatus)} ${unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
-                    info.serverStatus,
-                    { modelId: handle.modelId, requestId: handle.requestId },
-                  ),
-                );
-              }
-            }
-          }
-          if (resultNext) {
-            const info = await fetchResult();
-            if (await interrupted()) return;
-            if (info === undefined) return; // a 404 right after finishing: fetchResult scheduled the retry
-            const job = await toJobResult(handle, info, given);
-            if (await interrupted()) return;
-            if (job) return settle(() => resolve(job));
-            // The result is not there yet: back to polling the status.
-            resultNext = false;
-          }
-          scheduleNext();
-        } catch (error) {
-          if (signal?.aborted) return await stop("abort", error);
-          if (isPastDeadline(error)) return await stop("timeout", error);
-          fail(error);
-        } finally {
-          stepping = false;
-        }
-      }
-
-      if (signal?.aborted) {
-        void stop("abort", signal.reason);
-        return;
-      }
-      unsubscribe = onAbort(signal, onAbortSignal);
-      scheduleNext();
+      new WaitingJob(shared, handle, options, given, resolve, reject).begin();
     });
 }
