@@ -48,9 +48,14 @@ export function nodeTransport() {
       const secure = url.protocol === "https:";
       if (secure && !https) https = getBuiltin("node:https");
       const lib = secure ? https : http;
-      const agent = secure
-        ? (agents.https ??= new https.Agent({ keepAlive: true }))
-        : (agents.http ??= new http.Agent({ keepAlive: true }));
+      const method = init.method ?? "GET";
+      // `false`: a one-off agent, so a connection of its own, closed after the answer.
+      const agent =
+        method === "POST"
+          ? false
+          : secure
+            ? (agents.https ??= new https.Agent({ keepAlive: true }))
+            : (agents.http ??= new http.Agent({ keepAlive: true }));
       let request;
       let response;
       let finished = false;
@@ -69,7 +74,7 @@ export function nodeTransport() {
       };
       const onAbort = () => fail(abortError(signal));
       try {
-        request = lib.request(url, { method: init.method ?? "GET", headers: plainHeaders(init.headers), agent });
+        request = lib.request(url, { method, headers: plainHeaders(init.headers), agent });
       } catch (error) {
         reject(error);
         return;

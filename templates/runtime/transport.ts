@@ -19,6 +19,13 @@
  * Like `fetch` with `redirect: "manual"`, it never follows a redirect; an abort
  * of `init.signal` destroys the socket (before or after the headers), and a
  * body cut short by the peer rejects `text()`.
+ *
+ * GETs reuse idle keep-alive connections; a POST (a paid submit, a cancel)
+ * always opens a connection of its own. A reused connection may have been
+ * closed by the server a moment before the request went out, and the reset
+ * that follows cannot prove the request unsent, so a submit would end as
+ * `SubmitOutcomeUnknownError` for no reason; on a fresh connection a failure
+ * to connect is provably before sending (`provablyNotSent` in retry.ts).
  */
 import type { Agent as HttpAgent, ClientRequest, IncomingMessage } from "node:http";
 
@@ -94,9 +101,14 @@ export function nodeTransport(): typeof fetch | undefined {
       const secure = url.protocol === "https:";
       if (secure && !https) https = getBuiltin("node:https") as HttpsModule;
       const lib = secure ? https! : http;
-      const agent = secure
-        ? (agents.https ??= new https!.Agent({ keepAlive: true }))
-        : (agents.http ??= new http.Agent({ keepAlive: true }));
+      const method = init.method ?? "GET";
+      // `false`: a one-off agent, so a connection of its own, closed after the answer.
+      const agent =
+        method === "POST"
+          ? false
+          : secure
+            ? (agents.https ??= new https!.Agent({ keepAlive: true }))
+            : (agents.http ??= new http.Agent({ keepAlive: true }));
       let request: ClientRequest;
       let response: IncomingMessage | undefined;
       let finished = false;
@@ -115,7 +127,7 @@ export function nodeTransport(): typeof fetch | undefined {
       };
       const onAbort = (): void => fail(abortError(signal!));
       try {
-        request = lib.request(url, { method: init.method ?? "GET", headers: plainHeaders(init.headers), agent });
+        request = lib.request(url, { method, headers: plainHeaders(init.headers), agent });
       } catch (error) {
         reject(error);
         return;

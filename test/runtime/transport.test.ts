@@ -185,6 +185,22 @@ describe("the default transport of a client on Node", () => {
     await expect(transport()(`http://127.0.0.1:${port}/v1/x`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
 
+  it("reuses idle connections for GETs, but gives every POST (a paid submit, a cancel) a connection of its own", async () => {
+    const connections = new Set<Socket>();
+    const byConnection: string[] = [];
+    const url = await serve((request, response) => {
+      connections.add(request.socket);
+      byConnection.push(`${request.method} #${[...connections].indexOf(request.socket)}`);
+      request.resume();
+      request.on("end", () => response.end("{}"));
+    });
+    const send = transport();
+    for (const method of ["GET", "GET", "POST", "GET", "POST"])
+      await (await send(`${url}/v1/x`, { method, ...(method === "POST" ? { body: "{}" } : {}) })).text();
+    // A reused connection the server had just closed would make a submit's outcome unknown for no reason.
+    expect(byConnection).toEqual(["GET #0", "GET #0", "POST #1", "GET #0", "POST #2"]);
+  });
+
   it("refuses a body that is not a string, sending nothing", async () => {
     let hits = 0;
     const url = await serve((req, res) => {
