@@ -52,7 +52,7 @@ export function loadModels(
       errors.push(entry.error);
       continue;
     }
-    const sourceHash = sha256(entry.text);
+    const sourceHash = entry.sourceHash ?? sha256(entry.text);
     const cachedId = cache?.modelId(entry.file, sourceHash, rules);
     if (cachedId !== undefined) {
       parsed.push({ entry, sourceHash, modelId: cachedId });
