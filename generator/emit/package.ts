@@ -8,9 +8,9 @@ import { stringifyPretty } from "../lib/json.ts";
 import { bucketOf, REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
 import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 import { constDeclaration, importDeclaration, js } from "./print/js.ts";
-import { hardline, join, layout } from "./print/layout.ts";
+import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
-import { stringLiteral } from "./print/text.ts";
+import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
 import { exportTypeFrom, importType, interfaceDeclaration, statements, t } from "./print/ts.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
@@ -23,6 +23,22 @@ const LOAD_DOC =
   "/** The model of a known id, its module loaded on demand (the first call imports it); `undefined` for any other id. */";
 const CLIENT_DOC =
   "/** A client that knows every generated model by id: `client.run(modelId, input)` loads that model's module on first use. */";
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * `export type { A, B } from "./models/x.js";` as its text: on one line when it fits, else one name per line with a
+ * trailing comma, the two ways Prettier prints it (type names are identifiers, so nothing else can break); the
+ * document, laid out by the printer, for a specifier that is not printable ASCII. One statement per model.
+ */
+function exportTypeText(names: readonly string[], specifier: string): Doc {
+  const from = ` from ${stringLiteral(specifier)};`;
+  if (names.length === 0 || !PRINTABLE_ASCII.test(from) || !names.every(isIdentifier))
+    return exportTypeFrom(names, specifier);
+  const flat = `export type { ${names.join(", ")} }${from}`;
+  if (flat.length <= PACKAGE_FORMAT.printWidth) return flat;
+  return join(hardline, ["export type {", ...names.map((name) => `  ${name},`), `}${from}`]);
+}
 
 /** `registry/07.js`: the registry module of one bucket (see `templates/runtime/buckets.ts`). */
 export function registryPath(bucket: number): string {
@@ -76,10 +92,14 @@ export function emitIndexModule(specs: readonly ModelSpec[]): string {
 /** One registry module: the ids of its bucket, each with a loader of its model's module. */
 export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number): string {
   const models = js.object(
-    specs.map((spec) => ({
-      key: spec.id,
-      value: js.arrow([], js.dynamicImport(`../models/${spec.names.modulePath}.js`)),
-    })),
+    specs.map((spec) => {
+      const specifier = `../models/${spec.names.modulePath}.js`;
+      // As a property of the (broken) object: two spaces, the key, `: `, the loader, `,`.
+      const key = spec.id === "__proto__" ? '["__proto__"]' : propertyKey(spec.id);
+      const value = `() => import(${stringLiteral(specifier)})`;
+      const fits = PRINTABLE_ASCII.test(key) && 2 + key.length + 2 + value.length + 1 <= PACKAGE_FORMAT.printWidth;
+      return { key: spec.id, value: fits ? js.name(value) : js.arrow([], js.dynamicImport(specifier)) };
+    }),
   );
   return layout([
     join(hardline, [
@@ -94,18 +114,17 @@ export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number):
 export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
   const typeExports = specs.map((spec) => {
     const names = spec.types;
-    return exportTypeFrom(
-      [
-        names.input,
-        names.rawInput,
-        names.output,
-        ...names.sizes.values(),
-        ...names.labels.values(),
-        ...names.enums.values(),
-        ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
-      ],
-      `./models/${spec.names.modulePath}.js`,
-    );
+    const exported = [
+      names.input,
+      names.rawInput,
+      names.output,
+      ...names.sizes.values(),
+      ...names.labels.values(),
+      ...names.enums.values(),
+      ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
+    ];
+    const specifier = `./models/${spec.names.modulePath}.js`;
+    return exportTypeText(exported, specifier);
   });
   const modelMap = interfaceDeclaration({
     doc: "Every generated model, keyed by model id (types only: the root entry imports no model).",
