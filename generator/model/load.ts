@@ -80,15 +80,17 @@ export function loadModels(
         );
       }
       const specNames = { modulePath: modelNames.modulePath, typeName: modelNames.typeName };
-      let spec = cache?.spec(entry.file, sourceHash, rules, specNames);
-      if (!spec) {
-        spec = normalizeModel(
+      const normalize = () =>
+        normalizeModel(
           parsedFile ?? parseSchemaFile(entry.text, entry.file),
           specNames,
           sourceHash,
           entry.file,
           options.rules === undefined ? {} : { rules: options.rules },
         );
+      let spec = cache?.spec(entry.file, sourceHash, rules, specNames, normalize);
+      if (!spec) {
+        spec = normalize();
         cache?.set(spec, rules);
       }
       specs.push(
