@@ -11,7 +11,7 @@ import { constDeclaration, importDeclaration, js } from "./print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
 import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
-import { exportTypeFrom, importType, interfaceDeclaration, statements, t } from "./print/ts.ts";
+import { exportTypeFrom, importType, interfaceDeclaration, statements } from "./print/ts.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
 
@@ -37,7 +37,7 @@ function exportTypeText(names: readonly string[], specifier: string): Doc {
     return exportTypeFrom(names, specifier);
   const flat = `export type { ${names.join(", ")} }${from}`;
   if (flat.length <= PACKAGE_FORMAT.printWidth) return flat;
-  return join(hardline, ["export type {", ...names.map((name) => `  ${name},`), `}${from}`]);
+  return ["export type {", ...names.map((name) => `  ${name},`), `}${from}`].join("\n");
 }
 
 /** `registry/07.js`: the registry module of one bucket (see `templates/runtime/buckets.ts`). */
@@ -111,6 +111,11 @@ export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number):
   ]);
 }
 
+/**
+ * `index.d.ts`. The lines of each model (its type re-export, its `ModelMap` member) are printed as text and joined,
+ * and only the fixed statements around them go through the printer: a statement at the top level is laid out on its
+ * own (a hard line break ends it), and a member whose type is one name cannot break, so the text is the printer's.
+ */
 export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
   const typeExports = specs.map((spec) => {
     const names = spec.types;
@@ -123,26 +128,29 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
       ...names.enums.values(),
       ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
     ];
-    const specifier = `./models/${spec.names.modulePath}.js`;
-    return exportTypeText(exported, specifier);
+    const statement = exportTypeText(exported, `./models/${spec.names.modulePath}.js`);
+    return typeof statement === "string" ? statement : layout(statement);
   });
-  const modelMap = interfaceDeclaration({
-    doc: "Every generated model, keyed by model id (types only: the root entry imports no model).",
-    name: "ModelMap",
-    members: specs.map((spec) => ({
-      key: spec.id,
-      type: t.name(`typeof import(${stringLiteral(`./models/${spec.names.modulePath}.js`)}).default`),
-    })),
-  });
-  return layout(
+  const modelMap = layout(
+    interfaceDeclaration({
+      doc: "Every generated model, keyed by model id (types only: the root entry imports no model).",
+      name: "ModelMap",
+      members: [],
+    }),
+  );
+  const members = specs.map(
+    (spec) =>
+      `  ${propertyKey(spec.id)}: typeof import(${stringLiteral(`./models/${spec.names.modulePath}.js`)}).default;`,
+  );
+  const head = layout(
     statements([
       `// ${GENERATED_NOTICE}`,
       `export * from "./runtime/index.js";`,
       importType(["AnyModel", "Client", "ClientOptions"], "./runtime/index.js"),
-      ...typeExports,
-      null,
-      modelMap,
-      null,
+    ]),
+  );
+  const tail = layout(
+    statements([
       "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
       "export type ModelId = keyof ModelMap;",
       null,
@@ -157,6 +165,8 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
       "export declare function createClient(options?: ClientOptions): RunComfyClient;",
     ]),
   );
+  const map = members.length === 0 ? modelMap : `${modelMap.slice(0, -"{}".length)}{\n${members.join("\n")}\n}`;
+  return [head, ...typeExports.map((text) => `${text}\n`), "\n", map, "\n\n", tail].join("");
 }
 
 export function emitPackageJson(specs: readonly ModelSpec[], version: string): string {
