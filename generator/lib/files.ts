@@ -37,8 +37,14 @@ export async function listFiles(
   return found.sort();
 }
 
-/** `listFiles`, synchronously (for the fast path, where thousands of directory reads cost more as promises). */
-export function listFilesSync(dir: string): string[] {
+/**
+ * `listFiles`, synchronously: thousands of directory reads (one folder per model) cost more as promises, and a
+ * generate has nothing to do meanwhile.
+ */
+export function listFilesSync(
+  dir: string,
+  unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
+): string[] {
   const found: string[] = [];
   const walk = (current: string, prefix: string): void => {
     let entries;
@@ -46,7 +52,7 @@ export function listFilesSync(dir: string): string[] {
       entries = readdirSync(current, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw error;
+      throw unreadable(current, error as NodeJS.ErrnoException);
     }
     for (const entry of entries) {
       if (entry.name === "node_modules") continue;

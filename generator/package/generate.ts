@@ -127,7 +127,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   // A render run must hold every file in memory, so it reuses nothing.
   const reuse = (options.cache ?? true) && !options.render;
   const hashes = await openHashCache(reuse ? hashCachePath(root) : undefined);
-  const schemaFiles = await listJsonFiles(join(root, SCHEMAS), root);
+  const schemaFiles = await measureAsync("list schemas", () => listJsonFiles(join(root, SCHEMAS), root));
   const schemaHashes = measure("hash schemas", () => schemaFiles.map((file) => hashes.hash(join(root, file))));
   const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root, hashes));
   const inputsKey = sha256(

@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { GeneratorError } from "../lib/diagnostics.ts";
-import { listFiles } from "../lib/files.ts";
+import { listFilesSync } from "../lib/files.ts";
 import { sha256 } from "../lib/json.ts";
 
 export interface SchemaEntry {
@@ -53,7 +53,7 @@ export function lazySchemaEntry(path: string, file: string, sourceHash: string):
 
 /** Lists `*.json` below `dir`, sorted, as project-relative paths. */
 export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
-  const files = await listFiles(
+  const files = listFilesSync(
     dir,
     (folder, error) =>
       new GeneratorError("schemas-unreadable", `cannot read directory: ${error.code ?? error.message}`, {
