@@ -89,26 +89,39 @@ export function emitIndexModule(specs: readonly ModelSpec[]): string {
   ]);
 }
 
-/** One registry module: the ids of its bucket, each with a loader of its model's module. */
+/**
+ * One registry module: the ids of its bucket, each with a loader of its model's module. When every loader fits on its
+ * line and the object does not fit on one, the module is the text Prettier prints for it (one property per line),
+ * joined here; otherwise the printer lays out the document.
+ */
 export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number): string {
+  const head = [
+    `// ${GENERATED_NOTICE}`,
+    `/** Models whose id is in registry bucket ${bucket} (runtime/buckets.js), by id: each loads its module on demand. */`,
+  ];
+  const entries = specs.map((spec) => {
+    const specifier = `../models/${spec.names.modulePath}.js`;
+    // As a property of the broken object: two spaces, the key, `: `, the loader, `,`.
+    const key = spec.id === "__proto__" ? '["__proto__"]' : propertyKey(spec.id);
+    const value = `() => import(${stringLiteral(specifier)})`;
+    const fits =
+      PRINTABLE_ASCII.test(`${key}${value}`) && 2 + key.length + 2 + value.length + 1 <= PACKAGE_FORMAT.printWidth;
+    return { spec, specifier, line: fits ? `${key}: ${value}` : undefined, value };
+  });
+  const lines = entries.map((entry) => entry.line);
+  if (
+    lines.length > 0 &&
+    lines.every((line) => line !== undefined) &&
+    `export const models = { ${lines.join(", ")} };`.length > PACKAGE_FORMAT.printWidth
+  )
+    return [...head, "export const models = {", ...lines.map((line) => `  ${line},`), "};", ""].join("\n");
   const models = js.object(
-    specs.map((spec) => {
-      const specifier = `../models/${spec.names.modulePath}.js`;
-      // As a property of the (broken) object: two spaces, the key, `: `, the loader, `,`.
-      const key = spec.id === "__proto__" ? '["__proto__"]' : propertyKey(spec.id);
-      const value = `() => import(${stringLiteral(specifier)})`;
-      const fits = PRINTABLE_ASCII.test(key) && 2 + key.length + 2 + value.length + 1 <= PACKAGE_FORMAT.printWidth;
-      return { key: spec.id, value: fits ? js.name(value) : js.arrow([], js.dynamicImport(specifier)) };
-    }),
+    entries.map(({ spec, specifier, line, value }) => ({
+      key: spec.id,
+      value: line !== undefined ? js.name(value) : js.arrow([], js.dynamicImport(specifier)),
+    })),
   );
-  return layout([
-    join(hardline, [
-      `// ${GENERATED_NOTICE}`,
-      `/** Models whose id is in registry bucket ${bucket} (runtime/buckets.js), by id: each loads its module on demand. */`,
-      constDeclaration("models", models, true),
-    ]),
-    hardline,
-  ]);
+  return layout([join(hardline, [...head, constDeclaration("models", models, true)]), hardline]);
 }
 
 /**
