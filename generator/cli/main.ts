@@ -11,7 +11,7 @@ import { addOptions, runAdd } from "./add.ts";
 import { driftOptions, runDrift } from "./drift.ts";
 import { generateOptions, runGenerate } from "./generate.ts";
 import { pullOptions, runPull } from "./pull.ts";
-import { printError, processTerminal } from "./terminal.ts";
+import { printError, processTerminal, skipHelpCache } from "./terminal.ts";
 
 const terminal = processTerminal();
 
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function parse(argv: string[], run: (task: () => Promise<number>) => () => Promise<void>): Promise<void> {
-  await yargs(argv)
+  const parser = yargs(argv)
     .scriptName("runcomfy-codegen")
     .usage("$0 <command> [options]")
     .option("root", {
@@ -95,8 +95,9 @@ async function parse(argv: string[], run: (task: () => Promise<number>) => () =>
     .fail((message, error) => {
       // Throwing stops yargs: a handler must not run after a usage error.
       throw error ?? new UsageError(message);
-    })
-    .parseAsync();
+    });
+  skipHelpCache(parser);
+  await parser.parseAsync();
 }
 
 process.exitCode = await main(hideBin(process.argv));

@@ -47,3 +47,16 @@ export function printError(terminal: Terminal, error: unknown): number {
   terminal.err(`${paint(terminal, "red", "error")} unexpected failure: ${message}`);
   return 2;
 }
+
+/**
+ * yargs renders the whole help text right after it starts a command's handler, to have it ready should the command
+ * fail; this CLI never shows it then (its `fail` handler throws instead, `main.ts`), and rendering it costs about as much as the rest of
+ * an incremental generate's argument handling. Skipped where yargs exposes it; `--help` renders its text as before.
+ */
+export function skipHelpCache(parser: object): void {
+  type Usage = { cacheHelpMessage?: () => void };
+  const internal = (parser as { getInternalMethods?: () => { getUsageInstance?: () => Usage | undefined } })
+    .getInternalMethods;
+  const usage = typeof internal === "function" ? internal.call(parser).getUsageInstance?.() : undefined;
+  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
+}

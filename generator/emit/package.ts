@@ -8,10 +8,10 @@ import { stringifyPretty } from "../lib/json.ts";
 import { bucketOf, REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
 import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 import { constDeclaration, importDeclaration, js } from "./print/js.ts";
-import { hardline, join, layout } from "./print/layout.ts";
+import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
-import { stringLiteral } from "./print/text.ts";
-import { exportTypeFrom, importType, interfaceDeclaration, statements, t } from "./print/ts.ts";
+import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
+import { exportTypeFrom, importType, interfaceDeclaration, statements } from "./print/ts.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
 
@@ -23,6 +23,22 @@ const LOAD_DOC =
   "/** The model of a known id, its module loaded on demand (the first call imports it); `undefined` for any other id. */";
 const CLIENT_DOC =
   "/** A client that knows every generated model by id: `client.run(modelId, input)` loads that model's module on first use. */";
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * `export type { A, B } from "./models/x.js";` as its text: on one line when it fits, else one name per line with a
+ * trailing comma, the two ways Prettier prints it (type names are identifiers, so nothing else can break); the
+ * document, laid out by the printer, for a specifier that is not printable ASCII. One statement per model.
+ */
+function exportTypeText(names: readonly string[], specifier: string): Doc {
+  const from = ` from ${stringLiteral(specifier)};`;
+  if (names.length === 0 || !PRINTABLE_ASCII.test(from) || !names.every(isIdentifier))
+    return exportTypeFrom(names, specifier);
+  const flat = `export type { ${names.join(", ")} }${from}`;
+  if (flat.length <= PACKAGE_FORMAT.printWidth) return flat;
+  return ["export type {", ...names.map((name) => `  ${name},`), `}${from}`].join("\n");
+}
 
 /** `registry/07.js`: the registry module of one bucket (see `templates/runtime/buckets.ts`). */
 export function registryPath(bucket: number): string {
@@ -73,57 +89,81 @@ export function emitIndexModule(specs: readonly ModelSpec[]): string {
   ]);
 }
 
-/** One registry module: the ids of its bucket, each with a loader of its model's module. */
+/**
+ * One registry module: the ids of its bucket, each with a loader of its model's module. When every loader fits on its
+ * line and the object does not fit on one, the module is the text Prettier prints for it (one property per line),
+ * joined here; otherwise the printer lays out the document.
+ */
 export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number): string {
+  const head = [
+    `// ${GENERATED_NOTICE}`,
+    `/** Models whose id is in registry bucket ${bucket} (runtime/buckets.js), by id: each loads its module on demand. */`,
+  ];
+  const entries = specs.map((spec) => {
+    const specifier = `../models/${spec.names.modulePath}.js`;
+    // As a property of the broken object: two spaces, the key, `: `, the loader, `,`.
+    const key = spec.id === "__proto__" ? '["__proto__"]' : propertyKey(spec.id);
+    const value = `() => import(${stringLiteral(specifier)})`;
+    const fits =
+      PRINTABLE_ASCII.test(`${key}${value}`) && 2 + key.length + 2 + value.length + 1 <= PACKAGE_FORMAT.printWidth;
+    return { spec, specifier, line: fits ? `${key}: ${value}` : undefined, value };
+  });
+  const lines = entries.map((entry) => entry.line);
+  if (
+    lines.length > 0 &&
+    lines.every((line) => line !== undefined) &&
+    `export const models = { ${lines.join(", ")} };`.length > PACKAGE_FORMAT.printWidth
+  )
+    return [...head, "export const models = {", ...lines.map((line) => `  ${line},`), "};", ""].join("\n");
   const models = js.object(
-    specs.map((spec) => ({
+    entries.map(({ spec, specifier, line, value }) => ({
       key: spec.id,
-      value: js.arrow([], js.dynamicImport(`../models/${spec.names.modulePath}.js`)),
+      value: line !== undefined ? js.name(value) : js.arrow([], js.dynamicImport(specifier)),
     })),
   );
-  return layout([
-    join(hardline, [
-      `// ${GENERATED_NOTICE}`,
-      `/** Models whose id is in registry bucket ${bucket} (runtime/buckets.js), by id: each loads its module on demand. */`,
-      constDeclaration("models", models, true),
-    ]),
-    hardline,
-  ]);
+  return layout([join(hardline, [...head, constDeclaration("models", models, true)]), hardline]);
 }
 
+/**
+ * `index.d.ts`. The lines of each model (its type re-export, its `ModelMap` member) are printed as text and joined,
+ * and only the fixed statements around them go through the printer: a statement at the top level is laid out on its
+ * own (a hard line break ends it), and a member whose type is one name cannot break, so the text is the printer's.
+ */
 export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
   const typeExports = specs.map((spec) => {
     const names = spec.types;
-    return exportTypeFrom(
-      [
-        names.input,
-        names.rawInput,
-        names.output,
-        ...names.sizes.values(),
-        ...names.labels.values(),
-        ...names.enums.values(),
-        ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
-      ],
-      `./models/${spec.names.modulePath}.js`,
-    );
+    const exported = [
+      names.input,
+      names.rawInput,
+      names.output,
+      ...names.sizes.values(),
+      ...names.labels.values(),
+      ...names.enums.values(),
+      ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
+    ];
+    const statement = exportTypeText(exported, `./models/${spec.names.modulePath}.js`);
+    return typeof statement === "string" ? statement : layout(statement);
   });
-  const modelMap = interfaceDeclaration({
-    doc: "Every generated model, keyed by model id (types only: the root entry imports no model).",
-    name: "ModelMap",
-    members: specs.map((spec) => ({
-      key: spec.id,
-      type: t.name(`typeof import(${stringLiteral(`./models/${spec.names.modulePath}.js`)}).default`),
-    })),
-  });
-  return layout(
+  const modelMap = layout(
+    interfaceDeclaration({
+      doc: "Every generated model, keyed by model id (types only: the root entry imports no model).",
+      name: "ModelMap",
+      members: [],
+    }),
+  );
+  const members = specs.map(
+    (spec) =>
+      `  ${propertyKey(spec.id)}: typeof import(${stringLiteral(`./models/${spec.names.modulePath}.js`)}).default;`,
+  );
+  const head = layout(
     statements([
       `// ${GENERATED_NOTICE}`,
       `export * from "./runtime/index.js";`,
       importType(["AnyModel", "Client", "ClientOptions"], "./runtime/index.js"),
-      ...typeExports,
-      null,
-      modelMap,
-      null,
+    ]),
+  );
+  const tail = layout(
+    statements([
       "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
       "export type ModelId = keyof ModelMap;",
       null,
@@ -138,6 +178,8 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
       "export declare function createClient(options?: ClientOptions): RunComfyClient;",
     ]),
   );
+  const map = members.length === 0 ? modelMap : `${modelMap.slice(0, -"{}".length)}{\n${members.join("\n")}\n}`;
+  return [head, ...typeExports.map((text) => `${text}\n`), "\n", map, "\n\n", tail].join("");
 }
 
 export function emitPackageJson(specs: readonly ModelSpec[], version: string): string {

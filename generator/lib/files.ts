@@ -1,7 +1,7 @@
 /** File-system helpers shared by the stages: listing, atomic writes, optional reads. */
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { readdirSync } from "node:fs";
 import { threadId } from "node:worker_threads";
 
@@ -16,7 +16,8 @@ export async function listFiles(
   unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
 ): Promise<string[]> {
   const found: string[] = [];
-  const walk = async (current: string): Promise<void> => {
+  // `prefix` is `current` relative to `dir`, built as the walk descends (no `path.relative` per file).
+  const walk = async (current: string, prefix: string): Promise<void> => {
     let entries;
     try {
       entries = await readdir(current, { withFileTypes: true });
@@ -27,35 +28,39 @@ export async function listFiles(
     const subfolders: Promise<void>[] = [];
     for (const entry of entries) {
       if (entry.name === "node_modules") continue;
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) subfolders.push(walk(full));
-      else found.push(relative(dir, full).split(sep).join("/"));
+      if (entry.isDirectory()) subfolders.push(walk(join(current, entry.name), `${prefix}${entry.name}/`));
+      else found.push(`${prefix}${entry.name}`);
     }
     await Promise.all(subfolders);
   };
-  await walk(dir);
+  await walk(dir, "");
   return found.sort();
 }
 
-/** `listFiles`, synchronously (for the fast path, where thousands of directory reads cost more as promises). */
-export function listFilesSync(dir: string): string[] {
+/**
+ * `listFiles`, synchronously: thousands of directory reads (one folder per model) cost more as promises, and a
+ * generate has nothing to do meanwhile.
+ */
+export function listFilesSync(
+  dir: string,
+  unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
+): string[] {
   const found: string[] = [];
-  const walk = (current: string): void => {
+  const walk = (current: string, prefix: string): void => {
     let entries;
     try {
       entries = readdirSync(current, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw error;
+      throw unreadable(current, error as NodeJS.ErrnoException);
     }
     for (const entry of entries) {
       if (entry.name === "node_modules") continue;
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else found.push(relative(dir, full).split(sep).join("/"));
+      if (entry.isDirectory()) walk(join(current, entry.name), `${prefix}${entry.name}/`);
+      else found.push(`${prefix}${entry.name}`);
     }
   };
-  walk(dir);
+  walk(dir, "");
   return found.sort();
 }
 

@@ -23,6 +23,7 @@ export interface FileHashes {
   /**
    * The SHA-256 of the file's UTF-8 text, or undefined when it does not exist (or is not a plain file). Synchronous:
    * thousands of `stat` calls are faster without a promise each, and almost all of them find the file unchanged.
+   * A file is looked at once per cache (one run): asked again, it answers what it found then, or what `wrote` told it.
    */
   hash(path: string): string | undefined;
   /** Records the hash of `text`, just written to `path`. */
@@ -68,6 +69,9 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
     entry !== undefined && entry[0] === key[0] && entry[1] === key[1] && entry[2] === key[2] && entry[3] === key[3];
   return {
     hash(path) {
+      // Looked at once per run: the drift pass asks again for snapshot files the outputs' hashing saw.
+      const seen = next[path];
+      if (seen !== undefined) return seen[4];
       const key = statKey(path);
       if (!key) return undefined;
       const entry = known[path];

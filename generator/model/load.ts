@@ -52,7 +52,7 @@ export function loadModels(
       errors.push(entry.error);
       continue;
     }
-    const sourceHash = sha256(entry.text);
+    const sourceHash = entry.sourceHash ?? sha256(entry.text);
     const cachedId = cache?.modelId(entry.file, sourceHash, rules);
     if (cachedId !== undefined) {
       parsed.push({ entry, sourceHash, modelId: cachedId });
@@ -80,15 +80,17 @@ export function loadModels(
         );
       }
       const specNames = { modulePath: modelNames.modulePath, typeName: modelNames.typeName };
-      let spec = cache?.spec(entry.file, sourceHash, rules, specNames);
-      if (!spec) {
-        spec = normalizeModel(
+      const normalize = () =>
+        normalizeModel(
           parsedFile ?? parseSchemaFile(entry.text, entry.file),
           specNames,
           sourceHash,
           entry.file,
           options.rules === undefined ? {} : { rules: options.rules },
         );
+      let spec = cache?.spec(entry.file, sourceHash, rules, specNames, normalize);
+      if (!spec) {
+        spec = normalize();
         cache?.set(spec, rules);
       }
       specs.push(

@@ -13,8 +13,8 @@ import type { Warning } from "../lib/diagnostics.ts";
 import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.ts";
 import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
-import type { ModelSpec } from "../model/types.ts";
-import { listJsonFiles, readSchemaEntries } from "../schemas/entries.ts";
+import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
+import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
 import { listFilesSync } from "../lib/files.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
 import { openSpecCache, type SpecCache } from "../model/spec-cache.ts";
@@ -92,7 +92,7 @@ const NO_SPEC_CACHE: SpecCache = {
 
 /** Version, changelog and schema snapshot as they are: nothing to release. */
 function unchangedRelease(version: string): ReleasePlan {
-  return { previousVersion: version, version, files: new Map(), unchanged: new Set() };
+  return { previousVersion: version, version, files: new Map(), unchanged: new Map() };
 }
 
 /** Everything generate would write, computed once. */
@@ -127,7 +127,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   // A render run must hold every file in memory, so it reuses nothing.
   const reuse = (options.cache ?? true) && !options.render;
   const hashes = await openHashCache(reuse ? hashCachePath(root) : undefined);
-  const schemaFiles = await listJsonFiles(join(root, SCHEMAS), root);
+  const schemaFiles = await measureAsync("list schemas", () => listJsonFiles(join(root, SCHEMAS), root));
   const schemaHashes = measure("hash schemas", () => schemaFiles.map((file) => hashes.hash(join(root, file))));
   const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root, hashes));
   const inputsKey = sha256(
@@ -177,12 +177,26 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
 
   // Every run that normalises records what it normalised (a `--no-cache` run too, so that the next edit is cheap);
   // only a run that may reuse reads the cache. A render run neither reads nor writes it.
-  const [entries, specCache] = await Promise.all([
-    readEntries(),
-    options.render
-      ? NO_SPEC_CACHE
-      : measureAsync("open spec cache", () => openSpecCache(specCachePath(root), fingerprint, reuse)),
-  ]);
+  const specCache = options.render
+    ? NO_SPEC_CACHE
+    : await measureAsync("open spec cache", () => openSpecCache(specCachePath(root), fingerprint, reuse));
+  // A schema file whose hash (known from its stat) the spec cache knows is not read: its spec, model id and hash
+  // come from the cache, and its text only if something asks for it (a snapshot file to write).
+  const entries = await measureAsync("read schemas", async () => {
+    const lazy = new Map<number, SchemaEntry>();
+    schemaFiles.forEach((file, index) => {
+      const hash = schemaHashes[index];
+      if (hash !== undefined && specCache.modelId(file, hash, NORMALIZATION_RULES) !== undefined)
+        lazy.set(index, lazySchemaEntry(join(root, file), file, hash));
+    });
+    const read = await readSchemaEntries(
+      join(root, SCHEMAS),
+      root,
+      schemaFiles.filter((_, index) => !lazy.has(index)),
+    );
+    let next = 0;
+    return schemaFiles.map((_, index) => lazy.get(index) ?? read[next++]!);
+  });
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix, { cache: specCache }));
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
@@ -208,18 +222,27 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const planned = releaseCurrent
     ? undefined
     : await measureAsync("drift", () =>
-        planRelease({ root, outDir, entries, schemasPrefix, specs, hash: (path) => hashes.hash(path) }),
+        planRelease({
+          root,
+          outDir,
+          entries,
+          schemasPrefix,
+          specs,
+          hash: (path) => hashes.hash(path),
+          ...(listed ? { listed } : {}),
+        }),
       );
   const version = planned?.version ?? (await currentVersion(outDir));
   const release = planned ?? unchangedRelease(version);
   if (planned) {
     collect("release", inputsKey, planned.files);
-    // Snapshot files whose bytes this run read on disk and found equal are kept as they are: neither written nor read
-    // again by the write or the compare.
-    for (const path of planned.unchanged) {
-      files.delete(path);
-      keep.add(path);
-    }
+    // Files whose bytes are known to be on disk already (snapshot files equal to their schema file, the changelog)
+    // are kept as they are: neither written nor read again by the write or the compare; their hashes are recorded.
+    units["release"] = {
+      key: inputsKey,
+      files: { ...units["release"]!.files, ...Object.fromEntries(planned.unchanged) },
+    };
+    for (const path of planned.unchanged.keys()) keep.add(path);
   }
 
   const emitters = () => measureAsync("import emitters", () => import("../emit/all.ts"));

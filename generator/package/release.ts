@@ -49,6 +49,8 @@ export interface ReleaseInput {
    * them): a snapshot file whose hash is its schema file's is not read back. Without it every snapshot file is read.
    */
   readonly hash?: (path: string) => string | undefined;
+  /** Every file below `outDir` (relative to it, sorted), when the caller listed it in this run; else it is listed here. */
+  readonly listed?: readonly string[];
 }
 
 export interface ReleasePlan {
@@ -56,10 +58,13 @@ export interface ReleasePlan {
   readonly version: string;
   /** The drift between the snapshot and the schemas; absent on the first run and when the snapshot is byte-identical. */
   readonly report?: DriftReport;
-  /** `CHANGELOG.md` and `schemas/**`, relative to `generated/`. */
+  /** `CHANGELOG.md` and `schemas/**` whose bytes are not on disk yet, relative to `generated/`. */
   readonly files: ReadonlyMap<string, string>;
-  /** Paths of `files` whose bytes are already on disk (a write run can keep them without reading them again). */
-  readonly unchanged: ReadonlySet<string>;
+  /**
+   * The other files of the release (`CHANGELOG.md`, `schemas/**`), whose bytes are already on disk, with the SHA-256
+   * of those bytes: a write run keeps them without reading or writing them.
+   */
+  readonly unchanged: ReadonlyMap<string, string>;
 }
 
 /** The version in `generated/package.json`; the default when there is none yet. */
@@ -91,15 +96,6 @@ export async function builtWithRules(outDir: string): Promise<number> {
   return typeof rules === "number" && Number.isInteger(rules) && rules >= 1 ? rules : 1;
 }
 
-/** Where each schema file goes in the snapshot: `<schemas dir>/community/x.json` → `schemas/community/x.json` below `generated/`. */
-function snapshotFiles(entries: readonly SchemaEntry[], schemasPrefix: string): Map<string, string> {
-  return new Map(entries.map((entry) => [`${SNAPSHOT_DIR}/${entry.file.slice(schemasPrefix.length)}`, entry.text]));
-}
-
-function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  return a.size === b.size && [...a].every(([path, text]) => b.get(path) === text);
-}
-
 /** The snapshot's models; `subset` when only some of its files are read (their paths then depend on the others). */
 function loadSnapshot(
   entries: readonly SchemaEntry[],
@@ -122,46 +118,53 @@ function loadSnapshot(
 export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   const previousVersion = await currentVersion(input.outDir);
   const existing = await readIfExists(join(input.outDir, CHANGELOG_FILE));
-  const files = snapshotFiles(input.entries, input.schemasPrefix);
+  // Where each schema file goes in the snapshot: `<schemas dir>/community/x.json` → `schemas/community/x.json` below
+  // `generated/`. Their texts are read only where this plan needs them.
+  const schemas = new Map(
+    input.entries.map((entry) => [`${SNAPSHOT_DIR}/${entry.file.slice(input.schemasPrefix.length)}`, entry]),
+  );
 
   const outPrefix = relative(input.root, input.outDir).split(sep).join("/");
   const rules = await builtWithRules(input.outDir);
-  const listed = await listJsonFiles(join(input.outDir, SNAPSHOT_DIR), input.root);
-  // A snapshot file known (through its hash) to hold its schema file's bytes is not read: under the same rules it
-  // cannot have drifted, and its text is the schema file's.
+  const listed = input.listed
+    ? input.listed
+        .filter((path) => path.startsWith(`${SNAPSHOT_DIR}/`) && path.endsWith(".json"))
+        .map((path) => `${outPrefix}/${path}`)
+    : await listJsonFiles(join(input.outDir, SNAPSHOT_DIR), input.root);
+  const snapshotPath = (file: string) => file.slice(outPrefix.length + 1);
   const sourceHashes = new Map(input.specs.map((spec) => [spec.schemaFile, spec.sourceHash]));
-  const schemaHash = (path: string, text: string) =>
-    sourceHashes.get(`${input.schemasPrefix}${path.slice(SNAPSHOT_DIR.length + 1)}`) ?? sha256(text);
+  const schemaHash = (entry: SchemaEntry) => entry.sourceHash ?? sourceHashes.get(entry.file) ?? sha256(entry.text);
+  // A snapshot file known (through its hash) to hold its schema file's bytes is read neither here nor by the write:
+  // under the same rules it cannot have drifted, and it is already what the plan would write.
   const known = new Map<string, string>();
   if (input.hash && rules === NORMALIZATION_RULES) {
     for (const file of listed) {
-      const path = file.slice(outPrefix.length + 1);
-      const text = files.get(path);
-      if (text !== undefined && input.hash(join(input.root, file)) === schemaHash(path, text)) known.set(file, text);
+      const entry = schemas.get(snapshotPath(file));
+      if (entry === undefined) continue;
+      const hash = schemaHash(entry);
+      if (input.hash(join(input.root, file)) === hash) known.set(snapshotPath(file), hash);
     }
   }
   const read = await readSchemaEntries(
     join(input.outDir, SNAPSHOT_DIR),
     input.root,
-    listed.filter((file) => !known.has(file)),
+    listed.filter((file) => !known.has(snapshotPath(file))),
   );
-  const readText = new Map(read.map((entry) => [entry.file, entry]));
-  const snapshotEntries = listed.map((file) => readText.get(file) ?? { file, text: known.get(file)! });
-  const snapshot = new Map(snapshotEntries.map((entry) => [entry.file.slice(outPrefix.length + 1), entry.text]));
+  const snapshotText = new Map(read.map((entry) => [snapshotPath(entry.file), entry.text]));
+  /** True when the snapshot's bytes at `path` (a file of either side) are not the schema file's. */
+  const differs = (path: string) => !known.has(path) && snapshotText.get(path) !== schemas.get(path)?.text;
 
   let report: DriftReport | undefined;
   // Byte-identical snapshot built under today's rules: nothing to compare (the common, no-op case stays cheap).
-  if (snapshotEntries.length > 0 && (rules !== NORMALIZATION_RULES || !sameFiles(snapshot, files))) {
+  if (
+    listed.length > 0 &&
+    (rules !== NORMALIZATION_RULES || listed.length !== schemas.size || [...schemas.keys()].some(differs))
+  ) {
     // Under the same rules, a model whose file did not change cannot have drifted: only the files that differ
     // (changed, added, removed) are read back and compared, so one edited model among a thousand stays cheap.
     const sameRules = rules === NORMALIZATION_RULES;
-    const changed = new Set(
-      [...snapshot.keys(), ...files.keys()].filter((path) => snapshot.get(path) !== files.get(path)),
-    );
-    const snapshotPath = (file: string) => file.slice(outPrefix.length + 1);
-    const entries = sameRules
-      ? snapshotEntries.filter((entry) => changed.has(snapshotPath(entry.file)))
-      : snapshotEntries;
+    const changed = new Set([...snapshotText.keys(), ...schemas.keys()].filter(differs));
+    const entries = sameRules ? read.filter((entry) => changed.has(snapshotPath(entry.file))) : read;
     const schemaPath = (file: string) => `${SNAPSHOT_DIR}/${file.slice(input.schemasPrefix.length)}`;
     const after = sameRules ? input.specs.filter((spec) => changed.has(schemaPath(spec.schemaFile))) : input.specs;
     const before = loadSnapshot(entries, `${outPrefix}/${SNAPSHOT_DIR}`, rules, sameRules);
@@ -174,11 +177,13 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
     version = bumpVersion(previousVersion, report.semver, `${outPrefix}/package.json`);
     changelog = prependEntry(existing, releaseEntry(version, previousVersion, report));
   }
-  files.set(CHANGELOG_FILE, changelog);
-  const unchanged = new Set(
-    [...files]
-      .filter(([path, text]) => (path === CHANGELOG_FILE ? existing : snapshot.get(path)) === text)
-      .map(([path]) => path),
-  );
+  const files = new Map<string, string>();
+  const unchanged = new Map<string, string>();
+  for (const [path, entry] of schemas) {
+    if (differs(path)) files.set(path, entry.text);
+    else unchanged.set(path, known.get(path) ?? schemaHash(entry));
+  }
+  if (changelog === existing) unchanged.set(CHANGELOG_FILE, sha256(existing));
+  else files.set(CHANGELOG_FILE, changelog);
   return { previousVersion, version, ...(report ? { report } : {}), files, unchanged };
 }

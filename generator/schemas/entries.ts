@@ -1,9 +1,11 @@
 /** Reading the schema files of a folder (`schemas/`, a snapshot, a scratch copy) as text. */
+import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { GeneratorError } from "../lib/diagnostics.ts";
-import { listFiles } from "../lib/files.ts";
+import { listFilesSync } from "../lib/files.ts";
+import { sha256 } from "../lib/json.ts";
 
 export interface SchemaEntry {
   /** Path relative to the project root, `/`-separated (`schemas/community/x.json`). */
@@ -11,11 +13,47 @@ export interface SchemaEntry {
   readonly text: string;
   /** Set when the file could not be read (`text` is then empty); reported with every other problem. */
   readonly error?: GeneratorError;
+  /**
+   * SHA-256 of `text`, when it was known before the file was read (`lazySchemaEntry`); readers that need only the
+   * hash take it from here and never read the file.
+   */
+  readonly sourceHash?: string;
+}
+
+/**
+ * An entry whose hash is known (`FileHashes.hash`, proven by the file's stat) and whose text is read only when
+ * something asks for it. A file found changed by then (its bytes no longer hash to `sourceHash`) fails the run
+ * rather than mix two versions of it in one output.
+ */
+export function lazySchemaEntry(path: string, file: string, sourceHash: string): SchemaEntry {
+  let text: string | undefined;
+  return {
+    file,
+    sourceHash,
+    get text(): string {
+      if (text === undefined) {
+        let read: string;
+        try {
+          read = readFileSync(path, "utf8");
+        } catch (error) {
+          throw new GeneratorError(
+            "schema-file-unreadable",
+            `cannot read schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+            { file },
+          );
+        }
+        if (sha256(read) !== sourceHash)
+          throw new GeneratorError("schema-file-changed", "changed while generate ran: run generate again", { file });
+        text = read;
+      }
+      return text;
+    },
+  };
 }
 
 /** Lists `*.json` below `dir`, sorted, as project-relative paths. */
 export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
-  const files = await listFiles(
+  const files = listFilesSync(
     dir,
     (folder, error) =>
       new GeneratorError("schemas-unreadable", `cannot read directory: ${error.code ?? error.message}`, {

@@ -60,6 +60,19 @@ describe("the hash cache", () => {
     expect((await openHashCache(cacheFile)).hash(file)).toBe(sha256("one"));
   });
 
+  it("looks at a file once per run: asked again, it answers what it found then, or what wrote told it", async () => {
+    const dir = await scratch();
+    const file = join(dir, "a.txt");
+    await writeFile(file, "one");
+    const cache = await openHashCache(undefined);
+    expect(cache.hash(file)).toBe(sha256("one"));
+    await writeFile(file, "two");
+    expect(cache.hash(file)).toBe(sha256("one"));
+    await cache.wrote(file, "two");
+    expect(cache.hash(file)).toBe(sha256("two"));
+    expect((await openHashCache(undefined)).hash(file)).toBe(sha256("two"));
+  });
+
   it("without a cache file, reads every time and stores nothing", async () => {
     const dir = await scratch();
     const file = join(dir, "a.txt");

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { deserialize, serialize } from "node:v8";
 import { afterEach, describe, expect, it } from "vitest";
 import { listFilesSync } from "../../generator/lib/files.ts";
 import { generate, specCachePath } from "../../generator/package/generate.ts";
@@ -48,6 +49,17 @@ async function incrementalAndCold(
   };
 }
 
+/**
+ * The cache with every model's stored spec bytes damaged (its heads, read at once, intact): a spec whose other
+ * properties a run reads is normalised again.
+ */
+function damagedEntries(cache: Buffer): Buffer {
+  const stored = deserialize(cache) as { entries: Map<string, { v8: Uint8Array }> };
+  expect(stored.entries.size).toBeGreaterThan(0);
+  for (const [id, entry] of stored.entries) stored.entries.set(id, { ...entry, v8: Uint8Array.from([0xff, 0x0f, 1]) });
+  return serialize(stored);
+}
+
 describe("incremental generate with the spec cache", () => {
   it("writes after an edit and an added model exactly the bytes of a run that reuses nothing, and re-emits only those models", async () => {
     const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
@@ -78,15 +90,18 @@ describe("incremental generate with the spec cache", () => {
     expect((await generate({ root, check: true })).check?.stale).toEqual([]);
   }, 180_000);
 
-  it("is only an optimisation: a corrupt or truncated cache gives the same bytes", async () => {
+  it("is only an optimisation: a corrupt or truncated cache, or damaged entries, give the same bytes", async () => {
     const { root } = await project();
     await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
     await generate({ root });
     const target = join(root, "schemas/community/wan-2-2/vace-fun.json");
     const text = await readFile(target, "utf8");
-    for (const damage of ["not a cache", ""]) {
+    for (const damage of ["not a cache", "", "entries"]) {
       const cache = await readFile(specCachePath(root));
-      await writeFile(specCachePath(root), damage === "" ? cache.subarray(0, cache.length >> 1) : damage);
+      await writeFile(
+        specCachePath(root),
+        damage === "entries" ? damagedEntries(cache) : damage === "" ? cache.subarray(0, cache.length >> 1) : damage,
+      );
       await writeFile(target, text.replace(/"description": "/, `"description": "${damage || "half"} `));
       const { incremental, cold } = await incrementalAndCold(root);
       expect([...incremental.keys()]).toEqual([...cold.keys()]);
