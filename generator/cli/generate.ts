@@ -1,4 +1,5 @@
 /** `generate [--check]`: schemas/ → generated/. */
+import { resolve } from "node:path";
 import type { Argv } from "yargs";
 import { generate } from "../package/generate.ts";
 import { printGenerated } from "./print.ts";
@@ -25,6 +26,52 @@ export function generateOptions<T>(yargs: Argv<T>): Argv<T & GenerateArgs> {
       describe:
         "Reuse outputs the committed manifest (generated/.codegen-manifest.json) proves current; --no-cache re-emits everything",
     }) as Argv<T & GenerateArgs>;
+}
+
+/** Each flag the fast path reads, and the argument it sets (`--root` takes a value). */
+const FAST_FLAGS: Readonly<Record<string, readonly [keyof GenerateArgs, boolean]>> = {
+  "--check": ["check", true],
+  "--cache": ["cache", true],
+  "--no-cache": ["cache", false],
+  "--quiet": ["quiet", true],
+  "-q": ["quiet", true],
+  "--verbose": ["verbose", true],
+  "-v": ["verbose", true],
+};
+
+/**
+ * The arguments of a plain `generate` (`[generate] [--check] [--[no-]cache] [--root <dir>] [-q] [-v]`, each at most
+ * once), as the yargs wiring would parse them; undefined for anything else (help, another command, any other or
+ * repeated argument, a `--root` without a value), which the caller hands to yargs: its messages and exit codes stay
+ * the only ones.
+ */
+export function fastGenerateArgs(argv: readonly string[], cwd: string): GenerateArgs | undefined {
+  const args: { -readonly [K in keyof GenerateArgs]: GenerateArgs[K] } = {
+    check: false,
+    cache: true,
+    root: cwd,
+    quiet: false,
+    verbose: false,
+  };
+  const seen = new Set<string>();
+  for (let index = argv[0] === "generate" ? 1 : 0; index < argv.length; index++) {
+    const token = argv[index]!;
+    let name: keyof GenerateArgs;
+    if (token === "--root" || token.startsWith("--root=")) {
+      const value = token === "--root" ? argv[++index] : token.slice("--root=".length);
+      if (value === undefined || value === "" || value.startsWith("-")) return undefined;
+      name = "root";
+      args.root = resolve(cwd, value);
+    } else {
+      const flag = Object.hasOwn(FAST_FLAGS, token) ? FAST_FLAGS[token] : undefined;
+      if (!flag) return undefined;
+      name = flag[0];
+      (args as Record<string, unknown>)[name] = flag[1];
+    }
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+  }
+  return args;
 }
 
 export async function runGenerate(args: GenerateArgs, terminal: Terminal): Promise<number> {

@@ -1,103 +1,29 @@
 #!/usr/bin/env node
 /**
- * runcomfy-codegen command line: yargs wiring only. Each command's options,
- * run function and output live in `cli/<command>.ts`; what a command does
- * lives in `commands/` (add, pull) or its stage (`package/generate.ts`, `drift/`).
+ * runcomfy-codegen command line. A plain `generate` (the command run after
+ * every schema change: only `--check`, `--no-cache`, `--root`, `--quiet` and
+ * `--verbose`) is read by `fastGenerateArgs` without loading yargs, which
+ * would cost about as much as the rest of a no-op run's start; anything else
+ * (help, other commands, any other argument, a usage error) goes through the
+ * yargs wiring (`wiring.ts`), which owns the messages and exit codes.
  */
-import { resolve } from "node:path";
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
-import { addOptions, runAdd } from "./add.ts";
-import { driftOptions, runDrift } from "./drift.ts";
-import { generateOptions, runGenerate } from "./generate.ts";
-import { pullOptions, runPull } from "./pull.ts";
-import { printError, processTerminal, skipHelpCache } from "./terminal.ts";
+import { fastGenerateArgs, runGenerate } from "./generate.ts";
+import { printError, processTerminal } from "./terminal.ts";
 
 const terminal = processTerminal();
+const argv = process.argv.slice(2);
 
-/** Bad arguments (exit 64, like RunComfy's own CLI). */
-class UsageError extends Error {}
-
-async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
-  const run = (task: () => Promise<number>) => async () => {
+async function main(): Promise<number> {
+  const fast = fastGenerateArgs(argv, process.cwd());
+  if (fast) {
     try {
-      exitCode = await task();
+      return await runGenerate(fast, terminal);
     } catch (error) {
-      exitCode = printError(terminal, error);
+      return printError(terminal, error);
     }
-  };
-  try {
-    await parse(argv, run);
-  } catch (error) {
-    // yargs may throw synchronously or reject; both land here.
-    if (!(error instanceof UsageError)) throw error;
-    terminal.err(error.message);
-    terminal.err("Run with --help for usage.");
-    exitCode = 64;
   }
-  return exitCode;
+  const { runWithYargs } = await import("./wiring.ts");
+  return runWithYargs(argv, terminal);
 }
 
-async function parse(argv: string[], run: (task: () => Promise<number>) => () => Promise<void>): Promise<void> {
-  const parser = yargs(argv)
-    .scriptName("runcomfy-codegen")
-    .usage("$0 <command> [options]")
-    .option("root", {
-      type: "string",
-      default: process.cwd(),
-      describe: "Project root holding schemas/, templates/ and generated/",
-      // Absolute from here on: a relative root (`--root .`) would reach node:module's createRequire as is.
-      coerce: (root: string) => resolve(root),
-    })
-    .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print only errors" })
-    .option("verbose", { alias: "v", type: "boolean", default: false, describe: "Print timings per phase" })
-    .command(
-      ["generate", "$0"],
-      "Generate the typed client package (generated/) from schemas/",
-      (y) => generateOptions(y),
-      async (args) => run(() => runGenerate(args, terminal))(),
-    )
-    .command(
-      "add <pages...>",
-      "Add or update models from their doc pages (any locale), then regenerate",
-      (y) => addOptions(y),
-      async (args) => run(() => runAdd(args, terminal))(),
-    )
-    .command(
-      "pull [modelIds...]",
-      "Create or refresh schemas from the Model API catalog (--all: the whole catalog), then regenerate",
-      (y) => pullOptions(y),
-      async (args) => run(() => runPull(args, terminal))(),
-    )
-    .command(
-      "drift [old] [new]",
-      "Report what changed for users between two schema sets (default: committed schemas/ vs the working tree)",
-      (y) => driftOptions(y),
-      async (args) => run(() => runDrift(args, terminal, { color: Boolean(process.stdout.isTTY) && terminal.color }))(),
-    )
-    .example("$0 generate", "Regenerate generated/ (writes only what changed)")
-    .example("$0 generate --check", "Fail (exit 1) when generated/ differs from what generate would write")
-    .example(
-      "$0 drift --format md --fail-on ERR",
-      "Review schema changes since HEAD as a pull-request comment; exit 1 on breaking ones",
-    )
-    .example("$0 drift old.json new.json", "Compare two schema files (or two schema folders)")
-    .example("$0 add page.html", "Add (or update) the model of a saved doc page")
-    .example("$0 pull", "Refresh every checked-in model from the catalog")
-    .example("$0 pull --all", "Add every model of the catalog (and refresh the checked-in ones)")
-    .strict()
-    .recommendCommands()
-    .help()
-    .alias("help", "h")
-    .version(false)
-    .wrap(Math.min(110, process.stdout.columns || 110))
-    .fail((message, error) => {
-      // Throwing stops yargs: a handler must not run after a usage error.
-      throw error ?? new UsageError(message);
-    });
-  skipHelpCache(parser);
-  await parser.parseAsync();
-}
-
-process.exitCode = await main(hideBin(process.argv));
+process.exitCode = await main();
