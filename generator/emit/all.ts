@@ -23,7 +23,6 @@ import {
   emitRegistryModule,
   readmeHeader,
   readmeSection,
-  registryBuckets,
   registryPath,
 } from "./package.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
@@ -72,7 +71,24 @@ export async function emitRuntimeUnit(sources: readonly RuntimeSource[]): Promis
   return files;
 }
 
-/** index.js, index.d.ts, registry/*.js, package.json, LICENSE and README.md (sections from the model units that ran). */
+/** index.js and LICENSE: the same for every catalog (one loader per registry module, whatever the models). */
+export function emitEntryUnit(): FileMap {
+  return new Map([
+    ["index.js", emitIndexModule()],
+    ["LICENSE", LICENSE_TEXT],
+  ]);
+}
+
+/**
+ * `registry/NN.js`: the ids of one bucket (`registryBuckets`), each with a loader of its model's module. A unit of its
+ * own, so adding or removing a model prints one registry module, not 64.
+ */
+export async function emitRegistryUnit(specs: readonly ModelSpec[], bucket: number): Promise<FileMap> {
+  await loadStringWidth();
+  return new Map([[registryPath(bucket), emitRegistryModule(specs, bucket)]]);
+}
+
+/** index.d.ts, package.json and README.md (sections from the model units that ran). */
 export async function emitPackageUnit(
   specs: readonly ModelSpec[],
   version: string,
@@ -82,11 +98,8 @@ export async function emitPackageUnit(
 ): Promise<FileMap> {
   await loadStringWidth();
   const out: FileMap = new Map([
-    ["index.js", emitIndexModule(specs)],
     ["index.d.ts", emitIndexDeclarations(specs)],
     ["package.json", emitPackageJson(specs, version)],
-    ["LICENSE", LICENSE_TEXT],
-    ...registryBuckets(specs).map((bucket, index) => [registryPath(index), emitRegistryModule(bucket, index)] as const),
   ]);
   const parts = [readmeHeader(specs)];
   for (const spec of specs) {

@@ -5,11 +5,12 @@
  */
 import { NORMALIZATION_RULES, type FieldSpec, type ModelSpec, type ValueSpec } from "../model/types.ts";
 import { stringifyPretty } from "../lib/json.ts";
-import { bucketOf, REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
+import { REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
 import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 import { constDeclaration, importDeclaration, js } from "./print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
+import { registryPath } from "./registry.ts";
 import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
 import { exportTypeFrom, importType, interfaceDeclaration, statements } from "./print/ts.ts";
 
@@ -40,17 +41,7 @@ function exportTypeText(names: readonly string[], specifier: string): Doc {
   return ["export type {", ...names.map((name) => `  ${name},`), `}${from}`].join("\n");
 }
 
-/** `registry/07.js`: the registry module of one bucket (see `templates/runtime/buckets.ts`). */
-export function registryPath(bucket: number): string {
-  return `registry/${String(bucket).padStart(2, "0")}.js`;
-}
-
-/** The ids of each registry bucket, in model order; every bucket is listed, also an empty one. */
-export function registryBuckets(specs: readonly ModelSpec[]): ModelSpec[][] {
-  const buckets: ModelSpec[][] = Array.from({ length: REGISTRY_BUCKETS }, () => []);
-  for (const spec of specs) buckets[bucketOf(spec.id)]!.push(spec);
-  return buckets;
-}
+export { registryBuckets, registryPath } from "./registry.ts";
 
 /**
  * The root entry. It imports no model: it holds one loader per registry
@@ -59,9 +50,10 @@ export function registryBuckets(specs: readonly ModelSpec[]): ModelSpec[][] {
  * `import()` calls, which bundlers split into chunks, so what a consumer
  * loads to run one model stays the same size as the catalog grows.
  */
-export function emitIndexModule(specs: readonly ModelSpec[]): string {
-  const buckets = registryBuckets(specs);
-  const loaders = buckets.map((_, bucket) => js.arrow([], js.dynamicImport(`./${registryPath(bucket)}`)));
+export function emitIndexModule(): string {
+  const loaders = Array.from({ length: REGISTRY_BUCKETS }, (_, bucket) =>
+    js.arrow([], js.dynamicImport(`./${registryPath(bucket)}`)),
+  );
   return layout([
     join(hardline, [
       `// ${GENERATED_NOTICE}`,

@@ -283,6 +283,23 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     }
   }
 
+  // index.js and LICENSE depend on the generator only; each registry module on the ids and paths of its bucket.
+  if (!current("entry", fingerprint)) {
+    const { emitEntryUnit } = await emitters();
+    collect("entry", fingerprint, emitEntryUnit());
+  }
+  const { registryBuckets } = await import("../emit/registry.ts");
+  const buckets = registryBuckets(specs);
+  for (const [bucket, members] of buckets.entries()) {
+    const name = `registry:${String(bucket).padStart(2, "0")}`;
+    const key = sha256(
+      [fingerprint, name, ...members.map((spec) => `${spec.id}\u0000${spec.names.modulePath}`)].join("\u0001"),
+    );
+    if (current(name, key)) continue;
+    const { emitRegistryUnit } = await emitters();
+    collect(name, key, await measureAsync("registry modules", () => emitRegistryUnit(members, bucket)));
+  }
+
   if (!current("package", packageKey)) {
     const { emitPackageUnit } = await emitters();
     collect(

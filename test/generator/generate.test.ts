@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
 import { generate } from "../../generator/package/generate.ts";
+import { bucketOf } from "../../templates/runtime/buckets.ts";
 import { codegenCli as cli, fileTree as tree, ROOT, tempProject, type TempProject } from "../helpers/project.ts";
 
 const projects: TempProject[] = [];
@@ -172,6 +173,16 @@ describe("generate", () => {
       // The copy of its schema file in the package's snapshot (generator/package/release.ts).
       "schemas/kling/kling-video-o3/4K/image-to-video.json",
     ]);
+    // One registry module (the bucket of the new id) is printed again, not all 64, and the package is what a run
+    // that reuses nothing writes.
+    const registry = `registry:${String(bucketOf(schema.modelId)).padStart(2, "0")}`;
+    expect([...added.emittedUnits].sort()).toEqual(
+      ["model:kling/kling-video-o3/4K/image-to-video", "package", registry, "release"].sort(),
+    );
+    expect(added.write!.written).toContain(`registry/${registry.slice("registry:".length)}.js`);
+    const rendered = await generate({ root: scratch.root, render: true });
+    const onDisk = await tree(join(scratch.root, "generated"));
+    for (const [file, text] of rendered.files!) expect(onDisk.get(file)?.text, file).toBe(text);
     const pkg = JSON.parse(await readFile(join(scratch.root, "generated/package.json"), "utf8"));
     expect(pkg.exports["./kling/kling-video-o3/4K/image-to-video"]).toEqual({
       types: "./models/kling/kling-video-o3/4K/image-to-video.d.ts",
@@ -180,6 +191,8 @@ describe("generate", () => {
     await rm(path);
     const removed = await generate({ root: scratch.root });
     expect(removed.write!.removed.sort()).toEqual(modelFiles.sort());
+    expect(removed.emittedUnits).toContain(registry);
+    expect(removed.emittedUnits.filter((unit) => unit.startsWith("registry:"))).toHaveLength(1);
   });
 });
 

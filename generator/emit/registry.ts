@@ -1,0 +1,19 @@
+/**
+ * Which registry module of the package lists a model (`registry/NN.js`, placed by `bucketOf` of the runtime, so the
+ * two always agree). Kept apart from the printers: the generate job groups models by bucket to key each registry
+ * module's unit without loading any emitter.
+ */
+import type { ModelSpec } from "../model/types.ts";
+import { bucketOf, REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
+
+/** `registry/07.js`: the registry module of one bucket (see `templates/runtime/buckets.ts`). */
+export function registryPath(bucket: number): string {
+  return `registry/${String(bucket).padStart(2, "0")}.js`;
+}
+
+/** The models of each registry bucket, in model order; every bucket is listed, also an empty one. */
+export function registryBuckets(specs: readonly ModelSpec[]): ModelSpec[][] {
+  const buckets: ModelSpec[][] = Array.from({ length: REGISTRY_BUCKETS }, () => []);
+  for (const spec of specs) buckets[bucketOf(spec.id)]!.push(spec);
+  return buckets;
+}
