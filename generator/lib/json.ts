@@ -59,7 +59,8 @@ export function preview(value: JsonValue | undefined, max = 80): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
-export function sha256(text: string): string {
+/** SHA-256 (hex) of a text's UTF-8 bytes, or of bytes. */
+export function sha256(text: string | Uint8Array): string {
   return createHash("sha256").update(text).digest("hex");
 }
 

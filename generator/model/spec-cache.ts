@@ -6,25 +6,51 @@
  * generator fingerprint (generator sources, templates, lockfile, tools): a
  * model is taken from it only when the same generator built it from the same
  * bytes, so its spec is the one normalising would return. Kept outside the
- * repository (`node_modules/.cache/`, V8's serialisation); a missing, foreign
- * or unreadable cache only costs the work it would have saved.
+ * repository (`node_modules/.cache/`); a missing, foreign or unreadable cache
+ * only costs the work it would have saved.
+ *
+ * Two files, so that adding one model among a thousand neither reads nor
+ * rewrites megabytes:
+ * - `<base>.index`: one small record per model (model id, the spec's head,
+ *   where its spec and README section lie in the data file), each serialised
+ *   on its own (V8's serialisation: specs hold properties set to undefined,
+ *   which JSON would drop); a record a run does not change is written back
+ *   as the bytes it was read as. Rewritten whole (through a rename) by a run
+ *   that changes anything: it is about a tenth of the cache.
+ * - `<base>.data`: the specs and sections themselves, appended to and never
+ *   rewritten in place. Each is found by its offset and checked by its length
+ *   and SHA-256 before it is used, so a truncated, overwritten or foreign data
+ *   file gives a cache miss (the model is normalised again), never a wrong
+ *   spec. When more than half of it is no longer referenced, a save writes it
+ *   anew with the live entries only.
  */
-import { readFile } from "node:fs/promises";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { ModelSpec } from "./types.ts";
 import { writeFileAtomic } from "../lib/files.ts";
+import { sha256 } from "../lib/json.ts";
 
-/**
- * One model, as stored: V8's serialisation of its spec (specs hold properties set to undefined, which JSON would
- * drop), deserialised only when used, and kept as these bytes by a run that does not change it.
- */
-interface Stored {
+/** Where a blob (a spec's bytes, a section's UTF-8) lies in the data file: offset, length, SHA-256 of its bytes. */
+type BlobRef = readonly [offset: number, length: number, sha: string];
+
+/** One model's index record. */
+interface IndexRecord {
   readonly modelId: string;
-  readonly v8: Uint8Array;
-  readonly section?: string;
-  /** The spec's keys in order, and the values of the `HEAD` keys: a spec whose other keys nobody reads is not deserialised. */
+  /** The spec's keys in order, and the values of the `HEAD` keys: a spec whose other keys nobody reads is not loaded. */
   readonly keys: readonly string[];
-  readonly head: Readonly<Record<string, unknown>>;
+  readonly head: Readonly<{ [key: string]: unknown }>;
+  readonly spec: BlobRef;
+  readonly section?: BlobRef;
+}
+
+/** The index file: each record V8-serialised on its own, beside its key (read without deserialising the record). */
+interface StoredIndex {
+  readonly version: 5;
+  readonly fingerprint: string;
+  readonly keys: readonly string[];
+  readonly records: readonly Uint8Array[];
 }
 
 /**
@@ -33,16 +59,24 @@ interface Stored {
  */
 const HEAD = new Set(["id", "names", "types", "warnings", "sourceHash", "schemaFile"]);
 
+/** One model of this run: the record it was read as (kept as its bytes when nothing changes), or what replaces it. */
 interface Entry {
-  stored: Stored;
-  spec?: ModelSpec;
-  section?: string;
-}
-
-interface StoredCache {
-  readonly version: 4;
-  readonly fingerprint: string;
-  readonly entries: Map<string, Stored>;
+  /** The record as read, and its bytes; undefined for a spec normalised now. */
+  read?: { record: IndexRecord; bytes: Uint8Array };
+  modelId: string;
+  keys: readonly string[];
+  head: Readonly<{ [key: string]: unknown }>;
+  /** Where the spec lies, or its bytes still to be appended. */
+  spec: BlobRef | Uint8Array;
+  /** Where the section lies, or what to append (the section after its `sectionOwner` line). */
+  section?: BlobRef | string;
+  /** SHA-256 of the stored section (known without reading it). */
+  sectionSha?: string;
+  /** The section's text, once read or set. */
+  sectionText?: string;
+  changed: boolean;
+  /** The spec object handed out (for `section`/`setSection`). */
+  made?: ModelSpec;
 }
 
 export interface SpecCache {
@@ -50,8 +84,8 @@ export interface SpecCache {
   modelId(file: string, sourceHash: string, rules: number): string | undefined;
   /**
    * The spec normalised before from the same file, bytes and rules, under the same names; undefined otherwise. Its
-   * `HEAD` properties are there at once, the others are deserialised when first read (`normalize` makes the spec
-   * instead should the stored bytes turn out to be damaged).
+   * `HEAD` properties are there at once, the others are read from the data file when first read (`normalize` makes
+   * the spec instead should the stored bytes turn out to be missing or damaged).
    */
   spec(
     file: string,
@@ -76,86 +110,179 @@ function sameNames(a: ModelSpec["names"], b: ModelSpec["names"]): boolean {
   return a.modulePath === b.modulePath && a.typeName === b.typeName;
 }
 
+function isBlobRef(value: unknown): value is BlobRef {
+  return (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    Number.isSafeInteger(value[0]) &&
+    value[0] >= 0 &&
+    Number.isSafeInteger(value[1]) &&
+    value[1] >= 0 &&
+    typeof value[2] === "string"
+  );
+}
+
+/** A record as read from the index, or undefined when it is not one this code wrote. */
+function validRecord(value: unknown): IndexRecord | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const record = value as Partial<IndexRecord>;
+  return typeof record.modelId === "string" &&
+    Array.isArray(record.keys) &&
+    record.keys.every((name) => typeof name === "string") &&
+    record.head !== null &&
+    typeof record.head === "object" &&
+    [...HEAD].every((name) => Object.hasOwn(record.head!, name)) &&
+    isBlobRef(record.spec) &&
+    (record.section === undefined || isBlobRef(record.section))
+    ? (record as IndexRecord)
+    : undefined;
+}
+
 /**
- * A spec with the stored keys in their order: the `HEAD` ones as plain values, the others as getters that deserialise
- * the whole stored spec the first time one is read (or normalise the file again if those bytes are damaged). Spreading,
- * cloning or serialising it reads every key, so it behaves as the spec it stands for.
+ * A spec with the stored keys in their order: the `HEAD` ones as plain values, the others as getters that load the
+ * whole stored spec the first time one is read (or normalise the file again if those bytes are missing or damaged).
+ * Spreading, cloning or serialising it reads every key, so it behaves as the spec it stands for.
  */
-function lazySpec(stored: Stored, normalize: () => ModelSpec): ModelSpec {
+function lazySpec(
+  keys: readonly string[],
+  head: Readonly<{ [key: string]: unknown }>,
+  load: () => ModelSpec,
+): ModelSpec {
   let full: ModelSpec | undefined;
-  const load = (): ModelSpec => {
-    if (full === undefined) {
-      try {
-        const parsed = deserialize(stored.v8) as unknown;
-        full = parsed !== null && typeof parsed === "object" ? (parsed as ModelSpec) : normalize();
-      } catch {
-        full = normalize();
-      }
-    }
-    return full;
-  };
-  const spec: Record<string, unknown> = {};
-  for (const name of stored.keys) {
-    if (HEAD.has(name)) spec[name] = stored.head[name];
+  const spec: { [key: string]: unknown } = {};
+  for (const name of keys) {
+    if (HEAD.has(name)) spec[name] = head[name];
     else
       Object.defineProperty(spec, name, {
         enumerable: true,
         configurable: true,
-        get: () => load()[name as keyof ModelSpec],
+        get: () => (full ??= load())[name as keyof ModelSpec],
       });
   }
   return spec as unknown as ModelSpec;
 }
 
+/** What a stored section starts with: the model and schema bytes it was printed for (checked when it is read). */
+function sectionOwner(entry: Entry): string {
+  return `${String(entry.head["id"])}\u0000${String(entry.head["sourceHash"])}\n`;
+}
+
+/** The files of the cache at `base` (`specCachePath` of the generate job). */
+export function specCacheFiles(base: string): { readonly index: string; readonly data: string } {
+  return { index: `${base}.index`, data: `${base}.data` };
+}
+
 /**
- * The cache stored in `file` for this generator `fingerprint` (empty when missing, corrupt or another generator's;
+ * The cache stored at `base` for this generator `fingerprint` (empty when missing, corrupt or another generator's;
  * empty too unless `read`: the run then only records).
  */
-export async function openSpecCache(file: string, fingerprint: string, read = true): Promise<SpecCache> {
-  let known = new Map<string, Stored>();
+export async function openSpecCache(base: string, fingerprint: string, read = true): Promise<SpecCache> {
+  const files = specCacheFiles(base);
+  const known = new Map<string, Uint8Array>();
   if (read) {
     try {
-      const stored = deserialize(await readFile(file)) as Partial<StoredCache>;
-      if (stored.version === 4 && stored.fingerprint === fingerprint && stored.entries instanceof Map)
-        known = stored.entries;
+      const stored = deserialize(await readFile(files.index)) as Partial<StoredIndex>;
+      if (
+        stored.version === 5 &&
+        stored.fingerprint === fingerprint &&
+        Array.isArray(stored.keys) &&
+        Array.isArray(stored.records) &&
+        stored.keys.length === stored.records.length
+      ) {
+        stored.keys.forEach((id, index) => {
+          const bytes = stored.records![index];
+          if (typeof id === "string" && bytes instanceof Uint8Array) known.set(id, bytes);
+        });
+      }
     } catch {
       // No cache yet, or not one this generator can read.
     }
   }
+
+  // The data file, read whole the first time a blob is needed (a run that needs one needs most: the README's
+  // sections); undefined when it cannot be read.
+  let data: Buffer | undefined | null = null;
+  const dataBytes = (): Buffer | undefined => {
+    if (data === null) {
+      try {
+        data = readFileSync(files.data);
+      } catch {
+        data = undefined;
+      }
+    }
+    return data;
+  };
+  /** A blob's bytes when they are in the data file as recorded (length and hash), else undefined. */
+  const blob = (ref: BlobRef): Buffer | undefined => {
+    const bytes = dataBytes();
+    const [offset, length, sha] = ref;
+    if (!bytes || offset + length > bytes.length) return undefined;
+    const slice = bytes.subarray(offset, offset + length);
+    return sha256(slice) === sha ? slice : undefined;
+  };
+
+  const records = new Map<string, IndexRecord | undefined>();
+  const recordOf = (id: string): IndexRecord | undefined => {
+    if (records.has(id)) return records.get(id);
+    const bytes = known.get(id);
+    let record: IndexRecord | undefined;
+    if (bytes) {
+      try {
+        record = validRecord(deserialize(bytes));
+      } catch {
+        record = undefined;
+      }
+    }
+    records.set(id, record);
+    return record;
+  };
+
   const used = new Map<string, Entry>();
   const bySpec = new WeakMap<ModelSpec, Entry>();
-  let changed = false;
-  const storedEntry = (id: string): Stored | undefined => {
-    const stored = known.get(id);
-    return stored &&
-      typeof stored === "object" &&
-      typeof stored.modelId === "string" &&
-      stored.v8 instanceof Uint8Array &&
-      Array.isArray(stored.keys) &&
-      stored.keys.every((key) => typeof key === "string") &&
-      stored.head !== null &&
-      typeof stored.head === "object" &&
-      [...HEAD].every((key) => Object.hasOwn(stored.head, key))
-      ? stored
-      : undefined;
-  };
+
   return {
     modelId(file, sourceHash, rules) {
-      return storedEntry(key(file, sourceHash, rules))?.modelId;
+      return recordOf(key(file, sourceHash, rules))?.modelId;
     },
     spec(file, sourceHash, rules, names, normalize) {
       const id = key(file, sourceHash, rules);
-      const stored = storedEntry(id);
-      const head = stored?.head as Partial<ModelSpec> | undefined;
-      if (!stored || !head?.names || !sameNames(head.names, names) || head.sourceHash !== sourceHash) return undefined;
-      // Damaged stored bytes: the spec is normalised again, and stored again.
-      const spec = lazySpec(stored, () => {
+      const record = recordOf(id);
+      const head = record?.head as Partial<ModelSpec> | undefined;
+      if (!record || !head?.names || !sameNames(head.names, names) || head.sourceHash !== sourceHash) return undefined;
+      const entry: Entry = {
+        read: { record, bytes: known.get(id)! },
+        modelId: record.modelId,
+        keys: record.keys,
+        head: record.head,
+        spec: record.spec,
+        ...(record.section ? { section: record.section, sectionSha: record.section[2] } : {}),
+        changed: false,
+      };
+      const spec = lazySpec(record.keys, record.head, () => {
+        const bytes = blob(record.spec);
+        if (bytes) {
+          try {
+            const parsed = deserialize(bytes) as Partial<ModelSpec> | null;
+            // The model the record names (a record pointing at another model's bytes is a miss too).
+            if (
+              parsed !== null &&
+              typeof parsed === "object" &&
+              parsed.id === record.head["id"] &&
+              parsed.sourceHash === sourceHash &&
+              parsed.schemaFile === record.head["schemaFile"]
+            )
+              return parsed as ModelSpec;
+          } catch {
+            // Damaged: normalised again below.
+          }
+        }
+        // Missing or damaged stored bytes: the spec is normalised again, and stored again.
         const made = normalize();
-        entry.stored = { ...stored, v8: serialize(made) };
-        changed = true;
+        entry.spec = serialize(made);
+        entry.changed = true;
         return made;
       });
-      const entry: Entry = { stored, spec, ...(typeof stored.section === "string" ? { section: stored.section } : {}) };
+      entry.made = spec;
       used.set(id, entry);
       bySpec.set(spec, entry);
       return spec;
@@ -165,32 +292,123 @@ export async function openSpecCache(file: string, fingerprint: string, read = tr
       const head = Object.fromEntries(
         keys.filter((name) => HEAD.has(name)).map((name) => [name, spec[name as keyof ModelSpec]]),
       );
-      const entry: Entry = { stored: { modelId: spec.id, v8: serialize(spec), keys, head }, spec };
+      const entry: Entry = { modelId: spec.id, keys, head, spec: serialize(spec), changed: true, made: spec };
       used.set(key(spec.schemaFile, spec.sourceHash, rules), entry);
       bySpec.set(spec, entry);
-      changed = true;
     },
     section(spec) {
-      return bySpec.get(spec)?.section;
+      const entry = bySpec.get(spec);
+      if (entry?.section === undefined) return undefined;
+      if (entry.sectionText !== undefined) return entry.sectionText;
+      const bytes = typeof entry.section === "string" ? undefined : blob(entry.section);
+      const text = bytes?.toString("utf8");
+      const owner = sectionOwner(entry);
+      if (text === undefined || !text.startsWith(owner)) {
+        // Missing, damaged or another model's: printed again (and stored again) by the caller.
+        delete entry.section;
+        delete entry.sectionSha;
+        entry.changed = true;
+        return undefined;
+      }
+      return (entry.sectionText = text.slice(owner.length));
     },
     setSection(spec, section) {
       const entry = bySpec.get(spec);
-      if (!entry || entry.section === section) return;
-      entry.section = section;
-      changed = true;
+      if (!entry) return;
+      const stored = `${sectionOwner(entry)}${section}`;
+      const sha = sha256(stored);
+      if (entry.sectionSha === sha) return;
+      entry.section = stored;
+      entry.sectionSha = sha;
+      entry.sectionText = section;
+      entry.changed = true;
     },
     async save() {
-      if (!changed && used.size === known.size) return;
-      const entries = new Map<string, Stored>();
-      for (const [id, entry] of used) {
-        const { section: _, ...stored } = entry.stored;
-        entries.set(id, entry.section === undefined ? stored : { ...stored, section: entry.section });
-      }
+      const entries = [...used.values()];
+      if (!entries.some((entry) => entry.changed) && used.size === known.size) return;
       try {
-        await writeFileAtomic(file, serialize({ version: 4, fingerprint, entries } satisfies StoredCache));
+        await store(files, fingerprint, used, dataBytes, blob);
       } catch {
         // An optimisation only.
       }
     },
   };
+}
+
+/**
+ * Writes the cache of this run's entries: new blobs appended to the data file (or the data file written anew with
+ * the live blobs only, when more than half of it would be dead), then the index, through a rename.
+ */
+async function store(
+  files: { readonly index: string; readonly data: string },
+  fingerprint: string,
+  used: ReadonlyMap<string, Entry>,
+  dataBytes: () => Buffer | undefined,
+  blob: (ref: BlobRef) => Buffer | undefined,
+): Promise<void> {
+  let size: number;
+  try {
+    size = statSync(files.data).size;
+  } catch {
+    size = 0;
+  }
+  const bytesOf = (value: BlobRef | Uint8Array | string): Uint8Array | undefined =>
+    typeof value === "string" ? Buffer.from(value, "utf8") : value instanceof Uint8Array ? value : blob(value);
+  const blobsOf = (entry: Entry) => [entry.spec, ...(entry.section === undefined ? [] : [entry.section])];
+  const live = [...used.values()].reduce(
+    (total, entry) =>
+      total + blobsOf(entry).reduce((sum, value) => sum + (Array.isArray(value) ? (value as BlobRef)[1] : 0), 0),
+    0,
+  );
+  const pending = [...used.values()].reduce(
+    (total, entry) =>
+      total +
+      blobsOf(entry).reduce(
+        (sum, value) =>
+          sum + (Array.isArray(value) ? 0 : typeof value === "string" ? Buffer.byteLength(value) : value.length),
+        0,
+      ),
+    0,
+  );
+  // More than half of the data file dead (models removed or changed, another generator's entries): written anew.
+  const compact = size > 0 && (size - live) * 2 >= size + pending;
+  const chunks: Uint8Array[] = [];
+  let offset = compact ? 0 : size;
+  const place = (value: BlobRef | Uint8Array | string): BlobRef | undefined => {
+    if (!compact && Array.isArray(value)) return value as BlobRef;
+    const bytes = bytesOf(value);
+    if (!bytes) return undefined;
+    const ref: BlobRef = [offset, bytes.length, sha256(bytes)];
+    chunks.push(bytes);
+    offset += bytes.length;
+    return ref;
+  };
+  if (compact) dataBytes();
+  const keys: string[] = [];
+  const records: Uint8Array[] = [];
+  for (const [id, entry] of used) {
+    const spec = place(entry.spec);
+    if (!spec) continue;
+    const section = entry.section === undefined ? undefined : place(entry.section);
+    const same =
+      entry.read &&
+      !entry.changed &&
+      spec === entry.read.record.spec &&
+      (section ?? undefined) === (entry.read.record.section ?? undefined);
+    const record: IndexRecord = {
+      modelId: entry.modelId,
+      keys: entry.keys,
+      head: entry.head,
+      spec,
+      ...(section ? { section } : {}),
+    };
+    keys.push(id);
+    records.push(same ? entry.read!.bytes : serialize(record));
+  }
+  if (compact) await writeFileAtomic(files.data, Buffer.concat(chunks));
+  else if (chunks.length > 0) {
+    await mkdir(dirname(files.data), { recursive: true });
+    appendFileSync(files.data, Buffer.concat(chunks));
+  }
+  await writeFileAtomic(files.index, serialize({ version: 5, fingerprint, keys, records } satisfies StoredIndex));
 }

@@ -75,9 +75,12 @@ function hashCachePath(root: string): string {
 }
 const OUT = "generated";
 
-/** Normalised models and README sections of earlier runs (`model/spec-cache.ts`), next to the hash cache. */
+/**
+ * Normalised models and README sections of earlier runs (`model/spec-cache.ts`), next to the hash cache: the base
+ * name of its two files (`specCacheFiles`).
+ */
 export function specCachePath(root: string): string {
-  return join(root, "node_modules", ".cache", "runcomfy-codegen", `specs-${sha256(root).slice(0, 16)}.bin`);
+  return join(root, "node_modules", ".cache", "runcomfy-codegen", `specs-${sha256(root).slice(0, 16)}`);
 }
 
 /** A cache that knows nothing and keeps nothing (render runs). */

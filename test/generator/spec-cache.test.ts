@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { afterEach, describe, expect, it } from "vitest";
 import { listFilesSync } from "../../generator/lib/files.ts";
+import { specCacheFiles } from "../../generator/model/spec-cache.ts";
 import { generate, specCachePath } from "../../generator/package/generate.ts";
 import { readSchemaEntries } from "../../generator/schemas/entries.ts";
 import { ROOT, tempProject, type TempProject } from "../helpers/project.ts";
@@ -49,16 +50,46 @@ async function incrementalAndCold(
   };
 }
 
-/**
- * The cache with every model's stored spec bytes damaged (its heads, read at once, intact): a spec whose other
- * properties a run reads is normalised again.
- */
-function damagedEntries(cache: Buffer): Buffer {
-  const stored = deserialize(cache) as { entries: Map<string, { v8: Uint8Array }> };
-  expect(stored.entries.size).toBeGreaterThan(0);
-  for (const [id, entry] of stored.entries) stored.entries.set(id, { ...entry, v8: Uint8Array.from([0xff, 0x0f, 1]) });
-  return serialize(stored);
+type Damage = (files: { readonly index: string; readonly data: string }) => Promise<void>;
+
+/** Rewrites the index with `change` applied to its records (each V8-serialised on its own). */
+async function editIndex(index: string, change: (records: Record<string, unknown>[]) => void): Promise<void> {
+  const stored = deserialize(await readFile(index)) as { records: Uint8Array[] };
+  const records = stored.records.map((bytes) => deserialize(bytes) as Record<string, unknown>);
+  expect(records.length).toBeGreaterThan(1);
+  change(records);
+  await writeFile(index, serialize({ ...stored, records: records.map((record) => serialize(record)) }));
 }
+
+/** Ways the two files of the cache get damaged; each must cost only the work the cache would have saved. */
+const DAMAGES: Readonly<Record<string, Damage>> = {
+  "index not a cache": ({ index }) => writeFile(index, "not a cache"),
+  "index truncated": async ({ index }) => writeFile(index, (await readFile(index)).subarray(0, 100)),
+  "index records not records": async ({ index }) => {
+    const stored = deserialize(await readFile(index)) as { records: Uint8Array[] };
+    await writeFile(
+      index,
+      serialize({ ...stored, records: stored.records.map(() => Uint8Array.from([0xff, 0x0f, 1])) }),
+    );
+  },
+  "data missing": ({ data }) => rm(data),
+  "data truncated": async ({ data }) => {
+    const bytes = await readFile(data);
+    await writeFile(data, bytes.subarray(0, bytes.length >> 1));
+  },
+  "data overwritten": async ({ data }) => {
+    const bytes = await readFile(data);
+    bytes.fill(0x41, bytes.length >> 2, (bytes.length >> 2) * 3);
+    await writeFile(data, bytes);
+  },
+  // Well-formed records whose spec and section point at another model's (intact) bytes.
+  "records swapped": ({ index }) =>
+    editIndex(index, (records) => {
+      const [a, b] = [records[0]!, records[1]!];
+      [a["spec"], b["spec"]] = [b["spec"], a["spec"]];
+      [a["section"], b["section"]] = [b["section"], a["section"]];
+    }),
+};
 
 describe("incremental generate with the spec cache", () => {
   it("writes after an edit and an added model exactly the bytes of a run that reuses nothing, and re-emits only those models", async () => {
@@ -86,27 +117,59 @@ describe("incremental generate with the spec cache", () => {
     expect(emitted.filter((unit) => unit.startsWith("model:")).sort()).toEqual(
       ["model:cache-test/added", `model:${parsed.modelId}`].sort(),
     );
-    expect((await readFile(specCachePath(root))).length).toBeGreaterThan(0);
+    expect((await readFile(specCacheFiles(specCachePath(root)).data)).length).toBeGreaterThan(0);
     expect((await generate({ root, check: true })).check?.stale).toEqual([]);
   }, 180_000);
 
-  it("is only an optimisation: a corrupt or truncated cache, or damaged entries, give the same bytes", async () => {
-    const { root } = await project();
-    await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
-    await generate({ root });
-    const target = join(root, "schemas/community/wan-2-2/vace-fun.json");
-    const text = await readFile(target, "utf8");
-    for (const damage of ["not a cache", "", "entries"]) {
-      const cache = await readFile(specCachePath(root));
-      await writeFile(
-        specCachePath(root),
-        damage === "entries" ? damagedEntries(cache) : damage === "" ? cache.subarray(0, cache.length >> 1) : damage,
-      );
-      await writeFile(target, text.replace(/"description": "/, `"description": "${damage || "half"} `));
+  it.each(Object.keys(DAMAGES))(
+    "is only an optimisation: %s gives the bytes of a run that reuses nothing",
+    async (damage) => {
+      const { root } = await project();
+      await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
+      await generate({ root });
+      const target = join(root, "schemas/community/wan-2-2/vace-fun.json");
+      const text = await readFile(target, "utf8");
+      await DAMAGES[damage]!(specCacheFiles(specCachePath(root)));
+      // One model edited (the others taken from the damaged cache), and README sections of them all read.
+      await writeFile(target, text.replace(/"description": "/, `"description": "${damage} `));
       const { incremental, cold } = await incrementalAndCold(root);
       expect([...incremental.keys()]).toEqual([...cold.keys()]);
       for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
-    }
+      // The damage is repaired: the next run takes every model from the cache again.
+      await writeFile(target, text);
+      await generate({ root });
+      const again = await generate({ root, render: false, cache: true, check: true });
+      expect(again.check?.stale).toEqual([]);
+    },
+    180_000,
+  );
+
+  it("appends what an add stores, and writes the data file anew once more than half of it is dead", async () => {
+    const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
+    const { root } = await project();
+    await writeSyntheticCatalog(ROOT, root, 12);
+    await generate({ root });
+    const files = specCacheFiles(specCachePath(root));
+    const before = await readFile(files.data);
+    const entries = await readSchemaEntries(join(root, "schemas"), root);
+    const source = JSON.parse(entries[0]!.text) as { modelId: string };
+    await mkdir(join(root, "schemas/cache-test"), { recursive: true });
+    await writeFile(
+      join(root, "schemas/cache-test/added.json"),
+      JSON.stringify({ ...source, modelId: "cache-test/added" }, null, 2),
+    );
+    await generate({ root });
+    const after = await readFile(files.data);
+    // Appended: the bytes already there are untouched, and the new model's spec and section follow them.
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(after.subarray(0, before.length).equals(before)).toBe(true);
+    // Most models removed: their entries are dead, and the data file shrinks to the live ones.
+    for (const entry of entries.slice(2)) await rm(join(root, entry.file));
+    await generate({ root });
+    const compacted = await readFile(files.data);
+    expect(compacted.length).toBeLessThan(after.length / 2);
+    const { incremental, cold } = await incrementalAndCold(root);
+    for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
   }, 180_000);
 
   it("never lets --check report clean when a committed snapshot file or the README was edited by hand", async () => {
