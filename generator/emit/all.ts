@@ -42,7 +42,7 @@ function modelHeader(spec: ModelSpec): string {
 
 /** `models/<id>.js` (its validator inside) and `models/<id>.d.ts` of one model, and its README section. */
 export async function emitModelUnit(spec: ModelSpec): Promise<ModelUnitOutput> {
-  await loadStringWidth();
+  await loadStringWidth(spec);
   const header = modelHeader(spec);
   const path = spec.names.modulePath;
   const validator = measure("validators (ajv)", () => compileValidator(inputSchema(spec.fields), spec.id));
@@ -84,7 +84,7 @@ export function emitEntryUnit(): FileMap {
  * own, so adding or removing a model prints one registry module, not 64.
  */
 export async function emitRegistryUnit(specs: readonly ModelSpec[], bucket: number): Promise<FileMap> {
-  await loadStringWidth();
+  await loadStringWidth(specs.map((spec) => [spec.id, spec.names.modulePath]));
   return new Map([[registryPath(bucket), emitRegistryModule(specs, bucket)]]);
 }
 
@@ -96,7 +96,8 @@ export async function emitPackageUnit(
   /** Told each README section printed now (one not in `sections`). */
   printed?: (spec: ModelSpec, section: string) => void,
 ): Promise<FileMap> {
-  await loadStringWidth();
+  // Only the sections printed now are measured (index.d.ts and package.json are laid out by the printer or as text).
+  await loadStringWidth(specs.filter((spec) => !sections.has(spec.id)));
   const out: FileMap = new Map([
     ["index.d.ts", emitIndexDeclarations(specs)],
     ["package.json", emitPackageJson(specs, version)],

@@ -8,17 +8,45 @@ import { hardline, join, type Doc } from "./layout.ts";
 let measure: ((text: string) => number) | undefined;
 
 /**
+ * Characters one column wide whose width is their length: printable ASCII, and the few non-ASCII characters the
+ * emitters' own words use (`≥ 0`, `a → b`, `…`, `—`, `·`), which Prettier counts one column each (held to it by a test).
+ */
+export const OWN_NARROW = "\u2026\u2265\u2264\u2014\u2192\u00b7";
+const NARROW = new RegExp(`^[\\x20-\\x7e${OWN_NARROW}]*$`);
+
+/** Whether any string in `value` (keys included, at any depth, through arrays, maps and sets) is not all `NARROW`. */
+function anyWide(value: unknown, seen: WeakSet<object>): boolean {
+  if (typeof value === "string") return !NARROW.test(value);
+  if (value === null || typeof value !== "object" || seen.has(value)) return false;
+  seen.add(value);
+  if (value instanceof Map) {
+    for (const [key, entry] of value) if (anyWide(key, seen) || anyWide(entry, seen)) return true;
+    return false;
+  }
+  if (Array.isArray(value) || value instanceof Set) {
+    for (const entry of value) if (anyWide(entry, seen)) return true;
+    return false;
+  }
+  for (const [key, entry] of Object.entries(value)) if (anyWide(key, seen) || anyWide(entry, seen)) return true;
+  return false;
+}
+
+/**
  * Loads Prettier's own width function (East Asian wide characters and emoji
  * count two columns), which text with non-ASCII characters needs; call once
- * before printing. ASCII text needs nothing.
+ * before printing. Given the values the text is printed from (every string a
+ * printed file measures comes from them or is the emitters' own words), it is
+ * loaded only if one of their strings is not all narrow: Prettier costs ~30 ms
+ * to import, and an add that prints one model need not pay it.
  */
-export async function loadStringWidth(): Promise<void> {
-  measure ??= (await import("prettier")).util.getStringWidth;
+export async function loadStringWidth(...from: readonly unknown[]): Promise<void> {
+  if (measure || (from.length > 0 && !anyWide(from, new WeakSet()))) return;
+  measure = (await import("prettier")).util.getStringWidth;
 }
 
 /** Columns `text` takes, as Prettier counts them. */
 export function stringWidth(text: string): number {
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  if (NARROW.test(text)) return text.length;
   if (!measure) throw new Error("stringWidth of non-ASCII text needs loadStringWidth() first");
   return measure(text);
 }
