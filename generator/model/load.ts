@@ -8,7 +8,7 @@ import { sha256 } from "../lib/json.ts";
 import type { SchemaEntry } from "../schemas/entries.ts";
 import type { ModelPath } from "../lib/model-id.ts";
 import { parseSchemaFile, type SchemaFile } from "../schemas/schema-file.ts";
-import { assignModelNames, checkTypeNames } from "./naming.ts";
+import { checkTypeNames, namesFor } from "./naming.ts";
 import { normalizeModel } from "./normalize.ts";
 import { NORMALIZATION_RULES, type ModelSpec } from "./types.ts";
 import type { SpecCache } from "./spec-cache.ts";
@@ -65,7 +65,10 @@ export function loadModels(
       errors.push(...generatorProblems(error));
     }
   }
-  const names = assignModelNames([...new Set(parsed.map(({ modelId }) => modelId))]);
+  // Names over the whole set; from the cache's memo of the last set when only a few ids came or went.
+  const previous = cache?.naming();
+  const { names, memo } = namesFor([...new Set(parsed.map(({ modelId }) => modelId))], previous);
+  if (memo !== previous) cache?.setNaming(memo);
   const specs: ModelSpec[] = [];
   for (const { entry, sourceHash, modelId, file: parsedFile } of parsed) {
     const modelNames = names.get(modelId);

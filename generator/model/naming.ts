@@ -18,7 +18,7 @@
  */
 import { GeneratorError } from "../lib/diagnostics.ts";
 import { sha256 } from "../lib/json.ts";
-import { assignModelPaths, type ModelPath } from "../lib/model-id.ts";
+import { assignModelPaths, modulePathFor, type ModelPath } from "../lib/model-id.ts";
 import type { FieldSpec, ModelNames, ModelSpec, ModelTypeNames, ValueSpec } from "./types.ts";
 
 function shortHash(text: string): string {
@@ -150,4 +150,107 @@ export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
     );
   }
   return errors;
+}
+
+type AssignedNames = Map<string, ModelNames & { readonly path: ModelPath }>;
+
+/**
+ * What `assignModelNames` gave one id set, with what is needed to name a slightly different set without redoing it
+ * (`namesFor`): how many ids have each readable name, and every name each folder of the paths holds, case folded
+ * (`<final parent path>\0<lower-case name>` → the one entry, `folder:x` or `file:x`, and how many ids share it; a key
+ * two entries share, a collision, has the entry ""). Plain data, so the spec cache can keep it between runs.
+ */
+export interface NamingMemo {
+  readonly names: ReadonlyMap<string, ModelNames & { readonly path: ModelPath }>;
+  readonly readable: ReadonlyMap<string, number>;
+  readonly keys: ReadonlyMap<string, readonly [entry: string, count: number]>;
+}
+
+/** The folder keys of one id at every level of its path (see `NamingMemo`), as `assignModelPaths` compares them. */
+function pathKeys(id: string, finalPath: string): { key: string; entry: string }[] {
+  const segments = modulePathFor(id).split("/");
+  const final = finalPath.split("/");
+  const keys: { key: string; entry: string }[] = [];
+  segments.forEach((segment, level) => {
+    const leaf = level === segments.length - 1;
+    const parent = final.slice(0, level).join("/");
+    const entry = `${leaf ? "file" : "folder"}:${segment}`;
+    for (const name of leaf ? [`${segment}.js`, `${segment}.d.ts`, `${segment}.json`] : [segment])
+      keys.push({ key: `${parent}\u0000${name.toLowerCase()}`, entry });
+  });
+  return keys;
+}
+
+function addKeys(keys: Map<string, readonly [string, number]>, id: string, finalPath: string): void {
+  for (const { key, entry } of pathKeys(id, finalPath)) {
+    const known = keys.get(key);
+    keys.set(key, known === undefined ? [entry, 1] : [known[0] === entry ? entry : "", known[1] + 1]);
+  }
+}
+
+function memoOf(names: AssignedNames): NamingMemo {
+  const readable = new Map<string, number>();
+  const keys = new Map<string, readonly [string, number]>();
+  for (const id of names.keys()) {
+    const name = readableTypeName(id);
+    readable.set(name, (readable.get(name) ?? 0) + 1);
+    addKeys(keys, id, names.get(id)!.path.path);
+  }
+  return { names, readable, keys };
+}
+
+/**
+ * `assignModelNames(ids)`, and its memo (`previous` itself for the same set). Given the memo of an earlier set, only the ids added or removed since are
+ * looked at when that provably changes no other id's names: every added id meets no readable name and no folder
+ * name (case folded) of the others, every removed id had met none; otherwise (or when `previous` is not a memo of
+ * this shape) every name is assigned again. Either way the names are exactly `assignModelNames(ids)`'s.
+ */
+export function namesFor(ids: readonly string[], previous?: NamingMemo): { names: AssignedNames; memo: NamingMemo } {
+  const full = () => {
+    const names = assignModelNames(ids);
+    return { names, memo: memoOf(names) };
+  };
+  if (!previous) return full();
+  try {
+    const wanted = new Set(ids);
+    const before = previous.names;
+    const added = [...wanted].filter((id) => !before.has(id));
+    const removed = [...before.keys()].filter((id) => !wanted.has(id));
+    if (added.length === 0 && removed.length === 0) {
+      const names: AssignedNames = new Map([...wanted].map((id) => [id, before.get(id)!]));
+      return { names, memo: previous };
+    }
+    const readable = new Map(previous.readable);
+    const keys = new Map(previous.keys);
+    for (const id of removed) {
+      const names = before.get(id)!;
+      const name = readableTypeName(id);
+      // It shared nothing: its type name is its readable name and its path met no other.
+      if (names.typeName !== name || names.path.suffixed || names.path.collidesWith.length > 0) return full();
+      const count = readable.get(name) ?? 0;
+      if (count <= 1) readable.delete(name);
+      else readable.set(name, count - 1);
+      for (const { key } of pathKeys(id, names.path.path)) {
+        const known = keys.get(key);
+        if (!known || known[1] <= 1) keys.delete(key);
+        else keys.set(key, [known[0], known[1] - 1]);
+      }
+    }
+    const fresh = new Map<string, ModelNames & { readonly path: ModelPath }>();
+    for (const id of added) {
+      const name = readableTypeName(id);
+      if (readable.has(name) || readable.has(`${name}Raw`) || (name.endsWith("Raw") && readable.has(name.slice(0, -3))))
+        return full();
+      const path = modulePathFor(id);
+      const own = pathKeys(id, path);
+      if (own.some(({ key, entry }) => keys.has(key) && keys.get(key)![0] !== entry)) return full();
+      readable.set(name, 1);
+      addKeys(keys, id, path);
+      fresh.set(id, { modulePath: path, typeName: name, path: { path, collidesWith: [], suffixed: false } });
+    }
+    const names: AssignedNames = new Map([...wanted].map((id) => [id, before.get(id) ?? fresh.get(id)!]));
+    return { names, memo: { names, readable, keys } };
+  } catch {
+    return full();
+  }
 }

@@ -28,6 +28,7 @@ import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { deserialize, serialize } from "node:v8";
+import type { NamingMemo } from "./naming.ts";
 import type { ModelSpec } from "./types.ts";
 import { writeFileAtomic } from "../lib/files.ts";
 import { sha256 } from "../lib/json.ts";
@@ -51,6 +52,10 @@ interface StoredIndex {
   readonly fingerprint: string;
   readonly keys: readonly string[];
   readonly records: readonly Uint8Array[];
+  /** SHA-256 of each record's bytes: a damaged record is a miss, never a wrong name or warning. */
+  readonly shas: readonly string[];
+  /** The last run's model names (`NamingMemo`), serialised, and the SHA-256 of those bytes. */
+  readonly naming?: readonly [bytes: Uint8Array, sha: string];
 }
 
 /**
@@ -61,8 +66,8 @@ const HEAD = new Set(["id", "names", "types", "warnings", "sourceHash", "schemaF
 
 /** One model of this run: the record it was read as (kept as its bytes when nothing changes), or what replaces it. */
 interface Entry {
-  /** The record as read, and its bytes; undefined for a spec normalised now. */
-  read?: { record: IndexRecord; bytes: Uint8Array };
+  /** The record as read, its bytes and their hash; undefined for a spec normalised now. */
+  read?: { record: IndexRecord; bytes: Uint8Array; sha: string };
   modelId: string;
   keys: readonly string[];
   head: Readonly<{ [key: string]: unknown }>;
@@ -100,6 +105,10 @@ export interface SpecCache {
   section(spec: ModelSpec): string | undefined;
   /** Records the README section of a spec of this run. */
   setSection(spec: ModelSpec, section: string): void;
+  /** The model names of the last run that stored them (`namesFor` checks they fit before using them). */
+  naming(): NamingMemo | undefined;
+  /** Records this run's model names. */
+  setNaming(memo: NamingMemo): void;
   /** Stores the entries of this run's models (best effort); entries of files no longer used are dropped. */
   save(): Promise<void>;
 }
@@ -178,7 +187,8 @@ export function specCacheFiles(base: string): { readonly index: string; readonly
  */
 export async function openSpecCache(base: string, fingerprint: string, read = true): Promise<SpecCache> {
   const files = specCacheFiles(base);
-  const known = new Map<string, Uint8Array>();
+  const known = new Map<string, { readonly bytes: Uint8Array; readonly sha: string }>();
+  let storedNaming: { readonly bytes: Uint8Array; readonly sha: string } | undefined;
   if (read) {
     try {
       const stored = deserialize(await readFile(files.index)) as Partial<StoredIndex>;
@@ -187,12 +197,19 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
         stored.fingerprint === fingerprint &&
         Array.isArray(stored.keys) &&
         Array.isArray(stored.records) &&
-        stored.keys.length === stored.records.length
+        stored.keys.length === stored.records.length &&
+        Array.isArray(stored.shas) &&
+        stored.shas.length === stored.keys.length
       ) {
         stored.keys.forEach((id, index) => {
           const bytes = stored.records![index];
-          if (typeof id === "string" && bytes instanceof Uint8Array) known.set(id, bytes);
+          const sha = stored.shas![index];
+          if (typeof id === "string" && bytes instanceof Uint8Array && typeof sha === "string")
+            known.set(id, { bytes, sha });
         });
+        const naming = stored.naming;
+        if (Array.isArray(naming) && naming[0] instanceof Uint8Array && typeof naming[1] === "string")
+          storedNaming = { bytes: naming[0], sha: naming[1] };
       }
     } catch {
       // No cache yet, or not one this generator can read.
@@ -224,11 +241,11 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
   const records = new Map<string, IndexRecord | undefined>();
   const recordOf = (id: string): IndexRecord | undefined => {
     if (records.has(id)) return records.get(id);
-    const bytes = known.get(id);
+    const stored = known.get(id);
     let record: IndexRecord | undefined;
-    if (bytes) {
+    if (stored && sha256(stored.bytes) === stored.sha) {
       try {
-        record = validRecord(deserialize(bytes));
+        record = validRecord(deserialize(stored.bytes));
       } catch {
         record = undefined;
       }
@@ -239,6 +256,8 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
 
   const used = new Map<string, Entry>();
   const bySpec = new WeakMap<ModelSpec, Entry>();
+  /** This run's names: set now (to be stored), or as read (stored again as the same bytes). */
+  let naming: { memo?: NamingMemo; bytes?: Uint8Array; changed: boolean } = { changed: false };
 
   return {
     modelId(file, sourceHash, rules) {
@@ -250,7 +269,7 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
       const head = record?.head as Partial<ModelSpec> | undefined;
       if (!record || !head?.names || !sameNames(head.names, names) || head.sourceHash !== sourceHash) return undefined;
       const entry: Entry = {
-        read: { record, bytes: known.get(id)! },
+        read: { record, ...known.get(id)! },
         modelId: record.modelId,
         keys: record.keys,
         head: record.head,
@@ -323,11 +342,26 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
       entry.sectionText = section;
       entry.changed = true;
     },
+    naming() {
+      if (naming.memo || !storedNaming || sha256(storedNaming.bytes) !== storedNaming.sha) return naming.memo;
+      try {
+        const memo = deserialize(storedNaming.bytes) as Partial<NamingMemo> | null;
+        if (memo && memo.names instanceof Map && memo.readable instanceof Map && memo.keys instanceof Map)
+          naming = { memo: memo as NamingMemo, bytes: storedNaming.bytes, changed: false };
+      } catch {
+        // Not a memo: names are assigned from scratch.
+      }
+      return naming.memo;
+    },
+    setNaming(memo) {
+      if (memo !== naming.memo) naming = { memo, changed: true };
+    },
     async save() {
       const entries = [...used.values()];
-      if (!entries.some((entry) => entry.changed) && used.size === known.size) return;
+      if (!naming.changed && !entries.some((entry) => entry.changed) && used.size === known.size) return;
       try {
-        await store(files, fingerprint, used, dataBytes, blob);
+        const bytes = naming.bytes ?? (naming.memo ? serialize(naming.memo) : undefined);
+        await store(files, fingerprint, used, dataBytes, blob, bytes);
       } catch {
         // An optimisation only.
       }
@@ -345,6 +379,7 @@ async function store(
   used: ReadonlyMap<string, Entry>,
   dataBytes: () => Buffer | undefined,
   blob: (ref: BlobRef) => Buffer | undefined,
+  naming: Uint8Array | undefined,
 ): Promise<void> {
   let size: number;
   try {
@@ -386,6 +421,7 @@ async function store(
   if (compact) dataBytes();
   const keys: string[] = [];
   const records: Uint8Array[] = [];
+  const shas: string[] = [];
   for (const [id, entry] of used) {
     const spec = place(entry.spec);
     if (!spec) continue;
@@ -402,13 +438,23 @@ async function store(
       spec,
       ...(section ? { section } : {}),
     };
+    const bytes = same ? entry.read!.bytes : serialize(record);
     keys.push(id);
-    records.push(same ? entry.read!.bytes : serialize(record));
+    records.push(bytes);
+    shas.push(same ? entry.read!.sha : sha256(bytes));
   }
   if (compact) await writeFileAtomic(files.data, Buffer.concat(chunks));
   else if (chunks.length > 0) {
     await mkdir(dirname(files.data), { recursive: true });
     appendFileSync(files.data, Buffer.concat(chunks));
   }
-  await writeFileAtomic(files.index, serialize({ version: 5, fingerprint, keys, records } satisfies StoredIndex));
+  const index: StoredIndex = {
+    version: 5,
+    fingerprint,
+    keys,
+    records,
+    shas,
+    ...(naming ? { naming: [naming, sha256(naming)] as const } : {}),
+  };
+  await writeFileAtomic(files.index, serialize(index));
 }

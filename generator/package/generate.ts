@@ -90,6 +90,8 @@ const NO_SPEC_CACHE: SpecCache = {
   set: () => {},
   section: () => undefined,
   setSection: () => {},
+  naming: () => undefined,
+  setNaming: () => {},
   save: () => Promise.resolve(),
 };
 

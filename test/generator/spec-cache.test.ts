@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { afterEach, describe, expect, it } from "vitest";
 import { listFilesSync } from "../../generator/lib/files.ts";
+import { sha256 } from "../../generator/lib/json.ts";
 import { specCacheFiles } from "../../generator/model/spec-cache.ts";
 import { generate, specCachePath } from "../../generator/package/generate.ts";
 import { readSchemaEntries } from "../../generator/schemas/entries.ts";
@@ -58,7 +59,9 @@ async function editIndex(index: string, change: (records: Record<string, unknown
   const records = stored.records.map((bytes) => deserialize(bytes) as Record<string, unknown>);
   expect(records.length).toBeGreaterThan(1);
   change(records);
-  await writeFile(index, serialize({ ...stored, records: records.map((record) => serialize(record)) }));
+  const bytes = records.map((record) => serialize(record));
+  // With their hashes recomputed: records that pass every check the cache makes of its own bytes.
+  await writeFile(index, serialize({ ...stored, records: bytes, shas: bytes.map((record) => sha256(record)) }));
 }
 
 /** Ways the two files of the cache get damaged; each must cost only the work the cache would have saved. */
@@ -71,6 +74,17 @@ const DAMAGES: Readonly<Record<string, Damage>> = {
       index,
       serialize({ ...stored, records: stored.records.map(() => Uint8Array.from([0xff, 0x0f, 1])) }),
     );
+  },
+  "records flipped": async ({ index }) => {
+    const stored = deserialize(await readFile(index)) as { records: Uint8Array[] };
+    for (const record of stored.records) record[record.length >> 1] ^= 0x01;
+    await writeFile(index, serialize(stored));
+  },
+  "names memo damaged": async ({ index }) => {
+    const stored = deserialize(await readFile(index)) as { naming: [Uint8Array, string] };
+    expect(stored.naming[0].length).toBeGreaterThan(0);
+    stored.naming[0].fill(0x20, 8);
+    await writeFile(index, serialize(stored));
   },
   "data missing": ({ data }) => rm(data),
   "data truncated": async ({ data }) => {
