@@ -24,7 +24,7 @@
  *   spec. When more than half of it is no longer referenced, a save writes it
  *   anew with the live entries only.
  */
-import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, closeSync, openSync, readSync, statSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -216,26 +216,37 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
     }
   }
 
-  // The data file, read whole the first time a blob is needed (a run that needs one needs most: the README's
-  // sections); undefined when it cannot be read.
-  let data: Buffer | undefined | null = null;
-  const dataBytes = (): Buffer | undefined => {
-    if (data === null) {
-      try {
-        data = readFileSync(files.data);
-      } catch {
-        data = undefined;
-      }
-    }
-    return data;
-  };
+  // The data file, opened the first time a blob is needed and read where each blob lies (a run reads the sections
+  // of every model but the specs of a few: most of the file is never read); closed by `save`.
+  let fd: number | undefined | null = null;
   /** A blob's bytes when they are in the data file as recorded (length and hash), else undefined. */
   const blob = (ref: BlobRef): Buffer | undefined => {
-    const bytes = dataBytes();
+    if (fd === null) {
+      try {
+        fd = openSync(files.data, "r");
+      } catch {
+        fd = undefined;
+      }
+    }
+    if (fd === undefined) return undefined;
     const [offset, length, sha] = ref;
-    if (!bytes || offset + length > bytes.length) return undefined;
-    const slice = bytes.subarray(offset, offset + length);
-    return sha256(slice) === sha ? slice : undefined;
+    const bytes = Buffer.allocUnsafe(length);
+    try {
+      if (readSync(fd, bytes, 0, length, offset) !== length) return undefined;
+    } catch {
+      return undefined;
+    }
+    return sha256(bytes) === sha ? bytes : undefined;
+  };
+  const close = () => {
+    if (typeof fd === "number") {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed.
+      }
+    }
+    fd = null;
   };
 
   const records = new Map<string, IndexRecord | undefined>();
@@ -358,12 +369,14 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
     },
     async save() {
       const entries = [...used.values()];
-      if (!naming.changed && !entries.some((entry) => entry.changed) && used.size === known.size) return;
+      if (!naming.changed && !entries.some((entry) => entry.changed) && used.size === known.size) return close();
       try {
         const bytes = naming.bytes ?? (naming.memo ? serialize(naming.memo) : undefined);
-        await store(files, fingerprint, used, dataBytes, blob, bytes);
+        await store(files, fingerprint, used, blob, bytes);
       } catch {
         // An optimisation only.
+      } finally {
+        close();
       }
     },
   };
@@ -377,7 +390,6 @@ async function store(
   files: { readonly index: string; readonly data: string },
   fingerprint: string,
   used: ReadonlyMap<string, Entry>,
-  dataBytes: () => Buffer | undefined,
   blob: (ref: BlobRef) => Buffer | undefined,
   naming: Uint8Array | undefined,
 ): Promise<void> {
@@ -418,7 +430,6 @@ async function store(
     offset += bytes.length;
     return ref;
   };
-  if (compact) dataBytes();
   const keys: string[] = [];
   const records: Uint8Array[] = [];
   const shas: string[] = [];

@@ -77,7 +77,7 @@ const DAMAGES: Readonly<Record<string, Damage>> = {
   },
   "records flipped": async ({ index }) => {
     const stored = deserialize(await readFile(index)) as { records: Uint8Array[] };
-    for (const record of stored.records) record[record.length >> 1] ^= 0x01;
+    for (const record of stored.records) record[record.length >> 1] = record[record.length >> 1]! ^ 0x01;
     await writeFile(index, serialize(stored));
   },
   "names memo damaged": async ({ index }) => {
