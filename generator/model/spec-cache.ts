@@ -25,7 +25,7 @@
  *   anew with the live entries only.
  */
 import { appendFileSync, closeSync, openSync, readSync, statSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { NamingMemo } from "./naming.ts";
@@ -177,8 +177,13 @@ function sectionOwner(entry: Entry): string {
 }
 
 /** The files of the cache at `base` (`specCachePath` of the generate job). */
-export function specCacheFiles(base: string): { readonly index: string; readonly data: string } {
-  return { index: `${base}.index`, data: `${base}.data` };
+export function specCacheFiles(base: string): {
+  readonly index: string;
+  readonly data: string;
+  readonly legacy: string;
+} {
+  // `legacy`: the one-file cache of earlier versions (read and rewritten whole), removed by the first save.
+  return { index: `${base}.index`, data: `${base}.data`, legacy: `${base}.bin` };
 }
 
 /**
@@ -387,7 +392,7 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
  * the live blobs only, when more than half of it would be dead), then the index, through a rename.
  */
 async function store(
-  files: { readonly index: string; readonly data: string },
+  files: ReturnType<typeof specCacheFiles>,
   fingerprint: string,
   used: ReadonlyMap<string, Entry>,
   blob: (ref: BlobRef) => Buffer | undefined,
@@ -468,4 +473,5 @@ async function store(
     ...(naming ? { naming: [naming, sha256(naming)] as const } : {}),
   };
   await writeFileAtomic(files.index, serialize(index));
+  await rm(files.legacy, { force: true });
 }

@@ -2,9 +2,9 @@
  * The normalised-model cache behind incremental generate (`generator/model/spec-cache.ts`): a run that takes specs
  * and README sections from it writes exactly the bytes a run that reuses nothing writes.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { afterEach, describe, expect, it } from "vitest";
 import { listFilesSync } from "../../generator/lib/files.ts";
@@ -162,8 +162,12 @@ describe("incremental generate with the spec cache", () => {
     const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
     const { root } = await project();
     await writeSyntheticCatalog(ROOT, root, 12);
-    await generate({ root });
     const files = specCacheFiles(specCachePath(root));
+    // The one-file cache of earlier versions is removed by the first save.
+    await mkdir(dirname(files.legacy), { recursive: true });
+    await writeFile(files.legacy, "an old cache");
+    await generate({ root });
+    expect(existsSync(files.legacy)).toBe(false);
     const before = await readFile(files.data);
     const entries = await readSchemaEntries(join(root, "schemas"), root);
     const source = JSON.parse(entries[0]!.text) as { modelId: string };
