@@ -57,7 +57,9 @@ export function assignModelNames(ids: readonly string[]): Map<string, ModelNames
   const byReadable = new Map<string, string[]>();
   for (const id of ids) {
     const readable = readableTypeName(id);
-    byReadable.set(readable, [...(byReadable.get(readable) ?? []), id]);
+    const list = byReadable.get(readable);
+    if (list) list.push(id);
+    else byReadable.set(readable, [id]);
   }
   const paths = assignModelPaths(ids);
   const result = new Map<string, ModelNames & { readonly path: ModelPath }>();
@@ -117,8 +119,12 @@ export function modelTypeNames(typeName: string, fields: readonly FieldSpec[]): 
 /** One error per type name that two declarations of the package would share (the index exports them all). */
 export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
   const owners = new Map<string, { spec: ModelSpec; what: string; alias?: string }[]>();
-  const add = (name: string, spec: ModelSpec, what: string, alias?: string) =>
-    owners.set(name, [...(owners.get(name) ?? []), { spec, what, ...(alias === undefined ? {} : { alias }) }]);
+  const add = (name: string, spec: ModelSpec, what: string, alias?: string) => {
+    const owner = { spec, what, ...(alias === undefined ? {} : { alias }) };
+    const list = owners.get(name);
+    if (list) list.push(owner);
+    else owners.set(name, [owner]);
+  };
   for (const spec of specs) {
     add(spec.types.input, spec, "input type");
     add(spec.types.rawInput, spec, "raw input type");
