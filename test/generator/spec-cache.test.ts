@@ -12,7 +12,7 @@ import { sha256 } from "../../generator/lib/json.ts";
 import { specCacheFiles } from "../../generator/model/spec-cache.ts";
 import { generate, specCachePath } from "../../generator/package/generate.ts";
 import { readSchemaEntries } from "../../generator/schemas/entries.ts";
-import { ROOT, tempProject, type TempProject } from "../helpers/project.ts";
+import { ROOT, runProcess, tempProject, type TempProject } from "../helpers/project.ts";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -187,6 +187,30 @@ describe("incremental generate with the spec cache", () => {
     const compacted = await readFile(files.data);
     expect(compacted.length).toBeLessThan(after.length / 2);
     const { incremental, cold } = await incrementalAndCold(root);
+    for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
+  }, 180_000);
+
+  it("stays only an optimisation when two runs store at once (their appends interleave; the last index wins)", async () => {
+    const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
+    const { root } = await project();
+    await writeSyntheticCatalog(ROOT, root, 8);
+    await generate({ root });
+    const entries = await readSchemaEntries(join(root, "schemas"), root);
+    const source = JSON.parse(entries[0]!.text) as { modelId: string };
+    await mkdir(join(root, "schemas/cache-test"), { recursive: true });
+    await writeFile(
+      join(root, "schemas/cache-test/added.json"),
+      JSON.stringify({ ...source, modelId: "cache-test/added" }, null, 2),
+    );
+    // Two processes on one cache: each appends what it normalised and writes its index (--check writes nothing
+    // else: both report the added model's files as missing).
+    const bin = join(ROOT, "generator/cli/bin.js");
+    const runs = await Promise.all(
+      [0, 1].map(() => runProcess(process.execPath, [bin, "generate", "--check", "-q", "--root", root], { cwd: root })),
+    );
+    for (const run of runs) expect(run.code, run.stderr).toBe(1);
+    const { incremental, cold } = await incrementalAndCold(root);
+    expect([...incremental.keys()]).toEqual([...cold.keys()]);
     for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
   }, 180_000);
 
