@@ -196,6 +196,7 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
       "index.d.ts",
       "runtime",
       "registry",
+      "types",
       "models",
       "schemas",
       "README.md",
