@@ -10,7 +10,7 @@
  */
 import type { ModelSpec } from "../model/types.ts";
 import { measure, measureAsync } from "../lib/profile.ts";
-import { emitModelDeclarations } from "./declarations.ts";
+import { emitModelDeclarations, emitModelTypes, emitTypesBucket } from "./declarations.ts";
 import { formatFile } from "./format.ts";
 import { inputSchema } from "./json-schema.ts";
 import { emitModelModule } from "./model-module.ts";
@@ -25,15 +25,20 @@ import {
   readmeSection,
   registryPath,
 } from "./package.ts";
+import { typesPath } from "./registry.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
 import { compileValidator } from "./validator.ts";
 
 export type FileMap = Map<string, string>;
 
-/** What a model unit produces: its files, and its (formatted) section of the package README. */
+/**
+ * What a model unit produces: its files, its (formatted) section of the package README, and its type declarations
+ * (`emitModelTypes`), which its bucket's `types/NN.d.ts` joins with the others of the bucket.
+ */
 export interface ModelUnitOutput {
   readonly files: FileMap;
   readonly readme: string;
+  readonly types: string;
 }
 
 function modelHeader(spec: ModelSpec): string {
@@ -52,7 +57,22 @@ export async function emitModelUnit(spec: ModelSpec): Promise<ModelUnitOutput> {
       [`models/${path}.d.ts`, measure("declarations", () => emitModelDeclarations(spec, header))],
     ]),
     readme: measure("readme sections", () => readmeSection(spec)),
+    types: measure("declarations", () => emitModelTypes(spec)),
   };
+}
+
+/**
+ * `types/NN.d.ts`: the type declarations of one registry bucket's models, from the texts their model units printed
+ * in this run (`printed`) or printed now. A unit of its own, so a change to one model prints one bucket's types.
+ */
+export async function emitTypesUnit(
+  members: readonly ModelSpec[],
+  bucket: number,
+  printed: ReadonlyMap<string, string>,
+): Promise<FileMap> {
+  await loadStringWidth(members);
+  const texts = members.map((spec) => printed.get(spec.id) ?? measure("declarations", () => emitModelTypes(spec)));
+  return new Map([[typesPath(bucket), emitTypesBucket(members, bucket, texts)]]);
 }
 
 export async function emitRuntimeUnit(sources: readonly RuntimeSource[]): Promise<FileMap> {

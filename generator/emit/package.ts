@@ -10,9 +10,10 @@ import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } 
 import { constDeclaration, importDeclaration, js } from "./print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
-import { registryPath } from "./registry.ts";
+import { registryBuckets, registryPath, typesModule } from "./registry.ts";
+import { typeNamesOf } from "./declarations.ts";
 import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
-import { exportTypeFrom, importType, interfaceDeclaration, statements } from "./print/ts.ts";
+import { exportTypeFrom, importType, statements } from "./print/ts.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
 
@@ -117,43 +118,33 @@ export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number):
 }
 
 /**
- * `index.d.ts`. The lines of each model (its type re-export, its `ModelMap` member) are printed as text and joined,
- * and only the fixed statements around them go through the printer: a statement at the top level is laid out on its
- * own (a hard line break ends it), and a member whose type is one name cannot break, so the text is the printer's.
+ * `index.d.ts`. Every model's types come from its bucket's `types/NN.d.ts` (never from the model's own declaration
+ * file, so a consumer of the root entry type-checks 64 declaration files of types, not one per model): one re-export
+ * statement per bucket, and `ModelMap` made of the 64 buckets' `Models`. The re-exports are printed as text and
+ * joined; the fixed statements around them go through the printer.
  */
 export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
-  const typeExports = specs.map((spec) => {
-    const names = spec.types;
-    const exported = [
-      names.input,
-      names.rawInput,
-      names.output,
-      ...names.sizes.values(),
-      ...names.labels.values(),
-      ...names.enums.values(),
-      ...[...names.nested.values()].flatMap((name) => [name.friendly, name.raw]),
-    ];
-    const statement = exportTypeText(exported, `./models/${spec.names.modulePath}.js`);
-    return typeof statement === "string" ? statement : layout(statement);
+  const buckets = registryBuckets(specs);
+  const typeExports = buckets.flatMap((members, bucket) => {
+    if (members.length === 0) return [];
+    const statement = exportTypeText(members.flatMap(typeNamesOf), `./${typesModule(bucket)}`);
+    return [typeof statement === "string" ? statement : layout(statement)];
   });
-  const modelMap = layout(
-    interfaceDeclaration({
-      doc: "Every generated model, keyed by model id (types only: the root entry imports no model).",
-      name: "ModelMap",
-      members: [],
-    }),
-  );
-  const members = specs.map(
-    (spec) =>
-      `  ${propertyKey(spec.id)}: typeof import(${stringLiteral(`./models/${spec.names.modulePath}.js`)}).default;`,
-  );
+  const bases = buckets.map((_, bucket) => `Models${String(bucket).padStart(2, "0")}`);
   const head = layout(
     statements([
       `// ${GENERATED_NOTICE}`,
       `export * from "./runtime/index.js";`,
       importType(["AnyModel", "Client", "ClientOptions"], "./runtime/index.js"),
+      ...bases.map((base, bucket) => `import type { Models as ${base} } from "./${typesModule(bucket)}";`),
     ]),
   );
+  const modelMap = [
+    "/** Every generated model, keyed by model id (types only: the root entry imports no model). */",
+    "export interface ModelMap",
+    "  extends",
+    ...bases.map((base, index) => `    ${base}${index === bases.length - 1 ? " {}" : ","}`),
+  ].join("\n");
   const tail = layout(
     statements([
       "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
@@ -170,8 +161,7 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
       "export declare function createClient(options?: ClientOptions): RunComfyClient;",
     ]),
   );
-  const map = members.length === 0 ? modelMap : `${modelMap.slice(0, -"{}".length)}{\n${members.join("\n")}\n}`;
-  return [head, ...typeExports.map((text) => `${text}\n`), "\n", map, "\n\n", tail].join("");
+  return [head, ...typeExports.map((text) => `${text}\n`), "\n", modelMap, "\n\n", tail].join("");
 }
 
 export function emitPackageJson(specs: readonly ModelSpec[], version: string): string {
@@ -206,6 +196,7 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
       "index.d.ts",
       "runtime",
       "registry",
+      "types",
       "models",
       "schemas",
       "README.md",

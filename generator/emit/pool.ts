@@ -34,6 +34,7 @@ interface SerializedModel {
   readonly id: string;
   readonly files: [string, string][];
   readonly readme: string;
+  readonly types: string;
 }
 
 /** How many threads (main included) to use for `count` models. */
@@ -191,7 +192,7 @@ async function emitFresh(jobs: EmitJobs, emitters: Emitters, threads: number): P
       for (let chunk = take(); chunk; chunk = take()) {
         const response = await thread.send({ kind: "models", specs: chunk });
         for (const model of (response.ok && response.models) || []) {
-          models.set(model.id, { files: new Map(model.files), readme: model.readme });
+          models.set(model.id, { files: new Map(model.files), readme: model.readme, types: model.types });
         }
       }
     };

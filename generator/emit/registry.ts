@@ -17,3 +17,13 @@ export function registryBuckets(specs: readonly ModelSpec[]): ModelSpec[][] {
   for (const spec of specs) buckets[bucketOf(spec.id)]!.push(spec);
   return buckets;
 }
+
+/** `types/07.js`: the module specifier of a bucket's types (`types/07.d.ts`, declarations only; see `typesPath`). */
+export function typesModule(bucket: number): string {
+  return `types/${String(bucket).padStart(2, "0")}.js`;
+}
+
+/** `types/07.d.ts`: the type declarations of the models of one registry bucket, and its part of `ModelMap`. */
+export function typesPath(bucket: number): string {
+  return `types/${String(bucket).padStart(2, "0")}.d.ts`;
+}

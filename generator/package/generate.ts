@@ -268,6 +268,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const runtimeStale = !current("runtime", fingerprint);
   const stale = specs.filter((spec) => !current(`model:${spec.id}`, modelKey(spec)));
   const sections = new Map<string, string>();
+  const typeTexts = new Map<string, string>();
   if (runtimeStale || stale.length > 0) {
     const { readRuntimeSources, runtimeCachePath } = await import("../emit/runtime.ts");
     const { emitUnits } = await import("../emit/pool.ts");
@@ -284,6 +285,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       const output = results.models.get(spec.id)!;
       collect(`model:${spec.id}`, modelKey(spec), output.files);
       sections.set(spec.id, output.readme);
+      typeTexts.set(spec.id, output.types);
       specCache.setSection(spec, output.readme);
     }
   }
@@ -303,6 +305,14 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     if (current(name, key)) continue;
     const { emitRegistryUnit } = await emitters();
     collect(name, key, await measureAsync("registry modules", () => emitRegistryUnit(members, bucket)));
+  }
+  // Each bucket's types (types/NN.d.ts) on the schema bytes and names of its models.
+  for (const [bucket, members] of buckets.entries()) {
+    const name = `types:${String(bucket).padStart(2, "0")}`;
+    const key = sha256([fingerprint, name, ...members.map(modelKey)].join("\u0001"));
+    if (current(name, key)) continue;
+    const { emitTypesUnit } = await emitters();
+    collect(name, key, await measureAsync("types modules", () => emitTypesUnit(members, bucket, typeTexts)));
   }
 
   if (!current("package", packageKey)) {

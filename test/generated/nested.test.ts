@@ -13,6 +13,7 @@ import type { Model } from "../../generated/index.js";
 import { catalogSchemaTexts } from "../helpers/catalog.ts";
 import { generatedPackage } from "../helpers/package.ts";
 import { ROOT, runProcess } from "../helpers/project.ts";
+import { bucketOf } from "../../templates/runtime/buckets.ts";
 
 const pkg = await generatedPackage(await catalogSchemaTexts());
 afterAll(() => pkg.cleanup());
@@ -142,7 +143,12 @@ describe("nested inputs", () => {
 
   it("documents each nested member, and shows a required field's default as an example", async () => {
     const { readFile } = await import("node:fs/promises");
-    const declarations = await readFile(join(pkg.dir, "models/kling/kling-3.0/4k/image-to-video.d.ts"), "utf8");
+    // A model's types are declared in its registry bucket's types/NN.d.ts (re-exported by its models/<id>.d.ts).
+    const bucket = String(bucketOf("kling/kling-3.0/4k/image-to-video")).padStart(2, "0");
+    const declarations = await readFile(join(pkg.dir, `types/${bucket}.d.ts`), "utf8");
+    expect(await readFile(join(pkg.dir, "models/kling/kling-3.0/4k/image-to-video.d.ts"), "utf8")).toContain(
+      `export type {\n  KlingKling304KImageToVideoInput,`,
+    );
     expect(declarations).toContain("export interface KlingKling304KImageToVideoElementsItem {");
     expect(declarations).toContain("   * Wire key: `frontal_image_url`.");
     expect(declarations).toMatch(/Example: "A calm ocean at dawn"\.\n {3}\*\/\n {2}prompt: string;/);

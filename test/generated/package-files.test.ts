@@ -37,6 +37,11 @@ describe("the committed package", () => {
   it("ships its license, states the Node it needs, and keeps internals on a subpath of their own", () => {
     const pkg = JSON.parse(files.find(([path]) => path === "package.json")![1]) as Record<string, unknown>;
     expect(pkg["files"]).toContain("LICENSE");
+    // Every file of the package is in the tarball (npm always packs package.json; the build manifest stays out).
+    const shipped = new Set(pkg["files"] as string[]);
+    for (const [path] of files)
+      if (path !== ".codegen-manifest.json" && path !== "package.json")
+        expect(shipped.has(path.split("/")[0]!), path).toBe(true);
     expect(files.map(([path]) => path)).toContain("LICENSE");
     expect(pkg["engines"]).toEqual({ node: ">=20.19" });
     expect((pkg["exports"] as Record<string, unknown>)["./internal"]).toEqual({

@@ -70,7 +70,7 @@ describe("generate", () => {
 
     const generated = join(scratch.root, "generated");
     const edited = join(generated, "models/community/fantasy-portrait/image-to-video.d.ts");
-    await writeFile(edited, (await readFile(edited, "utf8")).replace("prompt: string;", "prompt: number;"));
+    await writeFile(edited, (await readFile(edited, "utf8")).replace("build(input: Input)", "build(input: Infut)"));
     await rm(join(generated, "runtime/poll.js"));
     await writeFile(join(generated, "models/stray.js"), "export {};\n");
     const before = await tree(generated);
@@ -80,8 +80,8 @@ describe("generate", () => {
     expect(dirty.stderr).toContain("stale:   generated/models/community/fantasy-portrait/image-to-video.d.ts");
     expect(dirty.stderr).toContain("missing: generated/runtime/poll.js");
     expect(dirty.stderr).toContain("extra:   generated/models/stray.js");
-    expect(dirty.stderr).toContain("-  prompt: number;");
-    expect(dirty.stderr).toContain("+  prompt: string;");
+    expect(dirty.stderr).toContain("-export declare function build(input: Infut): RawInput;");
+    expect(dirty.stderr).toContain("+export declare function build(input: Input): RawInput;");
     // --check never writes.
     expect(await tree(generated)).toEqual(before);
   });
@@ -115,9 +115,16 @@ describe("generate", () => {
     const schema = join(scratch.root, "schemas/community/wan-2-2/vace-fun.json");
     await writeFile(schema, (await readFile(schema, "utf8")).replace('"maximum": 30', '"maximum": 31'));
     const drifted = await generate({ root: scratch.root, check: true });
-    expect([...drifted.emittedUnits].sort()).toEqual(["model:community/wan-2-2/vace-fun", "package", "release"]);
+    const bucket = String(bucketOf("community/wan-2-2/vace-fun")).padStart(2, "0");
+    expect([...drifted.emittedUnits].sort()).toEqual(
+      ["model:community/wan-2-2/vace-fun", "package", "release", `types:${bucket}`].sort(),
+    );
     expect(drifted.check!.stale).toEqual(
-      expect.arrayContaining([".codegen-manifest.json", "models/community/wan-2-2/vace-fun.d.ts"]),
+      expect.arrayContaining([
+        ".codegen-manifest.json",
+        "models/community/wan-2-2/vace-fun.d.ts",
+        `types/${bucket}.d.ts`,
+      ]),
     );
   });
 
@@ -173,12 +180,14 @@ describe("generate", () => {
       // The copy of its schema file in the package's snapshot (generator/package/release.ts).
       "schemas/kling/kling-video-o3/4K/image-to-video.json",
     ]);
-    // One registry module (the bucket of the new id) is printed again, not all 64, and the package is what a run
-    // that reuses nothing writes.
-    const registry = `registry:${String(bucketOf(schema.modelId)).padStart(2, "0")}`;
+    // One registry module and one types module (the bucket of the new id) are printed again, not all 64, and the
+    // package is what a run that reuses nothing writes.
+    const bucket = String(bucketOf(schema.modelId)).padStart(2, "0");
+    const registry = `registry:${bucket}`;
     expect([...added.emittedUnits].sort()).toEqual(
-      ["model:kling/kling-video-o3/4K/image-to-video", "package", registry, "release"].sort(),
+      ["model:kling/kling-video-o3/4K/image-to-video", "package", registry, "release", `types:${bucket}`].sort(),
     );
+    expect(added.write!.written).toContain(`types/${bucket}.d.ts`);
     expect(added.write!.written).toContain(`registry/${registry.slice("registry:".length)}.js`);
     const rendered = await generate({ root: scratch.root, render: true });
     const onDisk = await tree(join(scratch.root, "generated"));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
 import { loadModels } from "../../generator/model/load.ts";
-import { emitModelDeclarations } from "../../generator/emit/declarations.ts";
+import { emitModelTypes } from "../../generator/emit/declarations.ts";
 import { assignModelNames, NAMED_ENUM_MIN, readableTypeName } from "../../generator/model/naming.ts";
 import { assignModelPaths, checkModelId, encodeSegment, modulePathFor } from "../../generator/lib/model-id.ts";
 import type { ModelSpec } from "../../generator/model/types.ts";
@@ -224,7 +224,7 @@ describe("named value types", () => {
     const [spec] = load([model("acme/foo", { properties })]).specs;
     expect([...spec!.types.enums]).toEqual([["sampler", "AcmeFooSampler"]]);
     expect([...spec!.types.labels.values()]).toEqual(["AcmeFooResolutionLabel"]);
-    const dts = emitModelDeclarations(spec!, "// test");
+    const dts = emitModelTypes(spec!);
     expect(dts).toContain('export type AcmeFooSampler = "euler" | "euler_a" | "dpm" | "dpm_2" | "ddim" | "lms";');
     expect(dts).toContain("sampler?: AcmeFooSampler | undefined;");
     expect(dts).toContain('scheduler?: "karras" | "simple" | undefined;');

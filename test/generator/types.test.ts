@@ -15,7 +15,7 @@ import { compile } from "json-schema-to-typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeSyntheticCatalog } from "../../bench/catalog.ts";
 import { extraKey } from "../../templates/runtime/model.ts";
-import { emitModelDeclarations } from "../../generator/emit/declarations.ts";
+import { emitModelTypes } from "../../generator/emit/declarations.ts";
 import { objectSchema, type SchemaOptions } from "../../generator/emit/json-schema.ts";
 import type { JsonObject } from "../../generator/lib/json.ts";
 import { fieldProperty } from "../../generator/model/fields.ts";
@@ -83,7 +83,7 @@ async function corpus(): Promise<{ spec: ModelSpec; dts: string }[]> {
   await placeSchemaFiles(project.root, await catalogSchemaTexts());
   await writeSyntheticCatalog(ROOT, project.root, 24);
   const { specs } = loadModels(await readSchemaEntries(join(project.root, "schemas"), project.root), "schemas/");
-  return specs.map((spec) => ({ spec, dts: emitModelDeclarations(spec, "// test") }));
+  return specs.map((spec) => ({ spec, dts: emitModelTypes(spec) }));
 }
 
 describe("printed declarations mean what json-schema-to-typescript makes of the same schemas", () => {
