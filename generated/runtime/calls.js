@@ -106,11 +106,8 @@ export function createQueueCalls(context) {
     return id;
   };
   const modelIdOf = (ref) => (typeof ref === "string" ? undefined : ref.modelId);
-  const submit = async (modelRef, input, callOptions = {}, raw = false) => {
-    const signal = checkSignal("signal", callOptions.signal);
-    const modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
-    // Waiting for a submit slot is cheap (one small record): the body is built only once a slot is free.
-    const release = await context.submitSlots.enter(signal);
+  /** The submit itself, once the call holds a submit slot (`release` gives it back). */
+  const submitInSlot = async (modelRef, modelId, input, signal, raw, release) => {
     let response;
     try {
       if (signal?.aborted) {
@@ -140,6 +137,21 @@ export function createQueueCalls(context) {
     }
     log("info", `submitted ${modelId} as ${requestId}`);
     return { modelId, requestId, submittedAt: new Date(clock.now()).toISOString() };
+  };
+  const submit = (modelRef, input, callOptions = {}, raw = false) => {
+    let signal;
+    let modelId;
+    try {
+      signal = checkSignal("signal", callOptions.signal);
+      modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Waiting for a submit slot is cheap: one small record and one callback, no frame of this call (ten thousand
+    // run() calls started together wait here); the body is built only once a slot is free.
+    const slot = context.submitSlots.enter(signal);
+    if (typeof slot === "function") return submitInSlot(modelRef, modelId, input, signal, raw, slot);
+    return slot.then((release) => submitInSlot(modelRef, modelId, input, signal, raw, release));
   };
   const status = async (ref, callOptions = {}) => {
     const requestId = requestIdOf(ref);

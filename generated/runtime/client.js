@@ -26,17 +26,27 @@ export function createClient(options = {}) {
   const calls = createQueueCalls(context);
   const waitFor = createWaiter(context, calls);
   const wait = async (handle, waitOptions) => waitFor(handle, resolveWaitOptions(waitOptions, context.pollPolicy));
+  // Not an async function: while ten thousand run() calls wait for a submit slot, each holds one small callback, not
+  // a suspended frame.
   const runWith =
     (raw) =>
-    async (modelRef, input, runOptions = {}) => {
-      // Every option is checked before the paid submit.
-      const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
-      const onEnqueue = runOptions.onEnqueue;
-      if (onEnqueue !== undefined && typeof onEnqueue !== "function")
-        throw new ConfigurationError("onEnqueue must be a function");
-      const handle = await calls.submit(modelRef, input, { signal: resolved.signal }, raw);
-      onEnqueue?.(handle);
-      return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+    (modelRef, input, runOptions = {}) => {
+      let resolved;
+      let onEnqueue;
+      try {
+        // Every option is checked before the paid submit.
+        resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+        onEnqueue = runOptions.onEnqueue;
+        if (onEnqueue !== undefined && typeof onEnqueue !== "function")
+          throw new ConfigurationError("onEnqueue must be a function");
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // `resolved` carries the signal: it serves as the submit's call options.
+      return calls.submit(modelRef, input, resolved, raw).then((handle) => {
+        onEnqueue?.(handle);
+        return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+      });
     };
   const submitWith = (raw) => (modelRef, input, callOptions) => calls.submit(modelRef, input, callOptions, raw);
   // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.

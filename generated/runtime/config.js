@@ -201,7 +201,8 @@ export function resolveConfig(options = {}) {
   if (given.fetch !== undefined && typeof given.fetch !== "function")
     throw new ConfigurationError(`fetch must be a function, got ${showValue(given.fetch)}`);
   // On Node the default is the node:http transport (transport.ts says why); elsewhere globalThis.fetch.
-  const fetchImpl = given.fetch ?? nodeTransport() ?? globalThis.fetch?.bind(globalThis);
+  const transport = given.fetch === undefined ? nodeTransport() : undefined;
+  const fetchImpl = given.fetch ?? transport ?? globalThis.fetch?.bind(globalThis);
   if (!fetchImpl)
     throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
   const logLevel = checkChoice("logLevel", given.logLevel, ["off", "error", "warn", "info", "debug"], "warn");
@@ -230,6 +231,7 @@ export function resolveConfig(options = {}) {
     token,
     secrets,
     fetch: fetchImpl,
+    stopAsSignal: transport !== undefined,
     timeoutMs: checkNumber("timeoutMs", given.timeoutMs, 60_000, { min: 1, max: MAX_TIMER_MS, infinity: true }),
     retry: checkRetryPolicy(given.retry),
     clock,

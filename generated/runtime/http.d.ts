@@ -39,6 +39,35 @@ export declare function createLog(logger: Logger | undefined, level: LogLevel, s
  */
 export declare function onAbort(signal: AbortSignal | undefined, callback: () => void): () => void;
 /**
+ * What stops one call (the caller's signal, its deadline, an attempt's
+ * timeout): an `AbortController` without the `AbortSignal`, which is made only
+ * when something outside the runtime needs one (a `fetch` option, a clock's
+ * `sleep`). Node allocates each `AbortSignal` with about 0.6 KB straight in
+ * the old generation (garbage only a full collection frees), and at the
+ * status-call rate of ten thousand waiting jobs those signals, not the jobs,
+ * grew the heap. The node:http transport (`transport.ts`) and the limiter read
+ * this object itself: it has the part of `AbortSignal` they use (`aborted`,
+ * `reason`, `addEventListener`/`removeEventListener` of `"abort"`, each
+ * listener called once).
+ */
+export declare class CallStop {
+  aborted: boolean;
+  reason: unknown;
+  private listeners;
+  private controller;
+  abort(reason: unknown): void;
+  /** A real `AbortSignal` that follows this stop (made on first use). */
+  get signal(): AbortSignal;
+  addEventListener(
+    _type: "abort",
+    listener: () => void,
+    _options?: {
+      readonly once?: boolean;
+    },
+  ): void;
+  removeEventListener(_type: "abort", listener: () => void): void;
+}
+/**
  * Caps what one client sends: at most `limit` requests in flight, and at most
  * `perSecond` request starts per second (a token bucket holding one second of
  * burst, at least one request). Thousands of waiting jobs thus share a
@@ -56,14 +85,16 @@ export declare class RequestLimiter {
   private readonly burst;
   private refilledAt;
   constructor(limit: number, perSecond: number, clock: Clock);
-  /** Resolves with a release function once a slot and a token are this call's; rejects with the signal's reason on abort. */
-  acquire(signal: AbortSignal): Promise<() => void>;
+  /** Resolves with a release function once a slot and a token are this call's; rejects with the stop's reason on abort. */
+  acquire(signal: CallStop): Promise<() => void>;
 }
 export interface HttpConfig {
   /** Origin (and optional path prefix) of the API, without `/v1` and without a trailing slash. */
   readonly baseUrl: string;
   readonly token: string | undefined;
   readonly fetch: typeof fetch;
+  /** `fetch` is the node:http transport (`transport.ts`), which takes a call's `CallStop` as its signal. */
+  readonly stopAsSignal?: boolean | undefined;
   /** Per-attempt timeout in milliseconds (`Infinity`: none). */
   readonly timeoutMs: number;
   /** Texts redacted from everything that leaves the client (the token). */

@@ -21,8 +21,14 @@ export class PollScheduler {
   /** Entries in the heap that are neither cancelled nor started. */
   live = 0;
   waits = 0;
+  /** The armed wake-up (a token: the sleep that resolves checks it is still the current one). */
   timer;
   timerDue = Number.POSITIVE_INFINITY;
+  /**
+   * Cancels the armed sleep; kept from one wake-up to the next and replaced only once aborted, so the scheduler does
+   * not make an `AbortSignal` per wake-up (Node puts ~0.6 KB of each straight in the old generation).
+   */
+  sleeps;
   constructor(clock, concurrency) {
     this.clock = clock;
     this.concurrency = concurrency;
@@ -81,21 +87,28 @@ export class PollScheduler {
     if (this.heap.length > 0 && this.running < this.concurrency) this.arm(this.heap[0].dueAt);
     else if (this.heap.length === 0) this.disarm();
   }
+  /** Cancels the armed sleep, if any. */
+  cancelSleep() {
+    if (this.timer === undefined) return;
+    this.sleeps?.abort();
+    this.sleeps = undefined;
+  }
   disarm() {
-    this.timer?.abort();
+    this.cancelSleep();
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
   }
   /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */
   arm(dueAt) {
     if (this.timer && this.timerDue <= dueAt) return;
-    this.timer?.abort();
-    const controller = new AbortController();
-    this.timer = controller;
+    this.cancelSleep();
+    const token = {};
+    this.timer = token;
     this.timerDue = dueAt;
-    this.clock.sleep(Math.max(0, dueAt - this.clock.now()), controller.signal).then(
+    this.sleeps ??= new AbortController();
+    this.clock.sleep(Math.max(0, dueAt - this.clock.now()), this.sleeps.signal).then(
       () => {
-        if (this.timer !== controller) return;
+        if (this.timer !== token) return;
         this.timer = undefined;
         this.timerDue = Number.POSITIVE_INFINITY;
         this.pump();

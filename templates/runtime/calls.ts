@@ -225,16 +225,15 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
   };
   const modelIdOf = (ref: RequestRef): string | undefined => (typeof ref === "string" ? undefined : ref.modelId);
 
-  const submit = async (
+  /** The submit itself, once the call holds a submit slot (`release` gives it back). */
+  const submitInSlot = async (
     modelRef: string | AnyModel,
+    modelId: string,
     input: unknown,
-    callOptions: CallOptions = {},
-    raw = false,
+    signal: AbortSignal | undefined,
+    raw: boolean,
+    release: () => void,
   ): Promise<RequestHandle> => {
-    const signal = checkSignal("signal", callOptions.signal);
-    const modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
-    // Waiting for a submit slot is cheap (one small record): the body is built only once a slot is free.
-    const release = await context.submitSlots.enter(signal);
     let response: unknown;
     try {
       if (signal?.aborted) {
@@ -264,6 +263,27 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     }
     log("info", `submitted ${modelId} as ${requestId}`);
     return { modelId, requestId, submittedAt: new Date(clock.now()).toISOString() };
+  };
+
+  const submit = (
+    modelRef: string | AnyModel,
+    input: unknown,
+    callOptions: CallOptions = {},
+    raw = false,
+  ): Promise<RequestHandle> => {
+    let signal: AbortSignal | undefined;
+    let modelId: string;
+    try {
+      signal = checkSignal("signal", callOptions.signal);
+      modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Waiting for a submit slot is cheap: one small record and one callback, no frame of this call (ten thousand
+    // run() calls started together wait here); the body is built only once a slot is free.
+    const slot = context.submitSlots.enter(signal);
+    if (typeof slot === "function") return submitInSlot(modelRef, modelId, input, signal, raw, slot);
+    return slot.then((release) => submitInSlot(modelRef, modelId, input, signal, raw, release));
   };
 
   const status = async (ref: RequestRef, callOptions: TimedCallOptions = {}): Promise<StatusInfo> => {

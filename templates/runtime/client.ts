@@ -141,17 +141,27 @@ export function createClient<M = Record<never, AnyModel>>(options: ClientOptions
   const wait = async (handle: RequestHandle, waitOptions?: WaitOptions): Promise<JobResult<unknown>> =>
     waitFor(handle, resolveWaitOptions(waitOptions, context.pollPolicy));
 
+  // Not an async function: while ten thousand run() calls wait for a submit slot, each holds one small callback, not
+  // a suspended frame.
   const runWith =
     (raw: boolean) =>
-    async (modelRef: string | AnyModel, input: unknown, runOptions: RunOptions = {}): Promise<JobResult<unknown>> => {
-      // Every option is checked before the paid submit.
-      const resolved = resolveWaitOptions(runOptions, context.pollPolicy);
-      const onEnqueue = runOptions.onEnqueue;
-      if (onEnqueue !== undefined && typeof onEnqueue !== "function")
-        throw new ConfigurationError("onEnqueue must be a function");
-      const handle = await calls.submit(modelRef, input, { signal: resolved.signal }, raw);
-      onEnqueue?.(handle);
-      return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+    (modelRef: string | AnyModel, input: unknown, runOptions: RunOptions = {}): Promise<JobResult<unknown>> => {
+      let resolved: ReturnType<typeof resolveWaitOptions>;
+      let onEnqueue: RunOptions["onEnqueue"];
+      try {
+        // Every option is checked before the paid submit.
+        resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+        onEnqueue = runOptions.onEnqueue;
+        if (onEnqueue !== undefined && typeof onEnqueue !== "function")
+          throw new ConfigurationError("onEnqueue must be a function");
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // `resolved` carries the signal: it serves as the submit's call options.
+      return calls.submit(modelRef, input, resolved, raw).then((handle) => {
+        onEnqueue?.(handle);
+        return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+      });
     };
   const submitWith =
     (raw: boolean) =>

@@ -287,7 +287,8 @@ export function resolveConfig(options: ClientOptions = {}): ClientContext {
   if (given.fetch !== undefined && typeof given.fetch !== "function")
     throw new ConfigurationError(`fetch must be a function, got ${showValue(given.fetch)}`);
   // On Node the default is the node:http transport (transport.ts says why); elsewhere globalThis.fetch.
-  const fetchImpl = given.fetch ?? nodeTransport() ?? (globalThis.fetch?.bind(globalThis) as typeof fetch | undefined);
+  const transport = given.fetch === undefined ? nodeTransport() : undefined;
+  const fetchImpl = given.fetch ?? transport ?? (globalThis.fetch?.bind(globalThis) as typeof fetch | undefined);
   if (!fetchImpl)
     throw new ConfigurationError("no fetch implementation: pass `fetch` (Node 18+ and browsers have one)");
   const logLevel = checkChoice("logLevel", given.logLevel, ["off", "error", "warn", "info", "debug"], "warn");
@@ -316,6 +317,7 @@ export function resolveConfig(options: ClientOptions = {}): ClientContext {
     token,
     secrets,
     fetch: fetchImpl,
+    stopAsSignal: transport !== undefined,
     timeoutMs: checkNumber("timeoutMs", given.timeoutMs, 60_000, { min: 1, max: MAX_TIMER_MS, infinity: true }),
     retry: checkRetryPolicy(given.retry),
     clock,

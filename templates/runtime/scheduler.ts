@@ -36,8 +36,14 @@ export class PollScheduler {
   /** Entries in the heap that are neither cancelled nor started. */
   private live = 0;
   private waits = 0;
-  private timer: AbortController | undefined;
+  /** The armed wake-up (a token: the sleep that resolves checks it is still the current one). */
+  private timer: object | undefined;
   private timerDue = Number.POSITIVE_INFINITY;
+  /**
+   * Cancels the armed sleep; kept from one wake-up to the next and replaced only once aborted, so the scheduler does
+   * not make an `AbortSignal` per wake-up (Node puts ~0.6 KB of each straight in the old generation).
+   */
+  private sleeps: AbortController | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -105,8 +111,15 @@ export class PollScheduler {
     else if (this.heap.length === 0) this.disarm();
   }
 
+  /** Cancels the armed sleep, if any. */
+  private cancelSleep(): void {
+    if (this.timer === undefined) return;
+    this.sleeps?.abort();
+    this.sleeps = undefined;
+  }
+
   private disarm(): void {
-    this.timer?.abort();
+    this.cancelSleep();
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
   }
@@ -114,13 +127,14 @@ export class PollScheduler {
   /** Wakes the scheduler at `dueAt`, unless it is already woken earlier. */
   private arm(dueAt: number): void {
     if (this.timer && this.timerDue <= dueAt) return;
-    this.timer?.abort();
-    const controller = new AbortController();
-    this.timer = controller;
+    this.cancelSleep();
+    const token = {};
+    this.timer = token;
     this.timerDue = dueAt;
-    this.clock.sleep(Math.max(0, dueAt - this.clock.now()), controller.signal).then(
+    this.sleeps ??= new AbortController();
+    this.clock.sleep(Math.max(0, dueAt - this.clock.now()), this.sleeps.signal).then(
       () => {
-        if (this.timer !== controller) return;
+        if (this.timer !== token) return;
         this.timer = undefined;
         this.timerDue = Number.POSITIVE_INFINITY;
         this.pump();

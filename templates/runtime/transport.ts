@@ -18,7 +18,9 @@
  *
  * Like `fetch` with `redirect: "manual"`, it never follows a redirect; an abort
  * of `init.signal` destroys the socket (before or after the headers), and a
- * body cut short by the peer rejects `text()`.
+ * body cut short by the peer rejects `text()`. Of the signal it reads only
+ * `aborted`, `reason` and one `"abort"` listener, so the client passes its
+ * call's `CallStop` (http.ts) there and makes no `AbortSignal` per request.
  *
  * GETs reuse idle keep-alive connections; a POST (a paid submit, a cancel)
  * always opens a connection of its own. A reused connection may have been
