@@ -354,10 +354,9 @@ function mediaIssues(value, definition, place, issues) {
  * Checks a wire body: the compiled schema first, then media references. What only an invalid body needs is in
  * `schemaIssues`, so a first validation of a valid body compiles none of it.
  */
-function checkBody(definition, body, skip) {
+function checkBody(definition, body, skip, issues) {
   const { fields, validate: compiled } = definition;
-  const issues = [];
-  if (!compiled(body)) schemaIssues(definition, body, skip, compiled.errors ?? [], issues);
+  if (!compiled(body)) schemaIssues(definition, body, skip, issues);
   for (const field of fields) {
     if (!(field.media || field.mediaItems || field.items || field.members)) continue;
     if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
@@ -371,9 +370,9 @@ function checkBody(definition, body, skip) {
   return issues;
 }
 /** The issues of the errors the compiled validator reported, in its order. */
-function schemaIssues(definition, body, skip, errors, issues) {
+function schemaIssues(definition, body, skip, issues) {
   const { byKey } = indexOf(definition.fields);
-  for (const error of errors) {
+  for (const error of definition.validate.errors ?? []) {
     const segments = error.instancePath.split("/").slice(1).map(decodePointer);
     if (error.keyword === "additionalProperties" && segments.length === 0) {
       const name = String(error.params["additionalProperty"]);
@@ -406,25 +405,17 @@ function schemaIssues(definition, body, skip, errors, issues) {
 /** Friendly size value → exact label, or an issue listing the allowed sizes. */
 function sizeLabel(field, value) {
   const sizes = field.sizes;
-  // Indexed reads, not destructuring: an iterator per choice is what the first call would compile and run.
-  for (let index = 0; index < sizes.length; index++) {
-    const choice = sizes[index];
-    const exact = choice[0];
-    if (value === exact || (choice[3] !== undefined && typeof value === "string" && value.trim() === choice[3]))
+  for (const [exact, width, height, short] of sizes) {
+    if (value === exact || (short !== undefined && typeof value === "string" && value.trim() === short))
       return { label: exact };
     if (
       isPlainObject(value) &&
-      value["width"] === choice[1] &&
-      value["height"] === choice[2] &&
+      value["width"] === width &&
+      value["height"] === height &&
       Object.keys(value).length === 2
     )
       return { label: exact };
   }
-  return sizeIssue(field, value);
-}
-/** The issue of a size value that is none of the field's sizes. */
-function sizeIssue(field, value) {
-  const sizes = field.sizes;
   const allowed = sizes.map(([exact, , , short]) => short ?? exact);
   return issue(
     topPlace(field),
@@ -481,12 +472,11 @@ function mapOut(value, definition) {
   if (definition.items && Array.isArray(value)) return value.map((item) => mapOut(item, definition.items));
   return value;
 }
-/** Friendly or raw input → wire body plus the problems found while mapping names. */
+/** Friendly or raw input (a plain object) → wire body plus the problems found while mapping names. */
 function toBody(definition, input) {
   const body = {};
   const issues = [];
   const skip = new Set();
-  if (!isPlainObject(input)) return { body, issues: [notAnObject(definition, input)], skip, object: false };
   const { byAlias, byKey } = indexOf(definition.fields);
   const setBy = new Map();
   for (const name of Object.keys(input)) {
@@ -521,7 +511,7 @@ function toBody(definition, input) {
     }
     setOwn(body, field.key, value);
   }
-  return { body, issues, skip, object: true };
+  return { body, issues, skip };
 }
 /** The one issue of an input that is not a plain object (nothing else is checked then). */
 function notAnObject(definition, input) {
@@ -534,10 +524,9 @@ function notAnObject(definition, input) {
   };
 }
 function problems(definition, input) {
-  const mapped = toBody(definition, input);
-  if (!mapped.object) return mapped;
-  const checked = checkBody(definition, mapped.body, mapped.skip);
-  return { body: mapped.body, issues: mapped.issues.length === 0 ? checked : mapped.issues.concat(checked) };
+  if (!isPlainObject(input)) return { body: {}, issues: [notAnObject(definition, input)] };
+  const { body, issues, skip } = toBody(definition, input);
+  return { body, issues: checkBody(definition, body, skip, issues) };
 }
 /**
  * `build()` and `buildRaw()` of a model: friendly or raw input → the wire body, or a `ValidationError` listing every
@@ -564,7 +553,7 @@ export function friendlyInput(definition, raw) {
     if (!field) issues.push(unknownIssue(definition, key));
     else setOwn(friendly, field.alias, mapOut(raw[key], field));
   }
-  issues.push(...checkBody(definition, raw, new Set()).filter((issue) => issue.rule !== "unknown"));
+  issues.push(...checkBody(definition, raw, new Set(), []).filter((issue) => issue.rule !== "unknown"));
   if (issues.length > 0) throw new ValidationError(id, issues);
   return friendly;
 }

@@ -615,10 +615,14 @@ function mediaIssues(value: unknown, definition: ValueDefinition, place: Place, 
  * Checks a wire body: the compiled schema first, then media references. What only an invalid body needs is in
  * `schemaIssues`, so a first validation of a valid body compiles none of it.
  */
-function checkBody(definition: Definition, body: Body, skip: ReadonlySet<string>): ValidationIssue[] {
+function checkBody(
+  definition: Definition,
+  body: Body,
+  skip: ReadonlySet<string>,
+  issues: ValidationIssue[],
+): ValidationIssue[] {
   const { fields, validate: compiled } = definition;
-  const issues: ValidationIssue[] = [];
-  if (!compiled(body)) schemaIssues(definition, body, skip, compiled.errors ?? [], issues);
+  if (!compiled(body)) schemaIssues(definition, body, skip, issues);
   for (const field of fields) {
     if (!(field.media || field.mediaItems || field.items || field.members)) continue;
     if (skip.has(field.key) || !hasOwn(body, field.key)) continue;
@@ -633,15 +637,9 @@ function checkBody(definition: Definition, body: Body, skip: ReadonlySet<string>
 }
 
 /** The issues of the errors the compiled validator reported, in its order. */
-function schemaIssues(
-  definition: Definition,
-  body: Body,
-  skip: ReadonlySet<string>,
-  errors: readonly CompiledValidatorError[],
-  issues: ValidationIssue[],
-): void {
+function schemaIssues(definition: Definition, body: Body, skip: ReadonlySet<string>, issues: ValidationIssue[]): void {
   const { byKey } = indexOf(definition.fields);
-  for (const error of errors) {
+  for (const error of definition.validate.errors ?? []) {
     const segments = error.instancePath.split("/").slice(1).map(decodePointer);
     if (error.keyword === "additionalProperties" && segments.length === 0) {
       const name = String(error.params["additionalProperty"]);
@@ -675,26 +673,17 @@ function schemaIssues(
 /** Friendly size value → exact label, or an issue listing the allowed sizes. */
 function sizeLabel(field: FieldDefinition, value: unknown): { label: string } | ValidationIssue {
   const sizes = field.sizes!;
-  // Indexed reads, not destructuring: an iterator per choice is what the first call would compile and run.
-  for (let index = 0; index < sizes.length; index++) {
-    const choice = sizes[index]!;
-    const exact = choice[0];
-    if (value === exact || (choice[3] !== undefined && typeof value === "string" && value.trim() === choice[3]))
+  for (const [exact, width, height, short] of sizes) {
+    if (value === exact || (short !== undefined && typeof value === "string" && value.trim() === short))
       return { label: exact };
     if (
       isPlainObject(value) &&
-      value["width"] === choice[1] &&
-      value["height"] === choice[2] &&
+      value["width"] === width &&
+      value["height"] === height &&
       Object.keys(value).length === 2
     )
       return { label: exact };
   }
-  return sizeIssue(field, value);
-}
-
-/** The issue of a size value that is none of the field's sizes. */
-function sizeIssue(field: FieldDefinition, value: unknown): ValidationIssue {
-  const sizes = field.sizes!;
   const allowed = sizes.map(([exact, , , short]) => short ?? exact);
   return issue(
     topPlace(field),
@@ -760,12 +749,11 @@ function mapOut(value: unknown, definition: ValueDefinition): unknown {
   return value;
 }
 
-/** Friendly or raw input → wire body plus the problems found while mapping names. */
-function toBody(definition: Definition, input: unknown): Mapped {
+/** Friendly or raw input (a plain object) → wire body plus the problems found while mapping names. */
+function toBody(definition: Definition, input: Body): { body: Body; issues: ValidationIssue[]; skip: Set<string> } {
   const body: Body = {};
   const issues: ValidationIssue[] = [];
   const skip = new Set<string>();
-  if (!isPlainObject(input)) return { body, issues: [notAnObject(definition, input)], skip, object: false };
   const { byAlias, byKey } = indexOf(definition.fields);
   const setBy = new Map<FieldDefinition, string>();
   for (const name of Object.keys(input)) {
@@ -800,15 +788,7 @@ function toBody(definition: Definition, input: unknown): Mapped {
     }
     setOwn(body, field.key, value);
   }
-  return { body, issues, skip, object: true };
-}
-
-/** A wire body, the problems found while mapping names, the keys not to check again, and whether input was an object. */
-interface Mapped {
-  readonly body: Body;
-  readonly issues: ValidationIssue[];
-  readonly skip: Set<string>;
-  readonly object: boolean;
+  return { body, issues, skip };
 }
 
 /** The one issue of an input that is not a plain object (nothing else is checked then). */
@@ -823,10 +803,9 @@ function notAnObject(definition: Definition, input: unknown): ValidationIssue {
 }
 
 function problems(definition: Definition, input: unknown): { body: Body; issues: ValidationIssue[] } {
-  const mapped = toBody(definition, input);
-  if (!mapped.object) return mapped;
-  const checked = checkBody(definition, mapped.body, mapped.skip);
-  return { body: mapped.body, issues: mapped.issues.length === 0 ? checked : mapped.issues.concat(checked) };
+  if (!isPlainObject(input)) return { body: {}, issues: [notAnObject(definition, input)] };
+  const { body, issues, skip } = toBody(definition, input);
+  return { body, issues: checkBody(definition, body, skip, issues) };
 }
 
 /**
@@ -856,7 +835,7 @@ export function friendlyInput(definition: ModelDefinition<string>, raw: unknown)
     if (!field) issues.push(unknownIssue(definition, key));
     else setOwn(friendly, field.alias, mapOut(raw[key], field));
   }
-  issues.push(...checkBody(definition, raw, new Set()).filter((issue) => issue.rule !== "unknown"));
+  issues.push(...checkBody(definition, raw, new Set(), []).filter((issue) => issue.rule !== "unknown"));
   if (issues.length > 0) throw new ValidationError(id, issues);
   return friendly;
 }
