@@ -7,8 +7,9 @@
  *
  * The code is emitted as ajv prints it with `code.lines` (one statement per
  * line, its embedded schema constants one property per line, so diffs stay
- * line-sized), less the `schemaPath` of its error objects, and is the one part
- * of the package not in Prettier's format.
+ * line-sized), less the `schemaPath` of its error objects and with its
+ * function parenthesized (`eagerly`), and is the one part of the package not
+ * in Prettier's format.
  */
 import AjvModule from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
@@ -133,5 +134,17 @@ export function compileValidator(schema: JsonObject, model: string): CompiledVal
   });
   const name = /function (validate\d+)\(/.exec(code)?.[1];
   if (!name) throw new GeneratorError("validator-shape", "unexpected ajv output: no validate function", { model });
-  return { helpers, code: code.trim(), name };
+  return { helpers, code: eagerly(code.trim(), name), name };
+}
+
+/**
+ * The validation function as a parenthesized function expression, `const validate0 = (function validate0(…) {…});`:
+ * V8 reads `(function` as a sign the function runs soon and compiles it with the module, instead of pre-parsing it at
+ * import and parsing it again on its first call (every use of a model validates). Only when it is the last statement
+ * of ajv's code and nothing is declared after it; otherwise the code is left as it is.
+ */
+function eagerly(code: string, name: string): string {
+  const start = new RegExp(`^function ${name}\\(`, "m").exec(code)?.index;
+  if (start === undefined || !code.endsWith("\n}") || code.includes("\nfunction ", start)) return code;
+  return `${code.slice(0, start)}const ${name} = (${code.slice(start)});`;
 }

@@ -34,6 +34,13 @@ describe("compileValidator", () => {
     for (const key of tricky) expect(code).toContain(JSON.stringify(key).slice(1, -1));
   });
 
+  it("emits the validation function parenthesized, as the last statement (V8 compiles it with the module)", () => {
+    const { code, name } = compileValidator(schema, "test/model");
+    expect(code).toMatch(new RegExp(`^const ${name} = \\(function ${name}\\(`, "m"));
+    expect(code.endsWith("\n});")).toBe(true);
+    expect(code.match(/^function /gm)).toBeNull();
+  });
+
   it("reports what ajv reports, less schemaPath, for valid and invalid inputs", async () => {
     const ours = await load(schema);
     const ajv = new Ajv({ ...VALIDATOR_OPTIONS }).compile(protoSafeSchema(schema));
