@@ -7,7 +7,9 @@
  *
  * The code is emitted as ajv prints it with `code.lines` (one statement per
  * line, its embedded schema constants one property per line, so diffs stay
- * line-sized) and is the one part of the package not in Prettier's format.
+ * line-sized), less the `schemaPath` of its error objects and with its
+ * function parenthesized (`eagerly`), and is the one part of the package not
+ * in Prettier's format.
  */
 import AjvModule from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
@@ -117,6 +119,11 @@ export function compileValidator(schema: JsonObject, model: string): CompiledVal
     throw new GeneratorError("validator-require", "ajv emitted a require() call that could not be rewritten", {
       model,
     });
+  // Every error object ajv builds carries a `schemaPath` ("#/properties/149_steps/maximum") that nothing reads: the
+  // runtime reports an error by its instancePath, keyword and params. Dropping it takes a tenth of the builder's
+  // gzipped bundle and an eighth of the code V8 compiles on a first validation. The pattern is anchored on both
+  // sides (a string literal in the code never holds an unescaped `"`), so it can only match the property itself.
+  code = code.replace(/,schemaPath:"#(?:[^"\\]|\\.)*"(?=,keyword:)/g, "");
   // The schema constants ajv embeds (for `allowedValues` and the like), one property per line: a one-field change is a few-line diff.
   code = code.replace(/^const (schema\d+) = (.*);$/gm, (line, constant: string, json: string) => {
     try {
@@ -127,5 +134,17 @@ export function compileValidator(schema: JsonObject, model: string): CompiledVal
   });
   const name = /function (validate\d+)\(/.exec(code)?.[1];
   if (!name) throw new GeneratorError("validator-shape", "unexpected ajv output: no validate function", { model });
-  return { helpers, code: code.trim(), name };
+  return { helpers, code: eagerly(code.trim(), name), name };
+}
+
+/**
+ * The validation function as a parenthesized function expression, `const validate0 = (function validate0(…) {…});`:
+ * V8 reads `(function` as a sign the function runs soon and compiles it with the module, instead of pre-parsing it at
+ * import and parsing it again on its first call (every use of a model validates). Only when it is the last statement
+ * of ajv's code and nothing is declared after it; otherwise the code is left as it is.
+ */
+function eagerly(code: string, name: string): string {
+  const start = new RegExp(`^function ${name}\\(`, "m").exec(code)?.index;
+  if (start === undefined || !code.endsWith("\n}") || code.includes("\nfunction ", start)) return code;
+  return `${code.slice(0, start)}const ${name} = (${code.slice(start)});`;
 }

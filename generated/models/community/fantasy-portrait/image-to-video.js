@@ -74,12 +74,12 @@ const schema0 = {
 };
 const func0 = Object.prototype.hasOwnProperty;
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+const validate0 = (function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["155_positive_prompt"] === undefined) || (!(func0.call(data, "155_positive_prompt")))){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "155_positive_prompt"}};
+const err0 = {instancePath,keyword:"required",params:{missingProperty: "155_positive_prompt"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -89,7 +89,7 @@ vErrors.push(err0);
 errors++;
 }
 if((data["160_video"] === undefined) || (!(func0.call(data, "160_video")))){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "160_video"}};
+const err1 = {instancePath,keyword:"required",params:{missingProperty: "160_video"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -99,7 +99,7 @@ vErrors.push(err1);
 errors++;
 }
 if((data["143_image"] === undefined) || (!(func0.call(data, "143_image")))){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "143_image"}};
+const err2 = {instancePath,keyword:"required",params:{missingProperty: "143_image"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -110,7 +110,7 @@ errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+const err3 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -122,7 +122,7 @@ errors++;
 }
 if(data["155_positive_prompt"] !== undefined && func0.call(data, "155_positive_prompt")){
 if(typeof data["155_positive_prompt"] !== "string"){
-const err4 = {instancePath:instancePath+"/155_positive_prompt",schemaPath:"#/properties/155_positive_prompt/type",keyword:"type",params:{type: "string"}};
+const err4 = {instancePath:instancePath+"/155_positive_prompt",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -134,7 +134,7 @@ errors++;
 }
 if(data["160_video"] !== undefined && func0.call(data, "160_video")){
 if(typeof data["160_video"] !== "string"){
-const err5 = {instancePath:instancePath+"/160_video",schemaPath:"#/properties/160_video/type",keyword:"type",params:{type: "string"}};
+const err5 = {instancePath:instancePath+"/160_video",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -146,7 +146,7 @@ errors++;
 }
 if(data["143_image"] !== undefined && func0.call(data, "143_image")){
 if(typeof data["143_image"] !== "string"){
-const err6 = {instancePath:instancePath+"/143_image",schemaPath:"#/properties/143_image/type",keyword:"type",params:{type: "string"}};
+const err6 = {instancePath:instancePath+"/143_image",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -159,7 +159,7 @@ errors++;
 if(data["149_shift"] !== undefined && func0.call(data, "149_shift")){
 let data3 = data["149_shift"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/149_shift",schemaPath:"#/properties/149_shift/type",keyword:"type",params:{type: "integer"}};
+const err7 = {instancePath:instancePath+"/149_shift",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -170,7 +170,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 15 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/149_shift",schemaPath:"#/properties/149_shift/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};
+const err8 = {instancePath:instancePath+"/149_shift",keyword:"maximum",params:{comparison: "<=", limit: 15}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -180,7 +180,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/149_shift",schemaPath:"#/properties/149_shift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+const err9 = {instancePath:instancePath+"/149_shift",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -194,7 +194,7 @@ errors++;
 if(data["149_steps"] !== undefined && func0.call(data, "149_steps")){
 let data4 = data["149_steps"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err10 = {instancePath:instancePath+"/149_steps",schemaPath:"#/properties/149_steps/type",keyword:"type",params:{type: "integer"}};
+const err10 = {instancePath:instancePath+"/149_steps",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -205,7 +205,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 20 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/149_steps",schemaPath:"#/properties/149_steps/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20}};
+const err11 = {instancePath:instancePath+"/149_steps",keyword:"maximum",params:{comparison: "<=", limit: 20}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -215,7 +215,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data4 < 6 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/149_steps",schemaPath:"#/properties/149_steps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6}};
+const err12 = {instancePath:instancePath+"/149_steps",keyword:"minimum",params:{comparison: ">=", limit: 6}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -229,7 +229,7 @@ errors++;
 if(data["169_valuex170_value"] !== undefined && func0.call(data, "169_valuex170_value")){
 let data5 = data["169_valuex170_value"];
 if(typeof data5 !== "string"){
-const err13 = {instancePath:instancePath+"/169_valuex170_value",schemaPath:"#/properties/169_valuex170_value/type",keyword:"type",params:{type: "string"}};
+const err13 = {instancePath:instancePath+"/169_valuex170_value",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -239,7 +239,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((((((((data5 === "480x480 (1:1)") || (data5 === "720x720 (1:1)")) || (data5 === "480x720 (2:3)")) || (data5 === "720x480 (3:2)")) || (data5 === "540x960 (9:16)")) || (data5 === "576x1024 (9:16)")) || (data5 === "720x1280 (9:16)")) || (data5 === "960x540 (16:9)")) || (data5 === "1024x576 (16:9)")) || (data5 === "1280x720 (16:9)"))){
-const err14 = {instancePath:instancePath+"/169_valuex170_value",schemaPath:"#/properties/169_valuex170_value/enum",keyword:"enum",params:{allowedValues: schema0.properties["169_valuex170_value"].enum}};
+const err14 = {instancePath:instancePath+"/169_valuex170_value",keyword:"enum",params:{allowedValues: schema0.properties["169_valuex170_value"].enum}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -252,7 +252,7 @@ errors++;
 if(data["174_value"] !== undefined && func0.call(data, "174_value")){
 let data6 = data["174_value"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err15 = {instancePath:instancePath+"/174_value",schemaPath:"#/properties/174_value/type",keyword:"type",params:{type: "integer"}};
+const err15 = {instancePath:instancePath+"/174_value",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -262,7 +262,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!((data6 === 81) || (data6 === 141))){
-const err16 = {instancePath:instancePath+"/174_value",schemaPath:"#/properties/174_value/enum",keyword:"enum",params:{allowedValues: schema0.properties["174_value"].enum}};
+const err16 = {instancePath:instancePath+"/174_value",keyword:"enum",params:{allowedValues: schema0.properties["174_value"].enum}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -275,7 +275,7 @@ errors++;
 if(data["163_frame_rate"] !== undefined && func0.call(data, "163_frame_rate")){
 let data7 = data["163_frame_rate"];
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err17 = {instancePath:instancePath+"/163_frame_rate",schemaPath:"#/properties/163_frame_rate/type",keyword:"type",params:{type: "integer"}};
+const err17 = {instancePath:instancePath+"/163_frame_rate",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -286,7 +286,7 @@ errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 24 || isNaN(data7)){
-const err18 = {instancePath:instancePath+"/163_frame_rate",schemaPath:"#/properties/163_frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24}};
+const err18 = {instancePath:instancePath+"/163_frame_rate",keyword:"maximum",params:{comparison: "<=", limit: 24}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -296,7 +296,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data7 < 12 || isNaN(data7)){
-const err19 = {instancePath:instancePath+"/163_frame_rate",schemaPath:"#/properties/163_frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 12}};
+const err19 = {instancePath:instancePath+"/163_frame_rate",keyword:"minimum",params:{comparison: ">=", limit: 12}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -311,7 +311,7 @@ if(data["150_strength"] !== undefined && func0.call(data, "150_strength")){
 let data8 = data["150_strength"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 2 || isNaN(data8)){
-const err20 = {instancePath:instancePath+"/150_strength",schemaPath:"#/properties/150_strength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2}};
+const err20 = {instancePath:instancePath+"/150_strength",keyword:"maximum",params:{comparison: "<=", limit: 2}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -321,7 +321,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data8 < 0.3 || isNaN(data8)){
-const err21 = {instancePath:instancePath+"/150_strength",schemaPath:"#/properties/150_strength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.3}};
+const err21 = {instancePath:instancePath+"/150_strength",keyword:"minimum",params:{comparison: ">=", limit: 0.3}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -332,7 +332,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/150_strength",schemaPath:"#/properties/150_strength/type",keyword:"type",params:{type: "number"}};
+const err22 = {instancePath:instancePath+"/150_strength",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -345,7 +345,7 @@ errors++;
 if(data["149_seed"] !== undefined && func0.call(data, "149_seed")){
 let data9 = data["149_seed"];
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err23 = {instancePath:instancePath+"/149_seed",schemaPath:"#/properties/149_seed/type",keyword:"type",params:{type: "integer"}};
+const err23 = {instancePath:instancePath+"/149_seed",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -359,7 +359,7 @@ if(data["149_cfg"] !== undefined && func0.call(data, "149_cfg")){
 let data10 = data["149_cfg"];
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 2 || isNaN(data10)){
-const err24 = {instancePath:instancePath+"/149_cfg",schemaPath:"#/properties/149_cfg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2}};
+const err24 = {instancePath:instancePath+"/149_cfg",keyword:"maximum",params:{comparison: "<=", limit: 2}};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -369,7 +369,7 @@ vErrors.push(err24);
 errors++;
 }
 if(data10 < 0.6 || isNaN(data10)){
-const err25 = {instancePath:instancePath+"/149_cfg",schemaPath:"#/properties/149_cfg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
+const err25 = {instancePath:instancePath+"/149_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -380,7 +380,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/149_cfg",schemaPath:"#/properties/149_cfg/type",keyword:"type",params:{type: "number"}};
+const err26 = {instancePath:instancePath+"/149_cfg",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -392,7 +392,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err27 = {instancePath,keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -403,7 +403,7 @@ errors++;
 }
 validate0.errors = vErrors;
 return errors === 0;
-}
+});
 // End of ajv's code.
 /** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */
 export const inputSchema = {

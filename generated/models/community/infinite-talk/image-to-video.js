@@ -64,12 +64,12 @@ const schema0 = {
 };
 const func0 = Object.prototype.hasOwnProperty;
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+const validate0 = (function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["125_audio"] === undefined) || (!(func0.call(data, "125_audio")))){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "125_audio"}};
+const err0 = {instancePath,keyword:"required",params:{missingProperty: "125_audio"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -79,7 +79,7 @@ vErrors.push(err0);
 errors++;
 }
 if((data["284_image"] === undefined) || (!(func0.call(data, "284_image")))){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "284_image"}};
+const err1 = {instancePath,keyword:"required",params:{missingProperty: "284_image"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -89,7 +89,7 @@ vErrors.push(err1);
 errors++;
 }
 if((data["241_positive_prompt"] === undefined) || (!(func0.call(data, "241_positive_prompt")))){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "241_positive_prompt"}};
+const err2 = {instancePath,keyword:"required",params:{missingProperty: "241_positive_prompt"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -100,7 +100,7 @@ errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+const err3 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -112,7 +112,7 @@ errors++;
 }
 if(data["125_audio"] !== undefined && func0.call(data, "125_audio")){
 if(typeof data["125_audio"] !== "string"){
-const err4 = {instancePath:instancePath+"/125_audio",schemaPath:"#/properties/125_audio/type",keyword:"type",params:{type: "string"}};
+const err4 = {instancePath:instancePath+"/125_audio",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -125,7 +125,7 @@ errors++;
 if(data["245_valuex246_value"] !== undefined && func0.call(data, "245_valuex246_value")){
 let data1 = data["245_valuex246_value"];
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/245_valuex246_value",schemaPath:"#/properties/245_valuex246_value/type",keyword:"type",params:{type: "string"}};
+const err5 = {instancePath:instancePath+"/245_valuex246_value",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -135,7 +135,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((((((((data1 === "480x480 (1:1)") || (data1 === "720x720 (1:1)")) || (data1 === "480x720 (2:3)")) || (data1 === "720x480 (3:2)")) || (data1 === "540x960 (9:16)")) || (data1 === "576x1024 (9:16)")) || (data1 === "720x1280 (9:16)")) || (data1 === "960x540 (16:9)")) || (data1 === "1024x576 (16:9)")) || (data1 === "1280x720 (16:9)"))){
-const err6 = {instancePath:instancePath+"/245_valuex246_value",schemaPath:"#/properties/245_valuex246_value/enum",keyword:"enum",params:{allowedValues: schema0.properties["245_valuex246_value"].enum}};
+const err6 = {instancePath:instancePath+"/245_valuex246_value",keyword:"enum",params:{allowedValues: schema0.properties["245_valuex246_value"].enum}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -147,7 +147,7 @@ errors++;
 }
 if(data["284_image"] !== undefined && func0.call(data, "284_image")){
 if(typeof data["284_image"] !== "string"){
-const err7 = {instancePath:instancePath+"/284_image",schemaPath:"#/properties/284_image/type",keyword:"type",params:{type: "string"}};
+const err7 = {instancePath:instancePath+"/284_image",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -159,7 +159,7 @@ errors++;
 }
 if(data["241_positive_prompt"] !== undefined && func0.call(data, "241_positive_prompt")){
 if(typeof data["241_positive_prompt"] !== "string"){
-const err8 = {instancePath:instancePath+"/241_positive_prompt",schemaPath:"#/properties/241_positive_prompt/type",keyword:"type",params:{type: "string"}};
+const err8 = {instancePath:instancePath+"/241_positive_prompt",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -172,7 +172,7 @@ errors++;
 if(data["270_value"] !== undefined && func0.call(data, "270_value")){
 let data4 = data["270_value"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err9 = {instancePath:instancePath+"/270_value",schemaPath:"#/properties/270_value/type",keyword:"type",params:{type: "integer"}};
+const err9 = {instancePath:instancePath+"/270_value",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -182,7 +182,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data4 === 125) || (data4 === 250))){
-const err10 = {instancePath:instancePath+"/270_value",schemaPath:"#/properties/270_value/enum",keyword:"enum",params:{allowedValues: schema0.properties["270_value"].enum}};
+const err10 = {instancePath:instancePath+"/270_value",keyword:"enum",params:{allowedValues: schema0.properties["270_value"].enum}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -195,7 +195,7 @@ errors++;
 if(data["128_seed"] !== undefined && func0.call(data, "128_seed")){
 let data5 = data["128_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err11 = {instancePath:instancePath+"/128_seed",schemaPath:"#/properties/128_seed/type",keyword:"type",params:{type: "integer"}};
+const err11 = {instancePath:instancePath+"/128_seed",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -208,7 +208,7 @@ errors++;
 if(data["128_steps"] !== undefined && func0.call(data, "128_steps")){
 let data6 = data["128_steps"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err12 = {instancePath:instancePath+"/128_steps",schemaPath:"#/properties/128_steps/type",keyword:"type",params:{type: "integer"}};
+const err12 = {instancePath:instancePath+"/128_steps",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -219,7 +219,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 20 || isNaN(data6)){
-const err13 = {instancePath:instancePath+"/128_steps",schemaPath:"#/properties/128_steps/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20}};
+const err13 = {instancePath:instancePath+"/128_steps",keyword:"maximum",params:{comparison: "<=", limit: 20}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -229,7 +229,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data6 < 6 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/128_steps",schemaPath:"#/properties/128_steps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6}};
+const err14 = {instancePath:instancePath+"/128_steps",keyword:"minimum",params:{comparison: ">=", limit: 6}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -244,7 +244,7 @@ if(data["128_shift"] !== undefined && func0.call(data, "128_shift")){
 let data7 = data["128_shift"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 15 || isNaN(data7)){
-const err15 = {instancePath:instancePath+"/128_shift",schemaPath:"#/properties/128_shift/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};
+const err15 = {instancePath:instancePath+"/128_shift",keyword:"maximum",params:{comparison: "<=", limit: 15}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -254,7 +254,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data7 < 1 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/128_shift",schemaPath:"#/properties/128_shift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+const err16 = {instancePath:instancePath+"/128_shift",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -265,7 +265,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/128_shift",schemaPath:"#/properties/128_shift/type",keyword:"type",params:{type: "number"}};
+const err17 = {instancePath:instancePath+"/128_shift",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -279,7 +279,7 @@ if(data["128_cfg"] !== undefined && func0.call(data, "128_cfg")){
 let data8 = data["128_cfg"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 2 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/128_cfg",schemaPath:"#/properties/128_cfg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2}};
+const err18 = {instancePath:instancePath+"/128_cfg",keyword:"maximum",params:{comparison: "<=", limit: 2}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -289,7 +289,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data8 < 0.6 || isNaN(data8)){
-const err19 = {instancePath:instancePath+"/128_cfg",schemaPath:"#/properties/128_cfg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
+const err19 = {instancePath:instancePath+"/128_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -300,7 +300,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/128_cfg",schemaPath:"#/properties/128_cfg/type",keyword:"type",params:{type: "number"}};
+const err20 = {instancePath:instancePath+"/128_cfg",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -312,7 +312,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err21 = {instancePath,keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -323,7 +323,7 @@ errors++;
 }
 validate0.errors = vErrors;
 return errors === 0;
-}
+});
 // End of ajv's code.
 /** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */
 export const inputSchema = {

@@ -65,12 +65,12 @@ const schema0 = {
 };
 const func0 = Object.prototype.hasOwnProperty;
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+const validate0 = (function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["56_text"] === undefined) || (!(func0.call(data, "56_text")))){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "56_text"}};
+const err0 = {instancePath,keyword:"required",params:{missingProperty: "56_text"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -80,7 +80,7 @@ vErrors.push(err0);
 errors++;
 }
 if((data["118_image"] === undefined) || (!(func0.call(data, "118_image")))){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "118_image"}};
+const err1 = {instancePath,keyword:"required",params:{missingProperty: "118_image"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -91,7 +91,7 @@ errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+const err2 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -103,7 +103,7 @@ errors++;
 }
 if(data["56_text"] !== undefined && func0.call(data, "56_text")){
 if(typeof data["56_text"] !== "string"){
-const err3 = {instancePath:instancePath+"/56_text",schemaPath:"#/properties/56_text/type",keyword:"type",params:{type: "string"}};
+const err3 = {instancePath:instancePath+"/56_text",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -115,7 +115,7 @@ errors++;
 }
 if(data["118_image"] !== undefined && func0.call(data, "118_image")){
 if(typeof data["118_image"] !== "string"){
-const err4 = {instancePath:instancePath+"/118_image",schemaPath:"#/properties/118_image/type",keyword:"type",params:{type: "string"}};
+const err4 = {instancePath:instancePath+"/118_image",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -128,7 +128,7 @@ errors++;
 if(data["4_valuex3_value"] !== undefined && func0.call(data, "4_valuex3_value")){
 let data2 = data["4_valuex3_value"];
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/4_valuex3_value",schemaPath:"#/properties/4_valuex3_value/type",keyword:"type",params:{type: "string"}};
+const err5 = {instancePath:instancePath+"/4_valuex3_value",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -138,7 +138,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((((((((data2 === "480x480 (1:1)") || (data2 === "720x720 (1:1)")) || (data2 === "480x720 (2:3)")) || (data2 === "720x480 (3:2)")) || (data2 === "540x960 (9:16)")) || (data2 === "576x1024 (9:16)")) || (data2 === "720x1280 (9:16)")) || (data2 === "960x540 (16:9)")) || (data2 === "1024x576 (16:9)")) || (data2 === "1280x720 (16:9)"))){
-const err6 = {instancePath:instancePath+"/4_valuex3_value",schemaPath:"#/properties/4_valuex3_value/enum",keyword:"enum",params:{allowedValues: schema0.properties["4_valuex3_value"].enum}};
+const err6 = {instancePath:instancePath+"/4_valuex3_value",keyword:"enum",params:{allowedValues: schema0.properties["4_valuex3_value"].enum}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -151,7 +151,7 @@ errors++;
 if(data["25_value"] !== undefined && func0.call(data, "25_value")){
 let data3 = data["25_value"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/25_value",schemaPath:"#/properties/25_value/type",keyword:"type",params:{type: "integer"}};
+const err7 = {instancePath:instancePath+"/25_value",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -161,7 +161,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data3 === 81) || (data3 === 141))){
-const err8 = {instancePath:instancePath+"/25_value",schemaPath:"#/properties/25_value/enum",keyword:"enum",params:{allowedValues: schema0.properties["25_value"].enum}};
+const err8 = {instancePath:instancePath+"/25_value",keyword:"enum",params:{allowedValues: schema0.properties["25_value"].enum}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -174,7 +174,7 @@ errors++;
 if(data["38_value"] !== undefined && func0.call(data, "38_value")){
 let data4 = data["38_value"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err9 = {instancePath:instancePath+"/38_value",schemaPath:"#/properties/38_value/type",keyword:"type",params:{type: "integer"}};
+const err9 = {instancePath:instancePath+"/38_value",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -185,7 +185,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 24 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/38_value",schemaPath:"#/properties/38_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24}};
+const err10 = {instancePath:instancePath+"/38_value",keyword:"maximum",params:{comparison: "<=", limit: 24}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -195,7 +195,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data4 < 12 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/38_value",schemaPath:"#/properties/38_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 12}};
+const err11 = {instancePath:instancePath+"/38_value",keyword:"minimum",params:{comparison: ">=", limit: 12}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -209,7 +209,7 @@ errors++;
 if(data["98_seed"] !== undefined && func0.call(data, "98_seed")){
 let data5 = data["98_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/98_seed",schemaPath:"#/properties/98_seed/type",keyword:"type",params:{type: "integer"}};
+const err12 = {instancePath:instancePath+"/98_seed",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -222,7 +222,7 @@ errors++;
 if(data["47_value"] !== undefined && func0.call(data, "47_value")){
 let data6 = data["47_value"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err13 = {instancePath:instancePath+"/47_value",schemaPath:"#/properties/47_value/type",keyword:"type",params:{type: "integer"}};
+const err13 = {instancePath:instancePath+"/47_value",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -233,7 +233,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 40 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/47_value",schemaPath:"#/properties/47_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 40}};
+const err14 = {instancePath:instancePath+"/47_value",keyword:"maximum",params:{comparison: "<=", limit: 40}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -243,7 +243,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data6 < 2 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/47_value",schemaPath:"#/properties/47_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2}};
+const err15 = {instancePath:instancePath+"/47_value",keyword:"minimum",params:{comparison: ">=", limit: 2}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -258,7 +258,7 @@ if(data["108_cfg"] !== undefined && func0.call(data, "108_cfg")){
 let data7 = data["108_cfg"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 10 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/108_cfg",schemaPath:"#/properties/108_cfg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10}};
+const err16 = {instancePath:instancePath+"/108_cfg",keyword:"maximum",params:{comparison: "<=", limit: 10}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -268,7 +268,7 @@ vErrors.push(err16);
 errors++;
 }
 if(data7 < 0 || isNaN(data7)){
-const err17 = {instancePath:instancePath+"/108_cfg",schemaPath:"#/properties/108_cfg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+const err17 = {instancePath:instancePath+"/108_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -279,7 +279,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/108_cfg",schemaPath:"#/properties/108_cfg/type",keyword:"type",params:{type: "number"}};
+const err18 = {instancePath:instancePath+"/108_cfg",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -293,7 +293,7 @@ if(data["41_value"] !== undefined && func0.call(data, "41_value")){
 let data8 = data["41_value"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 30 || isNaN(data8)){
-const err19 = {instancePath:instancePath+"/41_value",schemaPath:"#/properties/41_value/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30}};
+const err19 = {instancePath:instancePath+"/41_value",keyword:"maximum",params:{comparison: "<=", limit: 30}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -303,7 +303,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data8 < 1 || isNaN(data8)){
-const err20 = {instancePath:instancePath+"/41_value",schemaPath:"#/properties/41_value/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+const err20 = {instancePath:instancePath+"/41_value",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -314,7 +314,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/41_value",schemaPath:"#/properties/41_value/type",keyword:"type",params:{type: "number"}};
+const err21 = {instancePath:instancePath+"/41_value",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -326,7 +326,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err22 = {instancePath,keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -337,7 +337,7 @@ errors++;
 }
 validate0.errors = vErrors;
 return errors === 0;
-}
+});
 // End of ajv's code.
 /** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */
 export const inputSchema = {

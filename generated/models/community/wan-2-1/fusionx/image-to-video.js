@@ -65,12 +65,12 @@ const schema0 = {
 };
 const func0 = Object.prototype.hasOwnProperty;
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+const validate0 = (function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["608_image"] === undefined) || (!(func0.call(data, "608_image")))){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "608_image"}};
+const err0 = {instancePath,keyword:"required",params:{missingProperty: "608_image"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -80,7 +80,7 @@ vErrors.push(err0);
 errors++;
 }
 if((data["600_prompt"] === undefined) || (!(func0.call(data, "600_prompt")))){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "600_prompt"}};
+const err1 = {instancePath,keyword:"required",params:{missingProperty: "600_prompt"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -91,7 +91,7 @@ errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+const err2 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -103,7 +103,7 @@ errors++;
 }
 if(data["608_image"] !== undefined && func0.call(data, "608_image")){
 if(typeof data["608_image"] !== "string"){
-const err3 = {instancePath:instancePath+"/608_image",schemaPath:"#/properties/608_image/type",keyword:"type",params:{type: "string"}};
+const err3 = {instancePath:instancePath+"/608_image",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -115,7 +115,7 @@ errors++;
 }
 if(data["600_prompt"] !== undefined && func0.call(data, "600_prompt")){
 if(typeof data["600_prompt"] !== "string"){
-const err4 = {instancePath:instancePath+"/600_prompt",schemaPath:"#/properties/600_prompt/type",keyword:"type",params:{type: "string"}};
+const err4 = {instancePath:instancePath+"/600_prompt",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -128,7 +128,7 @@ errors++;
 if(data["602_widthx602_height"] !== undefined && func0.call(data, "602_widthx602_height")){
 let data2 = data["602_widthx602_height"];
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/602_widthx602_height",schemaPath:"#/properties/602_widthx602_height/type",keyword:"type",params:{type: "string"}};
+const err5 = {instancePath:instancePath+"/602_widthx602_height",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -138,7 +138,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((((((((data2 === "480x480 (1:1)") || (data2 === "720x720 (1:1)")) || (data2 === "480x720 (2:3)")) || (data2 === "720x480 (3:2)")) || (data2 === "540x960 (9:16)")) || (data2 === "576x1024 (9:16)")) || (data2 === "720x1280 (9:16)")) || (data2 === "960x540 (16:9)")) || (data2 === "1024x576 (16:9)")) || (data2 === "1280x720 (16:9)"))){
-const err6 = {instancePath:instancePath+"/602_widthx602_height",schemaPath:"#/properties/602_widthx602_height/enum",keyword:"enum",params:{allowedValues: schema0.properties["602_widthx602_height"].enum}};
+const err6 = {instancePath:instancePath+"/602_widthx602_height",keyword:"enum",params:{allowedValues: schema0.properties["602_widthx602_height"].enum}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -151,7 +151,7 @@ errors++;
 if(data["602_num_frames"] !== undefined && func0.call(data, "602_num_frames")){
 let data3 = data["602_num_frames"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/602_num_frames",schemaPath:"#/properties/602_num_frames/type",keyword:"type",params:{type: "integer"}};
+const err7 = {instancePath:instancePath+"/602_num_frames",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -161,7 +161,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data3 === 81) || (data3 === 141))){
-const err8 = {instancePath:instancePath+"/602_num_frames",schemaPath:"#/properties/602_num_frames/enum",keyword:"enum",params:{allowedValues: schema0.properties["602_num_frames"].enum}};
+const err8 = {instancePath:instancePath+"/602_num_frames",keyword:"enum",params:{allowedValues: schema0.properties["602_num_frames"].enum}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -174,7 +174,7 @@ errors++;
 if(data["609_frame_rate"] !== undefined && func0.call(data, "609_frame_rate")){
 let data4 = data["609_frame_rate"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err9 = {instancePath:instancePath+"/609_frame_rate",schemaPath:"#/properties/609_frame_rate/type",keyword:"type",params:{type: "integer"}};
+const err9 = {instancePath:instancePath+"/609_frame_rate",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -185,7 +185,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 24 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/609_frame_rate",schemaPath:"#/properties/609_frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24}};
+const err10 = {instancePath:instancePath+"/609_frame_rate",keyword:"maximum",params:{comparison: "<=", limit: 24}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -195,7 +195,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data4 < 12 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/609_frame_rate",schemaPath:"#/properties/609_frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 12}};
+const err11 = {instancePath:instancePath+"/609_frame_rate",keyword:"minimum",params:{comparison: ">=", limit: 12}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -209,7 +209,7 @@ errors++;
 if(data["598_seed"] !== undefined && func0.call(data, "598_seed")){
 let data5 = data["598_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/598_seed",schemaPath:"#/properties/598_seed/type",keyword:"type",params:{type: "integer"}};
+const err12 = {instancePath:instancePath+"/598_seed",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -222,7 +222,7 @@ errors++;
 if(data["598_steps"] !== undefined && func0.call(data, "598_steps")){
 let data6 = data["598_steps"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err13 = {instancePath:instancePath+"/598_steps",schemaPath:"#/properties/598_steps/type",keyword:"type",params:{type: "integer"}};
+const err13 = {instancePath:instancePath+"/598_steps",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -233,7 +233,7 @@ errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 20 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/598_steps",schemaPath:"#/properties/598_steps/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20}};
+const err14 = {instancePath:instancePath+"/598_steps",keyword:"maximum",params:{comparison: "<=", limit: 20}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -243,7 +243,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data6 < 6 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/598_steps",schemaPath:"#/properties/598_steps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6}};
+const err15 = {instancePath:instancePath+"/598_steps",keyword:"minimum",params:{comparison: ">=", limit: 6}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -258,7 +258,7 @@ if(data["598_cfg"] !== undefined && func0.call(data, "598_cfg")){
 let data7 = data["598_cfg"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 2 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/598_cfg",schemaPath:"#/properties/598_cfg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2}};
+const err16 = {instancePath:instancePath+"/598_cfg",keyword:"maximum",params:{comparison: "<=", limit: 2}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -268,7 +268,7 @@ vErrors.push(err16);
 errors++;
 }
 if(data7 < 0.6 || isNaN(data7)){
-const err17 = {instancePath:instancePath+"/598_cfg",schemaPath:"#/properties/598_cfg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
+const err17 = {instancePath:instancePath+"/598_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -279,7 +279,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/598_cfg",schemaPath:"#/properties/598_cfg/type",keyword:"type",params:{type: "number"}};
+const err18 = {instancePath:instancePath+"/598_cfg",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -293,7 +293,7 @@ if(data["598_shift"] !== undefined && func0.call(data, "598_shift")){
 let data8 = data["598_shift"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 15 || isNaN(data8)){
-const err19 = {instancePath:instancePath+"/598_shift",schemaPath:"#/properties/598_shift/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};
+const err19 = {instancePath:instancePath+"/598_shift",keyword:"maximum",params:{comparison: "<=", limit: 15}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -303,7 +303,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data8 < 1 || isNaN(data8)){
-const err20 = {instancePath:instancePath+"/598_shift",schemaPath:"#/properties/598_shift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+const err20 = {instancePath:instancePath+"/598_shift",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -314,7 +314,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/598_shift",schemaPath:"#/properties/598_shift/type",keyword:"type",params:{type: "number"}};
+const err21 = {instancePath:instancePath+"/598_shift",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -326,7 +326,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err22 = {instancePath,keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -337,7 +337,7 @@ errors++;
 }
 validate0.errors = vErrors;
 return errors === 0;
-}
+});
 // End of ajv's code.
 /** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */
 export const inputSchema = {

@@ -16,12 +16,12 @@ const schema0 = {
 };
 const func0 = Object.prototype.hasOwnProperty;
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+const validate0 = (function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["1_prompt"] === undefined) || (!(func0.call(data, "1_prompt")))){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "1_prompt"}};
+const err0 = {instancePath,keyword:"required",params:{missingProperty: "1_prompt"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -32,7 +32,7 @@ errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(key0 === "1_prompt")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+const err1 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -44,7 +44,7 @@ errors++;
 }
 if(data["1_prompt"] !== undefined && func0.call(data, "1_prompt")){
 if(typeof data["1_prompt"] !== "string"){
-const err2 = {instancePath:instancePath+"/1_prompt",schemaPath:"#/properties/1_prompt/type",keyword:"type",params:{type: "string"}};
+const err2 = {instancePath:instancePath+"/1_prompt",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -56,7 +56,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err3 = {instancePath,keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -67,7 +67,7 @@ errors++;
 }
 validate0.errors = vErrors;
 return errors === 0;
-}
+});
 // End of ajv's code.
 /** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */
 export const inputSchema = {

@@ -91,12 +91,12 @@ const schema0 = {
 const func0 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^__proto__$", "u");
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+const validate0 = (function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data.__proto__ === undefined) || (!(func0.call(data, "__proto__")))){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "__proto__"}};
+const err0 = {instancePath,keyword:"required",params:{missingProperty: "__proto__"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -106,7 +106,7 @@ vErrors.push(err0);
 errors++;
 }
 if((data.constructor === undefined) || (!(func0.call(data, "constructor")))){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "constructor"}};
+const err1 = {instancePath,keyword:"required",params:{missingProperty: "constructor"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -116,7 +116,7 @@ vErrors.push(err1);
 errors++;
 }
 if((data.toString === undefined) || (!(func0.call(data, "toString")))){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "toString"}};
+const err2 = {instancePath,keyword:"required",params:{missingProperty: "toString"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -126,7 +126,7 @@ vErrors.push(err2);
 errors++;
 }
 if((data.hasOwnProperty === undefined) || (!(func0.call(data, "hasOwnProperty")))){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "hasOwnProperty"}};
+const err3 = {instancePath,keyword:"required",params:{missingProperty: "hasOwnProperty"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -137,7 +137,7 @@ errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!((func0.call(schema0.properties, key0)) || (pattern0.test(key0)))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+const err4 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -150,7 +150,7 @@ errors++;
 if(data.constructor !== undefined && func0.call(data, "constructor")){
 let data0 = data.constructor;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err5 = {instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/type",keyword:"type",params:{type: "integer"}};
+const err5 = {instancePath:instancePath+"/constructor",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -161,7 +161,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 5 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5}};
+const err6 = {instancePath:instancePath+"/constructor",keyword:"maximum",params:{comparison: "<=", limit: 5}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -171,7 +171,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err7 = {instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+const err7 = {instancePath:instancePath+"/constructor",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -185,7 +185,7 @@ errors++;
 if(data.toString !== undefined && func0.call(data, "toString")){
 let data1 = data.toString;
 if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/toString",schemaPath:"#/properties/toString/type",keyword:"type",params:{type: "string"}};
+const err8 = {instancePath:instancePath+"/toString",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -195,7 +195,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data1 === "a") || (data1 === "b"))){
-const err9 = {instancePath:instancePath+"/toString",schemaPath:"#/properties/toString/enum",keyword:"enum",params:{allowedValues: schema0.properties.toString.enum}};
+const err9 = {instancePath:instancePath+"/toString",keyword:"enum",params:{allowedValues: schema0.properties.toString.enum}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -207,7 +207,7 @@ errors++;
 }
 if(data.hasOwnProperty !== undefined && func0.call(data, "hasOwnProperty")){
 if(typeof data.hasOwnProperty !== "boolean"){
-const err10 = {instancePath:instancePath+"/hasOwnProperty",schemaPath:"#/properties/hasOwnProperty/type",keyword:"type",params:{type: "boolean"}};
+const err10 = {instancePath:instancePath+"/hasOwnProperty",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -220,7 +220,7 @@ errors++;
 if(data.valueOf !== undefined && func0.call(data, "valueOf")){
 let data3 = data.valueOf;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err11 = {instancePath:instancePath+"/valueOf",schemaPath:"#/properties/valueOf/type",keyword:"type",params:{type: "integer"}};
+const err11 = {instancePath:instancePath+"/valueOf",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -233,7 +233,7 @@ errors++;
 if(data["9lives"] !== undefined && func0.call(data, "9lives")){
 let data4 = data["9lives"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err12 = {instancePath:instancePath+"/9lives",schemaPath:"#/properties/9lives/type",keyword:"type",params:{type: "integer"}};
+const err12 = {instancePath:instancePath+"/9lives",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -245,7 +245,7 @@ errors++;
 }
 if(data["with space"] !== undefined && func0.call(data, "with space")){
 if(typeof data["with space"] !== "string"){
-const err13 = {instancePath:instancePath+"/with space",schemaPath:"#/properties/with%20space/type",keyword:"type",params:{type: "string"}};
+const err13 = {instancePath:instancePath+"/with space",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -257,7 +257,7 @@ errors++;
 }
 if(data["a*/b"] !== undefined && func0.call(data, "a*/b")){
 if(typeof data["a*/b"] !== "string"){
-const err14 = {instancePath:instancePath+"/a*~1b",schemaPath:"#/properties/a*~1b/type",keyword:"type",params:{type: "string"}};
+const err14 = {instancePath:instancePath+"/a*~1b",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -269,7 +269,7 @@ errors++;
 }
 if(data["`tick`"] !== undefined && func0.call(data, "`tick`")){
 if(typeof data["`tick`"] !== "string"){
-const err15 = {instancePath:instancePath+"/`tick`",schemaPath:"#/properties/%60tick%60/type",keyword:"type",params:{type: "string"}};
+const err15 = {instancePath:instancePath+"/`tick`",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -281,7 +281,7 @@ errors++;
 }
 if(data["${x}"] !== undefined && func0.call(data, "${x}")){
 if(typeof data["${x}"] !== "string"){
-const err16 = {instancePath:instancePath+"/${x}",schemaPath:"#/properties/%24%7Bx%7D/type",keyword:"type",params:{type: "string"}};
+const err16 = {instancePath:instancePath+"/${x}",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -293,7 +293,7 @@ errors++;
 }
 if(data["quote\"key"] !== undefined && func0.call(data, "quote\"key")){
 if(typeof data["quote\"key"] !== "string"){
-const err17 = {instancePath:instancePath+"/quote\"key",schemaPath:"#/properties/quote%22key/type",keyword:"type",params:{type: "string"}};
+const err17 = {instancePath:instancePath+"/quote\"key",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -305,7 +305,7 @@ errors++;
 }
 if(data["back\\slash"] !== undefined && func0.call(data, "back\\slash")){
 if(typeof data["back\\slash"] !== "string"){
-const err18 = {instancePath:instancePath+"/back\\slash",schemaPath:"#/properties/back%5Cslash/type",keyword:"type",params:{type: "string"}};
+const err18 = {instancePath:instancePath+"/back\\slash",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -317,7 +317,7 @@ errors++;
 }
 if(data["new\nline"] !== undefined && func0.call(data, "new\nline")){
 if(typeof data["new\nline"] !== "string"){
-const err19 = {instancePath:instancePath+"/new\nline",schemaPath:"#/properties/new%0Aline/type",keyword:"type",params:{type: "string"}};
+const err19 = {instancePath:instancePath+"/new\nline",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -329,7 +329,7 @@ errors++;
 }
 if(data["sep\u2028key"] !== undefined && func0.call(data, "sep\u2028key")){
 if(typeof data["sep\u2028key"] !== "string"){
-const err20 = {instancePath:instancePath+"/sep\u2028key",schemaPath:"#/properties/sep%E2%80%A8key/type",keyword:"type",params:{type: "string"}};
+const err20 = {instancePath:instancePath+"/sep\u2028key",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -341,7 +341,7 @@ errors++;
 }
 if(data["143_image"] !== undefined && func0.call(data, "143_image")){
 if(typeof data["143_image"] !== "string"){
-const err21 = {instancePath:instancePath+"/143_image",schemaPath:"#/properties/143_image/type",keyword:"type",params:{type: "string"}};
+const err21 = {instancePath:instancePath+"/143_image",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -355,7 +355,7 @@ if(data["7_nested"] !== undefined && func0.call(data, "7_nested")){
 let data14 = data["7_nested"];
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if((data14.__proto__ === undefined) || (!(func0.call(data14, "__proto__")))){
-const err22 = {instancePath:instancePath+"/7_nested",schemaPath:"#/properties/7_nested/required",keyword:"required",params:{missingProperty: "__proto__"}};
+const err22 = {instancePath:instancePath+"/7_nested",keyword:"required",params:{missingProperty: "__proto__"}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -365,7 +365,7 @@ vErrors.push(err22);
 errors++;
 }
 if((data14.constructor === undefined) || (!(func0.call(data14, "constructor")))){
-const err23 = {instancePath:instancePath+"/7_nested",schemaPath:"#/properties/7_nested/required",keyword:"required",params:{missingProperty: "constructor"}};
+const err23 = {instancePath:instancePath+"/7_nested",keyword:"required",params:{missingProperty: "constructor"}};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -376,7 +376,7 @@ errors++;
 }
 for(const key1 of Object.keys(data14)){
 if(!((key1 === "constructor") || (pattern0.test(key1)))){
-const err24 = {instancePath:instancePath+"/7_nested",schemaPath:"#/properties/7_nested/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+const err24 = {instancePath:instancePath+"/7_nested",keyword:"additionalProperties",params:{additionalProperty: key1}};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -389,7 +389,7 @@ errors++;
 if(data14.constructor !== undefined && func0.call(data14, "constructor")){
 let data15 = data14.constructor;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err25 = {instancePath:instancePath+"/7_nested/constructor",schemaPath:"#/properties/7_nested/properties/constructor/type",keyword:"type",params:{type: "integer"}};
+const err25 = {instancePath:instancePath+"/7_nested/constructor",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -404,7 +404,7 @@ if(pattern0.test(key2)){
 let data16 = data14[key2];
 if(typeof data16 === "string"){
 if(func23(data16) > 3){
-const err26 = {instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/7_nested/patternProperties/%5E__proto__%24/maxLength",keyword:"maxLength",params:{limit: 3}};
+const err26 = {instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"maxLength",params:{limit: 3}};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -415,7 +415,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/7_nested/patternProperties/%5E__proto__%24/type",keyword:"type",params:{type: "string"}};
+const err27 = {instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -428,7 +428,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/7_nested",schemaPath:"#/properties/7_nested/type",keyword:"type",params:{type: "object"}};
+const err28 = {instancePath:instancePath+"/7_nested",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -442,7 +442,7 @@ for(const key3 of Object.keys(data)){
 if(pattern0.test(key3)){
 let data17 = data[key3];
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err29 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E__proto__%24/type",keyword:"type",params:{type: "integer"}};
+const err29 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -453,7 +453,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 9 || isNaN(data17)){
-const err30 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E__proto__%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9}};
+const err30 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"maximum",params:{comparison: "<=", limit: 9}};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -463,7 +463,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err31 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E__proto__%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+const err31 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -477,7 +477,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err32 = {instancePath,keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -488,7 +488,7 @@ errors++;
 }
 validate0.errors = vErrors;
 return errors === 0;
-}
+});
 // End of ajv's code.
 /** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */
 export const inputSchema = {

@@ -56,12 +56,12 @@ const schema0 = {
 const func0 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[^`]*(\\*/)?[^$]*$", "u");
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+const validate0 = (function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["12_prompt"] === undefined) || (!(func0.call(data, "12_prompt")))){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "12_prompt"}};
+const err0 = {instancePath,keyword:"required",params:{missingProperty: "12_prompt"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -72,7 +72,7 @@ errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!((((((key0 === "12_prompt") || (key0 === "13_quotes")) || (key0 === "14_lines")) || (key0 === "15_backticks")) || (key0 === "16_number")) || (key0 === "17_object"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+const err1 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -84,7 +84,7 @@ errors++;
 }
 if(data["12_prompt"] !== undefined && func0.call(data, "12_prompt")){
 if(typeof data["12_prompt"] !== "string"){
-const err2 = {instancePath:instancePath+"/12_prompt",schemaPath:"#/properties/12_prompt/type",keyword:"type",params:{type: "string"}};
+const err2 = {instancePath:instancePath+"/12_prompt",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -97,7 +97,7 @@ errors++;
 if(data["13_quotes"] !== undefined && func0.call(data, "13_quotes")){
 let data1 = data["13_quotes"];
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/13_quotes",schemaPath:"#/properties/13_quotes/type",keyword:"type",params:{type: "string"}};
+const err3 = {instancePath:instancePath+"/13_quotes",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -107,7 +107,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data1 === "\"; globalThis.__pwned = \"dquote\"; \"") || (data1 === "'; globalThis.__pwned = 'squote'; '")) || (data1 === "\\\"; globalThis.__pwned = \"backslash\"; //")) || (data1 === "\\"))){
-const err4 = {instancePath:instancePath+"/13_quotes",schemaPath:"#/properties/13_quotes/enum",keyword:"enum",params:{allowedValues: schema0.properties["13_quotes"].enum}};
+const err4 = {instancePath:instancePath+"/13_quotes",keyword:"enum",params:{allowedValues: schema0.properties["13_quotes"].enum}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -120,7 +120,7 @@ errors++;
 if(data["14_lines"] !== undefined && func0.call(data, "14_lines")){
 let data2 = data["14_lines"];
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/14_lines",schemaPath:"#/properties/14_lines/type",keyword:"type",params:{type: "string"}};
+const err5 = {instancePath:instancePath+"/14_lines",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -130,7 +130,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(((((((data2 === "a\nb") || (data2 === "c\r\nd")) || (data2 === "e\u2028f")) || (data2 === "g\u2029h")) || (data2 === "*/ globalThis.__pwned = \"enum\"; /*")) || (data2 === "${process.exit(7)}")) || (data2 === "`${globalThis.__pwned = \"enum-template\"}`"))){
-const err6 = {instancePath:instancePath+"/14_lines",schemaPath:"#/properties/14_lines/enum",keyword:"enum",params:{allowedValues: schema0.properties["14_lines"].enum}};
+const err6 = {instancePath:instancePath+"/14_lines",keyword:"enum",params:{allowedValues: schema0.properties["14_lines"].enum}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -144,7 +144,7 @@ if(data["15_backticks"] !== undefined && func0.call(data, "15_backticks")){
 let data3 = data["15_backticks"];
 if(typeof data3 === "string"){
 if(!pattern0.test(data3)){
-const err7 = {instancePath:instancePath+"/15_backticks",schemaPath:"#/properties/15_backticks/pattern",keyword:"pattern",params:{pattern: "^[^`]*(\\*/)?[^$]*$"}};
+const err7 = {instancePath:instancePath+"/15_backticks",keyword:"pattern",params:{pattern: "^[^`]*(\\*/)?[^$]*$"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -155,7 +155,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/15_backticks",schemaPath:"#/properties/15_backticks/type",keyword:"type",params:{type: "string"}};
+const err8 = {instancePath:instancePath+"/15_backticks",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -169,7 +169,7 @@ if(data["16_number"] !== undefined && func0.call(data, "16_number")){
 let data4 = data["16_number"];
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 1000 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/16_number",schemaPath:"#/properties/16_number/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000}};
+const err9 = {instancePath:instancePath+"/16_number",keyword:"maximum",params:{comparison: "<=", limit: 1000}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -179,7 +179,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data4 < -1.5 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/16_number",schemaPath:"#/properties/16_number/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1.5}};
+const err10 = {instancePath:instancePath+"/16_number",keyword:"minimum",params:{comparison: ">=", limit: -1.5}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -190,7 +190,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/16_number",schemaPath:"#/properties/16_number/type",keyword:"type",params:{type: "number"}};
+const err11 = {instancePath:instancePath+"/16_number",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -205,7 +205,7 @@ let data5 = data["17_object"];
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 of Object.keys(data5)){
 if(!(key1 === "*/ inner")){
-const err12 = {instancePath:instancePath+"/17_object",schemaPath:"#/properties/17_object/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+const err12 = {instancePath:instancePath+"/17_object",keyword:"additionalProperties",params:{additionalProperty: key1}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -217,7 +217,7 @@ errors++;
 }
 if(data5["*/ inner"] !== undefined && func0.call(data5, "*/ inner")){
 if(typeof data5["*/ inner"] !== "string"){
-const err13 = {instancePath:instancePath+"/17_object/*~1 inner",schemaPath:"#/properties/17_object/properties/*~1%20inner/type",keyword:"type",params:{type: "string"}};
+const err13 = {instancePath:instancePath+"/17_object/*~1 inner",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -229,7 +229,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/17_object",schemaPath:"#/properties/17_object/type",keyword:"type",params:{type: "object"}};
+const err14 = {instancePath:instancePath+"/17_object",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -241,7 +241,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err15 = {instancePath,keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -252,7 +252,7 @@ errors++;
 }
 validate0.errors = vErrors;
 return errors === 0;
-}
+});
 // End of ajv's code.
 /** Input schema (raw keys) with titles, defaults, ranges and `x-alias`/`x-media`/`x-nodes` annotations, for forms and docs. */
 export const inputSchema = {

@@ -1,0 +1,66 @@
+import AjvModule from "ajv";
+import { describe, expect, it } from "vitest";
+import { compileValidator, protoSafeSchema, VALIDATOR_OPTIONS } from "../../generator/emit/validator.ts";
+import type { JsonObject } from "../../generator/lib/json.ts";
+
+const Ajv = AjvModule.default;
+
+/** The emitted code as a function (imported from a data: URL; the package itself never evaluates code). */
+async function load(schema: JsonObject): Promise<{ (data: unknown): boolean; errors?: unknown[] | null }> {
+  const { code, name, helpers } = compileValidator(schema, "test/model");
+  expect(helpers).toEqual([]);
+  const module = `${code}\nexport default ${name};\n`;
+  return (await import(`data:text/javascript,${encodeURIComponent(module)}`)).default;
+}
+
+describe("compileValidator", () => {
+  // Keys that spell the property being dropped, quotes and backslashes included: the rewrite must touch only the
+  // `schemaPath` of ajv's error objects, never a key inside a string literal.
+  const tricky = ['a",schemaPath:"#/x",keyword:"', "schemaPath", 'q"uote', "back\\slash", ",keyword:"];
+  const schema: JsonObject = {
+    type: "object",
+    required: ["steps", ...tricky],
+    properties: {
+      steps: { type: "integer", minimum: 6, maximum: 20 },
+      size: { type: "string", enum: ["480x480", "720x720"] },
+      ...Object.fromEntries(tricky.map((key) => [key, { type: "number", minimum: 1 }])),
+    },
+    additionalProperties: false,
+  };
+
+  it("drops the schemaPath of every error object, and nothing else", async () => {
+    const { code } = compileValidator(schema, "test/model");
+    expect(code).not.toMatch(/schemaPath:"#/);
+    for (const key of tricky) expect(code).toContain(JSON.stringify(key).slice(1, -1));
+  });
+
+  it("emits the validation function parenthesized, as the last statement (V8 compiles it with the module)", () => {
+    const { code, name } = compileValidator(schema, "test/model");
+    expect(code).toMatch(new RegExp(`^const ${name} = \\(function ${name}\\(`, "m"));
+    expect(code.endsWith("\n});")).toBe(true);
+    expect(code.match(/^function /gm)).toBeNull();
+  });
+
+  it("reports what ajv reports, less schemaPath, for valid and invalid inputs", async () => {
+    const ours = await load(schema);
+    const ajv = new Ajv({ ...VALIDATOR_OPTIONS }).compile(protoSafeSchema(schema));
+    const inputs: unknown[] = [
+      { steps: 8, ...Object.fromEntries(tricky.map((key) => [key, 2])) },
+      { steps: 30, size: "1x1", extra: true, [tricky[0]!]: 0, [tricky[1]!]: "x" },
+      { steps: 2.5 },
+      [],
+      null,
+    ];
+    for (const input of inputs) {
+      expect(ours(input)).toBe(ajv(input));
+      const expected = ajv.errors?.map((error) => {
+        const copy: Partial<typeof error> = { ...error };
+        delete copy.schemaPath;
+        return copy;
+      });
+      expect(ours.errors).toEqual(expected ?? null);
+    }
+    expect(ajv({ steps: 30 })).toBe(false);
+    expect(ajv.errors!.length).toBeGreaterThan(1);
+  });
+});
