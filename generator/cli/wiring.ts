@@ -60,6 +60,8 @@ async function parse(
       type: "string",
       default: process.cwd(),
       describe: "Project root holding schemas/, templates/ and generated/",
+      // A bare `--root` (no value) is a usage error, not the current directory.
+      requiresArg: true,
       // Absolute from here on: a relative root (`--root .`) would reach node:module's createRequire as is.
       coerce: (root: string) => resolve(root),
     })
@@ -107,8 +109,9 @@ async function parse(
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error) => {
-      // Throwing stops yargs: a handler must not run after a usage error.
-      throw error ?? new UsageError(message);
+      // Throwing stops yargs: a handler must not run after a usage error. yargs' own validation errors (YError, such
+      // as a missing option value) are usage errors too; any other error is the program's.
+      throw error === undefined || error.name === "YError" ? new UsageError(message ?? error!.message) : error;
     });
   skipHelpCache(parser);
   await parser.parseAsync();

@@ -142,7 +142,8 @@ describe("body faults on every route, on the wire", () => {
     expect(Number(wire.headers["content-length"])).toBeGreaterThan(0);
     expect(wire.body.length).toBe(0);
     expect(wire.ended).toBe("open");
-    expect(wire.elapsedMs).toBeGreaterThanOrEqual(400);
+    // The client gave up after its listening window (timers may fire a millisecond early), not the server.
+    expect(wire.elapsedMs).toBeGreaterThanOrEqual(390);
     expect(stats.faults).toEqual({ [`${route}:hang-body`]: 1 });
     expect([again.ended, again.body.length]).toEqual(["end", Number(again.headers["content-length"])]);
     // The request itself was processed: the hung submit queued its job (the first job is the fixture's).

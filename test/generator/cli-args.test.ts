@@ -99,6 +99,9 @@ describe("the generate fast path", () => {
       ["generate", "--bogus"],
       ["generate", "extra"],
       ["generate", "--check", "--check", "x"],
+      // A bare --root is not the current directory.
+      ["generate", "--root"],
+      ["generate", "--check", "--root"],
     ]) {
       const { code, args } = await yargsGenerateArgs(argv);
       expect(code, argv.join(" ")).toBe(64);
