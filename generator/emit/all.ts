@@ -69,9 +69,19 @@ export async function emitTypesUnit(
   members: readonly ModelSpec[],
   bucket: number,
   printed: ReadonlyMap<string, string>,
+  /** Told the declarations of each model printed now (one not in `printed`). */
+  printedNow?: (spec: ModelSpec, text: string) => void,
 ): Promise<FileMap> {
-  await loadStringWidth(members);
-  const texts = members.map((spec) => printed.get(spec.id) ?? measure("declarations", () => emitModelTypes(spec)));
+  const missing = members.filter((spec) => !printed.has(spec.id));
+  await loadStringWidth(missing.length === 0 ? members.map((spec) => spec.id) : members);
+  const texts = members.map((spec) => {
+    let text = printed.get(spec.id);
+    if (text === undefined) {
+      text = measure("declarations", () => emitModelTypes(spec));
+      printedNow?.(spec, text);
+    }
+    return text;
+  });
   return new Map([[typesPath(bucket), emitTypesBucket(members, bucket, texts)]]);
 }
 

@@ -73,15 +73,24 @@ interface Entry {
   head: Readonly<{ [key: string]: unknown }>;
   /** Where the spec lies, or its bytes still to be appended. */
   spec: BlobRef | Uint8Array;
-  /** Where the section lies, or what to append (the section after its `sectionOwner` line). */
+  /**
+   * Where the model's printed texts lie, or what to append: its README section and its type declarations, as JSON
+   * after its `sectionOwner` line.
+   */
   section?: BlobRef | string;
-  /** SHA-256 of the stored section (known without reading it). */
+  /** SHA-256 of the stored texts (known without reading them). */
   sectionSha?: string;
-  /** The section's text, once read or set. */
-  sectionText?: string;
+  /** The texts, once read or set. */
+  texts?: PrintedTexts;
   changed: boolean;
   /** The spec object handed out (for `section`/`setSection`). */
   made?: ModelSpec;
+}
+
+/** What the emitters printed for a model, kept beside its spec: its README section and its type declarations. */
+interface PrintedTexts {
+  readme?: string | undefined;
+  types?: string | undefined;
 }
 
 export interface SpecCache {
@@ -105,6 +114,10 @@ export interface SpecCache {
   section(spec: ModelSpec): string | undefined;
   /** Records the README section of a spec of this run. */
   setSection(spec: ModelSpec, section: string): void;
+  /** The type declarations (`emitModelTypes`) printed before for exactly this (cached) spec. */
+  types(spec: ModelSpec): string | undefined;
+  /** Records the type declarations of a spec of this run. */
+  setTypes(spec: ModelSpec, types: string): void;
   /** The model names of the last run that stored them (`namesFor` checks they fit before using them). */
   naming(): NamingMemo | undefined;
   /** Records this run's model names. */
@@ -171,7 +184,7 @@ function lazySpec(
   return spec as unknown as ModelSpec;
 }
 
-/** What a stored section starts with: the model and schema bytes it was printed for (checked when it is read). */
+/** What stored texts start with: the model and schema bytes they were printed for (checked when they are read). */
 function sectionOwner(entry: Entry): string {
   return `${String(entry.head["id"])}\u0000${String(entry.head["sourceHash"])}\n`;
 }
@@ -272,6 +285,46 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
 
   const used = new Map<string, Entry>();
   const bySpec = new WeakMap<ModelSpec, Entry>();
+
+  /** A model's stored texts, read and checked once; a missing, damaged or another model's blob is dropped (a miss). */
+  const textsOf = (entry: Entry): PrintedTexts | undefined => {
+    if (entry.texts !== undefined || entry.section === undefined) return entry.texts;
+    const bytes = typeof entry.section === "string" ? undefined : blob(entry.section);
+    const text = typeof entry.section === "string" ? entry.section : bytes?.toString("utf8");
+    const owner = sectionOwner(entry);
+    let texts: PrintedTexts | undefined;
+    if (text?.startsWith(owner)) {
+      try {
+        const parsed = JSON.parse(text.slice(owner.length)) as unknown;
+        if (
+          Array.isArray(parsed) &&
+          parsed.length === 2 &&
+          parsed.every((part) => part === null || typeof part === "string")
+        )
+          texts = { readme: parsed[0] ?? undefined, types: parsed[1] ?? undefined };
+      } catch {
+        // Not what this code stores: a miss.
+      }
+    }
+    if (texts === undefined) {
+      // Printed again (and stored again) by the caller.
+      delete entry.section;
+      delete entry.sectionSha;
+      entry.changed = true;
+      return undefined;
+    }
+    return (entry.texts = texts);
+  };
+  const setText = (entry: Entry, name: keyof PrintedTexts, text: string): void => {
+    const texts = { ...textsOf(entry), [name]: text };
+    const stored = `${sectionOwner(entry)}${JSON.stringify([texts.readme ?? null, texts.types ?? null])}`;
+    const sha = sha256(stored);
+    entry.texts = texts;
+    if (entry.sectionSha === sha) return;
+    entry.section = stored;
+    entry.sectionSha = sha;
+    entry.changed = true;
+  };
   /** This run's names: set now (to be stored), or as read (stored again as the same bytes). */
   let naming: { memo?: NamingMemo; bytes?: Uint8Array; changed: boolean } = { changed: false };
 
@@ -333,30 +386,19 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
     },
     section(spec) {
       const entry = bySpec.get(spec);
-      if (entry?.section === undefined) return undefined;
-      if (entry.sectionText !== undefined) return entry.sectionText;
-      const bytes = typeof entry.section === "string" ? undefined : blob(entry.section);
-      const text = bytes?.toString("utf8");
-      const owner = sectionOwner(entry);
-      if (text === undefined || !text.startsWith(owner)) {
-        // Missing, damaged or another model's: printed again (and stored again) by the caller.
-        delete entry.section;
-        delete entry.sectionSha;
-        entry.changed = true;
-        return undefined;
-      }
-      return (entry.sectionText = text.slice(owner.length));
+      return entry && textsOf(entry)?.readme;
     },
     setSection(spec, section) {
       const entry = bySpec.get(spec);
-      if (!entry) return;
-      const stored = `${sectionOwner(entry)}${section}`;
-      const sha = sha256(stored);
-      if (entry.sectionSha === sha) return;
-      entry.section = stored;
-      entry.sectionSha = sha;
-      entry.sectionText = section;
-      entry.changed = true;
+      if (entry) setText(entry, "readme", section);
+    },
+    types(spec) {
+      const entry = bySpec.get(spec);
+      return entry && textsOf(entry)?.types;
+    },
+    setTypes(spec, types) {
+      const entry = bySpec.get(spec);
+      if (entry) setText(entry, "types", types);
     },
     naming() {
       if (naming.memo || !storedNaming || sha256(storedNaming.bytes) !== storedNaming.sha) return naming.memo;

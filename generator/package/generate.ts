@@ -90,6 +90,8 @@ const NO_SPEC_CACHE: SpecCache = {
   set: () => {},
   section: () => undefined,
   setSection: () => {},
+  types: () => undefined,
+  setTypes: () => {},
   naming: () => undefined,
   setNaming: () => {},
   save: () => Promise.resolve(),
@@ -287,6 +289,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       sections.set(spec.id, output.readme);
       typeTexts.set(spec.id, output.types);
       specCache.setSection(spec, output.readme);
+      specCache.setTypes(spec, output.types);
     }
   }
 
@@ -312,7 +315,17 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const key = sha256([fingerprint, name, ...members.map(modelKey)].join("\u0001"));
     if (current(name, key)) continue;
     const { emitTypesUnit } = await emitters();
-    collect(name, key, await measureAsync("types modules", () => emitTypesUnit(members, bucket, typeTexts)));
+    for (const spec of members) {
+      const text = typeTexts.has(spec.id) ? undefined : specCache.types(spec);
+      if (text !== undefined) typeTexts.set(spec.id, text);
+    }
+    collect(
+      name,
+      key,
+      await measureAsync("types modules", () =>
+        emitTypesUnit(members, bucket, typeTexts, (spec, text) => specCache.setTypes(spec, text)),
+      ),
+    );
   }
 
   if (!current("package", packageKey)) {

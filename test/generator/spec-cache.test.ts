@@ -35,9 +35,12 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 /** Generates `root` incrementally and a copy of it (same schemas, same generated/) reusing nothing; both trees. */
-async function incrementalAndCold(
-  root: string,
-): Promise<{ incremental: Map<string, Buffer>; cold: Map<string, Buffer>; emitted: readonly string[] }> {
+async function incrementalAndCold(root: string): Promise<{
+  incremental: Map<string, Buffer>;
+  cold: Map<string, Buffer>;
+  emitted: readonly string[];
+  printed: (phase: string) => number;
+}> {
   const copy = await project();
   await rm(join(copy.root, "generated"), { recursive: true, force: true });
   await cp(join(root, "schemas"), join(copy.root, "schemas"), { recursive: true });
@@ -48,6 +51,7 @@ async function incrementalAndCold(
     incremental: tree(join(root, "generated")),
     cold: tree(join(copy.root, "generated")),
     emitted: report.emittedUnits,
+    printed: (phase) => report.timings.find((timing) => timing.phase === phase)?.count ?? 0,
   };
 }
 
@@ -157,6 +161,32 @@ describe("incremental generate with the spec cache", () => {
     },
     180_000,
   );
+
+  it("takes the type declarations of a changed model's bucket-mates from the cache, not from their specs", async () => {
+    const { bucketOf } = await import("../../templates/runtime/buckets.ts");
+    const { root } = await project();
+    await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
+    const base = JSON.parse(await readFile(join(root, "schemas/community/wan-2-2/vace-fun.json"), "utf8")) as {
+      modelId: string;
+    };
+    // Three models in one registry bucket (so in one types/NN.d.ts).
+    const bucket = bucketOf("cache-test/m0");
+    const ids = Array.from({ length: 400 }, (_, n) => `cache-test/m${n}`).filter((id) => bucketOf(id) === bucket);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    for (const id of ids.slice(0, 3)) {
+      await mkdir(join(root, "schemas", dirname(id)), { recursive: true });
+      await writeFile(join(root, "schemas", `${id}.json`), JSON.stringify({ ...base, modelId: id }, null, 2));
+    }
+    await generate({ root });
+    const edited = join(root, "schemas", `${ids[0]}.json`);
+    await writeFile(edited, (await readFile(edited, "utf8")).replace(/"description": "/, `"description": "edited `));
+    const { incremental, cold, emitted, printed } = await incrementalAndCold(root);
+    expect([...incremental.keys()]).toEqual([...cold.keys()]);
+    for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
+    expect(emitted).toContain(`types:${String(bucket).padStart(2, "0")}`);
+    // Printed now: the edited model's declaration file and its types, nothing of the two others.
+    expect(printed("declarations")).toBe(2);
+  }, 180_000);
 
   it("appends what an add stores, and writes the data file anew once more than half of it is dead", async () => {
     const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
