@@ -179,12 +179,14 @@ export interface CommunityFantasyPortraitImageToVideoOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
-export interface Models {
-  "community/fantasy-portrait/image-to-video": Model<
-    "community/fantasy-portrait/image-to-video",
-    CommunityFantasyPortraitImageToVideoInput,
-    CommunityFantasyPortraitImageToVideoRawInput,
-    CommunityFantasyPortraitImageToVideoOutput
-  >;
+declare module "./index.js" {
+  /** The models of bucket 25, keyed by model id (merged into `ModelMap`). */
+  export interface ModelMap {
+    "community/fantasy-portrait/image-to-video": Model<
+      "community/fantasy-portrait/image-to-video",
+      CommunityFantasyPortraitImageToVideoInput,
+      CommunityFantasyPortraitImageToVideoRawInput,
+      CommunityFantasyPortraitImageToVideoOutput
+    >;
+  }
 }

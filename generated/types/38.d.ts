@@ -159,12 +159,14 @@ export interface CommunityInfiniteTalkImageToVideoOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
-export interface Models {
-  "community/infinite-talk/image-to-video": Model<
-    "community/infinite-talk/image-to-video",
-    CommunityInfiniteTalkImageToVideoInput,
-    CommunityInfiniteTalkImageToVideoRawInput,
-    CommunityInfiniteTalkImageToVideoOutput
-  >;
+declare module "./index.js" {
+  /** The models of bucket 38, keyed by model id (merged into `ModelMap`). */
+  export interface ModelMap {
+    "community/infinite-talk/image-to-video": Model<
+      "community/infinite-talk/image-to-video",
+      CommunityInfiniteTalkImageToVideoInput,
+      CommunityInfiniteTalkImageToVideoRawInput,
+      CommunityInfiniteTalkImageToVideoOutput
+    >;
+  }
 }
