@@ -14,7 +14,10 @@ import { type RetryPolicy } from "./retry.js";
 /** Time source; injectable so tests can observe or skip waits. */
 export interface Clock {
   now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason when it aborts. */
+  /**
+   * Resolves after `ms`; rejects with the signal's reason when it aborts. Must remove any listener it adds to
+   * `signal` once it settles: the client passes one signal to many sleeps of a wait.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   random(): number;
 }
