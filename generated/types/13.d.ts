@@ -159,14 +159,12 @@ export interface CommunityWan21FusionxImageToVideoOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 13, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "community/wan-2-1/fusionx/image-to-video": Model<
-      "community/wan-2-1/fusionx/image-to-video",
-      CommunityWan21FusionxImageToVideoInput,
-      CommunityWan21FusionxImageToVideoRawInput,
-      CommunityWan21FusionxImageToVideoOutput
-    >;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "community/wan-2-1/fusionx/image-to-video": Model<
+    "community/wan-2-1/fusionx/image-to-video",
+    CommunityWan21FusionxImageToVideoInput,
+    CommunityWan21FusionxImageToVideoRawInput,
+    CommunityWan21FusionxImageToVideoOutput
+  >;
 }

@@ -179,14 +179,12 @@ export interface CommunityFantasyPortraitImageToVideoOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 25, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "community/fantasy-portrait/image-to-video": Model<
-      "community/fantasy-portrait/image-to-video",
-      CommunityFantasyPortraitImageToVideoInput,
-      CommunityFantasyPortraitImageToVideoRawInput,
-      CommunityFantasyPortraitImageToVideoOutput
-    >;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "community/fantasy-portrait/image-to-video": Model<
+    "community/fantasy-portrait/image-to-video",
+    CommunityFantasyPortraitImageToVideoInput,
+    CommunityFantasyPortraitImageToVideoRawInput,
+    CommunityFantasyPortraitImageToVideoOutput
+  >;
 }

@@ -159,14 +159,12 @@ export interface CommunityInfiniteTalkImageToVideoOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 38, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "community/infinite-talk/image-to-video": Model<
-      "community/infinite-talk/image-to-video",
-      CommunityInfiniteTalkImageToVideoInput,
-      CommunityInfiniteTalkImageToVideoRawInput,
-      CommunityInfiniteTalkImageToVideoOutput
-    >;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "community/infinite-talk/image-to-video": Model<
+    "community/infinite-talk/image-to-video",
+    CommunityInfiniteTalkImageToVideoInput,
+    CommunityInfiniteTalkImageToVideoRawInput,
+    CommunityInfiniteTalkImageToVideoOutput
+  >;
 }

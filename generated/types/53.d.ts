@@ -159,14 +159,12 @@ export interface CommunityWan22VaceFunOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 53, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "community/wan-2-2/vace-fun": Model<
-      "community/wan-2-2/vace-fun",
-      CommunityWan22VaceFunInput,
-      CommunityWan22VaceFunRawInput,
-      CommunityWan22VaceFunOutput
-    >;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "community/wan-2-2/vace-fun": Model<
+    "community/wan-2-2/vace-fun",
+    CommunityWan22VaceFunInput,
+    CommunityWan22VaceFunRawInput,
+    CommunityWan22VaceFunOutput
+  >;
 }

@@ -10,7 +10,7 @@
  */
 import type { ModelSpec } from "../model/types.ts";
 import { measure, measureAsync } from "../lib/profile.ts";
-import { emitModelDeclarations, emitModelMapDeclarations, emitModelTypes, emitTypesBucket } from "./declarations.ts";
+import { emitModelDeclarations, emitModelTypes, emitTypesBucket } from "./declarations.ts";
 import { formatFile } from "./format.ts";
 import { inputSchema } from "./json-schema.ts";
 import { emitModelModule } from "./model-module.ts";
@@ -101,11 +101,10 @@ export async function emitRuntimeUnit(sources: readonly RuntimeSource[]): Promis
   return files;
 }
 
-/** index.js, types/index.d.ts (the empty model map the buckets add to) and LICENSE: the same for every catalog. */
+/** index.js and LICENSE: the same for every catalog (one loader per registry module, whatever the models). */
 export function emitEntryUnit(): FileMap {
   return new Map([
     ["index.js", emitIndexModule()],
-    ["types/index.d.ts", emitModelMapDeclarations()],
     ["LICENSE", LICENSE_TEXT],
   ]);
 }

@@ -8,10 +8,11 @@ import { stringifyPretty } from "../lib/json.ts";
 import { REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
 import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
 import { constDeclaration, importDeclaration, js } from "./print/js.ts";
-import { hardline, join, layout, PACKAGE_FORMAT } from "./print/layout.ts";
+import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
 import { registryBuckets, registryPath, typesModule } from "./registry.ts";
-import { propertyKey, stringLiteral } from "./print/text.ts";
+import { typeNamesOf } from "./declarations.ts";
+import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
 import { exportTypeFrom, importType, statements } from "./print/ts.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
@@ -26,6 +27,20 @@ const CLIENT_DOC =
   "/** A client that knows every generated model by id: `client.run(modelId, input)` loads that model's module on first use. */";
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * `export type { A, B } from "./models/x.js";` as its text: on one line when it fits, else one name per line with a
+ * trailing comma, the two ways Prettier prints it (type names are identifiers, so nothing else can break); the
+ * document, laid out by the printer, for a specifier that is not printable ASCII. One statement per model.
+ */
+function exportTypeText(names: readonly string[], specifier: string): Doc {
+  const from = ` from ${stringLiteral(specifier)};`;
+  if (names.length === 0 || !PRINTABLE_ASCII.test(from) || !names.every(isIdentifier))
+    return exportTypeFrom(names, specifier);
+  const flat = `export type { ${names.join(", ")} }${from}`;
+  if (flat.length <= PACKAGE_FORMAT.printWidth) return flat;
+  return ["export type {", ...names.map((name) => `  ${name},`), `}${from}`].join("\n");
+}
 
 export { registryBuckets, registryPath } from "./registry.ts";
 
@@ -104,26 +119,32 @@ export function emitRegistryModule(specs: readonly ModelSpec[], bucket: number):
 
 /**
  * `index.d.ts`. Every model's types come from its bucket's `types/NN.d.ts` (never from the model's own declaration
- * file, so a consumer of the root entry type-checks 64 declaration files of types, not one per model): one
- * `export type *` per bucket with models, which also brings the bucket's entries of `ModelMap` (`types/index.d.ts`,
- * augmented by each bucket).
+ * file, so a consumer of the root entry type-checks 64 declaration files of types, not one per model): one re-export
+ * statement per bucket, and `ModelMap` made of the 64 buckets' `Models`. The re-exports are printed as text and
+ * joined; the fixed statements around them go through the printer.
  */
 export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
   const buckets = registryBuckets(specs);
+  const typeExports = buckets.flatMap((members, bucket) => {
+    if (members.length === 0) return [];
+    const statement = exportTypeText(members.flatMap(typeNamesOf), `./${typesModule(bucket)}`);
+    return [typeof statement === "string" ? statement : layout(statement)];
+  });
+  const bases = buckets.map((_, bucket) => `Models${String(bucket).padStart(2, "0")}`);
   const head = layout(
     statements([
       `// ${GENERATED_NOTICE}`,
       `export * from "./runtime/index.js";`,
       importType(["AnyModel", "Client", "ClientOptions"], "./runtime/index.js"),
-      importType(["ModelMap"], "./types/index.js"),
-      exportTypeFrom(["ModelMap"], "./types/index.js"),
-      null,
-      "// Every model's types, and its entry of ModelMap, from the types of its registry bucket.",
-      ...buckets.flatMap((members, bucket) =>
-        members.length === 0 ? [] : [`export type * from "./${typesModule(bucket)}";`],
-      ),
+      ...bases.map((base, bucket) => `import type { Models as ${base} } from "./${typesModule(bucket)}";`),
     ]),
   );
+  const modelMap = [
+    "/** Every generated model, keyed by model id (types only: the root entry imports no model). */",
+    "export interface ModelMap",
+    "  extends",
+    ...bases.map((base, index) => `    ${base}${index === bases.length - 1 ? " {}" : ","}`),
+  ].join("\n");
   const tail = layout(
     statements([
       "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
@@ -140,7 +161,7 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
       "export declare function createClient(options?: ClientOptions): RunComfyClient;",
     ]),
   );
-  return [head, "\n", tail].join("");
+  return [head, ...typeExports.map((text) => `${text}\n`), "\n", modelMap, "\n\n", tail].join("");
 }
 
 export function emitPackageJson(specs: readonly ModelSpec[], version: string): string {

@@ -293,7 +293,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     }
   }
 
-  // index.js, types/index.d.ts and LICENSE depend on the generator only; each registry module on the ids and paths of its bucket.
+  // index.js and LICENSE depend on the generator only; each registry module on the ids and paths of its bucket.
   if (!current("entry", fingerprint)) {
     const { emitEntryUnit } = await emitters();
     collect("entry", fingerprint, emitEntryUnit());

@@ -26,9 +26,7 @@ export interface DefaultOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 05, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "default/!!": Model<"default/!!", DefaultInput, DefaultRawInput, DefaultOutput>;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "default/!!": Model<"default/!!", DefaultInput, DefaultRawInput, DefaultOutput>;
 }

@@ -26,14 +26,12 @@ export interface HostileGlobalThisPwnedIdProcessExit7XOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 31, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    'hostile/*/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x`': Model<
-      'hostile/*/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x`',
-      HostileGlobalThisPwnedIdProcessExit7XInput,
-      HostileGlobalThisPwnedIdProcessExit7XRawInput,
-      HostileGlobalThisPwnedIdProcessExit7XOutput
-    >;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  'hostile/*/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x`': Model<
+    'hostile/*/ globalThis.__pwned = "id"; /* ${process.exit(7)}   `x`',
+    HostileGlobalThisPwnedIdProcessExit7XInput,
+    HostileGlobalThisPwnedIdProcessExit7XRawInput,
+    HostileGlobalThisPwnedIdProcessExit7XOutput
+  >;
 }

@@ -180,20 +180,18 @@ export interface HostileKeyNames_d327b3Output {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 32, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "hostile/Key-Names": Model<
-      "hostile/Key-Names",
-      HostileKeyNames_b2e263Input,
-      HostileKeyNames_b2e263RawInput,
-      HostileKeyNames_b2e263Output
-    >;
-    "hostile/key-names": Model<
-      "hostile/key-names",
-      HostileKeyNames_d327b3Input,
-      HostileKeyNames_d327b3RawInput,
-      HostileKeyNames_d327b3Output
-    >;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "hostile/Key-Names": Model<
+    "hostile/Key-Names",
+    HostileKeyNames_b2e263Input,
+    HostileKeyNames_b2e263RawInput,
+    HostileKeyNames_b2e263Output
+  >;
+  "hostile/key-names": Model<
+    "hostile/key-names",
+    HostileKeyNames_d327b3Input,
+    HostileKeyNames_d327b3RawInput,
+    HostileKeyNames_d327b3Output
+  >;
 }

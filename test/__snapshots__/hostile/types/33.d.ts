@@ -150,15 +150,13 @@ export interface RunOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 33, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "hostile/text-injection": Model<
-      "hostile/text-injection",
-      HostileTextInjectionInput,
-      HostileTextInjectionRawInput,
-      HostileTextInjectionOutput
-    >;
-    "run/--": Model<"run/--", RunInput, RunRawInput, RunOutput>;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "hostile/text-injection": Model<
+    "hostile/text-injection",
+    HostileTextInjectionInput,
+    HostileTextInjectionRawInput,
+    HostileTextInjectionOutput
+  >;
+  "run/--": Model<"run/--", RunInput, RunRawInput, RunOutput>;
 }

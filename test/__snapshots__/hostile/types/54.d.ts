@@ -26,9 +26,7 @@ export interface ConstructorOutput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-declare module "./index.js" {
-  /** The models of bucket 54, keyed by model id (merged into `ModelMap`). */
-  export interface ModelMap {
-    "constructor/!!": Model<"constructor/!!", ConstructorInput, ConstructorRawInput, ConstructorOutput>;
-  }
+/** The models of this bucket, keyed by model id: its part of the root entry's `ModelMap`. */
+export interface Models {
+  "constructor/!!": Model<"constructor/!!", ConstructorInput, ConstructorRawInput, ConstructorOutput>;
 }
