@@ -23,9 +23,8 @@ import {
   emitRegistryModule,
   readmeHeader,
   readmeSection,
-  registryPath,
 } from "./package.ts";
-import { typesPath } from "./registry.ts";
+import { registryPath, typesPath } from "./registry.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
 import { compileValidator } from "./validator.ts";
 

@@ -10,7 +10,7 @@ import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } 
 import { constDeclaration, importDeclaration, js } from "./print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
-import { registryBuckets, registryPath, typesModule } from "./registry.ts";
+import { bucketName, registryBuckets, registryPath, typesModule } from "./registry.ts";
 import { typeNamesOf } from "./declarations.ts";
 import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
 import { exportTypeFrom, importType, statements } from "./print/ts.ts";
@@ -41,8 +41,6 @@ function exportTypeText(names: readonly string[], specifier: string): Doc {
   if (flat.length <= PACKAGE_FORMAT.printWidth) return flat;
   return ["export type {", ...names.map((name) => `  ${name},`), `}${from}`].join("\n");
 }
-
-export { registryBuckets, registryPath } from "./registry.ts";
 
 /**
  * The root entry. It imports no model: it holds one loader per registry
@@ -130,7 +128,7 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
     const statement = exportTypeText(members.flatMap(typeNamesOf), `./${typesModule(bucket)}`);
     return [typeof statement === "string" ? statement : layout(statement)];
   });
-  const bases = buckets.map((_, bucket) => `Models${String(bucket).padStart(2, "0")}`);
+  const bases = buckets.map((_, bucket) => `Models${bucketName(bucket)}`);
   const head = layout(
     statements([
       `// ${GENERATED_NOTICE}`,

@@ -298,10 +298,10 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const { emitEntryUnit } = await emitters();
     collect("entry", fingerprint, emitEntryUnit());
   }
-  const { registryBuckets } = await import("../emit/registry.ts");
+  const { bucketName, registryBuckets } = await import("../emit/registry.ts");
   const buckets = registryBuckets(specs);
   for (const [bucket, members] of buckets.entries()) {
-    const name = `registry:${String(bucket).padStart(2, "0")}`;
+    const name = `registry:${bucketName(bucket)}`;
     const key = sha256(
       [fingerprint, name, ...members.map((spec) => `${spec.id}\u0000${spec.names.modulePath}`)].join("\u0001"),
     );
@@ -311,7 +311,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   }
   // Each bucket's types (types/NN.d.ts) on the schema bytes and names of its models.
   for (const [bucket, members] of buckets.entries()) {
-    const name = `types:${String(bucket).padStart(2, "0")}`;
+    const name = `types:${bucketName(bucket)}`;
     const key = sha256([fingerprint, name, ...members.map(modelKey)].join("\u0001"));
     if (current(name, key)) continue;
     const { emitTypesUnit } = await emitters();
