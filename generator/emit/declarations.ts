@@ -285,6 +285,16 @@ export function emitModelTypes(spec: ModelSpec): string {
 }
 
 /**
+ * The second line of the declaration files that grow with the catalog (`types/NN.d.ts`, `index.d.ts`). A consumer's
+ * `tsc` with `skipLibCheck: false` checks every declaration file its program reads, and the root entry reads the
+ * types of every model: without this line, 1,000 models' declarations are checked in every build of every consumer.
+ * With it, tsc resolves only the types the consumer's code uses (and checks that code as always). The package's own
+ * tests check these files with the line removed (`test/helpers/typecheck.ts`), under strict settings, before they ship.
+ */
+export const NO_CHECK_PRAGMA =
+  "// @ts-nocheck: generated and type-checked by runcomfy-codegen's tests before release; a consumer's tsc need not check it again (your code's use of it is checked as usual).";
+
+/**
  * `types/NN.d.ts`: the type declarations of every model of registry bucket `bucket` (`texts`: `emitModelTypes` of
  * each, in model order) and `Models`, that bucket's part of the root `ModelMap`. The root entry reads its types from
  * these 64 files, never from a model's own declaration file, so type-checking a consumer of the root entry reads one
@@ -306,7 +316,11 @@ export function emitTypesBucket(members: readonly ModelSpec[], bucket: number, t
     })),
   });
   const head = layout(
-    statements(members.length === 0 ? [header] : [header, importType(["Model"], "../runtime/model.js")]),
+    statements(
+      members.length === 0
+        ? [header, NO_CHECK_PRAGMA]
+        : [header, NO_CHECK_PRAGMA, importType(["Model"], "../runtime/model.js")],
+    ),
   );
   return [head, ...texts.map((text) => `\n${text}`), "\n", layout(statements([map]))].join("");
 }

@@ -11,7 +11,7 @@ import { constDeclaration, importDeclaration, js } from "./print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
 import { bucketName, registryBuckets, registryPath, typesModule } from "./registry.ts";
-import { typeNamesOf } from "./declarations.ts";
+import { NO_CHECK_PRAGMA, typeNamesOf } from "./declarations.ts";
 import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
 import { exportTypeFrom, importType, statements } from "./print/ts.ts";
 
@@ -132,6 +132,7 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
   const head = layout(
     statements([
       `// ${GENERATED_NOTICE}`,
+      NO_CHECK_PRAGMA,
       `export * from "./runtime/index.js";`,
       importType(["AnyModel", "Client", "ClientOptions"], "./runtime/index.js"),
       ...bases.map((base, bucket) => `import type { Models as ${base} } from "./${typesModule(bucket)}";`),

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Model } from "../../generated/index.js";
 import { catalogSchemaTexts } from "../helpers/catalog.ts";
 import { generatedPackage } from "../helpers/package.ts";
-import { ROOT, runProcess } from "../helpers/project.ts";
+import { typecheck } from "../helpers/typecheck.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
 
 const pkg = await generatedPackage(await catalogSchemaTexts());
@@ -95,13 +95,10 @@ describe("nested inputs", () => {
         files: ["nested.ts"],
       }),
     );
-    const tsc = await runProcess(
-      process.execPath,
-      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(pkg.root, "tsconfig.nested.json")],
-      { cwd: pkg.root },
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
-    expect(tsc.code).toBe(0);
+    // The catalog-sized declaration files (types/NN.d.ts, index.d.ts) are checked too, their no-check line blanked.
+    const { output, unpragmaed } = typecheck(join(pkg.root, "tsconfig.nested.json"));
+    expect(output).toBe("");
+    expect(unpragmaed).toBeGreaterThan(1);
   });
 
   it("build() maps friendly names to wire keys at every depth, toFriendly() maps them back", async () => {
