@@ -61,6 +61,8 @@ export interface NumberRule {
   /** `Infinity` is allowed besides the range (it means "no limit"). */
   readonly infinity?: boolean;
 }
+/** A value as an error message shows it: strings quoted, never the contents of an object or a function. */
+export declare function showValue(value: unknown): string;
 /** A numeric option: `undefined` gives `fallback`; anything outside `rule` is a `ConfigurationError` naming option, value and range. */
 export declare function checkNumber(name: string, value: unknown, fallback: number, rule: NumberRule): number;
 /** The retry policy: `base` with the keys of `partial` that are not `undefined`, each checked. */

@@ -18,7 +18,8 @@ function env(name) {
 }
 /** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms). */
 export const MAX_TIMER_MS = 2_147_483_647;
-function showValue(value) {
+/** A value as an error message shows it: strings quoted, never the contents of an object or a function. */
+export function showValue(value) {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === undefined)
     return String(value);

@@ -18,7 +18,7 @@ export interface DownloadOptions {
   readonly dir: string;
   /** Extra allowed hosts: `cdn.example.com` or `*.example.com`. */
   readonly allowHosts?: readonly string[] | undefined;
-  /** Largest file accepted, in bytes. @default 2147483648 (2 GiB) */
+  /** Largest file accepted, in bytes: an integer from 0, or `Infinity` (no limit). @default 2147483648 (2 GiB) */
   readonly maxBytes?: number | undefined;
   /** Replace a file that already exists instead of picking a free name (`name-1.ext`). @default false */
   readonly overwrite?: boolean | undefined;
@@ -28,7 +28,7 @@ export interface DownloadOptions {
   readonly signal?: AbortSignal | undefined;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
-  /** Redirects followed (each target re-checked). @default 5 */
+  /** Redirects followed (each target re-checked): an integer from 0 to 20. @default 5 */
   readonly maxRedirects?: number | undefined;
 }
 /** One downloaded file. */
@@ -58,15 +58,20 @@ export declare function truncateUtf8(text: string, maxBytes: number): string;
 export declare function fitFileName(name: string, maxBytes?: number): string;
 /** A safe file name from the URL's last path segment: at most 255 bytes of UTF-8. */
 export declare function fileNameFor(url: string, fallback: string): string;
-/** Downloads one URL into `options.dir`. */
-export declare function downloadFile(
-  url: string,
-  options: DownloadOptions,
-  taken?: Set<string>,
-): Promise<DownloadedFile>;
+/**
+ * Checks every option of a download once, before anything is fetched or created: a bad one is a `ConfigurationError`
+ * naming the option, the rule and the value given (`maxBytes` an integer from 0, or Infinity; `maxRedirects` an
+ * integer from 0 to 20, fetch's own limit; `dir` a non-empty path; ...). `undefined` means the default.
+ */
+export declare function checkDownloadOptions(options: unknown): DownloadOptions & {
+  readonly maxBytes: number;
+  readonly maxRedirects: number;
+};
+/** Downloads one URL into `options.dir`. A bad option is a `ConfigurationError` before anything is fetched. */
+export declare function downloadFile(url: string, given: DownloadOptions, taken?: Set<string>): Promise<DownloadedFile>;
 /**
  * Downloads every output URL of a job result, an output object, or a list of
  * URLs. Every URL is checked before the first byte is fetched; one refused URL
- * refuses the whole call.
+ * refuses the whole call, and a bad option is a `ConfigurationError` before anything is fetched.
  */
-export declare function downloadOutputs(source: unknown, options: DownloadOptions): Promise<DownloadedFile[]>;
+export declare function downloadOutputs(source: unknown, given: DownloadOptions): Promise<DownloadedFile[]>;

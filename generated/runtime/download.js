@@ -14,7 +14,8 @@ import { link, mkdir, rename, rm } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { RunComfyError } from "./errors.js";
+import { checkNumber, checkSignal, showValue } from "./config.js";
+import { ConfigurationError, RunComfyError } from "./errors.js";
 import { outputUrls } from "./outputs.js";
 /** Hosts RunComfy serves outputs from. */
 export const RUNCOMFY_OUTPUT_HOSTS = ["*.runcomfy.net", "*.runcomfy.com", "runcomfy.net", "runcomfy.com"];
@@ -155,9 +156,48 @@ function downloadFailure(url, error) {
     error,
   );
 }
-/** Downloads one URL into `options.dir`. */
-export async function downloadFile(url, options, taken = new Set()) {
-  const maxBytes = options.maxBytes ?? 2 * 1024 ** 3;
+/**
+ * Checks every option of a download once, before anything is fetched or created: a bad one is a `ConfigurationError`
+ * naming the option, the rule and the value given (`maxBytes` an integer from 0, or Infinity; `maxRedirects` an
+ * integer from 0 to 20, fetch's own limit; `dir` a non-empty path; ...). `undefined` means the default.
+ */
+export function checkDownloadOptions(options) {
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new ConfigurationError(`download options must be an object with at least \`dir\`, got ${showValue(options)}`);
+  const given = options;
+  if (typeof given["dir"] !== "string" || given["dir"] === "")
+    throw new ConfigurationError(`dir must be a non-empty path of a folder, got ${showValue(given["dir"])}`);
+  const hosts = given["allowHosts"];
+  if (hosts !== undefined) {
+    if (!Array.isArray(hosts))
+      throw new ConfigurationError(`allowHosts must be an array of host names, got ${showValue(hosts)}`);
+    for (const [index, host] of hosts.entries())
+      if (typeof host !== "string" || !/^(\*\.)?[a-z0-9.-]+$/i.test(host) || host.startsWith(".") || host.endsWith("."))
+        throw new ConfigurationError(
+          `allowHosts[${index}] must be a host name such as "cdn.example.com" or "*.example.com" (no scheme, port or path), got ${showValue(host)}`,
+        );
+  }
+  for (const name of ["onProgress", "fetch"])
+    if (given[name] !== undefined && typeof given[name] !== "function")
+      throw new ConfigurationError(`${name} must be a function, got ${showValue(given[name])}`);
+  if (given["overwrite"] !== undefined && typeof given["overwrite"] !== "boolean")
+    throw new ConfigurationError(`overwrite must be true or false, got ${showValue(given["overwrite"])}`);
+  checkSignal("signal", given["signal"]);
+  return {
+    ...options,
+    maxBytes: checkNumber("maxBytes", given["maxBytes"], 2 * 1024 ** 3, {
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      infinity: true,
+    }),
+    maxRedirects: checkNumber("maxRedirects", given["maxRedirects"], 5, { min: 0, max: 20, integer: true }),
+  };
+}
+/** Downloads one URL into `options.dir`. A bad option is a `ConfigurationError` before anything is fetched. */
+export async function downloadFile(url, given, taken = new Set()) {
+  const options = checkDownloadOptions(given);
+  const maxBytes = options.maxBytes;
   let response;
   let temp;
   let out;
@@ -219,9 +259,10 @@ export async function downloadFile(url, options, taken = new Set()) {
 /**
  * Downloads every output URL of a job result, an output object, or a list of
  * URLs. Every URL is checked before the first byte is fetched; one refused URL
- * refuses the whole call.
+ * refuses the whole call, and a bad option is a `ConfigurationError` before anything is fetched.
  */
-export async function downloadOutputs(source, options) {
+export async function downloadOutputs(source, given) {
+  const options = checkDownloadOptions(given);
   const urls =
     Array.isArray(source) && source.every((item) => typeof item === "string")
       ? [...new Set(source)]

@@ -87,7 +87,8 @@ export interface NumberRule {
   readonly infinity?: boolean;
 }
 
-function showValue(value: unknown): string {
+/** A value as an error message shows it: strings quoted, never the contents of an object or a function. */
+export function showValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === undefined)
     return String(value);

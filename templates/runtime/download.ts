@@ -13,7 +13,8 @@ import { link, mkdir, rename, rm } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { RunComfyError } from "./errors.js";
+import { checkNumber, checkSignal, showValue } from "./config.js";
+import { ConfigurationError, RunComfyError } from "./errors.js";
 import { outputUrls } from "./outputs.js";
 
 /** Hosts RunComfy serves outputs from. */
@@ -41,7 +42,7 @@ export interface DownloadOptions {
   readonly dir: string;
   /** Extra allowed hosts: `cdn.example.com` or `*.example.com`. */
   readonly allowHosts?: readonly string[] | undefined;
-  /** Largest file accepted, in bytes. @default 2147483648 (2 GiB) */
+  /** Largest file accepted, in bytes: an integer from 0, or `Infinity` (no limit). @default 2147483648 (2 GiB) */
   readonly maxBytes?: number | undefined;
   /** Replace a file that already exists instead of picking a free name (`name-1.ext`). @default false */
   readonly overwrite?: boolean | undefined;
@@ -51,7 +52,7 @@ export interface DownloadOptions {
   readonly signal?: AbortSignal | undefined;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
-  /** Redirects followed (each target re-checked). @default 5 */
+  /** Redirects followed (each target re-checked): an integer from 0 to 20. @default 5 */
   readonly maxRedirects?: number | undefined;
 }
 
@@ -222,13 +223,55 @@ function downloadFailure(url: string, error: unknown): DownloadError {
   );
 }
 
-/** Downloads one URL into `options.dir`. */
+/**
+ * Checks every option of a download once, before anything is fetched or created: a bad one is a `ConfigurationError`
+ * naming the option, the rule and the value given (`maxBytes` an integer from 0, or Infinity; `maxRedirects` an
+ * integer from 0 to 20, fetch's own limit; `dir` a non-empty path; ...). `undefined` means the default.
+ */
+export function checkDownloadOptions(
+  options: unknown,
+): DownloadOptions & { readonly maxBytes: number; readonly maxRedirects: number } {
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new ConfigurationError(`download options must be an object with at least \`dir\`, got ${showValue(options)}`);
+  const given = options as Record<string, unknown>;
+  if (typeof given["dir"] !== "string" || given["dir"] === "")
+    throw new ConfigurationError(`dir must be a non-empty path of a folder, got ${showValue(given["dir"])}`);
+  const hosts = given["allowHosts"];
+  if (hosts !== undefined) {
+    if (!Array.isArray(hosts))
+      throw new ConfigurationError(`allowHosts must be an array of host names, got ${showValue(hosts)}`);
+    for (const [index, host] of hosts.entries())
+      if (typeof host !== "string" || !/^(\*\.)?[a-z0-9.-]+$/i.test(host) || host.startsWith(".") || host.endsWith("."))
+        throw new ConfigurationError(
+          `allowHosts[${index}] must be a host name such as "cdn.example.com" or "*.example.com" (no scheme, port or path), got ${showValue(host)}`,
+        );
+  }
+  for (const name of ["onProgress", "fetch"] as const)
+    if (given[name] !== undefined && typeof given[name] !== "function")
+      throw new ConfigurationError(`${name} must be a function, got ${showValue(given[name])}`);
+  if (given["overwrite"] !== undefined && typeof given["overwrite"] !== "boolean")
+    throw new ConfigurationError(`overwrite must be true or false, got ${showValue(given["overwrite"])}`);
+  checkSignal("signal", given["signal"]);
+  return {
+    ...(options as DownloadOptions),
+    maxBytes: checkNumber("maxBytes", given["maxBytes"], 2 * 1024 ** 3, {
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      infinity: true,
+    }),
+    maxRedirects: checkNumber("maxRedirects", given["maxRedirects"], 5, { min: 0, max: 20, integer: true }),
+  };
+}
+
+/** Downloads one URL into `options.dir`. A bad option is a `ConfigurationError` before anything is fetched. */
 export async function downloadFile(
   url: string,
-  options: DownloadOptions,
+  given: DownloadOptions,
   taken: Set<string> = new Set(),
 ): Promise<DownloadedFile> {
-  const maxBytes = options.maxBytes ?? 2 * 1024 ** 3;
+  const options = checkDownloadOptions(given);
+  const maxBytes = options.maxBytes;
   let response: Response | undefined;
   let temp: string | undefined;
   let out: WriteStream | undefined;
@@ -291,9 +334,10 @@ export async function downloadFile(
 /**
  * Downloads every output URL of a job result, an output object, or a list of
  * URLs. Every URL is checked before the first byte is fetched; one refused URL
- * refuses the whole call.
+ * refuses the whole call, and a bad option is a `ConfigurationError` before anything is fetched.
  */
-export async function downloadOutputs(source: unknown, options: DownloadOptions): Promise<DownloadedFile[]> {
+export async function downloadOutputs(source: unknown, given: DownloadOptions): Promise<DownloadedFile[]> {
+  const options = checkDownloadOptions(given);
   const urls =
     Array.isArray(source) && source.every((item) => typeof item === "string")
       ? [...new Set(source as string[])]

@@ -3,9 +3,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ConfigurationError } from "../../generated/runtime/errors.js";
 import {
   DownloadError,
   downloadFile,
+  type DownloadOptions,
   downloadOutputs,
   downloadRefusal,
   fileNameFor,
@@ -102,6 +104,89 @@ describe("downloads", () => {
       downloadFile("https://files.runcomfy.net/files/r1/big.mp4", { dir, fetch: cdnTo(emu.url), maxBytes: 100 }),
     ).rejects.toThrow(/over the 100-byte limit/);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  const BAD_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
+    [
+      "maxBytes NaN",
+      { maxBytes: Number.NaN },
+      /^maxBytes must be an integer from 0 to 9007199254740991, or Infinity, got NaN$/,
+    ],
+    ["maxBytes negative", { maxBytes: -1 }, /^maxBytes must be an integer from 0 .* got -1$/],
+    ["maxBytes fractional", { maxBytes: 1.5 }, /^maxBytes must be an integer .* got 1\.5$/],
+    ["maxBytes a string", { maxBytes: "100" }, /^maxBytes must be an integer .* got "100"$/],
+    [
+      "maxRedirects Infinity",
+      { maxRedirects: Number.POSITIVE_INFINITY },
+      /^maxRedirects must be an integer from 0 to 20, got Infinity$/,
+    ],
+    ["maxRedirects 21", { maxRedirects: 21 }, /^maxRedirects must be an integer from 0 to 20, got 21$/],
+    ["maxRedirects NaN", { maxRedirects: Number.NaN }, /^maxRedirects must be .* got NaN$/],
+    ["dir empty", { dir: "" }, /^dir must be a non-empty path of a folder, got ""$/],
+    ["dir missing", { dir: undefined }, /^dir must be a non-empty path of a folder, got undefined$/],
+    [
+      "allowHosts a string",
+      { allowHosts: "cdn.example.com" },
+      /^allowHosts must be an array of host names, got "cdn\.example\.com"$/,
+    ],
+    [
+      "allowHosts a URL",
+      { allowHosts: ["https://cdn.example.com/"] },
+      /^allowHosts\[0\] must be a host name .* got "https:\/\/cdn\.example\.com\/"$/,
+    ],
+    ["overwrite a string", { overwrite: "yes" }, /^overwrite must be true or false, got "yes"$/],
+    ["onProgress an object", { onProgress: {} }, /^onProgress must be a function, got an object$/],
+    ["signal a boolean", { signal: true }, /^signal must be an AbortSignal, got true$/],
+  ];
+
+  it.each(BAD_OPTIONS)(
+    "refuses a bad option (%s) with a ConfigurationError before fetching or creating anything",
+    async (_, bad, message) => {
+      const dir = join(await scratch(), "not-created");
+      let fetched = 0;
+      const fetchSpy: typeof fetch = async () => {
+        fetched++;
+        throw new Error("must not be called");
+      };
+      const options = { dir, fetch: fetchSpy, ...bad } as DownloadOptions;
+      for (const call of [
+        () => downloadFile("https://files.runcomfy.net/files/r1/a.png", options),
+        () => downloadOutputs({ image: "https://files.runcomfy.net/files/r1/a.png" }, options),
+      ]) {
+        const error = await call().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect((error as Error).message).toMatch(message);
+      }
+      expect(fetched).toBe(0);
+      await expect(readdir(dir)).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it("takes the odd values that are allowed: maxBytes 0 and Infinity, maxRedirects 0, undefined for every default", async () => {
+    const emu = await emulator();
+    const dir = await scratch();
+    const url = "https://files.runcomfy.net/files/r1/a.png";
+    await expect(downloadFile(url, { dir, fetch: cdnTo(emu.url), maxBytes: 0 })).rejects.toThrow(
+      /over the 0-byte limit|exceeded the 0-byte limit/,
+    );
+    const unlimited = await downloadFile(url, {
+      dir,
+      fetch: cdnTo(emu.url),
+      maxBytes: Number.POSITIVE_INFINITY,
+      maxRedirects: 0,
+    });
+    expect(unlimited.bytes).toBeGreaterThan(0);
+    const defaults = await downloadFile(url, {
+      dir,
+      fetch: cdnTo(emu.url),
+      maxBytes: undefined,
+      maxRedirects: undefined,
+      overwrite: undefined,
+      allowHosts: undefined,
+      onProgress: undefined,
+      signal: undefined,
+    });
+    expect(defaults.path).not.toBe(unlimited.path);
   });
 
   it("re-checks every redirect target", async () => {
