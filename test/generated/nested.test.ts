@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Model } from "../../generated/index.js";
 import { catalogSchemaTexts } from "../helpers/catalog.ts";
 import { generatedPackage } from "../helpers/package.ts";
-import { typecheck } from "../helpers/typecheck.ts";
+import { STRICT_CONSUMER_OPTIONS, typecheck } from "../helpers/typecheck.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
 
 const pkg = await generatedPackage(await catalogSchemaTexts());
@@ -80,18 +80,7 @@ describe("nested inputs", () => {
     await writeFile(
       join(pkg.root, "tsconfig.nested.json"),
       JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2023", "DOM"],
-          types: [],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noUncheckedIndexedAccess: true,
-          skipLibCheck: false,
-          noEmit: true,
-        },
+        compilerOptions: STRICT_CONSUMER_OPTIONS,
         files: ["nested.ts"],
       }),
     );

@@ -13,23 +13,13 @@ import { NO_CHECK_PRAGMA } from "../../generator/emit/declarations.ts";
 import { typesPath } from "../../generator/emit/registry.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
 import { fileTree, ROOT, tempProject } from "../helpers/project.ts";
-import { typecheck } from "../helpers/typecheck.ts";
+import { STRICT_CONSUMER_OPTIONS, typecheck } from "../helpers/typecheck.ts";
 
 const project = await tempProject({ withGenerated: true, withSchemas: false });
 afterAll(() => project.cleanup());
 
 const CONFIG = {
-  compilerOptions: {
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    lib: ["ES2023", "DOM"],
-    types: [],
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    skipLibCheck: false,
-    noEmit: true,
-  },
+  compilerOptions: STRICT_CONSUMER_OPTIONS,
   files: ["consumer.ts"],
 };
 

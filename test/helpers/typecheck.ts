@@ -13,6 +13,20 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { NO_CHECK_PRAGMA } from "../../generator/emit/declarations.ts";
 
+/** The compiler options of a strict consumer project (NodeNext, `exactOptionalPropertyTypes`, `skipLibCheck: false`). */
+export const STRICT_CONSUMER_OPTIONS = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  lib: ["ES2023", "DOM"],
+  types: [],
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: false,
+  noEmit: true,
+} as const;
+
 export interface TypecheckResult {
   /** The diagnostics, formatted as tsc prints them; empty when the project type-checks. */
   readonly output: string;

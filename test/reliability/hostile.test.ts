@@ -13,7 +13,7 @@ import type { AnnotatedSchema, Model, ValidationIssue } from "../../generated/in
 import { listFiles } from "../../generator/lib/files.ts";
 import { emulator } from "../helpers/emulator.ts";
 import { exercisePackage, generatedPackage } from "../helpers/package.ts";
-import { typecheck } from "../helpers/typecheck.ts";
+import { STRICT_CONSUMER_OPTIONS, typecheck } from "../helpers/typecheck.ts";
 import { fixtureTexts, ROOT } from "../helpers/project.ts";
 
 const CORPUS = join(ROOT, "test/fixtures/hostile");
@@ -67,18 +67,7 @@ describe("a package generated from hostile schemas", () => {
     await writeFile(
       join(pkg.root, "tsconfig.strict.json"),
       JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2023", "DOM"],
-          types: [],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noUncheckedIndexedAccess: true,
-          skipLibCheck: false,
-          noEmit: true,
-        },
+        compilerOptions: STRICT_CONSUMER_OPTIONS,
         include: ["generated/**/*.d.ts", "consumer.ts"],
       }),
     );
