@@ -26,6 +26,7 @@ import { readSchemaEntries } from "../generator/schemas/entries.ts";
 import type { ModelSpec, ValueSpec } from "../generator/model/types.ts";
 import { bucketOf } from "../templates/runtime/buckets.ts";
 import { syntheticModelId, writeSyntheticCatalog } from "./catalog.ts";
+import { STRICT_CONSUMER_OPTIONS } from "../test/helpers/typecheck.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const run = promisify(execFile);
@@ -473,17 +474,8 @@ async function checkCosts(
     await writeFile(
       join(work, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2023", "DOM"],
-          types: [],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          skipLibCheck,
-          noEmit: true,
-        },
+        // The strict consumer of the package's own type tests, with the skipLibCheck measured.
+        compilerOptions: { ...STRICT_CONSUMER_OPTIONS, skipLibCheck },
         files: ["consumer.ts"],
       }),
     );

@@ -58,15 +58,6 @@ export declare function truncateUtf8(text: string, maxBytes: number): string;
 export declare function fitFileName(name: string, maxBytes?: number): string;
 /** A safe file name from the URL's last path segment: at most 255 bytes of UTF-8. */
 export declare function fileNameFor(url: string, fallback: string): string;
-/**
- * Checks every option of a download once, before anything is fetched or created: a bad one is a `ConfigurationError`
- * naming the option, the rule and the value given (`maxBytes` an integer from 0, or Infinity; `maxRedirects` an
- * integer from 0 to 20, fetch's own limit; `dir` a non-empty path; ...). `undefined` means the default.
- */
-export declare function checkDownloadOptions(options: unknown): DownloadOptions & {
-  readonly maxBytes: number;
-  readonly maxRedirects: number;
-};
 /** Downloads one URL into `options.dir`. A bad option is a `ConfigurationError` before anything is fetched. */
 export declare function downloadFile(url: string, given: DownloadOptions, taken?: Set<string>): Promise<DownloadedFile>;
 /**

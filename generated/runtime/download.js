@@ -122,7 +122,7 @@ async function place(url, temp, dir, name, overwrite, taken) {
 async function fetchChecked(url, options) {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let current = url;
-  for (let hop = 0; hop <= (options.maxRedirects ?? 5); hop++) {
+  for (let hop = 0; hop <= options.maxRedirects; hop++) {
     const refusal = downloadRefusal(current, options.allowHosts);
     if (refusal) throw new DownloadError(`refusing to download ${current}: it ${refusal}`, current);
     // No Authorization header, ever: outputs are public URLs and the token belongs to the API only.
@@ -143,7 +143,7 @@ async function fetchChecked(url, options) {
     }
     return { response, finalUrl: current };
   }
-  throw new DownloadError(`download of ${url} redirected more than ${options.maxRedirects ?? 5} times`, url);
+  throw new DownloadError(`download of ${url} redirected more than ${options.maxRedirects} times`, url);
 }
 /** Any failure of a download as a `DownloadError` (file system errors such as ENAMETOOLONG or EACCES included). */
 function downloadFailure(url, error) {
@@ -157,11 +157,16 @@ function downloadFailure(url, error) {
   );
 }
 /**
+ * A host name `allowHosts` can match (`hostAllowed` compares with the URL's `hostname`): ASCII labels (international
+ * names in punycode, `xn--…`, as `URL` gives them), optionally under `*.`, or a bracketed IPv6 address.
+ */
+const ALLOWED_HOST = /^(?:(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/i;
+/**
  * Checks every option of a download once, before anything is fetched or created: a bad one is a `ConfigurationError`
  * naming the option, the rule and the value given (`maxBytes` an integer from 0, or Infinity; `maxRedirects` an
  * integer from 0 to 20, fetch's own limit; `dir` a non-empty path; ...). `undefined` means the default.
  */
-export function checkDownloadOptions(options) {
+function checkDownloadOptions(options) {
   if (typeof options !== "object" || options === null || Array.isArray(options))
     throw new ConfigurationError(`download options must be an object with at least \`dir\`, got ${showValue(options)}`);
   const given = options;
@@ -172,9 +177,9 @@ export function checkDownloadOptions(options) {
     if (!Array.isArray(hosts))
       throw new ConfigurationError(`allowHosts must be an array of host names, got ${showValue(hosts)}`);
     for (const [index, host] of hosts.entries())
-      if (typeof host !== "string" || !/^(\*\.)?[a-z0-9.-]+$/i.test(host) || host.startsWith(".") || host.endsWith("."))
+      if (typeof host !== "string" || !ALLOWED_HOST.test(host))
         throw new ConfigurationError(
-          `allowHosts[${index}] must be a host name such as "cdn.example.com" or "*.example.com" (no scheme, port or path), got ${showValue(host)}`,
+          `allowHosts[${index}] must be a host name such as "cdn.example.com", "*.example.com" or "[::1]" (no scheme, port or path; international names in punycode, xn--…), got ${showValue(host)}`,
         );
   }
   for (const name of ["onProgress", "fetch"])
@@ -197,7 +202,7 @@ export function checkDownloadOptions(options) {
 /** Downloads one URL into `options.dir`. A bad option is a `ConfigurationError` before anything is fetched. */
 export async function downloadFile(url, given, taken = new Set()) {
   const options = checkDownloadOptions(given);
-  const maxBytes = options.maxBytes;
+  const { maxBytes } = options;
   let response;
   let temp;
   let out;

@@ -31,7 +31,7 @@ export interface TypecheckResult {
   /** The diagnostics, formatted as tsc prints them; empty when the project type-checks. */
   readonly output: string;
   /** How many files of the program carried `NO_CHECK_PRAGMA` (checked here with it blanked). */
-  readonly unpragmaed: number;
+  readonly noCheckFiles: number;
 }
 
 /** Type-checks the project of `config` (a tsconfig.json, or a folder holding one) with the pragma blanked. */
@@ -50,13 +50,13 @@ export function typecheck(config: string): TypecheckResult {
   if (parsed === undefined) throw new Error(`typecheck: cannot read ${path}`);
   const host = ts.createCompilerHost(parsed.options);
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
-  let unpragmaed = 0;
+  let noCheckFiles = 0;
   host.readFile = (fileName) => {
     const text = ts.sys.readFile(fileName);
     if (text === undefined) return undefined;
     const first = text.indexOf("\n");
     if (!text.startsWith(`${NO_CHECK_PRAGMA}\n`, first + 1)) return text;
-    unpragmaed++;
+    noCheckFiles++;
     return `${text.slice(0, first + 1)}//${text.slice(first + 1 + NO_CHECK_PRAGMA.length)}`;
   };
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
@@ -66,7 +66,7 @@ export function typecheck(config: string): TypecheckResult {
     getCurrentDirectory: () => process.cwd(),
     getNewLine: () => "\n",
   });
-  return { output, unpragmaed };
+  return { output, noCheckFiles };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

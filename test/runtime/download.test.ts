@@ -134,6 +134,13 @@ describe("downloads", () => {
       { allowHosts: ["https://cdn.example.com/"] },
       /^allowHosts\[0\] must be a host name .* got "https:\/\/cdn\.example\.com\/"$/,
     ],
+    [
+      "allowHosts with a port",
+      { allowHosts: ["cdn.example.com:8443"] },
+      /^allowHosts\[0\] must be a host name .* got "cdn\.example\.com:8443"$/,
+    ],
+    ["allowHosts not in punycode", { allowHosts: ["bücher.de"] }, /^allowHosts\[0\] .*punycode.* got "bücher\.de"$/],
+    ["allowHosts an empty label", { allowHosts: ["cdn..example.com"] }, /^allowHosts\[0\] must be a host name/],
     ["overwrite a string", { overwrite: "yes" }, /^overwrite must be true or false, got "yes"$/],
     ["onProgress an object", { onProgress: {} }, /^onProgress must be a function, got an object$/],
     ["signal a boolean", { signal: true }, /^signal must be an AbortSignal, got true$/],
@@ -187,6 +194,13 @@ describe("downloads", () => {
       signal: undefined,
     });
     expect(defaults.path).not.toBe(unlimited.path);
+    // Host names as URL gives them: punycode and a bracketed IPv6 address pass the check.
+    const allowed = await downloadFile(url, {
+      dir,
+      fetch: cdnTo(emu.url),
+      allowHosts: ["xn--bcher-kva.de", "[::1]", "*.example.com"],
+    });
+    expect(allowed.bytes).toBe(unlimited.bytes);
   });
 
   it("re-checks every redirect target", async () => {
