@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Model } from "../../generated/index.js";
 import { catalogSchemaTexts } from "../helpers/catalog.ts";
-import { generatedPackage } from "../helpers/package.ts";
-import { ROOT, runProcess } from "../helpers/project.ts";
+import { generatedPackage, strictTsc } from "../helpers/package.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
 
 const pkg = await generatedPackage(await catalogSchemaTexts());
@@ -77,29 +76,7 @@ void calls;
 describe("nested inputs", () => {
   it("type-check as exported interfaces with friendly members, under tsc --strict and exactOptionalPropertyTypes", async () => {
     await writeFile(join(pkg.root, "nested.ts"), CONSUMER);
-    await writeFile(
-      join(pkg.root, "tsconfig.nested.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2023", "DOM"],
-          types: [],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noUncheckedIndexedAccess: true,
-          skipLibCheck: false,
-          noEmit: true,
-        },
-        files: ["nested.ts"],
-      }),
-    );
-    const tsc = await runProcess(
-      process.execPath,
-      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(pkg.root, "tsconfig.nested.json")],
-      { cwd: pkg.root },
-    );
+    const tsc = await strictTsc(pkg.root, "nested", { files: ["nested.ts"] });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.code).toBe(0);
   });

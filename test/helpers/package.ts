@@ -3,6 +3,7 @@
  * files, generated once, plus the child process that exercises a package
  * like a user would (`test/fixtures/exercise-package.mjs`).
  */
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Emulator } from "../../emulator/index.ts";
@@ -81,4 +82,29 @@ export async function exercisePackage(
   const run = await runProcess(process.execPath, [...nodeFlags, EXERCISE_SCRIPT, dir, emu.url, emu.token]);
   if (run.code !== 0) throw new Error(`exercise-package.mjs exited with ${run.code ?? run.signal}:\n${run.stderr}`);
   return { run, report: JSON.parse(run.stdout) as ExerciseReport };
+}
+
+/** Compiler options of a strict consumer: strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, every declaration file checked. */
+export const STRICT_CONSUMER = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  lib: ["ES2023", "DOM"],
+  types: [],
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: false,
+  noEmit: true,
+} as const;
+
+/** Runs tsc in `root` with a strict consumer's options over `scope`, written to `tsconfig.<name>.json` there. */
+export async function strictTsc(
+  root: string,
+  name: string,
+  scope: { readonly files: readonly string[] } | { readonly include: readonly string[] },
+): Promise<ProcessResult> {
+  const config = join(root, `tsconfig.${name}.json`);
+  await writeFile(config, JSON.stringify({ compilerOptions: STRICT_CONSUMER, ...scope }));
+  return runProcess(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: root });
 }

@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { AnnotatedSchema, Model, ValidationIssue } from "../../generated/index.js";
 import { listFiles } from "../../generator/lib/files.ts";
 import { emulator } from "../helpers/emulator.ts";
-import { exercisePackage, generatedPackage } from "../helpers/package.ts";
-import { fixtureTexts, ROOT, runProcess } from "../helpers/project.ts";
+import { exercisePackage, generatedPackage, strictTsc } from "../helpers/package.ts";
+import { fixtureTexts, ROOT } from "../helpers/project.ts";
 
 const CORPUS = join(ROOT, "test/fixtures/hostile");
 const texts = await fixtureTexts(CORPUS);
@@ -63,29 +63,7 @@ describe("a package generated from hostile schemas", () => {
       `build({ proto: 1, fieldToString: "a", fieldHasOwnProperty: true });`,
     ].join("\n");
     await writeFile(join(pkg.root, "consumer.ts"), `${consumer}\n`);
-    await writeFile(
-      join(pkg.root, "tsconfig.strict.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2023", "DOM"],
-          types: [],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noUncheckedIndexedAccess: true,
-          skipLibCheck: false,
-          noEmit: true,
-        },
-        include: ["generated/**/*.d.ts", "consumer.ts"],
-      }),
-    );
-    const tsc = await runProcess(
-      process.execPath,
-      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(pkg.root, "tsconfig.strict.json")],
-      { cwd: pkg.root },
-    );
+    const tsc = await strictTsc(pkg.root, "strict", { include: ["generated/**/*.d.ts", "consumer.ts"] });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.code).toBe(0);
   });
