@@ -16,6 +16,21 @@ const stageZones = STAGES.map((stage, index) => ({
 
 const zones = [
   ...stageZones,
+  // Later stages see the model stage through its boundary only: ModelSpec (types.ts), fieldProperty (fields.ts),
+  // loadModels (load.ts) and the spec cache (spec-cache.ts); the normaliser's internals stay inside model/.
+  {
+    target: STAGES.slice(STAGES.indexOf("model") + 1).map((stage) => `./generator/${stage}`),
+    from: "./generator/model",
+    except: ["./types.ts", "./fields.ts", "./load.ts", "./spec-cache.ts"],
+    message: "import the model stage through types.ts, fields.ts, load.ts or spec-cache.ts, not its internals.",
+  },
+  // A use case never calls another one: what add and pull share lives in commit.ts (or in an earlier stage).
+  {
+    target: "./generator/commands",
+    from: "./generator/commands",
+    except: ["./commit.ts"],
+    message: "a command must not import another command: shared steps go in generator/commands/commit.ts.",
+  },
   // Only the emitters (types of the runtime they emit against) and commands (pull uses the client) read the runtime.
   ...["lib", "scrape", "schemas", "model", "drift", "package", "cli"].map((stage) => ({
     target: `./generator/${stage}`,

@@ -1,7 +1,8 @@
 /**
  * Which route a request is: the one place that reads method and path, and
- * the one place that decodes a model id from a path (each `/`-separated
- * segment percent-decoded, as the client encodes them).
+ * the one place that decodes ids from a path (a request id, and each
+ * `/`-separated segment of a model id, percent-decoded as the client encodes
+ * them; a malformed escape is kept as sent, for either id).
  */
 import type { Route } from "./faults.ts";
 
@@ -17,7 +18,7 @@ export function matchRoute(method: string, path: string): (Matched & { readonly 
   if (request) {
     const route = request[2] as "status" | "result" | "cancel";
     if ((route === "status" || route === "result") !== (method === "GET")) return undefined;
-    return { route, requestId: decodeURIComponent(request[1]!) };
+    return { route, requestId: decodeSegment(request[1]!) };
   }
   if (path === "/v1/models" && method === "GET") return { route: "catalog" };
   if (path.startsWith("/v1/models/")) {
@@ -32,14 +33,14 @@ export function matchRoute(method: string, path: string): (Matched & { readonly 
 
 /** `kling/kling-3.0/4k/image-to-video`, `minimax/Hailuo%20Video%2001%20Live` → the model id. */
 export function decodeModelId(path: string): string {
-  return path
-    .split("/")
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        return segment;
-      }
-    })
-    .join("/");
+  return path.split("/").map(decodeSegment).join("/");
+}
+
+/** One percent-encoded path segment, decoded; kept as sent when its escapes are malformed (`%zz`). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -6,6 +6,7 @@ import {
   CANCELLED_STATUSES,
   ERROR_CODES,
   FINISHED_STATUSES,
+  QUEUED_STATUSES,
   RUNNING_STATUSES,
   modelIdProblem,
   paths,
@@ -29,13 +30,12 @@ export function isRequestHandle(value, modelId) {
     typeof submittedAt === "string"
   );
 }
-const QUEUED_WORDS = ["in_queue", "queued", "pending", "waiting"];
 /** The server's status word (lower-cased) as a `RequestStatus`. */
 export function requestStatusOf(word) {
   if (CANCELLED_STATUSES.includes(word)) return "cancelled";
   if (word === "failed") return "failed";
   if (FINISHED_STATUSES.includes(word)) return "completed";
-  if (RUNNING_STATUSES.includes(word)) return QUEUED_WORDS.includes(word) ? "in_queue" : "in_progress";
+  if (RUNNING_STATUSES.includes(word)) return QUEUED_STATUSES.includes(word) ? "in_queue" : "in_progress";
   return "unknown";
 }
 function resultStatusOf(word) {

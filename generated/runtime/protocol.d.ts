@@ -29,7 +29,9 @@ export declare const paths: {
   result: (requestId: string) => string;
   cancel: (requestId: string) => string;
 };
-/** Status endpoint values that mean "keep waiting" (documented ones first, then ones RunComfy's own clients tolerate). */
+/** Status endpoint values of a job still in the queue (the documented one first, then ones RunComfy's own clients tolerate). */
+export declare const QUEUED_STATUSES: readonly string[];
+/** Status endpoint values that mean "keep waiting": the queued ones, then those of a job that has started. */
 export declare const RUNNING_STATUSES: readonly string[];
 /** Status endpoint values after which the result endpoint has the answer. */
 export declare const FINISHED_STATUSES: readonly string[];

@@ -45,17 +45,10 @@ export const paths = {
   result: (requestId) => `/v1/requests/${encodeURIComponent(requestId)}/result`,
   cancel: (requestId) => `/v1/requests/${encodeURIComponent(requestId)}/cancel`,
 };
-/** Status endpoint values that mean "keep waiting" (documented ones first, then ones RunComfy's own clients tolerate). */
-export const RUNNING_STATUSES = [
-  "in_queue",
-  "in_progress",
-  "queued",
-  "pending",
-  "waiting",
-  "starting",
-  "processing",
-  "running",
-];
+/** Status endpoint values of a job still in the queue (the documented one first, then ones RunComfy's own clients tolerate). */
+export const QUEUED_STATUSES = ["in_queue", "queued", "pending", "waiting"];
+/** Status endpoint values that mean "keep waiting": the queued ones, then those of a job that has started. */
+export const RUNNING_STATUSES = [...QUEUED_STATUSES, "in_progress", "starting", "processing", "running"];
 /** Status endpoint values after which the result endpoint has the answer. */
 export const FINISHED_STATUSES = ["completed", "succeeded", "failed"];
 /** Both spellings are seen in RunComfy's clients. */

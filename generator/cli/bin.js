@@ -39,6 +39,7 @@ async function bundle() {
     const { size, mtimeMs } = statSync(file);
     hash.update(`${relative(generator, file)}\0${size}\0${mtimeMs}\0`);
   }
+  // The folder of `cacheFile` (lib/files.ts), spelled out: this file runs before any TypeScript can be loaded.
   const cache = join(generator, "..", "node_modules", ".cache", "runcomfy-codegen");
   const out = join(cache, `cli-${hash.digest("hex").slice(0, 16)}`);
   if (existsSync(join(out, "main.js"))) return out;

@@ -26,7 +26,7 @@
 import { mapLimit } from "../lib/concurrency.ts";
 import { GeneratorError, generatorProblems } from "../lib/diagnostics.ts";
 import { generate, type GenerateReport } from "../package/generate.ts";
-import { isJsonObject } from "../lib/json.ts";
+import { isJsonObject, preview, type JsonObject, type JsonValue } from "../lib/json.ts";
 import { buildReport } from "../drift/report.ts";
 import type { DriftReport, Finding } from "../drift/types.ts";
 import type { SchemaFile } from "../schemas/schema-file.ts";
@@ -34,7 +34,6 @@ import { commitSchemaFiles, nothingWritten, type SchemaUpdate } from "./commit.t
 import { readStoredSchemas, storedSchemaOf, type StoredSchemas } from "../schemas/store.ts";
 import { catalogFile, withCatalogEntry, type CatalogModel } from "../schemas/to-schema-file.ts";
 import { checkModelId } from "../lib/model-id.ts";
-import type { JsonObject } from "../lib/json.ts";
 import type { CatalogEntry, CatalogPage, CatalogQuery } from "../../templates/runtime/catalog.ts";
 import { createClient, type Client } from "../../templates/runtime/client.ts";
 import { RunComfyError } from "../../templates/runtime/errors.ts";
@@ -211,7 +210,7 @@ export function catalogModel(entry: unknown, where: string, expected?: string): 
       ...(label === undefined ? {} : { model: label }),
     });
   };
-  if (!isJsonObject(entry)) return fail(`must be an object, got ${JSON.stringify(entry)?.slice(0, 60)}`);
+  if (!isJsonObject(entry)) return fail(`must be an object, got ${preview(entry as JsonValue, 60)}`);
   const raw = entry as CatalogEntry;
   const modelId = raw["model_id"];
   if (typeof modelId !== "string") return fail(`"model_id" must be a string`);

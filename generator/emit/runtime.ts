@@ -10,7 +10,7 @@
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { GeneratorError } from "../lib/diagnostics.ts";
-import { listFiles, writeFileAtomic } from "../lib/files.ts";
+import { cacheFile, listFiles, writeFileAtomic } from "../lib/files.ts";
 import { sha256 } from "../lib/json.ts";
 
 export interface RuntimeSource {
@@ -73,7 +73,7 @@ export async function compileRuntime(sources: readonly RuntimeSource[]): Promise
  * and other projects sharing the same node_modules included, reads it back.
  */
 export function runtimeCachePath(root: string, fingerprint: string): string {
-  return join(root, "node_modules", ".cache", "runcomfy-codegen", `runtime-${fingerprint.slice(0, 16)}.json`);
+  return cacheFile(root, `runtime-${fingerprint.slice(0, 16)}.json`);
 }
 
 interface StoredRuntime {

@@ -6,6 +6,15 @@ import { readdirSync } from "node:fs";
 import { threadId } from "node:worker_threads";
 
 /**
+ * A file in the generator's cache folder of the project at `root`
+ * (`node_modules/.cache/runcomfy-codegen/`, beside the CLI's bundle that
+ * `cli/bin.js` keeps there): never tracked, and losing it only costs time.
+ */
+export function cacheFile(root: string, name: string): string {
+  return join(root, "node_modules", ".cache", "runcomfy-codegen", name);
+}
+
+/**
  * Lists every file below `dir` (relative to `dir`, `/`-separated, sorted),
  * skipping node_modules; folders are read concurrently (one folder per model
  * adds up). A missing `dir` lists nothing; `unreadable` may turn any other

@@ -15,7 +15,7 @@ import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
 import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
-import { listFilesSync } from "../lib/files.ts";
+import { cacheFile, listFilesSync } from "../lib/files.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
 import { openSpecCache, type SpecCache } from "../model/spec-cache.ts";
 import {
@@ -71,7 +71,7 @@ const SCHEMAS = "schemas";
 
 /** One hash cache per project root (node_modules may be shared through a link). */
 function hashCachePath(root: string): string {
-  return join(root, "node_modules", ".cache", "runcomfy-codegen", `hashes-${sha256(root).slice(0, 16)}.json`);
+  return cacheFile(root, `hashes-${sha256(root).slice(0, 16)}.json`);
 }
 const OUT = "generated";
 
@@ -80,7 +80,7 @@ const OUT = "generated";
  * name of its two files (`specCacheFiles`).
  */
 export function specCachePath(root: string): string {
-  return join(root, "node_modules", ".cache", "runcomfy-codegen", `specs-${sha256(root).slice(0, 16)}`);
+  return cacheFile(root, `specs-${sha256(root).slice(0, 16)}`);
 }
 
 /** A cache that knows nothing and keeps nothing (render runs). */

@@ -3,7 +3,7 @@
  *
  * Stage boundary: the scraper and `pull` write `SchemaFile`s; the generator
  * reads them. The input and output schemas are kept as published except for
- * localised text RunComfy puts around them (see `scrape/to-schema-file.ts`).
+ * localised text RunComfy puts around them (see `schemas/to-schema-file.ts`).
  */
 import { GeneratorError } from "../lib/diagnostics.ts";
 import { isJsonObject, own, parseJson, stringifyPretty } from "../lib/json.ts";

@@ -12,6 +12,7 @@ import {
   CANCELLED_STATUSES,
   ERROR_CODES,
   FINISHED_STATUSES,
+  QUEUED_STATUSES,
   RUNNING_STATUSES,
   modelIdProblem,
   paths,
@@ -121,14 +122,12 @@ export interface CancelInfo {
 /** A request handle or a bare request id (what `status`, `result` and `cancel` take). */
 export type RequestRef = RequestHandle | string;
 
-const QUEUED_WORDS: readonly string[] = ["in_queue", "queued", "pending", "waiting"];
-
 /** The server's status word (lower-cased) as a `RequestStatus`. */
 export function requestStatusOf(word: string): RequestStatus {
   if (CANCELLED_STATUSES.includes(word)) return "cancelled";
   if (word === "failed") return "failed";
   if (FINISHED_STATUSES.includes(word)) return "completed";
-  if (RUNNING_STATUSES.includes(word)) return QUEUED_WORDS.includes(word) ? "in_queue" : "in_progress";
+  if (RUNNING_STATUSES.includes(word)) return QUEUED_STATUSES.includes(word) ? "in_queue" : "in_progress";
   return "unknown";
 }
 

@@ -1,6 +1,7 @@
 /**
- * The HTTP engine: the only code that talks to the Model API (output
- * downloads, which never carry the token, are `download.ts`).
+ * The HTTP engine: the only code that calls the Model API, through its
+ * transport (`transport.ts` on Node, `fetch` elsewhere or when given); output
+ * downloads, which never carry the token, are `download.ts`.
  *
  * One `request()` handles auth, per-attempt timeouts, error mapping (also for
  * HTTP 200 bodies carrying an `error_code`), retries with backoff and

@@ -51,13 +51,12 @@ export const paths = {
   cancel: (requestId: string): string => `/v1/requests/${encodeURIComponent(requestId)}/cancel`,
 };
 
-/** Status endpoint values that mean "keep waiting" (documented ones first, then ones RunComfy's own clients tolerate). */
+/** Status endpoint values of a job still in the queue (the documented one first, then ones RunComfy's own clients tolerate). */
+export const QUEUED_STATUSES: readonly string[] = ["in_queue", "queued", "pending", "waiting"];
+/** Status endpoint values that mean "keep waiting": the queued ones, then those of a job that has started. */
 export const RUNNING_STATUSES: readonly string[] = [
-  "in_queue",
+  ...QUEUED_STATUSES,
   "in_progress",
-  "queued",
-  "pending",
-  "waiting",
   "starting",
   "processing",
   "running",

@@ -18,6 +18,7 @@ import {
   type Expression,
 } from "../../generator/emit/print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT } from "../../generator/emit/print/layout.ts";
+import { firstDifference } from "../helpers/text-diff.ts";
 import { loadStringWidth, numberLiteral, stringLiteral } from "../../generator/emit/print/text.ts";
 import {
   declareConst,
@@ -148,18 +149,9 @@ function generator(seed: number) {
   return { random, pick, count, type, ref, members, value };
 }
 
-function firstDifference(ours: string, prettier: string): string {
-  const a = ours.split("\n");
-  const b = prettier.split("\n");
-  let line = 0;
-  while (a[line] === b[line]) line++;
-  const around = (lines: string[]) => lines.slice(Math.max(0, line - 3), line + 5).join("\n");
-  return `first difference at line ${line + 1}\n--- printed\n${around(a)}\n--- prettier\n${around(b)}`;
-}
-
 async function expectFixedPoint(text: string, parser: "typescript" | "babel"): Promise<void> {
   const formatted = await format(text, { ...PACKAGE_FORMAT, parser });
-  if (formatted !== text) expect.fail(firstDifference(text, formatted));
+  if (formatted !== text) expect.fail(firstDifference(text, formatted, ["printed", "prettier"]));
 }
 
 describe("printed TypeScript declarations are what Prettier prints", () => {

@@ -18,6 +18,7 @@ import { listFiles } from "../../generator/lib/files.ts";
 import { writeSyntheticCatalog } from "../../bench/catalog.ts";
 import { generatedPackage, type GeneratedPackage } from "../helpers/package.ts";
 import { fixtureTexts, ROOT } from "../helpers/project.ts";
+import { firstDifference } from "../helpers/text-diff.ts";
 
 const PARSERS: Readonly<Record<string, string>> = {
   ".d.ts": "typescript",
@@ -41,15 +42,6 @@ function covered(path: string, text: string): string {
   return text.slice(0, start + VALIDATOR_START.length + 1) + text.slice(end);
 }
 
-function firstDifference(ours: string, prettier: string): string {
-  const a = ours.split("\n");
-  const b = prettier.split("\n");
-  let line = 0;
-  while (a[line] === b[line]) line++;
-  const around = (lines: string[]) => lines.slice(Math.max(0, line - 3), line + 5).join("\n");
-  return `first difference at line ${line + 1}\n--- emitted\n${around(a)}\n--- prettier\n${around(b)}`;
-}
-
 async function expectPrettierFormat(dir: string, paths: readonly string[]): Promise<number> {
   let checked = 0;
   for (const path of paths) {
@@ -58,7 +50,7 @@ async function expectPrettierFormat(dir: string, paths: readonly string[]): Prom
     if (!parser || path.startsWith("schemas/")) continue;
     const text = covered(path, await readFile(join(dir, path), "utf8"));
     const formatted = await format(text, { ...PACKAGE_FORMAT, parser });
-    if (formatted !== text) expect.fail(`${path}: ${firstDifference(text, formatted)}`);
+    if (formatted !== text) expect.fail(`${path}: ${firstDifference(text, formatted, ["emitted", "prettier"])}`);
     checked++;
   }
   return checked;

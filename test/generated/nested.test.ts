@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Model } from "../../generated/index.js";
 import { catalogSchemaTexts } from "../helpers/catalog.ts";
-import { generatedPackage } from "../helpers/package.ts";
-import { STRICT_CONSUMER_OPTIONS, typecheck } from "../helpers/typecheck.ts";
+import { generatedPackage, strictTsc } from "../helpers/package.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
 
 const pkg = await generatedPackage(await catalogSchemaTexts());
@@ -77,15 +76,8 @@ void calls;
 describe("nested inputs", () => {
   it("type-check as exported interfaces with friendly members, under tsc --strict and exactOptionalPropertyTypes", async () => {
     await writeFile(join(pkg.root, "nested.ts"), CONSUMER);
-    await writeFile(
-      join(pkg.root, "tsconfig.nested.json"),
-      JSON.stringify({
-        compilerOptions: STRICT_CONSUMER_OPTIONS,
-        files: ["nested.ts"],
-      }),
-    );
     // The catalog-sized declaration files (types/NN.d.ts, index.d.ts) are checked too, their no-check line blanked.
-    const { output, noCheckFiles } = typecheck(join(pkg.root, "tsconfig.nested.json"));
+    const { output, noCheckFiles } = await strictTsc(pkg.root, "nested", { files: ["nested.ts"] });
     expect(output).toBe("");
     expect(noCheckFiles).toBeGreaterThan(1);
   });

@@ -3,11 +3,13 @@
  * files, generated once, plus the child process that exercises a package
  * like a user would (`test/fixtures/exercise-package.mjs`).
  */
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Emulator } from "../../emulator/index.ts";
 import type { ModelSpec } from "../../generator/model/types.ts";
 import { generate, type GenerateReport } from "../../generator/package/generate.ts";
+import { STRICT_CONSUMER_OPTIONS, typecheck, type TypecheckResult } from "./typecheck.ts";
 import { placeSchemaFiles, ROOT, runProcess, tempProject, type ProcessResult, type TempProject } from "./project.ts";
 
 export interface GeneratedPackage extends TempProject {
@@ -81,4 +83,18 @@ export async function exercisePackage(
   const run = await runProcess(process.execPath, [...nodeFlags, EXERCISE_SCRIPT, dir, emu.url, emu.token]);
   if (run.code !== 0) throw new Error(`exercise-package.mjs exited with ${run.code ?? run.signal}:\n${run.stderr}`);
   return { run, report: JSON.parse(run.stdout) as ExerciseReport };
+}
+
+/**
+ * Type-checks `scope` in `root` as a strict consumer would (`STRICT_CONSUMER_OPTIONS`, written to
+ * `tsconfig.<name>.json` there), with the generated declarations' no-check line blanked so they are checked too.
+ */
+export async function strictTsc(
+  root: string,
+  name: string,
+  scope: { readonly files: readonly string[] } | { readonly include: readonly string[] },
+): Promise<TypecheckResult> {
+  const config = join(root, `tsconfig.${name}.json`);
+  await writeFile(config, JSON.stringify({ compilerOptions: STRICT_CONSUMER_OPTIONS, ...scope }));
+  return typecheck(config);
 }

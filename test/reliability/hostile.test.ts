@@ -12,8 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { AnnotatedSchema, Model, ValidationIssue } from "../../generated/index.js";
 import { listFiles } from "../../generator/lib/files.ts";
 import { emulator } from "../helpers/emulator.ts";
-import { exercisePackage, generatedPackage } from "../helpers/package.ts";
-import { STRICT_CONSUMER_OPTIONS, typecheck } from "../helpers/typecheck.ts";
+import { exercisePackage, generatedPackage, strictTsc } from "../helpers/package.ts";
 import { fixtureTexts, ROOT } from "../helpers/project.ts";
 
 const CORPUS = join(ROOT, "test/fixtures/hostile");
@@ -64,15 +63,10 @@ describe("a package generated from hostile schemas", () => {
       `build({ proto: 1, fieldToString: "a", fieldHasOwnProperty: true });`,
     ].join("\n");
     await writeFile(join(pkg.root, "consumer.ts"), `${consumer}\n`);
-    await writeFile(
-      join(pkg.root, "tsconfig.strict.json"),
-      JSON.stringify({
-        compilerOptions: STRICT_CONSUMER_OPTIONS,
-        include: ["generated/**/*.d.ts", "consumer.ts"],
-      }),
-    );
     // The catalog-sized declaration files (types/NN.d.ts, index.d.ts) are checked too, their no-check line blanked.
-    const { output, noCheckFiles } = typecheck(join(pkg.root, "tsconfig.strict.json"));
+    const { output, noCheckFiles } = await strictTsc(pkg.root, "strict", {
+      include: ["generated/**/*.d.ts", "consumer.ts"],
+    });
     expect(output).toBe("");
     expect(noCheckFiles).toBeGreaterThan(1);
   });

@@ -468,16 +468,20 @@ describe("pull --all", () => {
               ? { ...entry, input_schema: undefined }
               : index === 2
                 ? { ...entry, model_id: "single" }
-                : entry,
+                : index === 3
+                  ? "x".repeat(100)
+                  : entry,
         ),
       })),
     });
-    expect(broken).toMatch(/^3 problems:/);
+    expect(broken).toMatch(/^4 problems:/);
     expect(broken).toContain(
       'catalog entry #1 of the listing: "base_price_usd" must be a number of US dollars, 0 or more, got "cheap"',
     );
     expect(broken).toContain('catalog entry #2 of the listing: has no "input_schema" with "properties"');
     expect(broken).toContain('catalog entry #3 of the listing: "model_id": invalid model id "single"');
+    // A value that is not an entry is shown cut short, as every generator message shows a value.
+    expect(broken).toContain(`catalog entry #4 of the listing: must be an object, got "${"x".repeat(56)}...`);
     // A schema that would not generate (a keyword the generator does not implement) stops the run too.
     const unsupported = await failure({
       fetch: tampered(0, (page) => ({
