@@ -33,7 +33,13 @@ export interface ClientOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Time source, for tests. @default the system clock */
   readonly clock?: Clock | undefined;
-  /** Models this client knows by id: a list, a record, or a registry that loads them on demand. */
+}
+/**
+ * Options of the runtime's own `createClient` (`runcomfy-models/runtime`): the client's options and the models it
+ * knows. The package's root `createClient` takes `ClientOptions` and knows every generated model.
+ */
+export interface RuntimeClientOptions extends ClientOptions {
+  /** Models this client knows by id: a list, a record, or a registry that loads them on demand. @default none (model objects and `untypedModel` still run) */
   readonly models?: ModelSource | undefined;
 }
 /** What the parts of one client share. */
@@ -83,4 +89,4 @@ export declare function checkToken(value: unknown): string | undefined;
 /** `https://host/v1/` → `https://host`; throws unless it is an https URL, or an http URL of a loopback host. */
 export declare function normalizeBaseUrl(value: string): string;
 /** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
-export declare function resolveConfig(options?: ClientOptions): ClientContext;
+export declare function resolveConfig(options?: RuntimeClientOptions): ClientContext;

@@ -50,7 +50,14 @@ export interface ClientOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Time source, for tests. @default the system clock */
   readonly clock?: Clock | undefined;
-  /** Models this client knows by id: a list, a record, or a registry that loads them on demand. */
+}
+
+/**
+ * Options of the runtime's own `createClient` (`runcomfy-models/runtime`): the client's options and the models it
+ * knows. The package's root `createClient` takes `ClientOptions` and knows every generated model.
+ */
+export interface RuntimeClientOptions extends ClientOptions {
+  /** Models this client knows by id: a list, a record, or a registry that loads them on demand. @default none (model objects and `untypedModel` still run) */
   readonly models?: ModelSource | undefined;
 }
 
@@ -276,8 +283,8 @@ export function normalizeBaseUrl(value: string): string {
 }
 
 /** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
-export function resolveConfig(options: ClientOptions = {}): ClientContext {
-  const given = checkObject("options", options) as ClientOptions;
+export function resolveConfig(options: RuntimeClientOptions = {}): ClientContext {
+  const given = checkObject("options", options) as RuntimeClientOptions;
   const clock = given.clock ?? systemClock;
   if (typeof clock.now !== "function" || typeof clock.sleep !== "function" || typeof clock.random !== "function")
     throw new ConfigurationError("clock must have now(), sleep(ms, signal) and random()");

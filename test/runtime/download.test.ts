@@ -3,13 +3,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  DownloadError,
-  downloadFile,
-  downloadOutputs,
-  downloadRefusal,
-  fileNameFor,
-} from "../../generated/runtime/download.js";
+import { DownloadError, downloadFile, downloadOutputs } from "../../generated/runtime/download.js";
+import { downloadRefusal, fileNameFor } from "../../generated/runtime/internal.js";
 import { clientFor, emulator, VACE_INPUT } from "../helpers/emulator.ts";
 
 const dirs: string[] = [];

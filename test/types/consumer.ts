@@ -49,6 +49,8 @@ export async function mistakes(): Promise<void> {
   await client.run("community/fantasy-portrait/image-to-vdeo", { ...portrait });
   // @ts-expect-error TS2345 "vendor/new-model" -- an unknown id as a plain string
   await client.submit("vendor/new-model", { anything: 1 });
+  // @ts-expect-error TS2353 "'models'" -- the root client knows every generated model (models is the runtime's option)
+  createClient({ models: [] });
 
   // 4. Outputs are closed.
   const result = await client.run(FANTASY, portrait);
