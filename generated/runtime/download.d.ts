@@ -3,6 +3,7 @@ import { RunComfyError } from "./errors.js";
 export { RUNCOMFY_OUTPUT_HOSTS } from "./download-rules.js";
 /** What `onProgress` receives while a file downloads. */
 export interface DownloadProgress {
+  /** The output URL being downloaded. */
   readonly url: string;
   /** Final path of the file (it is first written to a temporary file next to it). */
   readonly path: string;
@@ -15,7 +16,7 @@ export interface DownloadProgress {
 export interface DownloadOptions {
   /** Folder to write into (created if missing). */
   readonly dir: string;
-  /** Extra allowed hosts: `cdn.example.com` or `*.example.com`. */
+  /** Extra allowed hosts: `cdn.example.com` or `*.example.com`. @default none (RunComfy's hosts only) */
   readonly allowHosts?: readonly string[] | undefined;
   /** Largest file accepted, in bytes. @default 2147483648 (2 GiB) */
   readonly maxBytes?: number | undefined;
@@ -25,7 +26,7 @@ export interface DownloadOptions {
   readonly onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Aborts the downloads (a partial file is removed). @default none */
   readonly signal?: AbortSignal | undefined;
-  /** @default globalThis.fetch */
+  /** `fetch` implementation for the downloads (the client's `fetch` option does not apply here). @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
   /** Redirects followed (each target re-checked). @default 5 */
   readonly maxRedirects?: number | undefined;
@@ -44,6 +45,7 @@ export interface DownloadedFile {
 /** A download was refused (scheme, host, size) or failed; nothing is left behind. */
 export declare class DownloadError extends RunComfyError {
   name: string;
+  /** The URL that was refused or failed. */
   readonly url: string;
   constructor(message: string, url: string, cause?: unknown);
 }

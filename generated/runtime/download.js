@@ -22,6 +22,7 @@ const encoder = new TextEncoder();
 /** A download was refused (scheme, host, size) or failed; nothing is left behind. */
 export class DownloadError extends RunComfyError {
   name = "DownloadError";
+  /** The URL that was refused or failed. */
   url;
   constructor(message, url, cause) {
     super(message, { cause });
