@@ -58,6 +58,9 @@ build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prom
 // A required array of objects, and an object.
 const camera: BlackforestlabsFlux3KeyframesToVideoCamera = { movement: "pan", speed: 1 };
 flux.build({ prompt: "x", keyframes: [{ imageUrl: "https://example.com/a.png", time: 0 }], camera });
+// exactOptionalPropertyTypes: an optional member takes undefined too.
+declare const maybe: number | undefined;
+flux.build({ prompt: "x", keyframes: [{ imageUrl: "https://example.com/a.png", time: 0 }], camera: { speed: maybe } });
 // @ts-expect-error TS2345 "Property 'keyframes' is missing" -- keyframes is required
 flux.build({ prompt: "x" });
 // @ts-expect-error TS2322 "tilt" -- movement is one of static, pan, zoom

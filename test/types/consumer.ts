@@ -25,6 +25,7 @@ const FANTASY = "community/fantasy-portrait/image-to-video";
 const portrait = { image: "https://x/a.png", video: "https://x/a.mp4", prompt: "woman acting" } as const;
 const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });
 declare const maybeSteps: number | undefined;
+declare const maybeSearch: string | undefined;
 declare const stored: string;
 
 export async function mistakes(): Promise<void> {
@@ -87,6 +88,9 @@ export async function correct(): Promise<void> {
   // 5. exactOptionalPropertyTypes: an optional field takes `undefined`.
   build({ ...portrait, steps: maybeSteps });
   await client.run(FANTASY, { ...portrait, steps: maybeSteps, seed: undefined });
+  // ... and so do options.
+  await client.run(FANTASY, portrait, { timeoutMs: maybeSteps, onStatus: undefined });
+  await client.catalog.list({ search: maybeSearch, limit: maybeSteps });
   // The raw path, typed by the wire body.
   const body: RawInput = buildRaw({
     "143_image": "https://x/a.png",

@@ -6,6 +6,8 @@
  *   internals are exported from `runcomfy-models/internal` only;
  * - every public export, and every member of a public interface or class, carries TSDoc, and every optional member
  *   of an options object says its default (`@default`);
+ * - every optional member of an options object or a model's input takes `undefined` (`?: T | undefined`), so a
+ *   `T | undefined` value passes under `exactOptionalPropertyTypes` (the runtime leaves `undefined` out);
  * - every type that a public declaration names is itself exported from a public entry point (so a hover never
  *   names a type the consumer cannot import).
  */
@@ -146,6 +148,28 @@ describe("the public API of the generated package", () => {
     expect([...publicSymbols].map((symbol) => symbol.name)).toEqual(
       expect.arrayContaining(["ClientOptions", "WaitOptions", "Client", "DownloadOptions", "StatusUpdate"]),
     );
+  });
+
+  it("lets every optional option and input field take undefined (exactOptionalPropertyTypes)", () => {
+    const strict: string[] = [];
+    let checked = 0;
+    for (const symbol of publicSymbols) {
+      if (!OPTIONS.has(symbol.name) && !symbol.name.endsWith("Input")) continue;
+      for (const declaration of (symbol.declarations ?? []).filter(inPackage)) {
+        if (!ts.isInterfaceDeclaration(declaration)) continue;
+        for (const member of declaration.members) {
+          if (!ts.isPropertySignature(member) || !member.questionToken || !member.type) continue;
+          checked++;
+          const type = member.type;
+          const takesUndefined =
+            type.kind === ts.SyntaxKind.UnknownKeyword ||
+            (ts.isUnionTypeNode(type) && type.types.some((part) => part.kind === ts.SyntaxKind.UndefinedKeyword));
+          if (!takesUndefined) strict.push(`${where(member)} ${symbol.name}.${member.name.getText()}`);
+        }
+      }
+    }
+    expect(strict).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
   });
 
   it("exports every type a public declaration names", () => {
