@@ -47,6 +47,7 @@ export type ResultStatus = "succeeded" | "failed" | "cancelled" | "in_queue" | "
 export type CancelOutcome = "cancelled" | "not_cancellable" | "unknown";
 /** The status endpoint's answer, parsed. */
 export interface StatusInfo {
+  /** RunComfy's request id. */
   readonly requestId: string;
   /** Where the job is (see `RequestStatus`). */
   readonly status: RequestStatus;
@@ -59,6 +60,7 @@ export interface StatusInfo {
 }
 /** The result endpoint's answer, parsed (`client.wait` and `client.run` turn it into a `JobResult`). */
 export interface ResultInfo {
+  /** RunComfy's request id. */
   readonly requestId: string;
   /** How the job ended, or where it still is (see `ResultStatus`). */
   readonly status: ResultStatus;
@@ -79,6 +81,7 @@ export interface ResultInfo {
 }
 /** The cancel endpoint's answer, parsed. */
 export interface CancelInfo {
+  /** RunComfy's request id. */
   readonly requestId: string;
   /** What the cancel did (see `CancelOutcome`). */
   readonly outcome: CancelOutcome;

@@ -20,7 +20,7 @@ import {
   type StatusInfo,
 } from "./calls.js";
 import { type Catalog } from "./catalog.js";
-import { type ClientOptions } from "./config.js";
+import { type RuntimeClientOptions } from "./config.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
 import type { UntypedOutput } from "./untyped.js";
@@ -136,4 +136,4 @@ export interface Client<M = Record<never, AnyModel>> {
  * passes all its models, loaded on demand, and types them as `ModelMap`). Options are checked here, once
  * (`ConfigurationError`); nothing is sent until a call.
  */
-export declare function createClient<M = Record<never, AnyModel>>(options?: ClientOptions): Client<M>;
+export declare function createClient<M = Record<never, AnyModel>>(options?: RuntimeClientOptions): Client<M>;

@@ -4,6 +4,7 @@ import { type PollOptions, type PollPolicy } from "./poll.js";
 import { createRegistry, type ModelSource } from "./registry.js";
 import { SlotQueue } from "./scheduler.js";
 import { type RetryOptions, type RetryPolicy } from "./retry.js";
+/** Options of `createClient`; every one is checked once, at `createClient` (`ConfigurationError`). */
 export interface ClientOptions {
   /** API token: printable ASCII, no spaces or control characters (checked before any request). @default `RUNCOMFY_API_TOKEN`, then `RUNCOMFY_TOKEN` (the official CLI's) from the environment */
   readonly token?: string | undefined;
@@ -21,19 +22,25 @@ export interface ClientOptions {
   readonly maxConcurrentRequests?: number | undefined;
   /** Requests this client starts per second at most (a number > 0, or `Infinity`; bursts of up to one second's worth pass at once), e.g. to stay under an account's rate limit with thousands of jobs. @default Infinity */
   readonly maxRequestsPerSecond?: number | undefined;
-  /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent); a key set to `undefined` keeps its default. */
+  /** Retry policy of status, result and cancel calls (a submit is never retried once it may have been sent); a key set to `undefined` keeps its default. @default `{ maxRetries: 4, baseDelayMs: 500, maxDelayMs: 8000, jitter: 0.25, maxRetryAfterMs: 60000 }` */
   readonly retry?: RetryOptions | undefined;
-  /** Poll schedule and default wait deadline; a key set to `undefined` keeps its default. */
+  /** Poll schedule and default wait deadline; a key set to `undefined` keeps its default. @default `{ minIntervalMs: 500, elapsedFraction: 0.09, maxIntervalMs: 30000, jitter: 0.1, timeoutMs: 1800000, maxUnknownStatuses: 10, budgetPerSecond: 100 }` */
   readonly poll?: PollOptions | undefined;
   /** Receives log lines (never with the token). @default none */
   readonly logger?: Logger | undefined;
   /** `"off"`, `"error"`, `"warn"`, `"info"` or `"debug"`. @default "warn" */
   readonly logLevel?: LogLevel | undefined;
-  /** Extra headers on every call (string values without CR, LF or NUL). */
+  /** Extra headers on every call (string values without CR, LF or NUL). @default none */
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Time source, for tests. @default the system clock */
   readonly clock?: Clock | undefined;
-  /** Models this client knows by id: a list, a record, or a registry that loads them on demand. */
+}
+/**
+ * Options of the runtime's own `createClient` (`runcomfy-models/runtime`): the client's options and the models it
+ * knows. The package's root `createClient` takes `ClientOptions` and knows every generated model.
+ */
+export interface RuntimeClientOptions extends ClientOptions {
+  /** Models this client knows by id: a list, a record, or a registry that loads them on demand. @default none (model objects and `untypedModel` still run) */
   readonly models?: ModelSource | undefined;
 }
 /** What the parts of one client share. */
@@ -85,4 +92,4 @@ export declare function checkToken(value: unknown): string | undefined;
 /** `https://host/v1/` → `https://host`; throws unless it is an https URL, or an http URL of a loopback host. */
 export declare function normalizeBaseUrl(value: string): string;
 /** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
-export declare function resolveConfig(options?: ClientOptions): ClientContext;
+export declare function resolveConfig(options?: RuntimeClientOptions): ClientContext;

@@ -15,81 +15,20 @@ import { extname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { checkNumber, checkSignal, showValue } from "./config.js";
+import { downloadRefusal, fileNameFor, fitFileName, MAX_FILE_NAME_BYTES } from "./download-rules.js";
 import { ConfigurationError, RunComfyError } from "./errors.js";
 import { outputUrls } from "./outputs.js";
-/** Hosts RunComfy serves outputs from. */
-export const RUNCOMFY_OUTPUT_HOSTS = ["*.runcomfy.net", "*.runcomfy.com", "runcomfy.net", "runcomfy.com"];
+export { RUNCOMFY_OUTPUT_HOSTS } from "./download-rules.js";
+const encoder = new TextEncoder();
 /** A download was refused (scheme, host, size) or failed; nothing is left behind. */
 export class DownloadError extends RunComfyError {
   name = "DownloadError";
+  /** The URL that was refused or failed. */
   url;
   constructor(message, url, cause) {
     super(message, { cause });
     this.url = url;
   }
-}
-function hostAllowed(host, patterns) {
-  const name = host.toLowerCase().replace(/\.$/, "");
-  return patterns.some((pattern) => {
-    const rule = pattern.toLowerCase();
-    return rule.startsWith("*.") ? name.endsWith(rule.slice(1)) && name.length > rule.length - 1 : name === rule;
-  });
-}
-/** Why `url` may not be downloaded, or undefined when it may. */
-export function downloadRefusal(url, allowHosts = []) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "is not a URL";
-  }
-  if (parsed.protocol !== "https:")
-    return `uses ${parsed.protocol.replace(/:$/, "")}; only https downloads are allowed`;
-  if (parsed.username || parsed.password) return "carries credentials in the URL";
-  if (!hostAllowed(parsed.hostname, [...RUNCOMFY_OUTPUT_HOSTS, ...allowHosts])) {
-    return `is on ${parsed.hostname}, which is not a RunComfy host; pass allowHosts: ["${parsed.hostname}"] to allow it`;
-  }
-  return undefined;
-}
-/** Longest file name most file systems take, in bytes (ext4, APFS, NTFS in UTF-16 aside). */
-export const MAX_FILE_NAME_BYTES = 255;
-const encoder = new TextEncoder();
-/** Cuts `text` to at most `maxBytes` bytes of UTF-8, never inside a character. */
-export function truncateUtf8(text, maxBytes) {
-  if (encoder.encode(text).byteLength <= maxBytes) return text;
-  let bytes = 0;
-  let out = "";
-  for (const char of text) {
-    const size = encoder.encode(char).byteLength;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    out += char;
-  }
-  return out;
-}
-/** `name` cut to `maxBytes` bytes of UTF-8, keeping a short extension (`.mp4`) when it has one. */
-export function fitFileName(name, maxBytes = MAX_FILE_NAME_BYTES) {
-  if (encoder.encode(name).byteLength <= maxBytes) return name;
-  const extension = extname(name);
-  const keep = extension !== "" && encoder.encode(extension).byteLength <= 16 ? extension : "";
-  const stem = truncateUtf8(name.slice(0, name.length - keep.length), maxBytes - encoder.encode(keep).byteLength);
-  return `${stem.trimEnd()}${keep}`;
-}
-/** A safe file name from the URL's last path segment: at most 255 bytes of UTF-8. */
-export function fileNameFor(url, fallback) {
-  let segment = "";
-  try {
-    segment = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
-  } catch {
-    segment = "";
-  }
-  const cleaned = fitFileName(
-    segment
-      .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
-      .replace(/^\.+/, "")
-      .trim(),
-  );
-  return cleaned === "" || cleaned === "." || cleaned === ".." ? fallback : cleaned;
 }
 async function place(url, temp, dir, name, overwrite, taken) {
   const extension = extname(name);

@@ -16,6 +16,7 @@ export {
   type RunComfyErrorOptions,
   type ValidationIssue,
 } from "./model.js";
+/** What an `APIError` (and each of its subclasses) is built from. */
 export interface APIErrorOptions extends RunComfyErrorOptions {
   /** HTTP status (200 when RunComfy signalled the error in a 200 body). */
   readonly status: number;
@@ -31,10 +32,15 @@ export interface APIErrorOptions extends RunComfyErrorOptions {
 /** The API answered with an error. Subclasses are chosen by `apiErrorClass`. */
 export declare class APIError extends RunComfyError {
   name: string;
+  /** HTTP status (200 when RunComfy signalled the error in a 200 body). */
   readonly status: number;
+  /** RunComfy's numeric `error_code` (`400001`, …), when the body carried one. */
   readonly errorCode: number | undefined;
+  /** The server's own message (`error_message`, `message` or `error`), when it sent one. */
   readonly serverMessage: string | undefined;
+  /** The server's `detail` as sent (a list of field problems for a 422). */
   readonly detail: unknown;
+  /** Delay the server asked for (429/503 `Retry-After` or `Retry-After-Ms`), in milliseconds, when it asked. */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: APIErrorOptions);
 }
@@ -89,6 +95,7 @@ export declare class ConnectionError extends RunComfyError {
 export declare class RequestTimeoutError extends ConnectionError {
   name: string;
 }
+/** What a `SubmitOutcomeUnknownError` is built from. */
 export interface SubmitOutcomeUnknownErrorOptions extends RunComfyErrorOptions {
   /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
   readonly status?: number | undefined;
@@ -111,9 +118,13 @@ export interface SubmitOutcomeUnknownErrorOptions extends RunComfyErrorOptions {
  */
 export declare class SubmitOutcomeUnknownError extends ConnectionError {
   name: string;
+  /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
   readonly status: number | undefined;
+  /** RunComfy's `error_code`, when the body carried one. */
   readonly errorCode: number | undefined;
+  /** The server's own message, when it sent one. */
   readonly serverMessage: string | undefined;
+  /** The server's `detail` as sent, when it sent one. */
   readonly detail: unknown;
   constructor(message: string, options?: SubmitOutcomeUnknownErrorOptions);
 }
@@ -126,6 +137,7 @@ export interface StopOutcome {
 }
 /** What `WaitTimeoutError` and `AbortError` are built from. */
 export interface WaitErrorOptions<Id extends string = string> extends RunComfyErrorOptions {
+  /** What happened to the job when waiting stopped. */
   readonly outcome: StopOutcome;
   /** Serializable handle to resume waiting with `client.wait(handle)`. */
   readonly handle: RequestHandle<Id>;
@@ -171,6 +183,7 @@ export declare class ResultNotFoundError<Id extends string = string> extends Not
 /** The server kept reporting a status this client does not know. */
 export declare class UnknownStatusError extends RunComfyError {
   name: string;
+  /** The last status word the server sent (`serverStatus`), which this client does not know. */
   readonly status: string;
   constructor(message: string, status: string, options?: RunComfyErrorOptions);
 }

@@ -13,10 +13,15 @@ export { ConfigurationError, RunComfyError, ValidationError } from "./model.js";
 /** The API answered with an error. Subclasses are chosen by `apiErrorClass`. */
 export class APIError extends RunComfyError {
   name = "APIError";
+  /** HTTP status (200 when RunComfy signalled the error in a 200 body). */
   status;
+  /** RunComfy's numeric `error_code` (`400001`, …), when the body carried one. */
   errorCode;
+  /** The server's own message (`error_message`, `message` or `error`), when it sent one. */
   serverMessage;
+  /** The server's `detail` as sent (a list of field problems for a 422). */
   detail;
+  /** Delay the server asked for (429/503 `Retry-After` or `Retry-After-Ms`), in milliseconds, when it asked. */
   retryAfterMs;
   constructor(message, options) {
     super(message, options);
@@ -117,9 +122,13 @@ export class RequestTimeoutError extends ConnectionError {
  */
 export class SubmitOutcomeUnknownError extends ConnectionError {
   name = "SubmitOutcomeUnknownError";
+  /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
   status;
+  /** RunComfy's `error_code`, when the body carried one. */
   errorCode;
+  /** The server's own message, when it sent one. */
   serverMessage;
+  /** The server's `detail` as sent, when it sent one. */
   detail;
   constructor(message, options = {}) {
     super(message, options);
@@ -176,6 +185,7 @@ export class ResultNotFoundError extends NotFoundError {
 /** The server kept reporting a status this client does not know. */
 export class UnknownStatusError extends RunComfyError {
   name = "UnknownStatusError";
+  /** The last status word the server sent (`serverStatus`), which this client does not know. */
   status;
   constructor(message, status, options = {}) {
     super(message, options);

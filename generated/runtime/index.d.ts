@@ -29,7 +29,7 @@ export type {
   StatusInfo,
 } from "./calls.js";
 export type { Catalog, CatalogEntry, CatalogPage, CatalogQuery } from "./catalog.js";
-export type { ClientOptions } from "./config.js";
+export type { ClientOptions, RuntimeClientOptions } from "./config.js";
 export type { AnyModel, ModelRegistry, ModelSource } from "./registry.js";
 export type { JobBase, JobCancelled, JobFailed, JobResult, JobSucceeded, StatusUpdate, WaitOptions } from "./wait.js";
 export {

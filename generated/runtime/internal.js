@@ -5,6 +5,7 @@
  * patch releases included. The public API is the root entry (`index.ts`).
  */
 export { normalizeBaseUrl } from "./config.js";
+export { downloadRefusal, fileNameFor, fitFileName, MAX_FILE_NAME_BYTES, truncateUtf8 } from "./download-rules.js";
 export { apiErrorClass, redact, redactError } from "./errors.js";
 export { systemClock } from "./http.js";
 export { defineModel, extraKey } from "./model.js";

@@ -9,11 +9,16 @@
  * throws included: importing a model loads two modules (the model and this
  * one), which keeps its cold start to a few milliseconds.
  */
+/** What every error of this package is built from. */
 export interface RunComfyErrorOptions {
+  /** Model the failing call was about, when known. */
   readonly modelId?: string | undefined;
+  /** RunComfy request id, when the job was submitted. */
   readonly requestId?: string | undefined;
+  /** The underlying error (`error.cause`), token redacted. */
   readonly cause?: unknown;
 }
+/** The base class of every error this package throws: `catch (e) { if (e instanceof RunComfyError) … }`. */
 export declare class RunComfyError extends Error {
   name: string;
   /** Model the failing call was about, when known. */
@@ -38,6 +43,7 @@ export interface ValidationIssue {
   readonly path: string;
   /** The constraint: `required`, `type`, `enum`, `minimum`, `media`, `size`, `unknown`, … */
   readonly rule: string;
+  /** The problem as one line, naming the friendly and the raw place (`steps ("149_steps", node 149): must be <= 20; …`). */
   readonly message: string;
   /** Allowed values for `enum`/`size` problems. */
   readonly allowed?: readonly unknown[];
@@ -47,6 +53,7 @@ export interface ValidationIssue {
 /** The input breaks the model's schema; nothing was sent and nothing was spent. */
 export declare class ValidationError extends RunComfyError {
   name: string;
+  /** Every problem found, in field order (the message lists them too). */
   readonly issues: readonly ValidationIssue[];
   constructor(modelId: string, issues: readonly ValidationIssue[]);
 }
@@ -91,7 +98,9 @@ export interface ValueDefinition {
 }
 /** Runtime description of one input field, or of one member of a nested object. */
 export interface FieldDefinition extends ValueDefinition {
+  /** Friendly name (`steps`). */
   readonly alias: string;
+  /** Wire key (`149_steps`). */
   readonly key: string;
   /** ComfyUI node ids the key addresses, for messages (`"143"`, `"169+170"`). */
   readonly nodes?: string;
@@ -115,13 +124,21 @@ export declare function extraKey(outputKeys: readonly string[]): string;
  * module): standard JSON Schema plus `x-` annotations, ready for form builders.
  */
 export interface AnnotatedSchema {
+  /** JSON Schema `type`. */
   readonly type?: string | readonly string[];
+  /** JSON Schema `title` (the published field title). */
   readonly title?: string;
+  /** JSON Schema `description`. */
   readonly description?: string;
+  /** JSON Schema `default` (for a required field: RunComfy's sample value, not a default). */
   readonly default?: unknown;
+  /** JSON Schema `enum`: the allowed values. */
   readonly enum?: readonly unknown[];
+  /** JSON Schema `properties`, keyed by wire key. */
   readonly properties?: Readonly<Record<string, AnnotatedSchema>>;
+  /** JSON Schema `required`: wire keys. */
   readonly required?: readonly string[];
+  /** JSON Schema `items` of an array. */
   readonly items?: AnnotatedSchema;
   /** Friendly name of an input field or of a member of a nested input object. */
   readonly "x-alias"?: string;
@@ -157,7 +174,9 @@ export type SizeValue<T extends readonly SizeChoice[]> = {
 }[number];
 /** Friendly width×height value accepted by compound size fields. */
 export interface Size {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
 }
 /**

@@ -9,6 +9,7 @@
  * throws included: importing a model loads two modules (the model and this
  * one), which keeps its cold start to a few milliseconds.
  */
+/** The base class of every error this package throws: `catch (e) { if (e instanceof RunComfyError) … }`. */
 export class RunComfyError extends Error {
   name = "RunComfyError";
   /** Model the failing call was about, when known. */
@@ -36,6 +37,7 @@ export class ConfigurationError extends RunComfyError {
 /** The input breaks the model's schema; nothing was sent and nothing was spent. */
 export class ValidationError extends RunComfyError {
   name = "ValidationError";
+  /** Every problem found, in field order (the message lists them too). */
   issues;
   constructor(modelId, issues) {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;

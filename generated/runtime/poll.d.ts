@@ -19,7 +19,7 @@ export interface PollPolicy {
   readonly maxIntervalMs: number;
   /** Fraction of each delay randomly taken off, so many clients do not poll in step. @default 0.1 */
   readonly jitter: number;
-  /** Fixed delay in milliseconds instead of the adaptive schedule (e.g. 2000 to mimic RunComfy's CLI). */
+  /** Fixed delay in milliseconds instead of the adaptive schedule (e.g. 2000 to mimic RunComfy's CLI). @default none (the adaptive schedule) */
   readonly fixedIntervalMs?: number | undefined;
   /** How long `wait`/`run` wait before giving up, in milliseconds; `Infinity` waits forever. @default 1800000 (30 min) */
   readonly timeoutMs: number;

@@ -6,9 +6,11 @@
  * so a bundle carries only the models it runs).
  */
 import type { Model } from "./model.js";
+/** A model of any id and shape (what `loadModel(id)` gives for an id it only knows at run time). */
 export type AnyModel = Model<string, any, any, any>;
 /** Looks a model up by id; `undefined` when the id is not one it knows. */
 export interface ModelRegistry {
+  /** The model of `modelId` (possibly loaded on demand), or `undefined` for an id this registry does not know. */
   load(modelId: string): AnyModel | undefined | Promise<AnyModel | undefined>;
 }
 /** What `createClient({ models })` accepts. */

@@ -11,6 +11,7 @@ import { type PollOptions, type PollPolicy } from "./poll.js";
 import type { AnyModel } from "./registry.js";
 /** What `onStatus` receives after every status call of a wait. */
 export interface StatusUpdate<Id extends string = string> extends StatusInfo {
+  /** The model the job runs. */
   readonly modelId: Id;
   /** Milliseconds since `wait` started. */
   readonly elapsedMs: number;
@@ -19,7 +20,9 @@ export interface StatusUpdate<Id extends string = string> extends StatusInfo {
 }
 /** What every `JobResult` carries. */
 export interface JobBase<Id extends string = string> {
+  /** RunComfy's request id. */
   readonly requestId: string;
+  /** The model the job ran. */
   readonly modelId: Id;
   /** ISO-8601 time the job was created, when the server says. */
   readonly createdAt?: string | undefined;
@@ -30,11 +33,14 @@ export interface JobBase<Id extends string = string> {
 }
 /** The job succeeded: `output` is parsed by the model (keys its schema does not list are under `output.extra`). */
 export interface JobSucceeded<Output, Id extends string = string> extends JobBase<Id> {
+  /** The job succeeded. */
   readonly status: "succeeded";
+  /** The output, parsed by the model: its schema's keys, and the keys it does not list under `extra`. */
   readonly output: Output;
 }
 /** The job failed on the server (it may have been charged). */
 export interface JobFailed<Id extends string = string> extends JobBase<Id> {
+  /** The job failed on the server. */
   readonly status: "failed";
   /** The server's `error`, as sent. */
   readonly error: unknown;
@@ -45,6 +51,7 @@ export interface JobFailed<Id extends string = string> extends JobBase<Id> {
 }
 /** The job was cancelled (by `client.cancel`, `onTimeout`/`onAbort: "cancel"`, or on RunComfy's side). */
 export interface JobCancelled<Id extends string = string> extends JobBase<Id> {
+  /** The job was cancelled. */
   readonly status: "cancelled";
 }
 /** How a job ended: switch on `status` (`"succeeded"`, `"failed"`, `"cancelled"`). */

@@ -15,20 +15,20 @@ export interface CatalogEntry {
   readonly [key: string]: unknown;
 }
 
-/** Filters and paging of `catalog.list`; every key is optional (the server's defaults apply). */
+/** Filters and paging of `catalog.list`; every key is optional (the server's defaults apply), `undefined` is left out. */
 export interface CatalogQuery {
   /** Case-insensitive text in the model id or display name. @default none */
-  readonly search?: string;
+  readonly search?: string | undefined;
   /** A catalog category (`video`, `image`, …). @default none */
-  readonly category?: string;
+  readonly category?: string | undefined;
   /** `model`, `workflow`, … @default none */
-  readonly kind?: string;
+  readonly kind?: string | undefined;
   /** Models per page (the server caps it). @default the server's page size */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** Models to skip, for paging. @default 0 */
-  readonly offset?: number;
+  readonly offset?: number | undefined;
   /** Include each model's `input_schema` (bigger pages). @default false */
-  readonly includeSchema?: boolean;
+  readonly includeSchema?: boolean | undefined;
 }
 
 /** One page of `catalog.list`. */

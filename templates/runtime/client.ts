@@ -20,7 +20,7 @@ import {
   type StatusInfo,
 } from "./calls.js";
 import { createCatalog, type Catalog } from "./catalog.js";
-import { resolveConfig, type ClientOptions } from "./config.js";
+import { resolveConfig, type RuntimeClientOptions } from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
@@ -134,7 +134,7 @@ export interface Client<M = Record<never, AnyModel>> {
  * passes all its models, loaded on demand, and types them as `ModelMap`). Options are checked here, once
  * (`ConfigurationError`); nothing is sent until a call.
  */
-export function createClient<M = Record<never, AnyModel>>(options: ClientOptions = {}): Client<M> {
+export function createClient<M = Record<never, AnyModel>>(options: RuntimeClientOptions = {}): Client<M> {
   const context = resolveConfig(options);
   const calls = createQueueCalls(context);
   const waitFor = createWaiter(context, calls);

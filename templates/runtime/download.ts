@@ -14,19 +14,17 @@ import { extname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { checkNumber, checkSignal, showValue } from "./config.js";
+import { downloadRefusal, fileNameFor, fitFileName, MAX_FILE_NAME_BYTES } from "./download-rules.js";
 import { ConfigurationError, RunComfyError } from "./errors.js";
 import { outputUrls } from "./outputs.js";
 
-/** Hosts RunComfy serves outputs from. */
-export const RUNCOMFY_OUTPUT_HOSTS: readonly string[] = [
-  "*.runcomfy.net",
-  "*.runcomfy.com",
-  "runcomfy.net",
-  "runcomfy.com",
-];
+export { RUNCOMFY_OUTPUT_HOSTS } from "./download-rules.js";
+
+const encoder = new TextEncoder();
 
 /** What `onProgress` receives while a file downloads. */
 export interface DownloadProgress {
+  /** The output URL being downloaded. */
   readonly url: string;
   /** Final path of the file (it is first written to a temporary file next to it). */
   readonly path: string;
@@ -40,7 +38,7 @@ export interface DownloadProgress {
 export interface DownloadOptions {
   /** Folder to write into (created if missing). */
   readonly dir: string;
-  /** Extra allowed hosts: `cdn.example.com` or `*.example.com`. */
+  /** Extra allowed hosts: `cdn.example.com` or `*.example.com`. @default none (RunComfy's hosts only) */
   readonly allowHosts?: readonly string[] | undefined;
   /** Largest file accepted, in bytes: an integer from 0, or `Infinity` (no limit). @default 2147483648 (2 GiB) */
   readonly maxBytes?: number | undefined;
@@ -50,7 +48,7 @@ export interface DownloadOptions {
   readonly onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Aborts the downloads (a partial file is removed). @default none */
   readonly signal?: AbortSignal | undefined;
-  /** @default globalThis.fetch */
+  /** `fetch` implementation for the downloads (the client's `fetch` option does not apply here). @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
   /** Redirects followed (each target re-checked): an integer from 0 to 20. @default 5 */
   readonly maxRedirects?: number | undefined;
@@ -71,81 +69,12 @@ export interface DownloadedFile {
 /** A download was refused (scheme, host, size) or failed; nothing is left behind. */
 export class DownloadError extends RunComfyError {
   override name = "DownloadError";
+  /** The URL that was refused or failed. */
   readonly url: string;
   constructor(message: string, url: string, cause?: unknown) {
     super(message, { cause });
     this.url = url;
   }
-}
-
-function hostAllowed(host: string, patterns: readonly string[]): boolean {
-  const name = host.toLowerCase().replace(/\.$/, "");
-  return patterns.some((pattern) => {
-    const rule = pattern.toLowerCase();
-    return rule.startsWith("*.") ? name.endsWith(rule.slice(1)) && name.length > rule.length - 1 : name === rule;
-  });
-}
-
-/** Why `url` may not be downloaded, or undefined when it may. */
-export function downloadRefusal(url: string, allowHosts: readonly string[] = []): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "is not a URL";
-  }
-  if (parsed.protocol !== "https:")
-    return `uses ${parsed.protocol.replace(/:$/, "")}; only https downloads are allowed`;
-  if (parsed.username || parsed.password) return "carries credentials in the URL";
-  if (!hostAllowed(parsed.hostname, [...RUNCOMFY_OUTPUT_HOSTS, ...allowHosts])) {
-    return `is on ${parsed.hostname}, which is not a RunComfy host; pass allowHosts: ["${parsed.hostname}"] to allow it`;
-  }
-  return undefined;
-}
-
-/** Longest file name most file systems take, in bytes (ext4, APFS, NTFS in UTF-16 aside). */
-export const MAX_FILE_NAME_BYTES = 255;
-
-const encoder = new TextEncoder();
-
-/** Cuts `text` to at most `maxBytes` bytes of UTF-8, never inside a character. */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  if (encoder.encode(text).byteLength <= maxBytes) return text;
-  let bytes = 0;
-  let out = "";
-  for (const char of text) {
-    const size = encoder.encode(char).byteLength;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    out += char;
-  }
-  return out;
-}
-
-/** `name` cut to `maxBytes` bytes of UTF-8, keeping a short extension (`.mp4`) when it has one. */
-export function fitFileName(name: string, maxBytes: number = MAX_FILE_NAME_BYTES): string {
-  if (encoder.encode(name).byteLength <= maxBytes) return name;
-  const extension = extname(name);
-  const keep = extension !== "" && encoder.encode(extension).byteLength <= 16 ? extension : "";
-  const stem = truncateUtf8(name.slice(0, name.length - keep.length), maxBytes - encoder.encode(keep).byteLength);
-  return `${stem.trimEnd()}${keep}`;
-}
-
-/** A safe file name from the URL's last path segment: at most 255 bytes of UTF-8. */
-export function fileNameFor(url: string, fallback: string): string {
-  let segment = "";
-  try {
-    segment = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
-  } catch {
-    segment = "";
-  }
-  const cleaned = fitFileName(
-    segment
-      .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
-      .replace(/^\.+/, "")
-      .trim(),
-  );
-  return cleaned === "" || cleaned === "." || cleaned === ".." ? fallback : cleaned;
 }
 
 async function place(

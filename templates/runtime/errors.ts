@@ -19,6 +19,7 @@ export {
   type ValidationIssue,
 } from "./model.js";
 
+/** What an `APIError` (and each of its subclasses) is built from. */
 export interface APIErrorOptions extends RunComfyErrorOptions {
   /** HTTP status (200 when RunComfy signalled the error in a 200 body). */
   readonly status: number;
@@ -35,10 +36,15 @@ export interface APIErrorOptions extends RunComfyErrorOptions {
 /** The API answered with an error. Subclasses are chosen by `apiErrorClass`. */
 export class APIError extends RunComfyError {
   override name = "APIError";
+  /** HTTP status (200 when RunComfy signalled the error in a 200 body). */
   readonly status: number;
+  /** RunComfy's numeric `error_code` (`400001`, …), when the body carried one. */
   readonly errorCode: number | undefined;
+  /** The server's own message (`error_message`, `message` or `error`), when it sent one. */
   readonly serverMessage: string | undefined;
+  /** The server's `detail` as sent (a list of field problems for a 422). */
   readonly detail: unknown;
+  /** Delay the server asked for (429/503 `Retry-After` or `Retry-After-Ms`), in milliseconds, when it asked. */
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: APIErrorOptions) {
@@ -141,6 +147,7 @@ export class RequestTimeoutError extends ConnectionError {
   override name = "RequestTimeoutError";
 }
 
+/** What a `SubmitOutcomeUnknownError` is built from. */
 export interface SubmitOutcomeUnknownErrorOptions extends RunComfyErrorOptions {
   /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
   readonly status?: number | undefined;
@@ -164,9 +171,13 @@ export interface SubmitOutcomeUnknownErrorOptions extends RunComfyErrorOptions {
  */
 export class SubmitOutcomeUnknownError extends ConnectionError {
   override name = "SubmitOutcomeUnknownError";
+  /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
   readonly status: number | undefined;
+  /** RunComfy's `error_code`, when the body carried one. */
   readonly errorCode: number | undefined;
+  /** The server's own message, when it sent one. */
   readonly serverMessage: string | undefined;
+  /** The server's `detail` as sent, when it sent one. */
   readonly detail: unknown;
   constructor(message: string, options: SubmitOutcomeUnknownErrorOptions = {}) {
     super(message, options);
@@ -187,6 +198,7 @@ export interface StopOutcome {
 
 /** What `WaitTimeoutError` and `AbortError` are built from. */
 export interface WaitErrorOptions<Id extends string = string> extends RunComfyErrorOptions {
+  /** What happened to the job when waiting stopped. */
   readonly outcome: StopOutcome;
   /** Serializable handle to resume waiting with `client.wait(handle)`. */
   readonly handle: RequestHandle<Id>;
@@ -242,6 +254,7 @@ export class ResultNotFoundError<Id extends string = string> extends NotFoundErr
 /** The server kept reporting a status this client does not know. */
 export class UnknownStatusError extends RunComfyError {
   override name = "UnknownStatusError";
+  /** The last status word the server sent (`serverStatus`), which this client does not know. */
   readonly status: string;
   constructor(message: string, status: string, options: RunComfyErrorOptions = {}) {
     super(message, options);

@@ -34,12 +34,14 @@ import {
 
 /** Time source; injectable so tests can observe or skip waits. */
 export interface Clock {
+  /** Milliseconds since the epoch (`Date.now()`). */
   now(): number;
   /**
    * Resolves after `ms`; rejects with the signal's reason when it aborts. Must remove any listener it adds to
    * `signal` once it settles: the client passes one signal to many sleeps of a wait.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A number in [0, 1) (`Math.random()`), for jitter. */
   random(): number;
 }
 
@@ -64,13 +66,18 @@ export const systemClock: Clock = {
     }),
 };
 
+/** How much the client logs: `"off"`, or the lowest level passed to the `Logger` (`"debug"` logs every call). */
 export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 
 /** Where log lines go; each method receives a message and a small, secret-free object. */
 export interface Logger {
+  /** Lines at the `"error"` level (failures are reported by rejecting, so this level is quiet). */
   error(message: string, data?: Record<string, unknown>): void;
+  /** A retry (with its delay), a cancel that failed after a wait stopped, a result not found yet. */
   warn(message: string, data?: Record<string, unknown>): void;
+  /** A job submitted (model id and request id). */
   info(message: string, data?: Record<string, unknown>): void;
+  /** Every HTTP attempt: method, path, status and time taken. */
   debug(message: string, data?: Record<string, unknown>): void;
 }
 

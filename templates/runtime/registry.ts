@@ -6,12 +6,14 @@
  */
 import type { Model } from "./model.js";
 
+/** A model of any id and shape (what `loadModel(id)` gives for an id it only knows at run time). */
 /* eslint-disable @typescript-eslint/no-explicit-any -- a model of any input/output shape */
 export type AnyModel = Model<string, any, any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Looks a model up by id; `undefined` when the id is not one it knows. */
 export interface ModelRegistry {
+  /** The model of `modelId` (possibly loaded on demand), or `undefined` for an id this registry does not know. */
   load(modelId: string): AnyModel | undefined | Promise<AnyModel | undefined>;
 }
 

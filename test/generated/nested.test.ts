@@ -4,13 +4,14 @@
  * friendly member names, wire keys never leak into it, required members are
  * required, and build()/toFriendly() map names at every depth. Type-checked
  * with tsc --strict (exactOptionalPropertyTypes on); `@ts-expect-error` marks
- * what must not compile.
+ * what must not compile, naming the error it expects (`test/helpers/expect-errors.ts`).
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Model } from "../../generated/index.js";
 import { catalogSchemaTexts } from "../helpers/catalog.ts";
+import { expectedErrors } from "../helpers/expect-errors.ts";
 import { generatedPackage, strictTsc } from "../helpers/package.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
 
@@ -46,29 +47,45 @@ export const wire: string = body.elements![0]!.frontal_image_url;
 export const item: KlingKling304KImageToVideoElementsItem = toFriendly(body).elements![0]!;
 export const rawItem: KlingKling304KImageToVideoRawElementsItem = { frontal_image_url: "https://example.com/f.png" };
 
-// @ts-expect-error -- wire keys never leak into the friendly type
+// @ts-expect-error TS2561 "'frontalImageUrl'" -- wire keys never leak into the friendly type
 export const leaked: KlingKling304KImageToVideoElementsItem = { frontal_image_url: "https://example.com/f.png" };
-// @ts-expect-error -- a required member is required (duration)
+// @ts-expect-error TS2741 "Property 'duration' is missing" -- a required member is required (duration)
 build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a" }] });
-// @ts-expect-error -- members are closed
+// @ts-expect-error TS2353 "'seconds'" -- members are closed
 build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a", duration: 1, seconds: 1 }] });
 
 // A required array of objects, and an object.
 const camera: BlackforestlabsFlux3KeyframesToVideoCamera = { movement: "pan", speed: 1 };
 flux.build({ prompt: "x", keyframes: [{ imageUrl: "https://example.com/a.png", time: 0 }], camera });
-// @ts-expect-error -- keyframes is required
+// exactOptionalPropertyTypes: an optional member takes undefined too.
+declare const maybe: number | undefined;
+flux.build({ prompt: "x", keyframes: [{ imageUrl: "https://example.com/a.png", time: 0 }], camera: { speed: maybe } });
+// @ts-expect-error TS2345 "Property 'keyframes' is missing" -- keyframes is required
 flux.build({ prompt: "x" });
-// @ts-expect-error -- movement is one of static, pan, zoom
+// @ts-expect-error TS2322 "tilt" -- movement is one of static, pan, zoom
 flux.build({ prompt: "x", keyframes: [], camera: { movement: "tilt" } });
 
 async function calls(): Promise<void> {
   const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });
   const lora: TongyiMaiZImageTurboControlnetLoraLorasItem = { path: "alibaba-pai/Z-Image-Turbo-Fun-Controlnet-Union", scale: 1 };
   await client.run("tongyi-mai/z-image/turbo/controlnet/lora", { prompt: "x", imageUrl: "https://example.com/a.png", loras: [lora] });
-  // @ts-expect-error -- a LoRA's scale is a number
+  // @ts-expect-error TS2322 "'string' is not assignable to type 'number'" -- a LoRA's scale is a number
   await client.run("tongyi-mai/z-image/turbo/controlnet/lora", { prompt: "x", imageUrl: "https://example.com/a.png", loras: [{ path: "a", scale: "1" }] });
-  // @ts-expect-error -- loras is required, although the schema gives it a default (a sample)
+  // @ts-expect-error TS2345 "Property 'loras' is missing" -- loras is required, although the schema gives it a default (a sample)
   await client.run("tongyi-mai/z-image/turbo/controlnet/lora", { prompt: "x", imageUrl: "https://example.com/a.png" });
+  // @ts-expect-error TS2561 "'scale'" -- a misspelled member of an item
+  await client.run("tongyi-mai/z-image/turbo/controlnet/lora", { prompt: "x", imageUrl: "https://example.com/a.png", loras: [{ path: "a", scael: 1 }] });
+  // @ts-expect-error TS2561 "'multiPrompt'" -- a plain raw key (snake_case) in the friendly call
+  await client.run("kling/kling-3.0/4k/image-to-video", { prompt: "x", imageUrl: "https://example.com/a.png", multi_prompt: [] });
+  // @ts-expect-error TS2561 "'image_url' does not exist" -- alias and raw key of one field together
+  build({ prompt: "x", imageUrl: "https://example.com/a.png", image_url: "https://example.com/a.png" });
+  // @ts-expect-error TS2561 "'duration'" -- a misspelled member of multiPrompt
+  build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a", duraton: 3 }] });
+  // @ts-expect-error TS2345 "image-to-vdeo" -- a misspelled model id
+  await client.run("kling/kling-3.0/4k/image-to-vdeo", { prompt: "x", imageUrl: "https://example.com/a.png" });
+  const result = await client.run("kling/kling-3.0/4k/image-to-video", { prompt: "x", imageUrl: "https://example.com/a.png" });
+  // @ts-expect-error TS2551 "Did you mean 'video'" -- an output typo
+  if (result.status === "succeeded") void result.output.vidoe;
 }
 void calls;
 `;
@@ -80,6 +97,14 @@ describe("nested inputs", () => {
     const { output, noCheckFiles } = await strictTsc(pkg.root, "nested", { files: ["nested.ts"] });
     expect(output).toBe("");
     expect(noCheckFiles).toBeGreaterThan(1);
+    // Each @ts-expect-error fails for the reason it names (test/helpers/expect-errors.ts).
+    const report = expectedErrors(join(pkg.root, "tsconfig.nested.json"), join(pkg.root, "nested.ts"));
+    expect(report.directives).toBeGreaterThan(10);
+    expect({ unnamed: report.unnamed, unexpected: report.unexpected, silent: report.silent }).toEqual({
+      unnamed: [],
+      unexpected: [],
+      silent: [],
+    });
   });
 
   it("build() maps friendly names to wire keys at every depth, toFriendly() maps them back", async () => {

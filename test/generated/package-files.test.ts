@@ -53,6 +53,13 @@ describe("the committed package", () => {
       expect(root).not.toContain(internal);
     for (const internal of ["apiErrorClass", "defineModel", "systemClock", "DEFAULT_RETRY_POLICY", "UnknownId"])
       expect(root).not.toContain(internal);
+    // runcomfy-models/download: the downloads and their types; the URL and file-name rules are internal.
+    const download = files.find(([path]) => path === "runtime/download.d.ts")![1];
+    for (const internal of ["downloadRefusal", "fileNameFor", "fitFileName", "truncateUtf8", "MAX_FILE_NAME_BYTES"])
+      expect(download).not.toMatch(new RegExp(`export (declare )?(function|const) ${internal}\\b`));
+    const internals = files.find(([path]) => path === "runtime/internal.d.ts")![1];
+    for (const internal of ["downloadRefusal", "fileNameFor", "fitFileName", "truncateUtf8"])
+      expect(internals).toContain(internal);
   });
 
   it("carries a provenance header on every file", () => {

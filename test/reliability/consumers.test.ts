@@ -148,6 +148,20 @@ describe("a fresh strict ESM TypeScript project using the packed package", () =>
     }
   });
 
+  it("loads from CommonJS with require() (Node 20.19 or later, the engines range: require() of an ES module)", async () => {
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    expect(major > 20 || (major === 20 && minor >= 19), process.version).toBe(true);
+    const script = [
+      `const root = require("runcomfy-models");`,
+      `const model = require("runcomfy-models/${SEED_IDS[0]}");`,
+      `const download = require("runcomfy-models/download");`,
+      `console.log(JSON.stringify([typeof root.createClient, typeof model.build, typeof download.downloadOutputs]));`,
+    ].join("\n");
+    const run = await runProcess(process.execPath, ["--input-type=commonjs", "-e", script], { cwd: app });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(["function", "function", "function"]);
+  });
+
   it("type-checks a program using all four seed models (friendly inputs, client.run(id, input), exhaustive result switch, @ts-expect-error on a wrong input)", async () => {
     const tsc = await typecheckConsumer();
     expect(tsc.stdout + tsc.stderr).toBe("");

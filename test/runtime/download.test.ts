@@ -9,9 +9,8 @@ import {
   downloadFile,
   type DownloadOptions,
   downloadOutputs,
-  downloadRefusal,
-  fileNameFor,
 } from "../../generated/runtime/download.js";
+import { downloadRefusal, fileNameFor } from "../../generated/runtime/internal.js";
 import { clientFor, emulator, VACE_INPUT } from "../helpers/emulator.ts";
 
 const dirs: string[] = [];

@@ -1,6 +1,7 @@
 /**
  * Type-level contract of the generated package, checked by `tsc --strict`
- * (`npm run typecheck`): what must compile, and (`@ts-expect-error`) what must not.
+ * (`npm run typecheck`): what must compile, and (`@ts-expect-error`) what must not. Each directive names the
+ * error it expects (code and message fragment), checked by `test/types/expect-errors.test.ts`.
  */
 import {
   createClient,
@@ -36,22 +37,22 @@ infinite.build({ prompt: "x", image: "https://x/a.png", audio: "https://x/a.mp3"
 const friendly: CommunityFantasyPortraitImageToVideoInput = fantasy.toFriendly(body);
 void friendly;
 
-// @ts-expect-error -- unknown field: inputs are closed
+// @ts-expect-error TS2561 "'steps'" -- unknown field: inputs are closed
 fantasy.build({ ...portrait, steps: 8, stepz: 9 });
-// @ts-expect-error -- image is required although the schema gives it a default (RunComfy's sample)
+// @ts-expect-error TS2345 "Property 'image' is missing" -- image is required although the schema gives it a default (RunComfy's sample)
 fantasy.build({ video: "https://x/a.mp4", prompt: "x" });
-// @ts-expect-error -- not an allowed size
+// @ts-expect-error TS2820 "721x720" -- not an allowed size
 fantasy.build({ ...portrait, resolution: "721x720" });
-// @ts-expect-error -- not an allowed size object
+// @ts-expect-error TS2322 "'721'" -- not an allowed size object
 fantasy.build({ ...portrait, resolution: { width: 721, height: 720 } });
-// @ts-expect-error -- frames is 81 or 141
+// @ts-expect-error TS2322 "'100'" -- frames is 81 or 141
 fantasy.build({ ...portrait, frames: 100 });
-// @ts-expect-error -- steps is a number
+// @ts-expect-error TS2322 "'string' is not assignable to type 'number'" -- steps is a number
 fantasy.build({ ...portrait, steps: "8" });
 
 // The model map: known ids autocomplete, unknown ids are still allowed as strings; it is types only.
 const known: ModelId = "community/wan-2-2/vace-fun";
-// @ts-expect-error -- ModelId is a known id only
+// @ts-expect-error TS2322 "vendor/some-new-model" -- ModelId is a known id only
 const unknown: ModelId = "vendor/some-new-model";
 const vaceId: ModelMap["community/wan-2-2/vace-fun"]["id"] = "community/wan-2-2/vace-fun";
 void [known, unknown, vaceId];
@@ -90,11 +91,11 @@ async function usage(): Promise<void> {
   const resumed = await client.wait(handle);
   if (resumed.status === "succeeded") void resumed.output.image;
   await client.run(untypedModel("vendor/some-new-model"), { anything: 1 });
-  // @ts-expect-error -- a known model's input is checked
+  // @ts-expect-error TS2561 "'audio'" -- a known model's input is checked
   await client.run("community/infinite-talk/image-to-video", { audoi: "https://x/a.mp3" });
-  // @ts-expect-error -- a known model's required fields too
+  // @ts-expect-error TS2345 "Property 'image' is missing" -- a known model's required fields too
   await client.run("community/wan-2-2/vace-fun", { prompt: "x" });
-  // @ts-expect-error -- there are no per-model namespaces: models are called by id
+  // @ts-expect-error TS2339 "communityWan22VaceFun" -- there are no per-model namespaces: models are called by id
   void client.communityWan22VaceFun;
 
   // Loading a model by id: typed for a known id, `undefined` possible for any other.

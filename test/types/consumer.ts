@@ -2,7 +2,9 @@
  * Type-level tests of the generated package as a consumer sees it (`runcomfy-models`, strict,
  * `exactOptionalPropertyTypes`, NodeNext; see tsconfig.json). Compiled by `npm run typecheck` (`tsc -p test/types`):
  * every mistake below carries `@ts-expect-error`, so the check fails the day one of them starts to compile, and
- * every other line must compile as it is.
+ * every other line must compile as it is. Each directive names the error it expects (`TS2561 "'prompt'"`: the code
+ * and a fragment of the message), which `expect-errors.test.ts` holds it to, so a mistake that fails for another
+ * reason (a missing required field, TS2353 on a union instead of "Did you mean") fails the test.
  */
 import {
   AbortError,
@@ -23,42 +25,45 @@ const FANTASY = "community/fantasy-portrait/image-to-video";
 const portrait = { image: "https://x/a.png", video: "https://x/a.mp4", prompt: "woman acting" } as const;
 const client = createClient({ token: "t", baseUrl: "http://127.0.0.1:1" });
 declare const maybeSteps: number | undefined;
+declare const maybeSearch: string | undefined;
 declare const stored: string;
 
 export async function mistakes(): Promise<void> {
   // 1. The friendly call takes friendly names only.
-  // @ts-expect-error -- misspelled field ("Did you mean 'prompt'?")
+  // @ts-expect-error TS2561 "'prompt'" -- misspelled field ("Did you mean 'prompt'?")
   build({ image: portrait.image, video: portrait.video, promt: "x" });
-  // @ts-expect-error -- misspelled field in client.run
+  // @ts-expect-error TS2561 "'prompt'" -- misspelled field in client.run
   await client.run(FANTASY, { image: portrait.image, video: portrait.video, promt: "x" });
-  // @ts-expect-error -- a raw key in the friendly call
+  // @ts-expect-error TS2353 "149_steps" -- a raw key in the friendly call
   await client.run(FANTASY, { ...portrait, "149_steps": 8 });
-  // @ts-expect-error -- alias and raw key of one field together
+  // @ts-expect-error TS2353 "149_steps" -- alias and raw key of one field together
   build({ ...portrait, steps: 8, "149_steps": 9 });
-  // @ts-expect-error -- a friendly name in the raw call
+  // @ts-expect-error TS2353 "'steps'" -- a friendly name in the raw call
   buildRaw({ "143_image": "https://x/a.png", "160_video": "https://x/a.mp4", "155_positive_prompt": "x", steps: 8 });
-  // @ts-expect-error -- wrong enum value (frames is 81 or 141)
+  // @ts-expect-error TS2322 "'100'" -- wrong enum value (frames is 81 or 141)
   build({ ...portrait, frames: 100 });
-  // @ts-expect-error -- not an allowed size
+  // @ts-expect-error TS2820 "721x720" -- not an allowed size
   build({ ...portrait, resolution: "721x720" });
 
   // 2. Known ids only.
-  // @ts-expect-error -- misspelled model id
+  // @ts-expect-error TS2345 "image-to-vdeo" -- misspelled model id
   await client.run("community/fantasy-portrait/image-to-vdeo", { ...portrait });
-  // @ts-expect-error -- an unknown id as a plain string
+  // @ts-expect-error TS2345 "vendor/new-model" -- an unknown id as a plain string
   await client.submit("vendor/new-model", { anything: 1 });
+  // @ts-expect-error TS2353 "'models'" -- the root client knows every generated model (models is the runtime's option)
+  createClient({ models: [] });
 
   // 4. Outputs are closed.
   const result = await client.run(FANTASY, portrait);
   if (result.status === "succeeded") {
-    // @ts-expect-error -- output typo
+    // @ts-expect-error TS2551 "Did you mean 'video'" -- output typo
     void result.output.vidoe;
   }
 
   // 6. Statuses are literal unions.
   await client.wait(await client.submit(FANTASY, portrait), {
     onStatus: (update) => {
-      // @ts-expect-error -- "queued" is a server word (in serverStatus), not a status
+      // @ts-expect-error TS2367 "'RequestStatus'" -- "queued" is a server word (in serverStatus), not a status
       if (update.status === "queued") return;
     },
   });
@@ -69,13 +74,13 @@ export async function mistakes(): Promise<void> {
   } catch (error) {
     if (error instanceof WaitTimeoutError) {
       const again = await client.wait(error.handle);
-      // @ts-expect-error -- an error's handle is any model's: its output is untyped until narrowed
+      // @ts-expect-error TS18046 "again.output" -- an error's handle is any model's: its output is untyped until narrowed
       const video: string | undefined = again.status === "succeeded" ? again.output.video : undefined;
       void video;
     }
   }
   const parsed: unknown = JSON.parse(stored);
-  // @ts-expect-error -- a parsed value is not a handle until checked (isRequestHandle)
+  // @ts-expect-error TS2769 "Argument of type 'unknown'" -- a parsed value is not a handle until checked (isRequestHandle)
   await client.wait(parsed);
 }
 
@@ -83,6 +88,9 @@ export async function correct(): Promise<void> {
   // 5. exactOptionalPropertyTypes: an optional field takes `undefined`.
   build({ ...portrait, steps: maybeSteps });
   await client.run(FANTASY, { ...portrait, steps: maybeSteps, seed: undefined });
+  // ... and so do options.
+  await client.run(FANTASY, portrait, { timeoutMs: maybeSteps, onStatus: undefined });
+  await client.catalog.list({ search: maybeSearch, limit: maybeSteps });
   // The raw path, typed by the wire body.
   const body: RawInput = buildRaw({
     "143_image": "https://x/a.png",

@@ -2,13 +2,18 @@
  * What a consumer's editor shows: the exact hover text (quickinfo: signature, documentation and tags) of three fields
  * of `hovers.ts`, asked from the TypeScript language service with this folder's tsconfig (strict, NodeNext, the
  * generated package). A change to the generated TSDoc or to how a type is named shows up in this snapshot's diff.
+ * Also what the editor completes inside `client.run(id, { | })`: the model's friendly names, no raw key.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import fantasy from "../../generated/models/community/fantasy-portrait/image-to-video.js";
 
 const DIR = import.meta.dirname;
+
+/** Consumer files that exist only in memory (for completions at a cursor), by path. */
+const VIRTUAL = new Map<string, string>();
 
 function languageService(): ts.LanguageService {
   const configPath = join(DIR, "tsconfig.json");
@@ -16,15 +21,15 @@ function languageService(): ts.LanguageService {
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, dirname(configPath));
   const host: ts.LanguageServiceHost = {
     getCompilationSettings: () => parsed.options,
-    getScriptFileNames: () => [join(DIR, "hovers.ts")],
+    getScriptFileNames: () => [join(DIR, "hovers.ts"), ...VIRTUAL.keys()],
     getScriptVersion: () => "1",
     getScriptSnapshot: (path) => {
-      const text = ts.sys.readFile(path);
+      const text = VIRTUAL.get(path) ?? ts.sys.readFile(path);
       return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
     },
     getCurrentDirectory: () => DIR,
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
-    fileExists: (path) => ts.sys.fileExists(path),
+    fileExists: (path) => VIRTUAL.has(path) || ts.sys.fileExists(path),
     readFile: (path) => ts.sys.readFile(path),
     readDirectory: (...args) => ts.sys.readDirectory(...args),
     directoryExists: (path) => ts.sys.directoryExists(path),
@@ -59,5 +64,17 @@ describe("hovers of the generated package", () => {
     // Named types, not their members: the size field names its type instead of listing 30 values.
     expect(hovers[0]![1]).toContain("resolution?: CommunityFantasyPortraitImageToVideoResolution | undefined");
     await expect(text).toMatchFileSnapshot("../__snapshots__/types/hovers.md");
+  });
+
+  it("complete the friendly names only inside client.run(id, { | }): no raw key", () => {
+    const file = join(DIR, "completing.ts");
+    const before = `import { createClient } from "runcomfy-models";\nvoid createClient().run("${fantasy.id}", { `;
+    VIRTUAL.set(file, `${before} });\n`);
+    const completions = languageService().getCompletionsAtPosition(file, before.length, {});
+    const names = (completions?.entries ?? []).map((entry) => entry.name).sort();
+    expect(names).toEqual(fantasy.fields.map((field) => field.alias).sort());
+    expect(names.filter((name) => fantasy.fields.some((field) => field.key === name && field.alias !== name))).toEqual(
+      [],
+    );
   });
 });
