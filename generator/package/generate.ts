@@ -8,6 +8,7 @@
  * Nothing is written before the whole plan exists, so one bad schema among
  * hundreds leaves generated/ untouched.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Warning } from "../lib/diagnostics.ts";
 import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.ts";
@@ -17,7 +18,7 @@ import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
 import { listFilesSync } from "../lib/files.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
-import { openSpecCache, type SpecCache } from "../model/spec-cache.ts";
+import { openSpecCache, type ReadmeLayout, type SpecCache } from "../model/spec-cache.ts";
 import {
   everythingCurrent,
   generatorFingerprint,
@@ -92,10 +93,40 @@ const NO_SPEC_CACHE: SpecCache = {
   setSection: () => {},
   types: () => undefined,
   setTypes: () => {},
+  readme: () => undefined,
+  setReadme: () => {},
+  sectionKey: () => undefined,
   naming: () => undefined,
   setNaming: () => {},
   save: () => Promise.resolve(),
 };
+
+/**
+ * The README sections the layout of the last run places in `generated/README.md`, by model id with the key of the
+ * stored texts they were printed from; none when the file on disk is not the one the layout describes.
+ */
+function readmeSections(
+  outDir: string,
+  layout: ReadmeLayout | undefined,
+  disk: ReadonlyMap<string, string>,
+): Map<string, { readonly key: string; readonly text: string }> {
+  const found = new Map<string, { key: string; text: string }>();
+  if (!layout || disk.get("README.md") !== layout.sha) return found;
+  let text: string;
+  try {
+    text = readFileSync(join(outDir, "README.md"), "utf8");
+  } catch {
+    return found;
+  }
+  const total = layout.sections.reduce((sum, [, , length]) => sum + length + 1, layout.head);
+  if (total !== text.length) return found;
+  let at = layout.head + 1;
+  for (const [id, key, length] of layout.sections) {
+    if (key !== "") found.set(id, { key, text: text.slice(at, at + length) });
+    at += length + 1;
+  }
+  return found;
+}
 
 /** Version, changelog and schema snapshot as they are: nothing to release. */
 function unchangedRelease(version: string): ReleasePlan {
@@ -330,17 +361,30 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
 
   if (!current("package", packageKey)) {
     const { emitPackageUnit } = await emitters();
-    collect(
-      "package",
-      packageKey,
-      await measureAsync("package files", () => {
-        for (const spec of specs) {
-          const section = sections.has(spec.id) ? undefined : specCache.section(spec);
-          if (section !== undefined) sections.set(spec.id, section);
-        }
-        return emitPackageUnit(specs, version, sections, (spec, section) => specCache.setSection(spec, section));
-      }),
-    );
+    const output = await measureAsync("package files", () => {
+      // The sections of the README on disk, where the last run's layout places them, for models whose stored
+      // texts are still those (the README's hash, proven by its stat, is the one the layout was recorded for).
+      const fromDisk = readmeSections(outDir, specCache.readme(), disk);
+      for (const spec of specs) {
+        if (sections.has(spec.id)) continue;
+        const stored = fromDisk.get(spec.id);
+        const key = stored && specCache.sectionKey(spec);
+        const section = key !== undefined && key === stored?.key ? stored.text : specCache.section(spec);
+        if (section !== undefined) sections.set(spec.id, section);
+      }
+      return emitPackageUnit(specs, version, sections, (spec, section) => {
+        sections.set(spec.id, section);
+        specCache.setSection(spec, section);
+      });
+    });
+    collect("package", packageKey, output);
+    const readme = output.get("README.md")!;
+    const lengths = specs.map((spec) => sections.get(spec.id)!.length);
+    specCache.setReadme({
+      sha: units["package"]!.files["README.md"]!,
+      head: readme.length - lengths.reduce((sum, length) => sum + length + 1, 0),
+      sections: specs.map((spec, index) => [spec.id, specCache.sectionKey(spec) ?? "", lengths[index]!]),
+    });
   }
   await measureAsync("save spec cache", () => specCache.save());
 
