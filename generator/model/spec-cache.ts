@@ -29,8 +29,8 @@
  *   spec. When more than half of it is no longer referenced, a save writes it
  *   anew with the live entries only.
  */
-import { appendFileSync, closeSync, openSync, readSync, statSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { appendFileSync, closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { deserialize, serialize } from "node:v8";
@@ -294,7 +294,8 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
   let storedReadme: string | undefined;
   if (read) {
     try {
-      const text = await readFile(files.index, "utf8");
+      // Read in one call (megabytes at 1,000 models): a promise read decodes it chunk by chunk.
+      const text = readFileSync(files.index, "utf8");
       const end = text.indexOf("\n");
       const [magic, storedFingerprint, sha] = text.slice(0, end).split("\t");
       const body = text.slice(end + 1);

@@ -294,8 +294,13 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       ),
     ].join("\u0001"),
   );
-  const modelKey = (spec: ModelSpec) =>
-    sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
+  const modelKeys = new Map<ModelSpec, string>();
+  const modelKey = (spec: ModelSpec) => {
+    let key = modelKeys.get(spec);
+    if (key === undefined)
+      modelKeys.set(spec, (key = sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`)));
+    return key;
+  };
 
   // The runtime unit and every stale model unit, spread over worker threads (emit/pool.ts).
   const runtimeStale = !current("runtime", fingerprint);
