@@ -25,8 +25,8 @@ export interface FileHashes {
    * A file is looked at once per cache (one run): asked again, it answers what it found then, or what `wrote` told it.
    */
   hash(path: string): string | undefined;
-  /** Records the hash of `text`, just written to `path`. */
-  wrote(path: string, text: string): Promise<void>;
+  /** Records the hash of `text` (`sha`, when the caller has it), just written to `path`. */
+  wrote(path: string, text: string, sha?: string): Promise<void>;
   /** Stores what was learnt (best effort). */
   save(): Promise<void>;
 }
@@ -92,10 +92,10 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
       changed = true;
       return sha;
     },
-    async wrote(path, text) {
+    async wrote(path, text, sha) {
       const key = statKey(path);
       if (!key) return;
-      next[path] = [...key, sha256(text)];
+      next[path] = [...key, sha ?? sha256(text)];
       changed = true;
     },
     async save() {

@@ -155,6 +155,10 @@ export interface GenerationPlan {
   readonly upToDate: boolean;
   /** Every file of generated/ when the plan listed it (a committed manifest was there). */
   readonly listed?: readonly string[];
+  /** The SHA-256 of a file of `files`, when the plan knows it (every file but the manifest). */
+  readonly hashOf?: (path: string) => string | undefined;
+  /** Whether generated/ holds a file of `files` already, when the plan knows it without reading (see `writeOutput`). */
+  readonly same?: (path: string, text: string) => boolean | undefined;
 }
 
 /** Computes every file of generated/, or proves through the committed manifest that all of them are current. */
@@ -248,9 +252,12 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     return true;
   };
   const files = new Map<string, string>();
+  /** The SHA-256 of each file emitted in this run. */
+  const emittedHashes = new Map<string, string>();
   const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
     for (const [path, text] of output) files.set(path, text);
     units[name] = measure("hash emitted files", () => recordUnit(key, output));
+    for (const [path, sha] of Object.entries(units[name].files)) emittedHashes.set(path, sha);
     emitted.push(name);
   };
 
@@ -410,6 +417,15 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     keep,
     emitted,
     upToDate: false,
+    hashOf: (path) => emittedHashes.get(path),
+    // A file whose hash on disk (proven by its stat) is the emitted text's is current; another hash is a change.
+    // The manifest is compared with the bytes read at the start of the run.
+    same: (path, text) => {
+      if (path === MANIFEST_FILE) return stored === undefined ? undefined : stored.text === text;
+      const before = disk.get(path);
+      const after = emittedHashes.get(path);
+      return before === undefined || after === undefined ? undefined : before === after;
+    },
     ...(listed ? { listed } : {}),
   };
 }
@@ -420,8 +436,14 @@ export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
     await plan.hashes.save();
     return { written: [], removed: [], unchanged: plan.keep.size };
   }
-  const result = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep, plan.listed));
-  await Promise.all(result.written.map((path) => plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!)));
+  const result = await measureAsync("write", () =>
+    writeOutput(plan.outDir, plan.files, plan.keep, plan.listed, plan.same),
+  );
+  await Promise.all(
+    result.written.map((path) =>
+      plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!, plan.hashOf?.(path)),
+    ),
+  );
   await plan.hashes.save();
   return result;
 }
