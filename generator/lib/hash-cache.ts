@@ -41,11 +41,22 @@ function statKey(path: string): readonly [string, string, string, string] | unde
   }
 }
 
+/**
+ * True when `a` is a smaller whole number than `b`, both written in decimal without leading zeros (as `String` of a
+ * bigint writes them): the shorter is the smaller, and equal lengths compare as text. No bigint per entry.
+ */
+function lessThan(a: unknown, b: string): boolean {
+  return (
+    typeof a === "string" && /^(?:0|[1-9][0-9]*)$/.test(a) && (a.length < b.length || (a.length === b.length && a < b))
+  );
+}
+
 /** The entries of files last changed before `writtenNs`, when the cache file was written. */
 function withoutRacy(files: Record<string, Entry>, writtenNs: bigint): Record<string, Entry> {
   const kept: Record<string, Entry> = {};
+  const written = String(writtenNs);
   for (const [path, entry] of Object.entries(files)) {
-    if (BigInt(entry[1]) < writtenNs && BigInt(entry[2]) < writtenNs) kept[path] = entry;
+    if (lessThan(entry[1], written) && lessThan(entry[2], written)) kept[path] = entry;
   }
   return kept;
 }

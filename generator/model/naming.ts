@@ -118,6 +118,27 @@ export function modelTypeNames(typeName: string, fields: readonly FieldSpec[]): 
 
 /** One error per type name that two declarations of the package would share (the index exports them all). */
 export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
+  // Almost always no name is shared: found with a set of names, before any owner is described.
+  const seen = new Set<string>();
+  let shared = false;
+  const note = (name: string) => {
+    if (seen.has(name)) shared = true;
+    else seen.add(name);
+  };
+  for (const spec of specs) {
+    note(spec.types.input);
+    note(spec.types.rawInput);
+    note(spec.types.output);
+    for (const name of spec.types.sizes.values()) note(name);
+    for (const name of spec.types.labels.values()) note(name);
+    for (const name of spec.types.enums.values()) note(name);
+    for (const name of spec.types.nested.values()) {
+      note(name.friendly);
+      note(name.raw);
+    }
+    if (shared) break;
+  }
+  if (!shared) return [];
   const owners = new Map<string, { spec: ModelSpec; what: string; alias?: string }[]>();
   const add = (name: string, spec: ModelSpec, what: string, alias?: string) => {
     const owner = { spec, what, ...(alias === undefined ? {} : { alias }) };
