@@ -135,8 +135,8 @@ export async function emitPackageUnit(
   for (const spec of specs) {
     let section = sections.get(spec.id);
     if (section === undefined) {
-      section = readmeSection(spec);
-      printed?.(spec, section);
+      section = measure("readme sections", () => readmeSection(spec));
+      printed?.(spec, section!);
     }
     parts.push(section);
   }

@@ -13,7 +13,6 @@
  * that run's last writes only if they were no earlier than the cache itself.
  */
 import { readFileSync, statSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
 import { writeFileAtomic } from "./files.ts";
 import { sha256 } from "./json.ts";
 
@@ -26,8 +25,8 @@ export interface FileHashes {
    * A file is looked at once per cache (one run): asked again, it answers what it found then, or what `wrote` told it.
    */
   hash(path: string): string | undefined;
-  /** Records the hash of `text`, just written to `path`. */
-  wrote(path: string, text: string): Promise<void>;
+  /** Records the hash of `text` (`sha`, when the caller has it), just written to `path`. */
+  wrote(path: string, text: string, sha?: string): Promise<void>;
   /** Stores what was learnt (best effort). */
   save(): Promise<void>;
 }
@@ -42,11 +41,22 @@ function statKey(path: string): readonly [string, string, string, string] | unde
   }
 }
 
+/**
+ * True when `a` is a smaller whole number than `b`, both written in decimal without leading zeros (as `String` of a
+ * bigint writes them): the shorter is the smaller, and equal lengths compare as text. No bigint per entry.
+ */
+function lessThan(a: unknown, b: string): boolean {
+  return (
+    typeof a === "string" && /^(?:0|[1-9][0-9]*)$/.test(a) && (a.length < b.length || (a.length === b.length && a < b))
+  );
+}
+
 /** The entries of files last changed before `writtenNs`, when the cache file was written. */
 function withoutRacy(files: Record<string, Entry>, writtenNs: bigint): Record<string, Entry> {
   const kept: Record<string, Entry> = {};
+  const written = String(writtenNs);
   for (const [path, entry] of Object.entries(files)) {
-    if (BigInt(entry[1]) < writtenNs && BigInt(entry[2]) < writtenNs) kept[path] = entry;
+    if (lessThan(entry[1], written) && lessThan(entry[2], written)) kept[path] = entry;
   }
   return kept;
 }
@@ -56,7 +66,9 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
   let known: Record<string, Entry> = {};
   if (file) {
     try {
-      const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file, { bigint: true })]);
+      // Read in one call: a promise read of ~1 MB decodes it chunk by chunk, several times slower.
+      const info = statSync(file, { bigint: true });
+      const text = readFileSync(file, "utf8");
       const parsed = JSON.parse(text) as { version?: number; files?: Record<string, Entry> };
       if (parsed.version === 1 && parsed.files) known = withoutRacy(parsed.files, info.mtimeNs);
     } catch {
@@ -91,10 +103,10 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
       changed = true;
       return sha;
     },
-    async wrote(path, text) {
+    async wrote(path, text, sha) {
       const key = statKey(path);
       if (!key) return;
-      next[path] = [...key, sha256(text)];
+      next[path] = [...key, sha ?? sha256(text)];
       changed = true;
     },
     async save() {

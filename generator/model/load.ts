@@ -34,6 +34,9 @@ export interface LoadOptions {
   readonly cache?: SpecCache;
 }
 
+/** How many ids may come or go since the stored names memo before a run stores this run's memo instead. */
+const MEMO_SLACK = 32;
+
 /**
  * Parses and normalises every schema file. All problems of all files are
  * collected and thrown together, so one run shows everything to fix.
@@ -67,8 +70,12 @@ export function loadModels(
   }
   // Names over the whole set; from the cache's memo of the last set when only a few ids came or went.
   const previous = cache?.naming();
-  const { names, memo } = namesFor([...new Set(parsed.map(({ modelId }) => modelId))], previous);
-  if (memo !== previous) cache?.setNaming(memo);
+  const { names, memo, changes } = namesFor([...new Set(parsed.map(({ modelId }) => modelId))], previous);
+  // A memo a few changes old names this set just as exactly (`namesFor` looks at the ids that came or went since it),
+  // so the stored one is replaced only when names were assigned anew or those changes pile up: an add or a removal
+  // among a thousand models does not rewrite it.
+  if (memo !== previous && (previous === undefined || changes === undefined || changes > MEMO_SLACK))
+    cache?.setNaming(memo);
   const specs: ModelSpec[] = [];
   for (const { entry, sourceHash, modelId, file: parsedFile } of parsed) {
     const modelNames = names.get(modelId);

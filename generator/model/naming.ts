@@ -118,6 +118,27 @@ export function modelTypeNames(typeName: string, fields: readonly FieldSpec[]): 
 
 /** One error per type name that two declarations of the package would share (the index exports them all). */
 export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
+  // Almost always no name is shared: found with a set of names, before any owner is described.
+  const seen = new Set<string>();
+  let shared = false;
+  const note = (name: string) => {
+    if (seen.has(name)) shared = true;
+    else seen.add(name);
+  };
+  for (const spec of specs) {
+    note(spec.types.input);
+    note(spec.types.rawInput);
+    note(spec.types.output);
+    for (const name of spec.types.sizes.values()) note(name);
+    for (const name of spec.types.labels.values()) note(name);
+    for (const name of spec.types.enums.values()) note(name);
+    for (const name of spec.types.nested.values()) {
+      note(name.friendly);
+      note(name.raw);
+    }
+    if (shared) break;
+  }
+  if (!shared) return [];
   const owners = new Map<string, { spec: ModelSpec; what: string; alias?: string }[]>();
   const add = (name: string, spec: ModelSpec, what: string, alias?: string) => {
     const owner = { spec, what, ...(alias === undefined ? {} : { alias }) };
@@ -209,9 +230,18 @@ function memoOf(names: AssignedNames): NamingMemo {
  * `assignModelNames(ids)`, and its memo (`previous` itself for the same set). Given the memo of an earlier set, only the ids added or removed since are
  * looked at when that provably changes no other id's names: every added id meets no readable name and no folder
  * name (case folded) of the others, every removed id had met none; otherwise (or when `previous` is not a memo of
- * this shape) every name is assigned again. Either way the names are exactly `assignModelNames(ids)`'s.
+ * this shape) every name is assigned again. Either way the names are exactly `assignModelNames(ids)`'s, also from
+ * the memo of a set several changes back.
  */
-export function namesFor(ids: readonly string[], previous?: NamingMemo): { names: AssignedNames; memo: NamingMemo } {
+export function namesFor(
+  ids: readonly string[],
+  previous?: NamingMemo,
+): {
+  names: AssignedNames;
+  memo: NamingMemo;
+  /** How many ids came or went since `previous` when the names were made from it; undefined when assigned anew. */
+  changes?: number;
+} {
   const full = () => {
     const names = assignModelNames(ids);
     return { names, memo: memoOf(names) };
@@ -224,7 +254,7 @@ export function namesFor(ids: readonly string[], previous?: NamingMemo): { names
     const removed = [...before.keys()].filter((id) => !wanted.has(id));
     if (added.length === 0 && removed.length === 0) {
       const names: AssignedNames = new Map([...wanted].map((id) => [id, before.get(id)!]));
-      return { names, memo: previous };
+      return { names, memo: previous, changes: 0 };
     }
     const readable = new Map(previous.readable);
     const keys = new Map(previous.keys);
@@ -255,7 +285,7 @@ export function namesFor(ids: readonly string[], previous?: NamingMemo): { names
       fresh.set(id, { modulePath: path, typeName: name, path: { path, collidesWith: [], suffixed: false } });
     }
     const names: AssignedNames = new Map([...wanted].map((id) => [id, before.get(id) ?? fresh.get(id)!]));
-    return { names, memo: { names, readable, keys } };
+    return { names, memo: { names, readable, keys }, changes: added.length + removed.length };
   } catch {
     return full();
   }

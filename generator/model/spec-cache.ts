@@ -11,11 +11,16 @@
  *
  * Two files, so that adding one model among a thousand neither reads nor
  * rewrites megabytes:
- * - `<base>.index`: one small record per model (model id, the spec's head,
- *   where its spec and README section lie in the data file), each serialised
- *   on its own (V8's serialisation: specs hold properties set to undefined,
- *   which JSON would drop); a record a run does not change is written back
- *   as the bytes it was read as. Rewritten whole (through a rename) by a run
+ * - `<base>.index`: a text file, one line of JSON per model (model id, the
+ *   spec's head, where its spec and README section lie in the data file),
+ *   a line for the last run's model names, and a first line with the
+ *   generator fingerprint and the SHA-256 of the rest (a damaged index is a
+ *   miss as a whole). JSON because V8 parses it several times faster than
+ *   it deserialises the same objects; the head's maps (type names) are
+ *   written as lists of entries, and a head that JSON would not give back
+ *   exactly (a property set to undefined) is not stored. A record a run does
+ *   not change is written back as the line it was read as, so a record is
+ *   parsed only when it is used. Rewritten whole (through a rename) by a run
  *   that changes anything: it is about a tenth of the cache.
  * - `<base>.data`: the specs and sections themselves, appended to and never
  *   rewritten in place. Each is found by its offset and checked by its length
@@ -24,9 +29,10 @@
  *   spec. When more than half of it is no longer referenced, a save writes it
  *   anew with the live entries only.
  */
-import { appendFileSync, closeSync, openSync, readSync, statSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { appendFileSync, closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { deserialize, serialize } from "node:v8";
 import type { NamingMemo } from "./naming.ts";
 import type { ModelSpec } from "./types.ts";
@@ -46,16 +52,57 @@ interface IndexRecord {
   readonly section?: BlobRef;
 }
 
-/** The index file: each record V8-serialised on its own, beside its key (read without deserialising the record). */
-interface StoredIndex {
-  readonly version: 5;
-  readonly fingerprint: string;
-  readonly keys: readonly string[];
-  readonly records: readonly Uint8Array[];
-  /** SHA-256 of each record's bytes: a damaged record is a miss, never a wrong name or warning. */
-  readonly shas: readonly string[];
-  /** The last run's model names (`NamingMemo`), serialised, and the SHA-256 of those bytes. */
-  readonly naming?: readonly [bytes: Uint8Array, sha: string];
+/** What the index file starts with (then a tab, the fingerprint, a tab and the SHA-256 of the lines that follow). */
+const INDEX_MAGIC = "runcomfy-codegen spec index 6";
+
+/** The head's values as JSON: the maps of `types` as lists of entries. */
+function encodeHead(head: Readonly<{ [key: string]: unknown }>): { [key: string]: unknown } {
+  const types = head["types"] as { [key: string]: unknown } | undefined;
+  if (types === null || typeof types !== "object") return { ...head };
+  const encoded: { [key: string]: unknown } = {};
+  for (const [name, value] of Object.entries(types)) encoded[name] = value instanceof Map ? [...value] : value;
+  return { ...head, types: encoded };
+}
+
+/** `encodeHead` undone; undefined when the maps of `types` are not lists of pairs. */
+function decodeHead(head: { [key: string]: unknown }): { [key: string]: unknown } | undefined {
+  const types = head["types"] as { [key: string]: unknown } | undefined;
+  if (types === null || typeof types !== "object") return undefined;
+  for (const name of TYPE_MAPS) {
+    const entries = types[name];
+    if (!Array.isArray(entries) || !entries.every((entry) => Array.isArray(entry) && entry.length === 2))
+      return undefined;
+    types[name] = new Map(entries as [unknown, unknown][]);
+  }
+  return head;
+}
+
+/** The maps of `ModelTypeNames`. */
+const TYPE_MAPS = ["sizes", "labels", "enums", "nested"] as const;
+
+/** A record's line of the index, or undefined when JSON would not give its head back exactly. */
+function recordLine(id: string, record: IndexRecord): string | undefined {
+  const json = JSON.stringify({ ...record, head: encodeHead(record.head) });
+  const back = decodeHead((JSON.parse(json) as IndexRecord & { head: { [key: string]: unknown } }).head);
+  if (!isDeepStrictEqual(back, record.head)) return undefined;
+  return `${JSON.stringify(id)}\t${json}`;
+}
+
+/** The naming memo as JSON (its maps as lists of entries), and back. */
+function encodeNaming(memo: NamingMemo): string {
+  return JSON.stringify([[...memo.names], [...memo.readable], [...memo.keys]]);
+}
+function decodeNaming(text: string): NamingMemo | undefined {
+  const parsed = JSON.parse(text) as unknown;
+  const pairs = (value: unknown): value is [unknown, unknown][] =>
+    Array.isArray(value) && value.every((entry) => Array.isArray(entry) && entry.length === 2);
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every(pairs)) return undefined;
+  const [names, readable, keys] = parsed as [
+    [string, NamingMemo["names"] extends ReadonlyMap<string, infer V> ? V : never][],
+    [string, number][],
+    [string, readonly [string, number]][],
+  ];
+  return { names: new Map(names), readable: new Map(readable), keys: new Map(keys) };
 }
 
 /**
@@ -66,8 +113,8 @@ const HEAD = new Set(["id", "names", "types", "warnings", "sourceHash", "schemaF
 
 /** One model of this run: the record it was read as (kept as its bytes when nothing changes), or what replaces it. */
 interface Entry {
-  /** The record as read, its bytes and their hash; undefined for a spec normalised now. */
-  read?: { record: IndexRecord; bytes: Uint8Array; sha: string };
+  /** The record as read, and its line of the index; undefined for a spec normalised now. */
+  read?: { record: IndexRecord; line: string };
   modelId: string;
   keys: readonly string[];
   head: Readonly<{ [key: string]: unknown }>;
@@ -118,12 +165,48 @@ export interface SpecCache {
   types(spec: ModelSpec): string | undefined;
   /** Records the type declarations of a spec of this run. */
   setTypes(spec: ModelSpec, types: string): void;
+  /**
+   * The last stored README layout: the SHA-256 of the README it describes, the length of its head, and each model's
+   * section in order (id, `sectionKey`, length): a README on disk with that hash holds those sections at those places.
+   */
+  readme(): ReadmeLayout | undefined;
+  /** Records the layout of this run's README. */
+  setReadme(layout: ReadmeLayout): void;
+  /** What identifies the printed texts stored for a spec of this run (the SHA-256 of their stored form), if any. */
+  sectionKey(spec: ModelSpec): string | undefined;
   /** The model names of the last run that stored them (`namesFor` checks they fit before using them). */
   naming(): NamingMemo | undefined;
   /** Records this run's model names. */
   setNaming(memo: NamingMemo): void;
   /** Stores the entries of this run's models (best effort); entries of files no longer used are dropped. */
   save(): Promise<void>;
+}
+
+/** Where each model's section lies in a README (see `SpecCache.readme`). */
+export interface ReadmeLayout {
+  readonly sha: string;
+  readonly head: number;
+  readonly sections: readonly (readonly [id: string, sectionKey: string, length: number])[];
+}
+
+function validLayout(value: unknown): ReadmeLayout | undefined {
+  const layout = value as Partial<ReadmeLayout> | null;
+  return layout !== null &&
+    typeof layout === "object" &&
+    typeof layout.sha === "string" &&
+    Number.isSafeInteger(layout.head) &&
+    Array.isArray(layout.sections) &&
+    layout.sections.every(
+      (entry) =>
+        Array.isArray(entry) &&
+        entry.length === 3 &&
+        typeof entry[0] === "string" &&
+        typeof entry[1] === "string" &&
+        Number.isSafeInteger(entry[2]) &&
+        entry[2] >= 0,
+    )
+    ? (layout as ReadmeLayout)
+    : undefined;
 }
 
 const key = (file: string, sourceHash: string, rules: number) => `${rules}\u0000${file}\u0000${sourceHash}`;
@@ -205,32 +288,32 @@ export function specCacheFiles(base: string): {
  */
 export async function openSpecCache(base: string, fingerprint: string, read = true): Promise<SpecCache> {
   const files = specCacheFiles(base);
-  const known = new Map<string, { readonly bytes: Uint8Array; readonly sha: string }>();
-  let storedNaming: { readonly bytes: Uint8Array; readonly sha: string } | undefined;
+  /** Each record's line of the index, by key: parsed only when the record is used. */
+  const known = new Map<string, string>();
+  let storedNaming: string | undefined;
+  let storedReadme: string | undefined;
   if (read) {
     try {
-      const stored = deserialize(await readFile(files.index)) as Partial<StoredIndex>;
-      if (
-        stored.version === 5 &&
-        stored.fingerprint === fingerprint &&
-        Array.isArray(stored.keys) &&
-        Array.isArray(stored.records) &&
-        stored.keys.length === stored.records.length &&
-        Array.isArray(stored.shas) &&
-        stored.shas.length === stored.keys.length
-      ) {
-        stored.keys.forEach((id, index) => {
-          const bytes = stored.records![index];
-          const sha = stored.shas![index];
-          if (typeof id === "string" && bytes instanceof Uint8Array && typeof sha === "string")
-            known.set(id, { bytes, sha });
-        });
-        const naming = stored.naming;
-        if (Array.isArray(naming) && naming[0] instanceof Uint8Array && typeof naming[1] === "string")
-          storedNaming = { bytes: naming[0], sha: naming[1] };
+      // Read in one call (megabytes at 1,000 models): a promise read decodes it chunk by chunk.
+      const text = readFileSync(files.index, "utf8");
+      const end = text.indexOf("\n");
+      const [magic, storedFingerprint, sha] = text.slice(0, end).split("\t");
+      const body = text.slice(end + 1);
+      if (end > 0 && magic === INDEX_MAGIC && storedFingerprint === fingerprint && sha === sha256(body)) {
+        const lines = body.split("\n");
+        storedNaming = lines[0] || undefined;
+        storedReadme = lines[1] || undefined;
+        for (let index = 2; index < lines.length; index++) {
+          const line = lines[index]!;
+          const tab = line.indexOf("\t");
+          if (tab > 0) known.set(JSON.parse(line.slice(0, tab)) as string, line);
+        }
       }
     } catch {
       // No cache yet, or not one this generator can read.
+      known.clear();
+      storedNaming = undefined;
+      storedReadme = undefined;
     }
   }
 
@@ -270,11 +353,16 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
   const records = new Map<string, IndexRecord | undefined>();
   const recordOf = (id: string): IndexRecord | undefined => {
     if (records.has(id)) return records.get(id);
-    const stored = known.get(id);
+    const line = known.get(id);
     let record: IndexRecord | undefined;
-    if (stored && sha256(stored.bytes) === stored.sha) {
+    if (line !== undefined) {
       try {
-        record = validRecord(deserialize(stored.bytes));
+        const parsed = JSON.parse(line.slice(line.indexOf("\t") + 1)) as { head?: unknown };
+        const head =
+          parsed !== null && typeof parsed === "object" && parsed.head !== null && typeof parsed.head === "object"
+            ? decodeHead(parsed.head as { [key: string]: unknown })
+            : undefined;
+        record = head ? validRecord(parsed) : undefined;
       } catch {
         record = undefined;
       }
@@ -325,8 +413,13 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
     entry.sectionSha = sha;
     entry.changed = true;
   };
-  /** This run's names: set now (to be stored), or as read (stored again as the same bytes). */
-  let naming: { memo?: NamingMemo; bytes?: Uint8Array; changed: boolean } = { changed: false };
+  /** This run's names: set now (to be stored), or as read (stored again as the same text). */
+  let naming: { memo?: NamingMemo; text?: string; changed: boolean } = { changed: false };
+  /** This run's README layout: as read (stored again as the same text), or set now. */
+  let readme: { layout?: ReadmeLayout; text?: string; read: boolean; changed: boolean } = {
+    read: false,
+    changed: false,
+  };
 
   return {
     modelId(file, sourceHash, rules) {
@@ -338,7 +431,7 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
       const head = record?.head as Partial<ModelSpec> | undefined;
       if (!record || !head?.names || !sameNames(head.names, names) || head.sourceHash !== sourceHash) return undefined;
       const entry: Entry = {
-        read: { record, ...known.get(id)! },
+        read: { record, line: known.get(id)! },
         modelId: record.modelId,
         keys: record.keys,
         head: record.head,
@@ -400,12 +493,30 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
       const entry = bySpec.get(spec);
       if (entry) setText(entry, "types", types);
     },
+    readme() {
+      if (!readme.read) {
+        readme.read = true;
+        try {
+          const layout = storedReadme === undefined ? undefined : validLayout(JSON.parse(storedReadme));
+          if (layout) readme = { ...readme, layout, text: storedReadme! };
+        } catch {
+          // Not a layout: every section is read from the data file.
+        }
+      }
+      return readme.layout;
+    },
+    setReadme(layout) {
+      readme = { layout, read: true, changed: true };
+    },
+    sectionKey(spec) {
+      const entry = bySpec.get(spec);
+      return entry?.section === undefined ? undefined : entry.sectionSha;
+    },
     naming() {
-      if (naming.memo || !storedNaming || sha256(storedNaming.bytes) !== storedNaming.sha) return naming.memo;
+      if (naming.memo || storedNaming === undefined) return naming.memo;
       try {
-        const memo = deserialize(storedNaming.bytes) as Partial<NamingMemo> | null;
-        if (memo && memo.names instanceof Map && memo.readable instanceof Map && memo.keys instanceof Map)
-          naming = { memo: memo as NamingMemo, bytes: storedNaming.bytes, changed: false };
+        const memo = decodeNaming(storedNaming);
+        if (memo) naming = { memo, text: storedNaming, changed: false };
       } catch {
         // Not a memo: names are assigned from scratch.
       }
@@ -416,10 +527,12 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
     },
     async save() {
       const entries = [...used.values()];
-      if (!naming.changed && !entries.some((entry) => entry.changed) && used.size === known.size) return close();
+      if (!naming.changed && !readme.changed && !entries.some((entry) => entry.changed) && used.size === known.size)
+        return close();
       try {
-        const bytes = naming.bytes ?? (naming.memo ? serialize(naming.memo) : undefined);
-        await store(files, fingerprint, used, blob, bytes);
+        const text = naming.text ?? (naming.memo ? encodeNaming(naming.memo) : undefined);
+        const layout = readme.changed ? JSON.stringify(readme.layout) : readme.read ? readme.text : storedReadme;
+        await store(files, fingerprint, used, blob, text, layout);
       } catch {
         // An optimisation only.
       } finally {
@@ -438,7 +551,8 @@ async function store(
   fingerprint: string,
   used: ReadonlyMap<string, Entry>,
   blob: (ref: BlobRef) => Buffer | undefined,
-  naming: Uint8Array | undefined,
+  naming: string | undefined,
+  readme: string | undefined,
 ): Promise<void> {
   let size: number;
   try {
@@ -477,9 +591,7 @@ async function store(
     offset += bytes.length;
     return ref;
   };
-  const keys: string[] = [];
-  const records: Uint8Array[] = [];
-  const shas: string[] = [];
+  const lines: string[] = [naming ?? "", readme ?? ""];
   for (const [id, entry] of used) {
     const spec = place(entry.spec);
     if (!spec) continue;
@@ -496,24 +608,15 @@ async function store(
       spec,
       ...(section ? { section } : {}),
     };
-    const bytes = same ? entry.read!.bytes : serialize(record);
-    keys.push(id);
-    records.push(bytes);
-    shas.push(same ? entry.read!.sha : sha256(bytes));
+    const line = same ? entry.read!.line : recordLine(id, record);
+    if (line !== undefined) lines.push(line);
   }
   if (compact) await writeFileAtomic(files.data, Buffer.concat(chunks));
   else if (chunks.length > 0) {
     await mkdir(dirname(files.data), { recursive: true });
     appendFileSync(files.data, Buffer.concat(chunks));
   }
-  const index: StoredIndex = {
-    version: 5,
-    fingerprint,
-    keys,
-    records,
-    shas,
-    ...(naming ? { naming: [naming, sha256(naming)] as const } : {}),
-  };
-  await writeFileAtomic(files.index, serialize(index));
+  const body = lines.join("\n");
+  await writeFileAtomic(files.index, `${INDEX_MAGIC}\t${fingerprint}\t${sha256(body)}\n${body}`);
   await rm(files.legacy, { force: true });
 }

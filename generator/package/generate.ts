@@ -8,6 +8,7 @@
  * Nothing is written before the whole plan exists, so one bad schema among
  * hundreds leaves generated/ untouched.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Warning } from "../lib/diagnostics.ts";
 import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.ts";
@@ -17,7 +18,7 @@ import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
 import { cacheFile, listFilesSync } from "../lib/files.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
-import { openSpecCache, type SpecCache } from "../model/spec-cache.ts";
+import { openSpecCache, type ReadmeLayout, type SpecCache } from "../model/spec-cache.ts";
 import {
   everythingCurrent,
   generatorFingerprint,
@@ -92,10 +93,40 @@ const NO_SPEC_CACHE: SpecCache = {
   setSection: () => {},
   types: () => undefined,
   setTypes: () => {},
+  readme: () => undefined,
+  setReadme: () => {},
+  sectionKey: () => undefined,
   naming: () => undefined,
   setNaming: () => {},
   save: () => Promise.resolve(),
 };
+
+/**
+ * The README sections the layout of the last run places in `generated/README.md`, by model id with the key of the
+ * stored texts they were printed from; none when the file on disk is not the one the layout describes.
+ */
+function readmeSections(
+  outDir: string,
+  layout: ReadmeLayout | undefined,
+  disk: ReadonlyMap<string, string>,
+): Map<string, { readonly key: string; readonly text: string }> {
+  const found = new Map<string, { key: string; text: string }>();
+  if (!layout || disk.get("README.md") !== layout.sha) return found;
+  let text: string;
+  try {
+    text = readFileSync(join(outDir, "README.md"), "utf8");
+  } catch {
+    return found;
+  }
+  const total = layout.sections.reduce((sum, [, , length]) => sum + length + 1, layout.head);
+  if (total !== text.length) return found;
+  let at = layout.head + 1;
+  for (const [id, key, length] of layout.sections) {
+    if (key !== "") found.set(id, { key, text: text.slice(at, at + length) });
+    at += length + 1;
+  }
+  return found;
+}
 
 /** Version, changelog and schema snapshot as they are: nothing to release. */
 function unchangedRelease(version: string): ReleasePlan {
@@ -124,6 +155,10 @@ export interface GenerationPlan {
   readonly upToDate: boolean;
   /** Every file of generated/ when the plan listed it (a committed manifest was there). */
   readonly listed?: readonly string[];
+  /** The SHA-256 of a file of `files`, when the plan knows it (every file but the manifest). */
+  readonly hashOf?: (path: string) => string | undefined;
+  /** Whether generated/ holds a file of `files` already, when the plan knows it without reading (see `writeOutput`). */
+  readonly same?: (path: string, text: string) => boolean | undefined;
 }
 
 /** Computes every file of generated/, or proves through the committed manifest that all of them are current. */
@@ -217,9 +252,12 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     return true;
   };
   const files = new Map<string, string>();
+  /** The SHA-256 of each file emitted in this run. */
+  const emittedHashes = new Map<string, string>();
   const collect = (name: string, key: string, output: ReadonlyMap<string, string>) => {
     for (const [path, text] of output) files.set(path, text);
     units[name] = measure("hash emitted files", () => recordUnit(key, output));
+    for (const [path, sha] of Object.entries(units[name].files)) emittedHashes.set(path, sha);
     emitted.push(name);
   };
 
@@ -263,8 +301,13 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       ),
     ].join("\u0001"),
   );
-  const modelKey = (spec: ModelSpec) =>
-    sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`);
+  const modelKeys = new Map<ModelSpec, string>();
+  const modelKey = (spec: ModelSpec) => {
+    let key = modelKeys.get(spec);
+    if (key === undefined)
+      modelKeys.set(spec, (key = sha256(`${fingerprint}\u0000${spec.sourceHash}\u0000${JSON.stringify(spec.names)}`)));
+    return key;
+  };
 
   // The runtime unit and every stale model unit, spread over worker threads (emit/pool.ts).
   const runtimeStale = !current("runtime", fingerprint);
@@ -330,17 +373,30 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
 
   if (!current("package", packageKey)) {
     const { emitPackageUnit } = await emitters();
-    collect(
-      "package",
-      packageKey,
-      await measureAsync("package files", () => {
-        for (const spec of specs) {
-          const section = sections.has(spec.id) ? undefined : specCache.section(spec);
-          if (section !== undefined) sections.set(spec.id, section);
-        }
-        return emitPackageUnit(specs, version, sections, (spec, section) => specCache.setSection(spec, section));
-      }),
-    );
+    const output = await measureAsync("package files", () => {
+      // The sections of the README on disk, where the last run's layout places them, for models whose stored
+      // texts are still those (the README's hash, proven by its stat, is the one the layout was recorded for).
+      const fromDisk = readmeSections(outDir, specCache.readme(), disk);
+      for (const spec of specs) {
+        if (sections.has(spec.id)) continue;
+        const stored = fromDisk.get(spec.id);
+        const key = stored && specCache.sectionKey(spec);
+        const section = key !== undefined && key === stored?.key ? stored.text : specCache.section(spec);
+        if (section !== undefined) sections.set(spec.id, section);
+      }
+      return emitPackageUnit(specs, version, sections, (spec, section) => {
+        sections.set(spec.id, section);
+        specCache.setSection(spec, section);
+      });
+    });
+    collect("package", packageKey, output);
+    const readme = output.get("README.md")!;
+    const lengths = specs.map((spec) => sections.get(spec.id)!.length);
+    specCache.setReadme({
+      sha: units["package"]!.files["README.md"]!,
+      head: readme.length - lengths.reduce((sum, length) => sum + length + 1, 0),
+      sections: specs.map((spec, index) => [spec.id, specCache.sectionKey(spec) ?? "", lengths[index]!]),
+    });
   }
   await measureAsync("save spec cache", () => specCache.save());
 
@@ -361,6 +417,15 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     keep,
     emitted,
     upToDate: false,
+    hashOf: (path) => emittedHashes.get(path),
+    // A file whose hash on disk (proven by its stat) is the emitted text's is current; another hash is a change.
+    // The manifest is compared with the bytes read at the start of the run.
+    same: (path, text) => {
+      if (path === MANIFEST_FILE) return stored === undefined ? undefined : stored.text === text;
+      const before = disk.get(path);
+      const after = emittedHashes.get(path);
+      return before === undefined || after === undefined ? undefined : before === after;
+    },
     ...(listed ? { listed } : {}),
   };
 }
@@ -371,8 +436,14 @@ export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
     await plan.hashes.save();
     return { written: [], removed: [], unchanged: plan.keep.size };
   }
-  const result = await measureAsync("write", () => writeOutput(plan.outDir, plan.files, plan.keep, plan.listed));
-  await Promise.all(result.written.map((path) => plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!)));
+  const result = await measureAsync("write", () =>
+    writeOutput(plan.outDir, plan.files, plan.keep, plan.listed, plan.same),
+  );
+  await Promise.all(
+    result.written.map((path) =>
+      plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!, plan.hashOf?.(path)),
+    ),
+  );
   await plan.hashes.save();
   return result;
 }

@@ -15,6 +15,7 @@
  * Because the outputs on disk are hashed, a file edited by hand never passes
  * for current: its unit is emitted again, and `--check` reports it.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -81,7 +82,8 @@ export async function readManifest(
   outDir: string,
 ): Promise<{ readonly manifest: Manifest; readonly text: string } | undefined> {
   try {
-    const text = await readFile(join(outDir, MANIFEST_FILE), "utf8");
+    // Read in one call (about 1 MB at 1,000 models): a promise read decodes it chunk by chunk.
+    const text = readFileSync(join(outDir, MANIFEST_FILE), "utf8");
     const parsed = JSON.parse(text) as Partial<Manifest>;
     if (parsed.version === 1 && typeof parsed.inputs === "string" && parsed.units && typeof parsed.units === "object") {
       const manifest: Manifest = {
@@ -99,8 +101,52 @@ export async function readManifest(
   return undefined;
 }
 
-/** The manifest's bytes: units and files in sorted order, one file per line, so its diff stays reviewable. */
+/** An array index as a property key: objects list such keys first, in numeric order, whatever their insertion order. */
+const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/**
+ * The manifest's bytes: units and files in sorted order, one file per line, so its diff stays reviewable.
+ *
+ * The units are printed one by one, as `JSON.stringify(…, null, 2)` prints them in place (sorting a thousand units'
+ * records into new objects cost more than printing them); a manifest of any other shape goes through
+ * `serializeManifestObjects`, the same bytes by definition.
+ */
 export function serializeManifest(manifest: Manifest): string {
+  const names = Object.keys(manifest.units).sort();
+  const units: string[] = [];
+  for (const name of names) {
+    const unit = manifest.units[name] as Partial<UnitRecord> | undefined;
+    const files = unit?.files as Readonly<Record<string, unknown>> | undefined;
+    if (
+      INDEX_KEY.test(name) ||
+      unit === null ||
+      typeof unit !== "object" ||
+      typeof unit.key !== "string" ||
+      files === null ||
+      typeof files !== "object" ||
+      Array.isArray(files)
+    )
+      return serializeManifestObjects(manifest);
+    const paths = Object.keys(files).sort();
+    const lines: string[] = [];
+    for (const path of paths) {
+      const hash = files[path];
+      if (INDEX_KEY.test(path) || typeof hash !== "string") return serializeManifestObjects(manifest);
+      lines.push(`        ${JSON.stringify(path)}: ${JSON.stringify(hash)}`);
+    }
+    const body = lines.length === 0 ? "{}" : `{\n${lines.join(",\n")}\n      }`;
+    units.push(
+      `    ${JSON.stringify(name)}: {\n      "key": ${JSON.stringify(unit.key)},\n      "files": ${body}\n    }`,
+    );
+  }
+  const text = stringifyPretty({ "//": NOTICE, ...manifest, units: {} });
+  const end = '"units": {}\n}\n';
+  if (units.length === 0 || !text.endsWith(end)) return serializeManifestObjects(manifest);
+  return `${text.slice(0, -end.length)}"units": {\n${units.join(",\n")}\n  }\n}\n`;
+}
+
+/** `serializeManifest` through sorted copies of every record and one `JSON.stringify`. */
+export function serializeManifestObjects(manifest: Manifest): string {
   const sorted = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
     Object.fromEntries(
       Object.keys(record)

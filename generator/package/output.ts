@@ -30,15 +30,23 @@ export async function writeOutput(
   keep: ReadonlySet<string> = new Set(),
   /** Every file in `dir` (as `listFilesSync` lists them), when the caller listed it in this run: not walked again. */
   listed?: readonly string[],
+  /**
+   * Whether a file on disk already holds `text`, when the caller knows it without reading the file (the SHA-256 of
+   * both, the one on disk proven by its stat); undefined when it does not know: the file is then read and compared.
+   */
+  same?: (path: string, text: string) => boolean | undefined,
 ): Promise<WriteResult> {
   const onDisk = listed ?? listFilesSync(dir);
   const existing = new Set(onDisk);
   const entries = [...files];
-  // Only files that exist are read and compared; a path the listing lacks is new (a cold run: all of them).
-  const current = await mapLimit(entries, 32, ([path]) =>
-    existing.has(path) ? readIfExists(join(dir, path)) : Promise.resolve(undefined),
+  // Only files that exist and are not known are read and compared; a path the listing lacks is new (a cold run:
+  // all of them).
+  const known = entries.map(([path, text]) => (existing.has(path) ? same?.(path, text) : false));
+  const current = await mapLimit(entries, 32, ([path], index) =>
+    known[index] === undefined ? readIfExists(join(dir, path)) : Promise.resolve(undefined),
   );
   const pending = entries.filter(([, text], index) => {
+    if (known[index] !== undefined) return !known[index];
     const result = current[index]!;
     if (result.status === "rejected") throw result.reason;
     return result.value !== text;

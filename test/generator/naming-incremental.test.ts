@@ -56,6 +56,32 @@ describe("incremental model naming", () => {
     expect(fallback).toBeGreaterThan(100);
   });
 
+  it("names a set exactly from the memo of a set several changes back, and counts the changes", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const random = seededRandom(seed);
+      let ids = randomSet(random, 2 + Math.floor(random() * 40));
+      const { memo } = namesFor(ids);
+      for (let step = 0; step < 6; step++) {
+        const kept = ids.filter(() => random() > 0.1);
+        ids = [...kept, ...randomSet(random, Math.floor(random() * 3)).filter((id) => !kept.includes(id))];
+        // Always the first memo, never the last result's.
+        const result = namesFor(ids, memo);
+        const expected = assignModelNames(ids);
+        expect([...result.names.keys()], `seed ${seed}`).toEqual([...expected.keys()]);
+        for (const [id, names] of expected) expect(result.names.get(id), `seed ${seed}: ${id}`).toEqual(names);
+        if (result.changes !== undefined) {
+          const before = new Set(memo.names.keys());
+          const now = new Set(ids);
+          const came = ids.filter((id) => !before.has(id)).length;
+          const went = [...before].filter((id) => !now.has(id)).length;
+          expect(result.changes, `seed ${seed}`).toBe(came + went);
+        }
+      }
+    }
+    expect(namesFor(["acme/video/edit"], namesFor(["acme/video/edit"]).memo).changes).toBe(0);
+    expect(namesFor(["acme/video/edit"]).changes).toBeUndefined();
+  });
+
   it("adds a plain id without assigning the others again, and falls back when it meets one", () => {
     const ids = ["acme/video/edit", "acme/wan-2/t2v", "kling/o3/edit"];
     const { memo } = namesFor(ids);

@@ -49,6 +49,37 @@ describe("writeOutput", () => {
     expect((await readdir(join(out, "models/a"))).sort()).toEqual(["b.js"]);
   });
 
+  it("takes the caller's word for whether a file on disk holds its text, and reads and compares the others", async () => {
+    const out = await scratch();
+    const files = new Map([
+      ["a.js", "a\n"],
+      ["b.js", "b\n"],
+      ["c.js", "c\n"],
+      [".codegen-manifest.json", "{}\n"],
+    ]);
+    await writeOutput(out, files);
+    // On disk: a.js and b.js differ from what is written next, c.js does not.
+    await writeFile(join(out, "a.js"), "old a\n");
+    await writeFile(join(out, "b.js"), "old b\n");
+    const next = new Map(
+      [...files].map(([path, text]) => [path, path === ".codegen-manifest.json" ? text : `${text}!`]),
+    );
+    next.set("c.js", "c\n");
+    // Told a.js is current (not read, kept as it is), b.js not (written without a compare), nothing about c.js.
+    const told = new Map([
+      ["a.js", true],
+      ["b.js", false],
+    ]);
+    const result = await writeOutput(out, next, new Set(), undefined, (path) => told.get(path));
+    expect(result.written).toEqual(["b.js"]);
+    expect(await tree(out)).toEqual({
+      ".codegen-manifest.json": "{}\n",
+      "a.js": "old a\n",
+      "b.js": "b\n!",
+      "c.js": "c\n",
+    });
+  });
+
   it("replaces a file that appeared after the listing it was given, instead of failing", async () => {
     const out = await scratch();
     await mkdir(join(out, "models"), { recursive: true });

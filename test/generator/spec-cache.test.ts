@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { deserialize, serialize } from "node:v8";
 import { afterEach, describe, expect, it } from "vitest";
 import { listFilesSync } from "../../generator/lib/files.ts";
 import { sha256 } from "../../generator/lib/json.ts";
@@ -57,15 +56,36 @@ async function incrementalAndCold(root: string): Promise<{
 
 type Damage = (files: { readonly index: string; readonly data: string }) => Promise<void>;
 
-/** Rewrites the index with `change` applied to its records (each V8-serialised on its own). */
-async function editIndex(index: string, change: (records: Record<string, unknown>[]) => void): Promise<void> {
-  const stored = deserialize(await readFile(index)) as { records: Uint8Array[] };
-  const records = stored.records.map((bytes) => deserialize(bytes) as Record<string, unknown>);
+/** The index's parts: its first line's fields, the names and README layout lines, and each record's key and JSON. */
+async function readIndex(
+  index: string,
+): Promise<{ head: string[]; naming: string; readme: string; records: [string, string][] }> {
+  const text = await readFile(index, "utf8");
+  const [first, naming, readme, ...lines] = text.split("\n");
+  const records = lines.map((line): [string, string] => [
+    line.slice(0, line.indexOf("\t")),
+    line.slice(line.indexOf("\t") + 1),
+  ]);
   expect(records.length).toBeGreaterThan(1);
+  return { head: first!.split("\t"), naming: naming!, readme: readme!, records };
+}
+
+/** Writes the index back with its SHA-256 recomputed: it passes every check the cache makes of its own bytes. */
+async function writeIndex(index: string, parts: Awaited<ReturnType<typeof readIndex>>): Promise<void> {
+  const body = [parts.naming, parts.readme, ...parts.records.map(([key, json]) => `${key}\t${json}`)].join("\n");
+  const [magic, fingerprint] = parts.head;
+  await writeFile(index, `${magic}\t${fingerprint}\t${sha256(body)}\n${body}`);
+}
+
+/** Rewrites the index with `change` applied to its records. */
+async function editIndex(index: string, change: (records: Record<string, unknown>[]) => void): Promise<void> {
+  const parts = await readIndex(index);
+  const records = parts.records.map(([, json]) => JSON.parse(json) as Record<string, unknown>);
   change(records);
-  const bytes = records.map((record) => serialize(record));
-  // With their hashes recomputed: records that pass every check the cache makes of its own bytes.
-  await writeFile(index, serialize({ ...stored, records: bytes, shas: bytes.map((record) => sha256(record)) }));
+  await writeIndex(index, {
+    ...parts,
+    records: parts.records.map(([key], n) => [key, JSON.stringify(records[n])]),
+  });
 }
 
 /** Ways the two files of the cache get damaged; each must cost only the work the cache would have saved. */
@@ -73,22 +93,33 @@ const DAMAGES: Readonly<Record<string, Damage>> = {
   "index not a cache": ({ index }) => writeFile(index, "not a cache"),
   "index truncated": async ({ index }) => writeFile(index, (await readFile(index)).subarray(0, 100)),
   "index records not records": async ({ index }) => {
-    const stored = deserialize(await readFile(index)) as { records: Uint8Array[] };
-    await writeFile(
-      index,
-      serialize({ ...stored, records: stored.records.map(() => Uint8Array.from([0xff, 0x0f, 1])) }),
-    );
+    const parts = await readIndex(index);
+    await writeIndex(index, {
+      ...parts,
+      records: parts.records.map(([key], n) => [key, n % 2 ? "{]" : '{"head":{}}']),
+    });
   },
   "records flipped": async ({ index }) => {
-    const stored = deserialize(await readFile(index)) as { records: Uint8Array[] };
-    for (const record of stored.records) record[record.length >> 1] = record[record.length >> 1]! ^ 0x01;
-    await writeFile(index, serialize(stored));
+    // A byte of each record changed, the index's hash left as it was.
+    const [first, ...lines] = (await readFile(index, "utf8")).split("\n");
+    const flip = (line: string, at = line.length >> 1) =>
+      `${line.slice(0, at)}${String.fromCharCode(line.charCodeAt(at) ^ 0x01)}${line.slice(at + 1)}`;
+    await writeFile(index, [first, ...lines.map((line, n) => (n === 0 ? line : flip(line)))].join("\n"));
   },
   "names memo damaged": async ({ index }) => {
-    const stored = deserialize(await readFile(index)) as { naming: [Uint8Array, string] };
-    expect(stored.naming[0].length).toBeGreaterThan(0);
-    stored.naming[0].fill(0x20, 8);
-    await writeFile(index, serialize(stored));
+    const parts = await readIndex(index);
+    expect(parts.naming.length).toBeGreaterThan(0);
+    await writeIndex(index, { ...parts, naming: `${parts.naming.slice(0, 8)}${" ".repeat(parts.naming.length - 8)}` });
+  },
+  "README layout not a layout": async ({ index }) => {
+    const parts = await readIndex(index);
+    expect(JSON.parse(parts.readme)).toHaveProperty("sections");
+    await writeIndex(index, { ...parts, readme: '{"sha":"0","head":"x"}' });
+  },
+  "README layout off by one": async ({ index }) => {
+    const parts = await readIndex(index);
+    const layout = JSON.parse(parts.readme) as { head: number };
+    await writeIndex(index, { ...parts, readme: JSON.stringify({ ...layout, head: layout.head + 1 }) });
   },
   "data missing": ({ data }) => rm(data),
   "data truncated": async ({ data }) => {
@@ -186,6 +217,30 @@ describe("incremental generate with the spec cache", () => {
     expect(emitted).toContain(`types:${String(bucket).padStart(2, "0")}`);
     // Printed now: the edited model's declaration file and its types, nothing of the two others.
     expect(printed("declarations")).toBe(2);
+  }, 180_000);
+
+  it("takes the README sections of unchanged models from the README on disk, where the last run put them", async () => {
+    const { root } = await project();
+    await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
+    await generate({ root });
+    // Without the data file only the README on disk holds the other models' sections.
+    await rm(specCacheFiles(specCachePath(root)).data);
+    const target = join(root, "schemas/community/wan-2-2/vace-fun.json");
+    const text = await readFile(target, "utf8");
+    await writeFile(target, text.replace(/"description": "/, `"description": "edited `));
+    const { incremental, cold, printed } = await incrementalAndCold(root);
+    expect([...incremental.keys()]).toEqual([...cold.keys()]);
+    for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
+    // Printed now: the edited model's section only.
+    expect(printed("readme sections")).toBe(1);
+    // A README edited by hand is not a source: every other section is printed again (its stored texts are gone).
+    await writeFile(target, text);
+    await rm(specCacheFiles(specCachePath(root)).data);
+    const readme = join(root, "generated/README.md");
+    await writeFile(readme, (await readFile(readme, "utf8")).replace("### ", "### edited "));
+    const again = await incrementalAndCold(root);
+    for (const [path, bytes] of again.cold) expect(again.incremental.get(path)?.equals(bytes), path).toBe(true);
+    expect(again.printed("readme sections")).toBeGreaterThan(1);
   }, 180_000);
 
   it("appends what an add stores, and writes the data file anew once more than half of it is dead", async () => {
