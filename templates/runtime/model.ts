@@ -128,8 +128,12 @@ export function mediaProblem(value: string, kind: MediaKind): string | undefined
   if (text === "") return `must be the URL of ${article(kind)}, got an empty string`;
   // The scheme first: a public https URL (the common case) is then one `URL` parse away, and no other check can match
   // a text with an http(s) scheme, so every answer is still that of the checks in `localProblem`'s order. Comparing
-  // the scheme replaces four `/i` patterns, slow to compile on a model's first validation (`[a-zA-Z]` is not).
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
+  // the scheme replaces four `/i` patterns; https is found without a pattern at all (compiling the pattern on its first
+  // use took up to ~0.1 ms, a fifth of a model's first validation).
+  const scheme =
+    text.slice(0, 6).toLowerCase() === "https:"
+      ? "https"
+      : /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") {
     let host: string;
     try {
@@ -690,18 +694,19 @@ function schemaIssues(definition: Definition, body: Body, skip: ReadonlySet<stri
 }
 
 /** Friendly size value → exact label, or an issue listing the allowed sizes. */
-function sizeLabel(field: FieldDefinition, value: unknown): { label: string } | ValidationIssue {
+function sizeLabel(field: FieldDefinition, value: unknown): string | ValidationIssue {
   const sizes = field.sizes!;
-  for (const [exact, width, height, short] of sizes) {
-    if (value === exact || (short !== undefined && typeof value === "string" && value.trim() === short))
-      return { label: exact };
+  // Indexed reads, not a destructuring `for…of`, whose iterator code was half of what compiling this function took.
+  for (let index = 0; index < sizes.length; index++) {
+    const size = sizes[index]!;
+    if (value === size[0] || (typeof value === "string" && value.trim() === size[3])) return size[0];
     if (
       isPlainObject(value) &&
-      value["width"] === width &&
-      value["height"] === height &&
+      value["width"] === size[1] &&
+      value["height"] === size[2] &&
       Object.keys(value).length === 2
     )
-      return { label: exact };
+      return size[0];
   }
   const allowed = sizes.map(([exact, , , short]) => short ?? exact);
   return issue(
@@ -794,12 +799,11 @@ function toBody(definition: Definition, input: Body): { body: Body; issues: Vali
     setBy.set(field, name);
     if (field.sizes) {
       const result = sizeLabel(field, value);
-      if ("rule" in result) {
+      if (typeof result === "string") value = result;
+      else {
         issues.push(result);
         skip.add(field.key);
         value = null;
-      } else {
-        value = result.label;
       }
     } else if (field.members || field.items) {
       // Only objects and arrays have names below them to map (and a place to compute).

@@ -1,4 +1,5 @@
 import AjvModule from "ajv";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileValidator, protoSafeSchema, VALIDATOR_OPTIONS } from "../../generator/emit/validator.ts";
 import type { JsonObject } from "../../generator/lib/json.ts";
@@ -8,8 +9,10 @@ const Ajv = AjvModule.default;
 /** The emitted code as a function (imported from a data: URL; the package itself never evaluates code). */
 async function load(schema: JsonObject): Promise<{ (data: unknown): boolean; errors?: unknown[] | null }> {
   const { code, name, helpers } = compileValidator(schema, "test/model");
-  expect(helpers).toEqual([]);
-  const module = `${code}\nexport default ${name};\n`;
+  // ajv's run-time helpers, from the generated runtime as a model module imports them.
+  const runtime = pathToFileURL(fileURLToPath(new URL("../../generated/runtime/model.js", import.meta.url))).href;
+  const imports = helpers.map((helper) => `import { ${helper.name} as ${helper.local} } from "${runtime}";\n`).join("");
+  const module = `${imports}${code}\nexport default ${name};\n`;
   return (await import(`data:text/javascript,${encodeURIComponent(module)}`)).default;
 }
 
@@ -39,6 +42,52 @@ describe("compileValidator", () => {
     expect(code).toMatch(new RegExp(`^const ${name} = \\(function ${name}\\(`, "m"));
     expect(code.endsWith("\n});")).toBe(true);
     expect(code.match(/^function /gm)).toBeNull();
+  });
+
+  it("records each error in one statement, and reports what ajv reports at every depth", async () => {
+    const nested: JsonObject = {
+      type: "object",
+      required: ["loras"],
+      properties: {
+        loras: {
+          type: "array",
+          minItems: 1,
+          uniqueItems: true,
+          items: {
+            type: "object",
+            required: ["path"],
+            properties: { path: { type: "string", minLength: 3 }, scale: { type: ["number", "null"], maximum: 2 } },
+            additionalProperties: false,
+          },
+        },
+        mode: { enum: ["a", "b", { c: 1 }] },
+      },
+      additionalProperties: true,
+    };
+    const { code } = compileValidator(nested, "test/model");
+    expect(code).not.toContain("if(vErrors === null)");
+    expect(code).not.toMatch(/\berr\d+\b/);
+    expect(code).toContain("(vErrors ??= []).push({");
+    const ours = await load(nested);
+    const ajv = new Ajv({ ...VALIDATOR_OPTIONS }).compile(protoSafeSchema(nested));
+    const inputs: unknown[] = [
+      { loras: [{ path: "a/b.safetensors", scale: null }], mode: { c: 1 } },
+      { loras: [{ path: "x", scale: 3, extra: 1 }, { scale: "1" }, { scale: "1" }], mode: "z" },
+      { loras: [] },
+      { loras: "x" },
+      {},
+    ];
+    for (const input of inputs) {
+      expect(ours(input)).toBe(ajv(input));
+      const expected = ajv.errors?.map((error) => {
+        const copy: Partial<typeof error> = { ...error };
+        delete copy.schemaPath;
+        return copy;
+      });
+      expect(ours.errors).toEqual(expected ?? null);
+    }
+    expect(ajv(inputs[1])).toBe(false);
+    expect(ajv.errors!.length).toBeGreaterThan(4);
   });
 
   it("reports what ajv reports, less schemaPath, for valid and invalid inputs", async () => {

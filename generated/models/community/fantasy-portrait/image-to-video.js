@@ -79,114 +79,54 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["155_positive_prompt"] === undefined) || (!(func0.call(data, "155_positive_prompt")))){
-const err0 = {instancePath,keyword:"required",params:{missingProperty: "155_positive_prompt"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "155_positive_prompt"}});
 errors++;
 }
 if((data["160_video"] === undefined) || (!(func0.call(data, "160_video")))){
-const err1 = {instancePath,keyword:"required",params:{missingProperty: "160_video"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "160_video"}});
 errors++;
 }
 if((data["143_image"] === undefined) || (!(func0.call(data, "143_image")))){
-const err2 = {instancePath,keyword:"required",params:{missingProperty: "143_image"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "143_image"}});
 errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
-const err3 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
+(vErrors ??= []).push({instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});
 errors++;
 }
 }
 if(data["155_positive_prompt"] !== undefined && func0.call(data, "155_positive_prompt")){
 if(typeof data["155_positive_prompt"] !== "string"){
-const err4 = {instancePath:instancePath+"/155_positive_prompt",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/155_positive_prompt",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["160_video"] !== undefined && func0.call(data, "160_video")){
 if(typeof data["160_video"] !== "string"){
-const err5 = {instancePath:instancePath+"/160_video",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/160_video",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["143_image"] !== undefined && func0.call(data, "143_image")){
 if(typeof data["143_image"] !== "string"){
-const err6 = {instancePath:instancePath+"/143_image",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/143_image",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["149_shift"] !== undefined && func0.call(data, "149_shift")){
 let data3 = data["149_shift"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/149_shift",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_shift",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 15 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/149_shift",keyword:"maximum",params:{comparison: "<=", limit: 15}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_shift",keyword:"maximum",params:{comparison: "<=", limit: 15}});
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/149_shift",keyword:"minimum",params:{comparison: ">=", limit: 1}};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_shift",keyword:"minimum",params:{comparison: ">=", limit: 1}});
 errors++;
 }
 }
@@ -194,34 +134,16 @@ errors++;
 if(data["149_steps"] !== undefined && func0.call(data, "149_steps")){
 let data4 = data["149_steps"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err10 = {instancePath:instancePath+"/149_steps",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_steps",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 20 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/149_steps",keyword:"maximum",params:{comparison: "<=", limit: 20}};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_steps",keyword:"maximum",params:{comparison: "<=", limit: 20}});
 errors++;
 }
 if(data4 < 6 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/149_steps",keyword:"minimum",params:{comparison: ">=", limit: 6}};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_steps",keyword:"minimum",params:{comparison: ">=", limit: 6}});
 errors++;
 }
 }
@@ -229,80 +151,38 @@ errors++;
 if(data["169_valuex170_value"] !== undefined && func0.call(data, "169_valuex170_value")){
 let data5 = data["169_valuex170_value"];
 if(typeof data5 !== "string"){
-const err13 = {instancePath:instancePath+"/169_valuex170_value",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/169_valuex170_value",keyword:"type",params:{type: "string"}});
 errors++;
 }
 if(!((((((((((data5 === "480x480 (1:1)") || (data5 === "720x720 (1:1)")) || (data5 === "480x720 (2:3)")) || (data5 === "720x480 (3:2)")) || (data5 === "540x960 (9:16)")) || (data5 === "576x1024 (9:16)")) || (data5 === "720x1280 (9:16)")) || (data5 === "960x540 (16:9)")) || (data5 === "1024x576 (16:9)")) || (data5 === "1280x720 (16:9)"))){
-const err14 = {instancePath:instancePath+"/169_valuex170_value",keyword:"enum",params:{allowedValues: schema0.properties["169_valuex170_value"].enum}};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/169_valuex170_value",keyword:"enum",params:{allowedValues: schema0.properties["169_valuex170_value"].enum}});
 errors++;
 }
 }
 if(data["174_value"] !== undefined && func0.call(data, "174_value")){
 let data6 = data["174_value"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err15 = {instancePath:instancePath+"/174_value",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/174_value",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if(!((data6 === 81) || (data6 === 141))){
-const err16 = {instancePath:instancePath+"/174_value",keyword:"enum",params:{allowedValues: schema0.properties["174_value"].enum}};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/174_value",keyword:"enum",params:{allowedValues: schema0.properties["174_value"].enum}});
 errors++;
 }
 }
 if(data["163_frame_rate"] !== undefined && func0.call(data, "163_frame_rate")){
 let data7 = data["163_frame_rate"];
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err17 = {instancePath:instancePath+"/163_frame_rate",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/163_frame_rate",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 24 || isNaN(data7)){
-const err18 = {instancePath:instancePath+"/163_frame_rate",keyword:"maximum",params:{comparison: "<=", limit: 24}};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/163_frame_rate",keyword:"maximum",params:{comparison: "<=", limit: 24}});
 errors++;
 }
 if(data7 < 12 || isNaN(data7)){
-const err19 = {instancePath:instancePath+"/163_frame_rate",keyword:"minimum",params:{comparison: ">=", limit: 12}};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/163_frame_rate",keyword:"minimum",params:{comparison: ">=", limit: 12}});
 errors++;
 }
 }
@@ -311,47 +191,23 @@ if(data["150_strength"] !== undefined && func0.call(data, "150_strength")){
 let data8 = data["150_strength"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 2 || isNaN(data8)){
-const err20 = {instancePath:instancePath+"/150_strength",keyword:"maximum",params:{comparison: "<=", limit: 2}};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/150_strength",keyword:"maximum",params:{comparison: "<=", limit: 2}});
 errors++;
 }
 if(data8 < 0.3 || isNaN(data8)){
-const err21 = {instancePath:instancePath+"/150_strength",keyword:"minimum",params:{comparison: ">=", limit: 0.3}};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/150_strength",keyword:"minimum",params:{comparison: ">=", limit: 0.3}});
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/150_strength",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/150_strength",keyword:"type",params:{type: "number"}});
 errors++;
 }
 }
 if(data["149_seed"] !== undefined && func0.call(data, "149_seed")){
 let data9 = data["149_seed"];
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err23 = {instancePath:instancePath+"/149_seed",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_seed",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 }
@@ -359,46 +215,22 @@ if(data["149_cfg"] !== undefined && func0.call(data, "149_cfg")){
 let data10 = data["149_cfg"];
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 2 || isNaN(data10)){
-const err24 = {instancePath:instancePath+"/149_cfg",keyword:"maximum",params:{comparison: "<=", limit: 2}};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_cfg",keyword:"maximum",params:{comparison: "<=", limit: 2}});
 errors++;
 }
 if(data10 < 0.6 || isNaN(data10)){
-const err25 = {instancePath:instancePath+"/149_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0.6}});
 errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/149_cfg",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/149_cfg",keyword:"type",params:{type: "number"}});
 errors++;
 }
 }
 }
 else {
-const err27 = {instancePath,keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
+(vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
 errors++;
 }
 validate0.errors = vErrors;

@@ -69,173 +69,83 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["125_audio"] === undefined) || (!(func0.call(data, "125_audio")))){
-const err0 = {instancePath,keyword:"required",params:{missingProperty: "125_audio"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "125_audio"}});
 errors++;
 }
 if((data["284_image"] === undefined) || (!(func0.call(data, "284_image")))){
-const err1 = {instancePath,keyword:"required",params:{missingProperty: "284_image"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "284_image"}});
 errors++;
 }
 if((data["241_positive_prompt"] === undefined) || (!(func0.call(data, "241_positive_prompt")))){
-const err2 = {instancePath,keyword:"required",params:{missingProperty: "241_positive_prompt"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "241_positive_prompt"}});
 errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
-const err3 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
+(vErrors ??= []).push({instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});
 errors++;
 }
 }
 if(data["125_audio"] !== undefined && func0.call(data, "125_audio")){
 if(typeof data["125_audio"] !== "string"){
-const err4 = {instancePath:instancePath+"/125_audio",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/125_audio",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["245_valuex246_value"] !== undefined && func0.call(data, "245_valuex246_value")){
 let data1 = data["245_valuex246_value"];
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/245_valuex246_value",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/245_valuex246_value",keyword:"type",params:{type: "string"}});
 errors++;
 }
 if(!((((((((((data1 === "480x480 (1:1)") || (data1 === "720x720 (1:1)")) || (data1 === "480x720 (2:3)")) || (data1 === "720x480 (3:2)")) || (data1 === "540x960 (9:16)")) || (data1 === "576x1024 (9:16)")) || (data1 === "720x1280 (9:16)")) || (data1 === "960x540 (16:9)")) || (data1 === "1024x576 (16:9)")) || (data1 === "1280x720 (16:9)"))){
-const err6 = {instancePath:instancePath+"/245_valuex246_value",keyword:"enum",params:{allowedValues: schema0.properties["245_valuex246_value"].enum}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/245_valuex246_value",keyword:"enum",params:{allowedValues: schema0.properties["245_valuex246_value"].enum}});
 errors++;
 }
 }
 if(data["284_image"] !== undefined && func0.call(data, "284_image")){
 if(typeof data["284_image"] !== "string"){
-const err7 = {instancePath:instancePath+"/284_image",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/284_image",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["241_positive_prompt"] !== undefined && func0.call(data, "241_positive_prompt")){
 if(typeof data["241_positive_prompt"] !== "string"){
-const err8 = {instancePath:instancePath+"/241_positive_prompt",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/241_positive_prompt",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["270_value"] !== undefined && func0.call(data, "270_value")){
 let data4 = data["270_value"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err9 = {instancePath:instancePath+"/270_value",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/270_value",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if(!((data4 === 125) || (data4 === 250))){
-const err10 = {instancePath:instancePath+"/270_value",keyword:"enum",params:{allowedValues: schema0.properties["270_value"].enum}};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/270_value",keyword:"enum",params:{allowedValues: schema0.properties["270_value"].enum}});
 errors++;
 }
 }
 if(data["128_seed"] !== undefined && func0.call(data, "128_seed")){
 let data5 = data["128_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err11 = {instancePath:instancePath+"/128_seed",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_seed",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 }
 if(data["128_steps"] !== undefined && func0.call(data, "128_steps")){
 let data6 = data["128_steps"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err12 = {instancePath:instancePath+"/128_steps",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_steps",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 20 || isNaN(data6)){
-const err13 = {instancePath:instancePath+"/128_steps",keyword:"maximum",params:{comparison: "<=", limit: 20}};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_steps",keyword:"maximum",params:{comparison: "<=", limit: 20}});
 errors++;
 }
 if(data6 < 6 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/128_steps",keyword:"minimum",params:{comparison: ">=", limit: 6}};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_steps",keyword:"minimum",params:{comparison: ">=", limit: 6}});
 errors++;
 }
 }
@@ -244,34 +154,16 @@ if(data["128_shift"] !== undefined && func0.call(data, "128_shift")){
 let data7 = data["128_shift"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 15 || isNaN(data7)){
-const err15 = {instancePath:instancePath+"/128_shift",keyword:"maximum",params:{comparison: "<=", limit: 15}};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_shift",keyword:"maximum",params:{comparison: "<=", limit: 15}});
 errors++;
 }
 if(data7 < 1 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/128_shift",keyword:"minimum",params:{comparison: ">=", limit: 1}};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_shift",keyword:"minimum",params:{comparison: ">=", limit: 1}});
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/128_shift",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_shift",keyword:"type",params:{type: "number"}});
 errors++;
 }
 }
@@ -279,46 +171,22 @@ if(data["128_cfg"] !== undefined && func0.call(data, "128_cfg")){
 let data8 = data["128_cfg"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 2 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/128_cfg",keyword:"maximum",params:{comparison: "<=", limit: 2}};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_cfg",keyword:"maximum",params:{comparison: "<=", limit: 2}});
 errors++;
 }
 if(data8 < 0.6 || isNaN(data8)){
-const err19 = {instancePath:instancePath+"/128_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0.6}};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0.6}});
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/128_cfg",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/128_cfg",keyword:"type",params:{type: "number"}});
 errors++;
 }
 }
 }
 else {
-const err21 = {instancePath,keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
+(vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
 errors++;
 }
 validate0.errors = vErrors;

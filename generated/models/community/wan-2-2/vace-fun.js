@@ -70,138 +70,66 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["56_text"] === undefined) || (!(func0.call(data, "56_text")))){
-const err0 = {instancePath,keyword:"required",params:{missingProperty: "56_text"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "56_text"}});
 errors++;
 }
 if((data["118_image"] === undefined) || (!(func0.call(data, "118_image")))){
-const err1 = {instancePath,keyword:"required",params:{missingProperty: "118_image"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "118_image"}});
 errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!(func0.call(schema0.properties, key0))){
-const err2 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
+(vErrors ??= []).push({instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});
 errors++;
 }
 }
 if(data["56_text"] !== undefined && func0.call(data, "56_text")){
 if(typeof data["56_text"] !== "string"){
-const err3 = {instancePath:instancePath+"/56_text",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/56_text",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["118_image"] !== undefined && func0.call(data, "118_image")){
 if(typeof data["118_image"] !== "string"){
-const err4 = {instancePath:instancePath+"/118_image",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/118_image",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["4_valuex3_value"] !== undefined && func0.call(data, "4_valuex3_value")){
 let data2 = data["4_valuex3_value"];
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/4_valuex3_value",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/4_valuex3_value",keyword:"type",params:{type: "string"}});
 errors++;
 }
 if(!((((((((((data2 === "480x480 (1:1)") || (data2 === "720x720 (1:1)")) || (data2 === "480x720 (2:3)")) || (data2 === "720x480 (3:2)")) || (data2 === "540x960 (9:16)")) || (data2 === "576x1024 (9:16)")) || (data2 === "720x1280 (9:16)")) || (data2 === "960x540 (16:9)")) || (data2 === "1024x576 (16:9)")) || (data2 === "1280x720 (16:9)"))){
-const err6 = {instancePath:instancePath+"/4_valuex3_value",keyword:"enum",params:{allowedValues: schema0.properties["4_valuex3_value"].enum}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/4_valuex3_value",keyword:"enum",params:{allowedValues: schema0.properties["4_valuex3_value"].enum}});
 errors++;
 }
 }
 if(data["25_value"] !== undefined && func0.call(data, "25_value")){
 let data3 = data["25_value"];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/25_value",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/25_value",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if(!((data3 === 81) || (data3 === 141))){
-const err8 = {instancePath:instancePath+"/25_value",keyword:"enum",params:{allowedValues: schema0.properties["25_value"].enum}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/25_value",keyword:"enum",params:{allowedValues: schema0.properties["25_value"].enum}});
 errors++;
 }
 }
 if(data["38_value"] !== undefined && func0.call(data, "38_value")){
 let data4 = data["38_value"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err9 = {instancePath:instancePath+"/38_value",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/38_value",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 24 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/38_value",keyword:"maximum",params:{comparison: "<=", limit: 24}};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/38_value",keyword:"maximum",params:{comparison: "<=", limit: 24}});
 errors++;
 }
 if(data4 < 12 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/38_value",keyword:"minimum",params:{comparison: ">=", limit: 12}};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/38_value",keyword:"minimum",params:{comparison: ">=", limit: 12}});
 errors++;
 }
 }
@@ -209,47 +137,23 @@ errors++;
 if(data["98_seed"] !== undefined && func0.call(data, "98_seed")){
 let data5 = data["98_seed"];
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/98_seed",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/98_seed",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 }
 if(data["47_value"] !== undefined && func0.call(data, "47_value")){
 let data6 = data["47_value"];
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err13 = {instancePath:instancePath+"/47_value",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/47_value",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 40 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/47_value",keyword:"maximum",params:{comparison: "<=", limit: 40}};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/47_value",keyword:"maximum",params:{comparison: "<=", limit: 40}});
 errors++;
 }
 if(data6 < 2 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/47_value",keyword:"minimum",params:{comparison: ">=", limit: 2}};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/47_value",keyword:"minimum",params:{comparison: ">=", limit: 2}});
 errors++;
 }
 }
@@ -258,34 +162,16 @@ if(data["108_cfg"] !== undefined && func0.call(data, "108_cfg")){
 let data7 = data["108_cfg"];
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 10 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/108_cfg",keyword:"maximum",params:{comparison: "<=", limit: 10}};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/108_cfg",keyword:"maximum",params:{comparison: "<=", limit: 10}});
 errors++;
 }
 if(data7 < 0 || isNaN(data7)){
-const err17 = {instancePath:instancePath+"/108_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0}};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/108_cfg",keyword:"minimum",params:{comparison: ">=", limit: 0}});
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/108_cfg",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/108_cfg",keyword:"type",params:{type: "number"}});
 errors++;
 }
 }
@@ -293,46 +179,22 @@ if(data["41_value"] !== undefined && func0.call(data, "41_value")){
 let data8 = data["41_value"];
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 30 || isNaN(data8)){
-const err19 = {instancePath:instancePath+"/41_value",keyword:"maximum",params:{comparison: "<=", limit: 30}};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/41_value",keyword:"maximum",params:{comparison: "<=", limit: 30}});
 errors++;
 }
 if(data8 < 1 || isNaN(data8)){
-const err20 = {instancePath:instancePath+"/41_value",keyword:"minimum",params:{comparison: ">=", limit: 1}};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/41_value",keyword:"minimum",params:{comparison: ">=", limit: 1}});
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/41_value",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/41_value",keyword:"type",params:{type: "number"}});
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath,keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
+(vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
 errors++;
 }
 validate0.errors = vErrors;

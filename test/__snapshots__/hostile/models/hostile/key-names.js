@@ -96,88 +96,40 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data.__proto__ === undefined) || (!(func0.call(data, "__proto__")))){
-const err0 = {instancePath,keyword:"required",params:{missingProperty: "__proto__"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "__proto__"}});
 errors++;
 }
 if((data.constructor === undefined) || (!(func0.call(data, "constructor")))){
-const err1 = {instancePath,keyword:"required",params:{missingProperty: "constructor"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "constructor"}});
 errors++;
 }
 if((data.toString === undefined) || (!(func0.call(data, "toString")))){
-const err2 = {instancePath,keyword:"required",params:{missingProperty: "toString"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "toString"}});
 errors++;
 }
 if((data.hasOwnProperty === undefined) || (!(func0.call(data, "hasOwnProperty")))){
-const err3 = {instancePath,keyword:"required",params:{missingProperty: "hasOwnProperty"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "hasOwnProperty"}});
 errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!((func0.call(schema0.properties, key0)) || (pattern0.test(key0)))){
-const err4 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
+(vErrors ??= []).push({instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});
 errors++;
 }
 }
 if(data.constructor !== undefined && func0.call(data, "constructor")){
 let data0 = data.constructor;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err5 = {instancePath:instancePath+"/constructor",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/constructor",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 5 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/constructor",keyword:"maximum",params:{comparison: "<=", limit: 5}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/constructor",keyword:"maximum",params:{comparison: "<=", limit: 5}});
 errors++;
 }
 if(data0 < 0 || isNaN(data0)){
-const err7 = {instancePath:instancePath+"/constructor",keyword:"minimum",params:{comparison: ">=", limit: 0}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/constructor",keyword:"minimum",params:{comparison: ">=", limit: 0}});
 errors++;
 }
 }
@@ -185,169 +137,85 @@ errors++;
 if(data.toString !== undefined && func0.call(data, "toString")){
 let data1 = data.toString;
 if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/toString",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/toString",keyword:"type",params:{type: "string"}});
 errors++;
 }
 if(!((data1 === "a") || (data1 === "b"))){
-const err9 = {instancePath:instancePath+"/toString",keyword:"enum",params:{allowedValues: schema0.properties.toString.enum}};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/toString",keyword:"enum",params:{allowedValues: schema0.properties.toString.enum}});
 errors++;
 }
 }
 if(data.hasOwnProperty !== undefined && func0.call(data, "hasOwnProperty")){
 if(typeof data.hasOwnProperty !== "boolean"){
-const err10 = {instancePath:instancePath+"/hasOwnProperty",keyword:"type",params:{type: "boolean"}};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/hasOwnProperty",keyword:"type",params:{type: "boolean"}});
 errors++;
 }
 }
 if(data.valueOf !== undefined && func0.call(data, "valueOf")){
 let data3 = data.valueOf;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err11 = {instancePath:instancePath+"/valueOf",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/valueOf",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 }
 if(data["9lives"] !== undefined && func0.call(data, "9lives")){
 let data4 = data["9lives"];
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err12 = {instancePath:instancePath+"/9lives",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/9lives",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 }
 if(data["with space"] !== undefined && func0.call(data, "with space")){
 if(typeof data["with space"] !== "string"){
-const err13 = {instancePath:instancePath+"/with space",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/with space",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["a*/b"] !== undefined && func0.call(data, "a*/b")){
 if(typeof data["a*/b"] !== "string"){
-const err14 = {instancePath:instancePath+"/a*~1b",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/a*~1b",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["`tick`"] !== undefined && func0.call(data, "`tick`")){
 if(typeof data["`tick`"] !== "string"){
-const err15 = {instancePath:instancePath+"/`tick`",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/`tick`",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["${x}"] !== undefined && func0.call(data, "${x}")){
 if(typeof data["${x}"] !== "string"){
-const err16 = {instancePath:instancePath+"/${x}",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/${x}",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["quote\"key"] !== undefined && func0.call(data, "quote\"key")){
 if(typeof data["quote\"key"] !== "string"){
-const err17 = {instancePath:instancePath+"/quote\"key",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/quote\"key",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["back\\slash"] !== undefined && func0.call(data, "back\\slash")){
 if(typeof data["back\\slash"] !== "string"){
-const err18 = {instancePath:instancePath+"/back\\slash",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/back\\slash",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["new\nline"] !== undefined && func0.call(data, "new\nline")){
 if(typeof data["new\nline"] !== "string"){
-const err19 = {instancePath:instancePath+"/new\nline",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/new\nline",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["sep\u2028key"] !== undefined && func0.call(data, "sep\u2028key")){
 if(typeof data["sep\u2028key"] !== "string"){
-const err20 = {instancePath:instancePath+"/sep\u2028key",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/sep\u2028key",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["143_image"] !== undefined && func0.call(data, "143_image")){
 if(typeof data["143_image"] !== "string"){
-const err21 = {instancePath:instancePath+"/143_image",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/143_image",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
@@ -355,47 +223,23 @@ if(data["7_nested"] !== undefined && func0.call(data, "7_nested")){
 let data14 = data["7_nested"];
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if((data14.__proto__ === undefined) || (!(func0.call(data14, "__proto__")))){
-const err22 = {instancePath:instancePath+"/7_nested",keyword:"required",params:{missingProperty: "__proto__"}};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/7_nested",keyword:"required",params:{missingProperty: "__proto__"}});
 errors++;
 }
 if((data14.constructor === undefined) || (!(func0.call(data14, "constructor")))){
-const err23 = {instancePath:instancePath+"/7_nested",keyword:"required",params:{missingProperty: "constructor"}};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/7_nested",keyword:"required",params:{missingProperty: "constructor"}});
 errors++;
 }
 for(const key1 of Object.keys(data14)){
 if(!((key1 === "constructor") || (pattern0.test(key1)))){
-const err24 = {instancePath:instancePath+"/7_nested",keyword:"additionalProperties",params:{additionalProperty: key1}};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/7_nested",keyword:"additionalProperties",params:{additionalProperty: key1}});
 errors++;
 }
 }
 if(data14.constructor !== undefined && func0.call(data14, "constructor")){
 let data15 = data14.constructor;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err25 = {instancePath:instancePath+"/7_nested/constructor",keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/7_nested/constructor",keyword:"type",params:{type: "integer"}});
 errors++;
 }
 }
@@ -404,37 +248,19 @@ if(pattern0.test(key2)){
 let data16 = data14[key2];
 if(typeof data16 === "string"){
 if(func23(data16) > 3){
-const err26 = {instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"maxLength",params:{limit: 3}};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"maxLength",params:{limit: 3}});
 errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/7_nested/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/7_nested",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/7_nested",keyword:"type",params:{type: "object"}});
 errors++;
 }
 }
@@ -442,34 +268,16 @@ for(const key3 of Object.keys(data)){
 if(pattern0.test(key3)){
 let data17 = data[key3];
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err29 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"type",params:{type: "integer"}};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"type",params:{type: "integer"}});
 errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 9 || isNaN(data17)){
-const err30 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"maximum",params:{comparison: "<=", limit: 9}};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"maximum",params:{comparison: "<=", limit: 9}});
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err31 = {instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"minimum",params:{comparison: ">=", limit: 1}};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),keyword:"minimum",params:{comparison: ">=", limit: 1}});
 errors++;
 }
 }
@@ -477,13 +285,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
+(vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
 errors++;
 }
 validate0.errors = vErrors;

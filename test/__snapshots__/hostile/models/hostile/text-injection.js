@@ -61,82 +61,40 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if((data["12_prompt"] === undefined) || (!(func0.call(data, "12_prompt")))){
-const err0 = {instancePath,keyword:"required",params:{missingProperty: "12_prompt"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
+(vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "12_prompt"}});
 errors++;
 }
 for(const key0 of Object.keys(data)){
 if(!((((((key0 === "12_prompt") || (key0 === "13_quotes")) || (key0 === "14_lines")) || (key0 === "15_backticks")) || (key0 === "16_number")) || (key0 === "17_object"))){
-const err1 = {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
+(vErrors ??= []).push({instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});
 errors++;
 }
 }
 if(data["12_prompt"] !== undefined && func0.call(data, "12_prompt")){
 if(typeof data["12_prompt"] !== "string"){
-const err2 = {instancePath:instancePath+"/12_prompt",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/12_prompt",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 if(data["13_quotes"] !== undefined && func0.call(data, "13_quotes")){
 let data1 = data["13_quotes"];
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/13_quotes",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/13_quotes",keyword:"type",params:{type: "string"}});
 errors++;
 }
 if(!((((data1 === "\"; globalThis.__pwned = \"dquote\"; \"") || (data1 === "'; globalThis.__pwned = 'squote'; '")) || (data1 === "\\\"; globalThis.__pwned = \"backslash\"; //")) || (data1 === "\\"))){
-const err4 = {instancePath:instancePath+"/13_quotes",keyword:"enum",params:{allowedValues: schema0.properties["13_quotes"].enum}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/13_quotes",keyword:"enum",params:{allowedValues: schema0.properties["13_quotes"].enum}});
 errors++;
 }
 }
 if(data["14_lines"] !== undefined && func0.call(data, "14_lines")){
 let data2 = data["14_lines"];
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/14_lines",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/14_lines",keyword:"type",params:{type: "string"}});
 errors++;
 }
 if(!(((((((data2 === "a\nb") || (data2 === "c\r\nd")) || (data2 === "e\u2028f")) || (data2 === "g\u2029h")) || (data2 === "*/ globalThis.__pwned = \"enum\"; /*")) || (data2 === "${process.exit(7)}")) || (data2 === "`${globalThis.__pwned = \"enum-template\"}`"))){
-const err6 = {instancePath:instancePath+"/14_lines",keyword:"enum",params:{allowedValues: schema0.properties["14_lines"].enum}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/14_lines",keyword:"enum",params:{allowedValues: schema0.properties["14_lines"].enum}});
 errors++;
 }
 }
@@ -144,24 +102,12 @@ if(data["15_backticks"] !== undefined && func0.call(data, "15_backticks")){
 let data3 = data["15_backticks"];
 if(typeof data3 === "string"){
 if(!pattern0.test(data3)){
-const err7 = {instancePath:instancePath+"/15_backticks",keyword:"pattern",params:{pattern: "^[^`]*(\\*/)?[^$]*$"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/15_backticks",keyword:"pattern",params:{pattern: "^[^`]*(\\*/)?[^$]*$"}});
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/15_backticks",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/15_backticks",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
@@ -169,34 +115,16 @@ if(data["16_number"] !== undefined && func0.call(data, "16_number")){
 let data4 = data["16_number"];
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 1000 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/16_number",keyword:"maximum",params:{comparison: "<=", limit: 1000}};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/16_number",keyword:"maximum",params:{comparison: "<=", limit: 1000}});
 errors++;
 }
 if(data4 < -1.5 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/16_number",keyword:"minimum",params:{comparison: ">=", limit: -1.5}};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/16_number",keyword:"minimum",params:{comparison: ">=", limit: -1.5}});
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/16_number",keyword:"type",params:{type: "number"}};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/16_number",keyword:"type",params:{type: "number"}});
 errors++;
 }
 }
@@ -205,49 +133,25 @@ let data5 = data["17_object"];
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 of Object.keys(data5)){
 if(!(key1 === "*/ inner")){
-const err12 = {instancePath:instancePath+"/17_object",keyword:"additionalProperties",params:{additionalProperty: key1}};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/17_object",keyword:"additionalProperties",params:{additionalProperty: key1}});
 errors++;
 }
 }
 if(data5["*/ inner"] !== undefined && func0.call(data5, "*/ inner")){
 if(typeof data5["*/ inner"] !== "string"){
-const err13 = {instancePath:instancePath+"/17_object/*~1 inner",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/17_object/*~1 inner",keyword:"type",params:{type: "string"}});
 errors++;
 }
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/17_object",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
+(vErrors ??= []).push({instancePath:instancePath+"/17_object",keyword:"type",params:{type: "object"}});
 errors++;
 }
 }
 }
 else {
-const err15 = {instancePath,keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
+(vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
 errors++;
 }
 validate0.errors = vErrors;
