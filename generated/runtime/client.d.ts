@@ -47,7 +47,7 @@ export type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer O
  * overload per form, so a mistake in the input is reported as itself ("Did you mean 'prompt'?"), not as "No overload
  * matches this call".
  */
-export type ModelRef<M> = (keyof M & string) | AnyModel;
+export type ModelRef<M> = keyof M | AnyModel;
 /** The model a `ModelRef` names: `M[K]` for a known id, the model object itself otherwise. */
 export type ModelOf<M, K> = [K] extends [keyof M] ? M[K] : K;
 /** The model id a `ModelRef` names. */

@@ -51,7 +51,9 @@ export type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer O
  * overload per form, so a mistake in the input is reported as itself ("Did you mean 'prompt'?"), not as "No overload
  * matches this call".
  */
-export type ModelRef<M> = (keyof M & string) | AnyModel;
+// `keyof M`, not `keyof M & string`: the ids are the keys of an interface, strings already, and the intersection made
+// tsc reduce a 1,000-member union once more on every call it checks.
+export type ModelRef<M> = keyof M | AnyModel;
 /** The model a `ModelRef` names: `M[K]` for a known id, the model object itself otherwise. */
 export type ModelOf<M, K> = [K] extends [keyof M] ? M[K] : K;
 /** The model id a `ModelRef` names. */
