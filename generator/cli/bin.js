@@ -68,21 +68,26 @@ async function bundle() {
 }
 
 /**
- * Removes old bundles so the cache does not grow with every edit of the generator: the newest few are kept (another
- * checkout of the same project may still use one), the rest once they are a day old.
+ * Removes old bundles and compiled runtimes (`runtime-<fingerprint>.json`, `emit/runtime.ts`) so the cache does not
+ * grow with every edit or update of the generator: of each kind the newest few are kept (another checkout of the same
+ * project may still use one), the rest once they are a day old. It runs when a new bundle is built, which is when the
+ * generator's sources, and so its fingerprint, changed.
  */
 function prune(cache, keep) {
   const KEEP_NEWEST = 4;
   const DAY_MS = 24 * 60 * 60 * 1000;
   try {
-    const old = readdirSync(cache)
-      .filter((name) => name.startsWith("cli-"))
-      .map((name) => ({ path: join(cache, name), mtimeMs: statSync(join(cache, name)).mtimeMs }))
-      .filter((entry) => entry.path !== keep)
-      .sort((a, b) => b.mtimeMs - a.mtimeMs)
-      .slice(KEEP_NEWEST - 1)
-      .filter((entry) => Date.now() - entry.mtimeMs > DAY_MS || entry.path.includes(".tmp-"));
-    for (const entry of old) rmSync(entry.path, { recursive: true, force: true });
+    const names = readdirSync(cache);
+    for (const prefix of ["cli-", "runtime-"]) {
+      const old = names
+        .filter((name) => name.startsWith(prefix))
+        .map((name) => ({ path: join(cache, name), mtimeMs: statSync(join(cache, name)).mtimeMs }))
+        .filter((entry) => entry.path !== keep)
+        .sort((a, b) => b.mtimeMs - a.mtimeMs)
+        .slice(KEEP_NEWEST - 1)
+        .filter((entry) => Date.now() - entry.mtimeMs > DAY_MS || entry.path.includes(".tmp-"));
+      for (const entry of old) rmSync(entry.path, { recursive: true, force: true });
+    }
   } catch {
     // Pruning is housekeeping: a race with another process or an unreadable entry changes nothing.
   }

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listFiles } from "../../generator/lib/files.ts";
 import { assignModelPaths } from "../../generator/lib/model-id.ts";
+import { dropProjectCaches } from "../../generator/package/generate.ts";
 import { storedModelIds } from "../../generator/schemas/store.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -32,7 +33,12 @@ export async function tempProject(
   await cp(join(ROOT, "package-lock.json"), join(root, "package-lock.json"));
   if (options.withSchemas ?? true) await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
   if (options.withGenerated) await cp(join(ROOT, "generated"), join(root, "generated"), { recursive: true });
-  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+  // The generator keeps this root's caches in the shared node_modules/.cache: removed with the project.
+  const cleanup = async () => {
+    await dropProjectCaches(root);
+    await rm(root, { recursive: true, force: true });
+  };
+  return { root, cleanup };
 }
 
 /**
