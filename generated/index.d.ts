@@ -164,14 +164,18 @@ export interface ModelMap
     Models63 {}
 
 /** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */
-export type ModelId = keyof ModelMap;
+export type ModelId =
+  | "community/fantasy-portrait/image-to-video"
+  | "community/infinite-talk/image-to-video"
+  | "community/wan-2-1/fusionx/image-to-video"
+  | "community/wan-2-2/vace-fun";
 
 /** The model of a known id, its module loaded on demand (the first call imports it); `undefined` for any other id. */
 export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;
 export declare function loadModel(modelId: string): Promise<AnyModel | undefined>;
 
 /** A client that knows every generated model by id: `client.run(modelId, input)` loads that model's module on first use. */
-export type RunComfyClient = Client<ModelMap>;
+export type RunComfyClient = Client<ModelMap, ModelId>;
 
 /** A client that knows every generated model by id: `client.run(modelId, input)` loads that model's module on first use. */
 export declare function createClient(options?: ClientOptions): RunComfyClient;

@@ -47,9 +47,18 @@ export type OutputOfModel<X> = X extends Model<string, unknown, unknown, infer O
  * overload per form, so a mistake in the input is reported as itself ("Did you mean 'prompt'?"), not as "No overload
  * matches this call".
  */
-export type ModelRef<M> = keyof M | AnyModel;
-/** The model a `ModelRef` names: `M[K]` for a known id, the model object itself otherwise. */
-export type ModelOf<M, K> = [K] extends [keyof M] ? M[K] : K;
+export type ModelRef<M, Id = keyof M> = Id | AnyModel;
+/**
+ * The model a `ModelRef` names: `M[K]` for a known id (read as one property of `M`, not through `keyof M`), the model
+ * object itself otherwise.
+ */
+export type ModelOf<M, K> = [K] extends [string]
+  ? M extends {
+      readonly [P in K]: infer X;
+    }
+    ? X
+    : never
+  : K;
 /** The model id a `ModelRef` names. */
 export type IdOf<K> = [K] extends [string]
   ? K
@@ -61,10 +70,12 @@ export type IdOf<K> = [K] extends [string]
     ? Id
     : string;
 /**
- * The client; `M` maps known model ids to models (generated as `ModelMap`). A model is called by its id,
- * `client.run(modelId, input)`: only known ids compile; any other model goes through `untypedModel(id)`.
+ * The client; `M` maps known model ids to models (generated as `ModelMap`), `Id` is its ids (`keyof M`; the generated
+ * package passes `ModelId`, the same ids written as a union, which tsc reads faster than the keys of a 1,000-member
+ * interface). A model is called by its id, `client.run(modelId, input)`: only known ids compile; any other model goes
+ * through `untypedModel(id)`.
  */
-export interface Client<M = Record<never, AnyModel>> {
+export interface Client<M = Record<never, AnyModel>, Id = keyof M> {
   /** Base URL calls go to (the token is sent nowhere else). */
   readonly baseUrl: string;
   /**
@@ -77,7 +88,7 @@ export interface Client<M = Record<never, AnyModel>> {
    * @param options wait options (`timeoutMs`, default 30 min; `onStatus`; `onEnqueue`; `signal`; `onTimeout` and
    *   `onAbort`, default `"cancel"`); rejects with `WaitTimeoutError` or `AbortError` carrying the handle.
    */
-  run<K extends ModelRef<M>>(
+  run<K extends ModelRef<M, Id>>(
     model: K,
     input: InputOfModel<ModelOf<M, K>>,
     options?: RunOptions<IdOf<K>>,
@@ -86,7 +97,7 @@ export interface Client<M = Record<never, AnyModel>> {
    * `run` with a wire body: the raw keys of RunComfy's docs and curl examples (`{ "149_steps": 8 }`), validated
    * locally like `run`'s friendly input.
    */
-  runRaw<K extends ModelRef<M>>(
+  runRaw<K extends ModelRef<M, Id>>(
     model: K,
     input: RawInputOfModel<ModelOf<M, K>>,
     options?: RunOptions<IdOf<K>>,
@@ -98,13 +109,13 @@ export interface Client<M = Record<never, AnyModel>> {
    *
    * @param options `signal`: an abort before the request starts sends nothing.
    */
-  submit<K extends ModelRef<M>>(
+  submit<K extends ModelRef<M, Id>>(
     model: K,
     input: InputOfModel<ModelOf<M, K>>,
     options?: CallOptions,
   ): Promise<RequestHandle<IdOf<K>>>;
   /** `submit` with a wire body (raw keys), validated locally like `submit`'s friendly input. */
-  submitRaw<K extends ModelRef<M>>(
+  submitRaw<K extends ModelRef<M, Id>>(
     model: K,
     input: RawInputOfModel<ModelOf<M, K>>,
     options?: CallOptions,

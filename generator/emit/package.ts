@@ -12,7 +12,7 @@ import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout
 import * as md from "./print/md.ts";
 import { bucketName, registryBuckets, registryPath, typesModule } from "./registry.ts";
 import { NO_CHECK_PRAGMA, typeNamesOf } from "./declarations.ts";
-import { isIdentifier, propertyKey, stringLiteral } from "./print/text.ts";
+import { isIdentifier, propertyKey, stringLiteral, stringWidth } from "./print/text.ts";
 import { exportTypeFrom, importType, statements } from "./print/ts.ts";
 
 export const PACKAGE_NAME = "runcomfy-models";
@@ -144,17 +144,25 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
     "  extends",
     ...bases.map((base, index) => `    ${base}${index === bases.length - 1 ? " {}" : ","}`),
   ].join("\n");
+  // The ids as a union of literals, not `keyof ModelMap`: tsc reads a written union faster than it builds the keys of
+  // a 1,000-member interface, and `Client`'s `Id` takes it as given (printed as Prettier breaks a long union).
+  const ids = specs.map((spec) => stringLiteral(spec.id));
+  const oneLine = `export type ModelId = ${ids.length === 0 ? "never" : ids.join(" | ")};`;
+  const modelId =
+    stringWidth(oneLine) <= PACKAGE_FORMAT.printWidth
+      ? oneLine
+      : ["export type ModelId =", ...ids.map((id) => `  | ${id}`)].join("\n") + ";";
   const tail = layout(
     statements([
       "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
-      "export type ModelId = keyof ModelMap;",
+      modelId,
       null,
       LOAD_DOC,
       "export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;",
       "export declare function loadModel(modelId: string): Promise<AnyModel | undefined>;",
       null,
       CLIENT_DOC,
-      "export type RunComfyClient = Client<ModelMap>;",
+      "export type RunComfyClient = Client<ModelMap, ModelId>;",
       null,
       CLIENT_DOC,
       "export declare function createClient(options?: ClientOptions): RunComfyClient;",

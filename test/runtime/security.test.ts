@@ -220,7 +220,7 @@ describe("where requests may go", () => {
     const client = createClient({ baseUrl: mock.url, token: mock.token });
     const errors = [
       // A JavaScript caller's string id (the types take known ids only): refused at run time too.
-      await client.submit(modelId as never, {}).catch((caught: unknown) => caught),
+      await client.submit(modelId as never, {} as never).catch((caught: unknown) => caught),
       await client.catalog.get(modelId).catch((caught: unknown) => caught),
     ];
     for (const error of errors) expect(error).toBeInstanceOf(ConfigurationError);

@@ -9,6 +9,8 @@ import { dirname, join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import fantasy from "../../generated/models/community/fantasy-portrait/image-to-video.js";
+import { storedModelIds } from "../../generator/schemas/store.ts";
+import { ROOT } from "../helpers/project.ts";
 
 const DIR = import.meta.dirname;
 
@@ -64,6 +66,17 @@ describe("hovers of the generated package", () => {
     // Named types, not their members: the size field names its type instead of listing 30 values.
     expect(hovers[0]![1]).toContain("resolution?: CommunityFantasyPortraitImageToVideoResolution | undefined");
     await expect(text).toMatchFileSnapshot("../__snapshots__/types/hovers.md");
+  });
+
+  it('complete the known model ids inside client.run("|")', async () => {
+    const file = join(DIR, "completing-id.ts");
+    const before = `import { createClient } from "runcomfy-models";\nvoid createClient().run("`;
+    VIRTUAL.set(file, `${before}", {});\n`);
+    const completions = languageService().getCompletionsAtPosition(file, before.length, {});
+    const names = (completions?.entries ?? []).map((entry) => entry.name).sort();
+    // Exactly the ids of the checked-in schema files: the `ModelId` union, nothing else.
+    expect(names).toEqual([...(await storedModelIds(ROOT))].sort());
+    expect(names).toContain(fantasy.id);
   });
 
   it("complete the friendly names only inside client.run(id, { | }): no raw key", () => {
