@@ -144,18 +144,10 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
     "  extends",
     ...bases.map((base, index) => `    ${base}${index === bases.length - 1 ? " {}" : ","}`),
   ].join("\n");
-  // The ids as a union of literals, not `keyof ModelMap`: tsc reads a written union faster than it builds the keys of
-  // a 1,000-member interface, and `Client`'s `Id` takes it as given (printed as Prettier breaks a long union).
-  const ids = specs.map((spec) => stringLiteral(spec.id));
-  const oneLine = `export type ModelId = ${ids.length === 0 ? "never" : ids.join(" | ")};`;
-  const modelId =
-    stringWidth(oneLine) <= PACKAGE_FORMAT.printWidth
-      ? oneLine
-      : ["export type ModelId =", ...ids.map((id) => `  | ${id}`)].join("\n") + ";";
   const tail = layout(
     statements([
       "/** A model id this package knows (with autocompletion); any other model goes through `untypedModel(id)`. */",
-      modelId,
+      modelIdAlias(specs.map((spec) => spec.id)),
       null,
       LOAD_DOC,
       "export declare function loadModel<K extends keyof ModelMap>(modelId: K): Promise<ModelMap[K]>;",
@@ -169,6 +161,19 @@ export function emitIndexDeclarations(specs: readonly ModelSpec[]): string {
     ]),
   );
   return [head, ...typeExports.map((text) => `${text}\n`), "\n", modelMap, "\n\n", tail].join("");
+}
+
+/**
+ * `export type ModelId = …`: the ids as a union of literals, not `keyof ModelMap` (tsc reads a written union faster
+ * than it builds the keys of a 1,000-member interface, and `Client`'s `Id` takes it as given), printed as Prettier
+ * prints it: on one line when it fits, else one member per line (a lone member without the leading `|`).
+ */
+export function modelIdAlias(ids: readonly string[]): string {
+  const members = ids.map(stringLiteral);
+  const oneLine = `export type ModelId = ${members.length === 0 ? "never" : members.join(" | ")};`;
+  if (stringWidth(oneLine) <= PACKAGE_FORMAT.printWidth) return oneLine;
+  if (members.length === 1) return `export type ModelId =\n  ${members[0]!};`;
+  return `${["export type ModelId =", ...members.map((member) => `  | ${member}`)].join("\n")};`;
 }
 
 export function emitPackageJson(specs: readonly ModelSpec[], version: string): string {

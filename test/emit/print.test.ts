@@ -19,6 +19,7 @@ import {
 } from "../../generator/emit/print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT } from "../../generator/emit/print/layout.ts";
 import { firstDifference } from "../helpers/text-diff.ts";
+import { modelIdAlias } from "../../generator/emit/package.ts";
 import { loadStringWidth, numberLiteral, stringLiteral } from "../../generator/emit/print/text.ts";
 import {
   declareConst,
@@ -186,6 +187,21 @@ describe("printed TypeScript declarations are what Prettier prints", () => {
       ]);
       await expectFixedPoint(layout(doc), "typescript");
     }
+  });
+});
+
+describe("the root entry's ModelId union is what Prettier prints", () => {
+  const long = `vendor/${"very-long-segment/".repeat(6)}image-to-video`;
+  it.each<[string, string[]]>([
+    ["no model", []],
+    ["one short id", ["acme/x"]],
+    ["one id too long for a line", [long]],
+    ["short ids on one line", ["a/b", "c/d", "e/f"]],
+    ["ids that break the line", ["acme/first-model", long, "acme/third"]],
+    ["ids with quotes (Prettier picks the quote)", [`it's/a`, `say "hi"/b`, `both'"/c`]],
+    ["many ids", Array.from({ length: 40 }, (_, index) => `vendor${index}/model-${index}`)],
+  ])("%s", async (_, ids) => {
+    await expectFixedPoint(`${modelIdAlias(ids)}\n`, "typescript");
   });
 });
 
