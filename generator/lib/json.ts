@@ -1,5 +1,5 @@
 /** Small JSON helpers shared by the stages: strict parsing with locations, canonical hashing. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { GeneratorError } from "./diagnostics.ts";
 import { jsonSyntaxErrorOffset } from "./json-scan.ts";
 
@@ -59,9 +59,12 @@ export function preview(value: JsonValue | undefined, max = 80): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
-/** SHA-256 (hex) of a text's UTF-8 bytes, or of bytes. */
+/**
+ * SHA-256 (hex) of a text's UTF-8 bytes, or of bytes. Node's one-shot `hash` (Node 20.12+) is about three times as
+ * fast as a `createHash` object for the short texts most keys are: a run hashes thousands of them.
+ */
 export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /** Pretty JSON as every checked-in file uses it: two spaces, trailing newline. */
