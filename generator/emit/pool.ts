@@ -9,16 +9,19 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { GeneratorError, type Location } from "../lib/diagnostics.ts";
+import { walkTree, type Tree } from "../lib/files.ts";
 import { measureAsync, mergeTimings, type Timing } from "../lib/profile.ts";
 import type { ModelSpec } from "../model/types.ts";
-import type { FileMap, ModelUnitOutput } from "./all.ts";
+import type { FileMap, ModelUnitOutput } from "./units.ts";
 import { readStoredRuntime, storeRuntime, type RuntimeSource } from "./runtime.ts";
 
 /** Below this many models to emit, workers do not pay for themselves. */
 export const PARALLEL_THRESHOLD = 24;
 
 type Job =
+  | { readonly kind: "prepare" }
   | { readonly kind: "models"; readonly specs: readonly ModelSpec[] }
+  | { readonly kind: "files"; readonly specs: readonly ModelSpec[] }
   | { readonly kind: "runtime"; readonly sources: readonly RuntimeSource[] };
 
 export type WorkerRequest = Job & { readonly id: number };
@@ -26,7 +29,12 @@ export type WorkerRequest = Job & { readonly id: number };
 type SerializedError = { readonly code: string; readonly detail: string; readonly location: Location };
 
 export type WorkerResponse = { readonly id: number; readonly timings: Timing[] } & (
-  | { readonly ok: true; readonly models?: readonly SerializedModel[]; readonly files?: [string, string][] }
+  | {
+      readonly ok: true;
+      readonly models?: readonly SerializedModel[];
+      readonly files?: [string, string][];
+      readonly modelFiles?: readonly (readonly [id: string, files: [string, string][]])[];
+    }
   | { readonly ok: false; readonly error: SerializedError }
 );
 
@@ -43,16 +51,35 @@ export function threadsFor(count: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.ceil(count / (PARALLEL_THRESHOLD / 2))));
 }
 
-function startWorker(): Worker {
-  // Run from the CLI's bundle (`cli/bin.js`), the worker is a sibling entry of it.
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url));
-  // Run from the sources, workers do not inherit tsx's loader: register it before importing the worker module.
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./worker.ts", import.meta.url).href;
-  return new Worker(
-    `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`,
-    { eval: true },
-  );
+/**
+ * A worker whose bootstrap (plain JavaScript, no module of the generator) first scans `scan`, when given, and posts
+ * what it found (`{ scan: Tree }`, `null` when the walk threw: the caller then scans itself and meets the error as
+ * itself), then loads the emitting module (`worker.ts`) on its first request and hands every request to it. The scan
+ * needs no TypeScript loader and no emitter, so it starts as soon as the thread does; a run that turns out to need no
+ * emitting never loads them on this thread.
+ */
+function startWorker(scan?: string): Worker {
+  // Run from the CLI's bundle (`cli/bin.js`), the worker module is a sibling entry of it. Run from the sources,
+  // workers do not inherit tsx's loader: it is registered before the worker module is imported.
+  const load = import.meta.url.endsWith(".ts")
+    ? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((api) => { api.register(); return import(${JSON.stringify(new URL("./worker.ts", import.meta.url).href)}); })`
+    : `import(${JSON.stringify(new URL("./worker.js", import.meta.url).href)})`;
+  // `walkTree` runs as its own source text (it is self-contained; `__name`: the helper tsx wraps inner functions in).
+  const source = `const { parentPort, workerData } = require("node:worker_threads");
+const __name = (fn) => fn;
+if (workerData.scan !== undefined) {
+  let tree = null;
+  try {
+    tree = (${walkTree.toString()})(workerData.scan, require("node:fs"), true);
+  } catch {}
+  parentPort.postMessage({ scan: tree });
+}
+let module;
+parentPort.on("message", (request) => {
+  module ??= ${load};
+  module.then((loaded) => loaded.handle(request));
+});`;
+  return new Worker(source, { eval: true, workerData: scan === undefined ? {} : { scan } });
 }
 
 /** The very error a worker threw: formatted once, location kept. */
@@ -62,6 +89,9 @@ function rebuilt(error: SerializedError): GeneratorError {
 
 /** Workers started ahead of need (`prestartWorkers`), taken first by the next `emitUnits`. */
 const started: Thread[] = [];
+/** The worker of `startScanningWorker`, and whether it was asked to load the emitters. */
+let scanner: Thread | undefined;
+const prepared = new WeakSet<Thread>();
 
 /**
  * Starts `count` workers now, so that their start-up (a new isolate, the
@@ -70,41 +100,85 @@ const started: Thread[] = [];
  * asks for when the runtime came from its store: it emits models instead).
  */
 export function prestartWorkers(count: number): void {
-  while (started.length < count) started.push(new Thread());
+  prepareWorker();
+  while (started.length < count) {
+    const thread = new Thread();
+    started.push(thread);
+    thread.send({ kind: "prepare" }).catch(() => {});
+  }
 }
 
 /** `count` workers at least, and every worker started ahead of need (already paid for: it takes model chunks too). */
 function takeWorkers(count: number): Thread[] {
   const taken = started.splice(0);
+  scanner = undefined;
   while (taken.length < count) taken.push(new Thread());
   return taken;
 }
 
+/**
+ * The files of a few models (`emitModelFiles`), emitted on a worker started ahead of need while the caller goes on
+ * with the package's units; undefined when no worker was started (the caller emits them itself). For an added or
+ * edited model among many: the worker loaded ajv and the emitters while this thread read and normalised the
+ * catalog, and emits the model while this thread prints the README, the types and the package files (which print
+ * the model's section and declarations themselves). Keyed by model id, in the order of `specs`.
+ */
+export function emitFilesAside(specs: readonly ModelSpec[]): Promise<Map<string, FileMap>> | undefined {
+  const thread = started.shift();
+  if (!thread) return undefined;
+  if (thread === scanner) scanner = undefined;
+  return thread
+    .send({ kind: "files", specs })
+    .then((response) => {
+      const byId = new Map((response.ok && response.modelFiles) || []);
+      return new Map(
+        specs.map((spec) => {
+          const files = byId.get(spec.id);
+          if (!files) throw new GeneratorError("worker", `worker returned no files for model ${spec.id}`, {});
+          return [spec.id, new Map(files)];
+        }),
+      );
+    })
+    .finally(() => thread.close());
+}
+
 /** Closes workers started ahead of need that no `emitUnits` took (nothing to emit after all). */
 export async function closeIdleWorkers(): Promise<void> {
+  scanner = undefined;
   await Promise.all(started.splice(0).map((thread) => thread.close()));
 }
 
 /** One worker thread that answers requests one at a time. */
 class Thread {
-  private readonly worker = startWorker();
+  private readonly worker: Worker;
   private readonly pending = new Map<
     number,
     { resolve: (response: WorkerResponse) => void; reject: (error: unknown) => void }
   >();
   private next = 0;
+  /** What the bootstrap's scan found (undefined: no scan asked, or it failed, or the thread did). */
+  readonly scanned: Promise<Tree | undefined>;
 
-  constructor() {
-    this.worker.on("message", (response: WorkerResponse) => {
+  constructor(scan?: string) {
+    this.worker = startWorker(scan);
+    let scanned: (tree: Tree | undefined) => void = () => {};
+    this.scanned = scan === undefined ? Promise.resolve(undefined) : new Promise((resolve) => (scanned = resolve));
+    this.worker.on("message", (response: WorkerResponse | { readonly scan: Tree | null }) => {
+      if ("scan" in response) {
+        scanned(response.scan ?? undefined);
+        return;
+      }
       const waiter = this.pending.get(response.id);
       this.pending.delete(response.id);
       mergeTimings(response.timings);
       waiter?.resolve(response);
     });
     this.worker.on("error", (error) => {
+      scanned(undefined);
       for (const waiter of this.pending.values()) waiter.reject(error);
       this.pending.clear();
     });
+    this.worker.on("exit", () => scanned(undefined));
   }
 
   async send(request: Job): Promise<WorkerResponse> {
@@ -119,6 +193,33 @@ class Thread {
   close(): Promise<number> {
     return this.worker.terminate();
   }
+}
+
+/**
+ * Starts a worker now that scans `dir` first (every file below it and its stat, `walkTree`) and then stays, like a
+ * worker of `prestartWorkers`, for the next `emitUnits` or `emitFilesAside`. The promise settles with the scan, or
+ * undefined when the worker could not do it (the caller then scans `dir` itself).
+ */
+export function startScanningWorker(dir: string): Promise<Tree | undefined> {
+  let thread: Thread;
+  try {
+    thread = new Thread(dir);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  started.push(thread);
+  scanner = thread;
+  return thread.scanned;
+}
+
+/**
+ * Has a worker started ahead of need load the emitters now (ajv, the printers), so that the models a run finds stale
+ * later are emitted at once (`emitFilesAside`).
+ */
+export function prepareWorker(): void {
+  if (!scanner || prepared.has(scanner)) return;
+  prepared.add(scanner);
+  scanner.send({ kind: "prepare" }).catch(() => {});
 }
 
 export interface EmitJobs {

@@ -2,7 +2,7 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
-import { readdirSync } from "node:fs";
+import * as fs from "node:fs";
 import { threadId } from "node:worker_threads";
 
 /**
@@ -46,6 +46,58 @@ export async function listFiles(
   return found.sort();
 }
 
+/** A file's stat as the hash cache compares it: size, modification and change times in nanoseconds, inode. */
+export type StatKey = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string];
+
+/** What `walkTree` found: the paths, and with `stat` four strings per path (`StatKey`; "" four times: not a file). */
+export interface Tree {
+  readonly paths: string[];
+  readonly stats: string[];
+}
+
+/**
+ * Every file below `dir`, as `listFilesSync` lists them, with (when `stat`) each file's `StatKey`. Self-contained,
+ * `fs` passed in: `lib/scan.ts` runs its source text on a worker thread.
+ */
+export function walkTree(
+  dir: string,
+  fs: Pick<typeof import("node:fs"), "readdirSync" | "statSync">,
+  stat: boolean,
+  unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
+): Tree {
+  const paths: string[] = [];
+  const walk = (current: string, prefix: string): void => {
+    let entries;
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw unreadable(current, error as NodeJS.ErrnoException);
+    }
+    for (const entry of entries) {
+      if (entry.name === "node_modules") continue;
+      if (entry.isDirectory()) walk(`${current}/${entry.name}`, `${prefix}${entry.name}/`);
+      else paths.push(`${prefix}${entry.name}`);
+    }
+  };
+  walk(dir, "");
+  paths.sort();
+  const stats: string[] = [];
+  if (stat) {
+    for (const path of paths) {
+      let info;
+      try {
+        info = fs.statSync(`${dir}/${path}`, { bigint: true });
+      } catch {
+        info = undefined;
+      }
+      if (info?.isFile()) stats.push(String(info.size), String(info.mtimeNs), String(info.ctimeNs), String(info.ino));
+      else stats.push("", "", "", "");
+    }
+  }
+  return { paths, stats };
+}
+
 /**
  * `listFiles`, synchronously: thousands of directory reads (one folder per model) cost more as promises, and a
  * generate has nothing to do meanwhile.
@@ -54,23 +106,7 @@ export function listFilesSync(
   dir: string,
   unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
 ): string[] {
-  const found: string[] = [];
-  const walk = (current: string, prefix: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(current, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw unreadable(current, error as NodeJS.ErrnoException);
-    }
-    for (const entry of entries) {
-      if (entry.name === "node_modules") continue;
-      if (entry.isDirectory()) walk(join(current, entry.name), `${prefix}${entry.name}/`);
-      else found.push(`${prefix}${entry.name}`);
-    }
-  };
-  walk(dir, "");
-  return found.sort();
+  return walkTree(dir, fs, false, unreadable).paths;
 }
 
 /** A file's text, or undefined when it does not exist. */

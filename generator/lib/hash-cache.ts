@@ -13,7 +13,7 @@
  * that run's last writes only if they were no earlier than the cache itself.
  */
 import { readFileSync, statSync } from "node:fs";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic, type StatKey } from "./files.ts";
 import { sha256 } from "./json.ts";
 
 type Entry = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha: string];
@@ -25,13 +25,19 @@ export interface FileHashes {
    * A file is looked at once per cache (one run): asked again, it answers what it found then, or what `wrote` told it.
    */
   hash(path: string): string | undefined;
+  /**
+   * `hash`, with the file's stat taken already (`lib/scan.ts` stats generated/ on a worker thread); undefined: the
+   * path is not a plain file.
+   */
+  hashStat(path: string, key: StatKey | undefined): string | undefined;
   /** Records the hash of `text` (`sha`, when the caller has it), just written to `path`. */
   wrote(path: string, text: string, sha?: string): Promise<void>;
   /** Stores what was learnt (best effort). */
   save(): Promise<void>;
 }
 
-function statKey(path: string): readonly [string, string, string, string] | undefined {
+/** The same four strings as `walkTree`'s (`lib/files.ts`), which the worker's scan computes on its own. */
+function statKey(path: string): StatKey | undefined {
   try {
     const info = statSync(path, { bigint: true });
     if (!info.isFile()) return undefined;
@@ -45,64 +51,71 @@ function statKey(path: string): readonly [string, string, string, string] | unde
  * True when `a` is a smaller whole number than `b`, both written in decimal without leading zeros (as `String` of a
  * bigint writes them): the shorter is the smaller, and equal lengths compare as text. No bigint per entry.
  */
-function lessThan(a: unknown, b: string): boolean {
-  return (
-    typeof a === "string" && /^(?:0|[1-9][0-9]*)$/.test(a) && (a.length < b.length || (a.length === b.length && a < b))
-  );
-}
-
-/** The entries of files last changed before `writtenNs`, when the cache file was written. */
-function withoutRacy(files: Record<string, Entry>, writtenNs: bigint): Record<string, Entry> {
-  const kept: Record<string, Entry> = {};
-  const written = String(writtenNs);
-  for (const [path, entry] of Object.entries(files)) {
-    if (lessThan(entry[1], written) && lessThan(entry[2], written)) kept[path] = entry;
-  }
-  return kept;
+function lessThan(a: string, b: string): boolean {
+  return a.length < b.length || (a.length === b.length && a < b);
 }
 
 /** A hash cache stored in `file`; `undefined` keeps nothing (every file is read). */
 export async function openHashCache(file: string | undefined): Promise<FileHashes> {
   let known: Record<string, Entry> = {};
+  /** When the cache file was written (nanoseconds, decimal): an entry of a file changed no earlier is racy. */
+  let written = "0";
   if (file) {
     try {
       // Read in one call: a promise read of ~1 MB decodes it chunk by chunk, several times slower.
       const info = statSync(file, { bigint: true });
       const text = readFileSync(file, "utf8");
       const parsed = JSON.parse(text) as { version?: number; files?: Record<string, Entry> };
-      if (parsed.version === 1 && parsed.files) known = withoutRacy(parsed.files, info.mtimeNs);
+      if (parsed.version === 1 && parsed.files && typeof parsed.files === "object") {
+        known = parsed.files;
+        written = String(info.mtimeNs);
+      }
     } catch {
       // No cache yet.
     }
   }
   const next: Record<string, Entry> = {};
   let changed = false;
-  const same = (entry: Entry | undefined, key: readonly string[]) =>
-    entry !== undefined && entry[0] === key[0] && entry[1] === key[1] && entry[2] === key[2] && entry[3] === key[3];
+  /**
+   * True when the stored entry is the file's stat, and older than the cache file (not racy). The racy check runs here,
+   * on the entries a run looks up, rather than over the whole cache when it is read: once the entry's times equal the
+   * stat's, they are decimals as `String` of a bigint writes them, which `lessThan` compares.
+   */
+  const same = (entry: Entry | undefined, key: StatKey): entry is Entry =>
+    Array.isArray(entry) &&
+    entry.length === 5 &&
+    typeof entry[4] === "string" &&
+    entry[0] === key[0] &&
+    entry[1] === key[1] &&
+    entry[2] === key[2] &&
+    entry[3] === key[3] &&
+    lessThan(key[1], written) &&
+    lessThan(key[2], written);
+  const hashStat = (path: string, key: StatKey | undefined): string | undefined => {
+    // Looked at once per run: the drift pass asks again for snapshot files the outputs' hashing saw.
+    const seen = next[path];
+    if (seen !== undefined) return seen[4];
+    if (!key) return undefined;
+    const entry = Object.hasOwn(known, path) ? known[path] : undefined;
+    if (same(entry, key)) {
+      next[path] = entry;
+      return entry[4];
+    }
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+    // Read after the stat: if the file changed in between, the next run sees another stat and hashes again.
+    const sha = sha256(text);
+    next[path] = [...key, sha];
+    changed = true;
+    return sha;
+  };
   return {
-    hash(path) {
-      // Looked at once per run: the drift pass asks again for snapshot files the outputs' hashing saw.
-      const seen = next[path];
-      if (seen !== undefined) return seen[4];
-      const key = statKey(path);
-      if (!key) return undefined;
-      const entry = known[path];
-      if (same(entry, key)) {
-        next[path] = entry!;
-        return entry![4];
-      }
-      let text: string;
-      try {
-        text = readFileSync(path, "utf8");
-      } catch {
-        return undefined;
-      }
-      // Read after the stat: if the file changed in between, the next run sees another stat and hashes again.
-      const sha = sha256(text);
-      next[path] = [...key, sha];
-      changed = true;
-      return sha;
-    },
+    hash: (path) => hashStat(path, next[path] === undefined ? statKey(path) : undefined),
+    hashStat,
     async wrote(path, text, sha) {
       const key = statKey(path);
       if (!key) return;

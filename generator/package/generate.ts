@@ -8,7 +8,7 @@
  * Nothing is written before the whole plan exists, so one bad schema among
  * hundreds leaves generated/ untouched.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Warning } from "../lib/diagnostics.ts";
@@ -17,7 +17,8 @@ import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
 import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
-import { cacheFile, listFilesSync } from "../lib/files.ts";
+import { cacheFile } from "../lib/files.ts";
+import { scannedTree, scanTree, type ScannedTree } from "../lib/scan.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
 import { openSpecCache, specCacheFiles, type ReadmeLayout, type SpecCache } from "../model/spec-cache.ts";
 import {
@@ -32,6 +33,7 @@ import {
   type Manifest,
   type UnitRecord,
 } from "./manifest.ts";
+import { startScanningWorker } from "../emit/pool.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { currentVersion, planRelease, type ReleasePlan } from "./release.ts";
 
@@ -140,6 +142,29 @@ function readmeSections(
   return found;
 }
 
+/**
+ * The size of a committed manifest from which a run scans generated/ on a worker thread and emits a few stale models
+ * on it (~1 KB per model: some 200 models). Below it, starting the worker costs more than it saves.
+ */
+export const LARGE_MANIFEST_BYTES = 256 * 1024;
+
+function isLarge(outDir: string): boolean {
+  try {
+    return statSync(join(outDir, MANIFEST_FILE)).size >= LARGE_MANIFEST_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * generated/ scanned on a worker thread that then stays for the run's emitting (`startScanningWorker`; `emit/pool.ts`
+ * is imported statically for it, so the worker starts at once, not when this thread next lets a dynamic import load).
+ */
+async function scanAside(outDir: string): Promise<ScannedTree | undefined> {
+  const tree = await startScanningWorker(outDir);
+  return tree && scannedTree(tree);
+}
+
 /** Version, changelog and schema snapshot as they are: nothing to release. */
 function unchangedRelease(version: string): ReleasePlan {
   return { previousVersion: version, version, files: new Map(), unchanged: new Map() };
@@ -180,6 +205,10 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const schemasPrefix = `${SCHEMAS}/`;
   // A render run must hold every file in memory, so it reuses nothing.
   const reuse = (options.cache ?? true) && !options.render;
+  // generated/ as it is, listed and stated once, on a worker thread while this one reads the schemas and the
+  // manifest (`lib/scan.ts`): hashed when first needed, and what the write removes (no other writer runs in between).
+  // Only a run that may reuse the committed manifest looks at generated/ before writing it.
+  const scanning = reuse && (options.threads ?? 2) > 1 && isLarge(outDir) ? scanAside(outDir) : undefined;
   const hashes = await openHashCache(reuse ? hashCachePath(root) : undefined);
   const schemaFiles = await measureAsync("list schemas", () => listJsonFiles(join(root, SCHEMAS), root));
   const schemaHashes = measure("hash schemas", () => schemaFiles.map((file) => hashes.hash(join(root, file))));
@@ -197,36 +226,44 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const { prestartWorkers, threadsFor } = await import("../emit/pool.ts");
     const threads = threadsFor(schemaFiles.length);
     if (threads > 1) prestartWorkers(threads);
+  } else if (scanning && manifest.inputs !== inputsKey) {
+    // Schema files were added, edited or removed: the scanning worker loads ajv and the emitters now, while this
+    // thread reads and normalises the catalog; the few stale models are then emitted on it (`emitFilesAside`).
+    const { prepareWorker } = await import("../emit/pool.ts");
+    prepareWorker();
   }
-  // generated/ as it is, listed once: hashed now, and what the write removes (no other writer runs in between).
-  const listed = manifest ? measure("list outputs", () => listFilesSync(outDir)) : undefined;
-  const disk = listed ? measure("hash outputs", () => hashOutputs(outDir, hashes, listed)) : new Map<string, string>();
+  let listed: readonly string[] | undefined;
+  let disk: Map<string, string> | undefined;
+  /** Sets `listed` and `disk` (the hash of each file of generated/ but the manifest) from the scan. */
+  const hashDisk = async (): Promise<Map<string, string>> => {
+    if (!manifest) return (disk = new Map());
+    const tree = await measureAsync("list outputs", async () => (await scanning) ?? scanTree(outDir));
+    listed = tree.paths;
+    return (disk = measure("hash outputs", () => hashOutputs(outDir, hashes, tree.paths, tree.stats)));
+  };
   const readEntries = () =>
     measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root, schemaFiles));
 
   // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded; nothing is
-  // read but what changed since the files were last hashed.
-  if (
-    stored &&
-    manifest &&
-    manifest.inputs === inputsKey &&
-    serializeManifest(manifest) === stored.text &&
-    everythingCurrent(manifest, disk)
-  ) {
-    let loaded: Promise<readonly ModelSpec[]> | undefined;
-    const plan = {
-      outDir,
-      hashes,
-      modelCount: manifest.models,
-      warnings: manifest.warnings,
-      release: unchangedRelease(await currentVersion(outDir)),
-      files: new Map<string, string>(),
-      keep: new Set([...disk.keys(), MANIFEST_FILE]),
-      emitted: [],
-      upToDate: true,
-      loadSpecs: () => (loaded ??= readEntries().then((entries) => loadModels(entries, schemasPrefix).specs)),
-    };
-    return plan;
+  // read but what changed since the files were last hashed. With other inputs it cannot apply: the scan goes on
+  // while this thread reads and normalises the schemas.
+  if (stored && manifest && manifest.inputs === inputsKey) {
+    const current = await hashDisk();
+    if (serializeManifest(manifest) === stored.text && everythingCurrent(manifest, current)) {
+      let loaded: Promise<readonly ModelSpec[]> | undefined;
+      return {
+        outDir,
+        hashes,
+        modelCount: manifest.models,
+        warnings: manifest.warnings,
+        release: unchangedRelease(await currentVersion(outDir)),
+        files: new Map<string, string>(),
+        keep: new Set([...current.keys(), MANIFEST_FILE]),
+        emitted: [],
+        upToDate: true,
+        loadSpecs: () => (loaded ??= readEntries().then((entries) => loadModels(entries, schemasPrefix).specs)),
+      };
+    }
   }
 
   // Every run that normalises records what it normalised (a `--no-cache` run too, so that the next edit is cheap);
@@ -252,13 +289,14 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     return schemaFiles.map((_, index) => lazy.get(index) ?? read[next++]!);
   });
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix, { cache: specCache }));
+  const onDisk = disk ?? (await hashDisk());
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
   const emitted: string[] = [];
   /** True (and its files kept as they are) when the manifest proves a unit current. */
   const current = (name: string, key: string): boolean => {
     const record = manifest?.units[name];
-    if (!reuse || !unitIsCurrent(record, key, disk)) return false;
+    if (!reuse || !unitIsCurrent(record, key, onDisk)) return false;
     for (const path of Object.keys(record!.files)) keep.add(path);
     units[name] = record!;
     return true;
@@ -302,7 +340,8 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     for (const path of planned.unchanged.keys()) keep.add(path);
   }
 
-  const emitters = () => measureAsync("import emitters", () => import("../emit/all.ts"));
+  /** The package's units (`emit/units.ts`: no ajv). */
+  const emitters = () => measureAsync("import emitters", () => import("../emit/units.ts"));
 
   const packageKey = sha256(
     [
@@ -321,15 +360,23 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     return key;
   };
 
-  // The runtime unit and every stale model unit, spread over worker threads (emit/pool.ts).
+  // The runtime unit and every stale model unit, spread over worker threads (emit/pool.ts); a few stale models alone
+  // (an add, an edit) are emitted on the worker started for them while this thread prints the package's units.
   const runtimeStale = !current("runtime", fingerprint);
   const stale = specs.filter((spec) => !current(`model:${spec.id}`, modelKey(spec)));
   const sections = new Map<string, string>();
   const typeTexts = new Map<string, string>();
-  if (runtimeStale || stale.length > 0) {
+  const { emitFilesAside, PARALLEL_THRESHOLD } = await import("../emit/pool.ts");
+  const aside =
+    !runtimeStale && stale.length > 0 && stale.length < PARALLEL_THRESHOLD ? emitFilesAside(stale) : undefined;
+  // Awaited below, after the package's units; should one of those throw first, the worker's outcome is not wanted.
+  aside?.catch(() => {});
+  /** Where the model units go in `emitted` (the order they are listed in, whichever thread emitted them). */
+  const modelsAt = emitted.length;
+  if (!aside && (runtimeStale || stale.length > 0)) {
     const { readRuntimeSources, runtimeCachePath } = await import("../emit/runtime.ts");
     const { emitUnits } = await import("../emit/pool.ts");
-    const { emitModelUnit, emitRuntimeUnit } = await emitters();
+    const { emitModelUnit, emitRuntimeUnit } = await measureAsync("import emitters", () => import("../emit/all.ts"));
     const sources = runtimeStale ? await readRuntimeSources(join(root, "templates", "runtime")) : undefined;
     const results = await emitUnits(
       // The compiled runtime depends on the generator's version only: stored once per fingerprint (emit/runtime.ts).
@@ -388,7 +435,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const output = await measureAsync("package files", () => {
       // The sections of the README on disk, where the last run's layout places them, for models whose stored
       // texts are still those (the README's hash, proven by its stat, is the one the layout was recorded for).
-      const fromDisk = readmeSections(outDir, specCache.readme(), disk);
+      const fromDisk = readmeSections(outDir, specCache.readme(), onDisk);
       for (const spec of specs) {
         if (sections.has(spec.id)) continue;
         const stored = fromDisk.get(spec.id);
@@ -409,6 +456,12 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       head: readme.length - lengths.reduce((sum, length) => sum + length + 1, 0),
       sections: specs.map((spec, index) => [spec.id, specCache.sectionKey(spec) ?? "", lengths[index]!]),
     });
+  }
+  if (aside) {
+    const files = await measureAsync("wait for models", () => aside);
+    const units = emitted.length;
+    for (const spec of stale) collect(`model:${spec.id}`, modelKey(spec), files.get(spec.id)!);
+    emitted.splice(modelsAt, 0, ...emitted.splice(units));
   }
   await measureAsync("save spec cache", () => specCache.save());
 
@@ -434,7 +487,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     // The manifest is compared with the bytes read at the start of the run.
     same: (path, text) => {
       if (path === MANIFEST_FILE) return stored === undefined ? undefined : stored.text === text;
-      const before = disk.get(path);
+      const before = onDisk.get(path);
       const after = emittedHashes.get(path);
       return before === undefined || after === undefined ? undefined : before === after;
     },

@@ -20,7 +20,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Warning } from "../lib/diagnostics.ts";
-import { listFilesSync } from "../lib/files.ts";
+import { listFilesSync, type StatKey } from "../lib/files.ts";
 import type { FileHashes } from "../lib/hash-cache.ts";
 import { sha256, stringifyPretty } from "../lib/json.ts";
 
@@ -161,16 +161,21 @@ export function serializeManifestObjects(manifest: Manifest): string {
   return stringifyPretty({ "//": NOTICE, ...manifest, units });
 }
 
-/** SHA-256 of every file below `outDir` (the manifest itself excluded), by path; `hashes` skips unchanged files. */
+/**
+ * SHA-256 of every file below `outDir` (the manifest itself excluded), by path; `hashes` skips unchanged files.
+ * `stats`: the files' stats, taken already (`lib/scan.ts`).
+ */
 export function hashOutputs(
   outDir: string,
   hashes: FileHashes,
   listed: readonly string[] = listFilesSync(outDir),
+  stats?: ReadonlyMap<string, StatKey | undefined>,
 ): Map<string, string> {
   const result = new Map<string, string>();
   for (const path of listed) {
     if (path === MANIFEST_FILE) continue;
-    const hash = hashes.hash(join(outDir, path));
+    const file = join(outDir, path);
+    const hash = stats ? hashes.hashStat(file, stats.get(path)) : hashes.hash(file);
     if (hash !== undefined) result.set(path, hash);
   }
   return result;

@@ -1,9 +1,17 @@
 /** Model units on worker threads report an emitter's error exactly as the main thread would, and emit the same files. */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { GeneratorError } from "../../generator/lib/diagnostics.ts";
-import { emitModelUnit, emitRuntimeUnit } from "../../generator/emit/all.ts";
-import { emitUnits } from "../../generator/emit/pool.ts";
+import { emitModelFiles, emitModelUnit, emitRuntimeUnit } from "../../generator/emit/all.ts";
+import {
+  closeIdleWorkers,
+  emitFilesAside,
+  emitUnits,
+  prepareWorker,
+  startScanningWorker,
+} from "../../generator/emit/pool.ts";
 import type { ModelSpec } from "../../generator/model/types.ts";
+import { join } from "node:path";
+import { ROOT } from "../helpers/project.ts";
 import { seedFile, specOf, SEED_IDS } from "../helpers/spec.ts";
 
 /** A spec ajv cannot compile (normalisation would reject this pattern in a schema file; the spec is edited directly). */
@@ -11,6 +19,10 @@ function breakValidator(spec: ModelSpec): ModelSpec {
   const [first, ...rest] = spec.fields;
   return { ...spec, fields: [{ ...first!, value: { ...first!.value, types: ["string"], pattern: "(" } }, ...rest] };
 }
+
+afterEach(async () => {
+  await closeIdleWorkers();
+});
 
 describe("worker threads", () => {
   it("rethrow an emitter's GeneratorError with its code and location, formatted once", async () => {
@@ -45,5 +57,27 @@ describe("worker threads", () => {
     expect([...results.models.keys()]).toEqual(specs.map((spec) => spec.id));
     expect(mainModels).toBeGreaterThan(1);
     expect(late).toEqual([]);
+  });
+
+  it("emit a few models' files aside on the scanning worker, as this thread would, and rethrow its errors as they are", async () => {
+    const specs = SEED_IDS.map((id) => specOf(seedFile(id)));
+    const broken = breakValidator(specs[0]!);
+    // No worker started: the caller emits itself.
+    expect(emitFilesAside(specs)).toBeUndefined();
+
+    expect(await startScanningWorker(join(ROOT, "templates"))).toBeDefined();
+    prepareWorker();
+    const aside = await emitFilesAside(specs)!;
+    expect([...aside.keys()]).toEqual(specs.map((spec) => spec.id));
+    for (const spec of specs) expect(aside.get(spec.id)).toEqual(await emitModelFiles(spec));
+    // The worker was taken (and closed): the next call finds none.
+    expect(emitFilesAside(specs)).toBeUndefined();
+
+    await startScanningWorker(join(ROOT, "templates"));
+    const failed = await emitFilesAside([broken])!.catch((error: unknown) => error);
+    const onMain = await emitModelFiles(broken).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(GeneratorError);
+    expect((failed as GeneratorError).message).toBe((onMain as GeneratorError).message);
+    expect((failed as GeneratorError).location).toEqual((onMain as GeneratorError).location);
   });
 });
