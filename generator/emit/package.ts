@@ -248,8 +248,8 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 `;
 
-/** One README table row: a field, or a member of a nested object (`multiPrompt[].duration`). */
-function readmeRow(
+/** One row of a model page's table: a field, or a member of a nested object (`multiPrompt[].duration`). */
+function pageRow(
   alias: string,
   key: string,
   value: ValueSpec,
@@ -282,7 +282,7 @@ function memberRows(value: ValueSpec, alias: string, key: string): string[][] {
     for (const property of value.properties) {
       const childAlias = `${alias}.${property.alias ?? property.key}`;
       const childKey = `${key}.${property.key}`;
-      rows.push(readmeRow(childAlias, childKey, property.value, property.required));
+      rows.push(pageRow(childAlias, childKey, property.value, property.required));
       rows.push(...memberRows(property.value, childAlias, childKey));
     }
   }
@@ -290,12 +290,17 @@ function memberRows(value: ValueSpec, alias: string, key: string): string[][] {
   return rows;
 }
 
-/** One model's README section (markdown, as Prettier prints it). */
-export function readmeSection(spec: ModelSpec): string {
+/**
+ * One model's page, `models/<id>.md` (markdown, as Prettier prints it): its inputs' table (alias, raw key, type,
+ * default or example, range, required) and its outputs. A page per model rather than a README section each: at
+ * catalog size one README of every table would be megabytes, which npm (64 KiB in the registry) and GitHub (512 KB)
+ * do not show.
+ */
+export function modelPage(spec: ModelSpec, header: string): string {
   const names = spec.types;
   const title = spec.displayName ?? spec.id;
   const rows = spec.fields.flatMap((field) => [
-    readmeRow(field.alias, field.key, field.value, field.required, field.sizes),
+    pageRow(field.alias, field.key, field.value, field.required, field.sizes),
     ...memberRows(field.value, field.alias, field.key),
   ]);
   const outputs = spec.output.map((property) => `${md.code(property.key)} (${typeLabel(property.value)})`).join(", ");
@@ -308,7 +313,9 @@ export function readmeSection(spec: ModelSpec): string {
   ];
   const types = [names.input, names.rawInput, names.output].map(md.code).join(", ");
   return [
-    `### ${md.paragraph(title)}`,
+    `<!-- ${header} -->`,
+    "",
+    `# ${md.paragraph(title)}`,
     "",
     `Model id ${md.code(spec.id)} · import ${md.code(`${PACKAGE_NAME}/${spec.names.modulePath}`)} · types ${types}`,
     ...(facts.length ? ["", md.paragraph(`${facts.join(" · ")}.`.replace(/^./, (first) => first.toUpperCase()))] : []),
@@ -321,8 +328,13 @@ export function readmeSection(spec: ModelSpec): string {
   ].join("\n");
 }
 
-/** The README's head: title, usage example and the heading of the model tables. */
-export function readmeHeader(specs: readonly ModelSpec[]): string {
+/** A model's page (`modelPage`) relative to the package root (module paths are `[A-Za-z0-9._~-]` and `/`). */
+export function modelPagePath(spec: ModelSpec): string {
+  return `models/${spec.names.modulePath}.md`;
+}
+
+/** The README: title, usage example, and the list of models, each linked to its page (`modelPage`). */
+export function readmeText(specs: readonly ModelSpec[]): string {
   const first = specs[0];
   const example = first
     ? [
@@ -355,8 +367,8 @@ export function readmeHeader(specs: readonly ModelSpec[]): string {
     "`client.run(modelId, input)` is the way to call a model: the id is checked (only the ids below compile; any other",
     "model goes through `untypedModel(id)`, typed `Record<string, unknown>`), and so are the input and the output.",
     "It loads that model's module the first time it is used, so a bundle carries only the models it runs. Each model",
-    "also has its own entry point (`build`, `buildRaw`, `validateInput`, `toFriendly`, schemas; see the tables below).",
-    "Output keys a schema does not list are kept under `output.extra`. Prices in the tables are what the catalog listed",
+    "also has its own entry point (`build`, `buildRaw`, `validateInput`, `toFriendly`, schemas; see its page).",
+    "Output keys a schema does not list are kept under `output.extra`. Prices on the pages are what the catalog listed",
     "when the package was generated: information, not a promise.",
     "",
     "Requirements: Node 20.19 or later (or any runtime with `fetch`); for TypeScript, `fetch` and `AbortSignal` come",
@@ -368,7 +380,12 @@ export function readmeHeader(specs: readonly ModelSpec[]): string {
     "",
     specs.length === 0
       ? "No models yet: add schema files to `schemas/` and run `npm run generate`."
-      : `${specs.length} models, one table each.`,
+      : `${specs.length === 1 ? "1 model" : `${specs.length} models`}, each with a page of its inputs and outputs:`,
     "",
+    ...specs.map((spec) => {
+      const title = spec.displayName === undefined ? "" : ` (${md.paragraph(spec.displayName)})`;
+      return `- [${md.code(spec.id)}](${modelPagePath(spec)})${title}`;
+    }),
+    ...(specs.length === 0 ? [] : [""]),
   ].join("\n");
 }

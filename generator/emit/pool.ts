@@ -41,7 +41,6 @@ export type WorkerResponse = { readonly id: number; readonly timings: Timing[] }
 interface SerializedModel {
   readonly id: string;
   readonly files: [string, string][];
-  readonly readme: string;
   readonly types: string;
 }
 
@@ -120,8 +119,8 @@ function takeWorkers(count: number): Thread[] {
  * The files of a few models (`emitModelFiles`), emitted on a worker started ahead of need while the caller goes on
  * with the package's units; undefined when no worker was started (the caller emits them itself). For an added or
  * edited model among many: the worker loaded ajv and the emitters while this thread read and normalised the
- * catalog, and emits the model while this thread prints the README, the types and the package files (which print
- * the model's section and declarations themselves). Keyed by model id, in the order of `specs`.
+ * catalog, and emits the model while this thread prints the registry, the types (which print the model's declarations
+ * themselves) and the package files. Keyed by model id, in the order of `specs`.
  */
 export function emitFilesAside(specs: readonly ModelSpec[]): Promise<Map<string, FileMap>> | undefined {
   const thread = started.shift();
@@ -293,7 +292,7 @@ async function emitFresh(jobs: EmitJobs, emitters: Emitters, threads: number): P
       for (let chunk = take(); chunk; chunk = take()) {
         const response = await thread.send({ kind: "models", specs: chunk });
         for (const model of (response.ok && response.models) || []) {
-          models.set(model.id, { files: new Map(model.files), readme: model.readme, types: model.types });
+          models.set(model.id, { files: new Map(model.files), types: model.types });
         }
       }
     };

@@ -17,8 +17,7 @@ import {
   emitPackageJson,
   LICENSE_TEXT,
   emitRegistryModule,
-  readmeHeader,
-  readmeSection,
+  readmeText,
 } from "./package.ts";
 import { registryPath, typesPath } from "./registry.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
@@ -26,12 +25,11 @@ import { compileRuntime, type RuntimeSource } from "./runtime.ts";
 export type FileMap = Map<string, string>;
 
 /**
- * What a model unit produces: its files, its (formatted) section of the package README, and its type declarations
- * (`emitModelTypes`), which its bucket's `types/NN.d.ts` joins with the others of the bucket.
+ * What a model unit produces: its files (module, declarations, page) and its type declarations (`emitModelTypes`),
+ * which its bucket's `types/NN.d.ts` joins with the others of the bucket.
  */
 export interface ModelUnitOutput {
   readonly files: FileMap;
-  readonly readme: string;
   readonly types: string;
 }
 
@@ -92,29 +90,11 @@ export async function emitRegistryUnit(specs: readonly ModelSpec[], bucket: numb
   return new Map([[registryPath(bucket), emitRegistryModule(specs, bucket)]]);
 }
 
-/** index.d.ts, package.json and README.md (sections from the model units that ran). */
-export async function emitPackageUnit(
-  specs: readonly ModelSpec[],
-  version: string,
-  sections: ReadonlyMap<string, string>,
-  /** Told each README section printed now (one not in `sections`). */
-  printed?: (spec: ModelSpec, section: string) => void,
-): Promise<FileMap> {
-  // Only the sections printed now are measured (index.d.ts and package.json are laid out by the printer or as text).
-  await loadStringWidth(specs.filter((spec) => !sections.has(spec.id)));
-  const out: FileMap = new Map([
+/** index.d.ts, package.json and README.md (the list of models; each model's page is a file of its unit). */
+export function emitPackageUnit(specs: readonly ModelSpec[], version: string): FileMap {
+  return new Map([
     ["index.d.ts", emitIndexDeclarations(specs)],
     ["package.json", emitPackageJson(specs, version)],
+    ["README.md", readmeText(specs)],
   ]);
-  const parts = [readmeHeader(specs)];
-  for (const spec of specs) {
-    let section = sections.get(spec.id);
-    if (section === undefined) {
-      section = measure("readme sections", () => readmeSection(spec));
-      printed?.(spec, section!);
-    }
-    parts.push(section);
-  }
-  out.set("README.md", parts.join("\n"));
-  return out;
 }

@@ -23,7 +23,7 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse> {
     const models = [];
     for (const spec of request.specs) {
       const output = await emitModelUnit(spec);
-      models.push({ id: spec.id, files: [...output.files], readme: output.readme, types: output.types });
+      models.push({ id: spec.id, files: [...output.files], types: output.types });
     }
     return { id: request.id, ok: true, models, timings: takeTimings() };
   } catch (error) {

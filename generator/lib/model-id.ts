@@ -96,7 +96,8 @@ export function assignModelPaths(ids: readonly string[]): Map<string, ModelPath>
   const suffixed = unique.map(() => false);
   const depth = Math.max(0, ...segments.map((parts) => parts.length));
   for (let level = 0; level < depth; level++) {
-    // Names one folder would hold (case folded): a folder `x`, or the files `x.js`, `x.d.ts`, `x.json` of a leaf.
+    // Names one folder would hold (case folded): a folder `x`, or the files `x.js`, `x.d.ts`, `x.md`, `x.json` of a
+    // leaf.
     const byName = new Map<string, Map<string, number[]>>();
     segments.forEach((parts, index) => {
       if (parts.length <= level) return;
@@ -104,7 +105,7 @@ export function assignModelPaths(ids: readonly string[]): Map<string, ModelPath>
       const leaf = level === parts.length - 1;
       const parent = final[index]!.slice(0, level).join("/");
       const entry = `${leaf ? "file" : "folder"}:${segment}`;
-      for (const name of leaf ? [`${segment}.js`, `${segment}.d.ts`, `${segment}.json`] : [segment]) {
+      for (const name of leaf ? [`${segment}.js`, `${segment}.d.ts`, `${segment}.md`, `${segment}.json`] : [segment]) {
         const key = `${parent}\u0000${name.toLowerCase()}`;
         const entries = byName.get(key) ?? new Map<string, number[]>();
         byName.set(key, entries);

@@ -1,5 +1,5 @@
 /**
- * Normalised models and their README sections, kept between runs so that one
+ * Normalised models and their type declarations, kept between runs so that one
  * edited schema among a thousand is the only one parsed, normalised and
  * printed again. An entry is keyed by the schema file's path, the SHA-256 of
  * its bytes and the normalisation rules, and the whole cache by the
@@ -12,7 +12,7 @@
  * Two files, so that adding one model among a thousand neither reads nor
  * rewrites megabytes:
  * - `<base>.index`: a text file, one line of JSON per model (model id, the
- *   spec's head, where its spec and README section lie in the data file),
+ *   spec's head, where its spec and its printed declarations lie in the data file),
  *   a line for the last run's model names, and a first line with the
  *   generator fingerprint and the SHA-256 of the rest (a damaged index is a
  *   miss as a whole). JSON because V8 parses it several times faster than
@@ -22,7 +22,7 @@
  *   not change is written back as the line it was read as, so a record is
  *   parsed only when it is used. Rewritten whole (through a rename) by a run
  *   that changes anything: it is about a tenth of the cache.
- * - `<base>.data`: the specs and sections themselves, appended to and never
+ * - `<base>.data`: the specs and declarations themselves, appended to and never
  *   rewritten in place. Each is found by its offset and checked by its length
  *   and SHA-256 before it is used, so a truncated, overwritten or foreign data
  *   file gives a cache miss (the model is normalised again), never a wrong
@@ -39,7 +39,7 @@ import type { ModelSpec } from "./types.ts";
 import { writeFileAtomic } from "../lib/files.ts";
 import { sha256 } from "../lib/json.ts";
 
-/** Where a blob (a spec's bytes, a section's UTF-8) lies in the data file: offset, length, SHA-256 of its bytes. */
+/** Where a blob (a spec's bytes, printed declarations' UTF-8) lies in the data file: offset, length, SHA-256 of its bytes. */
 type BlobRef = readonly [offset: number, length: number, sha: string];
 
 /** One model's index record. */
@@ -49,11 +49,11 @@ interface IndexRecord {
   readonly keys: readonly string[];
   readonly head: Readonly<{ [key: string]: unknown }>;
   readonly spec: BlobRef;
-  readonly section?: BlobRef;
+  readonly printed?: BlobRef;
 }
 
 /** What the index file starts with (then a tab, the fingerprint, a tab and the SHA-256 of the lines that follow). */
-const INDEX_MAGIC = "runcomfy-codegen spec index 6";
+const INDEX_MAGIC = "runcomfy-codegen spec index 7";
 
 /** The head's values as JSON: the maps of `types` as lists of entries. */
 function encodeHead(head: Readonly<{ [key: string]: unknown }>): { [key: string]: unknown } {
@@ -121,22 +121,21 @@ interface Entry {
   /** Where the spec lies, or its bytes still to be appended. */
   spec: BlobRef | Uint8Array;
   /**
-   * Where the model's printed texts lie, or what to append: its README section and its type declarations, as JSON
-   * after its `sectionOwner` line.
+   * Where the model's printed texts lie, or what to append: its type declarations, as JSON after its `printedOwner`
+   * line.
    */
-  section?: BlobRef | string;
+  printed?: BlobRef | string;
   /** SHA-256 of the stored texts (known without reading them). */
-  sectionSha?: string;
+  printedSha?: string;
   /** The texts, once read or set. */
   texts?: PrintedTexts;
   changed: boolean;
-  /** The spec object handed out (for `section`/`setSection`). */
+  /** The spec object handed out (for `types`/`setTypes`). */
   made?: ModelSpec;
 }
 
-/** What the emitters printed for a model, kept beside its spec: its README section and its type declarations. */
+/** What the emitters printed for a model, kept beside its spec: its type declarations. */
 interface PrintedTexts {
-  readme?: string | undefined;
   types?: string | undefined;
 }
 
@@ -157,56 +156,16 @@ export interface SpecCache {
   ): ModelSpec | undefined;
   /** Records a spec normalised now. */
   set(spec: ModelSpec, rules: number): void;
-  /** The README section printed before for exactly this (cached) spec. */
-  section(spec: ModelSpec): string | undefined;
-  /** Records the README section of a spec of this run. */
-  setSection(spec: ModelSpec, section: string): void;
   /** The type declarations (`emitModelTypes`) printed before for exactly this (cached) spec. */
   types(spec: ModelSpec): string | undefined;
   /** Records the type declarations of a spec of this run. */
   setTypes(spec: ModelSpec, types: string): void;
-  /**
-   * The last stored README layout: the SHA-256 of the README it describes, the length of its head, and each model's
-   * section in order (id, `sectionKey`, length): a README on disk with that hash holds those sections at those places.
-   */
-  readme(): ReadmeLayout | undefined;
-  /** Records the layout of this run's README. */
-  setReadme(layout: ReadmeLayout): void;
-  /** What identifies the printed texts stored for a spec of this run (the SHA-256 of their stored form), if any. */
-  sectionKey(spec: ModelSpec): string | undefined;
   /** The model names of the last run that stored them (`namesFor` checks they fit before using them). */
   naming(): NamingMemo | undefined;
   /** Records this run's model names. */
   setNaming(memo: NamingMemo): void;
   /** Stores the entries of this run's models (best effort); entries of files no longer used are dropped. */
   save(): Promise<void>;
-}
-
-/** Where each model's section lies in a README (see `SpecCache.readme`). */
-export interface ReadmeLayout {
-  readonly sha: string;
-  readonly head: number;
-  readonly sections: readonly (readonly [id: string, sectionKey: string, length: number])[];
-}
-
-function validLayout(value: unknown): ReadmeLayout | undefined {
-  const layout = value as Partial<ReadmeLayout> | null;
-  return layout !== null &&
-    typeof layout === "object" &&
-    typeof layout.sha === "string" &&
-    Number.isSafeInteger(layout.head) &&
-    Array.isArray(layout.sections) &&
-    layout.sections.every(
-      (entry) =>
-        Array.isArray(entry) &&
-        entry.length === 3 &&
-        typeof entry[0] === "string" &&
-        typeof entry[1] === "string" &&
-        Number.isSafeInteger(entry[2]) &&
-        entry[2] >= 0,
-    )
-    ? (layout as ReadmeLayout)
-    : undefined;
 }
 
 const key = (file: string, sourceHash: string, rules: number) => `${rules}\u0000${file}\u0000${sourceHash}`;
@@ -238,7 +197,7 @@ function validRecord(value: unknown): IndexRecord | undefined {
     typeof record.head === "object" &&
     [...HEAD].every((name) => Object.hasOwn(record.head!, name)) &&
     isBlobRef(record.spec) &&
-    (record.section === undefined || isBlobRef(record.section))
+    (record.printed === undefined || isBlobRef(record.printed))
     ? (record as IndexRecord)
     : undefined;
 }
@@ -268,7 +227,7 @@ function lazySpec(
 }
 
 /** What stored texts start with: the model and schema bytes they were printed for (checked when they are read). */
-function sectionOwner(entry: Entry): string {
+function printedOwner(entry: Entry): string {
   return `${String(entry.head["id"])}\u0000${String(entry.head["sourceHash"])}\n`;
 }
 
@@ -291,7 +250,6 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
   /** Each record's line of the index, by key: parsed only when the record is used. */
   const known = new Map<string, string>();
   let storedNaming: string | undefined;
-  let storedReadme: string | undefined;
   if (read) {
     try {
       // Read in one call (megabytes at 1,000 models): a promise read decodes it chunk by chunk.
@@ -302,8 +260,7 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
       if (end > 0 && magic === INDEX_MAGIC && storedFingerprint === fingerprint && sha === sha256(body)) {
         const lines = body.split("\n");
         storedNaming = lines[0] || undefined;
-        storedReadme = lines[1] || undefined;
-        for (let index = 2; index < lines.length; index++) {
+        for (let index = 1; index < lines.length; index++) {
           const line = lines[index]!;
           const tab = line.indexOf("\t");
           if (tab > 0) known.set(JSON.parse(line.slice(0, tab)) as string, line);
@@ -313,11 +270,10 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
       // No cache yet, or not one this generator can read.
       known.clear();
       storedNaming = undefined;
-      storedReadme = undefined;
     }
   }
 
-  // The data file, opened the first time a blob is needed and read where each blob lies (a run reads the sections
+  // The data file, opened the first time a blob is needed and read where each blob lies (a run reads the declarations
   // of every model but the specs of a few: most of the file is never read); closed by `save`.
   let fd: number | undefined | null = null;
   /** A blob's bytes when they are in the data file as recorded (length and hash), else undefined. */
@@ -376,28 +332,28 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
 
   /** A model's stored texts, read and checked once; a missing, damaged or another model's blob is dropped (a miss). */
   const textsOf = (entry: Entry): PrintedTexts | undefined => {
-    if (entry.texts !== undefined || entry.section === undefined) return entry.texts;
-    const bytes = typeof entry.section === "string" ? undefined : blob(entry.section);
-    const text = typeof entry.section === "string" ? entry.section : bytes?.toString("utf8");
-    const owner = sectionOwner(entry);
+    if (entry.texts !== undefined || entry.printed === undefined) return entry.texts;
+    const bytes = typeof entry.printed === "string" ? undefined : blob(entry.printed);
+    const text = typeof entry.printed === "string" ? entry.printed : bytes?.toString("utf8");
+    const owner = printedOwner(entry);
     let texts: PrintedTexts | undefined;
     if (text?.startsWith(owner)) {
       try {
         const parsed = JSON.parse(text.slice(owner.length)) as unknown;
         if (
           Array.isArray(parsed) &&
-          parsed.length === 2 &&
+          parsed.length === 1 &&
           parsed.every((part) => part === null || typeof part === "string")
         )
-          texts = { readme: parsed[0] ?? undefined, types: parsed[1] ?? undefined };
+          texts = { types: parsed[0] ?? undefined };
       } catch {
         // Not what this code stores: a miss.
       }
     }
     if (texts === undefined) {
       // Printed again (and stored again) by the caller.
-      delete entry.section;
-      delete entry.sectionSha;
+      delete entry.printed;
+      delete entry.printedSha;
       entry.changed = true;
       return undefined;
     }
@@ -405,21 +361,16 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
   };
   const setText = (entry: Entry, name: keyof PrintedTexts, text: string): void => {
     const texts = { ...textsOf(entry), [name]: text };
-    const stored = `${sectionOwner(entry)}${JSON.stringify([texts.readme ?? null, texts.types ?? null])}`;
+    const stored = `${printedOwner(entry)}${JSON.stringify([texts.types ?? null])}`;
     const sha = sha256(stored);
     entry.texts = texts;
-    if (entry.sectionSha === sha) return;
-    entry.section = stored;
-    entry.sectionSha = sha;
+    if (entry.printedSha === sha) return;
+    entry.printed = stored;
+    entry.printedSha = sha;
     entry.changed = true;
   };
   /** This run's names: set now (to be stored), or as read (stored again as the same text). */
   let naming: { memo?: NamingMemo; text?: string; changed: boolean } = { changed: false };
-  /** This run's README layout: as read (stored again as the same text), or set now. */
-  let readme: { layout?: ReadmeLayout; text?: string; read: boolean; changed: boolean } = {
-    read: false,
-    changed: false,
-  };
 
   return {
     modelId(file, sourceHash, rules) {
@@ -436,7 +387,7 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
         keys: record.keys,
         head: record.head,
         spec: record.spec,
-        ...(record.section ? { section: record.section, sectionSha: record.section[2] } : {}),
+        ...(record.printed ? { printed: record.printed, printedSha: record.printed[2] } : {}),
         changed: false,
       };
       const spec = lazySpec(record.keys, record.head, () => {
@@ -477,14 +428,6 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
       used.set(key(spec.schemaFile, spec.sourceHash, rules), entry);
       bySpec.set(spec, entry);
     },
-    section(spec) {
-      const entry = bySpec.get(spec);
-      return entry && textsOf(entry)?.readme;
-    },
-    setSection(spec, section) {
-      const entry = bySpec.get(spec);
-      if (entry) setText(entry, "readme", section);
-    },
     types(spec) {
       const entry = bySpec.get(spec);
       return entry && textsOf(entry)?.types;
@@ -492,25 +435,6 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
     setTypes(spec, types) {
       const entry = bySpec.get(spec);
       if (entry) setText(entry, "types", types);
-    },
-    readme() {
-      if (!readme.read) {
-        readme.read = true;
-        try {
-          const layout = storedReadme === undefined ? undefined : validLayout(JSON.parse(storedReadme));
-          if (layout) readme = { ...readme, layout, text: storedReadme! };
-        } catch {
-          // Not a layout: every section is read from the data file.
-        }
-      }
-      return readme.layout;
-    },
-    setReadme(layout) {
-      readme = { layout, read: true, changed: true };
-    },
-    sectionKey(spec) {
-      const entry = bySpec.get(spec);
-      return entry?.section === undefined ? undefined : entry.sectionSha;
     },
     naming() {
       if (naming.memo || storedNaming === undefined) return naming.memo;
@@ -527,12 +451,10 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
     },
     async save() {
       const entries = [...used.values()];
-      if (!naming.changed && !readme.changed && !entries.some((entry) => entry.changed) && used.size === known.size)
-        return close();
+      if (!naming.changed && !entries.some((entry) => entry.changed) && used.size === known.size) return close();
       try {
         const text = naming.text ?? (naming.memo ? encodeNaming(naming.memo) : undefined);
-        const layout = readme.changed ? JSON.stringify(readme.layout) : readme.read ? readme.text : storedReadme;
-        await store(files, fingerprint, used, blob, text, layout);
+        await store(files, fingerprint, used, blob, text);
       } catch {
         // An optimisation only.
       } finally {
@@ -552,7 +474,6 @@ async function store(
   used: ReadonlyMap<string, Entry>,
   blob: (ref: BlobRef) => Buffer | undefined,
   naming: string | undefined,
-  readme: string | undefined,
 ): Promise<void> {
   let size: number;
   try {
@@ -562,7 +483,7 @@ async function store(
   }
   const bytesOf = (value: BlobRef | Uint8Array | string): Uint8Array | undefined =>
     typeof value === "string" ? Buffer.from(value, "utf8") : value instanceof Uint8Array ? value : blob(value);
-  const blobsOf = (entry: Entry) => [entry.spec, ...(entry.section === undefined ? [] : [entry.section])];
+  const blobsOf = (entry: Entry) => [entry.spec, ...(entry.printed === undefined ? [] : [entry.printed])];
   const live = [...used.values()].reduce(
     (total, entry) =>
       total + blobsOf(entry).reduce((sum, value) => sum + (Array.isArray(value) ? (value as BlobRef)[1] : 0), 0),
@@ -591,22 +512,22 @@ async function store(
     offset += bytes.length;
     return ref;
   };
-  const lines: string[] = [naming ?? "", readme ?? ""];
+  const lines: string[] = [naming ?? ""];
   for (const [id, entry] of used) {
     const spec = place(entry.spec);
     if (!spec) continue;
-    const section = entry.section === undefined ? undefined : place(entry.section);
+    const printed = entry.printed === undefined ? undefined : place(entry.printed);
     const same =
       entry.read &&
       !entry.changed &&
       spec === entry.read.record.spec &&
-      (section ?? undefined) === (entry.read.record.section ?? undefined);
+      (printed ?? undefined) === (entry.read.record.printed ?? undefined);
     const record: IndexRecord = {
       modelId: entry.modelId,
       keys: entry.keys,
       head: entry.head,
       spec,
-      ...(section ? { section } : {}),
+      ...(printed ? { printed } : {}),
     };
     const line = same ? entry.read!.line : recordLine(id, record);
     if (line !== undefined) lines.push(line);

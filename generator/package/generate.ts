@@ -8,7 +8,7 @@
  * Nothing is written before the whole plan exists, so one bad schema among
  * hundreds leaves generated/ untouched.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Warning } from "../lib/diagnostics.ts";
@@ -20,7 +20,7 @@ import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } f
 import { cacheFile } from "../lib/files.ts";
 import { scannedTree, scanTree, type ScannedTree } from "../lib/scan.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
-import { openSpecCache, specCacheFiles, type ReadmeLayout, type SpecCache } from "../model/spec-cache.ts";
+import { openSpecCache, specCacheFiles, type SpecCache } from "../model/spec-cache.ts";
 import {
   everythingCurrent,
   generatorFingerprint,
@@ -80,7 +80,7 @@ function hashCachePath(root: string): string {
 const OUT = "generated";
 
 /**
- * Normalised models and README sections of earlier runs (`model/spec-cache.ts`), next to the hash cache: the base
+ * Normalised models and type declarations of earlier runs (`model/spec-cache.ts`), next to the hash cache: the base
  * name of its two files (`specCacheFiles`).
  */
 export function specCachePath(root: string): string {
@@ -103,44 +103,12 @@ const NO_SPEC_CACHE: SpecCache = {
   modelId: () => undefined,
   spec: () => undefined,
   set: () => {},
-  section: () => undefined,
-  setSection: () => {},
   types: () => undefined,
   setTypes: () => {},
-  readme: () => undefined,
-  setReadme: () => {},
-  sectionKey: () => undefined,
   naming: () => undefined,
   setNaming: () => {},
   save: () => Promise.resolve(),
 };
-
-/**
- * The README sections the layout of the last run places in `generated/README.md`, by model id with the key of the
- * stored texts they were printed from; none when the file on disk is not the one the layout describes.
- */
-function readmeSections(
-  outDir: string,
-  layout: ReadmeLayout | undefined,
-  disk: ReadonlyMap<string, string>,
-): Map<string, { readonly key: string; readonly text: string }> {
-  const found = new Map<string, { key: string; text: string }>();
-  if (!layout || disk.get("README.md") !== layout.sha) return found;
-  let text: string;
-  try {
-    text = readFileSync(join(outDir, "README.md"), "utf8");
-  } catch {
-    return found;
-  }
-  const total = layout.sections.reduce((sum, [, , length]) => sum + length + 1, layout.head);
-  if (total !== text.length) return found;
-  let at = layout.head + 1;
-  for (const [id, key, length] of layout.sections) {
-    if (key !== "") found.set(id, { key, text: text.slice(at, at + length) });
-    at += length + 1;
-  }
-  return found;
-}
 
 /**
  * The size of a committed manifest from which a run scans generated/ on a worker thread and emits a few stale models
@@ -364,7 +332,6 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   // (an add, an edit) are emitted on the worker started for them while this thread prints the package's units.
   const runtimeStale = !current("runtime", fingerprint);
   const stale = specs.filter((spec) => !current(`model:${spec.id}`, modelKey(spec)));
-  const sections = new Map<string, string>();
   const typeTexts = new Map<string, string>();
   const { emitFilesAside, PARALLEL_THRESHOLD } = await import("../emit/pool.ts");
   const aside =
@@ -388,9 +355,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     for (const spec of stale) {
       const output = results.models.get(spec.id)!;
       collect(`model:${spec.id}`, modelKey(spec), output.files);
-      sections.set(spec.id, output.readme);
       typeTexts.set(spec.id, output.types);
-      specCache.setSection(spec, output.readme);
       specCache.setTypes(spec, output.types);
     }
   }
@@ -432,36 +397,17 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
 
   if (!current("package", packageKey)) {
     const { emitPackageUnit } = await emitters();
-    const output = await measureAsync("package files", () => {
-      // The sections of the README on disk, where the last run's layout places them, for models whose stored
-      // texts are still those (the README's hash, proven by its stat, is the one the layout was recorded for).
-      const fromDisk = readmeSections(outDir, specCache.readme(), onDisk);
-      for (const spec of specs) {
-        if (sections.has(spec.id)) continue;
-        const stored = fromDisk.get(spec.id);
-        const key = stored && specCache.sectionKey(spec);
-        const section = key !== undefined && key === stored?.key ? stored.text : specCache.section(spec);
-        if (section !== undefined) sections.set(spec.id, section);
-      }
-      return emitPackageUnit(specs, version, sections, (spec, section) => {
-        sections.set(spec.id, section);
-        specCache.setSection(spec, section);
-      });
-    });
-    collect("package", packageKey, output);
-    const readme = output.get("README.md")!;
-    const lengths = specs.map((spec) => sections.get(spec.id)!.length);
-    specCache.setReadme({
-      sha: units["package"]!.files["README.md"]!,
-      head: readme.length - lengths.reduce((sum, length) => sum + length + 1, 0),
-      sections: specs.map((spec, index) => [spec.id, specCache.sectionKey(spec) ?? "", lengths[index]!]),
-    });
+    collect(
+      "package",
+      packageKey,
+      measure("package files", () => emitPackageUnit(specs, version)),
+    );
   }
   if (aside) {
     const files = await measureAsync("wait for models", () => aside);
-    const units = emitted.length;
+    const before = emitted.length;
     for (const spec of stale) collect(`model:${spec.id}`, modelKey(spec), files.get(spec.id)!);
-    emitted.splice(modelsAt, 0, ...emitted.splice(units));
+    emitted.splice(modelsAt, 0, ...emitted.splice(before));
   }
   await measureAsync("save spec cache", () => specCache.save());
 

@@ -158,7 +158,11 @@ describe("nested inputs", () => {
     expect(declarations).toContain(
       "Base price: 0.42 USD per second, as the catalog listed it (information, not a promise).",
     );
-    const readme = await readFile(join(pkg.dir, "README.md"), "utf8");
+    // The model's page holds its table; the README lists the model and links that page.
+    expect(await readFile(join(pkg.dir, "README.md"), "utf8")).toContain(
+      "- [`kling/kling-3.0/4k/image-to-video`](models/kling/kling-3.0/4k/image-to-video.md)",
+    );
+    const readme = await readFile(join(pkg.dir, "models/kling/kling-3.0/4k/image-to-video.md"), "utf8");
     expect(readme).toMatch(
       /\| `multiPrompt\[\]\.duration` +\| `multi_prompt\[\]\.duration` +\| integer +\|.*\| yes +\|/,
     );

@@ -18,7 +18,7 @@ const files = [...tree]
   .map(([path, file]) => [path, file.text] as const);
 
 describe("the committed package", () => {
-  it("has every part: index, package.json, README, runtime, and each model's module, declarations and validator", () => {
+  it("has every part: index, package.json, README, runtime, and each model's module, declarations, validator and page", () => {
     const paths = files.map(([path]) => path);
     for (const expected of [
       "index.js",
@@ -30,7 +30,9 @@ describe("the committed package", () => {
     ])
       expect(paths).toContain(expected);
     for (const id of SEED_IDS) {
-      expect(paths).toEqual(expect.arrayContaining([`models/${id}.js`, `models/${id}.d.ts`]));
+      expect(paths).toEqual(expect.arrayContaining([`models/${id}.js`, `models/${id}.d.ts`, `models/${id}.md`]));
+      // The README lists every model and links its page.
+      expect(files.find(([path]) => path === "README.md")![1]).toContain(`- [\`${id}\`](models/${id}.md)`);
     }
   });
 

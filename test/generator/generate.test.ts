@@ -177,6 +177,8 @@ describe("generate", () => {
     expect(modelFiles.sort()).toEqual([
       "models/kling/kling-video-o3/4K/image-to-video.d.ts",
       "models/kling/kling-video-o3/4K/image-to-video.js",
+      // Its page (the README lists it and links there).
+      "models/kling/kling-video-o3/4K/image-to-video.md",
       // The copy of its schema file in the package's snapshot (generator/package/release.ts).
       "schemas/kling/kling-video-o3/4K/image-to-video.json",
     ]);

@@ -1,6 +1,6 @@
 /**
  * The normalised-model cache behind incremental generate (`generator/model/spec-cache.ts`): a run that takes specs
- * and README sections from it writes exactly the bytes a run that reuses nothing writes.
+ * and type declarations from it writes exactly the bytes a run that reuses nothing writes.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -56,23 +56,21 @@ async function incrementalAndCold(root: string): Promise<{
 
 type Damage = (files: { readonly index: string; readonly data: string }) => Promise<void>;
 
-/** The index's parts: its first line's fields, the names and README layout lines, and each record's key and JSON. */
-async function readIndex(
-  index: string,
-): Promise<{ head: string[]; naming: string; readme: string; records: [string, string][] }> {
+/** The index's parts: its first line's fields, the names line, and each record's key and JSON. */
+async function readIndex(index: string): Promise<{ head: string[]; naming: string; records: [string, string][] }> {
   const text = await readFile(index, "utf8");
-  const [first, naming, readme, ...lines] = text.split("\n");
+  const [first, naming, ...lines] = text.split("\n");
   const records = lines.map((line): [string, string] => [
     line.slice(0, line.indexOf("\t")),
     line.slice(line.indexOf("\t") + 1),
   ]);
   expect(records.length).toBeGreaterThan(1);
-  return { head: first!.split("\t"), naming: naming!, readme: readme!, records };
+  return { head: first!.split("\t"), naming: naming!, records };
 }
 
 /** Writes the index back with its SHA-256 recomputed: it passes every check the cache makes of its own bytes. */
 async function writeIndex(index: string, parts: Awaited<ReturnType<typeof readIndex>>): Promise<void> {
-  const body = [parts.naming, parts.readme, ...parts.records.map(([key, json]) => `${key}\t${json}`)].join("\n");
+  const body = [parts.naming, ...parts.records.map(([key, json]) => `${key}\t${json}`)].join("\n");
   const [magic, fingerprint] = parts.head;
   await writeFile(index, `${magic}\t${fingerprint}\t${sha256(body)}\n${body}`);
 }
@@ -111,16 +109,6 @@ const DAMAGES: Readonly<Record<string, Damage>> = {
     expect(parts.naming.length).toBeGreaterThan(0);
     await writeIndex(index, { ...parts, naming: `${parts.naming.slice(0, 8)}${" ".repeat(parts.naming.length - 8)}` });
   },
-  "README layout not a layout": async ({ index }) => {
-    const parts = await readIndex(index);
-    expect(JSON.parse(parts.readme)).toHaveProperty("sections");
-    await writeIndex(index, { ...parts, readme: '{"sha":"0","head":"x"}' });
-  },
-  "README layout off by one": async ({ index }) => {
-    const parts = await readIndex(index);
-    const layout = JSON.parse(parts.readme) as { head: number };
-    await writeIndex(index, { ...parts, readme: JSON.stringify({ ...layout, head: layout.head + 1 }) });
-  },
   "data missing": ({ data }) => rm(data),
   "data truncated": async ({ data }) => {
     const bytes = await readFile(data);
@@ -131,12 +119,12 @@ const DAMAGES: Readonly<Record<string, Damage>> = {
     bytes.fill(0x41, bytes.length >> 2, (bytes.length >> 2) * 3);
     await writeFile(data, bytes);
   },
-  // Well-formed records whose spec and section point at another model's (intact) bytes.
+  // Well-formed records whose spec and printed declarations point at another model's (intact) bytes.
   "records swapped": ({ index }) =>
     editIndex(index, (records) => {
       const [a, b] = [records[0]!, records[1]!];
       [a["spec"], b["spec"]] = [b["spec"], a["spec"]];
-      [a["section"], b["section"]] = [b["section"], a["section"]];
+      [a["printed"], b["printed"]] = [b["printed"], a["printed"]];
     }),
 };
 
@@ -179,7 +167,7 @@ describe("incremental generate with the spec cache", () => {
       const target = join(root, "schemas/community/wan-2-2/vace-fun.json");
       const text = await readFile(target, "utf8");
       await DAMAGES[damage]!(specCacheFiles(specCachePath(root)));
-      // One model edited (the others taken from the damaged cache), and README sections of them all read.
+      // One model edited (the others taken from the damaged cache), and the declarations of its bucket read.
       await writeFile(target, text.replace(/"description": "/, `"description": "${damage} `));
       const { incremental, cold } = await incrementalAndCold(root);
       expect([...incremental.keys()]).toEqual([...cold.keys()]);
@@ -219,30 +207,6 @@ describe("incremental generate with the spec cache", () => {
     expect(printed("declarations")).toBe(2);
   }, 180_000);
 
-  it("takes the README sections of unchanged models from the README on disk, where the last run put them", async () => {
-    const { root } = await project();
-    await cp(join(ROOT, "schemas"), join(root, "schemas"), { recursive: true });
-    await generate({ root });
-    // Without the data file only the README on disk holds the other models' sections.
-    await rm(specCacheFiles(specCachePath(root)).data);
-    const target = join(root, "schemas/community/wan-2-2/vace-fun.json");
-    const text = await readFile(target, "utf8");
-    await writeFile(target, text.replace(/"description": "/, `"description": "edited `));
-    const { incremental, cold, printed } = await incrementalAndCold(root);
-    expect([...incremental.keys()]).toEqual([...cold.keys()]);
-    for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
-    // Printed now: the edited model's section only.
-    expect(printed("readme sections")).toBe(1);
-    // A README edited by hand is not a source: every other section is printed again (its stored texts are gone).
-    await writeFile(target, text);
-    await rm(specCacheFiles(specCachePath(root)).data);
-    const readme = join(root, "generated/README.md");
-    await writeFile(readme, (await readFile(readme, "utf8")).replace("### ", "### edited "));
-    const again = await incrementalAndCold(root);
-    for (const [path, bytes] of again.cold) expect(again.incremental.get(path)?.equals(bytes), path).toBe(true);
-    expect(again.printed("readme sections")).toBeGreaterThan(1);
-  }, 180_000);
-
   it("appends what an add stores, and writes the data file anew once more than half of it is dead", async () => {
     const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
     const { root } = await project();
@@ -263,7 +227,7 @@ describe("incremental generate with the spec cache", () => {
     );
     await generate({ root });
     const after = await readFile(files.data);
-    // Appended: the bytes already there are untouched, and the new model's spec and section follow them.
+    // Appended: the bytes already there are untouched, and the new model's spec and declarations follow them.
     expect(after.length).toBeGreaterThan(before.length);
     expect(after.subarray(0, before.length).equals(before)).toBe(true);
     // Most models removed: their entries are dead, and the data file shrinks to the live ones.

@@ -67,7 +67,11 @@ describe("add", () => {
     const first = await addPages({ root, pages: [join(SEEDS, seed("003").name)] });
     expect(first.models.map((model) => [model.path, model.status])).toEqual([[VACE, "created"]]);
     expect(first.generate?.write?.written.filter((path) => path.includes("community/wan-2-2/vace-fun")).sort()).toEqual(
-      ["models/community/wan-2-2/vace-fun.d.ts", "models/community/wan-2-2/vace-fun.js"],
+      [
+        "models/community/wan-2-2/vace-fun.d.ts",
+        "models/community/wan-2-2/vace-fun.js",
+        "models/community/wan-2-2/vace-fun.md",
+      ],
     );
     expect(await snapshot(root)).toEqual(original);
 
