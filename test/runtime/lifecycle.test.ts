@@ -25,8 +25,10 @@ const SEED_INPUTS = {
 
 describe("job lifecycle", () => {
   it.each(Object.entries(SEED_INPUTS))("runs %s from queue to output", async (modelId, input) => {
-    // The blocker occupies the only worker long enough that the job under test is surely queued when first polled.
-    const emu = await emulator({ capacity: 1, durationMs: (job) => (job.body["56_text"] === "blocker" ? 1500 : 100) });
+    // The blocker occupies the only worker long enough that the job under test is surely queued when first polled;
+    // the job itself runs 4x the longest poll interval (100 ms), so that a poll lands while it is in progress even
+    // when timers fire late on a loaded machine (at 100 ms, a late poll sometimes saw only in_queue, then completed).
+    const emu = await emulator({ capacity: 1, durationMs: (job) => (job.body["56_text"] === "blocker" ? 1500 : 400) });
     const client = clientFor(emu);
     await client.submit("community/wan-2-2/vace-fun", { ...VACE_INPUT, prompt: "blocker", seed: 1 });
     const updates: StatusUpdate[] = [];
