@@ -216,8 +216,11 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   // read but what changed since the files were last hashed. With other inputs it cannot apply: the scan goes on
   // while this thread reads and normalises the schemas.
   if (stored && manifest && manifest.inputs === inputsKey) {
+    // The manifest is checked for hand edits (its bytes are the ones it would be printed as) before the wait for
+    // the scanning worker, while this thread would otherwise be idle.
+    const canonical = serializeManifest(manifest) === stored.text;
     const current = await hashDisk();
-    if (serializeManifest(manifest) === stored.text && everythingCurrent(manifest, current)) {
+    if (canonical && everythingCurrent(manifest, current)) {
       let loaded: Promise<readonly ModelSpec[]> | undefined;
       return {
         outDir,
