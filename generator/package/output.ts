@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { readdir, rm } from "node:fs/promises";
+import { rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { listFilesSync, readIfExists, writeFileAtomic } from "../lib/files.ts";
@@ -71,7 +71,7 @@ export async function writeOutput(
     await rm(join(dir, path));
     removed.push(path);
   }
-  if (removed.length > 0) await removeEmptyDirs(dir, dir);
+  if (removed.length > 0) await removeEmptyFolders(dir, removed);
   return { written, removed, unchanged: unchanged + keep.size };
 }
 
@@ -87,26 +87,25 @@ function writeNew(path: string, text: string): void {
   }
 }
 
-async function removeEmptyDirs(dir: string, root: string): Promise<boolean> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return false;
-  }
-  let empty = true;
-  for (const entry of entries) {
-    if (entry.isDirectory() && entry.name !== "node_modules") {
-      if (!(await removeEmptyDirs(join(dir, entry.name), root))) empty = false;
-    } else {
-      empty = false;
+/**
+ * Removes the folders of `removed` (paths relative to `root`) that are left empty, innermost first, up to but not
+ * including `root`: only the folders a removal may have emptied are looked at (not every folder of generated/).
+ */
+async function removeEmptyFolders(root: string, removed: readonly string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const path of removed)
+    for (let folder = dirname(path); folder !== "."; folder = dirname(folder)) folders.add(folder);
+  // Deeper first, so a folder is tried after the folders inside it.
+  const ordered = [...folders].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? -1 : 1));
+  for (const folder of ordered) {
+    try {
+      await rmdir(join(root, folder));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Still holds something (ENOTEMPTY, EEXIST on some systems), or gone already.
+      if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error;
     }
   }
-  if (empty && dir !== root) {
-    await rm(dir, { recursive: true });
-    return true;
-  }
-  return false;
 }
 
 export interface CheckResult {

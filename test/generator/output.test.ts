@@ -49,6 +49,36 @@ describe("writeOutput", () => {
     expect((await readdir(join(out, "models/a"))).sort()).toEqual(["b.js"]);
   });
 
+  it("removes the folders a removal left empty, innermost first, and no other folder", async () => {
+    const out = await scratch();
+    const manifest = [".codegen-manifest.json", "{}\n"] as const;
+    await writeOutput(
+      out,
+      new Map([
+        ["models/owner/family/v1/a.js", "a\n"],
+        ["models/owner/family/v1/b.js", "b\n"],
+        ["models/owner/other/c.js", "c\n"],
+        ["schemas/owner/family/v1/a.json", "{}\n"],
+        manifest,
+      ]),
+    );
+    // An empty folder nothing was removed from (made by hand) stays: only what a removal emptied is looked at.
+    await mkdir(join(out, "models/kept-empty"), { recursive: true });
+    const result = await writeOutput(out, new Map([["models/owner/other/c.js", "c\n"], manifest]));
+    expect(result.removed.sort()).toEqual([
+      "models/owner/family/v1/a.js",
+      "models/owner/family/v1/b.js",
+      "schemas/owner/family/v1/a.json",
+    ]);
+    expect((await readdir(out)).sort()).toEqual([".codegen-manifest.json", "models"]);
+    expect((await readdir(join(out, "models"))).sort()).toEqual(["kept-empty", "owner"]);
+    expect(await readdir(join(out, "models/owner"))).toEqual(["other"]);
+    // Everything removed: the output folder itself stays.
+    await writeOutput(out, new Map([manifest]));
+    expect((await readdir(out)).sort()).toEqual([".codegen-manifest.json", "models"]);
+    expect(await readdir(join(out, "models"))).toEqual(["kept-empty"]);
+  });
+
   it("takes the caller's word for whether a file on disk holds its text, and reads and compares the others", async () => {
     const out = await scratch();
     const files = new Map([
