@@ -45,7 +45,12 @@ export async function emitTypesUnit(
   printedNow?: (spec: ModelSpec, text: string) => void,
 ): Promise<FileMap> {
   const missing = members.filter((spec) => !printed.has(spec.id));
-  await loadStringWidth(missing.length === 0 ? members.map((spec) => spec.id) : members);
+  // The file measures the members' ids and type names, and the text of each model printed now: a member whose text
+  // was printed already is not walked (its stored spec is not read).
+  await loadStringWidth(
+    members.map((spec) => [spec.id, spec.types]),
+    missing,
+  );
   const texts = members.map((spec) => {
     let text = printed.get(spec.id);
     if (text === undefined) {

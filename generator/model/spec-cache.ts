@@ -38,6 +38,7 @@ import type { NamingMemo } from "./naming.ts";
 import type { ModelSpec } from "./types.ts";
 import { writeFileAtomic } from "../lib/files.ts";
 import { sha256 } from "../lib/json.ts";
+import { measure } from "../lib/profile.ts";
 
 /** Where a blob (a spec's bytes, printed declarations' UTF-8) lies in the data file: offset, length, SHA-256 of its bytes. */
 type BlobRef = readonly [offset: number, length: number, sha: string];
@@ -53,7 +54,7 @@ interface IndexRecord {
 }
 
 /** What the index file starts with (then a tab, the fingerprint, a tab and the SHA-256 of the lines that follow). */
-const INDEX_MAGIC = "runcomfy-codegen spec index 7";
+const INDEX_MAGIC = "runcomfy-codegen spec index 8";
 
 /** The head's values as JSON: the maps of `types` as lists of entries. */
 function encodeHead(head: Readonly<{ [key: string]: unknown }>): { [key: string]: unknown } {
@@ -107,9 +108,11 @@ function decodeNaming(text: string): NamingMemo | undefined {
 
 /**
  * What a run reads of every model, also of those it does not emit: names and type names (the package files, the
- * type-name check), warnings (the manifest and the report), provenance (the release plan and the unit keys).
+ * type-name check), warnings (the manifest and the report), provenance (the release plan and the unit keys), the
+ * display name (the README's list of models). `displayName` is optional: a head holds it when the spec does.
  */
-const HEAD = new Set(["id", "names", "types", "warnings", "sourceHash", "schemaFile"]);
+const HEAD = new Set(["id", "names", "types", "warnings", "sourceHash", "schemaFile", "displayName"]);
+const OPTIONAL_HEAD = new Set(["displayName"]);
 
 /** One model of this run: the record it was read as (kept as its bytes when nothing changes), or what replaces it. */
 interface Entry {
@@ -195,7 +198,9 @@ function validRecord(value: unknown): IndexRecord | undefined {
     record.keys.every((name) => typeof name === "string") &&
     record.head !== null &&
     typeof record.head === "object" &&
-    [...HEAD].every((name) => Object.hasOwn(record.head!, name)) &&
+    [...HEAD].every(
+      (name) => Object.hasOwn(record.head!, name) || (OPTIONAL_HEAD.has(name) && !record.keys!.includes(name)),
+    ) &&
     isBlobRef(record.spec) &&
     (record.printed === undefined || isBlobRef(record.printed))
     ? (record as IndexRecord)
@@ -390,7 +395,8 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
         ...(record.printed ? { printed: record.printed, printedSha: record.printed[2] } : {}),
         changed: false,
       };
-      const spec = lazySpec(record.keys, record.head, () => {
+      const spec = lazySpec(record.keys, record.head, () => measure("read cached specs", () => stored()));
+      const stored = (): ModelSpec => {
         const bytes = blob(record.spec);
         if (bytes) {
           try {
@@ -413,7 +419,7 @@ export async function openSpecCache(base: string, fingerprint: string, read = tr
         entry.spec = serialize(made);
         entry.changed = true;
         return made;
-      });
+      };
       entry.made = spec;
       used.set(id, entry);
       bySpec.set(spec, entry);

@@ -53,6 +53,9 @@ describe("a large project", () => {
       /^(registry|types|package):/,
     );
     expect(add.write!.written).toContain("models/test-added/model.js");
+    // The types bucket of the added model is printed while the worker emits it: its mates' cached declarations are
+    // used as they are (their stored specs are not read); the README reads the first model's (its example).
+    expect(add.timings.find((timing) => timing.phase === "read cached specs")?.count ?? 0).toBeLessThanOrEqual(1);
     await expectSameAsOneThread();
 
     const text = await readFile(added, "utf8");
@@ -64,6 +67,9 @@ describe("a large project", () => {
     await rm(join(scratch.root, "schemas", "test-added"), { recursive: true });
     const removal = await generate({ root: scratch.root });
     expect(removal.write!.removed).toContain("models/test-added/model.js");
+    // The folders the removal emptied are gone too.
+    for (const folder of ["models/test-added", "schemas/test-added"])
+      await expect(stat(join(scratch.root, "generated", folder))).rejects.toMatchObject({ code: "ENOENT" });
     await expectSameAsOneThread();
   }, 120_000);
 

@@ -207,6 +207,32 @@ describe("incremental generate with the spec cache", () => {
     expect(printed("declarations")).toBe(2);
   }, 180_000);
 
+  it("reads no stored spec of the models an add leaves alone (but the README example's), and writes a cold run's bytes", async () => {
+    const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
+    const { root } = await project();
+    // Node-ID and plain-key models, with and without a display name (an optional field of the index's heads).
+    await writeSyntheticCatalog(ROOT, root, 24);
+    await generate({ root });
+    const entries = await readSchemaEntries(join(root, "schemas"), root);
+    const named = entries.map((entry) => JSON.parse(entry.text) as { modelId: string; displayName?: string });
+    expect(named.some((file) => file.displayName !== undefined)).toBe(true);
+    expect(named.some((file) => file.displayName === undefined)).toBe(true);
+    // The added model shares its registry bucket (its types/NN.d.ts) with a model already there.
+    const { bucketOf } = await import("../../templates/runtime/buckets.ts");
+    const mate = bucketOf(named[1]!.modelId);
+    const added = Array.from({ length: 1000 }, (_, n) => `cache-test/added-${n}`).find((id) => bucketOf(id) === mate)!;
+    await mkdir(join(root, "schemas/cache-test"), { recursive: true });
+    await writeFile(join(root, "schemas", `${added}.json`), JSON.stringify({ ...named[0], modelId: added }, null, 2));
+    const report = await generate({ root });
+    expect(report.emittedUnits).toContain(`model:${added}`);
+    expect(report.emittedUnits).toContain(`types:${String(mate).padStart(2, "0")}`);
+    // The package's units (README list, index.d.ts, the added model's types bucket) read only the index's heads.
+    expect(report.timings.find((timing) => timing.phase === "read cached specs")?.count ?? 0).toBeLessThanOrEqual(1);
+    const { incremental, cold } = await incrementalAndCold(root);
+    expect([...incremental.keys()]).toEqual([...cold.keys()]);
+    for (const [path, bytes] of cold) expect(incremental.get(path)?.equals(bytes), path).toBe(true);
+  }, 180_000);
+
   it("appends what an add stores, and writes the data file anew once more than half of it is dead", async () => {
     const { writeSyntheticCatalog } = await import("../../bench/catalog.ts");
     const { root } = await project();
