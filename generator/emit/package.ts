@@ -176,7 +176,12 @@ export function modelIdAlias(ids: readonly string[]): string {
   return `${["export type ModelId =", ...members.map((member) => `  | ${member}`)].join("\n")};`;
 }
 
-export function emitPackageJson(specs: readonly ModelSpec[], version: string): string {
+export function emitPackageJson(
+  specs: readonly ModelSpec[],
+  version: string,
+  /** Whether the list of models is its own file (`MODEL_INDEX_PATH`, see `readmeFiles`): then it is shipped too. */
+  modelIndex = false,
+): string {
   const exports: Record<string, unknown> = {
     ".": { types: "./index.d.ts", default: "./index.js" },
     "./runtime": { types: "./runtime/index.d.ts", default: "./runtime/index.js" },
@@ -212,6 +217,7 @@ export function emitPackageJson(specs: readonly ModelSpec[], version: string): s
       "models",
       "schemas",
       "README.md",
+      ...(modelIndex ? [MODEL_INDEX_PATH] : []),
       "CHANGELOG.md",
       "LICENSE",
     ],
@@ -333,8 +339,55 @@ export function modelPagePath(spec: ModelSpec): string {
   return `models/${spec.names.modulePath}.md`;
 }
 
-/** The README: title, usage example, and the list of models, each linked to its page (`modelPage`). */
-export function readmeText(specs: readonly ModelSpec[]): string {
+/**
+ * npm's registry keeps the first 65,536 characters of a package's README (in `npm view` and the package metadata
+ * every client and site reads): a README whose list of models would make it longer than this lists them in
+ * `MODELS.md` instead (`MODEL_INDEX_PATH`, beside the README: no model's file is at the package root).
+ */
+export const README_BUDGET = 60_000;
+/** The list of models when it is too long for the README (`README_BUDGET`). */
+export const MODEL_INDEX_PATH = "MODELS.md";
+
+/** One line of a list of models (in a file at the package root): its id linked to its page, its display name. */
+function modelListLine(spec: ModelSpec): string {
+  const title = spec.displayName === undefined ? "" : ` (${md.paragraph(spec.displayName)})`;
+  return `- [${md.code(spec.id)}](${modelPagePath(spec)})${title}`;
+}
+
+function modelCount(specs: readonly ModelSpec[]): string {
+  return specs.length === 1 ? "1 model" : `${specs.length} models`;
+}
+
+/**
+ * The README and, for a catalog too large to list in it (`README_BUDGET`), the index of models
+ * (`MODEL_INDEX_PATH`), by path.
+ */
+export function readmeFiles(specs: readonly ModelSpec[]): [string, string][] {
+  const inline = readmeText(specs);
+  if (inline.length <= README_BUDGET) return [["README.md", inline]];
+  return [
+    ["README.md", readmeText(specs, MODEL_INDEX_PATH)],
+    [
+      MODEL_INDEX_PATH,
+      [
+        `<!-- ${GENERATED_NOTICE} -->`,
+        "",
+        `# ${PACKAGE_NAME}: models`,
+        "",
+        `${modelCount(specs)}, each with a page of its inputs and outputs (the package's usage is in the [README](README.md)):`,
+        "",
+        ...specs.map((spec) => modelListLine(spec)),
+        "",
+      ].join("\n"),
+    ],
+  ];
+}
+
+/**
+ * The README: title, usage example, and the list of models, each linked to its page (`modelPage`); with `index`, a
+ * link to the list in that file instead (`readmeFiles`).
+ */
+export function readmeText(specs: readonly ModelSpec[], index?: string): string {
   const first = specs[0];
   const example = first
     ? [
@@ -380,12 +433,11 @@ export function readmeText(specs: readonly ModelSpec[]): string {
     "",
     specs.length === 0
       ? "No models yet: add schema files to `schemas/` and run `npm run generate`."
-      : `${specs.length === 1 ? "1 model" : `${specs.length} models`}, each with a page of its inputs and outputs:`,
+      : index === undefined
+        ? `${modelCount(specs)}, each with a page of its inputs and outputs:`
+        : `${modelCount(specs)}, each with a page of its inputs and outputs, listed in [${md.code(index)}](${index}) (a list too long for this page: npm keeps the first 64 KiB of a README).`,
     "",
-    ...specs.map((spec) => {
-      const title = spec.displayName === undefined ? "" : ` (${md.paragraph(spec.displayName)})`;
-      return `- [${md.code(spec.id)}](${modelPagePath(spec)})${title}`;
-    }),
-    ...(specs.length === 0 ? [] : [""]),
+    ...(index === undefined ? specs.map((spec) => modelListLine(spec)) : []),
+    ...(specs.length === 0 || index !== undefined ? [] : [""]),
   ].join("\n");
 }

@@ -17,7 +17,7 @@ import {
   emitPackageJson,
   LICENSE_TEXT,
   emitRegistryModule,
-  readmeText,
+  readmeFiles,
 } from "./package.ts";
 import { registryPath, typesPath } from "./registry.ts";
 import { compileRuntime, type RuntimeSource } from "./runtime.ts";
@@ -95,11 +95,15 @@ export async function emitRegistryUnit(specs: readonly ModelSpec[], bucket: numb
   return new Map([[registryPath(bucket), emitRegistryModule(specs, bucket)]]);
 }
 
-/** index.d.ts, package.json and README.md (the list of models; each model's page is a file of its unit). */
+/**
+ * index.d.ts, package.json and README.md (the list of models, or for a large catalog a link to it in MODELS.md; each
+ * model's page is a file of its unit).
+ */
 export function emitPackageUnit(specs: readonly ModelSpec[], version: string): FileMap {
+  const readme = readmeFiles(specs);
   return new Map([
     ["index.d.ts", emitIndexDeclarations(specs)],
-    ["package.json", emitPackageJson(specs, version)],
-    ["README.md", readmeText(specs)],
+    ["package.json", emitPackageJson(specs, version, readme.length > 1)],
+    ...readme,
   ]);
 }
