@@ -189,7 +189,12 @@ export function emitPackageJson(
     // Not public API: what the package is built from (policies, defineModel, …), for tests; may change in any release.
     "./internal": { types: "./runtime/internal.d.ts", default: "./runtime/internal.js" },
   };
+  // The models' entry points are one pattern (`runcomfy-models/<module path>` → `models/<module path>.js`), so this
+  // file stays the same size at any catalog size: at 1,000 models one entry each made it ~190 KB, which Node reads
+  // on every fresh import of the package (~2 ms) and npm keeps once per published version in the package's metadata.
+  // A model whose path starts with `schemas/` gets its own entry: a more specific key wins over the schemas pattern.
   for (const spec of specs) {
+    if (!spec.names.modulePath.startsWith("schemas/")) continue;
     exports[`./${spec.names.modulePath}`] = {
       types: `./models/${spec.names.modulePath}.d.ts`,
       default: `./models/${spec.names.modulePath}.js`,
@@ -198,6 +203,7 @@ export function emitPackageJson(
   // The schema files the package was built from (see package/release.ts), e.g. for UIs that render forms.
   exports["./schemas/*"] = "./schemas/*";
   exports["./package.json"] = "./package.json";
+  exports["./*"] = { types: "./models/*.d.ts", default: "./models/*.js" };
   const pkg = {
     "//": GENERATED_NOTICE,
     name: PACKAGE_NAME,

@@ -1,4 +1,6 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
@@ -7,8 +9,9 @@ import { bucketOf } from "../../templates/runtime/buckets.ts";
 import { codegenCli as cli, fileTree as tree, ROOT, tempProject, type TempProject } from "../helpers/project.ts";
 
 const projects: TempProject[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  await Promise.all(projects.splice(0).map((project) => project.cleanup()));
+  await Promise.all([...projects.splice(0).map((project) => project.cleanup()), ...cleanups.splice(0).map((f) => f())]);
 });
 
 async function project(options?: Parameters<typeof tempProject>[0]): Promise<TempProject> {
@@ -194,11 +197,15 @@ describe("generate", () => {
     const rendered = await generate({ root: scratch.root, render: true });
     const onDisk = await tree(join(scratch.root, "generated"));
     for (const [file, text] of rendered.files!) expect(onDisk.get(file)?.text, file).toBe(text);
-    const pkg = JSON.parse(await readFile(join(scratch.root, "generated/package.json"), "utf8"));
-    expect(pkg.exports["./kling/kling-video-o3/4K/image-to-video"]).toEqual({
-      types: "./models/kling/kling-video-o3/4K/image-to-video.d.ts",
-      default: "./models/kling/kling-video-o3/4K/image-to-video.js",
-    });
+    // Its entry point, `runcomfy-models/<id>`, is the package's model pattern: resolved by Node to its module.
+    const consumer = await mkdtemp(join(tmpdir(), "runcomfy-consumer-"));
+    cleanups.push(() => rm(consumer, { recursive: true, force: true }));
+    await mkdir(join(consumer, "node_modules"));
+    await symlink(join(scratch.root, "generated"), join(consumer, "node_modules/runcomfy-models"), "dir");
+    const resolve = (specifier: string) => createRequire(join(consumer, "index.js")).resolve(specifier);
+    expect(await realpath(resolve("runcomfy-models/kling/kling-video-o3/4K/image-to-video"))).toBe(
+      await realpath(join(scratch.root, "generated/models/kling/kling-video-o3/4K/image-to-video.js")),
+    );
     await rm(path);
     const removed = await generate({ root: scratch.root });
     expect(removed.write!.removed.sort()).toEqual(modelFiles.sort());

@@ -15,17 +15,27 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { listFilesSync } from "../../generator/lib/files.ts";
 import { ROOT } from "../helpers/project.ts";
 
 const PACKAGE = join(ROOT, "generated");
 const manifest = JSON.parse(readFileSync(join(PACKAGE, "package.json"), "utf8")) as {
   exports: Record<string, string | { types: string }>;
 };
-/** Entry point → its declaration file, for every entry with types (`./schemas/*` is JSON). */
+/**
+ * Entry point → its declaration file, for every entry with types (`./schemas/*` is JSON); a pattern entry (`./*`, the
+ * models) as each of the declaration files it matches, so every model's entry point is read as a consumer imports it.
+ */
 const ENTRIES = new Map(
-  Object.entries(manifest.exports).flatMap(([entry, target]) =>
-    typeof target === "object" ? [[entry, join(PACKAGE, target.types)] as const] : [],
-  ),
+  Object.entries(manifest.exports).flatMap(([entry, target]) => {
+    if (typeof target !== "object") return [];
+    if (!entry.includes("*")) return [[entry, join(PACKAGE, target.types)] as const];
+    const [prefix, suffix] = target.types.slice(2).split("*") as [string, string];
+    return listFilesSync(PACKAGE)
+      .filter((path) => path.startsWith(prefix) && path.endsWith(suffix) && path.length > prefix.length + suffix.length)
+      .sort()
+      .map((path) => [entry.replace("*", path.slice(prefix.length, -suffix.length)), join(PACKAGE, path)] as const);
+  }),
 );
 const PUBLIC = [...ENTRIES].filter(([entry]) => entry !== "./internal");
 
