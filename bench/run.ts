@@ -639,7 +639,6 @@ async function size(projects: Map<number, string>): Promise<void> {
   }
   await rm(dir, { recursive: true, force: true });
 }
-await rm(TRASH, { recursive: true, force: true });
 
 /** Status calls and detection latency of a poll schedule for a job of `durationMs`. */
 function simulate(

@@ -17,6 +17,7 @@ import {
   emitPackageJson,
   LICENSE_TEXT,
   emitRegistryModule,
+  MODEL_INDEX_PATH,
   readmeFiles,
 } from "./package.ts";
 import { registryPath, typesPath } from "./registry.ts";
@@ -103,7 +104,14 @@ export function emitPackageUnit(specs: readonly ModelSpec[], version: string): F
   const readme = readmeFiles(specs);
   return new Map([
     ["index.d.ts", emitIndexDeclarations(specs)],
-    ["package.json", emitPackageJson(specs, version, readme.length > 1)],
+    [
+      "package.json",
+      emitPackageJson(
+        specs,
+        version,
+        readme.some(([path]) => path === MODEL_INDEX_PATH),
+      ),
+    ],
     ...readme,
   ]);
 }
