@@ -81,6 +81,23 @@ parentPort.on("message", (request) => {
   return new Worker(source, { eval: true, workerData: scan === undefined ? {} : { scan } });
 }
 
+/** A worker's error event (thrown outside any request) as the run's error: what happened, without a stack. */
+export function workerFailure(error: unknown): GeneratorError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ERR_WORKER_OUT_OF_MEMORY")
+    return new GeneratorError(
+      "worker",
+      "a worker thread ran out of memory; give Node more (NODE_OPTIONS=--max-old-space-size=<MiB>) and run again",
+    );
+  const message = error instanceof Error ? error.message : String(error);
+  return new GeneratorError("worker", `a worker thread failed: ${message}`);
+}
+
+/** A worker that stopped while requests were pending (their answers will not come). */
+export function workerExit(code: number): GeneratorError {
+  return new GeneratorError("worker", `a worker thread stopped (exit code ${code}) before it answered`);
+}
+
 /** The very error a worker threw: formatted once, location kept. */
 function rebuilt(error: SerializedError): GeneratorError {
   return new GeneratorError(error.code, error.detail, error.location);
@@ -147,8 +164,8 @@ export async function closeIdleWorkers(): Promise<void> {
   await Promise.all(started.splice(0).map((thread) => thread.close()));
 }
 
-/** One worker thread that answers requests one at a time. */
-class Thread {
+/** One worker thread that answers requests one at a time (exported for tests). */
+export class Thread {
   private readonly worker: Worker;
   private readonly pending = new Map<
     number,
@@ -158,8 +175,9 @@ class Thread {
   /** What the bootstrap's scan found (undefined: no scan asked, or it failed, or the thread did). */
   readonly scanned: Promise<Tree | undefined>;
 
-  constructor(scan?: string) {
-    this.worker = startWorker(scan);
+  /** `start` makes the thread's worker (tests hand in one that fails); by default the generator's (`startWorker`). */
+  constructor(scan?: string, start: (scan?: string) => Worker = startWorker) {
+    this.worker = start(scan);
     let scanned: (tree: Tree | undefined) => void = () => {};
     this.scanned = scan === undefined ? Promise.resolve(undefined) : new Promise((resolve) => (scanned = resolve));
     this.worker.on("message", (response: WorkerResponse | { readonly scan: Tree | null }) => {
@@ -172,15 +190,23 @@ class Thread {
       mergeTimings(response.timings);
       waiter?.resolve(response);
     });
-    this.worker.on("error", (error) => {
+    // A worker that throws outside a request (out of memory, a bundle that does not load) or stops without a word
+    // (`process.exit`, terminated) fails the requests it still holds, so no caller waits for an answer that cannot come.
+    const fail = (error: GeneratorError) => {
+      this.failure ??= error;
       scanned(undefined);
-      for (const waiter of this.pending.values()) waiter.reject(error);
+      for (const waiter of this.pending.values()) waiter.reject(this.failure);
       this.pending.clear();
-    });
-    this.worker.on("exit", () => scanned(undefined));
+    };
+    this.worker.on("error", (error) => fail(workerFailure(error)));
+    this.worker.on("exit", (code) => fail(workerExit(code)));
   }
 
+  /** Set once the worker failed or stopped: later requests fail at once. */
+  private failure: GeneratorError | undefined;
+
   async send(request: Job): Promise<WorkerResponse> {
+    if (this.failure) throw this.failure;
     const id = this.next++;
     const answer = new Promise<WorkerResponse>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     this.worker.postMessage({ ...request, id } satisfies WorkerRequest);

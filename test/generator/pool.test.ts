@@ -8,7 +8,9 @@ import {
   emitUnits,
   prepareWorker,
   startScanningWorker,
+  Thread,
 } from "../../generator/emit/pool.ts";
+import { Worker } from "node:worker_threads";
 import type { ModelSpec } from "../../generator/model/types.ts";
 import { join } from "node:path";
 import { ROOT } from "../helpers/project.ts";
@@ -79,5 +81,46 @@ describe("worker threads", () => {
     expect(failed).toBeInstanceOf(GeneratorError);
     expect((failed as GeneratorError).message).toBe((onMain as GeneratorError).message);
     expect((failed as GeneratorError).location).toEqual((onMain as GeneratorError).location);
+  });
+
+  describe("a worker that fails outside a request fails the requests it holds (none waits for an answer that cannot come)", () => {
+    const cases: [string, () => Worker, RegExp][] = [
+      [
+        "it stops without a word (process.exit)",
+        () =>
+          new Worker(`require("node:worker_threads").parentPort.once("message", () => process.exit(3));`, {
+            eval: true,
+          }),
+        /^a worker thread stopped \(exit code 3\) before it answered$/,
+      ],
+      [
+        "it throws outside a request",
+        () =>
+          new Worker(
+            `require("node:worker_threads").parentPort.once("message", () => { throw new Error("bundle did not load"); });`,
+            { eval: true },
+          ),
+        /^a worker thread failed: bundle did not load$/,
+      ],
+      [
+        "it runs out of memory",
+        () =>
+          new Worker(
+            `const kept = []; require("node:worker_threads").parentPort.once("message", () => { for (;;) kept.push(new Array(1e5).fill(kept.length)); });`,
+            { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 } },
+          ),
+        /^a worker thread ran out of memory; give Node more \(NODE_OPTIONS=--max-old-space-size=<MiB>\) and run again$/,
+      ],
+    ];
+    it.each(cases)("%s", async (_, start, message) => {
+      const thread = new Thread(undefined, start);
+      const first = await thread.send({ kind: "prepare" }).catch((error: unknown) => error);
+      expect(first).toBeInstanceOf(GeneratorError);
+      expect((first as GeneratorError).code).toBe("worker");
+      expect((first as GeneratorError).message).toMatch(message);
+      // Once failed, a request fails at once with the same error.
+      expect(await thread.send({ kind: "prepare" }).catch((error: unknown) => error)).toBe(first);
+      await thread.close();
+    });
   });
 });
