@@ -51,8 +51,9 @@ export class ValidationError extends RunComfyError {
 function article(kind) {
   return kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file";
 }
+/** The private and loopback IP addresses (names are told by their ending: `isPrivateHost`). */
 const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|.*\.local|.*\.internal|127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe80:.*)\])$/i;
+  /^(127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe80:.*)\])$/i;
 /**
  * A URL host name (as `URL.hostname` gives it) that names the caller's own machine or a private network
  * (`PRIVATE_HOST`). Only an IP address (`[…]`, or a host that ends in a digit) is tried against the pattern: it takes
