@@ -109,7 +109,14 @@ export interface QueueCalls {
   /** One API call (after the token check); resolves with the parsed body. */
   send(spec: HttpRequest): Promise<unknown>;
   /** Validates (`build`, or `buildRaw` when `raw`), then submits; a model object is used as given. */
-  submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions, raw?: boolean): Promise<RequestHandle>;
+  submit(
+    modelRef: string | AnyModel,
+    input: unknown,
+    options?: CallOptions,
+    raw?: boolean,
+    /** run()'s deadline (clock ms): it ends the wait for a slot and the submit itself. */
+    deadline?: number,
+  ): Promise<RequestHandle>;
   status(ref: RequestRef, options?: TimedCallOptions): Promise<StatusInfo>;
   result(ref: RequestRef, options?: TimedCallOptions): Promise<ResultInfo>;
   cancel(ref: RequestRef, options?: TimedCallOptions): Promise<CancelInfo>;

@@ -13,9 +13,17 @@
  */
 import { createQueueCalls } from "./calls.js";
 import { createCatalog } from "./catalog.js";
-import { resolveConfig } from "./config.js";
+import { checkKeys, resolveConfig } from "./config.js";
 import { ConfigurationError } from "./errors.js";
-import { createWaiter, resolveWaitOptions } from "./wait.js";
+import { callbackFailure, createWaiter, resolveWaitOptions } from "./wait.js";
+/** The options of one call (`{ signal }`): an object without other keys (the signal itself is checked by the call). */
+function checkCallOptions(owner, options) {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new ConfigurationError(`the options of ${owner} must be an object`);
+  checkKeys(owner, options, ["signal"]);
+  return options;
+}
 /**
  * A client over the runtime alone, knowing the models of `options.models` (the generated package's `createClient`
  * passes all its models, loaded on demand, and types them as `ModelMap`). Options are checked here, once
@@ -35,20 +43,35 @@ export function createClient(options = {}) {
       let onEnqueue;
       try {
         // Every option is checked before the paid submit.
-        resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+        resolved = resolveWaitOptions(runOptions, context.pollPolicy, "run()");
         onEnqueue = runOptions.onEnqueue;
         if (onEnqueue !== undefined && typeof onEnqueue !== "function")
           throw new ConfigurationError("onEnqueue must be a function");
       } catch (error) {
         return Promise.reject(error);
       }
+      // run()'s timeoutMs counts from this call: the submit (its slot wait included) and the wait share the deadline.
+      const deadline = Number.isFinite(resolved.timeoutMs) ? context.clock.now() + resolved.timeoutMs : undefined;
       // `resolved` carries the signal: it serves as the submit's call options.
-      return calls.submit(modelRef, input, resolved, raw).then((handle) => {
-        onEnqueue?.(handle);
-        return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+      return calls.submit(modelRef, input, resolved, raw, deadline).then((handle) => {
+        const model = typeof modelRef === "string" ? undefined : modelRef;
+        try {
+          onEnqueue?.(handle);
+        } catch (error) {
+          // The job is queued (and paid for): the wait stops as on an abort (onAbort), with the handle and the error.
+          return waitFor(handle, resolved, model, callbackFailure("onEnqueue", error), deadline);
+        }
+        return waitFor(handle, resolved, model, undefined, deadline);
       });
     };
-  const submitWith = (raw) => (modelRef, input, callOptions) => calls.submit(modelRef, input, callOptions, raw);
+  const submitWith = (raw) => (modelRef, input, callOptions) => {
+    try {
+      checkCallOptions(raw ? "submitRaw()" : "submit()", callOptions);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return calls.submit(modelRef, input, callOptions, raw);
+  };
   // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.
   const client = {
     baseUrl: context.http.baseUrl,
@@ -57,9 +80,9 @@ export function createClient(options = {}) {
     submit: submitWith(false),
     submitRaw: submitWith(true),
     wait,
-    status: (ref, callOptions) => calls.status(ref, callOptions),
-    result: (ref, callOptions) => calls.result(ref, callOptions),
-    cancel: (ref, callOptions) => calls.cancel(ref, callOptions),
+    status: async (ref, callOptions) => calls.status(ref, checkCallOptions("status()", callOptions)),
+    result: async (ref, callOptions) => calls.result(ref, checkCallOptions("result()", callOptions)),
+    cancel: async (ref, callOptions) => calls.cancel(ref, checkCallOptions("cancel()", callOptions)),
     catalog: createCatalog(calls),
   };
   return client;

@@ -72,6 +72,11 @@ export interface NumberRule {
 export declare function showValue(value: unknown): string;
 /** A numeric option: `undefined` gives `fallback`; anything outside `rule` is a `ConfigurationError` naming option, value and range. */
 export declare function checkNumber(name: string, value: unknown, fallback: number, rule: NumberRule): number;
+/**
+ * Every key of `given` set to a value is one of `known`: a misspelled option (`timeoutMS`), which TypeScript rejects
+ * but plain JavaScript would silently ignore, is a `ConfigurationError` that suggests the option meant.
+ */
+export declare function checkKeys(owner: string, given: object, known: readonly string[]): void;
 /** The retry policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
 export declare function checkRetryPolicy(partial: unknown, base?: RetryPolicy, name?: string): RetryPolicy;
 /** The poll policy: `base` with the keys of `partial` that are not `undefined`, each checked. */

@@ -5,6 +5,7 @@
  * Options are read once, here.
  */
 import { ConfigurationError } from "./errors.js";
+import { editDistance } from "./model.js";
 import { createLog, RequestLimiter, systemClock } from "./http.js";
 import { DEFAULT_POLL_POLICY } from "./poll.js";
 import { BASE_URL_ENV_VAR, DEFAULT_BASE_URL, TOKEN_ENV_VARS } from "./protocol.js";
@@ -49,6 +50,53 @@ export function checkNumber(name, value, fallback, rule) {
   if (!ok) throw new ConfigurationError(`${name} must be ${describeRule(rule)}, got ${showValue(value)}`);
   return value;
 }
+/**
+ * Every key of `given` set to a value is one of `known`: a misspelled option (`timeoutMS`), which TypeScript rejects
+ * but plain JavaScript would silently ignore, is a `ConfigurationError` that suggests the option meant.
+ */
+export function checkKeys(owner, given, known) {
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined || known.includes(key)) continue;
+    let near = known.find((option) => option.toLowerCase() === key.toLowerCase());
+    // The nearest within a third of the longer name's length (at least 2 edits).
+    let nearest = Infinity;
+    for (const option of near === undefined ? known : []) {
+      const distance = editDistance(option, key);
+      if (distance <= Math.max(2, Math.floor(Math.max(key.length, option.length) / 3)) && distance < nearest)
+        [near, nearest] = [option, distance];
+    }
+    throw new ConfigurationError(
+      `${owner} has no option ${JSON.stringify(key)}${near ? `; did you mean ${JSON.stringify(near)}?` : `; its options: ${known.join(", ")}`}`,
+    );
+  }
+}
+/** The options of `createClient` (`RuntimeClientOptions`). */
+const CLIENT_OPTIONS = [
+  "token",
+  "baseUrl",
+  "fetch",
+  "timeoutMs",
+  "maxConcurrentRequests",
+  "maxRequestsPerSecond",
+  "retry",
+  "poll",
+  "logger",
+  "logLevel",
+  "headers",
+  "clock",
+  "models",
+];
+const RETRY_OPTIONS = ["maxRetries", "baseDelayMs", "maxDelayMs", "jitter", "maxRetryAfterMs"];
+const POLL_OPTIONS = [
+  "minIntervalMs",
+  "maxIntervalMs",
+  "elapsedFraction",
+  "jitter",
+  "fixedIntervalMs",
+  "timeoutMs",
+  "maxUnknownStatuses",
+  "budgetPerSecond",
+];
 function checkObject(name, value) {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -60,6 +108,7 @@ const FRACTION = { min: 0, max: 1 };
 /** The retry policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
 export function checkRetryPolicy(partial, base = DEFAULT_RETRY_POLICY, name = "retry") {
   const given = checkObject(name, partial);
+  checkKeys(name, given, RETRY_OPTIONS);
   return {
     ...base,
     maxRetries: checkNumber(`${name}.maxRetries`, given["maxRetries"], base.maxRetries, {
@@ -76,6 +125,7 @@ export function checkRetryPolicy(partial, base = DEFAULT_RETRY_POLICY, name = "r
 /** The poll policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
 export function checkPollPolicy(partial, base = DEFAULT_POLL_POLICY, name = "poll") {
   const given = checkObject(name, partial);
+  checkKeys(name, given, POLL_OPTIONS);
   const merged = { ...base };
   for (const [key, value] of Object.entries(given)) if (value !== undefined) merged[key] = value;
   const interval = { min: 1, max: MAX_TIMER_MS };
@@ -193,6 +243,7 @@ export function normalizeBaseUrl(value) {
 /** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
 export function resolveConfig(options = {}) {
   const given = checkObject("options", options);
+  checkKeys("createClient()", given, CLIENT_OPTIONS);
   const clock = given.clock ?? systemClock;
   if (typeof clock.now !== "function" || typeof clock.sleep !== "function" || typeof clock.random !== "function")
     throw new ConfigurationError("clock must have now(), sleep(ms, signal) and random()");
@@ -248,7 +299,7 @@ export function resolveConfig(options = {}) {
     log,
     pollPolicy: checkPollPolicy(given.poll),
     concurrency,
-    submitSlots: new SlotQueue(concurrency),
+    submitSlots: new SlotQueue(concurrency, clock),
     registry: createRegistry(given.models),
   };
 }

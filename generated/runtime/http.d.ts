@@ -143,6 +143,8 @@ export declare function errorFromResponse(
   request: HttpRequest,
   retryAfterMs: number | undefined,
 ): APIError;
+/** Marks `error` as ending a call because its deadline came (`isPastDeadline`). */
+export declare function markPastDeadline<E extends object>(error: E): E;
 /** True when `error` ended a call because the deadline it was given came (not because the server failed). */
 export declare function isPastDeadline(error: unknown): boolean;
 /** The headers of every call (built once per client; the token stays inside). */

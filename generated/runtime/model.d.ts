@@ -221,6 +221,7 @@ export type InputOf<M> = M extends Model<string, infer Input, unknown, unknown> 
 export type RawInputOf<M> = M extends Model<string, unknown, infer RawInput, unknown> ? RawInput : never;
 /** The output type of a model (the result's `output`). */
 export type OutputOf<M> = M extends Model<string, unknown, unknown, infer Output> ? Output : never;
+export declare function editDistance(a: string, b: string): number;
 /**
  * `build()` and `buildRaw()` of a model: friendly or raw input → the wire body, or a `ValidationError` listing every
  * problem. One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.

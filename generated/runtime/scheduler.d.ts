@@ -60,6 +60,8 @@ export declare class PollScheduler {
   private push;
   private pop;
 }
+/** What `SlotQueue.enter` gives when its deadline came first (no slot is held, nothing may be sent). */
+export declare const PAST_DEADLINE: () => void;
 /**
  * At most `limit` holders at once; the others wait their turn in order, each
  * as one small record (no request built, no timer). Used for submits: ten
@@ -70,11 +72,28 @@ export declare class PollScheduler {
  */
 export declare class SlotQueue {
   private readonly limit;
+  private readonly clock;
   private active;
   private readonly line;
-  constructor(limit: number);
-  /** A release function once a slot is the caller's (at once when one is free), or a no-op one on abort. */
-  enter(signal?: AbortSignal): (() => void) | Promise<() => void>;
+  /**
+   * The waiters with a deadline, by deadline (those that left the line are dropped when met, or all at once when the
+   * line empties), and the one timer armed for the first: no timer per waiter.
+   */
+  private expiry;
+  private timer;
+  private timerAt;
+  constructor(limit: number, clock?: Pick<Clock, "now">);
+  /**
+   * A release function once a slot is the caller's (at once when one is free), a no-op one on abort, or
+   * `PAST_DEADLINE` when `deadline` (clock ms) came first: the caller holds no slot then.
+   */
+  enter(signal?: AbortSignal, deadline?: number): (() => void) | Promise<() => void>;
+  private remove;
+  private expireLater;
+  /** Arms the one timer for the first deadline of a waiter still in line (or clears it when there is none). */
+  private arm;
+  /** Takes the waiters whose deadline came out of the line: each gets `PAST_DEADLINE`. */
+  private expire;
   /** Holders and waiters (for tests and diagnostics). */
   get size(): {
     readonly active: number;

@@ -8,7 +8,7 @@
  * When no entry is left (every wait settled), no timer stays armed: nothing
  * of the scheduler keeps the process alive.
  */
-import { onAbort } from "./http.js";
+import { onAbort, systemClock } from "./http.js";
 function before(a, b) {
   return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.order < b.order);
 }
@@ -149,6 +149,8 @@ export class PollScheduler {
   }
 }
 const noRelease = () => undefined;
+/** What `SlotQueue.enter` gives when its deadline came first (no slot is held, nothing may be sent). */
+export const PAST_DEADLINE = () => undefined;
 /**
  * At most `limit` holders at once; the others wait their turn in order, each
  * as one small record (no request built, no timer). Used for submits: ten
@@ -159,25 +161,88 @@ const noRelease = () => undefined;
  */
 export class SlotQueue {
   limit;
+  clock;
   active = 0;
   line = new Set();
-  constructor(limit) {
+  /**
+   * The waiters with a deadline, by deadline (those that left the line are dropped when met, or all at once when the
+   * line empties), and the one timer armed for the first: no timer per waiter.
+   */
+  expiry = [];
+  timer = undefined;
+  timerAt = Infinity;
+  constructor(limit, clock = systemClock) {
     this.limit = limit;
+    this.clock = clock;
   }
-  /** A release function once a slot is the caller's (at once when one is free), or a no-op one on abort. */
-  enter(signal) {
+  /**
+   * A release function once a slot is the caller's (at once when one is free), a no-op one on abort, or
+   * `PAST_DEADLINE` when `deadline` (clock ms) came first: the caller holds no slot then.
+   */
+  enter(signal, deadline) {
     if (signal?.aborted) return noRelease;
     if (this.active < this.limit && this.line.size === 0) {
       this.active++;
       return this.releaser();
     }
+    const timed = deadline !== undefined && Number.isFinite(deadline);
+    if (timed && this.clock.now() >= deadline) return PAST_DEADLINE;
     return new Promise((resolve) => {
-      const waiter = { grant: resolve, unsubscribe: noRelease };
+      const waiter = { grant: resolve, unsubscribe: noRelease, deadline: timed ? deadline : undefined };
       this.line.add(waiter);
       waiter.unsubscribe = onAbort(signal, () => {
-        if (this.line.delete(waiter)) resolve(noRelease);
+        if (this.remove(waiter)) resolve(noRelease);
       });
+      if (timed) this.expireLater(waiter);
     });
+  }
+  remove(waiter) {
+    if (!this.line.delete(waiter)) return false;
+    if (this.expiry[0] === waiter) this.expiry.shift();
+    if (this.line.size === 0) {
+      this.expiry = [];
+      this.arm();
+    }
+    return true;
+  }
+  expireLater(waiter) {
+    const deadline = waiter.deadline;
+    const list = this.expiry;
+    // Waiters mostly come in deadline order (one timeoutMs): then this is a push.
+    let at = list.length;
+    while (at > 0 && list[at - 1].deadline > deadline) at--;
+    list.splice(at, 0, waiter);
+    this.arm();
+  }
+  /** Arms the one timer for the first deadline of a waiter still in line (or clears it when there is none). */
+  arm() {
+    while (this.expiry.length > 0 && !this.line.has(this.expiry[0])) this.expiry.shift();
+    const first = this.expiry[0]?.deadline ?? Infinity;
+    if (first === this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = first;
+    if (first === Infinity) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.expire();
+      },
+      Math.min(2_147_483_647, Math.max(0, first - this.clock.now())),
+    );
+  }
+  /** Takes the waiters whose deadline came out of the line: each gets `PAST_DEADLINE`. */
+  expire() {
+    const now = this.clock.now();
+    while (this.expiry.length > 0 && this.expiry[0].deadline <= now) {
+      const waiter = this.expiry.shift();
+      if (!this.line.delete(waiter)) continue;
+      waiter.unsubscribe();
+      waiter.grant(PAST_DEADLINE);
+    }
+    if (this.line.size === 0) this.expiry = [];
+    this.arm();
   }
   /** Holders and waiters (for tests and diagnostics). */
   get size() {
@@ -194,7 +259,7 @@ export class SlotQueue {
         this.active--;
         return;
       }
-      this.line.delete(next.value);
+      this.remove(next.value);
       next.value.unsubscribe();
       next.value.grant(this.releaser());
     };

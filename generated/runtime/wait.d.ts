@@ -73,6 +73,8 @@ export interface WaitOptions<Id extends string = string> extends CallOptions {
   /** Poll schedule for this wait; a key set to `undefined` keeps the client's value. @default the client's `poll` */
   readonly poll?: PollOptions | undefined;
 }
+/** A callback's error, as `stop` (and `run()` for `onEnqueue`) hands it on. */
+export declare function callbackFailure(callback: CallbackFailure["callback"], error: unknown): CallbackFailure;
 /** Wait options after their checks (`resolveWaitOptions`). */
 export interface ResolvedWaitOptions {
   readonly policy: PollPolicy;
@@ -83,7 +85,11 @@ export interface ResolvedWaitOptions {
   readonly onAbort: "cancel" | "leave";
 }
 /** Checks a call's wait options once (a bad one is a `ConfigurationError`; explicit `undefined` is the default). */
-export declare function resolveWaitOptions(options: unknown, pollPolicy: PollPolicy): ResolvedWaitOptions;
+export declare function resolveWaitOptions(
+  options: unknown,
+  pollPolicy: PollPolicy,
+  owner?: "wait()" | "run()",
+): ResolvedWaitOptions;
 /** How often a 404 on the result of a job the status called finished is retried (eventual consistency) before giving up. */
 export declare const RESULT_NOT_FOUND_RETRIES = 3;
 /** Waits for `handle`; `model` (when the caller has it) parses the output, otherwise the client's registry does. */
@@ -91,5 +97,13 @@ export type Wait = (
   handle: RequestHandle,
   options: ResolvedWaitOptions,
   model?: AnyModel,
+  thrown?: CallbackFailure,
+  /** When the wait ends at the latest (clock ms): `run()`'s, whose `timeoutMs` counts from the call. @default now + timeoutMs */
+  deadline?: number,
 ) => Promise<JobResult<unknown>>;
+/** A callback of the caller's (`onEnqueue`, `onStatus`) that threw: the wait stops as on an abort. */
+export interface CallbackFailure {
+  readonly callback: "onEnqueue" | "onStatus";
+  readonly error: unknown;
+}
 export declare function createWaiter(context: ClientContext, calls: QueueCalls): Wait;

@@ -53,7 +53,7 @@ export interface CommunityWan21FusionxImageToVideoInput {
   /**
    * Image
    *
-   * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
+   * Media: an image as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `608_image` (ComfyUI node 608, input `image`).
    * Example: "RunComfy_examples_1235_1.png".
    */

@@ -60,7 +60,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
   /**
    * Video
    *
-   * Media: a video as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
+   * Media: a video as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `160_video` (ComfyUI node 160, input `video`).
    * Example: "Runcomfy_example_1268_1.mp4".
    */
@@ -68,7 +68,7 @@ export interface CommunityFantasyPortraitImageToVideoInput {
   /**
    * Image
    *
-   * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
+   * Media: an image as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `143_image` (ComfyUI node 143, input `image`).
    * Example: "Runcomfy_example_1268_1.png".
    */

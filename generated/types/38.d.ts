@@ -53,7 +53,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
   /**
    * Audio
    *
-   * Media: an audio file as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
+   * Media: an audio file as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `125_audio` (ComfyUI node 125, input `audio`).
    * Example: "Runcomfy_example_1278_1.mp3".
    */
@@ -70,7 +70,7 @@ export interface CommunityInfiniteTalkImageToVideoInput {
   /**
    * Image
    *
-   * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
+   * Media: an image as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `284_image` (ComfyUI node 284, input `image`).
    * Example: "Runcomfy_example_1278_1.png".
    */

@@ -60,7 +60,7 @@ export interface CommunityWan22VaceFunInput {
   /**
    * Image
    *
-   * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
+   * Media: an image as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `118_image` (ComfyUI node 118, input `image`).
    * Example: "Runcomfy_Example_1290_1.png".
    */

@@ -81,7 +81,7 @@ function mediaNoun(kind: MediaKind, many: boolean): string {
 
 export function mediaLine(kind: MediaKind, many: boolean): string {
   const what = many ? mediaNoun(kind, true) : `${kind === "video" ? "a" : "an"} ${mediaNoun(kind, false)}`;
-  return `Media: ${what} as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.`;
+  return `Media: ${what} as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.`;
 }
 
 function nodesText(field: FieldSpec): string {

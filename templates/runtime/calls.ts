@@ -5,8 +5,16 @@
  * and reads the answers.
  */
 import type { ClientContext } from "./config.js";
-import { AbortError, APIError, ConfigurationError, SubmitOutcomeUnknownError, ValidationError } from "./errors.js";
-import { request, type HttpRequest } from "./http.js";
+import {
+  AbortError,
+  APIError,
+  ConfigurationError,
+  RequestTimeoutError,
+  SubmitOutcomeUnknownError,
+  ValidationError,
+} from "./errors.js";
+import { markPastDeadline, request, type HttpRequest } from "./http.js";
+import { PAST_DEADLINE } from "./scheduler.js";
 import { checkSignal } from "./config.js";
 import {
   CANCELLED_STATUSES,
@@ -197,10 +205,27 @@ export interface QueueCalls {
   /** One API call (after the token check); resolves with the parsed body. */
   send(spec: HttpRequest): Promise<unknown>;
   /** Validates (`build`, or `buildRaw` when `raw`), then submits; a model object is used as given. */
-  submit(modelRef: string | AnyModel, input: unknown, options?: CallOptions, raw?: boolean): Promise<RequestHandle>;
+  submit(
+    modelRef: string | AnyModel,
+    input: unknown,
+    options?: CallOptions,
+    raw?: boolean,
+    /** run()'s deadline (clock ms): it ends the wait for a slot and the submit itself. */
+    deadline?: number,
+  ): Promise<RequestHandle>;
   status(ref: RequestRef, options?: TimedCallOptions): Promise<StatusInfo>;
   result(ref: RequestRef, options?: TimedCallOptions): Promise<ResultInfo>;
   cancel(ref: RequestRef, options?: TimedCallOptions): Promise<CancelInfo>;
+}
+
+/** A submit whose deadline (run()'s `timeoutMs`) came while it waited for a slot: nothing was sent. */
+function submitPastDeadline(modelId: string): RequestTimeoutError {
+  return markPastDeadline(
+    new RequestTimeoutError(
+      `POST ${paths.model(modelId)}: the deadline came before it was sent (nothing was sent) (model ${modelId})`,
+      { modelId },
+    ),
+  );
 }
 
 export function createQueueCalls(context: ClientContext): QueueCalls {
@@ -233,6 +258,7 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     modelId: string,
     input: unknown,
     signal: AbortSignal | undefined,
+    deadline: number | undefined,
     raw: boolean,
     release: () => void,
   ): Promise<RequestHandle> => {
@@ -244,6 +270,7 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
           cause: signal.reason,
         });
       }
+      if (release === PAST_DEADLINE) throw submitPastDeadline(modelId);
       const model = typeof modelRef === "string" ? await registry.resolve(modelRef) : modelRef;
       let body: unknown;
       if (model) body = raw ? model.buildRaw(input) : model.build(input);
@@ -252,7 +279,15 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
         throw new ValidationError(modelId, [
           { alias: "(input)", key: "", path: "", rule: "type", message: `input for ${modelId} must be a plain object` },
         ]);
-      response = await send({ method: "POST", path: paths.model(modelId), body, operation: "submit", modelId, signal });
+      response = await send({
+        method: "POST",
+        path: paths.model(modelId),
+        body,
+        operation: "submit",
+        modelId,
+        signal,
+        deadline,
+      });
     } finally {
       release();
     }
@@ -260,6 +295,14 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     if (requestId === undefined) {
       throw new SubmitOutcomeUnknownError(
         `submit of ${modelId} was answered without a request_id: the job may have been queued; check your RunComfy generations`,
+        { modelId },
+      );
+    }
+    // Checked here, not first by the status call after it: the job is paid for, and the id is all there is of it.
+    const problem = requestIdProblem(requestId);
+    if (problem !== undefined) {
+      throw new SubmitOutcomeUnknownError(
+        `submit of ${modelId} was answered with the request_id ${JSON.stringify(requestId.slice(0, 200))}, which is not valid (${problem}): the job may have been queued under it; check your RunComfy generations`,
         { modelId },
       );
     }
@@ -272,6 +315,7 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     input: unknown,
     callOptions: CallOptions = {},
     raw = false,
+    deadline?: number,
   ): Promise<RequestHandle> => {
     let signal: AbortSignal | undefined;
     let modelId: string;
@@ -282,10 +326,11 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
       return Promise.reject(error);
     }
     // Waiting for a submit slot is cheap: one small record and one callback, no frame of this call (ten thousand
-    // run() calls started together wait here); the body is built only once a slot is free.
-    const slot = context.submitSlots.enter(signal);
-    if (typeof slot === "function") return submitInSlot(modelRef, modelId, input, signal, raw, slot);
-    return slot.then((release) => submitInSlot(modelRef, modelId, input, signal, raw, release));
+    // run() calls started together wait here); the body is built only once a slot is free. A deadline (run()'s
+    // timeoutMs) ends the wait too.
+    const slot = context.submitSlots.enter(signal, deadline);
+    if (typeof slot === "function") return submitInSlot(modelRef, modelId, input, signal, deadline, raw, slot);
+    return slot.then((release) => submitInSlot(modelRef, modelId, input, signal, deadline, raw, release));
   };
 
   const status = async (ref: RequestRef, callOptions: TimedCallOptions = {}): Promise<StatusInfo> => {
@@ -321,7 +366,7 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
         operation: "result",
         requestId,
         modelId: modelIdOf(ref),
-        signal: callOptions.signal,
+        signal: checkSignal("signal", callOptions.signal),
         deadline: callOptions.deadline,
       });
     } catch (error) {

@@ -20,12 +20,12 @@ import {
   type StatusInfo,
 } from "./calls.js";
 import { createCatalog, type Catalog } from "./catalog.js";
-import { resolveConfig, type RuntimeClientOptions } from "./config.js";
+import { checkKeys, resolveConfig, type RuntimeClientOptions } from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
 import type { UntypedOutput } from "./untyped.js";
-import { createWaiter, resolveWaitOptions, type JobResult, type WaitOptions } from "./wait.js";
+import { callbackFailure, createWaiter, resolveWaitOptions, type JobResult, type WaitOptions } from "./wait.js";
 
 /** Options of `client.run`: the wait's options, and `onEnqueue`. */
 export interface RunOptions<Id extends string = string> extends WaitOptions<Id> {
@@ -134,6 +134,15 @@ export interface Client<M = Record<never, AnyModel>, Id = keyof M> {
   readonly catalog: Catalog;
 }
 
+/** The options of one call (`{ signal }`): an object without other keys (the signal itself is checked by the call). */
+function checkCallOptions(owner: string, options: CallOptions | undefined): CallOptions | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new ConfigurationError(`the options of ${owner} must be an object`);
+  checkKeys(owner, options, ["signal"]);
+  return options;
+}
+
 /**
  * A client over the runtime alone, knowing the models of `options.models` (the generated package's `createClient`
  * passes all its models, loaded on demand, and types them as `ModelMap`). Options are checked here, once
@@ -155,23 +164,37 @@ export function createClient<M = Record<never, AnyModel>>(options: RuntimeClient
       let onEnqueue: RunOptions["onEnqueue"];
       try {
         // Every option is checked before the paid submit.
-        resolved = resolveWaitOptions(runOptions, context.pollPolicy);
+        resolved = resolveWaitOptions(runOptions, context.pollPolicy, "run()");
         onEnqueue = runOptions.onEnqueue;
         if (onEnqueue !== undefined && typeof onEnqueue !== "function")
           throw new ConfigurationError("onEnqueue must be a function");
       } catch (error) {
         return Promise.reject(error);
       }
+      // run()'s timeoutMs counts from this call: the submit (its slot wait included) and the wait share the deadline.
+      const deadline = Number.isFinite(resolved.timeoutMs) ? context.clock.now() + resolved.timeoutMs : undefined;
       // `resolved` carries the signal: it serves as the submit's call options.
-      return calls.submit(modelRef, input, resolved, raw).then((handle) => {
-        onEnqueue?.(handle);
-        return waitFor(handle, resolved, typeof modelRef === "string" ? undefined : modelRef);
+      return calls.submit(modelRef, input, resolved, raw, deadline).then((handle) => {
+        const model = typeof modelRef === "string" ? undefined : modelRef;
+        try {
+          onEnqueue?.(handle);
+        } catch (error) {
+          // The job is queued (and paid for): the wait stops as on an abort (onAbort), with the handle and the error.
+          return waitFor(handle, resolved, model, callbackFailure("onEnqueue", error), deadline);
+        }
+        return waitFor(handle, resolved, model, undefined, deadline);
       });
     };
   const submitWith =
     (raw: boolean) =>
-    (modelRef: string | AnyModel, input: unknown, callOptions?: CallOptions): Promise<RequestHandle> =>
-      calls.submit(modelRef, input, callOptions, raw);
+    (modelRef: string | AnyModel, input: unknown, callOptions?: CallOptions): Promise<RequestHandle> => {
+      try {
+        checkCallOptions(raw ? "submitRaw()" : "submit()", callOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return calls.submit(modelRef, input, callOptions, raw);
+    };
 
   // Models are called by id (`client.run(id, input)`); there are no per-model namespaces.
   const client = {
@@ -181,9 +204,12 @@ export function createClient<M = Record<never, AnyModel>>(options: RuntimeClient
     submit: submitWith(false),
     submitRaw: submitWith(true),
     wait,
-    status: (ref: RequestRef, callOptions?: CallOptions) => calls.status(ref, callOptions),
-    result: (ref: RequestRef, callOptions?: CallOptions) => calls.result(ref, callOptions),
-    cancel: (ref: RequestRef, callOptions?: CallOptions) => calls.cancel(ref, callOptions),
+    status: async (ref: RequestRef, callOptions?: CallOptions) =>
+      calls.status(ref, checkCallOptions("status()", callOptions)),
+    result: async (ref: RequestRef, callOptions?: CallOptions) =>
+      calls.result(ref, checkCallOptions("result()", callOptions)),
+    cancel: async (ref: RequestRef, callOptions?: CallOptions) =>
+      calls.cancel(ref, checkCallOptions("cancel()", callOptions)),
     catalog: createCatalog(calls),
   };
   return client as unknown as Client<M>;

@@ -4,6 +4,7 @@
  * Options are read once, here.
  */
 import { ConfigurationError } from "./errors.js";
+import { editDistance } from "./model.js";
 import {
   createLog,
   RequestLimiter,
@@ -129,6 +130,55 @@ export function checkNumber(name: string, value: unknown, fallback: number, rule
   return value;
 }
 
+/**
+ * Every key of `given` set to a value is one of `known`: a misspelled option (`timeoutMS`), which TypeScript rejects
+ * but plain JavaScript would silently ignore, is a `ConfigurationError` that suggests the option meant.
+ */
+export function checkKeys(owner: string, given: object, known: readonly string[]): void {
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined || known.includes(key)) continue;
+    let near = known.find((option) => option.toLowerCase() === key.toLowerCase());
+    // The nearest within a third of the longer name's length (at least 2 edits).
+    let nearest = Infinity;
+    for (const option of near === undefined ? known : []) {
+      const distance = editDistance(option, key);
+      if (distance <= Math.max(2, Math.floor(Math.max(key.length, option.length) / 3)) && distance < nearest)
+        [near, nearest] = [option, distance];
+    }
+    throw new ConfigurationError(
+      `${owner} has no option ${JSON.stringify(key)}${near ? `; did you mean ${JSON.stringify(near)}?` : `; its options: ${known.join(", ")}`}`,
+    );
+  }
+}
+
+/** The options of `createClient` (`RuntimeClientOptions`). */
+const CLIENT_OPTIONS = [
+  "token",
+  "baseUrl",
+  "fetch",
+  "timeoutMs",
+  "maxConcurrentRequests",
+  "maxRequestsPerSecond",
+  "retry",
+  "poll",
+  "logger",
+  "logLevel",
+  "headers",
+  "clock",
+  "models",
+] as const;
+const RETRY_OPTIONS = ["maxRetries", "baseDelayMs", "maxDelayMs", "jitter", "maxRetryAfterMs"] as const;
+const POLL_OPTIONS = [
+  "minIntervalMs",
+  "maxIntervalMs",
+  "elapsedFraction",
+  "jitter",
+  "fixedIntervalMs",
+  "timeoutMs",
+  "maxUnknownStatuses",
+  "budgetPerSecond",
+] as const;
+
 function checkObject(name: string, value: unknown): Readonly<Record<string, unknown>> {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -146,6 +196,7 @@ export function checkRetryPolicy(
   name = "retry",
 ): RetryPolicy {
   const given = checkObject(name, partial);
+  checkKeys(name, given, RETRY_OPTIONS);
   return {
     ...base,
     maxRetries: checkNumber(`${name}.maxRetries`, given["maxRetries"], base.maxRetries, {
@@ -163,6 +214,7 @@ export function checkRetryPolicy(
 /** The poll policy: `base` with the keys of `partial` that are not `undefined`, each checked. */
 export function checkPollPolicy(partial: unknown, base: PollPolicy = DEFAULT_POLL_POLICY, name = "poll"): PollPolicy {
   const given = checkObject(name, partial);
+  checkKeys(name, given, POLL_OPTIONS);
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(given)) if (value !== undefined) merged[key] = value;
   const interval: NumberRule = { min: 1, max: MAX_TIMER_MS };
@@ -287,6 +339,7 @@ export function normalizeBaseUrl(value: string): string {
 /** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
 export function resolveConfig(options: RuntimeClientOptions = {}): ClientContext {
   const given = checkObject("options", options) as RuntimeClientOptions;
+  checkKeys("createClient()", given, CLIENT_OPTIONS);
   const clock = given.clock ?? systemClock;
   if (typeof clock.now !== "function" || typeof clock.sleep !== "function" || typeof clock.random !== "function")
     throw new ConfigurationError("clock must have now(), sleep(ms, signal) and random()");
@@ -342,7 +395,7 @@ export function resolveConfig(options: RuntimeClientOptions = {}): ClientContext
     log,
     pollPolicy: checkPollPolicy(given.poll),
     concurrency,
-    submitSlots: new SlotQueue(concurrency),
+    submitSlots: new SlotQueue(concurrency, clock),
     registry: createRegistry(given.models),
   };
 }

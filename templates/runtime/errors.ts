@@ -272,8 +272,35 @@ const REDACTED = "[redacted]";
  */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret !== "" && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) if (secret !== "" && out.includes(secret)) out = redactOne(out, secret);
   return out;
+}
+
+/**
+ * Below this length a secret also occurs inside ordinary words (a test token `x` in `fusionx`): it is redacted only
+ * where it stands alone (no letter or digit right before or after it), so messages stay readable.
+ */
+const SHORT_SECRET = 8;
+
+function isWordChar(char: string | undefined): boolean {
+  return char !== undefined && /[A-Za-z0-9]/.test(char);
+}
+
+function redactOne(text: string, secret: string): string {
+  if (secret.length >= SHORT_SECRET) return text.split(secret).join(REDACTED);
+  let out = "";
+  let from = 0;
+  let at = text.indexOf(secret);
+  while (at !== -1) {
+    if (isWordChar(text[at - 1]) || isWordChar(text[at + secret.length])) {
+      at = text.indexOf(secret, at + 1);
+      continue;
+    }
+    out += text.slice(from, at) + REDACTED;
+    from = at + secret.length;
+    at = text.indexOf(secret, from);
+  }
+  return out + text.slice(from);
 }
 
 /** `redact` over every string in a JSON-like value (a copy; errors inside are redacted in place). */

@@ -257,7 +257,9 @@ export class RequestLimiter {
           this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
           this.refilledAt = now;
           if (this.tokens >= 1) break;
-          await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.perSecond)), signal.signal);
+          // At most setTimeout's longest delay (a very low rate would overflow it into 1 ms): the loop sleeps again.
+          const wait = Math.ceil(((1 - this.tokens) * 1000) / this.perSecond);
+          await this.clock.sleep(Math.min(2_147_483_647, Math.max(1, wait)), signal.signal);
         }
         this.tokens -= 1;
       }
@@ -324,9 +326,10 @@ function errorCodeOf(body: unknown): number | undefined {
   const value =
     (body as ErrorBody).error_code ??
     (typeof (body as ErrorBody).code === "number" ? (body as ErrorBody).code : undefined);
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
-  return undefined;
+  const code =
+    typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
+  // 0 and 200 are how many APIs say "success" in the body; RunComfy's error codes are six digits.
+  return Number.isNaN(code) || code === 0 || code === 200 ? undefined : code;
 }
 
 function serverMessageOf(body: unknown): string | undefined {
@@ -399,6 +402,27 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * A 2xx body a read cannot use: text that is not JSON (an HTML page from a proxy, JSON cut short), or nothing where
+ * the API always answers with an object (status, result, catalog; a cancel may answer with an empty body).
+ */
+function notJson(body: unknown, call: HttpRequest): boolean {
+  return typeof body === "string" || (body === undefined && call.operation !== "cancel");
+}
+
+/** The start of a text for a message, on one line. */
+function preview(text: string): string {
+  const line = text.trim().replace(/\s+/g, " ");
+  return JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line);
+}
+
+/** The `request_id` string of a body, when it has one. */
+function requestIdIn(body: unknown): string | undefined {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const id = (body as { request_id?: unknown }).request_id;
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
 /** A result body that reports a failed job: a `JobResult`, even when it carries an `error_code`. */
 function isFailedResult(body: unknown): boolean {
   if (!body || typeof body !== "object" || Array.isArray(body)) return false;
@@ -424,6 +448,12 @@ const ATTEMPT_TIMEOUT = Symbol("attempt timeout");
 /** Errors thrown because the call's deadline (a wait's `timeoutMs`) came: the wait turns them into its timeout. */
 const pastDeadline = new WeakSet<object>();
 
+/** Marks `error` as ending a call because its deadline came (`isPastDeadline`). */
+export function markPastDeadline<E extends object>(error: E): E {
+  pastDeadline.add(error);
+  return error;
+}
+
 /** True when `error` ended a call because the deadline it was given came (not because the server failed). */
 export function isPastDeadline(error: unknown): boolean {
   return typeof error === "object" && error !== null && pastDeadline.has(error);
@@ -441,7 +471,7 @@ function aborted(call: HttpRequest, cause: unknown): AbortError {
 function deadlineReached(call: HttpRequest, last: RunComfyError | undefined): RequestTimeoutError {
   const where = describeCall(call);
   const error = new RequestTimeoutError(
-    `${call.method} ${call.path}: the deadline came before an answer${last ? ` (last failure: ${last.message})` : ""}${where ? ` (${where})` : ""}`,
+    `${call.method} ${call.path}: the deadline came before ${call.operation === "submit" ? "it was sent (nothing was sent)" : "an answer"}${last ? ` (last failure: ${last.message})` : ""}${where ? ` (${where})` : ""}`,
     { modelId: call.modelId, requestId: call.requestId, cause: last },
   );
   pastDeadline.add(error);
@@ -523,11 +553,23 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: CallInit
       return { failure, retryable: false };
     }
     const errorCode = errorCodeOf(body);
+    if (idempotent && response.ok && notJson(body, call)) {
+      const options = { modelId: call.modelId, requestId: call.requestId };
+      const what = body === undefined ? "an empty body" : `a body that is not JSON (${preview(body as string)})`;
+      const message = `${call.method} ${call.path} answered HTTP ${response.status} with ${what}${where ? ` (${where})` : ""}`;
+      return { failure: new ConnectionError(message, options), retryable: true };
+    }
     if (response.ok && errorCode === undefined) return { response: { status: response.status, body } };
     if (call.operation === "result" && response.status < 500 && isFailedResult(body))
       return { response: { status: response.status, body } };
     if (!idempotent && (response.status >= 500 || errorCode === ERROR_CODES.internal))
       throw outcomeUnknown(call, "the server failed", { status: response.status, body });
+    // A 2xx submit answer with a request_id and an error code: the job may be queued under that id.
+    if (!idempotent && response.ok && requestIdIn(body) !== undefined)
+      throw outcomeUnknown(call, `the answer carried request_id ${JSON.stringify(requestIdIn(body))} and an error`, {
+        status: response.status,
+        body,
+      });
     const retryAfterMs = parseRetryAfter(response.headers, config.clock.now());
     return {
       failure: errorFromResponse(response.status, body, call, retryAfterMs),
@@ -543,9 +585,15 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: CallInit
     const byCaller = call.signal?.aborted === true;
     const byDeadline = !byCaller && stop.aborted && stop.reason === DEADLINE;
     const phase = status === undefined ? "" : ` after the headers (HTTP ${status})`;
+    const tooLarge = (error as { code?: unknown } | null)?.code === "ERR_BODY_TOO_LARGE";
     if (!idempotent) {
       // From here on the request may have left this machine.
       if (byCaller) throw outcomeUnknown(call, `aborted${phase}`, { cause: call.signal?.reason, status });
+      if (byDeadline && !provablyNotSent(error))
+        throw outcomeUnknown(call, `the deadline (timeoutMs) came${phase || " before an answer"}`, {
+          cause: error,
+          status,
+        });
       if (status === undefined && !timedOut && provablyNotSent(error)) {
         const failure = new ConnectionError(`${call.method} ${call.path}: ${reasonText(error)} (nothing was sent)`, {
           modelId: call.modelId,
@@ -553,7 +601,11 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: CallInit
         });
         return { failure, retryable: true };
       }
-      const what = timedOut ? `no answer within ${config.timeoutMs} ms${phase}` : `the connection failed${phase}`;
+      const what = timedOut
+        ? `no answer within ${config.timeoutMs} ms${phase}`
+        : tooLarge
+          ? `the answer's body was too large${phase}`
+          : `the connection failed${phase}`;
       throw outcomeUnknown(call, what, { cause: error, status });
     }
     if (byCaller) throw aborted(call, call.signal?.reason);
@@ -561,10 +613,10 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: CallInit
     const reason = timedOut ? `no answer within ${config.timeoutMs} ms${phase}` : `${reasonText(error)}${phase}`;
     const options = { modelId: call.modelId, requestId: call.requestId, cause: error };
     const message = `${call.method} ${call.path}: ${reason}${where ? ` (${where})` : ""}`;
-    // A body that broke or hung is a connection error like any other: retried.
+    // A body that broke or hung is a connection error like any other: retried (one too large would be again: not).
     return {
       failure: timedOut ? new RequestTimeoutError(message, options) : new ConnectionError(message, options),
-      retryable: true,
+      retryable: !tooLarge,
     };
   } finally {
     if (timer !== undefined) clearTimeout(timer);

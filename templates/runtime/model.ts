@@ -165,8 +165,8 @@ function localProblem(text: string, scheme: string | undefined, kind: MediaKind)
       return `is a data: URI of type ${mime}, not ${article(kind)}`;
     return undefined;
   }
-  if (scheme !== undefined && text.includes("://"))
-    return `uses the ${scheme}: scheme; RunComfy fetches media over https only`;
+  // Any other scheme (ftp://, javascript:, mailto:) is nothing RunComfy's servers would fetch.
+  if (scheme !== undefined) return `uses the ${scheme}: scheme; RunComfy fetches media over http(s) only`;
   if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
   return undefined;
 }
@@ -405,7 +405,7 @@ function rangeText(range: Readonly<Record<string, number>> | undefined): string 
   return "";
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0]!;

@@ -7,7 +7,7 @@
  * When no entry is left (every wait settled), no timer stays armed: nothing
  * of the scheduler keeps the process alive.
  */
-import { onAbort, type Clock } from "./http.js";
+import { onAbort, systemClock, type Clock } from "./http.js";
 
 /** What the scheduler runs: an object with a `step` method (a waiting job is one, so scheduling it makes no closure). */
 export interface PollTask {
@@ -180,9 +180,13 @@ export class PollScheduler {
 interface SlotWaiter {
   readonly grant: (release: () => void) => void;
   unsubscribe: () => void;
+  /** When the wait ends without a slot (clock ms), if it does. */
+  readonly deadline: number | undefined;
 }
 
 const noRelease = (): void => undefined;
+/** What `SlotQueue.enter` gives when its deadline came first (no slot is held, nothing may be sent). */
+export const PAST_DEADLINE = (): void => undefined;
 
 /**
  * At most `limit` holders at once; the others wait their turn in order, each
@@ -195,23 +199,91 @@ const noRelease = (): void => undefined;
 export class SlotQueue {
   private active = 0;
   private readonly line = new Set<SlotWaiter>();
+  /**
+   * The waiters with a deadline, by deadline (those that left the line are dropped when met, or all at once when the
+   * line empties), and the one timer armed for the first: no timer per waiter.
+   */
+  private expiry: SlotWaiter[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private timerAt = Infinity;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly clock: Pick<Clock, "now"> = systemClock,
+  ) {}
 
-  /** A release function once a slot is the caller's (at once when one is free), or a no-op one on abort. */
-  enter(signal?: AbortSignal): (() => void) | Promise<() => void> {
+  /**
+   * A release function once a slot is the caller's (at once when one is free), a no-op one on abort, or
+   * `PAST_DEADLINE` when `deadline` (clock ms) came first: the caller holds no slot then.
+   */
+  enter(signal?: AbortSignal, deadline?: number): (() => void) | Promise<() => void> {
     if (signal?.aborted) return noRelease;
     if (this.active < this.limit && this.line.size === 0) {
       this.active++;
       return this.releaser();
     }
+    const timed = deadline !== undefined && Number.isFinite(deadline);
+    if (timed && this.clock.now() >= deadline) return PAST_DEADLINE;
     return new Promise<() => void>((resolve) => {
-      const waiter: SlotWaiter = { grant: resolve, unsubscribe: noRelease };
+      const waiter: SlotWaiter = { grant: resolve, unsubscribe: noRelease, deadline: timed ? deadline : undefined };
       this.line.add(waiter);
       waiter.unsubscribe = onAbort(signal, () => {
-        if (this.line.delete(waiter)) resolve(noRelease);
+        if (this.remove(waiter)) resolve(noRelease);
       });
+      if (timed) this.expireLater(waiter);
     });
+  }
+
+  private remove(waiter: SlotWaiter): boolean {
+    if (!this.line.delete(waiter)) return false;
+    if (this.expiry[0] === waiter) this.expiry.shift();
+    if (this.line.size === 0) {
+      this.expiry = [];
+      this.arm();
+    }
+    return true;
+  }
+
+  private expireLater(waiter: SlotWaiter): void {
+    const deadline = waiter.deadline!;
+    const list = this.expiry;
+    // Waiters mostly come in deadline order (one timeoutMs): then this is a push.
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.deadline! > deadline) at--;
+    list.splice(at, 0, waiter);
+    this.arm();
+  }
+
+  /** Arms the one timer for the first deadline of a waiter still in line (or clears it when there is none). */
+  private arm(): void {
+    while (this.expiry.length > 0 && !this.line.has(this.expiry[0]!)) this.expiry.shift();
+    const first = this.expiry[0]?.deadline ?? Infinity;
+    if (first === this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = first;
+    if (first === Infinity) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.expire();
+      },
+      Math.min(2_147_483_647, Math.max(0, first - this.clock.now())),
+    );
+  }
+
+  /** Takes the waiters whose deadline came out of the line: each gets `PAST_DEADLINE`. */
+  private expire(): void {
+    const now = this.clock.now();
+    while (this.expiry.length > 0 && this.expiry[0]!.deadline! <= now) {
+      const waiter = this.expiry.shift()!;
+      if (!this.line.delete(waiter)) continue;
+      waiter.unsubscribe();
+      waiter.grant(PAST_DEADLINE);
+    }
+    if (this.line.size === 0) this.expiry = [];
+    this.arm();
   }
 
   /** Holders and waiters (for tests and diagnostics). */
@@ -230,7 +302,7 @@ export class SlotQueue {
         this.active--;
         return;
       }
-      this.line.delete(next.value);
+      this.remove(next.value);
       next.value.unsubscribe();
       next.value.grant(this.releaser());
     };

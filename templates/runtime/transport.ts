@@ -54,6 +54,20 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
+/**
+ * The most characters of a response body this transport reads (64 MiB): the API's bodies are kilobytes (a catalog
+ * page with schemas, some hundreds), and a body past V8's string limit (~512 MiB) would throw inside a stream
+ * listener, where nothing could catch it. A longer body fails the call like a broken one (`ERR_BODY_TOO_LARGE`).
+ */
+export const MAX_BODY_CHARS: number = 64 * 1024 * 1024;
+
+/** A body longer than `MAX_BODY_CHARS`. */
+function tooLarge(): Error {
+  return Object.assign(new Error(`the response body is larger than ${MAX_BODY_CHARS / 1024 / 1024} MiB`), {
+    code: "ERR_BODY_TOO_LARGE",
+  });
+}
+
 /** A body cut short: the same code a reset socket gives, so retry rules read it as one. */
 function cutShort(): Error {
   return Object.assign(new Error("the response body ended before its end (connection closed)"), {
@@ -142,7 +156,10 @@ export function nodeTransport(): typeof fetch | undefined {
           failBody = rejectBody;
           let text = "";
           message.setEncoding("utf8");
-          message.on("data", (chunk: string) => (text += chunk));
+          message.on("data", (chunk: string) => {
+            if (text.length + chunk.length > MAX_BODY_CHARS) fail(tooLarge());
+            else text += chunk;
+          });
           message.on("end", () => {
             if (finished) return;
             finish();

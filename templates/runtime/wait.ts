@@ -6,7 +6,14 @@
  */
 import type { CallOptions, QueueCalls, RequestHandle, RequestStatus, ResultInfo, StatusInfo } from "./calls.js";
 import { isObject } from "./calls.js";
-import { checkChoice, checkPollPolicy, checkSignal, checkWaitTimeout, type ClientContext } from "./config.js";
+import {
+  checkChoice,
+  checkKeys,
+  checkPollPolicy,
+  checkSignal,
+  checkWaitTimeout,
+  type ClientContext,
+} from "./config.js";
 import {
   AbortError,
   ConfigurationError,
@@ -114,6 +121,27 @@ function describeOutcome(outcome: StopOutcome): string {
   }
 }
 
+const callbackFailures = new WeakSet<object>();
+
+/** A callback's error, as `stop` (and `run()` for `onEnqueue`) hands it on. */
+export function callbackFailure(callback: CallbackFailure["callback"], error: unknown): CallbackFailure {
+  const failure = { callback, error };
+  callbackFailures.add(failure);
+  return failure;
+}
+
+function isCallbackFailure(value: unknown): value is CallbackFailure {
+  return typeof value === "object" && value !== null && callbackFailures.has(value);
+}
+
+function callbackErrorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 197)}...` : text);
+}
+
+const WAIT_OPTIONS = ["signal", "timeoutMs", "onStatus", "onTimeout", "onAbort", "poll"] as const;
+const RUN_OPTIONS = [...WAIT_OPTIONS, "onEnqueue"] as const;
+
 /** Wait options after their checks (`resolveWaitOptions`). */
 export interface ResolvedWaitOptions {
   readonly policy: PollPolicy;
@@ -125,10 +153,15 @@ export interface ResolvedWaitOptions {
 }
 
 /** Checks a call's wait options once (a bad one is a `ConfigurationError`; explicit `undefined` is the default). */
-export function resolveWaitOptions(options: unknown, pollPolicy: PollPolicy): ResolvedWaitOptions {
+export function resolveWaitOptions(
+  options: unknown,
+  pollPolicy: PollPolicy,
+  owner: "wait()" | "run()" = "wait()",
+): ResolvedWaitOptions {
   if (options !== undefined && !isObject(options))
     throw new ConfigurationError("the options of wait()/run() must be an object");
   const given = (options ?? {}) as WaitOptions;
+  checkKeys(owner, given, owner === "run()" ? RUN_OPTIONS : WAIT_OPTIONS);
   const policy = given.poll === undefined ? pollPolicy : checkPollPolicy(given.poll, pollPolicy, "poll");
   const onStatus = given.onStatus;
   if (onStatus !== undefined && typeof onStatus !== "function")
@@ -154,7 +187,16 @@ export type Wait = (
   handle: RequestHandle,
   options: ResolvedWaitOptions,
   model?: AnyModel,
+  thrown?: CallbackFailure,
+  /** When the wait ends at the latest (clock ms): `run()`'s, whose `timeoutMs` counts from the call. @default now + timeoutMs */
+  deadline?: number,
 ) => Promise<JobResult<unknown>>;
+
+/** A callback of the caller's (`onEnqueue`, `onStatus`) that threw: the wait stops as on an abort. */
+export interface CallbackFailure {
+  readonly callback: "onEnqueue" | "onStatus";
+  readonly error: unknown;
+}
 
 /** What every wait of one client shares (one object per client, so a waiting job holds one reference to it). */
 interface WaitShared {
@@ -247,16 +289,21 @@ class WaitingJob {
     readonly given: AnyModel | undefined,
     readonly resolve: (result: JobResult<unknown>) => void,
     readonly reject: (error: unknown) => void,
+    deadline: number | undefined,
   ) {
     this.started = shared.context.clock.now();
-    this.deadline = this.started + options.timeoutMs;
+    this.deadline = deadline ?? this.started + options.timeoutMs;
     const submitted = Date.parse(handle.submittedAt);
     this.alreadyWaited = Number.isNaN(submitted) ? 0 : Math.max(0, this.started - submitted);
   }
 
-  begin(): void {
+  begin(thrown?: CallbackFailure): void {
     const signal = this.options.signal;
     this.shared.scheduler.join();
+    if (thrown) {
+      void this.stop("abort", thrown);
+      return;
+    }
     if (signal?.aborted) {
       void this.stop("abort", signal.reason);
       return;
@@ -278,24 +325,44 @@ class WaitingJob {
     this.cancelNext();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    if (result === undefined) this.reject(redactError(error, this.shared.secrets));
-    else this.resolve(result);
+    if (result === undefined) {
+      const redacted = redactError(error, this.shared.secrets);
+      // A callback's own error stays the very object it threw (its class, its fields), as the cause.
+      if (this.thrown && redacted instanceof AbortError)
+        Object.defineProperty(redacted, "cause", { value: this.thrown.error, writable: true, configurable: true });
+      this.reject(redacted);
+    } else this.resolve(result);
   }
+
+  /** The callback that threw, when one did (`stop`). */
+  thrown: CallbackFailure | undefined = undefined;
 
   fail(error: unknown): void {
     this.settle(undefined, error);
   }
 
-  /** Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. */
+  /**
+   * Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. A callback that
+   * threw (`CallbackFailure`) stops the wait as an abort does, with its error as the cause.
+   */
   async stop(reason: "timeout" | "abort", cause?: unknown): Promise<void> {
     if (this.settled || this.stopping) return;
     this.stopping = true;
     this.cancelNext();
+    const thrown = isCallbackFailure(cause) ? cause : undefined;
+    this.thrown = thrown;
     const { handle, options, lastStatus } = this;
     const choice = reason === "timeout" ? options.onTimeout : options.onAbort;
     const outcome = await stopOutcome(this.shared, handle, choice, lastStatus);
-    const facts = { modelId: handle.modelId, requestId: handle.requestId, outcome, handle, cause };
+    const facts = {
+      modelId: handle.modelId,
+      requestId: handle.requestId,
+      outcome,
+      handle,
+      cause: thrown?.error ?? cause,
+    };
     const last = `last status: ${lastStatus ?? "none"}`;
+    const why = thrown ? `: ${thrown.callback} threw ${callbackErrorText(thrown.error)}` : "";
     this.fail(
       reason === "timeout"
         ? new WaitTimeoutError(
@@ -303,7 +370,7 @@ class WaitingJob {
             facts,
           )
         : new AbortError(
-            `stopped waiting for ${handle.modelId} request ${handle.requestId} (${last}); ${describeOutcome(outcome)}`,
+            `stopped waiting for ${handle.modelId} request ${handle.requestId}${why} (${last}); ${describeOutcome(outcome)}`,
             facts,
           ),
     );
@@ -316,7 +383,11 @@ class WaitingJob {
   }
 
   scheduleAt(due: number): void {
-    this.next = this.shared.scheduler.schedule(Math.min(due, this.deadline), this);
+    // Until a status was seen, a poll that would fall at the deadline is made now: a wait never gives up (and
+    // cancels) without having asked once, e.g. a handle submitted an hour ago (a 30 s first delay) with a 5 s wait.
+    const now = this.shared.context.clock.now();
+    const at = this.lastStatus === undefined && due >= this.deadline ? now : Math.min(due, this.deadline);
+    this.next = this.shared.scheduler.schedule(at, this);
   }
 
   scheduleNext(): void {
@@ -368,14 +439,33 @@ class WaitingJob {
     }
   }
 
+  /** Counts one unknown status (of the status or the result); true when that ended the wait. */
+  countUnknown(serverStatus: string): boolean {
+    const { handle, options, shared } = this;
+    this.unknownInARow++;
+    shared.context.log(
+      "warn",
+      `unknown status ${JSON.stringify(serverStatus)} for request ${handle.requestId} (${this.unknownInARow} in a row)`,
+    );
+    if (this.unknownInARow <= options.policy.maxUnknownStatuses) return false;
+    this.fail(
+      new UnknownStatusError(
+        `request ${handle.requestId} reported the unknown status ${JSON.stringify(serverStatus)} ${this.unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
+        serverStatus,
+        { modelId: handle.modelId, requestId: handle.requestId },
+      ),
+    );
+    return true;
+  }
+
   /** One turn: a status call (and the result call once it says finished), then the next turn or the outcome. */
   async step(): Promise<void> {
     if (this.settled || this.stopping) return;
     this.next = undefined;
     this.stepping = true;
     const { handle, options, shared } = this;
-    const { policy, signal } = options;
-    const { clock, log } = shared.context;
+    const { signal } = options;
+    const { clock } = shared.context;
     try {
       if (await this.interrupted()) return;
       if (clock.now() >= this.deadline) return await this.stop("timeout");
@@ -384,7 +474,11 @@ class WaitingJob {
         if (await this.interrupted()) return;
         this.lastStatus = info.status;
         const known = info.status !== "unknown";
-        options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - this.started, known });
+        try {
+          options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - this.started, known });
+        } catch (error) {
+          return await this.stop("abort", callbackFailure("onStatus", error));
+        }
         // An abort() inside onStatus takes effect here, before anything else is sent.
         if (await this.interrupted()) return;
         if (info.status === "cancelled") {
@@ -399,22 +493,7 @@ class WaitingJob {
           this.resultNext = true;
         } else if (known) {
           this.unknownInARow = 0;
-        } else {
-          this.unknownInARow++;
-          log(
-            "warn",
-            `unknown status ${JSON.stringify(info.serverStatus)} for request ${handle.requestId} (${this.unknownInARow} in a row)`,
-          );
-          if (this.unknownInARow > policy.maxUnknownStatuses) {
-            return this.fail(
-              new UnknownStatusError(
-                `request ${handle.requestId} reported the unknown status ${JSON.stringify(info.serverStatus)} ${this.unknownInARow} times in a row; stopped waiting (the job was left as it is; resume with client.wait(handle))`,
-                info.serverStatus,
-                { modelId: handle.modelId, requestId: handle.requestId },
-              ),
-            );
-          }
-        }
+        } else if (this.countUnknown(info.serverStatus)) return;
       }
       if (this.resultNext) {
         const info = await this.fetchResult();
@@ -423,6 +502,8 @@ class WaitingJob {
         const job = await toJobResult(shared, handle, info, this.given);
         if (await this.interrupted()) return;
         if (job) return this.settle(job);
+        // A result status this client does not know counts like an unknown status (no loop of status and result).
+        if (info.status === "unknown" && this.countUnknown(info.serverStatus)) return;
         // The result is not there yet: back to polling the status.
         this.resultNext = false;
       }
@@ -444,13 +525,13 @@ export function createWaiter(context: ClientContext, calls: QueueCalls): Wait {
     scheduler: new PollScheduler(context.clock, context.concurrency),
     secrets: context.http.secrets,
   };
-  return (handle, options, given) =>
+  return (handle, options, given, thrown, deadline) =>
     new Promise<JobResult<unknown>>((resolve, reject) => {
       if (!isObject(handle) || typeof handle.requestId !== "string" || typeof handle.modelId !== "string") {
         throw new ConfigurationError(
           "wait() needs a handle { modelId, requestId, submittedAt } as returned by submit()",
         );
       }
-      new WaitingJob(shared, handle, options, given, resolve, reject).begin();
+      new WaitingJob(shared, handle, options, given, resolve, reject, deadline).begin(thrown);
     });
 }

@@ -224,7 +224,9 @@ describe("media fields", () => {
     ["https://192.168.1.20/cat.png", "local or private address"],
     ["http://[::1]/cat.png", "local or private address"],
     ["blob:https://app.example/1234", "blob:"],
-    ["ftp://example.com/cat.png", "https only"],
+    ["ftp://example.com/cat.png", "http(s) only"],
+    ["javascript:alert(1)", "uses the javascript: scheme"],
+    ["mailto:me@example.com", "uses the mailto: scheme"],
     ["data:video/mp4;base64,AAAA", "not an image"],
     ["", "empty string"],
   ])("reject %s", (value, reason) => {
@@ -270,8 +272,7 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
         return `points at ${host}, a local or private address RunComfy's servers cannot reach`;
       return undefined;
     }
-    if (scheme !== undefined && text.includes("://"))
-      return `uses the ${scheme}: scheme; RunComfy fetches media over https only`;
+    if (scheme !== undefined) return `uses the ${scheme}: scheme; RunComfy fetches media over http(s) only`;
     if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
     return undefined;
   };

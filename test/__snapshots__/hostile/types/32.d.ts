@@ -104,7 +104,7 @@ export interface HostileKeyNames_d327b3Input {
   /**
    * Image
    *
-   * Media: an image as a public https URL (or a data: URI); local paths and file:// URLs are rejected before sending.
+   * Media: an image as a public http(s) URL (or a data: URI); local paths and file:// URLs are rejected before sending.
    * Raw key: `143_image` (ComfyUI node 143, input `image`).
    * @default "Runcomfy_example.png"
    */
