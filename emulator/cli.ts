@@ -2,9 +2,11 @@
  * `npm run emulator -- [options]`: the RunComfy Model API emulator as a
  * standalone server, until Ctrl-C.
  */
+import { existsSync } from "node:fs";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { parseFaultSpec, type FaultRule } from "./faults.ts";
+import { emulatorOptionProblems } from "./cli-options.ts";
 import { DEFAULT_TOKEN, startEmulator } from "./index.ts";
 
 const args = await yargs(hideBin(process.argv))
@@ -47,6 +49,11 @@ const args = await yargs(hideBin(process.argv))
     "Rate-limit 20 % of status calls and drop 5 % of result calls",
   )
   .strict()
+  // A usage error exits 64, like the generator's commands.
+  .fail((message, error) => {
+    process.stderr.write(`${message ?? error?.message}\n\nRun with --help for the options.\n`);
+    process.exit(64);
+  })
   .help()
   .alias("help", "h")
   .version(false)
@@ -59,19 +66,35 @@ try {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(64);
 }
+const problems = emulatorOptionProblems(args);
+if (problems.length > 0) {
+  process.stderr.write(`${problems.join("\n")}\n`);
+  process.exit(64);
+}
+if (args.schemas !== undefined && !existsSync(args.schemas)) {
+  process.stderr.write(`--schemas ${args.schemas}: no such folder\n`);
+  process.exit(64);
+}
 
-const emulator = await startEmulator({
-  port: args.port,
-  host: args.host,
-  ...(args.schemas ? { schemasDir: args.schemas } : {}),
-  tokens: args.token,
-  capacity: args.capacity,
-  durationMs: args.duration,
-  failRate: args["fail-rate"],
-  unknownModelStatus: args["unknown-model-status"],
-  faults,
-  seed: args.seed,
-});
+let emulator: Awaited<ReturnType<typeof startEmulator>>;
+try {
+  emulator = await startEmulator({
+    port: args.port,
+    host: args.host,
+    ...(args.schemas ? { schemasDir: args.schemas } : {}),
+    tokens: args.token,
+    capacity: args.capacity,
+    durationMs: args.duration,
+    failRate: args["fail-rate"],
+    unknownModelStatus: args["unknown-model-status"],
+    faults,
+    seed: args.seed,
+  });
+} catch (error) {
+  // A port in use, a schemas folder it cannot read: one line, no stack.
+  process.stderr.write(`the emulator could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 process.stdout.write(`RunComfy Model API emulator on ${emulator.url} (token: ${emulator.token}); Ctrl-C to stop\n`);
 process.stdout.write(`  export RUNCOMFY_MODEL_API_BASE=${emulator.url} RUNCOMFY_API_TOKEN=${emulator.token}\n`);
 const stop = async () => {
