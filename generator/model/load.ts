@@ -4,10 +4,10 @@
  * every file together.
  */
 import { GeneratorError, GeneratorErrors, generatorProblems, type Warning } from "../lib/diagnostics.ts";
-import { sha256 } from "../lib/json.ts";
+import { parseJson, sha256 } from "../lib/json.ts";
 import type { SchemaEntry } from "../schemas/entries.ts";
 import type { ModelPath } from "../lib/model-id.ts";
-import { parseSchemaFile, type SchemaFile } from "../schemas/schema-file.ts";
+import { inspectSchemaFile, parseSchemaFile, type SchemaFile } from "../schemas/schema-file.ts";
 import { checkTypeNames, namesFor } from "./naming.ts";
 import { normalizeModel } from "./normalize.ts";
 import { NORMALIZATION_RULES, type ModelSpec } from "./types.ts";
@@ -49,7 +49,7 @@ export function loadModels(
   const errors: GeneratorError[] = [];
   const cache = options.cache;
   const rules = options.rules ?? NORMALIZATION_RULES;
-  const parsed: { entry: SchemaEntry; sourceHash: string; modelId: string; file?: SchemaFile }[] = [];
+  const parsed: { entry: SchemaEntry; sourceHash: string; modelId: string; file?: SchemaFile; broken?: boolean }[] = [];
   for (const entry of entries) {
     if (entry.error) {
       errors.push(entry.error);
@@ -62,8 +62,10 @@ export function loadModels(
       continue;
     }
     try {
-      const file = parseSchemaFile(entry.text, entry.file);
-      parsed.push({ entry, sourceHash, modelId: file.modelId, file });
+      const { file, problems } = inspectSchemaFile(parseJson(entry.text, entry.file), entry.file);
+      errors.push(...problems);
+      // A file with problems is still normalised when it can be, so its input schema's problems show in this run too.
+      if (file) parsed.push({ entry, sourceHash, modelId: file.modelId, file, broken: problems.length > 0 });
     } catch (error) {
       errors.push(...generatorProblems(error));
     }
@@ -77,9 +79,23 @@ export function loadModels(
   if (memo !== previous && (previous === undefined || changes === undefined || changes > MEMO_SLACK))
     cache?.setNaming(memo);
   const specs: ModelSpec[] = [];
-  for (const { entry, sourceHash, modelId, file: parsedFile } of parsed) {
+  for (const { entry, sourceHash, modelId, file: parsedFile, broken } of parsed) {
     const modelNames = names.get(modelId);
     if (!modelNames) continue;
+    if (broken) {
+      // Its problems are reported already: only those of its input schema are looked for (nothing is kept).
+      try {
+        normalizeModel(
+          parsedFile!,
+          { modulePath: modelNames.modulePath, typeName: modelNames.typeName },
+          sourceHash,
+          entry.file,
+        );
+      } catch (error) {
+        errors.push(...generatorProblems(error));
+      }
+      continue;
+    }
     try {
       const expected = `${schemasPrefix}${modelNames.modulePath}.json`;
       if ((options.checkPaths ?? true) && expected !== entry.file) {

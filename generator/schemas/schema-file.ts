@@ -5,7 +5,7 @@
  * reads them. The input and output schemas are kept as published except for
  * localised text RunComfy puts around them (see `schemas/to-schema-file.ts`).
  */
-import { GeneratorError } from "../lib/diagnostics.ts";
+import { GeneratorError, GeneratorErrors } from "../lib/diagnostics.ts";
 import { isJsonObject, own, parseJson, stringifyPretty } from "../lib/json.ts";
 import { checkModelId, modulePathFor } from "../lib/model-id.ts";
 import type { JsonObject } from "../lib/json.ts";
@@ -68,86 +68,140 @@ export function schemaFilePath(modelId: string): string {
   return `${modulePathFor(modelId)}.json`;
 }
 
-/** Checks the shape of a parsed schema file; every error names the file and the JSON path. */
+/**
+ * Checks the shape of a parsed schema file and reports every problem of it together (`GeneratorErrors` when there are
+ * several); every error names the file and the JSON path.
+ */
 export function validateSchemaFile(value: unknown, file: string): SchemaFile {
-  const fail = (path: string, message: string): never => {
-    throw new GeneratorError("schema-file", message, { file, path });
+  const { file: checked, problems } = inspectSchemaFile(value, file);
+  if (problems.length > 1) throw new GeneratorErrors(problems);
+  if (problems.length === 1) throw problems[0]!;
+  return checked!;
+}
+
+/**
+ * Every problem of a parsed schema file, and the file without its bad fields when what is left can still be normalised
+ * (a model id and an input schema of the right shapes), so the normaliser can report the input schema's problems in
+ * the same run (`loadModels`). Without problems, `file` is the schema file.
+ */
+export function inspectSchemaFile(
+  value: unknown,
+  file: string,
+): { readonly file?: SchemaFile; readonly problems: readonly GeneratorError[] } {
+  const problems: GeneratorError[] = [];
+  const fail = (path: string, message: string): undefined => {
+    problems.push(new GeneratorError("schema-file", message, { file, path }));
+    return undefined;
   };
-  if (!isJsonObject(value)) return fail("", "a schema file must hold a JSON object");
+  if (!isJsonObject(value)) {
+    fail("", "a schema file must hold a JSON object");
+    return { problems };
+  }
   for (const key of Object.keys(value)) {
     if (!KNOWN_FIELDS.has(key)) fail(key, `unknown field; expected one of ${SCHEMA_FILE_FIELDS.join(", ")}`);
   }
+  let fatal = false;
   const modelId = own(value, "modelId");
-  if (typeof modelId !== "string")
-    return fail("modelId", 'must be a string such as "community/fantasy-portrait/image-to-video"');
-  try {
-    checkModelId(modelId);
-  } catch (error) {
-    fail("modelId", (error as Error).message);
+  if (typeof modelId !== "string") {
+    fail("modelId", 'must be a string such as "community/fantasy-portrait/image-to-video"');
+    fatal = true;
+  } else {
+    try {
+      checkModelId(modelId);
+    } catch (error) {
+      fail("modelId", (error as Error).message);
+      fatal = true;
+    }
   }
-  for (const key of ["displayName", "description"] as const) {
-    const text = own(value, key);
-    if (text !== undefined && typeof text !== "string") fail(key, "must be a string");
-  }
-  for (const key of ["kind", "priceUnit"] as const) {
-    const text = own(value, key);
-    if (text !== undefined && (typeof text !== "string" || text.trim() === ""))
-      fail(
+  const text = (key: "displayName" | "description"): string | undefined => {
+    const found = own(value, key);
+    if (found !== undefined && typeof found !== "string") return fail(key, "must be a string");
+    return found as string | undefined;
+  };
+  const displayName = text("displayName");
+  const description = text("description");
+  const word = (key: "kind" | "priceUnit"): string | undefined => {
+    const found = own(value, key);
+    if (found !== undefined && (typeof found !== "string" || found.trim() === ""))
+      return fail(
         key,
         `must be a non-empty string (the catalog's ${key === "kind" ? 'kind, e.g. "model"' : 'price_unit, e.g. "second"'})`,
       );
-  }
-  const categories = own(value, "categories");
+    return found as string | undefined;
+  };
+  const kind = word("kind");
+  const priceUnit = word("priceUnit");
+  let categories = own(value, "categories") as string[] | undefined;
   if (categories !== undefined) {
-    if (!Array.isArray(categories)) fail("categories", 'must be an array of strings, e.g. ["image-to-video"]');
-    (categories as unknown[]).forEach((category, index) => {
-      if (typeof category !== "string" || category.trim() === "")
-        fail(`categories/${index}`, "must be a non-empty string");
-    });
-  }
-  const price = own(value, "basePriceUsd");
-  if (price !== undefined && (typeof price !== "number" || !Number.isFinite(price) || price < 0))
-    fail("basePriceUsd", "must be a finite number of US dollars, 0 or more (the catalog's base_price_usd)");
-  const sources = own(value, "sources") ?? [];
-  if (!Array.isArray(sources)) return fail("sources", "must be an array of { kind, url? }");
-  const parsedSources = sources.map((source, index): ModelSource => {
-    if (!isJsonObject(source)) return fail(`sources/${index}`, "must be an object");
-    const kind = own(source, "kind");
-    const url = own(source, "url");
-    if (typeof kind !== "string" || !SOURCE_KINDS.has(kind))
-      return fail(`sources/${index}/kind`, 'must be "page", "catalog" or "output-default"');
-    if (url !== undefined && typeof url !== "string") return fail(`sources/${index}/url`, "must be a string");
-    const known = kind as ModelSource["kind"];
-    return url === undefined ? { kind: known } : { kind: known, url };
-  });
-  const aliases = own(value, "aliases");
-  if (aliases !== undefined) {
-    if (!isJsonObject(aliases)) fail("aliases", 'must map raw keys to names, e.g. { "150_image": "referenceImage" }');
-    for (const [key, alias] of Object.entries(aliases as JsonObject)) {
-      if (typeof alias !== "string") fail(`aliases/${key}`, "must be a string");
+    if (!Array.isArray(categories))
+      categories = fail("categories", 'must be an array of strings, e.g. ["image-to-video"]');
+    else {
+      const before = problems.length;
+      (categories as unknown[]).forEach((category, index) => {
+        if (typeof category !== "string" || category.trim() === "")
+          fail(`categories/${index}`, "must be a non-empty string");
+      });
+      if (problems.length > before) categories = undefined;
     }
   }
-  const example = own(value, "example");
-  if (example !== undefined && !isJsonObject(example)) fail("example", "must be an object (the curl request body)");
+  let price = own(value, "basePriceUsd") as number | undefined;
+  if (price !== undefined && (typeof price !== "number" || !Number.isFinite(price) || price < 0))
+    price = fail("basePriceUsd", "must be a finite number of US dollars, 0 or more (the catalog's base_price_usd)");
+  const sources = own(value, "sources") ?? [];
+  const parsedSources: ModelSource[] = [];
+  if (!Array.isArray(sources)) fail("sources", "must be an array of { kind, url? }");
+  else
+    sources.forEach((source, index) => {
+      if (!isJsonObject(source)) return void fail(`sources/${index}`, "must be an object");
+      const sourceKind = own(source, "kind");
+      const url = own(source, "url");
+      if (typeof sourceKind !== "string" || !SOURCE_KINDS.has(sourceKind))
+        return void fail(`sources/${index}/kind`, 'must be "page", "catalog" or "output-default"');
+      if (url !== undefined && typeof url !== "string") return void fail(`sources/${index}/url`, "must be a string");
+      const known = sourceKind as ModelSource["kind"];
+      parsedSources.push(url === undefined ? { kind: known } : { kind: known, url });
+    });
+  let aliases = own(value, "aliases") as Record<string, string> | undefined;
+  if (aliases !== undefined) {
+    if (!isJsonObject(aliases))
+      aliases = fail("aliases", 'must map raw keys to names, e.g. { "150_image": "referenceImage" }');
+    else {
+      const before = problems.length;
+      for (const [key, alias] of Object.entries(aliases as JsonObject)) {
+        if (typeof alias !== "string") fail(`aliases/${key}`, "must be a string");
+      }
+      if (problems.length > before) aliases = undefined;
+    }
+  }
+  let example = own(value, "example") as JsonObject | undefined;
+  if (example !== undefined && !isJsonObject(example))
+    example = fail("example", "must be an object (the curl request body)");
   const inputSchema = own(value, "inputSchema");
-  if (!isJsonObject(inputSchema)) return fail("inputSchema", "must be an object (the model's input schema)");
-  const outputSchema = own(value, "outputSchema");
+  if (!isJsonObject(inputSchema)) {
+    fail("inputSchema", "must be an object (the model's input schema)");
+    fatal = true;
+  }
+  let outputSchema = own(value, "outputSchema") as JsonObject | undefined;
   if (outputSchema !== undefined && !isJsonObject(outputSchema))
-    fail("outputSchema", "must be an object (the model's output schema)");
+    outputSchema = fail("outputSchema", "must be an object (the model's output schema)");
+  if (fatal) return { problems };
 
   return {
-    modelId,
-    ...(typeof own(value, "displayName") === "string" ? { displayName: own(value, "displayName") as string } : {}),
-    ...(typeof own(value, "description") === "string" ? { description: own(value, "description") as string } : {}),
-    ...(categories === undefined ? {} : { categories: categories as string[] }),
-    ...(own(value, "kind") === undefined ? {} : { kind: own(value, "kind") as string }),
-    ...(price === undefined ? {} : { basePriceUsd: price as number }),
-    ...(own(value, "priceUnit") === undefined ? {} : { priceUnit: own(value, "priceUnit") as string }),
-    sources: parsedSources,
-    ...(aliases === undefined ? {} : { aliases: aliases as Record<string, string> }),
-    ...(example === undefined ? {} : { example: example as JsonObject }),
-    inputSchema,
-    ...(outputSchema === undefined ? {} : { outputSchema: outputSchema as JsonObject }),
+    problems,
+    file: {
+      modelId: modelId as string,
+      ...(displayName === undefined ? {} : { displayName }),
+      ...(description === undefined ? {} : { description }),
+      ...(categories === undefined ? {} : { categories }),
+      ...(kind === undefined ? {} : { kind }),
+      ...(price === undefined ? {} : { basePriceUsd: price }),
+      ...(priceUnit === undefined ? {} : { priceUnit }),
+      sources: parsedSources,
+      ...(aliases === undefined ? {} : { aliases }),
+      ...(example === undefined ? {} : { example }),
+      inputSchema: inputSchema as JsonObject,
+      ...(outputSchema === undefined ? {} : { outputSchema }),
+    },
   };
 }
 
