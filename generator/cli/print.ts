@@ -13,14 +13,21 @@ const STATUS_WORDS: Record<ModelUpdate["status"], string> = {
   removed: "removed  ",
 };
 
-/** `created   schemas/x.json (2 pages)`, `updated   schemas/x.json (inputSchema, sources)`. */
+/**
+ * `created   schemas/x.json (2 pages)`, `updated   schemas/x.json (inputSchema, sources)`, `updated   schemas/b.json
+ * (moved from schemas/a.json)` (a file moved to make room for an id that differs only in case).
+ */
 export function printModelUpdate(
   terminal: Terminal,
-  update: Pick<ModelUpdate, "status" | "path" | "parts">,
+  update: Pick<ModelUpdate, "status" | "path" | "parts" | "previousPath">,
   notes: readonly string[] = [],
 ): void {
   const color = update.status === "unchanged" ? "dim" : update.status === "removed" ? "red" : "green";
-  const all = [...(update.status === "updated" ? [update.parts.join(", ")] : []), ...notes];
+  const all = [
+    ...(update.status === "updated" && update.parts.length > 0 ? [update.parts.join(", ")] : []),
+    ...(update.previousPath ? [`moved from ${update.previousPath}`] : []),
+    ...notes,
+  ];
   terminal.out(
     `${paint(terminal, color, STATUS_WORDS[update.status])} ${update.path}${all.length > 0 ? ` (${all.join("; ")})` : ""}`,
   );

@@ -106,11 +106,7 @@ export async function runPull(args: PullArgs, terminal: Terminal): Promise<numbe
   for (const model of report.models) {
     if (quietUnchanged && model.status === "unchanged") continue;
     // The path names the model unless the id needed encoding (`Hailuo Video` → `Hailuo~20Video`).
-    const notes = [
-      ...(model.path === `schemas/${model.modelId}.json` ? [] : [model.modelId]),
-      ...(model.previousPath ? [`moved from ${model.previousPath}`] : []),
-    ];
-    printModelUpdate(terminal, model, notes);
+    printModelUpdate(terminal, model, model.path === `schemas/${model.modelId}.json` ? [] : [model.modelId]);
   }
   if (report.removalScope === "none")
     terminal.out(
