@@ -67,20 +67,20 @@ export async function driftSides(args: DriftArgs, cwd: string): Promise<[SchemaS
   }
   if (args.base !== undefined) {
     throw new GeneratorError(
-      "drift-arguments",
+      "drift-usage",
       "--base chooses the git revision compared with the working tree's schemas/; it cannot be combined with paths",
     );
   }
   if (args.old === undefined || args.new === undefined) {
     throw new GeneratorError(
-      "drift-arguments",
+      "drift-usage",
       "give two paths (old and new: two schema files or two schema folders), or none to compare the committed schemas/ with the working tree",
     );
   }
   const [old, next] = await Promise.all([sideOf(args.old, cwd), sideOf(args.new, cwd)]);
   if (old.kind !== next.kind) {
     throw new GeneratorError(
-      "drift-arguments",
+      "drift-usage",
       `${args.old} is a ${old.kind} but ${args.new} is a ${next.kind}; compare two schema files or two schema folders`,
     );
   }

@@ -37,11 +37,21 @@ export function printWarnings(terminal: Terminal, warnings: readonly Warning[]):
   }
 }
 
-/** Prints an error and returns the exit code the CLI should use. */
+/**
+ * Whether `error` is a usage error a command found in its arguments (a `GeneratorError` whose code ends in `-usage`:
+ * `add - -`, `pull 'kling/*'` without `--all`, `drift` with one path); it exits 64, as yargs' own usage errors do.
+ */
+export function isUsageError(error: unknown): boolean {
+  return error instanceof GeneratorError && error.code.endsWith("-usage");
+}
+
+/** Prints an error and returns the exit code the CLI should use: 64 for a usage error, 1 for another generator error. */
 export function printError(terminal: Terminal, error: unknown): number {
   if (error instanceof GeneratorErrors || error instanceof GeneratorError) {
     terminal.err(`${paint(terminal, "red", "error")} ${error.message}`);
-    return 1;
+    if (!isUsageError(error)) return 1;
+    terminal.err("Run with --help for usage.");
+    return 64;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   terminal.err(`${paint(terminal, "red", "error")} unexpected failure: ${message}`);

@@ -147,3 +147,23 @@ describe("the runcomfy-codegen command", () => {
     expect(bad.stderr).toContain("Run with --help for usage.");
   }, 60_000);
 });
+
+describe("usage errors", () => {
+  // What docs/adding-models.md says: exit 1 for a failed run, 64 for bad arguments, whichever part finds them.
+  it.each([
+    [["add"], "Not enough non-option arguments"],
+    [["pull", "kling/*"], "error globs filter a listing: add --all to match ids against the catalog"],
+    [["pull", "--prune"], "error --search, --category, --kind and --prune need --all"],
+    [["drift", "a.json"], "error give two paths (old and new"],
+    [["drift", "--base", "HEAD~1", "a.json", "b.json"], "error --base chooses the git revision"],
+  ])("%j exits 64: %s", async (argv, message) => {
+    const project = await tempProject({ withSchemas: false });
+    projects.push(project);
+    const lines: string[] = [];
+    const terminal: Terminal = { out: (line) => lines.push(line), err: (line) => lines.push(line), color: false };
+    const code = await runWithYargs([...argv, "--root", project.root], terminal);
+    expect(lines.join("\n")).toContain(message);
+    expect(lines.at(-1)).toBe("Run with --help for usage.");
+    expect(code).toBe(64);
+  });
+});
