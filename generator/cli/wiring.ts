@@ -15,6 +15,27 @@ import { printError, skipHelpCache, type Terminal } from "./terminal.ts";
 /** Bad arguments (exit 64, like RunComfy's own CLI). */
 class UsageError extends Error {}
 
+/**
+ * yargs drops a bare `-` (it reads it as an empty group of short options), so `add -` would reach the command with
+ * no pages: each `-` among `add`'s arguments goes through yargs as this placeholder, and back to `-` for the command.
+ */
+const STDIN_PAGE = "\u0000stdin";
+
+/** `argv` with each `-` page of an `add` command (before any `--`) as `STDIN_PAGE`; any other command as it is. */
+export function keepStdinPages(argv: readonly string[]): string[] {
+  // The command is the first word that is neither an option nor the value of `--root` (the one option with a value).
+  let command = 0;
+  while (command < argv.length && (argv[command]!.startsWith("-") || argv[command - 1] === "--root")) {
+    if (argv[command] === "--") return [...argv];
+    command++;
+  }
+  if (argv[command] !== "add") return [...argv];
+  const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
+  return argv.map((token, index) =>
+    token === "-" && index > command && index < end && argv[index - 1] !== "--root" ? STDIN_PAGE : token,
+  );
+}
+
 /** What each command runs once its arguments are parsed (a test may put its own in). */
 export interface Handlers {
   readonly generate: typeof runGenerate;
@@ -36,7 +57,7 @@ export async function runWithYargs(argv: string[], terminal: Terminal, handlers:
     }
   };
   try {
-    await parse(argv, terminal, handlers, run);
+    await parse(keepStdinPages(argv), terminal, handlers, run);
   } catch (error) {
     // yargs may throw synchronously or reject; both land here.
     if (!(error instanceof UsageError)) throw error;
@@ -77,7 +98,10 @@ async function parse(
       "add <pages...>",
       "Add or update models from their doc pages (any locale), then regenerate",
       (y) => addOptions(y),
-      async (args) => run(() => handlers.add(args, terminal))(),
+      async (args) =>
+        run(() =>
+          handlers.add({ ...args, pages: args.pages.map((page) => (page === STDIN_PAGE ? "-" : page)) }, terminal),
+        )(),
     )
     .command(
       "pull [modelIds...]",

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fastGenerateArgs, type GenerateArgs } from "../../generator/cli/generate.ts";
 import type { Terminal } from "../../generator/cli/terminal.ts";
-import { runWithYargs, type Handlers } from "../../generator/cli/wiring.ts";
+import { keepStdinPages, runWithYargs, type Handlers } from "../../generator/cli/wiring.ts";
 import { ROOT, runProcess, tempProject, type TempProject } from "../helpers/project.ts";
 
 const projects: TempProject[] = [];
@@ -148,10 +148,68 @@ describe("the runcomfy-codegen command", () => {
   }, 60_000);
 });
 
+describe("add's pages", () => {
+  /** The pages the yargs wiring hands the add command for `argv`. */
+  async function addPages(argv: readonly string[]): Promise<{ pages?: readonly string[]; code: number }> {
+    let seen: readonly string[] | undefined;
+    const none = async () => 0;
+    const handlers: Handlers = {
+      generate: none,
+      add: async (args) => {
+        seen = args.pages;
+        return 0;
+      },
+      pull: none,
+      drift: none,
+    };
+    const code = await runWithYargs([...argv], silent, handlers);
+    return { ...(seen ? { pages: seen } : {}), code };
+  }
+
+  // yargs drops a bare `-` by itself: each one must reach the command, in its place among the other pages.
+  it.each([
+    [["add", "-"], ["-"]],
+    [
+      ["add", "-", "other.txt"],
+      ["-", "other.txt"],
+    ],
+    [
+      ["add", "other.txt", "-"],
+      ["other.txt", "-"],
+    ],
+    [
+      ["add", "-", "-"],
+      ["-", "-"],
+    ],
+    [["add", "--no-generate", "-", "--root", "/tmp/x"], ["-"]],
+    [
+      ["--root", "/tmp/x", "-q", "add", "a.html", "-"],
+      ["a.html", "-"],
+    ],
+    [
+      ["add", "https://example.test/a", "-", "b.txt"],
+      ["https://example.test/a", "-", "b.txt"],
+    ],
+  ])("%j hands add the pages %j", async (argv, pages) => {
+    expect(await addPages(argv)).toEqual({ pages, code: 0 });
+  });
+
+  it("leaves a `-` of any other command to yargs", () => {
+    for (const argv of [
+      ["drift", "-", "b"],
+      ["pull", "-"],
+      ["--root", "add", "-"],
+      ["add", "--", "-"],
+    ])
+      expect(keepStdinPages(argv), argv.join(" ")).toEqual(argv);
+  });
+});
+
 describe("usage errors", () => {
   // What docs/adding-models.md says: exit 1 for a failed run, 64 for bad arguments, whichever part finds them.
   it.each([
     [["add"], "Not enough non-option arguments"],
+    [["add", "-", "-"], "error stdin (-) can be read only once"],
     [["pull", "kling/*"], "error globs filter a listing: add --all to match ids against the catalog"],
     [["pull", "--prune"], "error --search, --category, --kind and --prune need --all"],
     [["drift", "a.json"], "error give two paths (old and new"],

@@ -1,4 +1,4 @@
-/** Runs the generator CLI (`generator/cli/main.ts` through tsx) as a child process, with stdout and stderr piped. */
+/** Runs the generator CLI (`generator/cli/main.ts` through tsx) as a child process, with stdin, stdout and stderr piped. */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "./project.ts";
@@ -17,10 +17,10 @@ function withoutColorSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: Readonly<Record<string, string>> } = {},
+  options: { cwd?: string; env?: Readonly<Record<string, string>>; input?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       join(ROOT, "node_modules/.bin/tsx"),
       [join(ROOT, "generator/cli/main.ts"), ...args],
       { cwd: options.cwd ?? ROOT, env: { ...withoutColorSettings(process.env), ...options.env }, timeout: 60_000 },
@@ -29,5 +29,7 @@ export function runCli(
         resolve({ code, stdout, stderr });
       },
     );
+    // The child's stdin: `input`, or nothing (an `add -` never waits for a terminal).
+    child.stdin?.end(options.input ?? "");
   });
 }

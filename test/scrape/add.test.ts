@@ -341,6 +341,22 @@ describe("add on the command line", () => {
     );
   });
 
+  it.each([
+    ["-", ["-"], ["[1/1] stdin → community/wan-2-2/vace-fun"]],
+    [
+      "- <file>",
+      ["-", join(SEEDS, seed("004").name)],
+      ["[1/2] stdin → community/wan-2-2/vace-fun", `[2/2] ${join(SEEDS, seed("004").name)} → community/infinite-talk`],
+    ],
+  ])("reads a page piped to `add %s` (- is stdin)", async (_label, pages, progress) => {
+    const { root } = await project(false);
+    const result = await runCli(["add", "--root", root, "--no-generate", ...pages], { input: seed("003").text });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    progress.forEach((line, index) => expect(lines[index]).toContain(line));
+  });
+
   it("exits 1 listing every bad page, and 64 on usage errors", async () => {
     const { root } = await project(false);
     const bad = await runCli(["add", "--root", root, "no-model-id.txt", "broken-json.txt"], { cwd: FIXTURES });
@@ -352,5 +368,8 @@ describe("add on the command line", () => {
     const usage = await runCli(["add", "--root", root]);
     expect(usage.code).toBe(64);
     expect(usage.stderr).toContain("Not enough non-option arguments");
+    const twice = await runCli(["add", "--root", root, "-", "-"], { input: seed("003").text });
+    expect(twice.code).toBe(64);
+    expect(twice.stderr).toBe("error stdin (-) can be read only once\nRun with --help for usage.\n");
   });
 });
