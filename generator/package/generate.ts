@@ -11,7 +11,7 @@
 import { statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Warning } from "../lib/diagnostics.ts";
+import { GeneratorError, type Warning } from "../lib/diagnostics.ts";
 import { measure, measureAsync, takeTimings, type Timing } from "../lib/profile.ts";
 import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
@@ -166,9 +166,30 @@ export interface GenerationPlan {
   readonly same?: (path: string, text: string) => boolean | undefined;
 }
 
+/**
+ * Throws unless `root` holds a `schemas/` folder, before anything is read or written: a mistyped `--root` must not
+ * grow a `generated/` (and a cache under `node_modules/`) of no models, nor pass `--check`.
+ */
+function checkSchemasFolder(root: string): void {
+  const dir = join(root, SCHEMAS);
+  let kind: string;
+  try {
+    kind = statSync(dir).isDirectory() ? "folder" : "file";
+  } catch (error) {
+    kind = (error as NodeJS.ErrnoException).code ?? "unreadable";
+  }
+  if (kind === "folder") return;
+  const what = kind === "ENOENT" ? "does not exist" : kind === "file" ? "is not a folder" : `cannot be read (${kind})`;
+  throw new GeneratorError(
+    "schemas-missing",
+    `no ${SCHEMAS}/ folder to generate from: ${dir} ${what} (is ${root} the project root? --root names it); nothing was written`,
+  );
+}
+
 /** Computes every file of generated/, or proves through the committed manifest that all of them are current. */
 export async function planGeneration(options: GenerateOptions): Promise<GenerationPlan> {
   const root = options.root;
+  checkSchemasFolder(root);
   const outDir = join(root, OUT);
   const schemasPrefix = `${SCHEMAS}/`;
   // A render run must hold every file in memory, so it reuses nothing.

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
 import { generate } from "../../generator/package/generate.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
+import { runCli } from "../helpers/cli.ts";
 import { codegenCli as cli, fileTree as tree, ROOT, tempProject, type TempProject } from "../helpers/project.ts";
 
 const projects: TempProject[] = [];
@@ -211,6 +212,37 @@ describe("generate", () => {
     expect(removed.write!.removed.sort()).toEqual(modelFiles.sort());
     expect(removed.emittedUnits).toContain(registry);
     expect(removed.emittedUnits.filter((unit) => unit.startsWith("registry:"))).toHaveLength(1);
+  });
+});
+
+describe("generate without schemas/", () => {
+  /** Roots that hold no schemas/ folder: what each holds before the run, and what the error says of it. */
+  const ROOTS: [string, (dir: string) => Promise<string>, string][] = [
+    ["a root that does not exist", async (dir) => join(dir, "nonexistent"), "does not exist"],
+    ["an empty folder", async (dir) => dir, "does not exist"],
+    [
+      "a root whose schemas is a file",
+      async (dir) => {
+        await writeFile(join(dir, "schemas"), "");
+        return dir;
+      },
+      "is not a folder",
+    ],
+  ];
+  it.each(
+    ROOTS.flatMap(([what, make, why]) => [
+      ["generate", what, make, why] as const,
+      ["generate --check", what, make, why] as const,
+    ]),
+  )("`%s` on %s fails naming the folder, exits 1 and writes nothing", async (command, _what, make, why) => {
+    const dir = await mkdtemp(join(tmpdir(), "runcomfy-no-schemas-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const root = await make(dir);
+    const before = await tree(dir);
+    const result = await runCli([...command.split(" "), "--root", root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error no schemas/ folder to generate from: ${join(root, "schemas")} ${why}`);
+    expect(await tree(dir)).toEqual(before);
   });
 });
 
