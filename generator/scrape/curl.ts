@@ -58,15 +58,24 @@ function readId(text: string, from: number, curlUrl: boolean): string {
   return text.slice(from, end).replace(/[./]+$/, "");
 }
 
+/**
+ * The id a URL path names: each `/`-separated segment decoded (`Hailuo%20Video` → `Hailuo Video`). A segment kept
+ * as written when it cannot be decoded (a stray `%`) or would decode to a `/` of its own (`a%2Fb`): the id is then
+ * the one the URL writes, and `checkModelId` refuses its `%` as it refuses it in `pull acme/a%2Fb`; decoded, the
+ * escape would turn into one more segment and name another model.
+ */
 function decodeId(raw: string): string {
-  try {
-    return raw
-      .split("/")
-      .map((segment) => decodeURIComponent(segment))
-      .join("/");
-  } catch {
-    return raw; // a stray `%`: checkModelId will name the problem
-  }
+  return raw
+    .split("/")
+    .map((segment) => {
+      try {
+        const decoded = decodeURIComponent(segment);
+        return decoded.includes("/") ? segment : decoded;
+      } catch {
+        return segment;
+      }
+    })
+    .join("/");
 }
 
 /** Every `https://<host>/v1/models/<model id>` of the text, in page order (templates such as `{model_id}` are skipped). */

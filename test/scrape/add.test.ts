@@ -265,6 +265,21 @@ describe("add", () => {
     );
   });
 
+  // The id of the page's URL as written, refused with the rule `pull` applies to it (`a%2Fb` once made `acme/a/b`).
+  const PULL_RULE = "it contains a control character, `\\`, `?`, `#` or `%`";
+  it.each([
+    ["acme/a%2Fb", PULL_RULE],
+    ["acme/x%zz", PULL_RULE],
+  ])("refuses a page whose URL names %s, naming the id and the rule", async (written, rule) => {
+    const { root } = await project(false);
+    const text = seed("003").text.replaceAll("community/wan-2-2/vace-fun", written);
+    const error = await failingAdd(root, ["-"], { readStdin: async () => text });
+    const messages = error.errors.map((problem) => problem.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain(`stdin: invalid model id ${JSON.stringify(written)}: ${rule} (line `);
+    expect(messages[0]).toMatch(/\(line \d+\)$/);
+  });
+
   it("refuses a page whose schema would not generate", async () => {
     const { root } = await project();
     const text = seed("004").text.replace('"type": "integer",\n"default": 7', '"type": "decimal",\n"default": 7');

@@ -123,6 +123,9 @@ describe("curl calls", () => {
       "community/wan-2-2/vace-fun",
       "Siehe https://model-api.runcomfy.net/v1/models/community/wan-2-2/vace-fun. Danach mehr.",
     ],
+    // An escaped `/` is not decoded into one more segment: the id stays as written, for checkModelId to refuse.
+    ["acme/a%2Fb", "--url https://model-api.runcomfy.net/v1/models/acme/a%2Fb \\\n"],
+    ["acme/a%2fb/c\\d", "--url https://model-api.runcomfy.net/v1/models/acme/a%2fb/c%5Cd \\\n"],
   ])("reads %s", (modelId, text) => {
     expect(findModelUrls(text).map((url) => url.modelId)).toEqual([modelId]);
   });
