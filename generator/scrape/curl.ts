@@ -9,6 +9,8 @@
 
 export interface ModelUrl {
   readonly modelId: string;
+  /** The id as the page writes it (before its `%` escapes are decoded). */
+  readonly written: string;
   /** Offset of the URL in the page text. */
   readonly offset: number;
 }
@@ -16,9 +18,19 @@ export interface ModelUrl {
 const MODELS_PATH = "/v1/models/";
 /** Scheme and host right before `/v1/models/`. */
 const ORIGIN_BEFORE = /https?:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?$/;
-/** Characters of a model id as RunComfy's own clients accept them, plus `%` escapes and spaces (see `readId`). */
-const ID_CHAR = /[A-Za-z0-9_.\-/%]/;
+/**
+ * What ends a URL on a page: white space (but see `readId`), quotes and angle brackets; in prose also the full-width
+ * punctuation of CJK text, which no URL holds (`…/vace-fun。接下来`). Anything else is part of the id, read whole
+ * (`acme/x:y`, `acme/x?y`, `acme/ünï`) for `checkModelId` and `scrapePage` to accept or refuse, never cut short into
+ * another model's id.
+ */
+const URL_END = /[\s"'`<>]/;
+const PROSE_URL_END = /[\s"'`<>\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b\uff01\uff1f]/;
 const SPACE = /[ \t\u00a0]/;
+/** Punctuation of the sentence around a URL in prose (`…/vace-fun.`, `…/vace-fun:`), not part of the id. */
+const PROSE_END = /[.,;:!?]/;
+/** Closing brackets of the sentence around a URL in prose (`(… /v1/models/a/b)`), when the id opens none. */
+const CLOSING: Readonly<Record<string, string>> = { ")": "(", "]": "[" };
 
 /** Whether `text` just before `end` is a curl option `name` (`--url`, `-d`) followed by spaces and an optional quote. */
 function optionBefore(text: string, end: number, names: readonly string[]): boolean {
@@ -44,18 +56,27 @@ function optionBefore(text: string, end: number, names: readonly string[]): bool
  * even shows spaces (`minimax/Hailuo Video 01 Live`). A space continues the
  * id only in the value of `--url`, and only when a word follows (not the
  * ` \` line continuation or the next ` --option`); in prose a URL ends at
- * the first space.
+ * the first space, and the sentence's punctuation after it is not the id's.
  */
 function readId(text: string, from: number, curlUrl: boolean): string {
+  const urlEnd = curlUrl ? URL_END : PROSE_URL_END;
   let end = from;
   for (;;) {
-    while (end < text.length && ID_CHAR.test(text[end]!)) end++;
+    while (end < text.length && !urlEnd.test(text[end]!)) end++;
     let next = end;
     while (next < text.length && SPACE.test(text[next]!)) next++;
     if (!curlUrl || next === end || next >= text.length || !/[A-Za-z0-9]/.test(text[next]!)) break;
     end = next;
   }
-  return text.slice(from, end).replace(/[./]+$/, "");
+  let id = text.slice(from, end);
+  // A trailing slash or dot is never an id's; in prose, neither is the sentence's punctuation after the URL.
+  for (;;) {
+    const last = id.slice(-1);
+    const open = CLOSING[last];
+    if (last === "/" || last === "." || (!curlUrl && PROSE_END.test(last))) id = id.slice(0, -1);
+    else if (!curlUrl && open !== undefined && !id.includes(open)) id = id.slice(0, -1);
+    else return id;
+  }
 }
 
 /**
@@ -87,7 +108,7 @@ export function findModelUrls(text: string): ModelUrl[] {
     if (origin) {
       const urlStart = index - origin[0].length;
       const raw = readId(text, index + MODELS_PATH.length, optionBefore(text, urlStart, ["--url"]));
-      if (raw.includes("/")) found.push({ modelId: decodeId(raw), offset: urlStart });
+      if (raw.includes("/")) found.push({ modelId: decodeId(raw), written: raw, offset: urlStart });
     }
     index = text.indexOf(MODELS_PATH, index + MODELS_PATH.length);
   }

@@ -62,6 +62,11 @@ function pageModelId(page: PageText): { modelId: string } | { problem: string } 
   const [modelId, offset] = [...first][0]!;
   try {
     checkModelId(modelId);
+    // `pull` takes such an id as given; a page's URL holds it percent-encoded (raw, it is as likely prose glued on).
+    if (urls.some((url) => url.modelId === modelId && /[^\x20-\x7e\u00a0]/.test(url.written)))
+      throw new Error(
+        `invalid model id ${JSON.stringify(modelId)}: it contains characters outside ASCII, which a URL holds only percent-encoded (\`ü\` as \`%C3%BC\`)`,
+      );
   } catch (error) {
     return { problem: `${(error as Error).message} (line ${page.locate(offset).line})` };
   }

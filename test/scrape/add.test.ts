@@ -265,11 +265,16 @@ describe("add", () => {
     );
   });
 
-  // The id of the page's URL as written, refused with the rule `pull` applies to it (`a%2Fb` once made `acme/a/b`).
+  // The id of the page's URL whole, as `pull` would take it: refused with the rule it breaks, never cut short (`a%2Fb`
+  // once made `acme/a/b`, `acme/x:y` made `acme/x`) nor lost (`acme/ünï` was "no model id found").
   const PULL_RULE = "it contains a control character, `\\`, `?`, `#` or `%`";
   it.each([
     ["acme/a%2Fb", PULL_RULE],
+    ["acme/x?y", PULL_RULE],
+    ["acme/x#y", PULL_RULE],
+    ["acme/x\\y", PULL_RULE],
     ["acme/x%zz", PULL_RULE],
+    ["acme/ünï", "it contains characters outside ASCII, which a URL holds only percent-encoded (`ü` as `%C3%BC`)"],
   ])("refuses a page whose URL names %s, naming the id and the rule", async (written, rule) => {
     const { root } = await project(false);
     const text = seed("003").text.replaceAll("community/wan-2-2/vace-fun", written);
@@ -278,6 +283,19 @@ describe("add", () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain(`stdin: invalid model id ${JSON.stringify(written)}: ${rule} (line `);
     expect(messages[0]).toMatch(/\(line \d+\)$/);
+  });
+
+  it.each([
+    ["acme/x:y", "acme/x:y", "schemas/acme/x~3ay.json"],
+    ["acme/%C3%BCn%20v2", "acme/ün v2", "schemas/acme/~c3~bcn~20v2.json"],
+  ])("takes the id of a URL naming %s whole, as pull does: %s in %s", async (written, modelId, path) => {
+    const { root } = await project(false);
+    const text = seed("003").text.replaceAll("community/wan-2-2/vace-fun", written);
+    const report = await addPages({ root, pages: ["-"], readStdin: async () => text, generate: false });
+    expect(report.models.map((model) => [model.modelId, model.path, model.status])).toEqual([
+      [modelId, path, "created"],
+    ]);
+    expect(parseSchemaFile(await readFile(join(root, path), "utf8"), path).modelId).toBe(modelId);
   });
 
   it("refuses a page whose schema would not generate", async () => {

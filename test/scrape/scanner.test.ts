@@ -126,6 +126,18 @@ describe("curl calls", () => {
     // An escaped `/` is not decoded into one more segment: the id stays as written, for checkModelId to refuse.
     ["acme/a%2Fb", "--url https://model-api.runcomfy.net/v1/models/acme/a%2Fb \\\n"],
     ["acme/a%2fb/c\\d", "--url https://model-api.runcomfy.net/v1/models/acme/a%2fb/c%5Cd \\\n"],
+    // Read whole, for checkModelId to accept or refuse: never cut at `:`, `?`, `#`, `\` or a non-ASCII letter.
+    ["acme/x:y", "--url https://model-api.runcomfy.net/v1/models/acme/x:y \\\n"],
+    ["acme/x?y#z", "--url 'https://model-api.runcomfy.net/v1/models/acme/x?y#z'"],
+    ["acme/x\\y", "--url https://model-api.runcomfy.net/v1/models/acme/x\\y \\\n"],
+    ["acme/ünï", "--url https://model-api.runcomfy.net/v1/models/acme/ünï \\\n"],
+    ["acme/x，y", "--url https://model-api.runcomfy.net/v1/models/acme/x，y \\\n"],
+    ["a/b(1)", "Siehe https://model-api.runcomfy.net/v1/models/a/b(1), danach."],
+    // In prose, the sentence's punctuation after a URL is not the id's.
+    ["a/b", "(siehe https://model-api.runcomfy.net/v1/models/a/b)"],
+    ["a/b", "Endpunkt: https://model-api.runcomfy.net/v1/models/a/b: POST"],
+    ["a/b", "提交到 https://model-api.runcomfy.net/v1/models/a/b。然后"],
+    ["a/b", "<code>https://model-api.runcomfy.net/v1/models/a/b</code>"],
   ])("reads %s", (modelId, text) => {
     expect(findModelUrls(text).map((url) => url.modelId)).toEqual([modelId]);
   });
