@@ -184,6 +184,48 @@ describe("pull", () => {
     );
   });
 
+  // A proxy's or a login page's HTML answered with 200 instead of the catalog: said to be no JSON, its start quoted
+  // (the listing was read as an empty page and reported as `has no "total"`).
+  const HTML =
+    "<!DOCTYPE html>\n<html>\n  <head><title>Sign in</title></head>\n  <body>Please sign in to continue.</body>\n</html>\n";
+  const QUOTED = `is not JSON: it starts ${JSON.stringify(HTML.replace(/\s+/g, " ").slice(0, 60))}…`;
+  it.each([
+    [
+      "the listing (--all)",
+      { all: true },
+      (path: string) => path === "/v1/models",
+      `catalog call failed (GET /v1/models at offset 0): catalog page ${QUOTED}`,
+    ],
+    [
+      "an entry (pull <id>)",
+      { modelIds: ["community/wan-2-2/vace-fun"] },
+      (path: string) => path.startsWith("/v1/models/"),
+      `community/wan-2-2/vace-fun: catalog call failed (GET /v1/models/{id}): catalog entry of community/wan-2-2/vace-fun ${QUOTED}`,
+    ],
+  ] as const)(
+    "says an HTML page answered for %s is not JSON, and writes nothing",
+    async (_what, options, html, message) => {
+      const root = await project();
+      const before = await snapshot(root);
+      const emulator = await catalog();
+      const fetchHtml: typeof fetch = async (input, init) =>
+        html(new URL(String(input instanceof Request ? input.url : input)).pathname)
+          ? new Response(HTML, { status: 200, headers: { "content-type": "text/html" } })
+          : fetch(input, init);
+      const error = await pullSchemas({
+        root,
+        baseUrl: emulator.url,
+        token: TOKEN,
+        generate: false,
+        fetch: fetchHtml,
+        ...options,
+      }).catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(GeneratorErrors);
+      expect((error as Error).message).toBe(`${message}\nNothing was written.`);
+      expect(await snapshot(root)).toEqual(before);
+    },
+  );
+
   it("on the command line: --base-url and the token from RUNCOMFY_API_TOKEN, a per-model summary", async () => {
     const root = await project();
     const emulator = await catalog({ path: PORTRAIT, change: upstream });
