@@ -13,7 +13,8 @@ export function createCatalog(calls) {
         modelId,
         signal: callOptions.signal,
       });
-      if (!isObject(body)) throw new APIError(`catalog entry of ${modelId} is not an object`, { status: 200, modelId });
+      if (!isObject(body))
+        throw new APIError(`catalog entry of ${modelId} is not a JSON object`, { status: 200, modelId });
       return body;
     },
     async list(query = {}, callOptions = {}) {
@@ -31,10 +32,12 @@ export function createCatalog(calls) {
         operation: "catalog",
         signal: callOptions.signal,
       });
-      const raw = isObject(body) ? body : {};
+      // Not an empty page: a listing that is JSON but no object (`[]`, `null`) says so. A body that is not JSON at all
+      // (a proxy's or a login page's HTML with status 200) is a ConnectionError of the call itself (http.ts), retried.
+      if (!isObject(body)) throw new APIError("catalog page is not a JSON object", { status: 200 });
       return {
-        models: Array.isArray(raw["models"]) ? raw["models"] : [],
-        ...(typeof raw["total"] === "number" ? { total: raw["total"] } : {}),
+        models: Array.isArray(body["models"]) ? body["models"] : [],
+        ...(typeof body["total"] === "number" ? { total: body["total"] } : {}),
       };
     },
   };

@@ -47,16 +47,6 @@ export interface Catalog {
   list(query?: CatalogQuery, options?: CallOptions): Promise<CatalogPage>;
 }
 
-/**
- * What is wrong with a body that is not the JSON object a catalog call answers with. A body that does not parse
- * arrives as its text (a proxy's or a login page's HTML): its start is quoted, so the message says what answered.
- */
-function notAnObject(body: unknown): string {
-  if (typeof body !== "string") return "is not an object";
-  const text = body.trim().replace(/\s+/g, " ");
-  return `is not JSON: it starts ${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? "…" : ""}`;
-}
-
 export function createCatalog(calls: Pick<QueueCalls, "send">): Catalog {
   return {
     async get(modelId, callOptions = {}) {
@@ -69,7 +59,7 @@ export function createCatalog(calls: Pick<QueueCalls, "send">): Catalog {
         signal: callOptions.signal,
       });
       if (!isObject(body))
-        throw new APIError(`catalog entry of ${modelId} ${notAnObject(body)}`, { status: 200, modelId });
+        throw new APIError(`catalog entry of ${modelId} is not a JSON object`, { status: 200, modelId });
       return body as CatalogEntry;
     },
     async list(query = {}, callOptions = {}) {
@@ -87,8 +77,9 @@ export function createCatalog(calls: Pick<QueueCalls, "send">): Catalog {
         operation: "catalog",
         signal: callOptions.signal,
       });
-      // Not an empty page: a listing that is no object (an HTML page answered with 200) says so.
-      if (!isObject(body)) throw new APIError(`catalog page ${notAnObject(body)}`, { status: 200 });
+      // Not an empty page: a listing that is JSON but no object (`[]`, `null`) says so. A body that is not JSON at all
+      // (a proxy's or a login page's HTML with status 200) is a ConnectionError of the call itself (http.ts), retried.
+      if (!isObject(body)) throw new APIError("catalog page is not a JSON object", { status: 200 });
       return {
         models: Array.isArray(body["models"]) ? (body["models"] as CatalogEntry[]) : [],
         ...(typeof body["total"] === "number" ? { total: body["total"] } : {}),

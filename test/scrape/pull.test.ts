@@ -188,19 +188,19 @@ describe("pull", () => {
   // (the listing was read as an empty page and reported as `has no "total"`).
   const HTML =
     "<!DOCTYPE html>\n<html>\n  <head><title>Sign in</title></head>\n  <body>Please sign in to continue.</body>\n</html>\n";
-  const QUOTED = `is not JSON: it starts ${JSON.stringify(HTML.replace(/\s+/g, " ").slice(0, 60))}…`;
+  const QUOTED = `answered HTTP 200 with a body that is not JSON (${JSON.stringify(`${HTML.replace(/\s+/g, " ").trim().slice(0, 77)}...`)})`;
   it.each([
     [
       "the listing (--all)",
       { all: true },
       (path: string) => path === "/v1/models",
-      `catalog call failed (GET /v1/models at offset 0): catalog page ${QUOTED}`,
+      `catalog call failed (GET /v1/models at offset 0): GET /v1/models?limit=500&offset=0&include_schema=true ${QUOTED}`,
     ],
     [
       "an entry (pull <id>)",
       { modelIds: ["community/wan-2-2/vace-fun"] },
       (path: string) => path.startsWith("/v1/models/"),
-      `community/wan-2-2/vace-fun: catalog call failed (GET /v1/models/{id}): catalog entry of community/wan-2-2/vace-fun ${QUOTED}`,
+      `community/wan-2-2/vace-fun: catalog call failed (GET /v1/models/{id}): GET /v1/models/community/wan-2-2/vace-fun ${QUOTED} (model community/wan-2-2/vace-fun)`,
     ],
   ] as const)(
     "says an HTML page answered for %s is not JSON, and writes nothing",
