@@ -3,7 +3,7 @@
  * files, generated once, plus the child process that exercises a package
  * like a user would (`test/fixtures/exercise-package.mjs`).
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Emulator } from "../../emulator/index.ts";
@@ -31,6 +31,8 @@ export async function generatedPackage(
 ): Promise<GeneratedPackage> {
   const project = await tempProject({ withSchemas: options.withSeeds ?? false });
   try {
+    // An empty catalog is a schemas/ folder without files (a root without the folder is an error).
+    await mkdir(join(project.root, "schemas"), { recursive: true });
     await placeSchemaFiles(project.root, texts);
     const report = await generate({ root: project.root, cache: false });
     const dir = join(project.root, "generated");
