@@ -19,6 +19,7 @@ import {
 } from "../../generated/index.js";
 import { DownloadError, downloadFile } from "../../generated/runtime/download.js";
 import { clientFor, emulator, VACE_INPUT } from "../helpers/emulator.ts";
+import { settle } from "../helpers/settle.ts";
 
 const MODEL = "community/wan-2-2/vace-fun";
 /** Short attempt timeouts, so a hung body ends quickly; fast retries. */
@@ -30,12 +31,6 @@ const BODY_FAULTS: readonly [string, FaultKind][] = [
   ["partial-body=0", { type: "partial-body", bytes: 0 }],
   ["slow-body=1500 (past the 400 ms attempt timeout)", { type: "slow-body", durationMs: 1_500 }],
 ];
-
-const settle = <T>(promise: Promise<T>): Promise<unknown> =>
-  promise.then(
-    (value) => value,
-    (error: unknown) => error,
-  );
 
 /** Every error of this package is a RunComfyError, never a raw TypeError or DOMException. */
 function expectOwnError(error: unknown): void {

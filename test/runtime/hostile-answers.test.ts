@@ -20,25 +20,16 @@ import {
 import { redact } from "../../generated/runtime/errors.js";
 import { MAX_BODY_CHARS } from "../../generated/runtime/transport.js";
 import { VACE_INPUT } from "../helpers/emulator.ts";
+import { settle } from "../helpers/settle.ts";
+import { tinyClient } from "../helpers/tiny-client.ts";
 import { hangBody, json, tinyMock, type TinyMock } from "../helpers/tiny-mock.ts";
 
 const MODEL = "community/wan-2-2/vace-fun";
 
+/** Fewer and shorter retries than the default: each retried fault here is asserted by its count. */
 function clientOf(mock: TinyMock, options: ClientOptions = {}) {
-  return createClient({
-    baseUrl: mock.url,
-    token: mock.token,
-    retry: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 2 },
-    poll: { minIntervalMs: 20, maxIntervalMs: 50 },
-    ...options,
-  });
+  return tinyClient(mock, { retry: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 2 }, ...options });
 }
-
-const settle = <T>(promise: Promise<T>): Promise<unknown> =>
-  promise.then(
-    (value) => value,
-    (error: unknown) => error,
-  );
 
 /** A 200 whose body is `text` as it is. */
 function text200(response: ServerResponse, text: string, type = "text/html"): void {

@@ -12,7 +12,6 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   AbortError,
-  createClient,
   InsufficientBalanceError,
   ResultNotFoundError,
   SubmitOutcomeUnknownError,
@@ -20,26 +19,15 @@ import {
   type ClientOptions,
 } from "../../generated/index.js";
 import { runChildScript } from "../helpers/child.ts";
+import { settle } from "../helpers/settle.ts";
+import { tinyClient } from "../helpers/tiny-client.ts";
 import { VACE_INPUT } from "../helpers/emulator.ts";
 import { hangBody, json, partialThenReset, slowBody, tinyMock, type TinyMock } from "../helpers/tiny-mock.ts";
 
 const MODEL = "community/wan-2-2/vace-fun";
 
-function clientOf(mock: TinyMock, options: ClientOptions = {}) {
-  return createClient({
-    baseUrl: mock.url,
-    token: mock.token,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    poll: { minIntervalMs: 20, maxIntervalMs: 50 },
-    ...options,
-  });
-}
+const clientOf = tinyClient;
 
-const settle = <T>(promise: Promise<T>): Promise<unknown> =>
-  promise.then(
-    (value) => value,
-    (error: unknown) => error,
-  );
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe("money: a submit the caller gave up on is never sent", () => {
