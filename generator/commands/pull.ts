@@ -24,7 +24,7 @@
  * that changes, a page with no entries before `total`) stops the run.
  */
 import { mapLimit } from "../lib/concurrency.ts";
-import { GeneratorError, generatorProblems } from "../lib/diagnostics.ts";
+import { GeneratorError, GeneratorErrors, generatorProblems } from "../lib/diagnostics.ts";
 import { generate, type GenerateReport } from "../package/generate.ts";
 import { isJsonObject, preview, type JsonObject, type JsonValue } from "../lib/json.ts";
 import { buildReport } from "../drift/report.ts";
@@ -194,26 +194,36 @@ function matcher(patterns: readonly string[]): (id: string) => boolean {
 
 // ── Catalog answers ─────────────────────────────────────────────────────────
 
-function optionalText(entry: CatalogEntry, field: string, fail: (message: string) => never): string | undefined {
+function optionalText(entry: CatalogEntry, field: string, fail: (message: string) => undefined): string | undefined {
   const value = entry[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") fail(`"${field}" must be a string, got ${JSON.stringify(value)}`);
-  const text = (value as string).trim();
+  if (typeof value !== "string") return fail(`"${field}" must be a string, got ${JSON.stringify(value)}`);
+  const text = value.trim();
   return text === "" ? undefined : text;
 }
 
-/** A catalog entry checked field by field; every problem names the model and the field. */
+/**
+ * A catalog entry checked field by field; every problem names the model and the field, and all problems of one entry
+ * are reported together (`GeneratorErrors` when there are several).
+ */
 export function catalogModel(entry: unknown, where: string, expected?: string): CatalogModel {
   const label = isJsonObject(entry) && typeof entry["model_id"] === "string" ? entry["model_id"] : expected;
-  const fail = (message: string): never => {
-    throw new GeneratorError("catalog-entry", `catalog entry ${where}: ${message}`, {
-      ...(label === undefined ? {} : { model: label }),
-    });
+  const problems: GeneratorError[] = [];
+  const fail = (message: string): undefined => {
+    problems.push(
+      new GeneratorError("catalog-entry", `catalog entry ${where}: ${message}`, {
+        ...(label === undefined ? {} : { model: label }),
+      }),
+    );
+    return undefined;
   };
-  if (!isJsonObject(entry)) return fail(`must be an object, got ${preview(entry as JsonValue, 60)}`);
+  const done = (): never => {
+    throw problems.length === 1 ? problems[0]! : new GeneratorErrors(problems);
+  };
+  if (!isJsonObject(entry)) return (fail(`must be an object, got ${preview(entry as JsonValue, 60)}`), done());
   const raw = entry as CatalogEntry;
   const modelId = raw["model_id"];
-  if (typeof modelId !== "string") return fail(`"model_id" must be a string`);
+  if (typeof modelId !== "string") return (fail(`"model_id" must be a string`), done());
   if (expected !== undefined && modelId !== expected) fail(`answered with model ${JSON.stringify(modelId)}`);
   try {
     checkModelId(modelId);
@@ -236,6 +246,7 @@ export function catalogModel(entry: unknown, where: string, expected?: string): 
   const displayName = optionalText(raw, "display_name", fail);
   const kind = optionalText(raw, "kind", fail);
   const priceUnit = optionalText(raw, "price_unit", fail);
+  if (problems.length > 0) done();
   return {
     modelId,
     ...(displayName === undefined ? {} : { displayName }),

@@ -505,7 +505,7 @@ describe("pull --all", () => {
         ...page,
         models: page.models.map((entry, index) =>
           index === 0
-            ? { ...entry, base_price_usd: "cheap" }
+            ? { ...entry, base_price_usd: "cheap", display_name: 3, price_unit: 5, kind: 7 }
             : index === 1
               ? { ...entry, input_schema: undefined }
               : index === 2
@@ -516,10 +516,17 @@ describe("pull --all", () => {
         ),
       })),
     });
-    expect(broken).toMatch(/^4 problems:/);
+    // Every problem of one entry, not only its first.
+    expect(broken).toMatch(/^7 problems:/);
     expect(broken).toContain(
       'catalog entry #1 of the listing: "base_price_usd" must be a number of US dollars, 0 or more, got "cheap"',
     );
+    for (const [field, value] of [
+      ["display_name", 3],
+      ["price_unit", 5],
+      ["kind", 7],
+    ] as const)
+      expect(broken).toContain(`catalog entry #1 of the listing: "${field}" must be a string, got ${value}`);
     expect(broken).toContain('catalog entry #2 of the listing: has no "input_schema" with "properties"');
     expect(broken).toContain('catalog entry #3 of the listing: "model_id": invalid model id "single"');
     // A value that is not an entry is shown cut short, as every generator message shows a value.
