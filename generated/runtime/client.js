@@ -15,7 +15,7 @@ import { createQueueCalls } from "./calls.js";
 import { createCatalog } from "./catalog.js";
 import { checkKeys, resolveConfig } from "./config.js";
 import { ConfigurationError } from "./errors.js";
-import { callbackFailure, createWaiter, resolveWaitOptions } from "./wait.js";
+import { createWaiter, resolveWaitOptions } from "./wait.js";
 /** The options of one call (`{ signal }`): an object without other keys (the signal itself is checked by the call). */
 function checkCallOptions(owner, options) {
   if (options === undefined) return undefined;
@@ -59,7 +59,7 @@ export function createClient(options = {}) {
           onEnqueue?.(handle);
         } catch (error) {
           // The job is queued (and paid for): the wait stops as on an abort (onAbort), with the handle and the error.
-          return waitFor(handle, resolved, model, callbackFailure("onEnqueue", error), deadline);
+          return waitFor(handle, resolved, model, { callback: "onEnqueue", error }, deadline);
         }
         return waitFor(handle, resolved, model, undefined, deadline);
       });

@@ -6,7 +6,7 @@
  */
 import { ConfigurationError } from "./errors.js";
 import { editDistance } from "./model.js";
-import { createLog, RequestLimiter, systemClock } from "./http.js";
+import { createLog, MAX_TIMER_MS, RequestLimiter, systemClock } from "./http.js";
 import { DEFAULT_POLL_POLICY } from "./poll.js";
 import { BASE_URL_ENV_VAR, DEFAULT_BASE_URL, TOKEN_ENV_VARS } from "./protocol.js";
 import { createRegistry } from "./registry.js";
@@ -17,8 +17,8 @@ function env(name) {
   const value = globalThis.process?.env?.[name];
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
-/** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms). */
-export const MAX_TIMER_MS = 2_147_483_647;
+/** Longest delay a timer can wait (defined with the clock, `http.ts`). */
+export { MAX_TIMER_MS };
 /** A value as an error message shows it: strings quoted, never the contents of an object or a function. */
 export function showValue(value) {
   if (typeof value === "string") return JSON.stringify(value);

@@ -24,6 +24,8 @@ export interface Clock {
   /** A number in [0, 1) (`Math.random()`), for jitter. */
   random(): number;
 }
+/** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms and fires at once beyond it). */
+export declare const MAX_TIMER_MS = 2147483647;
 export declare const systemClock: Clock;
 /** How much the client logs: `"off"`, or the lowest level passed to the `Logger` (`"debug"` logs every call). */
 export type LogLevel = "off" | "error" | "warn" | "info" | "debug";

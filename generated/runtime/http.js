@@ -24,7 +24,10 @@ import {
   SubmitOutcomeUnknownError,
 } from "./errors.js";
 import { ERROR_CODES, headers as HEADERS } from "./protocol.js";
+import { BODY_TOO_LARGE } from "./transport.js";
 import { isRetryableStatus, parseRetryAfter, provablyNotSent, retryDelay, sleepWithin } from "./retry.js";
+/** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms and fires at once beyond it). */
+export const MAX_TIMER_MS = 2_147_483_647;
 export const systemClock = {
   now: () => Date.now(),
   random: () => Math.random(),
@@ -207,7 +210,7 @@ export class RequestLimiter {
           if (this.tokens >= 1) break;
           // At most setTimeout's longest delay (a very low rate would overflow it into 1 ms): the loop sleeps again.
           const wait = Math.ceil(((1 - this.tokens) * 1000) / this.perSecond);
-          await this.clock.sleep(Math.min(2_147_483_647, Math.max(1, wait)), signal.signal);
+          await this.clock.sleep(Math.min(MAX_TIMER_MS, Math.max(1, wait)), signal.signal);
         }
         this.tokens -= 1;
       }
@@ -423,8 +426,9 @@ async function attemptOnce(config, call, init, stop) {
     if (!idempotent && (response.status >= 500 || errorCode === ERROR_CODES.internal))
       throw outcomeUnknown(call, "the server failed", { status: response.status, body });
     // A 2xx submit answer with a request_id and an error code: the job may be queued under that id.
-    if (!idempotent && response.ok && requestIdIn(body) !== undefined)
-      throw outcomeUnknown(call, `the answer carried request_id ${JSON.stringify(requestIdIn(body))} and an error`, {
+    const queuedAs = !idempotent && response.ok ? requestIdIn(body) : undefined;
+    if (queuedAs !== undefined)
+      throw outcomeUnknown(call, `the answer carried request_id ${JSON.stringify(queuedAs)} and an error`, {
         status: response.status,
         body,
       });
@@ -443,7 +447,7 @@ async function attemptOnce(config, call, init, stop) {
     const byCaller = call.signal?.aborted === true;
     const byDeadline = !byCaller && stop.aborted && stop.reason === DEADLINE;
     const phase = status === undefined ? "" : ` after the headers (HTTP ${status})`;
-    const tooLarge = error?.code === "ERR_BODY_TOO_LARGE";
+    const tooLarge = error?.code === BODY_TOO_LARGE;
     if (!idempotent) {
       // From here on the request may have left this machine.
       if (byCaller) throw outcomeUnknown(call, `aborted${phase}`, { cause: call.signal?.reason, status });
@@ -548,7 +552,7 @@ async function requestOnce(config, call) {
   const unsubscribe = onAbort(call.signal, () => stop.abort(call.signal?.reason));
   const deadlineTimer =
     deadline !== undefined && Number.isFinite(deadline)
-      ? setTimeout(() => stop.abort(DEADLINE), Math.min(2_147_483_647, Math.max(0, deadline - clock.now())))
+      ? setTimeout(() => stop.abort(DEADLINE), Math.min(MAX_TIMER_MS, Math.max(0, deadline - clock.now())))
       : undefined;
   const stopped = (last) => (call.signal?.aborted ? aborted(call, call.signal.reason) : deadlineReached(call, last));
   let last;

@@ -8,7 +8,7 @@
  * When no entry is left (every wait settled), no timer stays armed: nothing
  * of the scheduler keeps the process alive.
  */
-import { onAbort, systemClock } from "./http.js";
+import { MAX_TIMER_MS, onAbort, systemClock } from "./http.js";
 function before(a, b) {
   return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.order < b.order);
 }
@@ -229,7 +229,7 @@ export class SlotQueue {
         this.timerAt = Infinity;
         this.expire();
       },
-      Math.min(2_147_483_647, Math.max(0, first - this.clock.now())),
+      Math.min(MAX_TIMER_MS, Math.max(0, first - this.clock.now())),
     );
   }
   /** Takes the waiters whose deadline came out of the line: each gets `PAST_DEADLINE`. */

@@ -5,6 +5,8 @@
  * listener, where nothing could catch it. A longer body fails the call like a broken one (`ERR_BODY_TOO_LARGE`).
  */
 export declare const MAX_BODY_CHARS: number;
+/** The `code` of the error a body longer than `MAX_BODY_CHARS` fails with (`http.ts` does not retry it). */
+export declare const BODY_TOO_LARGE = "ERR_BODY_TOO_LARGE";
 /**
  * The `node:http` transport, or `undefined` where this is not Node (or Node
  * without `process.getBuiltinModule`). Each call makes a new one with its own

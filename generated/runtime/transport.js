@@ -9,10 +9,12 @@ function abortError(signal) {
  * listener, where nothing could catch it. A longer body fails the call like a broken one (`ERR_BODY_TOO_LARGE`).
  */
 export const MAX_BODY_CHARS = 64 * 1024 * 1024;
+/** The `code` of the error a body longer than `MAX_BODY_CHARS` fails with (`http.ts` does not retry it). */
+export const BODY_TOO_LARGE = "ERR_BODY_TOO_LARGE";
 /** A body longer than `MAX_BODY_CHARS`. */
 function tooLarge() {
   return Object.assign(new Error(`the response body is larger than ${MAX_BODY_CHARS / 1024 / 1024} MiB`), {
-    code: "ERR_BODY_TOO_LARGE",
+    code: BODY_TOO_LARGE,
   });
 }
 /** A body cut short: the same code a reset socket gives, so retry rules read it as one. */

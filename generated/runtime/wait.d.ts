@@ -73,8 +73,6 @@ export interface WaitOptions<Id extends string = string> extends CallOptions {
   /** Poll schedule for this wait; a key set to `undefined` keeps the client's value. @default the client's `poll` */
   readonly poll?: PollOptions | undefined;
 }
-/** A callback's error, as `stop` (and `run()` for `onEnqueue`) hands it on. */
-export declare function callbackFailure(callback: CallbackFailure["callback"], error: unknown): CallbackFailure;
 /** Wait options after their checks (`resolveWaitOptions`). */
 export interface ResolvedWaitOptions {
   readonly policy: PollPolicy;

@@ -25,7 +25,7 @@ import { ConfigurationError } from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
 import type { UntypedOutput } from "./untyped.js";
-import { callbackFailure, createWaiter, resolveWaitOptions, type JobResult, type WaitOptions } from "./wait.js";
+import { createWaiter, resolveWaitOptions, type JobResult, type WaitOptions } from "./wait.js";
 
 /** Options of `client.run`: the wait's options, and `onEnqueue`. */
 export interface RunOptions<Id extends string = string> extends WaitOptions<Id> {
@@ -180,7 +180,7 @@ export function createClient<M = Record<never, AnyModel>>(options: RuntimeClient
           onEnqueue?.(handle);
         } catch (error) {
           // The job is queued (and paid for): the wait stops as on an abort (onAbort), with the handle and the error.
-          return waitFor(handle, resolved, model, callbackFailure("onEnqueue", error), deadline);
+          return waitFor(handle, resolved, model, { callback: "onEnqueue", error }, deadline);
         }
         return waitFor(handle, resolved, model, undefined, deadline);
       });

@@ -7,6 +7,7 @@ import { ConfigurationError } from "./errors.js";
 import { editDistance } from "./model.js";
 import {
   createLog,
+  MAX_TIMER_MS,
   RequestLimiter,
   systemClock,
   type Clock,
@@ -82,8 +83,8 @@ function env(name: string): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-/** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms). */
-export const MAX_TIMER_MS = 2_147_483_647;
+/** Longest delay a timer can wait (defined with the clock, `http.ts`). */
+export { MAX_TIMER_MS };
 
 /** The allowed values of one numeric option. */
 export interface NumberRule {

@@ -7,7 +7,7 @@
  * When no entry is left (every wait settled), no timer stays armed: nothing
  * of the scheduler keeps the process alive.
  */
-import { onAbort, systemClock, type Clock } from "./http.js";
+import { MAX_TIMER_MS, onAbort, systemClock, type Clock } from "./http.js";
 
 /** What the scheduler runs: an object with a `step` method (a waiting job is one, so scheduling it makes no closure). */
 export interface PollTask {
@@ -269,7 +269,7 @@ export class SlotQueue {
         this.timerAt = Infinity;
         this.expire();
       },
-      Math.min(2_147_483_647, Math.max(0, first - this.clock.now())),
+      Math.min(MAX_TIMER_MS, Math.max(0, first - this.clock.now())),
     );
   }
 

@@ -61,10 +61,13 @@ function abortError(signal: AbortSignal): unknown {
  */
 export const MAX_BODY_CHARS: number = 64 * 1024 * 1024;
 
+/** The `code` of the error a body longer than `MAX_BODY_CHARS` fails with (`http.ts` does not retry it). */
+export const BODY_TOO_LARGE = "ERR_BODY_TOO_LARGE";
+
 /** A body longer than `MAX_BODY_CHARS`. */
 function tooLarge(): Error {
   return Object.assign(new Error(`the response body is larger than ${MAX_BODY_CHARS / 1024 / 1024} MiB`), {
-    code: "ERR_BODY_TOO_LARGE",
+    code: BODY_TOO_LARGE,
   });
 }
 

@@ -121,19 +121,6 @@ function describeOutcome(outcome: StopOutcome): string {
   }
 }
 
-const callbackFailures = new WeakSet<object>();
-
-/** A callback's error, as `stop` (and `run()` for `onEnqueue`) hands it on. */
-export function callbackFailure(callback: CallbackFailure["callback"], error: unknown): CallbackFailure {
-  const failure = { callback, error };
-  callbackFailures.add(failure);
-  return failure;
-}
-
-function isCallbackFailure(value: unknown): value is CallbackFailure {
-  return typeof value === "object" && value !== null && callbackFailures.has(value);
-}
-
 function callbackErrorText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return JSON.stringify(text.length > 200 ? `${text.slice(0, 197)}...` : text);
@@ -301,7 +288,7 @@ class WaitingJob {
     const signal = this.options.signal;
     this.shared.scheduler.join();
     if (thrown) {
-      void this.stop("abort", thrown);
+      void this.stop("abort", thrown.error, thrown);
       return;
     }
     if (signal?.aborted) {
@@ -318,7 +305,8 @@ class WaitingJob {
     this.next = undefined;
   }
 
-  settle(result: JobResult<unknown> | undefined, error?: unknown): void {
+  /** Resolves or rejects once; `cause`, when given, is set on the redacted error as it is (a callback's own error). */
+  settle(result: JobResult<unknown> | undefined, error?: unknown, cause?: unknown): void {
     if (this.settled) return;
     this.settled = true;
     this.shared.scheduler.leave();
@@ -327,15 +315,11 @@ class WaitingJob {
     this.unsubscribe = undefined;
     if (result === undefined) {
       const redacted = redactError(error, this.shared.secrets);
-      // A callback's own error stays the very object it threw (its class, its fields), as the cause.
-      if (this.thrown && redacted instanceof AbortError)
-        Object.defineProperty(redacted, "cause", { value: this.thrown.error, writable: true, configurable: true });
+      if (cause !== undefined)
+        Object.defineProperty(redacted, "cause", { value: cause, writable: true, configurable: true });
       this.reject(redacted);
     } else this.resolve(result);
   }
-
-  /** The callback that threw, when one did (`stop`). */
-  thrown: CallbackFailure | undefined = undefined;
 
   fail(error: unknown): void {
     this.settle(undefined, error);
@@ -343,14 +327,12 @@ class WaitingJob {
 
   /**
    * Stops early: cancels the job while queued (or leaves it, as asked) and rejects with the outcome. A callback that
-   * threw (`CallbackFailure`) stops the wait as an abort does, with its error as the cause.
+   * threw (`thrown`) stops the wait as an abort does; its error is the cause, kept as the very object it threw.
    */
-  async stop(reason: "timeout" | "abort", cause?: unknown): Promise<void> {
+  async stop(reason: "timeout" | "abort", cause?: unknown, thrown?: CallbackFailure): Promise<void> {
     if (this.settled || this.stopping) return;
     this.stopping = true;
     this.cancelNext();
-    const thrown = isCallbackFailure(cause) ? cause : undefined;
-    this.thrown = thrown;
     const { handle, options, lastStatus } = this;
     const choice = reason === "timeout" ? options.onTimeout : options.onAbort;
     const outcome = await stopOutcome(this.shared, handle, choice, lastStatus);
@@ -359,11 +341,12 @@ class WaitingJob {
       requestId: handle.requestId,
       outcome,
       handle,
-      cause: thrown?.error ?? cause,
+      cause,
     };
     const last = `last status: ${lastStatus ?? "none"}`;
     const why = thrown ? `: ${thrown.callback} threw ${callbackErrorText(thrown.error)}` : "";
-    this.fail(
+    this.settle(
+      undefined,
       reason === "timeout"
         ? new WaitTimeoutError(
             `gave up waiting for ${handle.modelId} request ${handle.requestId} after ${options.timeoutMs} ms (${last}); ${describeOutcome(outcome)}`,
@@ -373,6 +356,7 @@ class WaitingJob {
             `stopped waiting for ${handle.modelId} request ${handle.requestId}${why} (${last}); ${describeOutcome(outcome)}`,
             facts,
           ),
+      thrown?.error,
     );
   }
 
@@ -477,7 +461,7 @@ class WaitingJob {
         try {
           options.onStatus?.({ ...info, modelId: handle.modelId, elapsedMs: clock.now() - this.started, known });
         } catch (error) {
-          return await this.stop("abort", callbackFailure("onStatus", error));
+          return await this.stop("abort", error, { callback: "onStatus", error });
         }
         // An abort() inside onStatus takes effect here, before anything else is sent.
         if (await this.interrupted()) return;
