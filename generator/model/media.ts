@@ -18,19 +18,26 @@
  */
 import type { MediaKind } from "./types.ts";
 
-/** Media words (plural included) and their kind. */
-const MEDIA_WORDS: Readonly<Record<string, MediaKind>> = {
-  image: "image",
-  images: "image",
-  img: "image",
-  imgs: "image",
-  video: "video",
-  videos: "video",
-  audio: "audio",
-  audios: "audio",
-};
+/**
+ * Media words (plural included) and their kind. Maps, not object literals: a word of a schema's key or title is looked
+ * up, and `constructor` or `toString` must find nothing (an object literal would answer with `Object.prototype`'s).
+ */
+const MEDIA_WORDS: ReadonlyMap<string, MediaKind> = new Map([
+  ["image", "image"],
+  ["images", "image"],
+  ["img", "image"],
+  ["imgs", "image"],
+  ["video", "video"],
+  ["videos", "video"],
+  ["audio", "audio"],
+  ["audios", "audio"],
+]);
 /** Words that name an image only as a URL: `first_frame_url` is an image, `num_frames` is a count. */
-const URL_ONLY_WORDS: Readonly<Record<string, MediaKind>> = { frame: "image", frames: "image", mask: "image" };
+const URL_ONLY_WORDS: ReadonlyMap<string, MediaKind> = new Map([
+  ["frame", "image"],
+  ["frames", "image"],
+  ["mask", "image"],
+]);
 const URL_WORDS: ReadonlySet<string> = new Set(["url", "urls", "uri", "uris", "link", "links"]);
 
 /** Words that make "… image" a property of a media file rather than the file itself ("Size of image"). */
@@ -78,7 +85,7 @@ export function mediaFromPhrase(text: string | undefined): MediaKind | undefined
   }
   if (list.length === 0 || list.length > 4 || list.some((word) => NOT_MEDIA_WORDS.has(word))) return undefined;
   const last = list[list.length - 1]!;
-  return MEDIA_WORDS[last] ?? (url ? URL_ONLY_WORDS[last] : undefined);
+  return MEDIA_WORDS.get(last) ?? (url ? URL_ONLY_WORDS.get(last) : undefined);
 }
 
 export interface MediaFormat {

@@ -75,15 +75,15 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   "validations",
 ]);
 const JSON_TYPES: ReadonlySet<string> = new Set(["string", "integer", "number", "boolean", "array", "object", "null"]);
-/** Output keys that name their media kind (`video`, `images`). */
-const MEDIA_WORDS: Readonly<Record<string, MediaKind>> = {
-  image: "image",
-  images: "image",
-  video: "video",
-  videos: "video",
-  audio: "audio",
-  audios: "audio",
-};
+/** Output keys that name their media kind (`video`, `images`); a Map, so that a key `constructor` finds nothing. */
+const OUTPUT_MEDIA_KEYS: ReadonlyMap<string, MediaKind> = new Map([
+  ["image", "image"],
+  ["images", "image"],
+  ["video", "video"],
+  ["videos", "video"],
+  ["audio", "audio"],
+  ["audios", "audio"],
+]);
 
 type Side = "input" | "output";
 
@@ -497,7 +497,7 @@ function unwrapOutput(
 }
 
 function outputMedia(key: string, value: ValueSpec): ValueSpec {
-  const kind = MEDIA_WORDS[key.toLowerCase()];
+  const kind = OUTPUT_MEDIA_KEYS.get(key.toLowerCase());
   if (!kind) return value;
   if (value.types.includes("string") && !value.media) return { ...value, media: kind };
   if (value.items && value.items.types.includes("string") && !value.items.media)

@@ -3,6 +3,7 @@
  * RunComfy publishes: a field is a media reference by its format, its title or
  * its plain key, at every depth; counts, sizes and enums never are.
  */
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import type { MediaKind, ValueSpec } from "../../generator/model/types.ts";
 import { catalogEntries, schemaFileOf } from "../helpers/catalog.ts";
@@ -82,6 +83,11 @@ const ROWS: readonly Row[] = [
   ["key frame is not an image without URL", "frame", { type: "string" }, undefined],
   ["key image_format", "image_format", { type: "string" }, undefined],
   ["key output_format", "output_format", { type: "string" }, undefined],
+  // Words an object literal would answer for (Object.prototype's members): never media, never a crash.
+  ["key constructor", "constructor", { type: "string" }, undefined],
+  ["title Prompt Constructor", "12_text", { title: "Prompt Constructor", type: "string" }, undefined],
+  ["title toString", "5_image_x", { title: "toString", type: "string" }, undefined],
+  ["key hasOwnProperty_url", "hasOwnProperty_url", { type: "string" }, undefined],
 ];
 
 function kindOf(value: ValueSpec): Row[3] {
@@ -109,6 +115,31 @@ describe("media detection", () => {
       expect(kindOf(spec.fields[1]!.value.properties![0]!.value)).toBe(expected);
     },
   );
+
+  it("reads output keys named after Object.prototype's members as plain values", () => {
+    const spec = specOf(
+      fileWith(
+        { prompt: { type: "string" } },
+        {
+          outputSchema: {
+            type: "object",
+            properties: {
+              constructor: { type: "string" },
+              toString: { type: "array", items: { type: "string" } },
+              video: { type: "string" },
+            },
+          },
+        },
+      ),
+    );
+    expect(spec.output.map((output) => [output.key, kindOf(output.value)])).toEqual([
+      ["constructor", undefined],
+      ["toString", undefined],
+      ["video", "video"],
+    ]);
+    // What the spec cache stores (v8.serialize): a function picked up from Object.prototype could not be cloned.
+    expect(() => serialize(spec)).not.toThrow();
+  });
 
   it("finds the media fields of realistic catalog entries, and only those", async () => {
     const found: string[] = [];
