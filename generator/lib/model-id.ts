@@ -28,6 +28,12 @@ import { sha256 } from "./json.ts";
 const PLAIN_CHARACTER = /^[A-Za-z0-9._-]$/;
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_SEGMENTS = 6;
+/**
+ * The longest segment, as a file name (`encodeSegment`). File systems allow 255 bytes per name, and a leaf's longest
+ * file is its name plus a case-collision suffix (`~~` and 6 hex digits), `.d.ts` or `.json`, and the temp suffix
+ * of an atomic write (`.tmp-<pid>-<thread>-<8 hex>`, up to ~30): 200 leaves room for all of them.
+ */
+export const MAX_SEGMENT_NAME = 200;
 
 /** Throws unless `id` is a model id this generator can name. */
 export function checkModelId(id: string): void {
@@ -47,8 +53,20 @@ export function checkModelId(id: string): void {
                 ? "it contains a control character, `\\`, `?`, `#` or `%`"
                 : /[\ud800-\udfff]/u.test(id)
                   ? "it contains an unpaired UTF-16 surrogate"
-                  : undefined;
+                  : longSegment(segments);
   if (problem) throw new GeneratorError("model-id", `invalid model id ${JSON.stringify(id)}: ${problem}`);
+}
+
+/** Why a segment is too long for a file name, if one is. */
+function longSegment(segments: readonly string[]): string | undefined {
+  const long = segments.find((segment) => encodeSegment(segment).length > MAX_SEGMENT_NAME);
+  if (long === undefined) return undefined;
+  const name = encodeSegment(long).length;
+  const preview = JSON.stringify(`${[...long].slice(0, 24).join("")}…`);
+  return (
+    `its segment ${preview} is ${name} characters as a file name (characters other than A-Z a-z 0-9 . _ - are written ` +
+    `as ~ and hex digits, three per UTF-8 byte); at most ${MAX_SEGMENT_NAME} are supported`
+  );
 }
 
 function hex(character: string): string {

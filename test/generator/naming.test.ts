@@ -3,7 +3,13 @@ import { GeneratorErrors } from "../../generator/lib/diagnostics.ts";
 import { loadModels } from "../../generator/model/load.ts";
 import { emitModelTypes } from "../../generator/emit/declarations.ts";
 import { assignModelNames, NAMED_ENUM_MIN, readableTypeName } from "../../generator/model/naming.ts";
-import { assignModelPaths, checkModelId, encodeSegment, modulePathFor } from "../../generator/lib/model-id.ts";
+import {
+  assignModelPaths,
+  checkModelId,
+  encodeSegment,
+  MAX_SEGMENT_NAME,
+  modulePathFor,
+} from "../../generator/lib/model-id.ts";
 import type { ModelSpec } from "../../generator/model/types.ts";
 
 const TRICKY_IDS = [
@@ -178,6 +184,19 @@ describe("model ids to type names", () => {
       expect(() => checkModelId(id)).toThrow(/invalid model id/);
     },
   );
+
+  it("refuses a segment too long for a file name once encoded (an update's temp file would exceed 255 bytes)", () => {
+    expect(() => checkModelId(`acme/${"x".repeat(MAX_SEGMENT_NAME)}`)).not.toThrow();
+    expect(() => checkModelId(`acme/${"x".repeat(MAX_SEGMENT_NAME + 1)}`)).toThrow(
+      /segment "x{24}…" is 201 characters as a file name .*at most 200 are supported/,
+    );
+    // Encoded, a non-ASCII character takes three characters per UTF-8 byte: 33 × "ü" is 198, 34 × "ü" is 204.
+    expect(() => checkModelId(`acme/${"ü".repeat(33)}`)).not.toThrow();
+    expect(() => checkModelId(`${"ü".repeat(34)}/model`)).toThrow(/is 204 characters as a file name/);
+    // The longest accepted id fits every file it names, the case-collision suffix and an atomic write's temp suffix.
+    const path = modulePathFor(`acme/${"x".repeat(MAX_SEGMENT_NAME)}`);
+    expect(Buffer.byteLength(`${path.split("/").at(-1)}~~abcdef.d.ts.tmp-4194304-999-0123abcd`)).toBeLessThanOrEqual(255);
+  });
 
   it("gives `X` and `XRaw` distinct type names (`XRawInput` would be both)", () => {
     const names = assignModelNames(["acme/foo", "acme/foo-raw", "acme/bar"]);
