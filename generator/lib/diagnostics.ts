@@ -72,13 +72,22 @@ export function formatWarning(warning: Warning): string {
 /** Collects warnings for one model so normalisation code can stay linear. */
 export class WarningSink {
   readonly warnings: Warning[] = [];
+  /** Problems recorded by `error`, thrown together by `throwErrors`. */
+  readonly errors: GeneratorError[] = [];
   constructor(private readonly base: Location) {}
 
   warn(code: string, message: string, path?: string): void {
     this.warnings.push({ ...this.base, ...(path === undefined ? {} : { path }), code, message });
   }
 
-  fail(code: string, message: string, path?: string): never {
-    throw new GeneratorError(code, message, { ...this.base, ...(path === undefined ? {} : { path }) });
+  /** Records a problem that fails the run and lets the caller go on, so that one run reports all of them. */
+  error(code: string, message: string, path?: string): void {
+    this.errors.push(new GeneratorError(code, message, { ...this.base, ...(path === undefined ? {} : { path }) }));
+  }
+
+  /** Throws the problems recorded so far, all together (one `GeneratorError`, or `GeneratorErrors`); none: returns. */
+  throwErrors(): void {
+    if (this.errors.length === 1) throw this.errors[0]!;
+    if (this.errors.length > 1) throw new GeneratorErrors(this.errors);
   }
 }

@@ -118,8 +118,9 @@ function fieldName(path: string): string {
 }
 
 function problem(context: Context, code: string, path: string, message: string): void {
-  if (context.side === "input") context.sink.fail(code, message, path);
-  context.sink.warn(code, `${message} (output schema: ignored)`, path);
+  // On the input side a problem fails the model; normalising goes on, so that the run reports all of its problems.
+  if (context.side === "input") context.sink.error(code, message, path);
+  else context.sink.warn(code, `${message} (output schema: ignored)`, path);
 }
 
 function numberKeyword(schema: JsonObject, key: string, path: string, context: Context): number | undefined {
@@ -259,7 +260,9 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
       }
       context.sink.warn(
         "exclusive-boolean",
-        `field "${fieldName(path)}": boolean "${exclusive}" (draft 4) read as a numeric bound`,
+        value && spec[exclusive] !== undefined
+          ? `field "${fieldName(path)}": boolean "${exclusive}" (draft 4) read as a numeric bound`
+          : `field "${fieldName(path)}": boolean "${exclusive}" (draft 4) ${value ? `without "${bound}"` : "false"}: ignored`,
         `${path}/${exclusive}`,
       );
     } else {
@@ -376,6 +379,7 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
       `field "${fieldName(path)}": a schema-valued "additionalProperties" is not supported`,
     );
   }
+  if (context.rules >= 3) checkSatisfiable(spec, path, context);
   checkDefault(spec, path, context);
   return spec;
 }
@@ -446,13 +450,11 @@ function normalizeProperties(
   }));
 }
 
-/** A default that its own field would reject is worth a warning (the server would use it). */
-function checkDefault(spec: ValueSpec, path: string, context: Context): void {
-  const value = spec.default;
-  if (value === undefined || context.side === "output") return;
-  const typeOk =
-    spec.types.length === 0 ||
-    spec.types.some((type) =>
+/** Whether `value` has one of `types` (any value when there are none), as the validator's `type` check decides. */
+function hasType(value: JsonValue, types: readonly ValueType[]): boolean {
+  return (
+    types.length === 0 ||
+    types.some((type) =>
       type === "integer"
         ? Number.isInteger(value)
         : type === "number"
@@ -464,7 +466,114 @@ function checkDefault(spec: ValueSpec, path: string, context: Context): void {
               : type === "null"
                 ? value === null
                 : typeof value === type,
+    )
+  );
+}
+
+/** "a string", "an integer or null": the types a value must have, for messages. */
+function typeList(types: readonly ValueType[]): string {
+  return types
+    .map((type, index) => (index === 0 ? `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}` : type))
+    .join(" or ");
+}
+
+/**
+ * Keywords no value could satisfy together fail the model (a required field of that kind makes every call
+ * invalid): `minimum` above `maximum`, `minLength` above `maxLength`, a `multipleOf` that is not positive, an `enum`
+ * none of whose values has the field's type. Allowed values of another type than the field's are left out with a
+ * warning (the validator's type check rejects them, so the type must not offer them), and so are repeated ones.
+ */
+function checkSatisfiable(
+  spec: { -readonly [K in keyof ValueSpec]: ValueSpec[K] },
+  path: string,
+  context: Context,
+): void {
+  const name = fieldName(path);
+  if (spec.enum) {
+    const seen = new Set<string>();
+    const kept: JsonValue[] = [];
+    for (const value of spec.enum) {
+      const key = JSON.stringify(value);
+      if (seen.has(key)) {
+        context.sink.warn(
+          "enum-duplicate",
+          `field "${name}": allowed value ${preview(value)} is listed twice; kept once`,
+          `${path}/enum`,
+        );
+        continue;
+      }
+      seen.add(key);
+      if (hasType(value, spec.types)) kept.push(value);
+      else
+        context.sink.warn(
+          "enum-type",
+          `field "${name}": allowed value ${preview(value)} is not ${typeList(spec.types)}, so the field rejects it; left out`,
+          `${path}/enum`,
+        );
+    }
+    if (kept.length > 0) spec.enum = kept;
+    else {
+      problem(
+        context,
+        "keyword-value",
+        `${path}/enum`,
+        `field "${name}": no allowed value is ${typeList(spec.types)}, so no value is valid`,
+      );
+      delete spec.enum;
+    }
+  }
+  if (spec.const !== undefined && !hasType(spec.const, spec.types)) {
+    problem(
+      context,
+      "keyword-value",
+      `${path}/const`,
+      `field "${name}": "const" ${preview(spec.const)} is not ${typeList(spec.types)}, so no value is valid`,
     );
+    delete spec.const;
+  }
+  if (spec.multipleOf !== undefined && !(spec.multipleOf > 0)) {
+    problem(
+      context,
+      "keyword-value",
+      `${path}/multipleOf`,
+      `field "${name}": "multipleOf" must be greater than 0, got ${spec.multipleOf}`,
+    );
+    delete spec.multipleOf;
+  }
+  const low = spec.minimum ?? spec.exclusiveMinimum;
+  const high = spec.maximum ?? spec.exclusiveMaximum;
+  const lowKey = spec.minimum === undefined ? "exclusiveMinimum" : "minimum";
+  const highKey = spec.maximum === undefined ? "exclusiveMaximum" : "maximum";
+  if (
+    low !== undefined &&
+    high !== undefined &&
+    (low > high || (low === high && (lowKey === "exclusiveMinimum" || highKey === "exclusiveMaximum")))
+  )
+    problem(
+      context,
+      "keyword-value",
+      `${path}/${lowKey}`,
+      `field "${name}": "${lowKey}" ${low} and "${highKey}" ${high} leave no valid number`,
+    );
+  for (const [min, max] of [
+    ["minLength", "maxLength"],
+    ["minItems", "maxItems"],
+  ] as const) {
+    if (spec[min] !== undefined && spec[max] !== undefined && spec[min]! > spec[max]!)
+      problem(
+        context,
+        "keyword-value",
+        `${path}/${min}`,
+        `field "${name}": "${min}" ${spec[min]} is greater than "${max}" ${spec[max]}, so no value is valid`,
+      );
+  }
+}
+
+/** A default that its own field would reject is worth a warning (the server would use it). */
+function checkDefault(spec: ValueSpec, path: string, context: Context): void {
+  const value = spec.default;
+  if (value === undefined || context.side === "output") return;
+  const typeOk = hasType(value, spec.types);
   const enumOk = !spec.enum || spec.enum.some((entry) => JSON.stringify(entry) === JSON.stringify(value));
   const rangeOk =
     typeof value !== "number" ||
@@ -539,7 +648,7 @@ export function normalizeModel(
       key.startsWith("x-")
     )
       continue;
-    sink.fail(
+    sink.error(
       "unsupported-keyword",
       `input schema root: unsupported keyword "${key}" (value ${preview(root[key])})`,
       `inputSchema/${key}`,
@@ -547,10 +656,16 @@ export function normalizeModel(
   }
   const rootType = own(root, "type");
   if (rootType !== undefined && rootType !== "object")
-    sink.fail("input-root", `input schema must be an object schema, got type ${preview(rootType)}`, "inputSchema/type");
+    sink.error(
+      "input-root",
+      `input schema must be an object schema, got type ${preview(rootType)}`,
+      "inputSchema/type",
+    );
   const properties = own(root, "properties");
-  if (!isJsonObject(properties))
-    sink.fail("input-root", 'input schema has no "properties" object', "inputSchema/properties");
+  if (!isJsonObject(properties)) {
+    sink.error("input-root", 'input schema has no "properties" object', "inputSchema/properties");
+    sink.throwErrors();
+  }
   const additional = own(root, "additionalProperties");
   if (additional === true)
     sink.warn(
@@ -558,8 +673,17 @@ export function normalizeModel(
       "input schema allows additional properties; the generated input type stays closed",
       "inputSchema/additionalProperties",
     );
+  else if (additional !== undefined && additional !== false && rules >= 3)
+    // As for a nested object: a schema for the other keys would change what the input accepts.
+    sink.error(
+      "unsupported-keyword",
+      `input schema root: ${typeof additional === "object" ? "a schema-valued" : `a non-boolean (${preview(additional)})`} "additionalProperties" is not supported`,
+      "inputSchema/additionalProperties",
+    );
 
   const props = normalizeProperties(properties as JsonObject, own(root, "required"), "inputSchema", input, "");
+  // Every problem of the input schema at once; the aliases are assigned over fields that normalised.
+  sink.throwErrors();
   const shaped = props.map((prop) => {
     const shape = keyShape(prop.key);
     return { prop, shape, sizes: shape.compound ? sizeOptions(prop.value.enum) : undefined };

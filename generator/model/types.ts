@@ -138,9 +138,15 @@ export interface ModelTypeNames {
  *   server was assumed to fill the default in);
  * - 2: required stays required, also with a default (the defaults of
  *   required fields are RunComfy's sample inputs, and a request without the
- *   field runs, and pays for, the sample).
+ *   field runs, and pays for, the sample);
+ * - 3: keywords no value satisfies fail the model (`minimum` above `maximum`,
+ *   a `multipleOf` that is not positive, no allowed value of the field's
+ *   type, ...), allowed values of another type than the field's (and
+ *   repeated ones) are left out of its types and validator, and a
+ *   non-boolean `additionalProperties` on the input schema fails as it does
+ *   on a nested object (rules 2 read it as closed).
  */
-export const NORMALIZATION_RULES = 2;
+export const NORMALIZATION_RULES = 3;
 
 /** What the catalog says about a model (stored in its schema file by `pull`). */
 export interface CatalogInfo {

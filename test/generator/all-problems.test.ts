@@ -49,6 +49,45 @@ describe("all problems of one schema file, in one run", () => {
         /^aliases\/prompt: must be a string/,
       ],
     ],
+    [
+      "three bad fields and two unsupported root keywords of one input schema",
+      {
+        ...base,
+        inputSchema: {
+          type: "object",
+          minProperties: 1,
+          dependentRequired: { a: ["b"] },
+          properties: { a: { type: "blob" }, b: { type: "string", oneOf: [] }, c: { type: "string", minLength: "x" } },
+        },
+      },
+      [
+        /^inputSchema\/minProperties: input schema root: unsupported keyword "minProperties"/,
+        /^inputSchema\/dependentRequired: input schema root: unsupported keyword "dependentRequired"/,
+        /^inputSchema\/properties\/a\/type: field "a": unknown type "blob"/,
+        /^inputSchema\/properties\/b\/oneOf: field "b": unsupported keyword "oneOf"/,
+        /^inputSchema\/properties\/c\/minLength: field "c": "minLength" must be a number/,
+      ],
+    ],
+    [
+      "a bad nested member beside a bad top-level field",
+      {
+        ...base,
+        inputSchema: {
+          type: "object",
+          properties: {
+            elements: {
+              type: "array",
+              items: { type: "object", properties: { url: { type: "string", pattern: "(" } } },
+            },
+            steps: { type: "integer", minimum: 10, maximum: 1 },
+          },
+        },
+      },
+      [
+        /elements\/items\/properties\/url\/pattern: .*valid regular expression/,
+        /steps\/minimum: .*leave no valid number/,
+      ],
+    ],
   ];
   it.each(cases)("%s", (_, value, expected) => {
     const problems = problemsOf(value);

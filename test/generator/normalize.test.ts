@@ -104,6 +104,89 @@ describe("normalisation", () => {
     expect(legacy.fields.find((f) => f.key === "149_steps")).toMatchObject({ required: false, listedRequired: false });
   });
 
+  // Rules 3: keywords no value satisfies fail; allowed values the field's type rejects are left out, with a warning.
+  const UNSATISFIABLE: readonly (readonly [what: string, schema: Record<string, unknown>, message: RegExp])[] = [
+    [
+      "minimum above maximum",
+      { type: "integer", minimum: 10, maximum: 1 },
+      /"minimum" 10 and "maximum" 1 leave no valid number/,
+    ],
+    [
+      "an exclusive bound equal to the other",
+      { type: "number", exclusiveMinimum: 2, maximum: 2 },
+      /"exclusiveMinimum" 2 and "maximum" 2/,
+    ],
+    [
+      "minLength above maxLength",
+      { type: "string", minLength: 5, maxLength: 2 },
+      /"minLength" 5 is greater than "maxLength" 2/,
+    ],
+    [
+      "minItems above maxItems",
+      { type: "array", items: { type: "string" }, minItems: 3, maxItems: 1 },
+      /"minItems" 3 is greater/,
+    ],
+    ["multipleOf 0", { type: "number", multipleOf: 0 }, /"multipleOf" must be greater than 0, got 0/],
+    ["a negative multipleOf", { type: "integer", multipleOf: -2 }, /"multipleOf" must be greater than 0, got -2/],
+    [
+      "no allowed value of the field's type",
+      { type: "integer", enum: ["a", 1.5] },
+      /no allowed value is an integer, so no value is valid/,
+    ],
+    ["a const of another type", { type: "string", const: 3 }, /"const" 3 is not a string/],
+  ];
+  it.each(UNSATISFIABLE)("fails a field no value satisfies: %s (rules 3), naming the field", (_, schema, message) => {
+    expect(() => specOf(fileWith({ x: schema }))).toThrow(message);
+    expect(() => specOf(fileWith({ x: schema }))).toThrow(/field "x"/);
+    // An output field of that kind is a warning: outputs are lenient.
+    const lenient = specOf(
+      fileWith({ a: { type: "string" } }, { outputSchema: { type: "object", properties: { x: schema } } }),
+    );
+    expect(lenient.warnings.some((warning) => message.test(warning.message))).toBe(true);
+    // A snapshot built under rules 2 still loads (the release plan reads it with the rules it was built with).
+    const file = validateSchemaFile(fileWith({ x: schema }), "schemas/test/model.json");
+    expect(() =>
+      normalizeModel(file, { modulePath: "test/model", typeName: "X" }, "0".repeat(64), "schemas/test/model.json", {
+        rules: 2,
+      }),
+    ).not.toThrow();
+  });
+
+  it("leaves out allowed values the field's type rejects and repeated ones, with a warning each (rules 3)", () => {
+    const spec = specOf(
+      fileWith({
+        s: { type: "string", enum: ["a", null, "a", "b"] },
+        i: { type: "integer", enum: [1, 2.5, 3] },
+        n: { type: ["string", "null"], enum: ["a", null] },
+        any: { enum: ["a", 1, null] },
+      }),
+    );
+    expect(field(spec, "s").value.enum).toEqual(["a", "b"]);
+    expect(field(spec, "i").value.enum).toEqual([1, 3]);
+    expect(field(spec, "n").value.enum).toEqual(["a", null]);
+    expect(field(spec, "any").value.enum).toEqual(["a", 1, null]);
+    expect(
+      spec.warnings.filter((warning) => warning.code.startsWith("enum-")).map((warning) => warning.message),
+    ).toEqual([
+      'field "s": allowed value null is not a string, so the field rejects it; left out',
+      'field "s": allowed value "a" is listed twice; kept once',
+      'field "i": allowed value 2.5 is not an integer, so the field rejects it; left out',
+    ]);
+  });
+
+  it("fails a non-boolean additionalProperties on the input schema as it does on a nested object (rules 3)", () => {
+    for (const additional of [{ type: "string" }, "yes"])
+      expect(() =>
+        specOf({
+          ...fileWith({ a: { type: "string" } }),
+          inputSchema: { type: "object", properties: { a: { type: "string" } }, additionalProperties: additional },
+        }),
+      ).toThrow(/input schema root: a (schema-valued|non-boolean \("yes"\)) "additionalProperties" is not supported/);
+    expect(() =>
+      specOf({ ...fileWith({}), inputSchema: { type: "object", properties: {}, additionalProperties: false } }),
+    ).not.toThrow();
+  });
+
   it("unwraps the output wrapper and derives output media kinds from the keys", () => {
     const spec = specOf(seedFile("community/wan-2-2/vace-fun"));
     expect(spec.output.map((property) => [property.key, property.value.media ?? property.value.items?.media])).toEqual([
