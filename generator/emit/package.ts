@@ -280,7 +280,7 @@ function pageRow(
   return [
     md.cellCode(alias),
     md.cellCode(key),
-    sizes ? "size" : typeLabel(value),
+    sizes ? "size" : md.cellWords(typeLabel(value)),
     fallback,
     limits,
     required ? "yes" : "",

@@ -43,6 +43,11 @@ export function cellCode(value: string): string {
   return code(value).replace(/\|/g, "\\|");
 }
 
+/** Our own words in a table cell (a type label such as `string | null`): only `|`, which would end the cell, is escaped. */
+export function cellWords(value: string): string {
+  return value.replace(/\|/g, "\\|");
+}
+
 /**
  * A table: `header` and each row are cells of already escaped inline
  * markdown; columns are padded to their widest cell (at least three

@@ -71,6 +71,18 @@ export interface HostileTextInjectionInput {
    * Raw key: `17_object` (ComfyUI node 17, input `object`).
    */
   nestedObject?: HostileTextInjectionNestedObject | undefined;
+  /**
+   * Maybe — A type label with a bar (string | null) in a table cell.
+   *
+   * Raw key: `18_maybe` (ComfyUI node 18, input `maybe`).
+   */
+  maybe?: string | null | undefined;
+  /**
+   * Either
+   *
+   * Raw key: `19_either` (ComfyUI node 19, input `either`).
+   */
+  either?: number | string | undefined;
 }
 
 /** Wire body of `hostile/text-injection`: the exact JSON RunComfy receives (raw keys). */
@@ -95,6 +107,10 @@ export interface HostileTextInjectionRawInput {
   "16_number"?: number | undefined;
   /** Nested *\/ object: friendly name `nestedObject`; ComfyUI node 17, input `object`. */
   "17_object"?: HostileTextInjectionRawNestedObject | undefined;
+  /** Maybe: friendly name `maybe`; ComfyUI node 18, input `maybe`. */
+  "18_maybe"?: string | null | undefined;
+  /** Either: friendly name `either`; ComfyUI node 19, input `either`. */
+  "19_either"?: number | string | undefined;
 }
 
 /** The value of `17_object` (Nested *\/ object) in `hostile/text-injection`, with friendly member names. */
