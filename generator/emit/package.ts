@@ -4,10 +4,10 @@
  * the README (one table per model).
  */
 import { NORMALIZATION_RULES, type FieldSpec, type ModelSpec, type ValueSpec } from "../model/types.ts";
-import { stringifyPretty } from "../lib/json.ts";
+import { stringifyPretty, type JsonValue } from "../lib/json.ts";
 import { REGISTRY_BUCKETS } from "../../templates/runtime/buckets.ts";
 import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } from "./docs.ts";
-import { constDeclaration, importDeclaration, js } from "./print/js.ts";
+import { constDeclaration, expressionDoc, importDeclaration, js, type Expression } from "./print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
 import { bucketName, registryBuckets, registryPath, typesModule } from "./registry.ts";
@@ -390,28 +390,84 @@ export function readmeFiles(specs: readonly ModelSpec[]): [string, string][] {
 }
 
 /**
+ * The README's call of its first model, as one would write it by hand: every required field with the schema's example
+ * value, else its default, else a placeholder of its type (so the call type-checks), friendly names at every depth.
+ */
+export function usageExample(spec: ModelSpec): string[] {
+  const fields = spec.fields.filter((field) => field.required);
+  const call = `const result = await client.run(${stringLiteral(spec.id)}, `;
+  const lines = fields.map((field) => {
+    const value = exampleExpression(field.value, spec.example?.[field.key] ?? field.value.default);
+    return `  ${propertyKey(field.alias)}: ${layout(expressionDoc(value)).replace(/\n/g, "\n  ")},`;
+  });
+  return [
+    `import { createClient } from "${PACKAGE_NAME}";`,
+    "",
+    "const client = createClient(); // token from RUNCOMFY_API_TOKEN",
+    ...(lines.length === 0 ? [`${call}{});`] : [`${call}{`, ...lines, "});"]),
+  ];
+}
+
+/** A value of `value`'s type as the friendly input takes it: `raw` (a wire value) with its members' friendly names, or a placeholder. */
+function exampleExpression(value: ValueSpec, raw: JsonValue | undefined): Expression {
+  if (raw === undefined) return placeholder(value);
+  if (Array.isArray(raw))
+    return raw.map((item) => (value.items ? exampleExpression(value.items, item) : toExpression(item)));
+  if (raw !== null && typeof raw === "object" && value.properties)
+    return js.object(
+      Object.keys(raw).map((key) => {
+        const member = value.properties!.find((property) => property.key === key);
+        return {
+          key: member?.alias ?? key,
+          value: member ? exampleExpression(member.value, raw[key]) : toExpression(raw[key]!),
+        };
+      }),
+    );
+  return toExpression(raw);
+}
+
+/** A JSON value as an expression (no names to map). */
+function toExpression(raw: JsonValue): Expression {
+  if (Array.isArray(raw)) return raw.map(toExpression);
+  if (raw !== null && typeof raw === "object")
+    return js.record(Object.fromEntries(Object.entries(raw).map(([key, item]) => [key, toExpression(item)])));
+  return raw;
+}
+
+/** A value of the field's type with no example or default: its first allowed value, a media URL, a number in range. */
+function placeholder(value: ValueSpec): Expression {
+  if (value.const !== undefined) return toExpression(value.const);
+  if (value.enum && value.enum.length > 0) return toExpression(value.enum[0]!);
+  const types = value.types;
+  if (types.includes("string") || types.length === 0)
+    return value.media
+      ? `https://example.com/input.${value.media === "image" ? "png" : value.media === "video" ? "mp4" : "mp3"}`
+      : "...";
+  if (types.includes("integer") || types.includes("number")) {
+    const low =
+      value.minimum ?? (value.exclusiveMinimum === undefined ? undefined : Math.floor(value.exclusiveMinimum) + 1);
+    const number = low ?? Math.min(1, value.maximum ?? 1);
+    return types.includes("integer") ? Math.ceil(number) : number;
+  }
+  if (types.includes("boolean")) return false;
+  if (types.includes("array"))
+    return Array.from({ length: value.minItems ?? 0 }, () => (value.items ? placeholder(value.items) : null));
+  if (types.includes("object"))
+    return js.object(
+      (value.properties ?? [])
+        .filter((member) => member.required)
+        .map((member) => ({ key: member.alias ?? member.key, value: placeholder(member.value) })),
+    );
+  return null;
+}
+
+/**
  * The README: title, usage example, and the list of models, each linked to its page (`modelPage`); with `index`, a
  * link to the list in that file instead (`readmeFiles`).
  */
 export function readmeText(specs: readonly ModelSpec[], index?: string): string {
   const first = specs[0];
-  const example = first
-    ? [
-        "```ts",
-        `import { createClient } from "${PACKAGE_NAME}";`,
-        "",
-        "const client = createClient(); // token from RUNCOMFY_API_TOKEN",
-        `const result = await client.run(${stringLiteral(first.id)}, {`,
-        ...first.fields
-          .filter((field) => field.required)
-          .map(
-            (field) =>
-              `  ${field.alias}: ${JSON.stringify(first.example?.[field.key] ?? field.value.default ?? "...")},`,
-          ),
-        "});",
-        "```",
-      ]
-    : [];
+  const example = first ? ["```ts", ...usageExample(first), "```"] : [];
   return [
     `<!-- ${GENERATED_NOTICE} -->`,
     "",

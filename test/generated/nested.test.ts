@@ -14,6 +14,7 @@ import { catalogSchemaTexts } from "../helpers/catalog.ts";
 import { expectedErrors } from "../helpers/expect-errors.ts";
 import { generatedPackage, strictTsc } from "../helpers/package.ts";
 import { bucketOf } from "../../templates/runtime/buckets.ts";
+import { usageExample } from "../../generator/emit/package.ts";
 
 const pkg = await generatedPackage(await catalogSchemaTexts());
 afterAll(() => pkg.cleanup());
@@ -105,6 +106,25 @@ describe("nested inputs", () => {
       unexpected: [],
       silent: [],
     });
+  });
+
+  it("gives every model a README usage example that type-checks: friendly names at depth, a value of each field's type", async () => {
+    // The README shows its first model's call; each catalog model is that first model in some package.
+    const calls = pkg.specs.map((spec, index) => {
+      const lines = usageExample(spec);
+      const call = lines.slice(lines.findIndex((line) => line.startsWith("const result"))).join("\n");
+      return `export async function call${index}(): Promise<unknown> {\n${call}\nreturn result;\n}`;
+    });
+    await writeFile(
+      join(pkg.root, "readme-examples.ts"),
+      `import { createClient } from "./generated/index.js";\nconst client = createClient({ token: "t" });\n${calls.join("\n")}\n`,
+    );
+    const { output } = await strictTsc(pkg.root, "readme", { files: ["readme-examples.ts"] });
+    expect(output).toBe("");
+    // Nested raw example values are written with the friendly member names.
+    const kling = usageExample(pkg.specs.find((spec) => spec.id === "kling/kling-3.0/4k/image-to-video")!).join("\n");
+    expect(kling).toContain("imageUrl: ");
+    expect(kling).not.toMatch(/"?[a-z]+_[a-z_]+"?:/);
   });
 
   it("build() maps friendly names to wire keys at every depth, toFriendly() maps them back", async () => {
