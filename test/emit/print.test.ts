@@ -20,7 +20,14 @@ import {
 import { hardline, join, layout, PACKAGE_FORMAT } from "../../generator/emit/print/layout.ts";
 import { firstDifference } from "../helpers/text-diff.ts";
 import { modelIdAlias } from "../../generator/emit/package.ts";
-import { loadStringWidth, numberLiteral, stringLiteral } from "../../generator/emit/print/text.ts";
+import ts from "typescript";
+import {
+  commentSafe,
+  docComment,
+  loadStringWidth,
+  numberLiteral,
+  stringLiteral,
+} from "../../generator/emit/print/text.ts";
 import {
   declareConst,
   declareFunction,
@@ -271,5 +278,26 @@ describe("tokens", () => {
   it("numbers print in their canonical form", () => {
     expect([1, 0.5, 1e21, 1.5e-7, 2.5].map(numberLiteral)).toEqual(["1", "0.5", "1e21", "1.5e-7", "2.5"]);
     expect(() => numberLiteral(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("doc comments from schema text", () => {
+  // What TypeScript reads as tags in a doc comment (editors mark a field deprecated by its @deprecated tag).
+  const tagsOf = (comment: string): string[] => {
+    const file = ts.createSourceFile("a.ts", `${comment}\nexport const x = 1;`, ts.ScriptTarget.Latest, true);
+    const statement = file.statements[0] as ts.VariableStatement;
+    return ts.getJSDocTags(statement.declarationList.declarations[0]!).map((tag) => tag.tagName.text);
+  };
+
+  it.each([
+    ["@deprecated do not use", "\\@deprecated do not use"],
+    ["Upscale @2x images; @internal note", "Upscale \\@2x images; \\@internal note"],
+    ["see {@link https://example.com}", "see {\\@link https://example.com}"],
+    ["mail me at a@example.com", "mail me at a@example.com"],
+    ["line one\n@param x y", "line one\n\\@param x y"],
+  ])("escapes the tag-like @ of %j", (text, expected) => {
+    expect(commentSafe(text)).toBe(expected);
+    const comment = layout(docComment(`${text}\n@default 3`));
+    expect(tagsOf(comment)).toEqual(["default"]);
   });
 });

@@ -101,9 +101,15 @@ export function propertyKey(name: string): string {
   return isIdentifier(name) ? name : stringLiteral(name);
 }
 
-/** Text made safe inside a block comment: no `*\/`, `\n` line ends only, U+2028/U+2029 written as their escapes. */
+/**
+ * Text made safe inside a block comment: no `*\/`, `\n` line ends only, U+2028/U+2029 written as their escapes, and
+ * no TSDoc tag but the one our doc text writes (`@default`): an `@` that would start another (`@deprecated`,
+ * `{@link`, also mid-line after a space) in a schema's title, description or value is written `\@`, so an upstream
+ * "@deprecated do not use" neither marks a field deprecated in editors nor drops it under `stripInternal` (`@internal`).
+ */
 export function commentSafe(text: string): string {
   return text
+    .replace(/(^|[\s{(])@(?!default )(?=\S)/g, "$1\\@")
     .replace(/\*\//g, "*\\/")
     .replace(/\r\n?/g, "\n")
     .replace(/[\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
