@@ -155,7 +155,7 @@ export interface AnnotatedSchema {
 }
 /**
  * The values a compound size field accepts, from its size table: each exact
- * label, its `"WxH"` short form (when unambiguous) and `{ width, height }`.
+ * label, and its `"WxH"` short form and `{ width, height }` when no other label has that size.
  */
 export type SizeValue<T extends readonly SizeChoice[]> = {
   [K in keyof T]: T[K] extends readonly [
@@ -163,13 +163,15 @@ export type SizeValue<T extends readonly SizeChoice[]> = {
     infer Width extends number,
     infer Height extends number,
     ...infer Short,
-  ]
+  ] // Where another label has the same size, neither "WxH" nor { width, height } names this one: the label does.
     ? | Label
       | Short[number]
-      | {
-          readonly width: Width;
-          readonly height: Height;
-        }
+      | (Short extends []
+          ? never
+          : {
+              readonly width: Width;
+              readonly height: Height;
+            })
     : never;
 }[number];
 /** Friendly width×height value accepted by compound size fields. */

@@ -416,7 +416,9 @@ function sizeLabel(field, value) {
   for (let index = 0; index < sizes.length; index++) {
     const size = sizes[index];
     if (value === size[0] || (typeof value === "string" && value.trim() === size[3])) return size[0];
+    // `{ width, height }` names a label only when no other label has that size (the same rule as "WxH").
     if (
+      size[3] !== undefined &&
       isPlainObject(value) &&
       value["width"] === size[1] &&
       value["height"] === size[2] &&
@@ -425,6 +427,23 @@ function sizeLabel(field, value) {
       return size[0];
   }
   const allowed = sizes.map(([exact, , , short]) => short ?? exact);
+  // A size two labels share, as "WxH" or { width, height }: name them, so the caller can pick the label.
+  const short = typeof value === "string" ? /^(\d+)x(\d+)$/.exec(value.trim()) : null;
+  const wanted = short
+    ? [Number(short[1]), Number(short[2])]
+    : isPlainObject(value)
+      ? [value["width"], value["height"]]
+      : undefined;
+  if (wanted) {
+    const shared = sizes.filter((size) => wanted[0] === size[1] && wanted[1] === size[2]);
+    if (shared.length > 1)
+      return issue(
+        topPlace(field),
+        "size",
+        `${show(value)} is the size of ${shared.length} labels (${shared.map(([exact]) => JSON.stringify(exact)).join(", ")}); pass the exact label`,
+        { allowed: sizes.map(([exact]) => exact) },
+      );
+  }
   return issue(
     topPlace(field),
     "size",

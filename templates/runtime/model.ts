@@ -309,7 +309,7 @@ export interface AnnotatedSchema {
 
 /**
  * The values a compound size field accepts, from its size table: each exact
- * label, its `"WxH"` short form (when unambiguous) and `{ width, height }`.
+ * label, and its `"WxH"` short form and `{ width, height }` when no other label has that size.
  */
 export type SizeValue<T extends readonly SizeChoice[]> = {
   [K in keyof T]: T[K] extends readonly [
@@ -318,7 +318,8 @@ export type SizeValue<T extends readonly SizeChoice[]> = {
     infer Height extends number,
     ...infer Short,
   ]
-    ? Label | Short[number] | { readonly width: Width; readonly height: Height }
+    ? // Where another label has the same size, neither "WxH" nor { width, height } names this one: the label does.
+      Label | Short[number] | (Short extends [] ? never : { readonly width: Width; readonly height: Height })
     : never;
 }[number];
 
@@ -701,7 +702,9 @@ function sizeLabel(field: FieldDefinition, value: unknown): string | ValidationI
   for (let index = 0; index < sizes.length; index++) {
     const size = sizes[index]!;
     if (value === size[0] || (typeof value === "string" && value.trim() === size[3])) return size[0];
+    // `{ width, height }` names a label only when no other label has that size (the same rule as "WxH").
     if (
+      size[3] !== undefined &&
       isPlainObject(value) &&
       value["width"] === size[1] &&
       value["height"] === size[2] &&
@@ -710,6 +713,23 @@ function sizeLabel(field: FieldDefinition, value: unknown): string | ValidationI
       return size[0];
   }
   const allowed = sizes.map(([exact, , , short]) => short ?? exact);
+  // A size two labels share, as "WxH" or { width, height }: name them, so the caller can pick the label.
+  const short = typeof value === "string" ? /^(\d+)x(\d+)$/.exec(value.trim()) : null;
+  const wanted = short
+    ? [Number(short[1]), Number(short[2])]
+    : isPlainObject(value)
+      ? [value["width"], value["height"]]
+      : undefined;
+  if (wanted) {
+    const shared = sizes.filter((size) => wanted[0] === size[1] && wanted[1] === size[2]);
+    if (shared.length > 1)
+      return issue(
+        topPlace(field),
+        "size",
+        `${show(value)} is the size of ${shared.length} labels (${shared.map(([exact]) => JSON.stringify(exact)).join(", ")}); pass the exact label`,
+        { allowed: sizes.map(([exact]) => exact) },
+      );
+  }
   return issue(
     topPlace(field),
     "size",

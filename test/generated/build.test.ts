@@ -1,5 +1,5 @@
 /** The generated builders, exercised through the committed generated/ package. */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import * as fantasy from "../../generated/models/community/fantasy-portrait/image-to-video.js";
 import * as infinite from "../../generated/models/community/infinite-talk/image-to-video.js";
 import * as fusionx from "../../generated/models/community/wan-2-1/fusionx/image-to-video.js";
@@ -353,5 +353,39 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
     expect(flagged).toContain("[fd12:3456::1]");
     expect(flagged).not.toContain("172.32.0.1");
     expect(flagged).not.toContain("example.com");
+  });
+});
+
+describe("a size two labels share", async () => {
+  const { generatedPackage } = await import("../helpers/package.ts");
+  const pkg = await generatedPackage([
+    JSON.stringify({
+      modelId: "acme/sizes",
+      sources: [],
+      inputSchema: {
+        type: "object",
+        properties: {
+          "1_valuex2_value": { type: "string", enum: ["720x720 (1:1)", "720 x 720 (square)", "1280×720 (16:9)"] },
+        },
+      },
+    }),
+  ]);
+  afterAll(() => pkg.cleanup());
+  const { build } = await pkg.load<{ build: (input: Record<string, unknown>) => Record<string, unknown> }>(
+    "models/acme/sizes.js",
+  );
+
+  it.each([["720x720"], [{ width: 720, height: 720 }]])("is not named by %j: the problem lists its labels", (value) => {
+    expect(() => build({ resolution: value })).toThrow(
+      /is the size of 2 labels \("720x720 \(1:1\)", "720 x 720 \(square\)"\); pass the exact label/,
+    );
+  });
+
+  it.each([
+    ["720 x 720 (square)", "720 x 720 (square)"],
+    [{ width: 1280, height: 720 }, "1280×720 (16:9)"],
+    ["1280x720", "1280×720 (16:9)"],
+  ])("while its labels, and the other sizes in every form, are: %j", (value, label) => {
+    expect(build({ resolution: value })).toEqual({ "1_valuex2_value": label });
   });
 });

@@ -17,6 +17,7 @@ import {
   type JobResult,
   type RequestHandle,
   type RequestStatus,
+  type SizeValue,
   type StatusUpdate,
 } from "runcomfy-models";
 import { build, buildRaw, type RawInput } from "runcomfy-models/community/fantasy-portrait/image-to-video";
@@ -149,3 +150,14 @@ export async function correct(): Promise<void> {
     if (done.status === "succeeded") void done.output.video;
   }
 }
+
+// A size two labels share: only its labels name it ("WxH" and { width, height } would be ambiguous); a size of one
+// label takes all three forms.
+type Sizes = SizeValue<
+  [["720x720 (1:1)", 720, 720], ["720 x 720 (square)", 720, 720], ["1280×720 (16:9)", 1280, 720, "1280x720"]]
+>;
+export const sizeByLabel: Sizes = "720 x 720 (square)";
+export const sizeByShort: Sizes = "1280x720";
+export const sizeByObject: Sizes = { width: 1280, height: 720 };
+// @ts-expect-error TS2322 "not assignable" -- two labels are 720x720: pass one of them
+export const sharedSize: Sizes = { width: 720, height: 720 };
