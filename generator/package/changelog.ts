@@ -6,6 +6,7 @@
 import type { ModelSpec } from "../model/types.ts";
 import { changeSummary, fieldLabel, impactLabel, sections } from "../drift/format/shared.ts";
 import type { Change, DriftReport } from "../drift/types.ts";
+import { code } from "../emit/print/md.ts";
 
 export const CHANGELOG_FILE = "CHANGELOG.md";
 
@@ -20,12 +21,20 @@ const HEADER = [
   "",
 ].join("\n");
 
-function code(text: string): string {
-  return `\`${text}\``;
+/**
+ * A change's text (it quotes schema values: allowed values, defaults, titles) as Markdown that renders as written: on
+ * one line, and no character of a value starts markup that would swallow the rest of the entry (`<!--` opens an HTML
+ * comment until the end of the file, a backtick pairs with the next code span, `*` and `[` start emphasis and links).
+ */
+function prose(text: string): string {
+  return text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[\\`*<[]/g, (char) => `\\${char}`);
 }
 
 function bullet(change: Change): string {
-  return `- ${fieldLabel(change, code)}: ${change.text} (raw ${impactLabel(change.raw)}, friendly ${impactLabel(change.friendly)}; ${code(change.rule)})`;
+  return `- ${fieldLabel(change, code)}: ${prose(change.text)} (raw ${impactLabel(change.raw)}, friendly ${impactLabel(change.friendly)}; ${code(change.rule)})`;
 }
 
 /** The entry for a version bumped because of `report`. */

@@ -5,7 +5,10 @@ import { formatJson } from "../../generator/drift/format/json.ts";
 import { formatMarkdown } from "../../generator/drift/format/markdown.ts";
 import { formatText } from "../../generator/drift/format/text.ts";
 import { compareModels } from "../../generator/drift/report.ts";
-import { seedDoc, specsFrom, type SchemaDoc } from "./helpers.ts";
+import { format } from "prettier";
+import { PACKAGE_FORMAT } from "../../generator/emit/print/layout.ts";
+import { releaseEntry } from "../../generator/package/changelog.ts";
+import { compareDocs, seedDoc, specsFrom, type SchemaDoc } from "./helpers.ts";
 
 function otherModel(maximum: number): SchemaDoc {
   return {
@@ -114,5 +117,25 @@ describe("text", () => {
     expect(text).toContain(`request-property-max-decreased · raw ERR · friendly ERR · ${first.fingerprint}`);
     expect(text).not.toContain("\u001b[");
     expect(formatText(result, { color: true })).toContain("\u001b[31mERR ");
+  });
+});
+
+describe("the changelog entry of a change quoting hostile values", () => {
+  it("renders as written: no HTML comment, code span or line break taken from a value", async () => {
+    const base = seedDoc();
+    const head = seedDoc();
+    head.inputSchema.properties["169_valuex170_value"]!["enum"] = [
+      ...(base.inputSchema.properties["169_valuex170_value"]!["enum"] as string[]),
+      "<!-- x",
+    ];
+    head.inputSchema.properties["149_steps"]!["description"] = "new `tick` *bold* [link](x)\nsecond line";
+    const entry = releaseEntry("2.0.0", "1.0.0", compareDocs([base], [head]));
+    const bullets = entry.split("\n").filter((line) => line.startsWith("- "));
+    expect(bullets.length).toBeGreaterThan(0);
+    expect(entry).not.toMatch(/(^|[^\\])<!--/);
+    expect(entry).toContain("\\<!-- x");
+    // Each change stays one list item, and Prettier (the oracle of the committed files) leaves the entry as it is.
+    expect(entry.split("\n").filter((line) => line !== "" && !/^(#|- |[A-Z])/.test(line))).toEqual([]);
+    expect(await format(entry, { ...PACKAGE_FORMAT, parser: "markdown" })).toBe(entry);
   });
 });

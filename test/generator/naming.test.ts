@@ -195,7 +195,9 @@ describe("model ids to type names", () => {
     expect(() => checkModelId(`${"ü".repeat(34)}/model`)).toThrow(/is 204 characters as a file name/);
     // The longest accepted id fits every file it names, the case-collision suffix and an atomic write's temp suffix.
     const path = modulePathFor(`acme/${"x".repeat(MAX_SEGMENT_NAME)}`);
-    expect(Buffer.byteLength(`${path.split("/").at(-1)}~~abcdef.d.ts.tmp-4194304-999-0123abcd`)).toBeLessThanOrEqual(255);
+    expect(Buffer.byteLength(`${path.split("/").at(-1)}~~abcdef.d.ts.tmp-4194304-999-0123abcd`)).toBeLessThanOrEqual(
+      255,
+    );
   });
 
   it("gives `X` and `XRaw` distinct type names (`XRawInput` would be both)", () => {
