@@ -320,7 +320,22 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
   else if (format !== undefined && typeof format !== "string")
     problem(context, "keyword-value", `${path}/format`, `field "${fieldName(path)}": "format" must be a string`);
   // A media format on an array (`image_uris`, or `image_uri` on an array) describes its items.
-  const arrayMedia = fromFormat && (fromFormat.array || (types.includes("array") && !types.includes("string")));
+  // Rules 3: the media kind goes to whichever of the field's types takes a reference (its strings, its array's items,
+  // or both), whatever the format's own plural says; on a field of neither it is ignored, with a warning. Rules 2 read
+  // a plural format on a string field as an array of media (its strings went unchecked).
+  const onItems =
+    context.rules >= 3 ? types.includes("array") || (types.length === 0 && fromFormat?.array === true) : undefined;
+  const arrayMedia =
+    fromFormat && (onItems ?? (fromFormat.array || (types.includes("array") && !types.includes("string"))));
+  const onString =
+    fromFormat &&
+    (context.rules >= 3 ? types.includes("string") || (types.length === 0 && !fromFormat.array) : !arrayMedia);
+  if (fromFormat && context.rules >= 3 && !onItems && !onString)
+    context.sink.warn(
+      "media-format-type",
+      `field "${fieldName(path)}": format ${preview(format)} names a media file, but the field is ${typeList(types)}; ignored`,
+      `${path}/format`,
+    );
 
   const itemScope = site.scope === undefined ? undefined : `${site.scope}[]`;
   const items = own(schema, "items");
@@ -339,13 +354,21 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
         context,
         itemScope === undefined ? {} : { scope: itemScope },
       );
-      if (arrayMedia && itemSpec.media === undefined) itemSpec = { ...itemSpec, media: fromFormat.kind };
+      const takesReference = itemSpec.types.length === 0 || itemSpec.types.includes("string");
+      if (arrayMedia && itemSpec.media === undefined && (takesReference || context.rules < 3))
+        itemSpec = { ...itemSpec, media: fromFormat.kind };
+      else if (arrayMedia && !takesReference)
+        context.sink.warn(
+          "media-format-type",
+          `field "${fieldName(path)}": format ${preview(format)} names media files, but its items are ${typeList(itemSpec.types)}; ignored`,
+          `${path}/format`,
+        );
       spec.items = itemSpec;
     }
   } else if (arrayMedia) {
     spec.items = { types: ["string"], media: fromFormat.kind };
   }
-  if (fromFormat && !arrayMedia) spec.media = fromFormat.kind;
+  if (fromFormat && onString) spec.media = fromFormat.kind;
   // Title and key rules (input side): a plain string, or an array of plain strings.
   if (context.side === "input" && !spec.media && isPlainString(spec)) {
     const named = mediaFromNames({ ...site, ...(spec.title === undefined ? {} : { title: spec.title }) });

@@ -144,7 +144,10 @@ export interface ModelTypeNames {
  *   type, ...), allowed values of another type than the field's (and
  *   repeated ones) are left out of its types and validator, and a
  *   non-boolean `additionalProperties` on the input schema fails as it does
- *   on a nested object (rules 2 read it as closed).
+ *   on a nested object (rules 2 read it as closed), and a media `format`
+ *   goes to whichever of the field's types takes a reference (rules 2 read
+ *   a plural format on a string field as an array of media, leaving the
+ *   string unchecked).
  */
 export const NORMALIZATION_RULES = 3;
 

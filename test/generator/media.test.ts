@@ -40,6 +40,15 @@ const ROWS: readonly Row[] = [
     "image",
   ],
   ["format uri is not media", "callback", { type: "string", format: "uri" }, undefined],
+  // A media format goes to what the field's type takes (rules 3), whatever its own plural says.
+  ["a plural media format on a string", "one_url", { type: "string", format: "video_uris" }, "video"],
+  ["a media format on an integer is ignored", "count", { type: "integer", format: "image_uri" }, undefined],
+  [
+    "a media format on an array of integers is ignored",
+    "ids",
+    { type: "array", format: "image_uri", items: { type: "integer" } },
+    undefined,
+  ],
   // By title.
   ["title Image", "143_image", { title: "Image", type: "string" }, "image"],
   ["title Video URL", "source", { title: "Video URL", type: "string" }, "video"],
@@ -115,6 +124,19 @@ describe("media detection", () => {
       expect(kindOf(spec.fields[1]!.value.properties![0]!.value)).toBe(expected);
     },
   );
+
+  it("puts a media format on both forms of a field that is a string or an array, and warns when nothing takes it", () => {
+    const spec = specOf(
+      fileWith({
+        both: { type: ["string", "array"], format: "image_uri", items: { type: "string" } },
+        count: { type: "integer", format: "image_uri" },
+      }),
+    );
+    expect(spec.fields[0]!.value).toMatchObject({ media: "image", items: { media: "image" } });
+    expect(
+      spec.warnings.filter((warning) => warning.code === "media-format-type").map((warning) => warning.message),
+    ).toEqual(['field "count": format "image_uri" names a media file, but the field is an integer; ignored']);
+  });
 
   it("reads output keys named after Object.prototype's members as plain values", () => {
     const spec = specOf(
