@@ -207,9 +207,10 @@ function suggestion(name, members, noun) {
       bestDistance = distance;
     }
   }
-  return best === undefined
-    ? `; known ${noun}: ${members.map((member) => member.alias).join(", ")}`
-    : `; did you mean "${best}"?`;
+  if (best !== undefined) return `; did you mean "${best}"?`;
+  return members.length === 0
+    ? `; it has no ${noun}`
+    : `; known ${noun}: ${members.map((member) => member.alias).join(", ")}`;
 }
 function pointerSegment(segment) {
   return segment.replaceAll("~", "~0").replaceAll("/", "~1");

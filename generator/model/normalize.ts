@@ -108,13 +108,17 @@ interface Site {
   readonly scope?: AliasScope;
 }
 
+/** A field's name in messages, from its schema path: `elements[].url` (an array's items are `[]`), `(root)`. */
 function fieldName(path: string): string {
-  return (
-    path
-      .split("/")
-      .filter((part) => part !== "properties" && part !== "items" && part !== "inputSchema" && part !== "outputSchema")
-      .join(".") || "(root)"
-  );
+  let name = "";
+  const parts = path.split("/");
+  // `outputSchema/output/…`: the unwrapped output wrapper is no part of the name.
+  if (parts[0] === "outputSchema" && parts[1] === "output") parts.splice(1, 1);
+  for (const part of parts) {
+    if (part === "properties" || part === "inputSchema" || part === "outputSchema" || part === "") continue;
+    name = part === "items" ? `${name}[]` : name ? `${name}.${part}` : part;
+  }
+  return name || "(root)";
 }
 
 function problem(context: Context, code: string, path: string, message: string): void {
@@ -440,7 +444,7 @@ function normalizeProperties(
         else
           context.sink.warn(
             "required-unknown",
-            `"required" names ${JSON.stringify(key)}, which is not a property${fieldName(path) === "(root)" ? " of the input schema" : ` of "${fieldName(path)}"`}; ignored`,
+            `"required" names ${JSON.stringify(key)}, which is not a property${fieldName(path) === "(root)" ? ` of the ${context.side} schema` : ` of "${fieldName(path)}"`}; ignored`,
             `${path ? `${path}/` : ""}required`,
           );
       }

@@ -435,9 +435,10 @@ function suggestion(name: string, members: readonly FieldDefinition[], noun: str
       bestDistance = distance;
     }
   }
-  return best === undefined
-    ? `; known ${noun}: ${members.map((member) => member.alias).join(", ")}`
-    : `; did you mean "${best}"?`;
+  if (best !== undefined) return `; did you mean "${best}"?`;
+  return members.length === 0
+    ? `; it has no ${noun}`
+    : `; known ${noun}: ${members.map((member) => member.alias).join(", ")}`;
 }
 
 /**

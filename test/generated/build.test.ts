@@ -356,9 +356,14 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
   });
 });
 
-describe("a size two labels share", async () => {
+describe("a size two labels share; an object without members", async () => {
   const { generatedPackage } = await import("../helpers/package.ts");
   const pkg = await generatedPackage([
+    JSON.stringify({
+      modelId: "acme/empty",
+      sources: [],
+      inputSchema: { type: "object", properties: { settings: { type: "object", properties: {} } } },
+    }),
     JSON.stringify({
       modelId: "acme/sizes",
       sources: [],
@@ -374,6 +379,14 @@ describe("a size two labels share", async () => {
   const { build } = await pkg.load<{ build: (input: Record<string, unknown>) => Record<string, unknown> }>(
     "models/acme/sizes.js",
   );
+
+  it("names the object's members as none when a key is set on one that has none", async () => {
+    const empty = await pkg.load<{ build: (input: Record<string, unknown>) => Record<string, unknown> }>(
+      "models/acme/empty.js",
+    );
+    expect(() => empty.build({ settings: { a: 1 } })).toThrow(/"a" is not a member of settings; it has no members$/m);
+    expect(empty.build({ settings: {} })).toEqual({ settings: {} });
+  });
 
   it.each([["720x720"], [{ width: 720, height: 720 }]])("is not named by %j: the problem lists its labels", (value) => {
     expect(() => build({ resolution: value })).toThrow(

@@ -187,6 +187,36 @@ describe("normalisation", () => {
     ).not.toThrow();
   });
 
+  it("names a field below arrays by its path with [] in messages, and the output schema as the output schema", () => {
+    const spec = specOf(
+      fileWith(
+        {
+          grid: {
+            type: "array",
+            items: {
+              type: "array",
+              items: { type: "object", required: ["ghost"], properties: { a: { type: "string" } } },
+            },
+          },
+        },
+        { outputSchema: { type: "object", required: ["nope"], properties: { video: { type: "string" } } } },
+      ),
+    );
+    expect(
+      spec.warnings.filter((warning) => warning.code === "required-unknown").map((warning) => warning.message),
+    ).toEqual([
+      '"required" names "ghost", which is not a property of "grid[][]"; ignored',
+      '"required" names "nope", which is not a property of the output schema; ignored',
+    ]);
+    expect(() =>
+      specOf(
+        fileWith({
+          list: { type: "array", items: { type: "object", properties: { url: { type: "string", pattern: "(" } } } },
+        }),
+      ),
+    ).toThrow(/field "list\[\]\.url": "pattern" must be a valid regular expression/);
+  });
+
   it("unwraps the output wrapper and derives output media kinds from the keys", () => {
     const spec = specOf(seedFile("community/wan-2-2/vace-fun"));
     expect(spec.output.map((property) => [property.key, property.value.media ?? property.value.items?.media])).toEqual([
