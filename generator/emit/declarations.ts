@@ -78,7 +78,8 @@ function valueType(value: ValueSpec, named: Namer, path: readonly string[]): Typ
           : type === "object"
             ? value.properties && named(path) !== undefined
               ? t.name(named(path)!)
-              : t.ref("Record", [t.name("string"), t.name("unknown")])
+              : // An object schema without properties: any keys, or none when it is closed (`{}` only).
+                t.ref("Record", [t.name("string"), t.name(value.additionalProperties === false ? "never" : "unknown")])
             : t.name(type);
     const key = JSON.stringify(member);
     if (!seen.has(key)) members.push(member);
@@ -216,7 +217,13 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
     const where =
       path[path.length - 1] === "[]" ? `An item of \`${scopeOf(path.slice(0, -1))}\`` : `The value of \`${scope}\``;
     const title = value.title ? ` (${value.title})` : "";
-    const open = value.additionalProperties === true ? { index: t.name("unknown") } : {};
+    // A closed object without members takes only `{}`: an empty interface would take any value but null and undefined.
+    const open =
+      value.additionalProperties === true
+        ? { index: t.name("unknown") }
+        : value.properties!.length === 0
+          ? { index: t.name("never") }
+          : {};
     add(
       interfaceDeclaration({
         doc: `${where}${title} in \`${spec.id}\`, with friendly member names.`,

@@ -362,7 +362,14 @@ describe("a size two labels share; an object without members", async () => {
     JSON.stringify({
       modelId: "acme/empty",
       sources: [],
-      inputSchema: { type: "object", properties: { settings: { type: "object", properties: {} } } },
+      inputSchema: {
+        type: "object",
+        properties: {
+          settings: { type: "object", properties: {} },
+          closed: { type: "object", additionalProperties: false },
+          open: { type: "object" },
+        },
+      },
     }),
     JSON.stringify({
       modelId: "acme/sizes",
@@ -386,6 +393,27 @@ describe("a size two labels share; an object without members", async () => {
     );
     expect(() => empty.build({ settings: { a: 1 } })).toThrow(/"a" is not a member of settings; it has no members$/m);
     expect(empty.build({ settings: {} })).toEqual({ settings: {} });
+  });
+
+  it("types a closed object without members as {} only (an empty interface took any value but null)", async () => {
+    const { strictTsc } = await import("../helpers/package.ts");
+    const { writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    await writeFile(
+      join(pkg.root, "empty.ts"),
+      [
+        'import type { AcmeEmptyInput } from "./generated/index.js";',
+        "export const ok: AcmeEmptyInput = { settings: {}, closed: {}, open: { any: 1 } };",
+        "// @ts-expect-error TS2322 -- a string is not an object",
+        'export const text: AcmeEmptyInput = { settings: "x" };',
+        "// @ts-expect-error TS2322 -- the object has no members",
+        "export const member: AcmeEmptyInput = { settings: { a: 1 } };",
+        "// @ts-expect-error TS2322 -- closed: no keys",
+        "export const key: AcmeEmptyInput = { closed: { a: 1 } };",
+        "",
+      ].join("\n"),
+    );
+    expect((await strictTsc(pkg.root, "empty", { files: ["empty.ts"] })).output).toBe("");
   });
 
   it.each([["720x720"], [{ width: 720, height: 720 }]])("is not named by %j: the problem lists its labels", (value) => {
