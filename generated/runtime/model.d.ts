@@ -225,6 +225,12 @@ export type RawInputOf<M> = M extends Model<string, unknown, infer RawInput, unk
 export type OutputOf<M> = M extends Model<string, unknown, unknown, infer Output> ? Output : never;
 export declare function editDistance(a: string, b: string): number;
 /**
+ * The caller's input as JSON data, copied now (`jsonCopy`); a `ValidationError` naming each value that is not JSON
+ * data. The client takes it when `submit()` or `run()` is called, before anything waits, so the call sends the input
+ * as it was then.
+ */
+export declare function snapshotInput(modelId: string, input: unknown): unknown;
+/**
  * `build()` and `buildRaw()` of a model: friendly or raw input → the wire body, or a `ValidationError` listing every
  * problem. One function for both: at run time raw keys are mapped too (JavaScript callers), the types keep them apart.
  */

@@ -541,6 +541,87 @@ function toBody(definition, input) {
   return { body, issues, skip };
 }
 /** The one issue of an input that is not a plain object (nothing else is checked then). */
+/** A plain object of any realm (an iframe's, a `vm` context's): its prototype is some realm's `Object.prototype`, or none. */
+function isJsonObject(value) {
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+/** What a value is, for a message: `a Date`, `a function`, `NaN`. */
+function kindOf(value) {
+  if (typeof value === "number") return String(value);
+  const article = (word) => `${/^[aeiouAEIOU]/.test(word) ? "an" : "a"} ${word}`;
+  if (typeof value !== "object" || value === null) return article(typeof value);
+  const name = value.constructor?.name;
+  return typeof name === "string" && name !== "" && name !== "Object" ? article(name) : "an object that is not plain";
+}
+/**
+ * A copy of `value` that is JSON data and nothing else (plain objects of any realm, arrays, strings, finite numbers,
+ * booleans, null; an `undefined` member is left out, as "not set"), each property read once. The copy is what gets
+ * validated and sent: a later change to the caller's object (reused for the next call while this one waits for its
+ * turn) reaches no body, and what `JSON.stringify` would make of other values (a `Date` as a string, a `Map` as `{}`,
+ * a function dropped, `NaN` as null, a `toJSON` of its own) is never sent unchecked. Each other value is an issue at
+ * its place (`path`: a JSON pointer in the caller's names).
+ */
+function jsonCopy(value, path, depth, seen, issues) {
+  const fail = (why) => {
+    issues.push([path, why]);
+    return undefined;
+  };
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : fail(`${kindOf(value)} is not a JSON number`);
+  if (typeof value !== "object") return fail(`${kindOf(value)} is not a JSON value`);
+  if (depth > 100) return fail("is nested more than 100 levels deep");
+  try {
+    if (seen.has(value)) return fail("contains itself (a cycle)");
+    if (Array.isArray(value)) {
+      seen.add(value);
+      const copy = [];
+      for (let index = 0; index < value.length; index++)
+        copy.push(jsonCopy(value[index], `${path}/${index}`, depth + 1, seen, issues));
+      seen.delete(value);
+      return copy;
+    }
+    if (!isJsonObject(value))
+      return fail(`${kindOf(value)} is not a JSON value (pass a plain object, array or primitive)`);
+    seen.add(value);
+    const copy = {};
+    for (const key of Object.keys(value)) {
+      const member = value[key];
+      if (member === undefined) continue;
+      setOwn(copy, key, jsonCopy(member, `${path}/${pointerSegment(key)}`, depth + 1, seen, issues));
+    }
+    seen.delete(value);
+    return copy;
+  } catch (error) {
+    return fail(`cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+/**
+ * The caller's input as JSON data, copied now (`jsonCopy`); a `ValidationError` naming each value that is not JSON
+ * data. The client takes it when `submit()` or `run()` is called, before anything waits, so the call sends the input
+ * as it was then.
+ */
+export function snapshotInput(modelId, input) {
+  const issues = [];
+  const copy = jsonCopy(input, "", 0, new Set(), issues);
+  if (issues.length === 0) return copy;
+  throw new ValidationError(
+    modelId,
+    issues.map(([path, why]) => {
+      const parts = path
+        .split("/")
+        .slice(1)
+        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+      // `elements[0].url`, as the other problems name a place.
+      const name =
+        parts.length === 0
+          ? "(input)"
+          : parts.map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`)).join("");
+      return { alias: parts[0] ?? "(input)", key: parts[0] ?? "", path, rule: "type", message: `${name}: ${why}` };
+    }),
+  );
+}
 function notAnObject(definition, input) {
   return {
     alias: "(input)",
@@ -551,8 +632,16 @@ function notAnObject(definition, input) {
   };
 }
 function problems(definition, input) {
-  if (!isPlainObject(input)) return { body: {}, issues: [notAnObject(definition, input)] };
-  const { body, issues, skip } = toBody(definition, input);
+  if (input === null || typeof input !== "object" || Array.isArray(input) || !isJsonObject(input))
+    return { body: {}, issues: [notAnObject(definition, input)] };
+  let data;
+  try {
+    data = snapshotInput(definition.id, input);
+  } catch (error) {
+    if (error instanceof ValidationError) return { body: {}, issues: [...error.issues] };
+    throw error;
+  }
+  const { body, issues, skip } = toBody(definition, data);
   return { body, issues: checkBody(definition, body, skip, issues) };
 }
 /**

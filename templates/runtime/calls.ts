@@ -11,7 +11,6 @@ import {
   ConfigurationError,
   RequestTimeoutError,
   SubmitOutcomeUnknownError,
-  ValidationError,
 } from "./errors.js";
 import { markPastDeadline, request, type HttpRequest } from "./http.js";
 import { PAST_DEADLINE } from "./scheduler.js";
@@ -28,6 +27,7 @@ import {
   TOKEN_ENV_VARS,
 } from "./protocol.js";
 import type { AnyModel } from "./registry.js";
+import { snapshotInput } from "./model.js";
 
 /**
  * JSON-serialisable reference to a submitted job: store it (`JSON.stringify`), and `client.wait(handle)` later, also
@@ -272,13 +272,14 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
       }
       if (release === PAST_DEADLINE) throw submitPastDeadline(modelId);
       const model = typeof modelRef === "string" ? await registry.resolve(modelRef) : modelRef;
-      let body: unknown;
-      if (model) body = raw ? model.buildRaw(input) : model.build(input);
-      else if (isObject(input)) body = input;
-      else
-        throw new ValidationError(modelId, [
-          { alias: "(input)", key: "", path: "", rule: "type", message: `input for ${modelId} must be a plain object` },
-        ]);
+      // An id this client does not know is refused, not sent as given: a typo or a model missing from the package
+      // would run (and bill) whatever the body says, its sample inputs for an empty one.
+      if (!model)
+        throw new ConfigurationError(
+          `model ${JSON.stringify(modelId)} is not one this client knows (check the id, or regenerate the package with it); ` +
+            "to send a body as given to a model the package lacks, pass untypedModel(id) instead of the id; nothing was sent",
+        );
+      const body = raw ? model.buildRaw(input) : model.build(input);
       response = await send({
         method: "POST",
         path: paths.model(modelId),
@@ -319,9 +320,12 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
   ): Promise<RequestHandle> => {
     let signal: AbortSignal | undefined;
     let modelId: string;
+    let data: unknown;
     try {
       signal = checkSignal("signal", callOptions.signal);
       modelId = checkModelId(typeof modelRef === "string" ? modelRef : modelRef?.id);
+      // The input as it is now: the call sends this, however long it waits for its model or a slot.
+      data = snapshotInput(modelId, input);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -329,8 +333,8 @@ export function createQueueCalls(context: ClientContext): QueueCalls {
     // run() calls started together wait here); the body is built only once a slot is free. A deadline (run()'s
     // timeoutMs) ends the wait too.
     const slot = context.submitSlots.enter(signal, deadline);
-    if (typeof slot === "function") return submitInSlot(modelRef, modelId, input, signal, deadline, raw, slot);
-    return slot.then((release) => submitInSlot(modelRef, modelId, input, signal, deadline, raw, release));
+    if (typeof slot === "function") return submitInSlot(modelRef, modelId, data, signal, deadline, raw, slot);
+    return slot.then((release) => submitInSlot(modelRef, modelId, data, signal, deadline, raw, release));
   };
 
   const status = async (ref: RequestRef, callOptions: TimedCallOptions = {}): Promise<StatusInfo> => {

@@ -837,6 +837,97 @@ function toBody(definition: Definition, input: Body): { body: Body; issues: Vali
 }
 
 /** The one issue of an input that is not a plain object (nothing else is checked then). */
+/** A plain object of any realm (an iframe's, a `vm` context's): its prototype is some realm's `Object.prototype`, or none. */
+function isJsonObject(value: object): boolean {
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** What a value is, for a message: `a Date`, `a function`, `NaN`. */
+function kindOf(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  const article = (word: string) => `${/^[aeiouAEIOU]/.test(word) ? "an" : "a"} ${word}`;
+  if (typeof value !== "object" || value === null) return article(typeof value);
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" && name !== "Object" ? article(name) : "an object that is not plain";
+}
+
+/**
+ * A copy of `value` that is JSON data and nothing else (plain objects of any realm, arrays, strings, finite numbers,
+ * booleans, null; an `undefined` member is left out, as "not set"), each property read once. The copy is what gets
+ * validated and sent: a later change to the caller's object (reused for the next call while this one waits for its
+ * turn) reaches no body, and what `JSON.stringify` would make of other values (a `Date` as a string, a `Map` as `{}`,
+ * a function dropped, `NaN` as null, a `toJSON` of its own) is never sent unchecked. Each other value is an issue at
+ * its place (`path`: a JSON pointer in the caller's names).
+ */
+function jsonCopy(
+  value: unknown,
+  path: string,
+  depth: number,
+  seen: Set<object>,
+  issues: [path: string, why: string][],
+): unknown {
+  const fail = (why: string): undefined => {
+    issues.push([path, why]);
+    return undefined;
+  };
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : fail(`${kindOf(value)} is not a JSON number`);
+  if (typeof value !== "object") return fail(`${kindOf(value)} is not a JSON value`);
+  if (depth > 100) return fail("is nested more than 100 levels deep");
+  try {
+    if (seen.has(value)) return fail("contains itself (a cycle)");
+    if (Array.isArray(value)) {
+      seen.add(value);
+      const copy: unknown[] = [];
+      for (let index = 0; index < value.length; index++)
+        copy.push(jsonCopy(value[index], `${path}/${index}`, depth + 1, seen, issues));
+      seen.delete(value);
+      return copy;
+    }
+    if (!isJsonObject(value))
+      return fail(`${kindOf(value)} is not a JSON value (pass a plain object, array or primitive)`);
+    seen.add(value);
+    const copy: Body = {};
+    for (const key of Object.keys(value)) {
+      const member = (value as Body)[key];
+      if (member === undefined) continue;
+      setOwn(copy, key, jsonCopy(member, `${path}/${pointerSegment(key)}`, depth + 1, seen, issues));
+    }
+    seen.delete(value);
+    return copy;
+  } catch (error) {
+    return fail(`cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/**
+ * The caller's input as JSON data, copied now (`jsonCopy`); a `ValidationError` naming each value that is not JSON
+ * data. The client takes it when `submit()` or `run()` is called, before anything waits, so the call sends the input
+ * as it was then.
+ */
+export function snapshotInput(modelId: string, input: unknown): unknown {
+  const issues: [path: string, why: string][] = [];
+  const copy = jsonCopy(input, "", 0, new Set(), issues);
+  if (issues.length === 0) return copy;
+  throw new ValidationError(
+    modelId,
+    issues.map(([path, why]) => {
+      const parts = path
+        .split("/")
+        .slice(1)
+        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+      // `elements[0].url`, as the other problems name a place.
+      const name =
+        parts.length === 0
+          ? "(input)"
+          : parts.map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`)).join("");
+      return { alias: parts[0] ?? "(input)", key: parts[0] ?? "", path, rule: "type", message: `${name}: ${why}` };
+    }),
+  );
+}
+
 function notAnObject(definition: Definition, input: unknown): ValidationIssue {
   return {
     alias: "(input)",
@@ -848,8 +939,16 @@ function notAnObject(definition: Definition, input: unknown): ValidationIssue {
 }
 
 function problems(definition: Definition, input: unknown): { body: Body; issues: ValidationIssue[] } {
-  if (!isPlainObject(input)) return { body: {}, issues: [notAnObject(definition, input)] };
-  const { body, issues, skip } = toBody(definition, input);
+  if (input === null || typeof input !== "object" || Array.isArray(input) || !isJsonObject(input))
+    return { body: {}, issues: [notAnObject(definition, input)] };
+  let data: Body;
+  try {
+    data = snapshotInput(definition.id, input) as Body;
+  } catch (error) {
+    if (error instanceof ValidationError) return { body: {}, issues: [...error.issues] };
+    throw error;
+  }
+  const { body, issues, skip } = toBody(definition, data);
   return { body, issues: checkBody(definition, body, skip, issues) };
 }
 
