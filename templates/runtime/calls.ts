@@ -5,13 +5,7 @@
  * and reads the answers.
  */
 import type { ClientContext } from "./config.js";
-import {
-  AbortError,
-  APIError,
-  ConfigurationError,
-  RequestTimeoutError,
-  SubmitOutcomeUnknownError,
-} from "./errors.js";
+import { AbortError, APIError, ConfigurationError, RequestTimeoutError, SubmitOutcomeUnknownError } from "./errors.js";
 import { markPastDeadline, request, type HttpRequest } from "./http.js";
 import { PAST_DEADLINE } from "./scheduler.js";
 import { checkSignal } from "./config.js";

@@ -110,15 +110,25 @@ function article(kind: MediaKind): string {
 
 /** The private and loopback IP addresses (names are told by their ending: `isPrivateHost`). */
 const PRIVATE_HOST =
-  /^(127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe80:.*)\])$/i;
+  /^(127(?:\.\d{1,3}){3}|0(?:\.\d{1,3}){3}|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe[89ab][0-9a-f]:.*)\])$/i;
+
+/** An IPv4 address inside an IPv6 one, as `URL` writes it: mapped (`[::ffff:7f00:1]`) or compatible (`[::7f00:1]`). */
+const EMBEDDED_IPV4 = /^\[::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/i;
 
 /**
  * A URL host name (as `URL.hostname` gives it) that names the caller's own machine or a private network
  * (`PRIVATE_HOST`). Only an IP address (`[…]`, or a host that ends in a digit) is tried against the pattern: it takes
  * a fifth of a model's first validation to compile, and a name is private by its ending alone.
  */
-function isPrivateHost(host: string): boolean {
+function isPrivateHost(name: string): boolean {
+  // A fully qualified name's final dot (`localhost.`, `printer.local.`) names the same host.
+  const host = name.endsWith(".") ? name.slice(0, -1) : name;
   const last = host.charCodeAt(host.length - 1);
+  const embedded = host.startsWith("[::") ? EMBEDDED_IPV4.exec(host) : null;
+  if (embedded) {
+    const [high, low] = [parseInt(embedded[1]!, 16), parseInt(embedded[2]!, 16)];
+    return PRIVATE_HOST.test(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+  }
   if (host.startsWith("[") || (last >= 48 && last <= 57)) return PRIVATE_HOST.test(host);
   return host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal");
 }

@@ -223,6 +223,9 @@ describe("media fields", () => {
     ["http://localhost:8080/cat.png", "local or private address"],
     ["https://192.168.1.20/cat.png", "local or private address"],
     ["http://[::1]/cat.png", "local or private address"],
+    ["http://[::ffff:169.254.169.254]/latest/meta-data", "local or private address"],
+    ["http://localhost./cat.png", "local or private address"],
+    ["https://[fe9a::1]/cat.png", "local or private address"],
     ["blob:https://app.example/1234", "blob:"],
     ["ftp://example.com/cat.png", "http(s) only"],
     ["javascript:alert(1)", "uses the javascript: scheme"],
@@ -241,7 +244,18 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
   // mediaProblem as it was, with one pattern for private hosts and `/i` on the scheme (both slow to compile on a
   // model's first validation): the oracle every case is held to.
   const PRIVATE_HOST =
-    /^(localhost|.*\.localhost|.*\.local|.*\.internal|127(?:\.\d{1,3}){3}|0\.0\.0\.0|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe80:.*)\])$/i;
+    /^(localhost|.*\.localhost|.*\.local|.*\.internal|127(?:\.\d{1,3}){3}|0(?:\.\d{1,3}){3}|10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[(?:::1?|f[cd][0-9a-f]{0,2}:.*|fe[89ab][0-9a-f]:.*)\])$/i;
+  /** The host as the pattern reads it: without a final dot, an IPv4 address inside an IPv6 one written out. */
+  const readHost = (host: string): string => {
+    const bare = host.replace(/\.$/, "");
+    const embedded = /^\[::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/i.exec(bare);
+    if (!embedded) return bare;
+    const bytes = [embedded[1]!, embedded[2]!].flatMap((group) => {
+      const value = parseInt(group, 16);
+      return [value >> 8, value & 255];
+    });
+    return bytes.join(".");
+  };
   const article = (kind: MediaKind) => (kind === "image" ? "an image" : kind === "video" ? "a video" : "an audio file");
   const oracle = (value: string, kind: MediaKind): string | undefined => {
     const text = value.trim();
@@ -268,7 +282,7 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
       } catch {
         return `is not a valid URL`;
       }
-      if (PRIVATE_HOST.test(host))
+      if (PRIVATE_HOST.test(readHost(host)))
         return `points at ${host}, a local or private address RunComfy's servers cannot reach`;
       return undefined;
     }
@@ -295,6 +309,8 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
       "[2001:db8::1]",
     ],
     ...["[::ffff:127.0.0.1]", "[::ffff:10.0.0.1]", "xn--nxasmq6b.local", "example.com", "cdn.example.org", "a..b"],
+    ...["[::ffff:169.254.169.254]", "[::127.0.0.1]", "[::ffff:8.8.8.8]", "[fe9a::1]", "[febf::1]", "[fec0::1]"],
+    ...["localhost.", "printer.local.", "metadata.google.internal.", "example.com.", "0.1.2.3", "1.0.0.0"],
   ];
   const prefixes = [
     "",

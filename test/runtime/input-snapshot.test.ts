@@ -86,7 +86,7 @@ describe("a model id this client does not know", () => {
     "is refused, naming untypedModel; nothing is sent: %s",
     async (id) => {
       const mock = await tinyMock();
-      const error = await settle(tinyClient(mock).submit(id as typeof MODEL, {}));
+      const error = await settle(tinyClient(mock).submit(id as typeof MODEL, {} as never));
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as Error).message).toMatch(/is not one this client knows.*untypedModel\(id\).*nothing was sent$/);
       expect(mock.count("submit")).toBe(0);
