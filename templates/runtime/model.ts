@@ -137,6 +137,8 @@ function isPrivateHost(name: string): boolean {
 export function mediaProblem(value: string, kind: MediaKind): string | undefined {
   const text = value.trim();
   if (text === "") return `must be the URL of ${article(kind)}, got an empty string`;
+  // The value is sent as it is: white space around it would reach RunComfy's fetcher too.
+  if (text.length !== value.length) return "has white space around it, which would be sent too; remove it";
   // The scheme first: a public https URL (the common case) is then one `URL` parse away, and no other check can match
   // a text with an http(s) scheme, so every answer is still that of the checks in `localProblem`'s order. Comparing
   // the scheme replaces four `/i` patterns; https is found without a pattern at all (compiling the pattern on its first
@@ -146,6 +148,14 @@ export function mediaProblem(value: string, kind: MediaKind): string | undefined
       ? "https"
       : /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") {
+    // `URL` drops tabs and line breaks and reads `https:///x.png` as the host `x.png`: what it checks would not be
+    // what is sent.
+    const start = scheme.length + 1;
+    const after = text[start + 2];
+    if (text[start] !== "/" || text[start + 1] !== "/" || after === undefined || after === "/" || after === "\\")
+      return `is not a valid URL (${scheme}: must be followed by // and a host)`;
+    if (/[\s\u0000-\u001f\u007f]/.test(text))
+      return "is not a valid URL (it contains white space or a control character)";
     let host: string;
     try {
       host = new URL(text).hostname;
@@ -173,11 +183,18 @@ function localProblem(text: string, scheme: string | undefined, kind: MediaKind)
     if (!/;base64,/i.test(text.slice(0, 200))) return "is a data: URI without base64 content";
     if (mime !== "" && mime !== "application/octet-stream" && !mime.startsWith(`${kind}/`))
       return `is a data: URI of type ${mime}, not ${article(kind)}`;
+    const content = text.slice(text.indexOf(",") + 1);
+    if (content === "") return `is a data: URI with no content: it holds no ${kind}`;
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(content)) return "is a data: URI whose content is not base64";
     return undefined;
   }
   // Any other scheme (ftp://, javascript:, mailto:) is nothing RunComfy's servers would fetch.
   if (scheme !== undefined) return `uses the ${scheme}: scheme; RunComfy fetches media over http(s) only`;
-  if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
+  if (/[\\/]/.test(text) || /^\.+$/.test(text))
+    return `looks like a relative local path; upload the ${kind} and pass its https URL`;
+  // A file name of RunComfy's own samples (`Runcomfy_example_1268_1.png`) is taken; what starts a query or a fragment
+  // names nothing.
+  if (text[0] === "?" || text[0] === "#") return `is neither a URL nor a file name; pass the https URL of the ${kind}`;
   return undefined;
 }
 

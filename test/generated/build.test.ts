@@ -260,6 +260,7 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
   const oracle = (value: string, kind: MediaKind): string | undefined => {
     const text = value.trim();
     if (text === "") return `must be the URL of ${article(kind)}, got an empty string`;
+    if (text !== value) return "has white space around it, which would be sent too; remove it";
     if (/^file:/i.test(text))
       return `is a local file URL (file://); RunComfy's servers cannot read your disk: upload the ${kind} and pass its https URL`;
     if (/^blob:/i.test(text)) return `is a browser-local blob: URL; pass a public https URL of the ${kind} instead`;
@@ -272,10 +273,17 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
       if (!/;base64,/i.test(text.slice(0, 200))) return "is a data: URI without base64 content";
       if (mime !== "" && mime !== "application/octet-stream" && !mime.startsWith(`${kind}/`))
         return `is a data: URI of type ${mime}, not ${article(kind)}`;
+      const content = text.split(",").slice(1).join(",");
+      if (content === "") return `is a data: URI with no content: it holds no ${kind}`;
+      if (/[^A-Za-z0-9+/_=-]/.test(content) || /=[^=]|={3}/.test(content))
+        return "is a data: URI whose content is not base64";
       return undefined;
     }
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
     if (scheme === "http" || scheme === "https") {
+      if (!new RegExp(`^${scheme}://[^/\\\\]`, "i").test(text))
+        return `is not a valid URL (${scheme}: must be followed by // and a host)`;
+      if (/\s|[\x00-\x1f\x7f]/.test(text)) return "is not a valid URL (it contains white space or a control character)";
       let host: string;
       try {
         host = new URL(text).hostname;
@@ -287,7 +295,9 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
       return undefined;
     }
     if (scheme !== undefined) return `uses the ${scheme}: scheme; RunComfy fetches media over http(s) only`;
-    if (/[\\/]/.test(text)) return `looks like a relative local path; upload the ${kind} and pass its https URL`;
+    if (/[\\/]/.test(text) || /^\.+$/.test(text))
+      return `looks like a relative local path; upload the ${kind} and pass its https URL`;
+    if (/^[?#]/.test(text)) return `is neither a URL nor a file name; pass the https URL of the ${kind}`;
     return undefined;
   };
 
@@ -356,6 +366,22 @@ describe("mediaProblem, held to the single pattern it had for private hosts", ()
     ],
     ...["https:", "https:/x", "https:example.com", "http://[::1", "http://exa mple.com", "mailto:a@b", "\u212Aile:x"],
     ...["\u0130://x", "ſile:x", "file", "C:", "C:x", "Ç:\\x", "z:/", "Z:\\", "\t https://10.0.0.1/ \n"],
+    ...[
+      "https://exam\nple.com/a.png",
+      "https://a.com/x\ty.png",
+      "https:///a.png",
+      "https:\\\\a.com/x",
+      "..",
+      ".",
+      "?",
+      "#x",
+    ],
+    ...[
+      "data:image/png;base64,",
+      "data:image/png;base64,%%",
+      "data:image/png;base64,AA==",
+      "data:image/png;base64,A=A",
+    ],
   ];
 
   it.each(["image", "video", "audio"] as const)("says what the regular expressions said, for %s", (kind) => {
