@@ -689,10 +689,17 @@ export function friendlyInput(definition, raw) {
   const issues = [];
   const friendly = {};
   if (!isPlainObject(raw)) throw new ValidationError(id, [notAnObject(definition, raw)]);
-  const { byKey } = indexOf(fields);
+  const { byKey, byAlias } = indexOf(fields);
   for (const key of Object.keys(raw)) {
     const field = byKey.get(key);
-    if (!field) issues.push(unknownIssue(definition, key));
+    const named = field ? undefined : byAlias.get(key);
+    if (named)
+      // A friendly name where a wire key goes: say which key, not "did you mean" the very same name.
+      issues.push({
+        ...unknownIssue(definition, key),
+        message: `${JSON.stringify(key)} is the friendly name of ${JSON.stringify(named.key)}; toFriendly() takes a wire body (raw keys)`,
+      });
+    else if (!field) issues.push(unknownIssue(definition, key));
     else setOwn(friendly, field.alias, mapOut(raw[key], field));
   }
   issues.push(...checkBody(definition, raw, new Set(), []).filter((issue) => issue.rule !== "unknown"));

@@ -472,3 +472,11 @@ describe("a size two labels share; an object without members", async () => {
     expect(build({ resolution: value })).toEqual({ "1_valuex2_value": label });
   });
 });
+
+describe("toFriendly() given a friendly name", () => {
+  it("says which wire key it names (not \"did you mean\" the same name)", () => {
+    expect(() => fantasy.toFriendly({ ...REQUIRED_RAW, image: "https://example.com/a.png" } as never)).toThrow(
+      /"image" is the friendly name of "143_image"; toFriendly\(\) takes a wire body \(raw keys\)/,
+    );
+  });
+});
