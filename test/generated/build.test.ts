@@ -474,7 +474,7 @@ describe("a size two labels share; an object without members", async () => {
 });
 
 describe("toFriendly() given a friendly name", () => {
-  it("says which wire key it names (not \"did you mean\" the same name)", () => {
+  it('says which wire key it names (not "did you mean" the same name)', () => {
     expect(() => fantasy.toFriendly({ ...REQUIRED_RAW, image: "https://example.com/a.png" } as never)).toThrow(
       /"image" is the friendly name of "143_image"; toFriendly\(\) takes a wire body \(raw keys\)/,
     );
