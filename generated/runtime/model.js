@@ -658,8 +658,7 @@ function notAnObject(definition, input) {
   };
 }
 function problems(definition, input) {
-  if (input === null || typeof input !== "object" || Array.isArray(input) || !isJsonObject(input))
-    return { body: {}, issues: [notAnObject(definition, input)] };
+  // The copy first: it reads the input once, and a revoked Proxy or a throwing getter is an issue there, not an error.
   let data;
   try {
     data = snapshotInput(definition.id, input);
@@ -667,6 +666,8 @@ function problems(definition, input) {
     if (error instanceof ValidationError) return { body: {}, issues: [...error.issues] };
     throw error;
   }
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    return { body: {}, issues: [notAnObject(definition, input)] };
   const { body, issues, skip } = toBody(definition, data);
   return { body, issues: checkBody(definition, body, skip, issues) };
 }

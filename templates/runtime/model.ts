@@ -966,16 +966,17 @@ function notAnObject(definition: Definition, input: unknown): ValidationIssue {
 }
 
 function problems(definition: Definition, input: unknown): { body: Body; issues: ValidationIssue[] } {
-  if (input === null || typeof input !== "object" || Array.isArray(input) || !isJsonObject(input))
-    return { body: {}, issues: [notAnObject(definition, input)] };
-  let data: Body;
+  // The copy first: it reads the input once, and a revoked Proxy or a throwing getter is an issue there, not an error.
+  let data: unknown;
   try {
-    data = snapshotInput(definition.id, input) as Body;
+    data = snapshotInput(definition.id, input);
   } catch (error) {
     if (error instanceof ValidationError) return { body: {}, issues: [...error.issues] };
     throw error;
   }
-  const { body, issues, skip } = toBody(definition, data);
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    return { body: {}, issues: [notAnObject(definition, input)] };
+  const { body, issues, skip } = toBody(definition, data as Body);
   return { body, issues: checkBody(definition, body, skip, issues) };
 }
 

@@ -70,6 +70,13 @@ describe("a value that is not JSON data", () => {
     expect(() => build({ ...VACE_INPUT, prompt: value as string })).toThrow(message);
   });
 
+  it("a revoked Proxy as the whole input is a ValidationError, not a raw TypeError", () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(() => build(proxy as never)).toThrow(ValidationError);
+    expect(() => build(proxy as never)).toThrow(/\(input\): cannot be read/);
+  });
+
   it("a cycle too, and a plain object of another realm is plain", async () => {
     const cyclic: Record<string, unknown> = {};
     cyclic["self"] = cyclic;
