@@ -131,13 +131,19 @@ function nestedObjects(fields: readonly FieldSpec[]): { path: readonly string[];
 /** A size field's values: each exact label, its `"WxH"` short form and `{ width, height }`. */
 function sizeUnion(field: FieldSpec): TypeNode {
   return t.union(
+    // As `build()` reads them (`sizeLabel` in the runtime): a size another label shares is named by its label only,
+    // neither as "WxH" (`short` is then absent) nor as { width, height }.
     field.sizes!.flatMap((size) => [
       t.literal(size.label),
-      ...(size.short ? [t.literal(size.short)] : []),
-      t.object([
-        { key: "width", readonly: true, type: t.literal(size.width) },
-        { key: "height", readonly: true, type: t.literal(size.height) },
-      ]),
+      ...(size.short && size.short !== size.label ? [t.literal(size.short)] : []),
+      ...(size.short
+        ? [
+            t.object([
+              { key: "width", readonly: true, type: t.literal(size.width) },
+              { key: "height", readonly: true, type: t.literal(size.height) },
+            ]),
+          ]
+        : []),
     ]),
   );
 }

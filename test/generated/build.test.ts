@@ -458,6 +458,27 @@ describe("a size two labels share; an object without members", async () => {
     expect((await strictTsc(pkg.root, "empty", { files: ["empty.ts"] })).output).toBe("");
   });
 
+  it("is typed as build() reads it: its labels only, the other sizes in every form", async () => {
+    const { strictTsc } = await import("../helpers/package.ts");
+    const { writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    await writeFile(
+      join(pkg.root, "sizes.ts"),
+      [
+        'import type { AcmeSizesInput } from "./generated/index.js";',
+        'export const label: AcmeSizesInput = { resolution: "720 x 720 (square)" };',
+        'export const short: AcmeSizesInput = { resolution: "1280x720" };',
+        "export const object: AcmeSizesInput = { resolution: { width: 1280, height: 720 } };",
+        "// @ts-expect-error TS2322 -- two labels are 720x720",
+        "export const sharedObject: AcmeSizesInput = { resolution: { width: 720, height: 720 } };",
+        "// @ts-expect-error TS2322 -- two labels are 720x720",
+        'export const sharedShort: AcmeSizesInput = { resolution: "720x720" };',
+        "",
+      ].join("\n"),
+    );
+    expect((await strictTsc(pkg.root, "sizes", { files: ["sizes.ts"] })).output).toBe("");
+  });
+
   it.each([["720x720"], [{ width: 720, height: 720 }]])("is not named by %j: the problem lists its labels", (value) => {
     expect(() => build({ resolution: value })).toThrow(
       /is the size of 2 labels \("720x720 \(1:1\)", "720 x 720 \(square\)"\); pass the exact label/,
