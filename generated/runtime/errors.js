@@ -114,13 +114,14 @@ export class RequestTimeoutError extends ConnectionError {
  * A submit may have reached the server and its answer was lost or was a
  * server error (the connection broke, the body hung or was cut, the call was
  * aborted mid-flight, HTTP 5xx): the job may or may not have been queued (and
- * charged). It is never retried automatically, and it is not an
- * `InternalServerError`, so a generic retry wrapper does not pay twice; check
- * your RunComfy generations before submitting again. `status`,
+ * charged). It is never retried automatically, and it is on purpose neither a
+ * `ConnectionError` nor an `APIError` (it extends `RunComfyError` directly), so
+ * a generic retry wrapper that resends on network or server errors does not
+ * pay twice; check your RunComfy generations before submitting again. `status`,
  * `serverMessage`, `errorCode` and `detail` carry what the server said, if
  * anything.
  */
-export class SubmitOutcomeUnknownError extends ConnectionError {
+export class SubmitOutcomeUnknownError extends RunComfyError {
   name = "SubmitOutcomeUnknownError";
   /** HTTP status, when the server answered (a 5xx, or the headers of a body that then broke). */
   status;

@@ -12,7 +12,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   AbortError,
+  APIError,
+  ConnectionError,
   InsufficientBalanceError,
+  InternalServerError,
+  RateLimitError,
   ResultNotFoundError,
   SubmitOutcomeUnknownError,
   WaitTimeoutError,
@@ -128,7 +132,31 @@ describe("money: a submit the caller gave up on is never sent", () => {
     mock.on("submit", (_request, response) => answer(response));
     const error = await settle(clientOf(mock, options).submit(MODEL, VACE_INPUT));
     expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
+    // Neither of the classes a generic retry wrapper resends on.
+    expect(error).not.toBeInstanceOf(ConnectionError);
+    expect(error).not.toBeInstanceOf(APIError);
     expect((error as Error).message).toMatch(/may or may not have been queued/);
+    await pause(100);
+    expect(mock.count("submit")).toBe(1);
+  });
+
+  it("a common retry wrapper (resend on ConnectionError, InternalServerError or RateLimitError) pays once", async () => {
+    const mock = await tinyMock();
+    mock.on("submit", (_request, response) => partialThenReset(response, 200, SUBMITTED));
+    const client = clientOf(mock);
+    const retried = async <T>(call: () => Promise<T>, attempts = 3): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await call();
+        } catch (error) {
+          const transient =
+            error instanceof ConnectionError || error instanceof InternalServerError || error instanceof RateLimitError;
+          if (!transient || attempt >= attempts) throw error;
+        }
+      }
+    };
+    const error = await settle(retried(() => client.submit(MODEL, VACE_INPUT)));
+    expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
     await pause(100);
     expect(mock.count("submit")).toBe(1);
   });
