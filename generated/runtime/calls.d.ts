@@ -23,12 +23,18 @@ export interface RequestHandle<Id extends string = string> {
 }
 /**
  * True when `value` has the shape of a `RequestHandle` (a non-empty `modelId` and `requestId`, and a `submittedAt`
- * string), e.g. after `JSON.parse`; with `modelId`, also when it is that model's handle, which narrows it to
- * `RequestHandle<Id>` (so `client.wait` gives that model's output type).
+ * string), e.g. after `JSON.parse`. It narrows to `RequestHandle` of any model; pass `modelId` to narrow to one
+ * model's handle.
  */
-export declare function isRequestHandle<Id extends string = string>(
+export declare function isRequestHandle(value: unknown): value is RequestHandle;
+/**
+ * True when `value` has the shape of a `RequestHandle` and is the handle of `modelId`, which narrows it to
+ * `RequestHandle<Id>` (so `client.wait` gives that model's output type). The id is checked at run time, so it can
+ * only be narrowed with the id given.
+ */
+export declare function isRequestHandle<const Id extends string>(
   value: unknown,
-  modelId?: Id,
+  modelId: Id,
 ): value is RequestHandle<Id>;
 /** Options every call takes. */
 export interface CallOptions {

@@ -15,11 +15,6 @@ import {
   TOKEN_ENV_VARS,
 } from "./protocol.js";
 import { snapshotInput } from "./model.js";
-/**
- * True when `value` has the shape of a `RequestHandle` (a non-empty `modelId` and `requestId`, and a `submittedAt`
- * string), e.g. after `JSON.parse`; with `modelId`, also when it is that model's handle, which narrows it to
- * `RequestHandle<Id>` (so `client.wait` gives that model's output type).
- */
 export function isRequestHandle(value, modelId) {
   if (!isObject(value)) return false;
   const { modelId: id, requestId, submittedAt } = value;

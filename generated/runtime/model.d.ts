@@ -174,7 +174,11 @@ export type SizeValue<T extends readonly SizeChoice[]> = {
             })
     : never;
 }[number];
-/** Friendly width×height value accepted by compound size fields. */
+/**
+ * The shape of a size's `{ width, height }` form. A size field takes only the sizes its model lists (each typed as
+ * literal numbers), so a `Size` with any `number`s is not accepted as it is: type the value by the field's own type
+ * (`<Model><Field>`, e.g. `CommunityWan21FusionxImageToVideoResolution`), or write it inline.
+ */
 export interface Size {
   /** Width in pixels. */
   readonly width: number;

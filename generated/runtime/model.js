@@ -198,12 +198,14 @@ function show(value) {
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+/** `; allowed 0 to 20`, or `; allowed > 0 and <= 20` when a bound is exclusive; nothing for one bound (the rule said it). */
 function rangeText(range) {
   if (!range) return "";
-  const low = range["minimum"] ?? range["exclusiveMinimum"];
-  const high = range["maximum"] ?? range["exclusiveMaximum"];
-  if (low !== undefined && high !== undefined) return `; allowed ${low} to ${high}`;
-  return "";
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = range;
+  if (minimum !== undefined && maximum !== undefined) return `; allowed ${minimum} to ${maximum}`;
+  const low = minimum !== undefined ? `>= ${minimum}` : exclusiveMinimum !== undefined ? `> ${exclusiveMinimum}` : "";
+  const high = maximum !== undefined ? `<= ${maximum}` : exclusiveMaximum !== undefined ? `< ${exclusiveMaximum}` : "";
+  return low && high ? `; allowed ${low} and ${high}` : "";
 }
 export function editDistance(a, b) {
   const row = Array.from({ length: b.length + 1 }, (_, index) => index);

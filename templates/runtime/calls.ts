@@ -39,10 +39,17 @@ export interface RequestHandle<Id extends string = string> {
 
 /**
  * True when `value` has the shape of a `RequestHandle` (a non-empty `modelId` and `requestId`, and a `submittedAt`
- * string), e.g. after `JSON.parse`; with `modelId`, also when it is that model's handle, which narrows it to
- * `RequestHandle<Id>` (so `client.wait` gives that model's output type).
+ * string), e.g. after `JSON.parse`. It narrows to `RequestHandle` of any model; pass `modelId` to narrow to one
+ * model's handle.
  */
-export function isRequestHandle<Id extends string = string>(value: unknown, modelId?: Id): value is RequestHandle<Id> {
+export function isRequestHandle(value: unknown): value is RequestHandle;
+/**
+ * True when `value` has the shape of a `RequestHandle` and is the handle of `modelId`, which narrows it to
+ * `RequestHandle<Id>` (so `client.wait` gives that model's output type). The id is checked at run time, so it can
+ * only be narrowed with the id given.
+ */
+export function isRequestHandle<const Id extends string>(value: unknown, modelId: Id): value is RequestHandle<Id>;
+export function isRequestHandle(value: unknown, modelId?: string): value is RequestHandle {
   if (!isObject(value)) return false;
   const { modelId: id, requestId, submittedAt } = value;
   return (

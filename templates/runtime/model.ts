@@ -350,7 +350,11 @@ export type SizeValue<T extends readonly SizeChoice[]> = {
     : never;
 }[number];
 
-/** Friendly width×height value accepted by compound size fields. */
+/**
+ * The shape of a size's `{ width, height }` form. A size field takes only the sizes its model lists (each typed as
+ * literal numbers), so a `Size` with any `number`s is not accepted as it is: type the value by the field's own type
+ * (`<Model><Field>`, e.g. `CommunityWan21FusionxImageToVideoResolution`), or write it inline.
+ */
 export interface Size {
   /** Width in pixels. */
   readonly width: number;
@@ -425,12 +429,14 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** `; allowed 0 to 20`, or `; allowed > 0 and <= 20` when a bound is exclusive; nothing for one bound (the rule said it). */
 function rangeText(range: Readonly<Record<string, number>> | undefined): string {
   if (!range) return "";
-  const low = range["minimum"] ?? range["exclusiveMinimum"];
-  const high = range["maximum"] ?? range["exclusiveMaximum"];
-  if (low !== undefined && high !== undefined) return `; allowed ${low} to ${high}`;
-  return "";
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = range;
+  if (minimum !== undefined && maximum !== undefined) return `; allowed ${minimum} to ${maximum}`;
+  const low = minimum !== undefined ? `>= ${minimum}` : exclusiveMinimum !== undefined ? `> ${exclusiveMinimum}` : "";
+  const high = maximum !== undefined ? `<= ${maximum}` : exclusiveMaximum !== undefined ? `< ${exclusiveMaximum}` : "";
+  return low && high ? `; allowed ${low} and ${high}` : "";
 }
 
 export function editDistance(a: string, b: string): number {

@@ -226,6 +226,13 @@ describe("inputs generated from the published schemas", () => {
     ]);
   });
 
+  it("says an exclusive bound as one: > 0 and <= 2, not 0 to 2", () => {
+    const flux = MODELS.find((subject) => subject.id === "blackforestlabs/flux-3/keyframes-to-video")!;
+    const base = friendly(flux.model, inputCases(flux.published)[0]!.body) as Record<string, unknown>;
+    const messages = flux.model.validate({ ...base, camera: { speed: 0 } }).map(({ message }) => message);
+    expect(messages).toEqual(["camera.speed: must be > 0; allowed > 0 and <= 2, got 0"]);
+  });
+
   it("has cases for every field, every nested member and every constraint of every model", () => {
     for (const subject of MODELS) {
       const covered = new Set(

@@ -145,6 +145,8 @@ export async function correct(): Promise<void> {
   // A parsed handle, narrowed.
   const parsed: unknown = JSON.parse(stored);
   if (isRequestHandle(parsed)) await client.wait(parsed);
+  // @ts-expect-error TS2554 "Expected 2 arguments" -- a model's handle is narrowed only with its id, which is checked
+  if (isRequestHandle<typeof FANTASY>(parsed)) await client.wait(parsed);
   if (isRequestHandle(parsed, FANTASY)) {
     const done = await client.wait(parsed);
     if (done.status === "succeeded") void done.output.video;
