@@ -519,6 +519,7 @@ function checkSatisfiable(
   if (spec.enum) {
     const seen = new Set<string>();
     const kept: JsonValue[] = [];
+    let ruleBroken = false;
     for (const value of spec.enum) {
       const key = JSON.stringify(value);
       if (seen.has(key)) {
@@ -530,13 +531,21 @@ function checkSatisfiable(
         continue;
       }
       seen.add(key);
-      if (hasType(value, spec.types)) kept.push(value);
-      else
+      const broken = context.rules >= 4 ? brokenKeyword(value, spec) : undefined;
+      if (!hasType(value, spec.types))
         context.sink.warn(
           "enum-type",
           `field "${name}": allowed value ${preview(value)} is not ${typeList(spec.types)}, so the field rejects it; left out`,
           `${path}/enum`,
         );
+      else if (broken) {
+        ruleBroken = true;
+        context.sink.warn(
+          "enum-rule",
+          `field "${name}": allowed value ${preview(value)} breaks the field's own "${broken}", so the field rejects it; left out`,
+          `${path}/enum`,
+        );
+      } else kept.push(value);
     }
     if (kept.length > 0) spec.enum = kept;
     else {
@@ -544,19 +553,26 @@ function checkSatisfiable(
         context,
         "keyword-value",
         `${path}/enum`,
-        `field "${name}": no allowed value is ${typeList(spec.types)}, so no value is valid`,
+        `field "${name}": no allowed value is ${typeList(spec.types)}${ruleBroken ? " and satisfies the field's other keywords" : ""}, so no value is valid`,
       );
       delete spec.enum;
     }
   }
-  if (spec.const !== undefined && !hasType(spec.const, spec.types)) {
-    problem(
-      context,
-      "keyword-value",
-      `${path}/const`,
-      `field "${name}": "const" ${preview(spec.const)} is not ${typeList(spec.types)}, so no value is valid`,
-    );
-    delete spec.const;
+  if (spec.const !== undefined) {
+    const broken = hasType(spec.const, spec.types)
+      ? context.rules >= 4
+        ? brokenKeyword(spec.const, spec)
+        : undefined
+      : `is not ${typeList(spec.types)}`;
+    if (broken) {
+      problem(
+        context,
+        "keyword-value",
+        `${path}/const`,
+        `field "${name}": "const" ${preview(spec.const)} ${broken.startsWith("is ") ? broken : `breaks the field's own "${broken}"`}, so no value is valid`,
+      );
+      delete spec.const;
+    }
   }
   if (spec.multipleOf !== undefined && !(spec.multipleOf > 0)) {
     problem(
@@ -594,6 +610,29 @@ function checkSatisfiable(
         `field "${name}": "${min}" ${spec[min]} is greater than "${max}" ${spec[max]}, so no value is valid`,
       );
   }
+}
+
+/**
+ * The first of the field's own value keywords (range, `multipleOf`, length, `pattern`) that `value` breaks, as a
+ * keyword name; undefined when it breaks none. Lengths count code points, as the validator does.
+ */
+function brokenKeyword(value: JsonValue, spec: ValueSpec): string | undefined {
+  if (typeof value === "number") {
+    if (spec.minimum !== undefined && !(value >= spec.minimum)) return "minimum";
+    if (spec.maximum !== undefined && !(value <= spec.maximum)) return "maximum";
+    if (spec.exclusiveMinimum !== undefined && !(value > spec.exclusiveMinimum)) return "exclusiveMinimum";
+    if (spec.exclusiveMaximum !== undefined && !(value < spec.exclusiveMaximum)) return "exclusiveMaximum";
+    // As the validator checks it (ajv without multipleOfPrecision): the quotient must be an integer.
+    if (spec.multipleOf !== undefined && spec.multipleOf > 0 && !Number.isInteger(value / spec.multipleOf))
+      return "multipleOf";
+  }
+  if (typeof value === "string") {
+    const length = [...value].length;
+    if (spec.minLength !== undefined && length < spec.minLength) return "minLength";
+    if (spec.maxLength !== undefined && length > spec.maxLength) return "maxLength";
+    if (spec.pattern !== undefined && !new RegExp(spec.pattern, "u").test(value)) return "pattern";
+  }
+  return undefined;
 }
 
 /** A default that its own field would reject is worth a warning (the server would use it). */

@@ -147,9 +147,14 @@ export interface ModelTypeNames {
  *   on a nested object (rules 2 read it as closed), and a media `format`
  *   goes to whichever of the field's types takes a reference (rules 2 read
  *   a plural format on a string field as an array of media, leaving the
- *   string unchecked).
+ *   string unchecked);
+ * - 4: allowed values (and a `const`) are also checked against the field's
+ *   other keywords (range, `multipleOf`, length, `pattern`): one that breaks
+ *   them is left out with a warning (a `const` fails the model), as rules 3
+ *   did for another type (rules 3 typed `enum: [1, 2, 3], maximum: 2` as
+ *   `1 | 2 | 3`, and the validator refused 3).
  */
-export const NORMALIZATION_RULES = 3;
+export const NORMALIZATION_RULES = 4;
 
 /** What the catalog says about a model (stored in its schema file by `pull`). */
 export interface CatalogInfo {

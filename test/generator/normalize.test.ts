@@ -1,8 +1,11 @@
+import AjvModule from "ajv";
 import { describe, expect, it } from "vitest";
 import { normalizeModel } from "../../generator/model/normalize.ts";
 import { validateSchemaFile } from "../../generator/schemas/schema-file.ts";
 import { GeneratorError } from "../../generator/lib/diagnostics.ts";
 import { fileWith, seedFile, specOf } from "../helpers/spec.ts";
+
+const Ajv = AjvModule.default;
 
 const field = (spec: ReturnType<typeof specOf>, key: string) => spec.fields.find((candidate) => candidate.key === key)!;
 
@@ -134,6 +137,22 @@ describe("normalisation", () => {
       /no allowed value is an integer, so no value is valid/,
     ],
     ["a const of another type", { type: "string", const: 3 }, /"const" 3 is not a string/],
+    // Rules 4: allowed values and a const are held to the field's other keywords too.
+    [
+      "no allowed value in the field's range",
+      { type: "integer", enum: [5, 10], maximum: 2 },
+      /no allowed value is an integer and satisfies the field's other keywords/,
+    ],
+    [
+      "a const out of range",
+      { type: "number", const: 24.5, maximum: 10 },
+      /"const" 24.5 breaks the field's own "maximum"/,
+    ],
+    [
+      "a const too short",
+      { type: "string", const: "a", minLength: 2 },
+      /"const" "a" breaks the field's own "minLength"/,
+    ],
   ];
   it.each(UNSATISFIABLE)("fails a field no value satisfies: %s (rules 3), naming the field", (_, schema, message) => {
     expect(() => specOf(fileWith({ x: schema }))).toThrow(message);
@@ -150,6 +169,50 @@ describe("normalisation", () => {
         rules: 2,
       }),
     ).not.toThrow();
+  });
+
+  it("leaves out allowed values the field's own keywords reject, with a warning each (rules 4)", () => {
+    const fields = {
+      count: { type: "integer", enum: [1, 2, 3], maximum: 2 },
+      ratio: { type: "number", enum: [0, 0.5, 1], exclusiveMinimum: 0 },
+      step: { type: "number", enum: [0.5, 0.7, 1.5], multipleOf: 0.5 },
+      size: { type: "string", enum: ["a", "bb", "ccc", "👍👍"], minLength: 2, maxLength: 2 },
+      code: { type: "string", enum: ["A1", "b2", "C3"], pattern: "^[A-Z]" },
+    };
+    const spec = specOf(fileWith(fields));
+    expect(field(spec, "count").value.enum).toEqual([1, 2]);
+    expect(field(spec, "ratio").value.enum).toEqual([0.5, 1]);
+    expect(field(spec, "step").value.enum).toEqual([0.5, 1.5]);
+    // Lengths count code points, as the validator does: "👍👍" is 2 characters long.
+    expect(field(spec, "size").value.enum).toEqual(["bb", "👍👍"]);
+    expect(field(spec, "code").value.enum).toEqual(["A1", "C3"]);
+    expect(spec.warnings.filter((warning) => warning.code === "enum-rule").map((warning) => warning.message)).toEqual([
+      'field "count": allowed value 3 breaks the field\'s own "maximum", so the field rejects it; left out',
+      'field "ratio": allowed value 0 breaks the field\'s own "exclusiveMinimum", so the field rejects it; left out',
+      'field "step": allowed value 0.7 breaks the field\'s own "multipleOf", so the field rejects it; left out',
+      'field "size": allowed value "a" breaks the field\'s own "minLength", so the field rejects it; left out',
+      'field "size": allowed value "ccc" breaks the field\'s own "maxLength", so the field rejects it; left out',
+      'field "code": allowed value "b2" breaks the field\'s own "pattern", so the field rejects it; left out',
+    ]);
+    // The validator agrees on every value kept and every value left out.
+    const validate = new Ajv({ unicodeRegExp: true }).compile({ type: "object", properties: fields });
+    for (const [key, schema] of Object.entries(fields))
+      for (const value of schema.enum) {
+        const kept = (field(spec, key).value.enum as readonly unknown[]).includes(value);
+        expect(validate({ [key]: value }), `${key} ${JSON.stringify(value)}`).toBe(kept);
+      }
+    // Rules 3 kept them (a snapshot built under rules 3 reads as it was).
+    const file = validateSchemaFile(fileWith(fields), "schemas/test/model.json");
+    const legacy = normalizeModel(
+      file,
+      { modulePath: "test/model", typeName: "X" },
+      "0".repeat(64),
+      "schemas/test/model.json",
+      {
+        rules: 3,
+      },
+    );
+    expect(legacy.fields.find((f) => f.key === "count")!.value.enum).toEqual([1, 2, 3]);
   });
 
   it("leaves out allowed values the field's type rejects and repeated ones, with a warning each (rules 3)", () => {
