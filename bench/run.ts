@@ -244,8 +244,8 @@ async function repeat(times: number, task: () => Promise<number>): Promise<numbe
   return results;
 }
 
-/** The compiled validator inside a generated model module, as a function (imported from a module of its own). */
-async function generatedValidator(modelModule: string): Promise<(data: unknown) => boolean> {
+/** The compiled validator inside a generated model module, written as a module of its own; returns its path. */
+async function generatedValidator(modelModule: string): Promise<string> {
   const text = await readFile(modelModule, "utf8");
   const code = text.slice(text.indexOf(VALIDATOR_START) + VALIDATOR_START.length, text.indexOf(VALIDATOR_END));
   const name = /function (validate\d+)\(/.exec(code)![1]!;
@@ -254,7 +254,7 @@ async function generatedValidator(modelModule: string): Promise<(data: unknown) 
   const imports = helpers[1]!.trim() ? `import { ${helpers[1]} } from ${JSON.stringify(runtime)};\n` : "";
   const file = join(await mkdtemp(join(tmpdir(), "runcomfy-bench-validator-")), "validator.mjs");
   await writeFile(file, `${imports}${code}\nexport default ${name};\n`);
-  return ((await import(pathToFileURL(file).href)) as { default: (data: unknown) => boolean }).default;
+  return file;
 }
 
 async function validation(): Promise<void> {
@@ -296,47 +296,26 @@ async function validation(): Promise<void> {
     met: median(ours) / median(ajv) <= 0.05,
   });
 
-  log("validation: throughput");
+  log("validation: throughput (fresh processes)");
   // The ajv code of the model module, on its own (the part between the module's markers), so the benchmark times
-  // exactly the generated validator, not the model's name mapping and media checks around it.
+  // exactly the generated validator, not the model's name mapping and media checks around it. Both sides run in a
+  // fresh process of their own (three of them, rounds pooled): in this process, whatever ran before (generation,
+  // other imports of the runtime's helpers) shaped the JIT state of one side and not the other.
   const standalone = await generatedValidator(
     join(ROOT, "generated/models/community/fantasy-portrait/image-to-video.js"),
   );
-  const { default: AjvModule } = await import("ajv");
-  const { schema, options } = JSON.parse(await readFile(schemaFile, "utf8")) as { schema: object; options: object };
-  const compiled = new AjvModule.default(options).compile(schema);
-  const inputs = [
-    {
-      "149_steps": 8,
-      "143_image": "https://example.com/a.png",
-      "160_video": "https://example.com/a.mp4",
-      "155_positive_prompt": "woman acting",
-      "169_valuex170_value": "720x720 (1:1)",
-      "149_cfg": 1.2,
-    },
-    { "149_steps": 30, "174_value": 99, extra: true },
-  ];
-  const rate = (validate: (data: unknown) => boolean) => {
-    const iterations = 300_000;
-    const started = performance.now();
-    for (let index = 0; index < iterations; index++) validate(inputs[index & 1]);
-    return iterations / ((performance.now() - started) / 1000);
-  };
   const oursRates: number[] = [];
   const ajvRates: number[] = [];
-  // Two warm-up rounds (JIT), then alternate which goes first so neither profits from the order.
-  for (let round = 0; round < 2; round++) {
-    rate(standalone);
-    rate(compiled);
-  }
-  for (let round = 0; round < 11; round++) {
-    if (round % 2 === 0) {
-      oursRates.push(rate(standalone));
-      ajvRates.push(rate(compiled));
-    } else {
-      ajvRates.push(rate(compiled));
-      oursRates.push(rate(standalone));
-    }
+  for (let child = 0; child < 3; child++) {
+    const { stdout } = await run(process.execPath, [
+      join(ROOT, "bench/validate-throughput.mjs"),
+      pathToFileURL(standalone).href,
+      schemaFile,
+      "7",
+    ]);
+    const rates = JSON.parse(stdout) as { ours: number[]; ajv: number[] };
+    oursRates.push(...rates.ours);
+    ajvRates.push(...rates.ajv);
   }
   raw["validation.opsPerSecond"] = { ours: oursRates, ajv: ajvRates };
   const ratio = median(oursRates) / median(ajvRates);
