@@ -139,31 +139,35 @@ export function checkTypeNames(specs: readonly ModelSpec[]): GeneratorError[] {
     if (shared) break;
   }
   if (!shared) return [];
-  const owners = new Map<string, { spec: ModelSpec; what: string; alias?: string }[]>();
-  const add = (name: string, spec: ModelSpec, what: string, alias?: string) => {
-    const owner = { spec, what, ...(alias === undefined ? {} : { alias }) };
+  /** `rename`: the `aliases` key (a raw key, or a path of raw keys) whose override gives this type another name. */
+  const owners = new Map<string, { spec: ModelSpec; what: string; rename?: string }[]>();
+  const add = (name: string, spec: ModelSpec, what: string, rename?: string) => {
+    const owner = { spec, what, ...(rename === undefined ? {} : { rename }) };
     const list = owners.get(name);
     if (list) list.push(owner);
     else owners.set(name, [owner]);
   };
   for (const spec of specs) {
+    const keyOf = (alias: string) => spec.fields.find((field) => field.alias === alias)?.key ?? alias;
     add(spec.types.input, spec, "input type");
     add(spec.types.rawInput, spec, "raw input type");
     add(spec.types.output, spec, "output type");
-    for (const [alias, name] of spec.types.sizes) add(name, spec, `size type of field "${alias}"`, alias);
-    for (const [alias, name] of spec.types.labels) add(name, spec, `size label type of field "${alias}"`, alias);
-    for (const [alias, name] of spec.types.enums) add(name, spec, `enum type of field "${alias}"`, alias);
+    for (const [alias, name] of spec.types.sizes) add(name, spec, `size type of field "${alias}"`, keyOf(alias));
+    for (const [alias, name] of spec.types.labels) add(name, spec, `size label type of field "${alias}"`, keyOf(alias));
+    for (const [alias, name] of spec.types.enums) add(name, spec, `enum type of field "${alias}"`, keyOf(alias));
     for (const [scope, name] of spec.types.nested) {
-      add(name.friendly, spec, `type of "${scope}"`);
-      add(name.raw, spec, `wire type of "${scope}"`);
+      // Named from the aliases along the scope (raw keys): an override of its last member renames it.
+      const member = scope.replace(/(\[\])+$/, "");
+      add(name.friendly, spec, `type of "${scope}"`, member);
+      add(name.raw, spec, `wire type of "${scope}"`, member);
     }
   }
   const errors: GeneratorError[] = [];
   for (const [name, list] of owners) {
     if (list.length < 2) continue;
-    const field = list.find((owner) => owner.alias !== undefined);
+    const field = list.find((owner) => owner.rename !== undefined);
     const fix = field
-      ? `; give that field another alias in ${field.spec.schemaFile} ("aliases": { "<raw key>": "otherName" })`
+      ? `; give ${JSON.stringify(field.rename)} of ${JSON.stringify(field.spec.id)} another alias in ${field.spec.schemaFile} ("aliases": { ${JSON.stringify(field.rename)}: "otherName" })`
       : "";
     errors.push(
       new GeneratorError(

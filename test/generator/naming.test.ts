@@ -225,13 +225,41 @@ describe("model ids to type names", () => {
     expect(problem!.message).toContain(
       'type name AcmeFooInput would be declared twice: the input type of "acme/foo" and the size type of field "input" of "acme/foo"',
     );
-    expect(problem!.message).toContain("give that field another alias in schemas/acme/foo.json");
+    expect(problem!.message).toContain(
+      'give "169_valuex170_value" of "acme/foo" another alias in schemas/acme/foo.json ("aliases": { "169_valuex170_value": "otherName" })',
+    );
     // Any other alias is fine.
     expect(
       load([model("acme/foo", { properties, aliases: { "169_valuex170_value": "size" } })]).specs[0]!.types.sizes.get(
         "size",
       ),
     ).toBe("AcmeFooSize");
+  });
+});
+
+describe("nested type names", () => {
+  it("fails a nested type that would take another nested type's name, naming the aliases key that renames it", () => {
+    const properties = {
+      camera: { type: "object", properties: { angle: { type: "string" } } },
+      raw_camera: { type: "object", properties: { lens: { type: "string" } } },
+    };
+    let error: unknown;
+    try {
+      load([model("acme/foo", { properties })]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GeneratorErrors);
+    const [problem] = (error as GeneratorErrors).errors;
+    expect(problem!.code).toBe("type-name-collision");
+    const rename = /another alias in schemas\/acme\/foo\.json \("aliases": \{ "([^"]+)": "otherName" \}\)/.exec(
+      problem!.message,
+    );
+    expect(problem!.message).toMatch(/type name AcmeFooRawCamera would be declared twice/);
+    expect(rename?.[1]).toMatch(/^(camera|raw_camera)$/);
+    // The hint works as given.
+    const fixed = load([model("acme/foo", { properties, aliases: { [rename![1]!]: "otherName" } })]).specs[0]!;
+    expect(new Set(exportedTypes(fixed)).size).toBe(exportedTypes(fixed).length);
   });
 });
 
