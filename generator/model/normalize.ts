@@ -668,6 +668,12 @@ function unwrapOutput(
       sink.warn("output-wrapper", `output schema wrapper has extra keys ${others.join(", ")}; ignored`, "outputSchema");
     return { root: wrapped, path: "outputSchema/output" };
   }
+  if (isJsonObject(wrapped))
+    sink.warn(
+      "output-wrapper",
+      `output schema has both an "output" wrapper and "properties": the properties are read, the wrapper ignored`,
+      "outputSchema/output",
+    );
   return { root: schema, path: "outputSchema" };
 }
 

@@ -368,6 +368,21 @@ describe("normalisation", () => {
     expect(spec.warnings.some((warning) => warning.code === "unsupported-keyword")).toBe(true);
   });
 
+  it("an output schema with both an output wrapper and properties reads the properties, and says the wrapper is ignored", () => {
+    const spec = specOf({
+      ...fileWith({ a: { type: "string" } }),
+      outputSchema: {
+        type: "object",
+        output: { type: "object", properties: { images: { type: "array", items: { type: "string" } } } },
+        properties: { video: { type: "string" } },
+      },
+    });
+    expect(spec.output.map((property) => property.key)).toEqual(["video"]);
+    expect(spec.warnings.filter((warning) => warning.code === "output-wrapper").map((w) => w.message)).toEqual([
+      'output schema has both an "output" wrapper and "properties": the properties are read, the wrapper ignored',
+    ]);
+  });
+
   it("allows annotations and x- extensions", () => {
     expect(() =>
       specOf(
