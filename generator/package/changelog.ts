@@ -6,7 +6,7 @@
 import type { ModelSpec } from "../model/types.ts";
 import { changeSummary, fieldLabel, impactLabel, sections } from "../drift/format/shared.ts";
 import type { Change, DriftReport } from "../drift/types.ts";
-import { code } from "../emit/print/md.ts";
+import { code } from "../lib/markdown.ts";
 
 export const CHANGELOG_FILE = "CHANGELOG.md";
 

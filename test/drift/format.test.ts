@@ -62,6 +62,25 @@ describe("markdown", () => {
     expect(markdown).toContain("type changed from number to number \\| string");
   });
 
+  it("escapes upstream values: an HTML comment, emphasis or a backtick in a value cannot hide or restyle the rest", () => {
+    const hostile = (values: readonly string[]): SchemaDoc => ({
+      modelId: "acme/hostile",
+      sources: [],
+      inputSchema: {
+        type: "object",
+        properties: { "mode`x": { title: "Mode", type: "string", enum: values, default: values[0] } },
+      },
+    });
+    const markdown = formatMarkdown(
+      compareModels(specsFrom([hostile(["a", "<!-- hide", "**b**"])]), specsFrom([hostile(["a"])]), "old", "new"),
+    );
+    expect(markdown).not.toMatch(/(^|[^\\])<!--/);
+    expect(markdown).not.toMatch(/(^|[^\\])\*\*b/);
+    expect(markdown).toContain("\\<!-- hide");
+    // The key with a backtick is a code span with a longer fence.
+    expect(markdown).toContain("``mode`x``");
+  });
+
   it("says so when nothing changed", () => {
     expect(formatMarkdown(compareModels(specsFrom([seedDoc()]), specsFrom([seedDoc()]), "a", "b"))).toBe(
       "## Schema drift: `a` → `b`\n\nNo changes.\n",

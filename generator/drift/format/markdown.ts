@@ -1,17 +1,12 @@
 /** The drift report as Markdown for a pull-request comment: summary, breaking changes first, grouped by model. */
+import { cellCode, code, text } from "../../lib/markdown.ts";
 import type { Change, DriftReport } from "../types.ts";
 import { changeSummary, countBy, fieldLabel, impactLabel, sections } from "./shared.ts";
 
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
+// Keys, values and ids come from upstream schemas: each is escaped (text) or a code span with a fence it cannot
+// close (code), so a value such as `<!--` or `**` cannot hide or restyle the rest of the comment.
 function row(change: Change): string {
-  return `| ${impactLabel(change.raw)} | ${impactLabel(change.friendly)} | ${cell(fieldLabel(change, code))} | ${cell(change.text)} | ${code(change.rule)} | ${code(change.fingerprint)} |`;
+  return `| ${impactLabel(change.raw)} | ${impactLabel(change.friendly)} | ${fieldLabel(change, cellCode)} | ${text(change.text)} | ${cellCode(change.rule)} | ${cellCode(change.fingerprint)} |`;
 }
 
 export function formatMarkdown(report: DriftReport): string {
