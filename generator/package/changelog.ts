@@ -6,6 +6,7 @@
 import type { ModelSpec } from "../model/types.ts";
 import { changeSummary, fieldLabel, impactLabel, sections } from "../drift/format/shared.ts";
 import type { Change, DriftReport } from "../drift/types.ts";
+import type { RuntimeChange } from "../emit/runtime-changes.ts";
 import { code } from "../lib/markdown.ts";
 
 export const CHANGELOG_FILE = "CHANGELOG.md";
@@ -37,16 +38,41 @@ function bullet(change: Change): string {
   return `- ${fieldLabel(change, code)}: ${prose(change.text)} (raw ${impactLabel(change.raw)}, friendly ${impactLabel(change.friendly)}; ${code(change.rule)})`;
 }
 
-/** The entry for a version bumped because of `report`. */
-export function releaseEntry(version: string, previousVersion: string, report: DriftReport): string {
+const LEVELS = ["none", "patch", "minor", "major"] as const;
+
+/**
+ * The entry for a version bumped because of `report` (the schema drift; absent or empty when only the runtime
+ * changed) and of `runtime`, the client runtime's behaviour changes since the package's last version.
+ */
+export function releaseEntry(
+  version: string,
+  previousVersion: string,
+  report: DriftReport | undefined,
+  runtime: readonly RuntimeChange[] = [],
+): string {
+  const changes = report?.changes ?? [];
+  const level = [report?.semver ?? "none", ...runtime.map((change) => change.level)].reduce((a, b) =>
+    LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a,
+  );
+  const summary = [
+    ...(changes.length > 0 && report ? [changeSummary(report)] : []),
+    ...(runtime.length > 0
+      ? [`${runtime.length} client runtime change${runtime.length === 1 ? "" : "s"} (see below)`]
+      : []),
+  ].join("; ");
   const lines = [
     `## ${version}`,
     "",
-    `${report.semver[0]!.toUpperCase()}${report.semver.slice(1)} release after ${previousVersion}: ${changeSummary(report)}.`,
+    `${level[0]!.toUpperCase()}${level.slice(1)} release after ${previousVersion}: ${summary}.`,
   ];
-  for (const section of sections(report.changes)) {
+  for (const section of sections(changes)) {
     lines.push("", `### ${section.title}`);
     for (const group of section.models) lines.push("", `#### ${code(group.model)}`, "", ...group.changes.map(bullet));
+  }
+  if (runtime.length > 0) {
+    lines.push("", "### Client runtime changes", "");
+    // Our own Markdown (emit/runtime-changes.ts), on one line each: not escaped, so its code spans stay code.
+    for (const change of runtime) lines.push(`- ${change.text.replace(/\s+/g, " ").trim()} (${change.level})`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -29,7 +29,8 @@ import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./changelog.ts";
 import { compareModels } from "../drift/report.ts";
 import { bumpVersion } from "../drift/semver.ts";
-import type { DriftReport } from "../drift/types.ts";
+import type { DriftReport, Semver } from "../drift/types.ts";
+import { RUNTIME_CHANGES, RUNTIME_REVISION } from "../emit/runtime-changes.ts";
 
 export const DEFAULT_VERSION = "0.1.0";
 /** Folder of `generated/` holding the schema files the package was built from. */
@@ -78,23 +79,31 @@ export async function currentVersion(outDir: string): Promise<string> {
 }
 
 /**
- * The normalisation rules `generated/` was built with: its package.json's
- * `runcomfy-codegen.normalizationRules`, 1 for a package from before that
- * field, and the current rules when there is no package yet.
+ * What `generated/` was built with, from its package.json's `runcomfy-codegen` block: the normalisation rules (1 for
+ * a package from before that field) and the runtime revision (0 for a package from before that field, so every entry
+ * of `RUNTIME_CHANGES` is news to it); the current ones when there is no package yet, or one that does not parse.
  */
-export async function builtWithRules(outDir: string): Promise<number> {
+export async function builtWith(outDir: string): Promise<{ rules: number; runtimeRevision: number }> {
+  const current = { rules: NORMALIZATION_RULES, runtimeRevision: RUNTIME_REVISION };
   let pkg: unknown;
   try {
     const text = await readIfExists(join(outDir, "package.json"));
-    if (text === undefined) return NORMALIZATION_RULES;
+    if (text === undefined) return current;
     pkg = JSON.parse(text);
   } catch {
-    return NORMALIZATION_RULES;
+    return current;
   }
-  const rules = (pkg as { "runcomfy-codegen"?: { normalizationRules?: unknown } })["runcomfy-codegen"]
-    ?.normalizationRules;
-  return typeof rules === "number" && Number.isInteger(rules) && rules >= 1 ? rules : 1;
+  const recorded = (
+    pkg as { "runcomfy-codegen"?: { normalizationRules?: unknown; runtimeRevision?: unknown } } | null
+  )?.["runcomfy-codegen"];
+  const count = (value: unknown, least: number) =>
+    typeof value === "number" && Number.isInteger(value) && value >= least ? value : least;
+  return { rules: count(recorded?.normalizationRules, 1), runtimeRevision: count(recorded?.runtimeRevision, 0) };
 }
+
+const LEVELS: readonly Semver[] = ["none", "patch", "minor", "major"];
+const worst = (levels: readonly Semver[]): Semver =>
+  levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a), "none");
 
 /** The snapshot's models; `subset` when only some of its files are read (their paths then depend on the others). */
 function loadSnapshot(
@@ -125,7 +134,10 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   );
 
   const outPrefix = relative(input.root, input.outDir).split(sep).join("/");
-  const rules = await builtWithRules(input.outDir);
+  const built = await builtWith(input.outDir);
+  const rules = built.rules;
+  // Runtime behaviour changes since the revision the package was built with (none for a new package).
+  const runtime = RUNTIME_CHANGES.filter((change) => change.revision > built.runtimeRevision);
   const listed = input.listed
     ? input.listed
         .filter((path) => path.startsWith(`${SNAPSHOT_DIR}/`) && path.endsWith(".json"))
@@ -173,9 +185,10 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
 
   let version = previousVersion;
   let changelog = existing ?? prependEntry(undefined, initialEntry(previousVersion, input.specs));
-  if (report && report.semver !== "none") {
-    version = bumpVersion(previousVersion, report.semver, `${outPrefix}/package.json`);
-    changelog = prependEntry(existing, releaseEntry(version, previousVersion, report));
+  const level = worst([report?.semver ?? "none", ...runtime.map((change) => change.level)]);
+  if (level !== "none") {
+    version = bumpVersion(previousVersion, level, `${outPrefix}/package.json`);
+    changelog = prependEntry(existing, releaseEntry(version, previousVersion, report, runtime));
   }
   const files = new Map<string, string>();
   const unchanged = new Map<string, string>();

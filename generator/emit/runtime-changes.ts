@@ -1,0 +1,51 @@
+/**
+ * Behaviour changes of the client runtime (`templates/runtime/`), as data: what a user of the generated package sees
+ * change when it is regenerated with a newer generator, although no schema changed. Schema changes reach the
+ * changelog through the drift report; these through this list. The package records the revision it was built with
+ * (`"runcomfy-codegen": { "runtimeRevision": n }` in its package.json, written by `emitPackageJson`), and the next
+ * `generate` puts every later entry in the changelog and bumps the version by the worst of them and the drift
+ * (`package/release.ts`), the way `NORMALIZATION_RULES` reaches users for the normaliser.
+ *
+ * Add an entry (next revision, its level, one sentence a user can act on) in the commit that changes what the runtime
+ * does for code that worked before: a class, a thrown error, a value refused or sent differently, a public type.
+ * Internal changes, faster code and new options need none.
+ */
+export interface RuntimeChange {
+  /** 1, 2, …: the package records the highest one it was built with. */
+  readonly revision: number;
+  /** `major` when code that worked before may now fail to compile or behave differently. */
+  readonly level: "major" | "minor" | "patch";
+  /** What changed and what to do, as Markdown (code in backticks). */
+  readonly text: string;
+}
+
+export const RUNTIME_CHANGES: readonly RuntimeChange[] = [
+  {
+    revision: 1,
+    level: "major",
+    text: "`SubmitOutcomeUnknownError` extends `RunComfyError` directly, no longer `ConnectionError`: a retry wrapper that resends on `ConnectionError` no longer resends a submit that may have been queued; code that caught it as a `ConnectionError` tests for it by its own class.",
+  },
+  {
+    revision: 1,
+    level: "major",
+    text: "A string model id the package does not know is a `ConfigurationError` naming `untypedModel(id)`, before anything is sent (it was sent as given).",
+  },
+  {
+    revision: 1,
+    level: "major",
+    text: "The input is copied as JSON data when `submit()` or `run()` is called (a later change to the object no longer reaches a queued call); a value JSON cannot carry (a function, `NaN`, a `bigint`, a `Date`, a `Map`, a class instance, a cycle, a getter that throws) is a `ValidationError` naming its place, in `build()` and `validate()` too.",
+  },
+  {
+    revision: 1,
+    level: "major",
+    text: "Media values are checked more strictly: white space around or inside a URL, a scheme not followed by `//host`, an empty or non-base64 data URI, `.`, `..`, `?` and `#` as names, and more private hosts (a final dot, IPv4 inside IPv6, `fe80::/10`, `0.0.0.0/8`) are refused locally.",
+  },
+  {
+    revision: 1,
+    level: "major",
+    text: "`isRequestHandle(value)` without a model id narrows to a handle of any model; a model's handle type is given only with its id (`isRequestHandle(value, modelId)`), so `isRequestHandle<Id>(value)` no longer compiles.",
+  },
+];
+
+/** The revision the current runtime is at (the highest in `RUNTIME_CHANGES`). */
+export const RUNTIME_REVISION = Math.max(0, ...RUNTIME_CHANGES.map((change) => change.revision));
