@@ -45,6 +45,25 @@ export function rangeLabel(spec: ValueSpec): string | undefined {
   return low ?? high;
 }
 
+/**
+ * A length or item count bound as a sentence: `Length: 1 to 5 characters.`, `Items: 1 to 4.`, `At least 1 character.`, `At most 3 items.`,
+ * `Exactly 4 items.`; undefined when unbounded (a minimum of 0 bounds nothing).
+ */
+export function countLine(
+  min: number | undefined,
+  max: number | undefined,
+  what: { readonly label: string; readonly one: string; readonly many: string; readonly unit?: string },
+): string | undefined {
+  const { label, one, many, unit } = what;
+  const low = min !== undefined && min > 0 ? min : undefined;
+  const noun = (count: number) => (count === 1 ? one : many);
+  if (max !== undefined && low === max) return `Exactly ${max} ${noun(max)}.`;
+  if (low !== undefined && max !== undefined) return `${label}: ${low} to ${max}${unit ? ` ${unit}` : ""}.`;
+  if (low !== undefined) return `At least ${low} ${noun(low)}.`;
+  if (max !== undefined) return `At most ${max} ${noun(max)}.`;
+  return undefined;
+}
+
 export interface ConstraintOptions {
   /** Include the `Allowed: …` line of an enum. @default true */
   readonly allowed?: boolean;
@@ -60,12 +79,16 @@ export function constraintLines(spec: ValueSpec, options: ConstraintOptions = {}
   if (range) lines.push(`Range: ${range}${integer ? " (integer)" : ""}.`);
   else if (integer && !spec.enum && options.integer !== false) lines.push("Integer.");
   if (spec.multipleOf !== undefined) lines.push(`Multiple of ${spec.multipleOf}.`);
-  if (spec.minLength !== undefined || spec.maxLength !== undefined) {
-    lines.push(`Length: ${spec.minLength ?? 0} to ${spec.maxLength ?? "any"} characters.`);
-  }
+  const length = countLine(spec.minLength, spec.maxLength, {
+    label: "Length",
+    one: "character",
+    many: "characters",
+    unit: "characters",
+  });
+  if (length) lines.push(length);
   if (spec.pattern !== undefined) lines.push(`Pattern: \`${spec.pattern}\`.`);
-  if (spec.minItems !== undefined || spec.maxItems !== undefined)
-    lines.push(`Items: ${spec.minItems ?? 0} to ${spec.maxItems ?? "any"}.`);
+  const items = countLine(spec.minItems, spec.maxItems, { label: "Items", one: "item", many: "items" });
+  if (items) lines.push(items);
   if (spec.uniqueItems) lines.push("Items must be unique.");
   if (spec.enum && options.allowed !== false) lines.push(`Allowed: ${spec.enum.map(show).join(", ")}.`);
   if (spec.const !== undefined) lines.push(`Must be ${show(spec.const)}.`);

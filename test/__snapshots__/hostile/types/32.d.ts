@@ -156,7 +156,7 @@ export interface HostileKeyNames_d327b3RawInput {
 /** The value of `7_nested` (Nested keys) in `hostile/key-names`, with friendly member names. */
 export interface HostileKeyNames_d327b3NestedKeys {
   /**
-   * Length: 0 to 3 characters.
+   * At most 3 characters.
    * Wire key: `__proto__`.
    */
   proto: string;
@@ -169,7 +169,7 @@ export interface HostileKeyNames_d327b3NestedKeys {
 
 /** The value of `7_nested` (Nested keys) in `hostile/key-names`, as sent (wire keys). */
 export interface HostileKeyNames_d327b3RawNestedKeys {
-  /** Friendly name `proto`. Length: 0 to 3 characters. */
+  /** Friendly name `proto`. At most 3 characters. */
   __proto__: string;
   /** Friendly name `fieldConstructor`. Integer. */
   constructor: number;
