@@ -6,7 +6,7 @@
  * field, the output interface, and the module's own exports.
  *
  * Names come from the model id, never from titles; titles and descriptions
- * go into TSDoc. Inputs are closed; a field or member is optional unless
+ * go into TSDoc. Inputs are closed and their arrays readonly at every depth; a field or member is optional unless
  * listed in `required` (an optional one also takes `undefined`); outputs are closed: the keys their schema
  * lists, and `extra` for any other key the server sends (`parseOutput`). The types mean
  * what json-schema-to-typescript would make of the same schemas (a test
@@ -62,8 +62,17 @@ function scalar(value: JsonValue): TypeNode {
 /** Names nested object types by their path of raw keys, for one side (friendly or wire). */
 type Namer = (path: readonly string[]) => string | undefined;
 
-/** A value's type: enums and consts as literals, nested objects by name, arrays of their items. */
-function valueType(value: ValueSpec, named: Namer, path: readonly string[]): TypeNode {
+/**
+ * How a value is typed on one side. Inputs take readonly arrays at every depth (a `readonly string[]` or an input
+ * declared `as const` is accepted; `build()` never writes to its input) and name their nested objects (`named`).
+ * Outputs keep plain arrays.
+ */
+type Side = { readonly output: false; readonly named: Namer } | { readonly output: true };
+
+const OUTPUT: Side = { output: true };
+
+/** A value's type: enums and consts as literals, nested objects by name (inputs), arrays of their items. */
+function valueType(value: ValueSpec, side: Side, path: readonly string[]): TypeNode {
   if (value.enum) return t.union(value.enum.map(scalar));
   if (value.const !== undefined) return scalar(value.const);
   if (value.types.length === 0) return t.name("unknown");
@@ -74,18 +83,37 @@ function valueType(value: ValueSpec, named: Namer, path: readonly string[]): Typ
       type === "integer" || type === "number"
         ? t.name("number")
         : type === "array"
-          ? t.array(value.items ? valueType(value.items, named, [...path, "[]"]) : t.name("unknown"))
+          ? arrayType(value.items ? valueType(value.items, side, [...path, "[]"]) : t.name("unknown"), side)
           : type === "object"
-            ? value.properties && named(path) !== undefined
-              ? t.name(named(path)!)
-              : // An object schema without properties: any keys, or none when it is closed (`{}` only).
-                t.ref("Record", [t.name("string"), t.name(value.additionalProperties === false ? "never" : "unknown")])
+            ? objectType(value, side, path)
             : t.name(type);
     const key = JSON.stringify(member);
     if (!seen.has(key)) members.push(member);
     seen.add(key);
   }
   return t.union(members);
+}
+
+function arrayType(element: TypeNode, side: Side): TypeNode {
+  return side.output ? t.array(element) : t.readonlyArray(element);
+}
+
+function objectType(value: ValueSpec, side: Side, path: readonly string[]): TypeNode {
+  const name = value.properties && !side.output ? side.named(path) : undefined;
+  // An object schema without properties: any keys, or none when it is closed (`{}` only).
+  return name !== undefined
+    ? t.name(name)
+    : t.ref("Record", [t.name("string"), t.name(value.additionalProperties === false ? "never" : "unknown")]);
+}
+
+/** Members of the output object: optional unless required, each with its TSDoc. */
+function outputMembers(properties: readonly PropertySpec[], path: readonly string[]): Member[] {
+  return properties.map((property) => ({
+    key: property.key,
+    optional: !property.required,
+    type: valueType(property.value, OUTPUT, [...path, property.key]),
+    doc: outputDoc(property) || undefined,
+  }));
 }
 
 /**
@@ -109,7 +137,10 @@ function members(
   return properties.map((property) => ({
     key: side.friendly ? (property.alias ?? property.key) : property.key,
     optional: !property.required,
-    type: optionalType(valueType(property.value, side.named, [...path, property.key]), property.required),
+    type: optionalType(
+      valueType(property.value, { output: false, named: side.named }, [...path, property.key]),
+      property.required,
+    ),
     doc: side.doc(property),
   }));
 }
@@ -171,7 +202,7 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
       typeAlias(
         `Exact size labels of \`${field.alias}\` (raw key \`${field.key}\`): what the wire body carries.`,
         names.labels.get(field.alias)!,
-        valueType(field.value, () => undefined, [field.key]),
+        valueType(field.value, { output: false, named: () => undefined }, [field.key]),
       ),
     );
   }
@@ -180,7 +211,7 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
       typeAlias(
         `Allowed values of \`${field.alias}\` (raw key \`${field.key}\`).`,
         names.enums.get(field.alias)!,
-        valueType(field.value, () => undefined, [field.key]),
+        valueType(field.value, { output: false, named: () => undefined }, [field.key]),
       ),
     );
   }
@@ -195,7 +226,7 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
             ? t.name(names.labels.get(field.alias)!)
             : names.enums.has(field.alias)
               ? t.name(names.enums.get(field.alias)!)
-              : valueType(field.value, side.named, [field.key]),
+              : valueType(field.value, { output: false, named: side.named }, [field.key]),
         field.required,
       ),
       doc: side.friendly ? fieldDoc(byKey.get(field.key)!) : rawFieldDoc(byKey.get(field.key)!),
@@ -253,12 +284,7 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
       doc: `Output of \`${spec.id}\` (the result's \`output\` object): the keys its output schema lists, and \`${extra}\`.`,
       name: names.output,
       members: [
-        ...spec.output.map((property) => ({
-          key: property.key,
-          optional: !property.required,
-          type: valueType(property.value, () => undefined, [property.key]),
-          doc: outputDoc(property) || undefined,
-        })),
+        ...outputMembers(spec.output, []),
         {
           key: extra,
           optional: true,

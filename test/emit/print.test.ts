@@ -128,7 +128,13 @@ function generator(seed: number) {
     const r = random();
     if (r < 0.35) return ref();
     if (r < 0.65) return t.union(Array.from({ length: 2 + count(10) }, () => (random() < 0.2 ? size() : leaf())));
-    if (r < 0.85) return t.array(random() < 0.5 ? ref() : t.union(Array.from({ length: 2 + count(6) }, leaf)));
+    if (r < 0.85) {
+      const element = random() < 0.5 ? ref() : t.union(Array.from({ length: 2 + count(6) }, leaf));
+      const which = random();
+      if (which < 0.4) return t.array(element);
+      if (which < 0.8) return t.readonlyArray(element);
+      return t.readonlyArray(random() < 0.5 ? t.readonlyArray(element) : t.union([t.readonlyArray(element), leaf()]));
+    }
     return leaf();
   };
   const members = (max: number): Member[] =>

@@ -33,7 +33,7 @@ import {
   type TongyiMaiZImageTurboControlnetLoraLorasItem,
   type BlackforestlabsFlux3KeyframesToVideoCamera,
 } from "./generated/index.js";
-import { build, toFriendly } from "./generated/models/kling/kling-3.0/4k/image-to-video.js";
+import { build, buildRaw, toFriendly } from "./generated/models/kling/kling-3.0/4k/image-to-video.js";
 import * as flux from "./generated/models/blackforestlabs/flux-3/keyframes-to-video.js";
 
 const shot: KlingKling304KImageToVideoMultiPromptItem = { prompt: "a", duration: 3 };
@@ -54,6 +54,27 @@ export const leaked: KlingKling304KImageToVideoElementsItem = { frontal_image_ur
 build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a" }] });
 // @ts-expect-error TS2353 "'seconds'" -- members are closed
 build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a", duration: 1, seconds: 1 }] });
+
+// Inputs take readonly arrays at every depth: a readonly string[], and inputs declared \`as const\` (friendly and raw)
+// holding an array of strings and an array of objects.
+const refs: readonly string[] = ["https://example.com/r.png"];
+const frozen = {
+  prompt: "x",
+  imageUrl: "https://example.com/a.png",
+  multiPrompt: [{ prompt: "a", duration: 3 }],
+  elements: [{ frontalImageUrl: "https://example.com/f.png", referenceImageUrls: ["https://example.com/r.png"] }],
+} as const;
+build(frozen);
+build({ ...frozen, elements: [{ frontalImageUrl: "https://example.com/f.png", referenceImageUrls: refs }] });
+const frozenShots: readonly KlingKling304KImageToVideoMultiPromptItem[] = frozen.multiPrompt;
+build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: frozenShots });
+buildRaw({ prompt: "x", image_url: "https://example.com/a.png", multi_prompt: [{ prompt: "a", duration: 3 }] } as const);
+const wrongItem = { prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a", duration: "3" }] } as const;
+// @ts-expect-error TS2345 "'string' is not assignable to type 'number'" -- a wrong item of an as-const array still fails
+build(wrongItem);
+const wrongRef = { prompt: "x", imageUrl: "https://example.com/a.png", elements: [{ frontalImageUrl: "https://example.com/f.png", referenceImageUrls: [1] }] } as const;
+// @ts-expect-error TS2345 "'number' is not assignable to type 'string'" -- a wrong string item at depth still fails
+build(wrongRef);
 
 // A required array of objects, and an object.
 const camera: BlackforestlabsFlux3KeyframesToVideoCamera = { movement: "pan", speed: 1 };
@@ -84,6 +105,7 @@ async function calls(): Promise<void> {
   build({ prompt: "x", imageUrl: "https://example.com/a.png", multiPrompt: [{ prompt: "a", duraton: 3 }] });
   // @ts-expect-error TS2345 "image-to-vdeo" -- a misspelled model id
   await client.run("kling/kling-3.0/4k/image-to-vdeo", { prompt: "x", imageUrl: "https://example.com/a.png" });
+  await client.run("kling/kling-3.0/4k/image-to-video", frozen);
   const result = await client.run("kling/kling-3.0/4k/image-to-video", { prompt: "x", imageUrl: "https://example.com/a.png" });
   // @ts-expect-error TS2551 "Did you mean 'video'" -- an output typo
   if (result.status === "succeeded") void result.output.vidoe;

@@ -93,7 +93,11 @@ describe("printed declarations mean what json-schema-to-typescript makes of the 
     expect(models.some(({ spec }) => spec.types.nested.size > 0)).toBe(true);
     const dir = await mkdtemp(join(tmpdir(), "runcomfy-types-"));
     try {
-      const checks: string[] = ["type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;"];
+      const checks: string[] = [
+        "type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;",
+        // Inputs take readonly arrays at every depth; json-schema-to-typescript prints mutable ones.
+        "type ReadonlyArrays<T> = T extends readonly (infer U)[] ? readonly ReadonlyArrays<U>[] : T extends object ? { [K in keyof T]: ReadonlyArrays<T[K]> } : T;",
+      ];
       for (const [index, { spec, dts }] of models.entries()) {
         const folder = join(dir, `m${index}`);
         await mkdir(folder);
@@ -114,8 +118,8 @@ describe("printed declarations mean what json-schema-to-typescript makes of the 
         checks.push(
           `import type * as o${index} from "./m${index}/ours.js";`,
           `import type * as r${index} from "./m${index}/reference.js";`,
-          `export const raw${index}: Same<o${index}.${names.rawInput}, r${index}.ReferenceRaw> = true; // ${spec.id}`,
-          `export const friendly${index}: Same<o${index}.${names.input}, r${index}.ReferenceFriendly> = true; // ${spec.id}`,
+          `export const raw${index}: Same<o${index}.${names.rawInput}, ReadonlyArrays<r${index}.ReferenceRaw>> = true; // ${spec.id}`,
+          `export const friendly${index}: Same<o${index}.${names.input}, ReadonlyArrays<r${index}.ReferenceFriendly>> = true; // ${spec.id}`,
           `export const output${index}: Same<o${index}.${names.output}, r${index}.ReferenceOutput> = true; // ${spec.id}`,
         );
       }

@@ -56,7 +56,7 @@ export const t = {
         : { kind: "union", members: flat };
   },
   array: (element: TypeNode): TypeNode => ({ kind: "array", element }),
-  /** `readonly T[]` (the element a name or reference). */
+  /** `readonly T[]`; a union or a readonly array element is parenthesised, `readonly (A | B)[]`. */
   readonlyArray: (element: TypeNode): TypeNode => ({ kind: "array", element, readonly: true }),
   tuple: (elements: readonly TypeNode[]): TypeNode => ({ kind: "tuple", elements }),
   object: (members: readonly Member[]): TypeNode => ({ kind: "object", members }),
@@ -135,11 +135,15 @@ export function typeDoc(node: TypeNode): Doc {
       return [node.name, typeArgs(node.args)];
     case "union":
       return unionDoc(node.members);
-    case "array":
-      if (node.readonly) return ["readonly ", typeDoc(node.element), "[]"];
-      return node.element.kind === "union"
-        ? ["(", group([indent([softline, unionBody(node.element.members)]), softline]), ")", "[]"]
-        : [typeDoc(node.element), "[]"];
+    case "array": {
+      const prefix = node.readonly ? "readonly " : "";
+      if (node.element.kind === "union")
+        return [prefix, "(", group([indent([softline, unionBody(node.element.members)]), softline]), ")", "[]"];
+      // `readonly string[][]` would make only the outer array readonly.
+      if (node.element.kind === "array" && node.element.readonly)
+        return [prefix, "(", typeDoc(node.element), ")", "[]"];
+      return [prefix, typeDoc(node.element), "[]"];
+    }
     case "tuple":
       return tupleDoc(node.elements);
     case "object":
