@@ -146,7 +146,10 @@ export interface CommunityWan21FusionxImageToVideoRawInput {
   "598_shift"?: number | undefined;
 }
 
-/** Output of `community/wan-2-1/fusionx/image-to-video` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `community/wan-2-1/fusionx/image-to-video` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface CommunityWan21FusionxImageToVideoOutput {
   /** URL of the generated image. */
   image?: string;

@@ -166,7 +166,10 @@ export interface CommunityFantasyPortraitImageToVideoRawInput {
   "149_cfg"?: number | undefined;
 }
 
-/** Output of `community/fantasy-portrait/image-to-video` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `community/fantasy-portrait/image-to-video` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface CommunityFantasyPortraitImageToVideoOutput {
   /** URL of the generated image. */
   image?: string;

@@ -146,7 +146,10 @@ export interface CommunityWan22VaceFunRawInput {
   "41_value"?: number | undefined;
 }
 
-/** Output of `community/wan-2-2/vace-fun` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `community/wan-2-2/vace-fun` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface CommunityWan22VaceFunOutput {
   /** URL of the generated image. */
   image?: string;

@@ -7,8 +7,9 @@
  *
  * Names come from the model id, never from titles; titles and descriptions
  * go into TSDoc. Inputs are closed and their arrays readonly at every depth; a field or member is optional unless
- * listed in `required` (an optional one also takes `undefined`); outputs are closed: the keys their schema
- * lists, and `extra` for any other key the server sends (`parseOutput`). The types mean
+ * listed in `required` (an optional one also takes `undefined`); outputs are closed at the top level: the keys their
+ * schema lists, and `extra` for any other key the server sends (`parseOutput`); their nested objects are inline and
+ * open, as sent. The types mean
  * what json-schema-to-typescript would make of the same schemas (a test
  * holds the two to mutual assignability).
  */
@@ -65,13 +66,15 @@ type Namer = (path: readonly string[]) => string | undefined;
 /**
  * How a value is typed on one side. Inputs take readonly arrays at every depth (a `readonly string[]` or an input
  * declared `as const` is accepted; `build()` never writes to its input) and name their nested objects (`named`).
- * Outputs keep plain arrays.
+ * Outputs are what `parseOutput` returns: nested values as the server sent them, so a nested object is an inline type
+ * of the members its schema lists, each with its TSDoc, and open (`[k: string]: unknown`), since nothing removes
+ * other keys below the top level; their arrays are plain arrays.
  */
 type Side = { readonly output: false; readonly named: Namer } | { readonly output: true };
 
 const OUTPUT: Side = { output: true };
 
-/** A value's type: enums and consts as literals, nested objects by name (inputs), arrays of their items. */
+/** A value's type: enums and consts as literals, nested objects by name (inputs) or inline (outputs), arrays of their items. */
 function valueType(value: ValueSpec, side: Side, path: readonly string[]): TypeNode {
   if (value.enum) return t.union(value.enum.map(scalar));
   if (value.const !== undefined) return scalar(value.const);
@@ -99,20 +102,24 @@ function arrayType(element: TypeNode, side: Side): TypeNode {
 }
 
 function objectType(value: ValueSpec, side: Side, path: readonly string[]): TypeNode {
-  const name = value.properties && !side.output ? side.named(path) : undefined;
+  if (side.output)
+    return value.properties && value.properties.length > 0
+      ? t.object(outputMembers(value.properties, path), t.name("unknown"))
+      : t.ref("Record", [t.name("string"), t.name("unknown")]);
+  const name = value.properties ? side.named(path) : undefined;
   // An object schema without properties: any keys, or none when it is closed (`{}` only).
   return name !== undefined
     ? t.name(name)
     : t.ref("Record", [t.name("string"), t.name(value.additionalProperties === false ? "never" : "unknown")]);
 }
 
-/** Members of the output object: optional unless required, each with its TSDoc. */
+/** Members of an output object (the top level or nested): optional unless required, each with its TSDoc. */
 function outputMembers(properties: readonly PropertySpec[], path: readonly string[]): Member[] {
   return properties.map((property) => ({
     key: property.key,
     optional: !property.required,
     type: valueType(property.value, OUTPUT, [...path, property.key]),
-    doc: outputDoc(property) || undefined,
+    doc: outputDoc(property),
   }));
 }
 
@@ -281,7 +288,10 @@ function typeDeclarations(spec: ModelSpec): (Doc | null)[] {
   const extra = extraKey(spec.output.map((property) => property.key));
   add(
     interfaceDeclaration({
-      doc: `Output of \`${spec.id}\` (the result's \`output\` object): the keys its output schema lists, and \`${extra}\`.`,
+      doc: [
+        `Output of \`${spec.id}\` (the result's \`output\` object): the keys its output schema lists, and \`${extra}\`.`,
+        "Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.",
+      ].join("\n"),
       name: names.output,
       members: [
         ...outputMembers(spec.output, []),

@@ -218,19 +218,28 @@ function describeValidation(rule: JsonValue): string {
   return show(rule);
 }
 
-/** TSDoc of an output property. */
+/**
+ * TSDoc of an output property, at the top level or nested: title and description, what a media URL is, constraints
+ * (of the value and of its items); never empty, so every output member is documented.
+ */
 export function outputDoc(property: PropertySpec): string {
   const spec = property.value;
   const media = spec.media ?? spec.items?.media;
-  const lines: string[] = [];
-  if (spec.description) lines.push(spec.description);
+  const lines: string[] = [...heading(spec)];
   if (media)
     lines.push(
       spec.media
         ? `URL of the generated ${mediaNoun(media, false)}.`
         : `URLs of the generated ${mediaNoun(media, true)}.`,
     );
-  return commentSafe(lines.join("\n"));
+  // A media URL's `format` (`uri`) says nothing the line above does not.
+  lines.push(...constraintLines(spec).filter((line) => !(spec.media && line.startsWith("Format: "))));
+  if (spec.items && !spec.items.properties) {
+    const itemLines = constraintLines(spec.items).filter((line) => !(media && line.startsWith("Format: ")));
+    if (itemLines.length > 0) lines.push(`Each item: ${itemLines.join(" ")}`);
+  }
+  if (lines.length === 0) lines.push(`Output key \`${property.key}\` (${typeLabel(spec)}).`);
+  return finish(lines);
 }
 
 /** `0.35 USD per second`; the catalog's own unit words are kept. */

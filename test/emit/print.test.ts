@@ -135,8 +135,20 @@ function generator(seed: number) {
       if (which < 0.8) return t.readonlyArray(element);
       return t.readonlyArray(random() < 0.5 ? t.readonlyArray(element) : t.union([t.readonlyArray(element), leaf()]));
     }
+    if (r < 0.92) return inline();
     return leaf();
   };
+  /** An inline object type (an output's nested object): members with docs, perhaps an index signature. */
+  const inline = (): TypeNode =>
+    t.object(
+      [...new Set(Array.from({ length: count(4) }, () => pick(KEYS)))].map((key) => ({
+        key,
+        optional: random() < 0.5,
+        type: random() < 0.5 ? leaf() : t.array(ref()),
+        ...(random() < 0.5 ? { doc: pick(DOCS) } : {}),
+      })),
+      random() < 0.5 ? t.name("unknown") : undefined,
+    );
   const members = (max: number): Member[] =>
     [...new Set(Array.from({ length: count(max) }, () => pick(KEYS)))].map((key) => ({
       key,

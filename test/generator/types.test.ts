@@ -20,7 +20,7 @@ import { objectSchema, type SchemaOptions } from "../../generator/emit/json-sche
 import type { JsonObject } from "../../generator/lib/json.ts";
 import { fieldProperty } from "../../generator/model/fields.ts";
 import { loadModels } from "../../generator/model/load.ts";
-import type { ModelSpec, PropertySpec } from "../../generator/model/types.ts";
+import type { ModelSpec, PropertySpec, ValueSpec } from "../../generator/model/types.ts";
 import { readSchemaEntries } from "../../generator/schemas/entries.ts";
 import { catalogSchemaTexts } from "../helpers/catalog.ts";
 import { placeSchemaFiles, ROOT, runProcess, tempProject, type TempProject } from "../helpers/project.ts";
@@ -60,19 +60,34 @@ function referenceSchemas(spec: ModelSpec): { raw: JsonObject; friendly: JsonObj
   return {
     raw: objectSchema(properties, { closed: true }),
     friendly: objectSchema(properties, friendly),
-    // Closed: the listed keys, and the holder of any other key the server sends (`extra`, see `extraKey`).
+    // Closed at the top level: the listed keys, and the holder of any other key the server sends (`extra`, see
+    // `extraKey`); open below it, where `parseOutput` keeps values as sent.
     output: objectSchema(
       [
-        ...spec.output,
+        ...spec.output.map((property) => ({ ...property, value: opened(property.value) })),
         {
           key: extraKey(spec.output.map((property) => property.key)),
           required: false,
           listedRequired: false,
-          value: { types: ["object"] },
+          value: { types: ["object"], additionalProperties: true },
         },
       ],
       { closed: true },
+      [],
+      false,
     ),
+  };
+}
+
+/** A value with every object in it open (`additionalProperties: true`), as an output's nested values are typed. */
+function opened(value: ValueSpec): ValueSpec {
+  return {
+    ...value,
+    ...(value.types.includes("object") || value.properties ? { additionalProperties: true } : {}),
+    ...(value.properties
+      ? { properties: value.properties.map((property) => ({ ...property, value: opened(property.value) })) }
+      : {}),
+    ...(value.items ? { items: opened(value.items) } : {}),
   };
 }
 

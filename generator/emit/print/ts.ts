@@ -31,7 +31,12 @@ export type TypeNode =
   | { readonly kind: "union"; readonly members: readonly TypeNode[] }
   | { readonly kind: "array"; readonly element: TypeNode; readonly readonly?: boolean }
   | { readonly kind: "tuple"; readonly elements: readonly TypeNode[] }
-  | { readonly kind: "object"; readonly members: readonly Member[] };
+  | {
+      readonly kind: "object";
+      readonly members: readonly Member[];
+      /** An index signature `[k: string]: <type>` after the members. */
+      readonly index?: TypeNode | undefined;
+    };
 
 export interface Member {
   readonly doc?: string | undefined;
@@ -59,7 +64,9 @@ export const t = {
   /** `readonly T[]`; a union or a readonly array element is parenthesised, `readonly (A | B)[]`. */
   readonlyArray: (element: TypeNode): TypeNode => ({ kind: "array", element, readonly: true }),
   tuple: (elements: readonly TypeNode[]): TypeNode => ({ kind: "tuple", elements }),
-  object: (members: readonly Member[]): TypeNode => ({ kind: "object", members }),
+  /** An inline object type; its members' docs are printed (which breaks it onto one member per line). */
+  object: (members: readonly Member[], index?: TypeNode): TypeNode =>
+    index === undefined ? { kind: "object", members } : { kind: "object", members, index },
 };
 
 function literal(value: string | number | boolean | null): Doc {
@@ -119,9 +126,16 @@ function memberSignature(member: Member): Doc {
   ]);
 }
 
-function objectDoc(members: readonly Member[]): Doc {
-  if (members.length === 0) return "{}";
-  return group(["{", indent([line, join([";", line], members.map(memberSignature)), ifBreak(";")]), line, "}"]);
+/** `[k: string]: <type>`, as Prettier prints an index signature. */
+function indexSignature(type: TypeNode): Doc {
+  return group(["[", group([indent([softline, "k", ":", " ", "string"]), softline]), "]", ":", " ", annotation(type)]);
+}
+
+function objectDoc(members: readonly Member[], index: TypeNode | undefined): Doc {
+  const parts: Doc[] = members.map((member) => withDoc(member.doc, memberSignature(member)));
+  if (index) parts.push(indexSignature(index));
+  if (parts.length === 0) return "{}";
+  return group(["{", indent([line, join([";", line], parts), ifBreak(";")]), line, "}"]);
 }
 
 /** A type in any position but a property's or alias's own type. */
@@ -147,7 +161,7 @@ export function typeDoc(node: TypeNode): Doc {
     case "tuple":
       return tupleDoc(node.elements);
     case "object":
-      return objectDoc(node.members);
+      return objectDoc(node.members, node.index);
   }
 }
 
@@ -173,19 +187,7 @@ export interface InterfaceDeclaration {
 /** `export interface Name { … }`, one member per line, each with its doc comment. */
 export function interfaceDeclaration(declaration: InterfaceDeclaration): Doc {
   const members: Doc[] = declaration.members.map((member) => withDoc(member.doc, [memberSignature(member), ";"]));
-  if (declaration.index) {
-    members.push([
-      group([
-        "[",
-        group([indent([softline, "k", ":", " ", "string"]), softline]),
-        "]",
-        ":",
-        " ",
-        annotation(declaration.index),
-      ]),
-      ";",
-    ]);
-  }
+  if (declaration.index) members.push([indexSignature(declaration.index), ";"]);
   const body = members.length === 0 ? " {}" : [" {", indent([hardline, join(hardline, members)]), hardline, "}"];
   return withDoc(declaration.doc, ["export interface ", declaration.name, body]);
 }

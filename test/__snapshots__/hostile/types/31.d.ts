@@ -19,7 +19,10 @@ export interface HostileGlobalThisPwnedIdProcessExit7XRawInput {
   "1_prompt"?: string | undefined;
 }
 
-/** Output of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)} \u2028 `x`` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `hostile/*\/ globalThis.__pwned = "id"; /* ${process.exit(7)} \u2028 `x`` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface HostileGlobalThisPwnedIdProcessExit7XOutput {
   /** URL of the generated image. */
   image?: string;

@@ -19,7 +19,10 @@ export interface HostileKeyNames_b2e263RawInput {
   "1_prompt": string;
 }
 
-/** Output of `hostile/Key-Names` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `hostile/Key-Names` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface HostileKeyNames_b2e263Output {
   /** URL of the generated image. */
   image?: string;
@@ -175,7 +178,10 @@ export interface HostileKeyNames_d327b3RawNestedKeys {
   constructor: number;
 }
 
-/** Output of `hostile/key-names` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `hostile/key-names` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface HostileKeyNames_d327b3Output {
   /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
   readonly extra?: Readonly<Record<string, unknown>>;

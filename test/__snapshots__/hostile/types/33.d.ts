@@ -130,13 +130,18 @@ export interface HostileTextInjectionRawNestedObject {
   "*/ inner"?: string | undefined;
 }
 
-/** Output of `hostile/text-injection` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `hostile/text-injection` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface HostileTextInjectionOutput {
   /**
    * *\/ globalThis.__pwned = "output"; /*
+   *
    * URL of the generated video.
    */
   video?: string;
+  /** Output key `*\/ weird output` (string). */
   "*/ weird output"?: string;
   /** Keys the server sent that the output schema does not list, as sent (only present when there are any). */
   readonly extra?: Readonly<Record<string, unknown>>;
@@ -159,7 +164,10 @@ export interface RunRawInput {
   "1_prompt"?: string | undefined;
 }
 
-/** Output of `run/--` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `run/--` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface RunOutput {
   /** URL of the generated image. */
   image?: string;

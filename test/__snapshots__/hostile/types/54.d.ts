@@ -19,7 +19,10 @@ export interface ConstructorRawInput {
   "1_prompt"?: string | undefined;
 }
 
-/** Output of `constructor/!!` (the result's `output` object): the keys its output schema lists, and `extra`. */
+/**
+ * Output of `constructor/!!` (the result's `output` object): the keys its output schema lists, and `extra`.
+ * Not validated (the server is the authority): a key typed as required is missing if the server leaves it out, and a nested object keeps the other keys it was sent.
+ */
 export interface ConstructorOutput {
   /** URL of the generated image. */
   image?: string;
