@@ -196,8 +196,8 @@ export function memberDoc(property: PropertySpec): string | undefined {
   return lines.length > 0 ? finish(lines) : undefined;
 }
 
-/** One-line TSDoc of a member of a nested input object (wire type). */
-export function rawMemberDoc(property: PropertySpec): string | undefined {
+/** One-line TSDoc of a member of a nested input object (wire type); never empty. */
+export function rawMemberDoc(property: PropertySpec): string {
   const parts = [
     ...(property.value.title ? [`${property.value.title}.`] : []),
     ...(property.alias !== undefined && property.alias !== property.key
@@ -207,7 +207,9 @@ export function rawMemberDoc(property: PropertySpec): string | undefined {
   ];
   const fallback = defaultLine(property.value, property.required, 60);
   if (fallback) parts.push(fallback);
-  return parts.length > 0 ? commentSafe(parts.join(" ")) : undefined;
+  // A member with nothing else to say (no title, no constraint) is named by its key and type.
+  if (parts.length === 0) parts.push(`\`${property.key}\`: ${typeLabel(property.value)}.`);
+  return commentSafe(parts.join(" "));
 }
 
 function describeValidation(rule: JsonValue): string {

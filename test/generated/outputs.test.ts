@@ -2,7 +2,7 @@
  * Output types and the TSDoc of outputs and nested wire members, in a package generated from a model whose output
  * schema nests an object and an array of objects: nested members are typed (not `Record<string, unknown>`), and open,
  * as `parseOutput` returns them (nested values as sent; only top-level keys the schema does not list move to
- * `extra`); every output member, nested ones too, carries TSDoc.
+ * `extra`); every output member, nested ones too, carries TSDoc, and so does a nested wire member without a title.
  * Type-checked with tsc --strict (exactOptionalPropertyTypes, noUncheckedIndexedAccess).
  */
 import { readFile, writeFile } from "node:fs/promises";
@@ -130,7 +130,7 @@ describe("outputs", () => {
     });
   });
 
-  it("document every output member, nested ones too", async () => {
+  it("document every output member, nested ones too, and a nested wire member without a title", async () => {
     const bucket = String(bucketOf("acme/shapes")).padStart(2, "0");
     const text = await readFile(join(pkg.dir, `types/${bucket}.d.ts`), "utf8");
     const output = text.slice(text.indexOf("export interface AcmeShapesOutput {"));
@@ -161,5 +161,8 @@ describe("outputs", () => {
     expect(body).toContain("/** At most 3 items. */\n    tags?: string[];");
     expect(body).toContain("[k: string]: unknown;");
     expect(body).not.toContain("Record<string, unknown>;\n  frames");
+    // The raw camera's untitled member is named by its key and type.
+    const raw = text.slice(text.indexOf("export interface AcmeShapesRawCamera {"));
+    expect(raw.slice(0, raw.indexOf("\n}\n"))).toMatch(/\/\*\* `movement`: string\. \*\/\n {2}movement\?:/);
   });
 });
