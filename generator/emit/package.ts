@@ -10,7 +10,7 @@ import { constraintLines, priceText, rangeLabel, show, showDefault, typeLabel } 
 import { constDeclaration, expressionDoc, importDeclaration, js, type Expression } from "./print/js.ts";
 import { hardline, join, layout, PACKAGE_FORMAT, type Doc } from "./print/layout.ts";
 import * as md from "./print/md.ts";
-import { RUNTIME_REVISION } from "./runtime-changes.ts";
+import { GENERATOR_REVISION } from "./generator-changes.ts";
 import { bucketName, registryBuckets, registryPath, typesModule } from "./registry.ts";
 import { NO_CHECK_PRAGMA, typeNamesOf } from "./declarations.ts";
 import { isIdentifier, propertyKey, stringLiteral, stringWidth } from "./print/text.ts";
@@ -232,8 +232,8 @@ export function emitPackageJson(
     engines: { node: ">=20.19" },
     license: "MIT",
     // Read back by the next generate: its schema snapshot (schemas/) is compared under these rules, and the runtime
-    // changes after this revision go into the changelog (emit/runtime-changes.ts).
-    "runcomfy-codegen": { normalizationRules: NORMALIZATION_RULES, runtimeRevision: RUNTIME_REVISION },
+    // changes after this revision go into the changelog (emit/generator-changes.ts).
+    "runcomfy-codegen": { normalizationRules: NORMALIZATION_RULES, generatorRevision: GENERATOR_REVISION },
   };
   return stringifyPretty(pkg);
 }

@@ -6,7 +6,7 @@
 import type { ModelSpec } from "../model/types.ts";
 import { changeSummary, fieldLabel, impactLabel, sections } from "../drift/format/shared.ts";
 import type { Change, DriftReport } from "../drift/types.ts";
-import type { RuntimeChange } from "../emit/runtime-changes.ts";
+import type { GeneratorChange } from "../emit/generator-changes.ts";
 import { code } from "../lib/markdown.ts";
 
 export const CHANGELOG_FILE = "CHANGELOG.md";
@@ -41,23 +41,23 @@ function bullet(change: Change): string {
 const LEVELS = ["none", "patch", "minor", "major"] as const;
 
 /**
- * The entry for a version bumped because of `report` (the schema drift; absent or empty when only the runtime
- * changed) and of `runtime`, the client runtime's behaviour changes since the package's last version.
+ * The entry for a version bumped because of `report` (the schema drift; absent or empty when only the generator
+ * changed) and of `generator`, the generator's own changes since the package's last version.
  */
 export function releaseEntry(
   version: string,
   previousVersion: string,
   report: DriftReport | undefined,
-  runtime: readonly RuntimeChange[] = [],
+  generator: readonly GeneratorChange[] = [],
 ): string {
   const changes = report?.changes ?? [];
-  const level = [report?.semver ?? "none", ...runtime.map((change) => change.level)].reduce((a, b) =>
+  const level = [report?.semver ?? "none", ...generator.map((change) => change.level)].reduce((a, b) =>
     LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a,
   );
   const summary = [
     ...(changes.length > 0 && report ? [changeSummary(report)] : []),
-    ...(runtime.length > 0
-      ? [`${runtime.length} client runtime change${runtime.length === 1 ? "" : "s"} (see below)`]
+    ...(generator.length > 0
+      ? [`${generator.length} generator change${generator.length === 1 ? "" : "s"} (see below)`]
       : []),
   ].join("; ");
   const lines = [
@@ -69,10 +69,10 @@ export function releaseEntry(
     lines.push("", `### ${section.title}`);
     for (const group of section.models) lines.push("", `#### ${code(group.model)}`, "", ...group.changes.map(bullet));
   }
-  if (runtime.length > 0) {
-    lines.push("", "### Client runtime changes", "");
-    // Our own Markdown (emit/runtime-changes.ts), on one line each: not escaped, so its code spans stay code.
-    for (const change of runtime) lines.push(`- ${change.text.replace(/\s+/g, " ").trim()} (${change.level})`);
+  if (generator.length > 0) {
+    lines.push("", "### Generator changes", "");
+    // Our own Markdown (emit/generator-changes.ts), on one line each: not escaped, so its code spans stay code.
+    for (const change of generator) lines.push(`- ${change.text.replace(/\s+/g, " ").trim()} (${change.level})`);
   }
   return `${lines.join("\n")}\n`;
 }

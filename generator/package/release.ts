@@ -30,7 +30,7 @@ import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./chan
 import { compareModels } from "../drift/report.ts";
 import { bumpVersion } from "../drift/semver.ts";
 import type { DriftReport, Semver } from "../drift/types.ts";
-import { RUNTIME_CHANGES, RUNTIME_REVISION } from "../emit/runtime-changes.ts";
+import { GENERATOR_CHANGES, GENERATOR_REVISION } from "../emit/generator-changes.ts";
 
 export const DEFAULT_VERSION = "0.1.0";
 /** Folder of `generated/` holding the schema files the package was built from. */
@@ -80,11 +80,11 @@ export async function currentVersion(outDir: string): Promise<string> {
 
 /**
  * What `generated/` was built with, from its package.json's `runcomfy-codegen` block: the normalisation rules (1 for
- * a package from before that field) and the runtime revision (0 for a package from before that field, so every entry
- * of `RUNTIME_CHANGES` is news to it); the current ones when there is no package yet, or one that does not parse.
+ * a package from before that field) and the generator revision (0 for a package from before that field, so every entry
+ * of `GENERATOR_CHANGES` is news to it); the current ones when there is no package yet, or one that does not parse.
  */
-export async function builtWith(outDir: string): Promise<{ rules: number; runtimeRevision: number }> {
-  const current = { rules: NORMALIZATION_RULES, runtimeRevision: RUNTIME_REVISION };
+export async function builtWith(outDir: string): Promise<{ rules: number; generatorRevision: number }> {
+  const current = { rules: NORMALIZATION_RULES, generatorRevision: GENERATOR_REVISION };
   let pkg: unknown;
   try {
     const text = await readIfExists(join(outDir, "package.json"));
@@ -94,11 +94,11 @@ export async function builtWith(outDir: string): Promise<{ rules: number; runtim
     return current;
   }
   const recorded = (
-    pkg as { "runcomfy-codegen"?: { normalizationRules?: unknown; runtimeRevision?: unknown } } | null
+    pkg as { "runcomfy-codegen"?: { normalizationRules?: unknown; generatorRevision?: unknown } } | null
   )?.["runcomfy-codegen"];
   const count = (value: unknown, least: number) =>
     typeof value === "number" && Number.isInteger(value) && value >= least ? value : least;
-  return { rules: count(recorded?.normalizationRules, 1), runtimeRevision: count(recorded?.runtimeRevision, 0) };
+  return { rules: count(recorded?.normalizationRules, 1), generatorRevision: count(recorded?.generatorRevision, 0) };
 }
 
 const LEVELS: readonly Semver[] = ["none", "patch", "minor", "major"];
@@ -136,8 +136,8 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   const outPrefix = relative(input.root, input.outDir).split(sep).join("/");
   const built = await builtWith(input.outDir);
   const rules = built.rules;
-  // Runtime behaviour changes since the revision the package was built with (none for a new package).
-  const runtime = RUNTIME_CHANGES.filter((change) => change.revision > built.runtimeRevision);
+  // The generator's own changes since the revision the package was built with (none for a new package).
+  const fromGenerator = GENERATOR_CHANGES.filter((change) => change.revision > built.generatorRevision);
   const listed = input.listed
     ? input.listed
         .filter((path) => path.startsWith(`${SNAPSHOT_DIR}/`) && path.endsWith(".json"))
@@ -185,10 +185,10 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
 
   let version = previousVersion;
   let changelog = existing ?? prependEntry(undefined, initialEntry(previousVersion, input.specs));
-  const level = worst([report?.semver ?? "none", ...runtime.map((change) => change.level)]);
+  const level = worst([report?.semver ?? "none", ...fromGenerator.map((change) => change.level)]);
   if (level !== "none") {
     version = bumpVersion(previousVersion, level, `${outPrefix}/package.json`);
-    changelog = prependEntry(existing, releaseEntry(version, previousVersion, report, runtime));
+    changelog = prependEntry(existing, releaseEntry(version, previousVersion, report, fromGenerator));
   }
   const files = new Map<string, string>();
   const unchanged = new Map<string, string>();

@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { format } from "prettier";
-import { RUNTIME_CHANGES, RUNTIME_REVISION } from "../../generator/emit/runtime-changes.ts";
+import { GENERATOR_CHANGES, GENERATOR_REVISION } from "../../generator/emit/generator-changes.ts";
 import { PACKAGE_FORMAT } from "../../generator/emit/print/layout.ts";
 import { generate } from "../../generator/package/generate.ts";
 import { tempProject, type TempProject } from "../helpers/project.ts";
@@ -108,7 +108,7 @@ describe("generate with a committed package", () => {
   });
 });
 
-describe("a package built with an earlier client runtime", () => {
+describe("a package built with an earlier generator", () => {
   let project: TempProject;
   beforeAll(async () => {
     project = await tempProject({ withGenerated: true });
@@ -119,43 +119,43 @@ describe("a package built with an earlier client runtime", () => {
   async function builtAt(revision: number): Promise<void> {
     const file = join(project.root, "generated", "package.json");
     const pkg = JSON.parse(await readFile(file, "utf8")) as { "runcomfy-codegen": Record<string, unknown> };
-    if (revision === 0) delete pkg["runcomfy-codegen"]["runtimeRevision"];
-    else pkg["runcomfy-codegen"]["runtimeRevision"] = revision;
+    if (revision === 0) delete pkg["runcomfy-codegen"]["generatorRevision"];
+    else pkg["runcomfy-codegen"]["generatorRevision"] = revision;
     await writeFile(file, `${JSON.stringify(pkg, null, 2)}\n`);
   }
 
-  it("lists the runtime's changes since then in the changelog, bumped by the worst, with a schema change too", async () => {
-    expect(RUNTIME_REVISION).toBeGreaterThan(0);
+  it("lists the generator's changes since then in the changelog, bumped by the worst, with a schema change too", async () => {
+    expect(GENERATOR_REVISION).toBeGreaterThan(0);
     await builtAt(0);
     const start = await version(project.root);
     await editSeed(project.root, (text) =>
       text.replace("Number of denoising iterations", "How many denoising iterations"),
     );
     await generate({ root: project.root });
-    const worst = RUNTIME_CHANGES.some((change) => change.level === "major") ? "major" : "minor";
+    const worst = GENERATOR_CHANGES.some((change) => change.level === "major") ? "major" : "minor";
     const [major, minor] = start.split(".").map(Number);
     const next = worst === "major" ? `${major! + 1}.0.0` : `${major}.${minor! + 1}.0`;
     expect(await version(project.root)).toBe(next);
     const text = await changelog(project.root);
     const entry = text.slice(text.indexOf(`## ${next}`), text.indexOf(`## ${start}`));
     expect(entry).toContain(
-      `Major release after ${start}: 1 non-breaking change in 1 model; ${RUNTIME_CHANGES.length} client runtime changes (see below).`,
+      `Major release after ${start}: 1 non-breaking change in 1 model; ${GENERATOR_CHANGES.length} generator changes (see below).`,
     );
-    expect(entry).toContain("### Client runtime changes");
-    for (const change of RUNTIME_CHANGES) expect(entry).toContain(`- ${change.text} (${change.level})`);
+    expect(entry).toContain("### Generator changes");
+    for (const change of GENERATOR_CHANGES) expect(entry).toContain(`- ${change.text} (${change.level})`);
     // The schema change is listed as ever.
     expect(entry).toContain("denoising iterations");
     const pkg = JSON.parse(await readFile(join(project.root, "generated", "package.json"), "utf8")) as {
-      "runcomfy-codegen": { runtimeRevision: number };
+      "runcomfy-codegen": { generatorRevision: number };
     };
-    expect(pkg["runcomfy-codegen"].runtimeRevision).toBe(RUNTIME_REVISION);
+    expect(pkg["runcomfy-codegen"].generatorRevision).toBe(GENERATOR_REVISION);
     // The changelog is Markdown Prettier leaves as it is.
     expect(await format(text, { parser: "markdown", ...PACKAGE_FORMAT })).toBe(text);
     await expectUpToDate(project.root);
   });
 
   it("adds nothing when the recorded revision is the current one", async () => {
-    await builtAt(RUNTIME_REVISION);
+    await builtAt(GENERATOR_REVISION);
     const start = await version(project.root);
     await generate({ root: project.root });
     expect(await version(project.root)).toBe(start);

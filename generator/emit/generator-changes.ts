@@ -1,16 +1,17 @@
 /**
- * Behaviour changes of the client runtime (`templates/runtime/`), as data: what a user of the generated package sees
- * change when it is regenerated with a newer generator, although no schema changed. Schema changes reach the
+ * Changes that come from the generator, not from the schemas, as data: what a user of the generated package sees
+ * change when it is regenerated with a newer generator although no schema changed (the client runtime of
+ * `templates/runtime/`, or the types and docs the emitters print). Schema changes reach the
  * changelog through the drift report; these through this list. The package records the revision it was built with
- * (`"runcomfy-codegen": { "runtimeRevision": n }` in its package.json, written by `emitPackageJson`), and the next
+ * (`"runcomfy-codegen": { "generatorRevision": n }` in its package.json, written by `emitPackageJson`), and the next
  * `generate` puts every later entry in the changelog and bumps the version by the worst of them and the drift
  * (`package/release.ts`), the way `NORMALIZATION_RULES` reaches users for the normaliser.
  *
- * Add an entry (next revision, its level, one sentence a user can act on) in the commit that changes what the runtime
- * does for code that worked before: a class, a thrown error, a value refused or sent differently, a public type.
- * Internal changes, faster code and new options need none.
+ * Add an entry (next revision, its level, one sentence a user can act on) in the commit that changes, for code that
+ * worked before, what the runtime does (a class, a thrown error, a value refused or sent differently) or what the
+ * emitted types accept. Internal changes, faster code, new options and doc wording need none.
  */
-export interface RuntimeChange {
+export interface GeneratorChange {
   /** 1, 2, …: the package records the highest one it was built with. */
   readonly revision: number;
   /** `major` when code that worked before may now fail to compile or behave differently. */
@@ -19,7 +20,7 @@ export interface RuntimeChange {
   readonly text: string;
 }
 
-export const RUNTIME_CHANGES: readonly RuntimeChange[] = [
+export const GENERATOR_CHANGES: readonly GeneratorChange[] = [
   {
     revision: 1,
     level: "major",
@@ -45,7 +46,17 @@ export const RUNTIME_CHANGES: readonly RuntimeChange[] = [
     level: "major",
     text: "`isRequestHandle(value)` without a model id narrows to a handle of any model; a model's handle type is given only with its id (`isRequestHandle(value, modelId)`), so `isRequestHandle<Id>(value)` no longer compiles.",
   },
+  {
+    revision: 2,
+    level: "major",
+    text: "Input arrays are typed `readonly T[]` at every depth, so a readonly array or an input declared `as const` is accepted; code that changes an array of an object typed as a model's input (`input.imageUrls.push(…)`) no longer compiles.",
+  },
+  {
+    revision: 2,
+    level: "minor",
+    text: "Nested output objects and array items are typed by the members their schema lists (they were `Record<string, unknown>`; still open to unlisted keys), and every output field has TSDoc.",
+  },
 ];
 
-/** The revision the current runtime is at (the highest in `RUNTIME_CHANGES`). */
-export const RUNTIME_REVISION = Math.max(0, ...RUNTIME_CHANGES.map((change) => change.revision));
+/** The revision the current generator is at (the highest in `GENERATOR_CHANGES`). */
+export const GENERATOR_REVISION = Math.max(0, ...GENERATOR_CHANGES.map((change) => change.revision));
