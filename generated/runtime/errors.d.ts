@@ -165,6 +165,24 @@ export declare class AbortError<Id extends string = string> extends RunComfyErro
   constructor(message: string, options?: Partial<WaitErrorOptions<Id>>);
 }
 /**
+ * `run()` submitted the job (it is queued: it may run and be charged), then waiting for it failed: status or result
+ * calls kept failing after their retries (`cause` is that `ConnectionError`, `InternalServerError`,
+ * `RateLimitError`, …), or the server kept sending a status this client does not know. On purpose not one of those
+ * classes: a retry wrapper that resends `run()` on them would pay again. `handle` resumes the wait:
+ * `client.wait(error.handle)` (waiting is free, and safe to retry).
+ */
+export declare class WaitFailedError<Id extends string = string> extends RunComfyError {
+  name: string;
+  /** The job's handle, to resume with `client.wait(handle)`. */
+  readonly handle: RequestHandle<Id>;
+  constructor(
+    message: string,
+    options: RunComfyErrorOptions & {
+      readonly handle: RequestHandle<Id>;
+    },
+  );
+}
+/**
  * The status endpoint said the job finished, but the result endpoint kept
  * answering 404 (after a few retries with backoff). The job did finish and
  * may have been charged: `handle` resumes with `client.wait(handle)` or

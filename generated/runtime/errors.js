@@ -169,6 +169,22 @@ export class AbortError extends RunComfyError {
   }
 }
 /**
+ * `run()` submitted the job (it is queued: it may run and be charged), then waiting for it failed: status or result
+ * calls kept failing after their retries (`cause` is that `ConnectionError`, `InternalServerError`,
+ * `RateLimitError`, …), or the server kept sending a status this client does not know. On purpose not one of those
+ * classes: a retry wrapper that resends `run()` on them would pay again. `handle` resumes the wait:
+ * `client.wait(error.handle)` (waiting is free, and safe to retry).
+ */
+export class WaitFailedError extends RunComfyError {
+  name = "WaitFailedError";
+  /** The job's handle, to resume with `client.wait(handle)`. */
+  handle;
+  constructor(message, options) {
+    super(message, options);
+    this.handle = options.handle;
+  }
+}
+/**
  * The status endpoint said the job finished, but the result endpoint kept
  * answering 404 (after a few retries with backoff). The job did finish and
  * may have been charged: `handle` resumes with `client.wait(handle)` or

@@ -52,6 +52,7 @@ export {
   UnknownStatusError,
   UnprocessableEntityError,
   ValidationError,
+  WaitFailedError,
   WaitTimeoutError,
 } from "./errors.js";
 export type {

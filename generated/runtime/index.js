@@ -27,6 +27,7 @@ export {
   UnknownStatusError,
   UnprocessableEntityError,
   ValidationError,
+  WaitFailedError,
   WaitTimeoutError,
 } from "./errors.js";
 export { mediaProblem } from "./model.js";

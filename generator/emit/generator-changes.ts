@@ -53,6 +53,11 @@ export const GENERATOR_CHANGES: readonly GeneratorChange[] = [
   },
   {
     revision: 2,
+    level: "major",
+    text: "`run()` whose wait fails once the job is queued (status or result calls that keep failing, an unknown status) rejects with `WaitFailedError`, which carries the `handle` and the failure as `cause`; it rejected with the raw `ConnectionError`, `InternalServerError`, `RateLimitError` or `UnknownStatusError`, so a retry wrapper around `run()` submitted and paid again. Resume with `client.wait(error.handle)`.",
+  },
+  {
+    revision: 2,
     level: "minor",
     text: "Nested output objects and array items are typed by the members their schema lists (they were `Record<string, unknown>`; still open to unlisted keys), and every output field has TSDoc.",
   },

@@ -21,7 +21,7 @@ import {
 } from "./calls.js";
 import { createCatalog, type Catalog } from "./catalog.js";
 import { checkKeys, resolveConfig, type RuntimeClientOptions } from "./config.js";
-import { ConfigurationError } from "./errors.js";
+import { AbortError, ConfigurationError, ResultNotFoundError, WaitFailedError, WaitTimeoutError } from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
 import type { UntypedOutput } from "./untyped.js";
@@ -176,15 +176,33 @@ export function createClient<M = Record<never, AnyModel>>(options: RuntimeClient
       // `resolved` carries the signal: it serves as the submit's call options.
       return calls.submit(modelRef, input, resolved, raw, deadline).then((handle) => {
         const model = typeof modelRef === "string" ? undefined : modelRef;
+        let failed: Parameters<typeof waitFor>[3];
         try {
           onEnqueue?.(handle);
         } catch (error) {
           // The job is queued (and paid for): the wait stops as on an abort (onAbort), with the handle and the error.
-          return waitFor(handle, resolved, model, { callback: "onEnqueue", error }, deadline);
+          failed = { callback: "onEnqueue", error };
         }
-        return waitFor(handle, resolved, model, undefined, deadline);
+        return waitFor(handle, resolved, model, failed, deadline).catch((error: unknown) => {
+          throw waitFailed(error, handle);
+        });
       });
     };
+  /**
+   * A failure of run()'s wait, once the job is queued: the stop errors (`WaitTimeoutError`, `AbortError`) and
+   * `ResultNotFoundError` say what became of the job and carry its handle already; anything else (a status call that
+   * kept failing: `ConnectionError`, `InternalServerError`, `RateLimitError`, an unknown status) is wrapped, so that
+   * a wrapper resending run() on those classes does not submit (and pay) again.
+   */
+  const waitFailed = (error: unknown, handle: RequestHandle): unknown => {
+    if (error instanceof WaitTimeoutError || error instanceof AbortError || error instanceof ResultNotFoundError)
+      return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new WaitFailedError(
+      `waiting for ${handle.modelId} request ${handle.requestId} failed (${reason}); the job is queued and may still run and be charged: resume with client.wait(error.handle), do not run() it again`,
+      { modelId: handle.modelId, requestId: handle.requestId, cause: error, handle },
+    );
+  };
   const submitWith =
     (raw: boolean) =>
     (modelRef: string | AnyModel, input: unknown, callOptions?: CallOptions): Promise<RequestHandle> => {

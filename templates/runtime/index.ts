@@ -51,6 +51,7 @@ export {
   UnknownStatusError,
   UnprocessableEntityError,
   ValidationError,
+  WaitFailedError,
   WaitTimeoutError,
 } from "./errors.js";
 export type {

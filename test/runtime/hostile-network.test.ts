@@ -19,6 +19,7 @@ import {
   RateLimitError,
   ResultNotFoundError,
   SubmitOutcomeUnknownError,
+  WaitFailedError,
   WaitTimeoutError,
   type ClientOptions,
 } from "../../generated/index.js";
@@ -139,6 +140,39 @@ describe("money: a submit the caller gave up on is never sent", () => {
     await pause(100);
     expect(mock.count("submit")).toBe(1);
   });
+
+  it.each([
+    ["HTTP 503", (response) => json(response, 503, { error_code: 500001, error_message: "busy" })],
+    ["HTTP 429", (response) => json(response, 429, { error_message: "slow down" }, { "retry-after": "0" })],
+    ["a connection reset", (response) => response.socket?.resetAndDestroy()],
+    ["half a body, then a reset", (response) => partialThenReset(response, 200, { status: "in_queue" })],
+  ] as const satisfies readonly (readonly [string, (response: import("node:http").ServerResponse) => void])[])(
+    "run() whose status calls keep failing (%s) after the submit is WaitFailedError with the handle; a retry wrapper around run() pays once",
+    async (_name, answer) => {
+      const mock = await tinyMock();
+      mock.on("submit", (_request, response) => json(response, 200, SUBMITTED));
+      mock.on("status", (_request, response) => answer(response));
+      const client = clientOf(mock, { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterMs: 10 } });
+      const transient = (error: unknown) =>
+        error instanceof ConnectionError || error instanceof InternalServerError || error instanceof RateLimitError;
+      let attempts = 0;
+      let error: unknown;
+      for (; attempts < 3;) {
+        attempts++;
+        error = await settle(client.run(MODEL, VACE_INPUT, { onTimeout: "leave" }));
+        if (!transient(error)) break;
+      }
+      expect(attempts).toBe(1);
+      expect(error).toBeInstanceOf(WaitFailedError);
+      expect(error).not.toBeInstanceOf(APIError);
+      expect((error as WaitFailedError).handle).toMatchObject({ modelId: MODEL, requestId: "job-1" });
+      expect((error as WaitFailedError).requestId).toBe("job-1");
+      expect(transient((error as Error).cause)).toBe(true);
+      expect((error as Error).message).toMatch(/the job is queued and may still run and be charged/);
+      await pause(50);
+      expect(mock.count("submit")).toBe(1);
+    },
+  );
 
   it("a common retry wrapper (resend on ConnectionError, InternalServerError or RateLimitError) pays once", async () => {
     const mock = await tinyMock();
