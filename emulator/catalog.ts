@@ -82,7 +82,14 @@ function text(value: unknown): string | undefined {
 
 /** Every schema file below `schemasDir`, by model id (validators compiled lazily). */
 export async function loadCatalog(schemasDir: string): Promise<Map<string, CatalogModel>> {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, allowUnionTypes: true });
+  // multipleOfPrecision as the generated validators use it: a "step 0.1" field takes 0.3.
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    validateFormats: false,
+    allowUnionTypes: true,
+    multipleOfPrecision: 9,
+  });
   const files = await jsonFiles(schemasDir);
   const parsed: (readonly [string, JsonObject])[] = [];
   // In batches: thousands of files at once would run out of file descriptors.

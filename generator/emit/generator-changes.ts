@@ -59,6 +59,11 @@ export const GENERATOR_CHANGES: readonly GeneratorChange[] = [
   {
     revision: 2,
     level: "minor",
+    text: "A decimal `multipleOf` holds within float rounding, as JSON Schema means it: a field with a step of 0.1 takes 0.3, 0.6 and 0.7 (they were refused locally, since 0.3 / 0.1 is 2.9999999999999996 in floating point).",
+  },
+  {
+    revision: 2,
+    level: "minor",
     text: "Nested output objects and array items are typed by the members their schema lists (they were `Record<string, unknown>`; still open to unlisted keys), and every output field has TSDoc.",
   },
 ];

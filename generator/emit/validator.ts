@@ -16,6 +16,7 @@ import standaloneModule from "ajv/dist/standalone/index.js";
 import { GeneratorError } from "../lib/diagnostics.ts";
 import { isJsonObject } from "../lib/json.ts";
 import type { JsonObject } from "../lib/json.ts";
+import { MULTIPLE_OF_PRECISION } from "../model/types.ts";
 
 // ajv ships CommonJS with `exports.default`; under ESM interop the class sits one level down.
 const Ajv = AjvModule.default;
@@ -74,6 +75,9 @@ export const VALIDATOR_OPTIONS = {
   unicodeRegExp: true,
   // Without it a missing `constructor` or `toString` field reads Object.prototype's (a function).
   ownProperties: true,
+  // A decimal step is a multiple within float rounding: 0.3 / 0.1 is 2.9999999999999996, which ajv's exact check
+  // refuses (a "step 0.1" field refused 0.3, 0.6, 0.7, …). The normaliser holds enum values to the same test.
+  multipleOfPrecision: MULTIPLE_OF_PRECISION,
 } as const;
 
 /** ajv's compiled code for one schema, ready to be placed in a module. */

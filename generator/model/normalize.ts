@@ -26,6 +26,7 @@ import { assignAliases, checkOverrides, keyShape, overrideKey, sizeOptions, type
 import { mediaFromFormat, mediaFromNames } from "./media.ts";
 import { modelTypeNames } from "./naming.ts";
 import {
+  isMultipleOf,
   NORMALIZATION_RULES,
   type FieldSpec,
   type MediaKind,
@@ -622,8 +623,8 @@ function brokenKeyword(value: JsonValue, spec: ValueSpec): string | undefined {
     if (spec.maximum !== undefined && !(value <= spec.maximum)) return "maximum";
     if (spec.exclusiveMinimum !== undefined && !(value > spec.exclusiveMinimum)) return "exclusiveMinimum";
     if (spec.exclusiveMaximum !== undefined && !(value < spec.exclusiveMaximum)) return "exclusiveMaximum";
-    // As the validator checks it (ajv without multipleOfPrecision): the quotient must be an integer.
-    if (spec.multipleOf !== undefined && spec.multipleOf > 0 && !Number.isInteger(value / spec.multipleOf))
+    // As the validator checks it (within float rounding, `MULTIPLE_OF_PRECISION`).
+    if (spec.multipleOf !== undefined && spec.multipleOf > 0 && !isMultipleOf(value, spec.multipleOf))
       return "multipleOf";
   }
   if (typeof value === "string") {
@@ -641,13 +642,9 @@ function checkDefault(spec: ValueSpec, path: string, context: Context): void {
   if (value === undefined || context.side === "output") return;
   const typeOk = hasType(value, spec.types);
   const enumOk = !spec.enum || spec.enum.some((entry) => JSON.stringify(entry) === JSON.stringify(value));
-  const rangeOk =
-    typeof value !== "number" ||
-    ((spec.minimum === undefined || value >= spec.minimum) &&
-      (spec.maximum === undefined || value <= spec.maximum) &&
-      (spec.exclusiveMinimum === undefined || value > spec.exclusiveMinimum) &&
-      (spec.exclusiveMaximum === undefined || value < spec.exclusiveMaximum));
-  if (!typeOk || !enumOk || !rangeOk) {
+  // Range, multipleOf, length and pattern, as the validator checks them.
+  const rulesOk = brokenKeyword(value, spec) === undefined;
+  if (!typeOk || !enumOk || !rulesOk) {
     context.sink.warn(
       "default-invalid",
       `field "${fieldName(path)}": default ${preview(value)} does not satisfy the field's own schema`,

@@ -156,6 +156,19 @@ export interface ModelTypeNames {
  */
 export const NORMALIZATION_RULES = 4;
 
+/**
+ * `multipleOf` holds within float rounding: `value / multipleOf` is within `10^-MULTIPLE_OF_PRECISION` of an integer
+ * (ajv's `multipleOfPrecision`, used by the generated validators; the normaliser's enum and default checks use the
+ * same test, `isMultipleOf`).
+ */
+export const MULTIPLE_OF_PRECISION = 9;
+
+/** The validators' `multipleOf` test (see `MULTIPLE_OF_PRECISION`), as ajv compiles it. */
+export function isMultipleOf(value: number, multipleOf: number): boolean {
+  const quotient = value / multipleOf;
+  return !(Math.abs(Math.round(quotient) - quotient) > Number(`1e-${MULTIPLE_OF_PRECISION}`));
+}
+
 /** What the catalog says about a model (stored in its schema file by `pull`). */
 export interface CatalogInfo {
   readonly categories?: readonly string[];

@@ -46,6 +46,13 @@ describe("compileValidator", () => {
     additionalProperties: false,
   };
 
+  it("takes a decimal step within float rounding (0.3 for a step of 0.1), and refuses what is off the step", async () => {
+    const validate = await load({ type: "object", properties: { strength: { type: "number", multipleOf: 0.1 } } });
+    const taken = Array.from({ length: 21 }, (_, index) => Number((index / 10).toFixed(1)));
+    expect(taken.filter((strength) => !validate({ strength }))).toEqual([]);
+    for (const strength of [0.25, 0.05, 1.01]) expect(validate({ strength }), String(strength)).toBe(false);
+  });
+
   it("drops the schemaPath of every error object, and nothing else", async () => {
     const { code } = compileValidator(schema, "test/model");
     expect(code).not.toMatch(/schemaPath:"#/);

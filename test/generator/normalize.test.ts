@@ -1,5 +1,6 @@
 import AjvModule from "ajv";
 import { describe, expect, it } from "vitest";
+import { VALIDATOR_OPTIONS } from "../../generator/emit/validator.ts";
 import { normalizeModel } from "../../generator/model/normalize.ts";
 import { validateSchemaFile } from "../../generator/schemas/schema-file.ts";
 import { GeneratorError } from "../../generator/lib/diagnostics.ts";
@@ -176,6 +177,8 @@ describe("normalisation", () => {
       count: { type: "integer", enum: [1, 2, 3], maximum: 2 },
       ratio: { type: "number", enum: [0, 0.5, 1], exclusiveMinimum: 0 },
       step: { type: "number", enum: [0.5, 0.7, 1.5], multipleOf: 0.5 },
+      // A decimal step holds within float rounding (0.3 / 0.1 is 2.9999999999999996), as the validators check it.
+      tenth: { type: "number", enum: [0.3, 0.7, 1.9, 0.25], multipleOf: 0.1 },
       size: { type: "string", enum: ["a", "bb", "ccc", "👍👍"], minLength: 2, maxLength: 2 },
       code: { type: "string", enum: ["A1", "b2", "C3"], pattern: "^[A-Z]" },
     };
@@ -183,6 +186,7 @@ describe("normalisation", () => {
     expect(field(spec, "count").value.enum).toEqual([1, 2]);
     expect(field(spec, "ratio").value.enum).toEqual([0.5, 1]);
     expect(field(spec, "step").value.enum).toEqual([0.5, 1.5]);
+    expect(field(spec, "tenth").value.enum).toEqual([0.3, 0.7, 1.9]);
     // Lengths count code points, as the validator does: "👍👍" is 2 characters long.
     expect(field(spec, "size").value.enum).toEqual(["bb", "👍👍"]);
     expect(field(spec, "code").value.enum).toEqual(["A1", "C3"]);
@@ -190,12 +194,13 @@ describe("normalisation", () => {
       'field "count": allowed value 3 breaks the field\'s own "maximum", so the field rejects it; left out',
       'field "ratio": allowed value 0 breaks the field\'s own "exclusiveMinimum", so the field rejects it; left out',
       'field "step": allowed value 0.7 breaks the field\'s own "multipleOf", so the field rejects it; left out',
+      'field "tenth": allowed value 0.25 breaks the field\'s own "multipleOf", so the field rejects it; left out',
       'field "size": allowed value "a" breaks the field\'s own "minLength", so the field rejects it; left out',
       'field "size": allowed value "ccc" breaks the field\'s own "maxLength", so the field rejects it; left out',
       'field "code": allowed value "b2" breaks the field\'s own "pattern", so the field rejects it; left out',
     ]);
     // The validator agrees on every value kept and every value left out.
-    const validate = new Ajv({ unicodeRegExp: true }).compile({ type: "object", properties: fields });
+    const validate = new Ajv(VALIDATOR_OPTIONS).compile({ type: "object", properties: fields });
     for (const [key, schema] of Object.entries(fields))
       for (const value of schema.enum) {
         const kept = (field(spec, key).value.enum as readonly unknown[]).includes(value);
@@ -213,6 +218,23 @@ describe("normalisation", () => {
       },
     );
     expect(legacy.fields.find((f) => f.key === "count")!.value.enum).toEqual([1, 2, 3]);
+  });
+
+  it("warns about a default its own field rejects, by any of its keywords, and not about one it takes", () => {
+    const spec = specOf(
+      fileWith({
+        over: { type: "integer", maximum: 10, default: 12 },
+        step: { type: "number", multipleOf: 0.5, default: 0.7 },
+        short: { type: "string", minLength: 3, default: "ab" },
+        shape: { type: "string", pattern: "^[a-z]+$", default: "A1" },
+        listed: { type: "string", enum: ["a", "b"], default: "c" },
+        fine: { type: "number", multipleOf: 0.1, minimum: 0, default: 0.7 },
+      }),
+    );
+    const warned = spec.warnings
+      .filter((warning) => warning.code === "default-invalid")
+      .map((warning) => /field "([^"]+)"/.exec(warning.message)![1]);
+    expect(warned).toEqual(["over", "step", "short", "shape", "listed"]);
   });
 
   it("leaves out allowed values the field's type rejects and repeated ones, with a warning each (rules 3)", () => {
