@@ -47,10 +47,16 @@ export function printDrift(terminal: Terminal, drift: DriftReport | undefined): 
 export function printGenerated(terminal: Terminal, report: GenerateReport, seconds: string, quiet = false): void {
   const write = report.write;
   if (!write) return;
-  const { previousVersion, version, report: drift } = report.release;
-  if (version !== previousVersion && drift) {
+  const { previousVersion, version, level, generatorChanges, report: drift } = report.release;
+  if (version !== previousVersion) {
+    const why = [
+      ...(drift && drift.changes.length > 0 ? [changeSummary(drift)] : []),
+      ...(generatorChanges.length > 0
+        ? [`${generatorChanges.length} generator change${generatorChanges.length === 1 ? "" : "s"}`]
+        : []),
+    ].join("; ");
     terminal.out(
-      `${paint(terminal, "green", "version")} ${previousVersion} → ${version} (${drift.semver}: ${changeSummary(drift)}; see generated/CHANGELOG.md)`,
+      `${paint(terminal, "green", "version")} ${previousVersion} → ${version} (${level}: ${why}; see generated/CHANGELOG.md)`,
     );
   }
   if (quiet) return;

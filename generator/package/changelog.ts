@@ -7,7 +7,9 @@ import type { ModelSpec } from "../model/types.ts";
 import { changeSummary, fieldLabel, impactLabel, sections } from "../drift/format/shared.ts";
 import type { Change, DriftReport } from "../drift/types.ts";
 import type { GeneratorChange } from "../emit/generator-changes.ts";
-import { code } from "../lib/markdown.ts";
+// A change's text quotes schema values (allowed values, defaults, titles): escaped so that none starts markup that would
+// swallow or restyle the rest of the entry (`<!--` opens an HTML comment to the end of the file, `__x__` is emphasis).
+import { code, text } from "../lib/markdown.ts";
 
 export const CHANGELOG_FILE = "CHANGELOG.md";
 
@@ -22,20 +24,8 @@ const HEADER = [
   "",
 ].join("\n");
 
-/**
- * A change's text (it quotes schema values: allowed values, defaults, titles) as Markdown that renders as written: on
- * one line, and no character of a value starts markup that would swallow the rest of the entry (`<!--` opens an HTML
- * comment until the end of the file, a backtick pairs with the next code span, `*` and `[` start emphasis and links).
- */
-function prose(text: string): string {
-  return text
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/[\\`*<[]/g, (char) => `\\${char}`);
-}
-
 function bullet(change: Change): string {
-  return `- ${fieldLabel(change, code)}: ${prose(change.text)} (raw ${impactLabel(change.raw)}, friendly ${impactLabel(change.friendly)}; ${code(change.rule)})`;
+  return `- ${fieldLabel(change, code)}: ${text(change.text)} (raw ${impactLabel(change.raw)}, friendly ${impactLabel(change.friendly)}; ${code(change.rule)})`;
 }
 
 const LEVELS = ["none", "patch", "minor", "major"] as const;

@@ -35,7 +35,8 @@ import {
 } from "./manifest.ts";
 import { startScanningWorker } from "../emit/pool.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
-import { currentVersion, planRelease, type ReleasePlan } from "./release.ts";
+import { currentVersion, planRelease, readBuiltPackage, type ReleasePlan } from "./release.ts";
+import { GENERATOR_REVISION } from "../emit/generator-changes.ts";
 
 export interface GenerateOptions {
   /** Project root (holds schemas/, templates/, generated/). */
@@ -135,7 +136,14 @@ async function scanAside(outDir: string): Promise<ScannedTree | undefined> {
 
 /** Version, changelog and schema snapshot as they are: nothing to release. */
 function unchangedRelease(version: string): ReleasePlan {
-  return { previousVersion: version, version, files: new Map(), unchanged: new Map() };
+  return {
+    previousVersion: version,
+    version,
+    level: "none",
+    generatorChanges: [],
+    files: new Map(),
+    unchanged: new Map(),
+  };
 }
 
 /** Everything generate would write, computed once. */
@@ -305,7 +313,13 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
 
   // Version, changelog and schema snapshot follow the drift since the last generate (package/release.ts).
   // When neither the schemas nor the generator changed since the last run, the plan is known: keep it.
-  const releaseCurrent = current("release", inputsKey);
+  // The plan also reads generated/package.json (version, recorded rules and revision): its key covers them, so a
+  // hand edit or a merge there is planned anew, whatever the manifest says. It is recorded with the values this run
+  // writes, so the next run finds it current.
+  const built = await readBuiltPackage(outDir);
+  const releaseKey = (version: string, rules: number, revision: number) =>
+    sha256(`${inputsKey}\u0000${version}\u0000${rules}\u0000${revision}`);
+  const releaseCurrent = current("release", releaseKey(built.version, built.rules, built.generatorRevision));
   const planned = releaseCurrent
     ? undefined
     : await measureAsync("drift", () =>
@@ -315,18 +329,20 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
           entries,
           schemasPrefix,
           specs,
+          built,
           hash: (path) => hashes.hash(path),
           ...(listed ? { listed } : {}),
         }),
       );
-  const version = planned?.version ?? (await currentVersion(outDir));
+  const version = planned?.version ?? built.version;
   const release = planned ?? unchangedRelease(version);
   if (planned) {
-    collect("release", inputsKey, planned.files);
+    const key = releaseKey(planned.version, NORMALIZATION_RULES, GENERATOR_REVISION);
+    collect("release", key, planned.files);
     // Files whose bytes are known to be on disk already (snapshot files equal to their schema file, the changelog)
     // are kept as they are: neither written nor read again by the write or the compare; their hashes are recorded.
     units["release"] = {
-      key: inputsKey,
+      key,
       files: { ...units["release"]!.files, ...Object.fromEntries(planned.unchanged) },
     };
     for (const path of planned.unchanged.keys()) keep.add(path);

@@ -30,7 +30,7 @@ import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./chan
 import { compareModels } from "../drift/report.ts";
 import { bumpVersion } from "../drift/semver.ts";
 import type { DriftReport, Semver } from "../drift/types.ts";
-import { GENERATOR_CHANGES, GENERATOR_REVISION } from "../emit/generator-changes.ts";
+import { GENERATOR_CHANGES, GENERATOR_REVISION, type GeneratorChange } from "../emit/generator-changes.ts";
 
 export const DEFAULT_VERSION = "0.1.0";
 /** Folder of `generated/` holding the schema files the package was built from. */
@@ -52,11 +52,17 @@ export interface ReleaseInput {
   readonly hash?: (path: string) => string | undefined;
   /** Every file below `outDir` (relative to it, sorted), when the caller listed it in this run; else it is listed here. */
   readonly listed?: readonly string[];
+  /** `generated/package.json` as read by the caller (`readBuiltPackage`); else it is read here. */
+  readonly built?: BuiltPackage;
 }
 
 export interface ReleasePlan {
   readonly previousVersion: string;
   readonly version: string;
+  /** The bump: the worst of the drift and the generator's own changes (`none` when the version stays). */
+  readonly level: Semver;
+  /** The generator's own changes this release lists (`generator-changes.ts`), none when it lists none. */
+  readonly generatorChanges: readonly GeneratorChange[];
   /** The drift between the snapshot and the schemas; absent on the first run and when the snapshot is byte-identical. */
   readonly report?: DriftReport;
   /** `CHANGELOG.md` and `schemas/**` whose bytes are not on disk yet, relative to `generated/`. */
@@ -68,37 +74,86 @@ export interface ReleasePlan {
   readonly unchanged: ReadonlyMap<string, string>;
 }
 
-/** The version in `generated/package.json`; the default when there is none yet. */
-export async function currentVersion(outDir: string): Promise<string> {
-  try {
-    const pkg = JSON.parse((await readIfExists(join(outDir, "package.json"))) ?? "{}") as { version?: unknown };
-    return typeof pkg.version === "string" ? pkg.version : DEFAULT_VERSION;
-  } catch {
-    return DEFAULT_VERSION;
-  }
+/** What the next release is planned from: the package's version and what it was built with. */
+export interface BuiltPackage {
+  /** `version` of `generated/package.json`. */
+  readonly version: string;
+  /** The normalisation rules it was built with (1 for a package from before the field). */
+  readonly rules: number;
+  /** The generator revision it was built with (0 for a package from before the field: every entry is news to it). */
+  readonly generatorRevision: number;
 }
 
 /**
- * What `generated/` was built with, from its package.json's `runcomfy-codegen` block: the normalisation rules (1 for
- * a package from before that field) and the generator revision (0 for a package from before that field, so every entry
- * of `GENERATOR_CHANGES` is news to it); the current ones when there is no package yet, or one that does not parse.
+ * `generated/package.json` as the release plan reads it. Without the file: the version of the changelog's newest
+ * entry (a deleted package.json does not reset the version) or the default, and today's rules and revision. A file
+ * that does not parse (a merge conflict), whose `version` is not a string, or that records rules or a revision above
+ * this generator's (it was built by a newer one) is a `GeneratorError` that says what to do: planning from a guess
+ * would reset the version or list changes twice.
  */
-export async function builtWith(outDir: string): Promise<{ rules: number; generatorRevision: number }> {
-  const current = { rules: NORMALIZATION_RULES, generatorRevision: GENERATOR_REVISION };
+export async function readBuiltPackage(outDir: string): Promise<BuiltPackage> {
+  const file = join(outDir, "package.json");
+  const where = { file: "generated/package.json" };
+  const text = await readIfExists(file);
+  if (text === undefined) {
+    const changelog = await readIfExists(join(outDir, CHANGELOG_FILE));
+    const newest = changelog === undefined ? undefined : /^## (\d+\.\d+\.\d+)\s*$/m.exec(changelog)?.[1];
+    return { version: newest ?? DEFAULT_VERSION, rules: NORMALIZATION_RULES, generatorRevision: GENERATOR_REVISION };
+  }
   let pkg: unknown;
   try {
-    const text = await readIfExists(join(outDir, "package.json"));
-    if (text === undefined) return current;
     pkg = JSON.parse(text);
-  } catch {
-    return current;
+  } catch (error) {
+    throw new GeneratorError(
+      "package-json",
+      `does not parse as JSON (${(error as Error).message}; a merge conflict?): its version and recorded generator are what the next version is planned from; fix it, or restore it (git checkout generated/package.json) and run generate again`,
+      where,
+    );
   }
-  const recorded = (
-    pkg as { "runcomfy-codegen"?: { normalizationRules?: unknown; generatorRevision?: unknown } } | null
-  )?.["runcomfy-codegen"];
-  const count = (value: unknown, least: number) =>
-    typeof value === "number" && Number.isInteger(value) && value >= least ? value : least;
-  return { rules: count(recorded?.normalizationRules, 1), generatorRevision: count(recorded?.generatorRevision, 0) };
+  if (pkg === null || typeof pkg !== "object" || Array.isArray(pkg))
+    throw new GeneratorError(
+      "package-json",
+      "is not a JSON object; restore it (git checkout generated/package.json)",
+      where,
+    );
+  const { version, "runcomfy-codegen": recorded } = pkg as { version?: unknown; "runcomfy-codegen"?: unknown };
+  if (version !== undefined && typeof version !== "string")
+    throw new GeneratorError(
+      "version-format",
+      `"version" must be a string such as "1.2.0", got ${JSON.stringify(version)}; set one by hand`,
+      { ...where, path: "version" },
+    );
+  const block = (recorded !== null && typeof recorded === "object" ? recorded : {}) as {
+    normalizationRules?: unknown;
+    generatorRevision?: unknown;
+  };
+  const count = (name: "normalizationRules" | "generatorRevision", least: number, current: number): number => {
+    const value = block[name];
+    if (value === undefined) return least;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < least)
+      throw new GeneratorError(
+        "package-json",
+        `"runcomfy-codegen.${name}" must be an integer of at least ${least}, got ${JSON.stringify(value)}; restore it (git checkout generated/package.json)`,
+        { ...where, path: `runcomfy-codegen/${name}` },
+      );
+    if (value > current)
+      throw new GeneratorError(
+        "package-json",
+        `was built by a newer generator ("runcomfy-codegen.${name}" ${value}; this one is at ${current}): update runcomfy-codegen (git pull, npm install) before generating, or its next version would list changes twice`,
+        { ...where, path: `runcomfy-codegen/${name}` },
+      );
+    return value;
+  };
+  return {
+    version: version ?? DEFAULT_VERSION,
+    rules: count("normalizationRules", 1, NORMALIZATION_RULES),
+    generatorRevision: count("generatorRevision", 0, GENERATOR_REVISION),
+  };
+}
+
+/** The version in `generated/package.json` (see `readBuiltPackage`). */
+export async function currentVersion(outDir: string): Promise<string> {
+  return (await readBuiltPackage(outDir)).version;
 }
 
 const LEVELS: readonly Semver[] = ["none", "patch", "minor", "major"];
@@ -125,7 +180,8 @@ function loadSnapshot(
 }
 
 export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
-  const previousVersion = await currentVersion(input.outDir);
+  const built = input.built ?? (await readBuiltPackage(input.outDir));
+  const previousVersion = built.version;
   const existing = await readIfExists(join(input.outDir, CHANGELOG_FILE));
   // Where each schema file goes in the snapshot: `<schemas dir>/community/x.json` → `schemas/community/x.json` below
   // `generated/`. Their texts are read only where this plan needs them.
@@ -134,7 +190,6 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   );
 
   const outPrefix = relative(input.root, input.outDir).split(sep).join("/");
-  const built = await builtWith(input.outDir);
   const rules = built.rules;
   // The generator's own changes since the revision the package was built with (none for a new package).
   const fromGenerator = GENERATOR_CHANGES.filter((change) => change.revision > built.generatorRevision);
@@ -198,5 +253,13 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   }
   if (changelog === existing) unchanged.set(CHANGELOG_FILE, sha256(existing));
   else files.set(CHANGELOG_FILE, changelog);
-  return { previousVersion, version, ...(report ? { report } : {}), files, unchanged };
+  return {
+    previousVersion,
+    version,
+    level: version === previousVersion ? "none" : level,
+    generatorChanges: version === previousVersion ? [] : fromGenerator,
+    ...(report ? { report } : {}),
+    files,
+    unchanged,
+  };
 }

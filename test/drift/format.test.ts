@@ -146,6 +146,7 @@ describe("the changelog entry of a change quoting hostile values", () => {
     head.inputSchema.properties["169_valuex170_value"]!["enum"] = [
       ...(base.inputSchema.properties["169_valuex170_value"]!["enum"] as string[]),
       "<!-- x",
+      "__under__ ~~gone~~ &lt;",
     ];
     head.inputSchema.properties["149_steps"]!["description"] = "new `tick` *bold* [link](x)\nsecond line";
     const entry = releaseEntry("2.0.0", "1.0.0", compareDocs([base], [head]));
@@ -153,6 +154,8 @@ describe("the changelog entry of a change quoting hostile values", () => {
     expect(bullets.length).toBeGreaterThan(0);
     expect(entry).not.toMatch(/(^|[^\\])<!--/);
     expect(entry).toContain("\\<!-- x");
+    // Emphasis, strikethrough and entities of a value are shown as written (Prettier would rewrite `__x__` as `**x**`).
+    expect(entry).toContain("\\_\\_under\\_\\_ \\~\\~gone\\~\\~ \\&lt;");
     // Each change stays one list item, and Prettier (the oracle of the committed files) leaves the entry as it is.
     expect(entry.split("\n").filter((line) => line !== "" && !/^(#|- |[A-Z])/.test(line))).toEqual([]);
     expect(await format(entry, { ...PACKAGE_FORMAT, parser: "markdown" })).toBe(entry);

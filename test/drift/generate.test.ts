@@ -11,7 +11,8 @@ import { GENERATOR_CHANGES, GENERATOR_REVISION } from "../../generator/emit/gene
 import { PACKAGE_FORMAT } from "../../generator/emit/print/layout.ts";
 import { generate } from "../../generator/package/generate.ts";
 import { tempProject, type TempProject } from "../helpers/project.ts";
-import { SEED_FILE } from "./helpers.ts";
+import { fakeTerminal, SEED_FILE } from "./helpers.ts";
+import { printGenerated } from "../../generator/cli/print.ts";
 
 /** The seed's snapshot, relative to generated/ (the snapshot folder mirrors schemas/). */
 const SEED_SNAPSHOT = `schemas/${SEED_FILE.slice("schemas/".length)}`;
@@ -159,6 +160,88 @@ describe("a package built with an earlier generator", () => {
     const start = await version(project.root);
     await generate({ root: project.root });
     expect(await version(project.root)).toBe(start);
+    await expectUpToDate(project.root);
+  });
+});
+
+describe("the release plan reads generated/package.json strictly", () => {
+  let project: TempProject;
+  let pristine: string;
+  const pkgFile = () => join(project.root, "generated", "package.json");
+  beforeAll(async () => {
+    project = await tempProject({ withGenerated: true });
+    pristine = await readFile(pkgFile(), "utf8");
+  });
+  afterAll(() => project.cleanup());
+
+  async function edited(edit: (pkg: Record<string, unknown>) => void): Promise<void> {
+    const pkg = JSON.parse(pristine) as Record<string, unknown>;
+    edit(pkg);
+    await writeFile(pkgFile(), `${JSON.stringify(pkg, null, 2)}\n`);
+  }
+
+  it("plans anew when only package.json's recorded revision changed (a hand edit or a merge), whatever the manifest says", async () => {
+    await generate({ root: project.root });
+    const start = await version(project.root);
+    await edited((pkg) => {
+      (pkg["runcomfy-codegen"] as Record<string, unknown>)["generatorRevision"] = GENERATOR_REVISION - 1;
+    });
+    const report = await generate({ root: project.root });
+    const later = GENERATOR_CHANGES.filter((change) => change.revision === GENERATOR_REVISION);
+    expect(report.release.generatorChanges).toEqual(later);
+    expect(report.release.version).not.toBe(start);
+    expect(await changelog(project.root)).toContain(`- ${later[0]!.text}`);
+    await expectUpToDate(project.root);
+    // The console line says why, with the level of the bump.
+    const terminal = fakeTerminal();
+    printGenerated(terminal, report, "0.1");
+    expect(terminal.stdout[0]).toMatch(
+      new RegExp(
+        `^version ${start.replace(/\./g, "\\.")} → .* \\((major|minor|patch): ${later.length} generator changes?; see generated/CHANGELOG\\.md\\)$`,
+      ),
+    );
+  });
+
+  it.each([
+    [
+      "a merge conflict",
+      (text: string) => text.replace(/^(\s*"version": .*)$/m, "<<<<<<< HEAD\n$1\n=======\n$1\n>>>>>>> other"),
+      /does not parse as JSON .*a merge conflict\?/,
+    ],
+    ["null", () => "null\n", /is not a JSON object/],
+    [
+      "a numeric version",
+      (text: string) => text.replace(/"version": "[^"]*"/, '"version": 2'),
+      /"version" must be a string/,
+    ],
+    [
+      "a revision from a newer generator",
+      (text: string) => text.replace(/"generatorRevision": \d+/, '"generatorRevision": 99'),
+      /built by a newer generator \("runcomfy-codegen.generatorRevision" 99; this one is at \d+\)/,
+    ],
+    [
+      "a negative revision",
+      (text: string) => text.replace(/"generatorRevision": \d+/, '"generatorRevision": -1'),
+      /must be an integer of at least 0, got -1/,
+    ],
+  ] as const)("refuses a package.json with %s, naming the file, and writes nothing", async (_name, edit, message) => {
+    const before = await changelog(project.root);
+    await writeFile(pkgFile(), edit(await readFile(pkgFile(), "utf8")));
+    const broken = await readFile(pkgFile(), "utf8");
+    await expect(generate({ root: project.root })).rejects.toThrow(message);
+    await expect(generate({ root: project.root })).rejects.toThrow(/generated\/package\.json/);
+    expect(await readFile(pkgFile(), "utf8")).toBe(broken);
+    expect(await changelog(project.root)).toBe(before);
+    await writeFile(pkgFile(), pristine);
+  });
+
+  it("a deleted package.json keeps the changelog's newest version (it does not fall back to 0.1.0)", async () => {
+    const { rm } = await import("node:fs/promises");
+    await rm(pkgFile());
+    await generate({ root: project.root });
+    const newest = /^## (\d+\.\d+\.\d+)$/m.exec(await changelog(project.root))![1];
+    expect(newest).not.toBe("0.1.0");
+    expect(await version(project.root)).toBe(newest);
     await expectUpToDate(project.root);
   });
 });
