@@ -584,20 +584,36 @@ function checkSatisfiable(
     );
     delete spec.multipleOf;
   }
-  const low = spec.minimum ?? spec.exclusiveMinimum;
-  const high = spec.maximum ?? spec.exclusiveMaximum;
-  const lowKey = spec.minimum === undefined ? "exclusiveMinimum" : "minimum";
-  const highKey = spec.maximum === undefined ? "exclusiveMaximum" : "maximum";
-  if (
+  // The stricter bound of each side (rules 4: with both `minimum` and `exclusiveMinimum`, rules 3 read `minimum`).
+  const strict = context.rules >= 4;
+  const lowKey =
+    spec.exclusiveMinimum !== undefined &&
+    (spec.minimum === undefined || (strict && spec.exclusiveMinimum >= spec.minimum))
+      ? "exclusiveMinimum"
+      : "minimum";
+  const highKey =
+    spec.exclusiveMaximum !== undefined &&
+    (spec.maximum === undefined || (strict && spec.exclusiveMaximum <= spec.maximum))
+      ? "exclusiveMaximum"
+      : "maximum";
+  const low = spec[lowKey];
+  const high = spec[highKey];
+  // An integer field needs an integer between them (rules 4): "> 1 and < 2" leaves none.
+  const integer = strict && spec.types.length === 1 && spec.types[0] === "integer";
+  const lowest = low === undefined || !integer ? low : lowKey === "minimum" ? Math.ceil(low) : Math.floor(low) + 1;
+  const highest =
+    high === undefined || !integer ? high : highKey === "maximum" ? Math.floor(high) : Math.ceil(high) - 1;
+  const noNumber =
     low !== undefined &&
     high !== undefined &&
-    (low > high || (low === high && (lowKey === "exclusiveMinimum" || highKey === "exclusiveMaximum")))
-  )
+    (low > high || (low === high && (lowKey === "exclusiveMinimum" || highKey === "exclusiveMaximum")));
+  const noInteger = lowest !== undefined && highest !== undefined && lowest > highest;
+  if (noNumber || noInteger)
     problem(
       context,
       "keyword-value",
       `${path}/${lowKey}`,
-      `field "${name}": "${lowKey}" ${low} and "${highKey}" ${high} leave no valid number`,
+      `field "${name}": "${lowKey}" ${low} and "${highKey}" ${high} leave no valid ${noNumber ? "number" : "integer"}`,
     );
   for (const [min, max] of [
     ["minLength", "maxLength"],

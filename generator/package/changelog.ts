@@ -69,7 +69,10 @@ export function releaseEntry(
 
 /** The entry for the first version generated (there is no earlier snapshot to compare with). */
 export function initialEntry(version: string, specs: readonly ModelSpec[]): string {
-  const models = specs.map((spec) => `- ${code(spec.id)}: ${spec.fields.length} inputs, ${spec.output.length} outputs`);
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+  const models = specs.map(
+    (spec) => `- ${code(spec.id)}: ${count(spec.fields.length, "input")}, ${count(spec.output.length, "output")}`,
+  );
   return `${[`## ${version}`, "", `First generated version: ${specs.length} model${specs.length === 1 ? "" : "s"}.`, ...(models.length ? ["", ...models] : [])].join("\n")}\n`;
 }
 

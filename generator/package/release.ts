@@ -94,7 +94,16 @@ export interface BuiltPackage {
 export async function readBuiltPackage(outDir: string): Promise<BuiltPackage> {
   const file = join(outDir, "package.json");
   const where = { file: "generated/package.json" };
-  const text = await readIfExists(file);
+  let text: string | undefined;
+  try {
+    text = await readIfExists(file);
+  } catch (error) {
+    throw new GeneratorError(
+      "package-json",
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it must be the package's package.json file`,
+      where,
+    );
+  }
   if (text === undefined) {
     const changelog = await readIfExists(join(outDir, CHANGELOG_FILE));
     const newest = changelog === undefined ? undefined : /^## (\d+\.\d+\.\d+)\s*$/m.exec(changelog)?.[1];

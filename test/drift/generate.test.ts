@@ -235,6 +235,17 @@ describe("the release plan reads generated/package.json strictly", () => {
     await writeFile(pkgFile(), pristine);
   });
 
+  it("refuses a package.json that is a folder, naming it, with no stack", async () => {
+    const { mkdir, rm } = await import("node:fs/promises");
+    await rm(pkgFile());
+    await mkdir(pkgFile());
+    await expect(generate({ root: project.root })).rejects.toThrow(
+      /generated\/package\.json.*cannot be read \(EISDIR\)/s,
+    );
+    await rm(pkgFile(), { recursive: true });
+    await writeFile(pkgFile(), pristine);
+  });
+
   it("a deleted package.json keeps the changelog's newest version (it does not fall back to 0.1.0)", async () => {
     const { rm } = await import("node:fs/promises");
     await rm(pkgFile());

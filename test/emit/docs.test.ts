@@ -3,7 +3,7 @@
  * bound alone reads as a sentence ("At least 1 character."), equal bounds as "Exactly …", never "1 to any".
  */
 import { describe, expect, it } from "vitest";
-import { constraintLines } from "../../generator/emit/docs.ts";
+import { constraintLines, rangeLabel } from "../../generator/emit/docs.ts";
 import type { ValueSpec } from "../../generator/model/types.ts";
 
 const text = (extra: Partial<ValueSpec>): ValueSpec => ({ types: ["string"], ...extra });
@@ -32,5 +32,23 @@ describe("constraint lines", () => {
   it("never prints an open end as a number word", () => {
     for (const spec of [text({ minLength: 1 }), list({ minItems: 1 }), text({ maxLength: 9 }), list({ maxItems: 9 })])
       expect(constraintLines(spec).join(" ")).not.toMatch(/to any|0 to|(\d+) to \1\b/);
+  });
+});
+
+describe("range labels", () => {
+  const cases: readonly (readonly [Partial<ValueSpec>, string | undefined])[] = [
+    [{ minimum: 6, maximum: 20 }, "6 to 20"],
+    [{ minimum: 0 }, "≥ 0"],
+    [{ exclusiveMinimum: 0, maximum: 1 }, "> 0 and ≤ 1"],
+    // Both kinds on one side: the stricter is the bound (the validator refuses 0 here).
+    [{ minimum: 0, exclusiveMinimum: 0 }, "> 0"],
+    [{ minimum: 1, exclusiveMinimum: 0 }, "≥ 1"],
+    [{ minimum: 0, exclusiveMinimum: 0, maximum: 5 }, "> 0 and ≤ 5"],
+    [{ maximum: 5, exclusiveMaximum: 5, minimum: 1 }, "≥ 1 and < 5"],
+    [{ maximum: 4, exclusiveMaximum: 5, minimum: 1 }, "1 to 4"],
+    [{}, undefined],
+  ];
+  it.each(cases)("%j reads %j", (bounds, label) => {
+    expect(rangeLabel({ types: ["number"], ...bounds } as ValueSpec)).toBe(label);
   });
 });

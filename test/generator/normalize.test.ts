@@ -145,6 +145,16 @@ describe("normalisation", () => {
       /no allowed value is an integer and satisfies the field's other keywords/,
     ],
     [
+      "an integer field with no integer between its exclusive bounds",
+      { type: "integer", exclusiveMinimum: 1, exclusiveMaximum: 2 },
+      /"exclusiveMinimum" 1 and "exclusiveMaximum" 2 leave no valid integer/,
+    ],
+    [
+      "an exclusive bound stricter than the inclusive one, meeting the other side",
+      { type: "number", minimum: 0, exclusiveMinimum: 5, maximum: 5 },
+      /"exclusiveMinimum" 5 and "maximum" 5 leave no valid number/,
+    ],
+    [
       "a const out of range",
       { type: "number", const: 24.5, maximum: 10 },
       /"const" 24.5 breaks the field's own "maximum"/,
