@@ -37,8 +37,12 @@ export function code(value: string): string {
   return `${ticks}${pad}${content}${pad}${ticks}`;
 }
 
-/** Inline code inside a table cell: `|` must stay escaped there. */
+/**
+ * Inline code inside a table cell: `|` must stay escaped there. A backslash right before a `|` cannot be shown in a
+ * code span of a cell (`\\|` reads as an escaped backslash and a cell border), so such a value is escaped text instead.
+ */
 export function cellCode(value: string): string {
+  if (/\\\|/.test(value)) return text(value);
   return code(value).replace(/\|/g, "\\|");
 }
 
