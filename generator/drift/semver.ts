@@ -40,6 +40,12 @@ export function bumpVersion(version: string, level: Semver, file = "generated/pa
     );
   }
   const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (![major, minor, patch].every((part) => part < Number.MAX_SAFE_INTEGER))
+    throw new GeneratorError(
+      "version-format",
+      `version ${JSON.stringify(version)} has a part too large to bump exactly (above ${Number.MAX_SAFE_INTEGER}); set one by hand`,
+      { file, path: "version" },
+    );
   switch (level) {
     case "major":
       return `${major + 1}.0.0`;

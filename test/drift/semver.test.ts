@@ -80,5 +80,9 @@ describe("bumpVersion", () => {
       /generated\/package\.json › version: version "1\.0\.0-beta\.1" is not a plain MAJOR\.MINOR\.PATCH/,
     );
     expect(() => bumpVersion("01.2.3", "patch")).toThrow(/not a plain/);
+    // A part beyond exact integers would be bumped to a rounded (or exponent) number.
+    expect(() => bumpVersion("99999999999999999999.0.0", "major")).toThrow(/has a part too large to bump exactly/);
+    expect(() => bumpVersion("1.0.9007199254740991", "patch")).toThrow(/too large/);
+    expect(bumpVersion("1.0.9007199254740990", "patch")).toBe("1.0.9007199254740991");
   });
 });
