@@ -14,7 +14,14 @@
 import { createQueueCalls } from "./calls.js";
 import { createCatalog } from "./catalog.js";
 import { checkKeys, resolveConfig } from "./config.js";
-import { AbortError, ConfigurationError, ResultNotFoundError, WaitFailedError, WaitTimeoutError } from "./errors.js";
+import {
+  AbortError,
+  ConfigurationError,
+  redactError,
+  ResultNotFoundError,
+  WaitFailedError,
+  WaitTimeoutError,
+} from "./errors.js";
 import { createWaiter, resolveWaitOptions } from "./wait.js";
 /** The options of one call (`{ signal }`): an object without other keys (the signal itself is checked by the call). */
 function checkCallOptions(owner, options) {
@@ -77,9 +84,13 @@ export function createClient(options = {}) {
     if (error instanceof WaitTimeoutError || error instanceof AbortError || error instanceof ResultNotFoundError)
       return error;
     const reason = error instanceof Error ? error.message : String(error);
-    return new WaitFailedError(
-      `waiting for ${handle.modelId} request ${handle.requestId} failed (${reason}); the job is queued and may still run and be charged: resume with client.wait(error.handle), do not run() it again`,
-      { modelId: handle.modelId, requestId: handle.requestId, cause: error, handle },
+    // Redacted like every error that leaves the client (the handle's id is the server's word: it may echo the token).
+    return redactError(
+      new WaitFailedError(
+        `waiting for ${handle.modelId} request ${handle.requestId} failed (${reason}); the job is queued and may still run and be charged: resume with client.wait(error.handle), do not run() it again`,
+        { modelId: handle.modelId, requestId: handle.requestId, cause: error, handle },
+      ),
+      context.http.secrets,
     );
   };
   const submitWith = (raw) => (modelRef, input, callOptions) => {

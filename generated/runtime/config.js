@@ -240,6 +240,32 @@ export function normalizeBaseUrl(value) {
   const path = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
   return `${url.origin}${path}`;
 }
+/**
+ * `logger`: undefined, or an object with a method for every level `logLevel` lets through (`console` has them all);
+ * checked here, so that a bad logger is a `ConfigurationError` before anything is sent, never a `TypeError` after a
+ * paid submit.
+ */
+function checkLogger(logger, logLevel) {
+  if (logger === undefined) return undefined;
+  if (logger === null || (typeof logger !== "object" && typeof logger !== "function"))
+    throw new ConfigurationError(`logger must be an object with error, warn, info and debug methods (e.g. console)`);
+  const order = ["error", "warn", "info", "debug"];
+  // "off" sends no line: indexOf is -1, and no method is needed.
+  const levels = order.slice(0, order.indexOf(logLevel) + 1);
+  for (const level of levels) {
+    let method;
+    try {
+      method = logger[level];
+    } catch {
+      method = undefined;
+    }
+    if (typeof method !== "function")
+      throw new ConfigurationError(
+        `logger.${level} must be a function (logLevel ${JSON.stringify(logLevel)} sends ${level} lines); pass an object with error, warn, info and debug methods, e.g. console`,
+      );
+  }
+  return logger;
+}
 /** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
 export function resolveConfig(options = {}) {
   const given = checkObject("options", options);
@@ -265,7 +291,8 @@ export function resolveConfig(options = {}) {
         `headers[${JSON.stringify(name)}] must be a header name with a string value without CR, LF or NUL`,
       );
   }
-  const log = createLog(given.logger, logLevel, secrets);
+  const logger = checkLogger(given.logger, logLevel);
+  const log = createLog(logger, logLevel, secrets);
   const concurrency = checkNumber("maxConcurrentRequests", given.maxConcurrentRequests, 32, {
     min: 1,
     max: Number.POSITIVE_INFINITY,
@@ -288,7 +315,7 @@ export function resolveConfig(options = {}) {
     retry: checkRetryPolicy(given.retry),
     clock,
     log,
-    debug: given.logger !== undefined && logLevel === "debug",
+    debug: logger !== undefined && logLevel === "debug",
     headers: { ...headers },
     limiter: new RequestLimiter(concurrency, perSecond, clock),
   };

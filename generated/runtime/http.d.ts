@@ -41,7 +41,11 @@ export interface Logger {
   debug(message: string, data?: Record<string, unknown>): void;
 }
 export type Log = (level: Exclude<LogLevel, "off">, message: string, data?: Record<string, unknown>) => void;
-/** The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. */
+/**
+ * The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. A logger that
+ * throws is ignored: a log line never changes what a call does (after a paid submit, a throwing `info` rejected the
+ * call with a raw TypeError and no handle).
+ */
 export declare function createLog(logger: Logger | undefined, level: LogLevel, secrets?: readonly string[]): Log;
 /**
  * Calls `callback` once when `signal` aborts; returns the unsubscribe

@@ -49,13 +49,21 @@ export const systemClock = {
     }),
 };
 const LEVELS = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
-/** The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. */
+/**
+ * The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. A logger that
+ * throws is ignored: a log line never changes what a call does (after a paid submit, a throwing `info` rejected the
+ * call with a raw TypeError and no handle).
+ */
 export function createLog(logger, level, secrets = []) {
   const threshold = LEVELS[level];
   return (messageLevel, message, data) => {
     if (!logger || LEVELS[messageLevel] > threshold) return;
-    if (secrets.length === 0) return logger[messageLevel](message, data);
-    logger[messageLevel](redact(message, secrets), redactDeep(data, secrets));
+    try {
+      if (secrets.length === 0) logger[messageLevel](message, data);
+      else logger[messageLevel](redact(message, secrets), redactDeep(data, secrets));
+    } catch {
+      // The caller's logger failed: its line is lost, the call goes on.
+    }
   };
 }
 const noop = () => undefined;

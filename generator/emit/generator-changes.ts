@@ -58,6 +58,11 @@ export const GENERATOR_CHANGES: readonly GeneratorChange[] = [
   },
   {
     revision: 2,
+    level: "major",
+    text: "`createClient` checks `logger`: it must have a method for each level `logLevel` sends (a `ConfigurationError` otherwise), and a logger that throws no longer changes a call (after a paid submit, a throwing `info` rejected `run()` with a raw `TypeError`).",
+  },
+  {
+    revision: 2,
     level: "minor",
     text: "A decimal `multipleOf` holds within float rounding, as JSON Schema means it: a field with a step of 0.1 takes 0.3, 0.6 and 0.7 (they were refused locally, since 0.3 / 0.1 is 2.9999999999999996 in floating point).",
   },

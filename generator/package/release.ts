@@ -104,14 +104,13 @@ export async function readBuiltPackage(outDir: string): Promise<BuiltPackage> {
       where,
     );
   }
-  if (text === undefined) {
-    const changelog = await readIfExists(join(outDir, CHANGELOG_FILE));
-    const newest = changelog === undefined ? undefined : /^## (\d+\.\d+\.\d+)\s*$/m.exec(changelog)?.[1];
+  const newest = newestReleased(await readIfExists(join(outDir, CHANGELOG_FILE)).catch(() => undefined));
+  if (text === undefined)
     return { version: newest ?? DEFAULT_VERSION, rules: NORMALIZATION_RULES, generatorRevision: GENERATOR_REVISION };
-  }
   let pkg: unknown;
   try {
-    pkg = JSON.parse(text);
+    // A byte-order mark (some editors write one) is not JSON, but it is no reason to stop.
+    pkg = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
     throw new GeneratorError(
       "package-json",
@@ -132,7 +131,21 @@ export async function readBuiltPackage(outDir: string): Promise<BuiltPackage> {
       `"version" must be a string such as "1.2.0", got ${JSON.stringify(version)}; set one by hand`,
       { ...where, path: "version" },
     );
-  const block = (recorded !== null && typeof recorded === "object" ? recorded : {}) as {
+  if (recorded !== undefined && (recorded === null || typeof recorded !== "object" || Array.isArray(recorded)))
+    throw new GeneratorError(
+      "package-json",
+      `"runcomfy-codegen" must be an object (the rules and generator revision the package was built with), got ${JSON.stringify(recorded)}; restore it (git checkout generated/package.json)`,
+      { ...where, path: "runcomfy-codegen" },
+    );
+  // A version behind the changelog's newest entry (a hand edit, a merge that took the other side) would release
+  // a lower version on top of a higher one.
+  if (typeof version === "string" && newest !== undefined && compareVersions(version, newest) < 0)
+    throw new GeneratorError(
+      "version-behind",
+      `"version" ${JSON.stringify(version)} is behind the newest entry of generated/CHANGELOG.md (${newest}); set it to ${newest} (or restore it: git checkout generated/package.json)`,
+      { ...where, path: "version" },
+    );
+  const block = (recorded ?? {}) as {
     normalizationRules?: unknown;
     generatorRevision?: unknown;
   };
@@ -154,10 +167,27 @@ export async function readBuiltPackage(outDir: string): Promise<BuiltPackage> {
     return value;
   };
   return {
-    version: version ?? DEFAULT_VERSION,
+    version: version ?? newest ?? DEFAULT_VERSION,
     rules: count("normalizationRules", 1, NORMALIZATION_RULES),
     generatorRevision: count("generatorRevision", 0, GENERATOR_REVISION),
   };
+}
+
+/** The highest plain version a changelog has an entry for (`## 1.2.0`), whatever their order. */
+function newestReleased(changelog: string | undefined): string | undefined {
+  let newest: string | undefined;
+  for (const [, version] of (changelog ?? "").matchAll(/^## (\d+\.\d+\.\d+)[ \t]*\r?$/gm))
+    if (newest === undefined || compareVersions(version!, newest) > 0) newest = version;
+  return newest;
+}
+
+/** Plain `MAJOR.MINOR.PATCH` versions compared by number; a version that is not plain compares equal (no order). */
+function compareVersions(a: string, b: string): number {
+  const parse = (version: string) => /^(\d+)\.(\d+)\.(\d+)$/.exec(version)?.slice(1).map(BigInt);
+  const [x, y] = [parse(a), parse(b)];
+  if (!x || !y) return 0;
+  for (let index = 0; index < 3; index++) if (x[index] !== y[index]) return x[index]! < y[index]! ? -1 : 1;
+  return 0;
 }
 
 /** The version in `generated/package.json` (see `readBuiltPackage`). */
@@ -191,7 +221,13 @@ function loadSnapshot(
 export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
   const built = input.built ?? (await readBuiltPackage(input.outDir));
   const previousVersion = built.version;
-  const existing = await readIfExists(join(input.outDir, CHANGELOG_FILE));
+  const existing = await readIfExists(join(input.outDir, CHANGELOG_FILE)).catch((error: unknown) => {
+    throw new GeneratorError(
+      "changelog",
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it must be the package's changelog file`,
+      { file: "generated/CHANGELOG.md" },
+    );
+  });
   // Where each schema file goes in the snapshot: `<schemas dir>/community/x.json` → `schemas/community/x.json` below
   // `generated/`. Their texts are read only where this plan needs them.
   const schemas = new Map(

@@ -21,7 +21,14 @@ import {
 } from "./calls.js";
 import { createCatalog, type Catalog } from "./catalog.js";
 import { checkKeys, resolveConfig, type RuntimeClientOptions } from "./config.js";
-import { AbortError, ConfigurationError, ResultNotFoundError, WaitFailedError, WaitTimeoutError } from "./errors.js";
+import {
+  AbortError,
+  ConfigurationError,
+  redactError,
+  ResultNotFoundError,
+  WaitFailedError,
+  WaitTimeoutError,
+} from "./errors.js";
 import type { Model } from "./model.js";
 import type { AnyModel } from "./registry.js";
 import type { UntypedOutput } from "./untyped.js";
@@ -198,9 +205,13 @@ export function createClient<M = Record<never, AnyModel>>(options: RuntimeClient
     if (error instanceof WaitTimeoutError || error instanceof AbortError || error instanceof ResultNotFoundError)
       return error;
     const reason = error instanceof Error ? error.message : String(error);
-    return new WaitFailedError(
-      `waiting for ${handle.modelId} request ${handle.requestId} failed (${reason}); the job is queued and may still run and be charged: resume with client.wait(error.handle), do not run() it again`,
-      { modelId: handle.modelId, requestId: handle.requestId, cause: error, handle },
+    // Redacted like every error that leaves the client (the handle's id is the server's word: it may echo the token).
+    return redactError(
+      new WaitFailedError(
+        `waiting for ${handle.modelId} request ${handle.requestId} failed (${reason}); the job is queued and may still run and be charged: resume with client.wait(error.handle), do not run() it again`,
+        { modelId: handle.modelId, requestId: handle.requestId, cause: error, handle },
+      ),
+      context.http.secrets,
     );
   };
   const submitWith =

@@ -337,6 +337,33 @@ export function normalizeBaseUrl(value: string): string {
   return `${url.origin}${path}`;
 }
 
+/**
+ * `logger`: undefined, or an object with a method for every level `logLevel` lets through (`console` has them all);
+ * checked here, so that a bad logger is a `ConfigurationError` before anything is sent, never a `TypeError` after a
+ * paid submit.
+ */
+function checkLogger(logger: unknown, logLevel: LogLevel): Logger | undefined {
+  if (logger === undefined) return undefined;
+  if (logger === null || (typeof logger !== "object" && typeof logger !== "function"))
+    throw new ConfigurationError(`logger must be an object with error, warn, info and debug methods (e.g. console)`);
+  const order = ["error", "warn", "info", "debug"] as const;
+  // "off" sends no line: indexOf is -1, and no method is needed.
+  const levels = order.slice(0, order.indexOf(logLevel as (typeof order)[number]) + 1);
+  for (const level of levels) {
+    let method: unknown;
+    try {
+      method = (logger as Record<string, unknown>)[level];
+    } catch {
+      method = undefined;
+    }
+    if (typeof method !== "function")
+      throw new ConfigurationError(
+        `logger.${level} must be a function (logLevel ${JSON.stringify(logLevel)} sends ${level} lines); pass an object with error, warn, info and debug methods, e.g. console`,
+      );
+  }
+  return logger as Logger;
+}
+
 /** Reads the options once and checks each; throws `ConfigurationError` for a bad one (nothing is sent). */
 export function resolveConfig(options: RuntimeClientOptions = {}): ClientContext {
   const given = checkObject("options", options) as RuntimeClientOptions;
@@ -362,7 +389,8 @@ export function resolveConfig(options: RuntimeClientOptions = {}): ClientContext
         `headers[${JSON.stringify(name)}] must be a header name with a string value without CR, LF or NUL`,
       );
   }
-  const log = createLog(given.logger, logLevel, secrets);
+  const logger = checkLogger(given.logger, logLevel);
+  const log = createLog(logger, logLevel, secrets);
   const concurrency = checkNumber("maxConcurrentRequests", given.maxConcurrentRequests, 32, {
     min: 1,
     max: Number.POSITIVE_INFINITY,
@@ -385,7 +413,7 @@ export function resolveConfig(options: RuntimeClientOptions = {}): ClientContext
     retry: checkRetryPolicy(given.retry),
     clock,
     log,
-    debug: given.logger !== undefined && logLevel === "debug",
+    debug: logger !== undefined && logLevel === "debug",
     headers: { ...(headers as Record<string, string>) },
     limiter: new RequestLimiter(concurrency, perSecond, clock),
   };

@@ -89,13 +89,21 @@ const LEVELS: Readonly<Record<LogLevel, number>> = { off: 0, error: 1, warn: 2, 
 
 export type Log = (level: Exclude<LogLevel, "off">, message: string, data?: Record<string, unknown>) => void;
 
-/** The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. */
+/**
+ * The client's log: lines below `level` are dropped; message and data pass the redaction of `secrets`. A logger that
+ * throws is ignored: a log line never changes what a call does (after a paid submit, a throwing `info` rejected the
+ * call with a raw TypeError and no handle).
+ */
 export function createLog(logger: Logger | undefined, level: LogLevel, secrets: readonly string[] = []): Log {
   const threshold = LEVELS[level];
   return (messageLevel, message, data) => {
     if (!logger || LEVELS[messageLevel] > threshold) return;
-    if (secrets.length === 0) return logger[messageLevel](message, data);
-    logger[messageLevel](redact(message, secrets), redactDeep(data, secrets));
+    try {
+      if (secrets.length === 0) logger[messageLevel](message, data);
+      else logger[messageLevel](redact(message, secrets), redactDeep(data, secrets));
+    } catch {
+      // The caller's logger failed: its line is lost, the call goes on.
+    }
   };
 }
 

@@ -200,6 +200,8 @@ describe("the release plan reads generated/package.json strictly", () => {
         `^version ${start.replace(/\./g, "\\.")} → .* \\((major|minor|patch): ${later.length} generator changes?; see generated/CHANGELOG\\.md\\)$`,
       ),
     );
+    // The package as this run left it is the one the next tests edit.
+    pristine = await readFile(pkgFile(), "utf8");
   });
 
   it.each([
@@ -232,6 +234,26 @@ describe("the release plan reads generated/package.json strictly", () => {
     await expect(generate({ root: project.root })).rejects.toThrow(/generated\/package\.json/);
     expect(await readFile(pkgFile(), "utf8")).toBe(broken);
     expect(await changelog(project.root)).toBe(before);
+    await writeFile(pkgFile(), pristine);
+  });
+
+  it("refuses a version behind the changelog's newest entry, and a runcomfy-codegen block that is not an object", async () => {
+    const newest = /^## (\d+\.\d+\.\d+)$/m.exec(await changelog(project.root))![1]!;
+    await edited((pkg) => {
+      pkg["version"] = "0.0.1";
+    });
+    await expect(generate({ root: project.root })).rejects.toThrow(
+      new RegExp(
+        `"version" "0\\.0\\.1" is behind the newest entry of generated/CHANGELOG\\.md \\(${newest.replace(/\./g, "\\.")}\\)`,
+      ),
+    );
+    await edited((pkg) => {
+      pkg["runcomfy-codegen"] = null;
+    });
+    await expect(generate({ root: project.root })).rejects.toThrow(/"runcomfy-codegen" must be an object/);
+    // A byte-order mark is read past.
+    await writeFile(pkgFile(), `\uFEFF${pristine}`);
+    await expect(generate({ root: project.root })).resolves.toBeDefined();
     await writeFile(pkgFile(), pristine);
   });
 

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import {
   AbortError,
   APIError,
+  ConfigurationError,
   ConnectionError,
   InsufficientBalanceError,
   InternalServerError,
@@ -173,6 +174,59 @@ describe("money: a submit the caller gave up on is never sent", () => {
       expect(mock.count("submit")).toBe(1);
     },
   );
+
+  it("WaitFailedError is redacted like every error: a request id that echoes the token does not show it", async () => {
+    const mock = await tinyMock();
+    mock.on("submit", (_request, response) => json(response, 200, { request_id: `job-${mock.token}` }));
+    mock.on("status", (_request, response) => json(response, 503, { error_message: "busy" }));
+    const client = clientOf(mock, { retry: { maxRetries: 0 } });
+    const error = (await settle(client.run(MODEL, VACE_INPUT))) as WaitFailedError;
+    expect(error).toBeInstanceOf(WaitFailedError);
+    const { inspect } = await import("node:util");
+    for (const text of [error.message, String(error.stack), JSON.stringify(error), inspect(error, { depth: 5 })])
+      expect(text).not.toContain(mock.token);
+  });
+
+  it("a logger is checked when the client is made, and one that throws never changes a call's outcome", async () => {
+    const mock = await tinyMock();
+    for (const logger of [42, null, "console", {}, { error() {}, warn() {} }]) {
+      expect(() => clientOf(mock, { logger: logger as never, logLevel: "info" })).toThrow(ConfigurationError);
+    }
+    expect(() => clientOf(mock, { logger: { error() {}, warn() {} } as never })).not.toThrow();
+    mock.on("submit", (_request, response) => json(response, 200, SUBMITTED));
+    mock.on("status", (_request, response) => json(response, 200, { status: "in_queue", queue_position: 3 }));
+    mock.on("cancel", (_request, response) => json(response, 503, { error_message: "busy" }));
+    const throwing = {
+      error: () => {
+        throw new TypeError("logger down");
+      },
+      warn: () => {
+        throw new TypeError("logger down");
+      },
+      info: () => {
+        throw new TypeError("logger down");
+      },
+      debug: () => {
+        throw new TypeError("logger down");
+      },
+    };
+    const client = clientOf(mock, { logger: throwing, logLevel: "debug", retry: { maxRetries: 0 } });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      // The submit's info line throws after the job is queued; the cancel after the deadline fails and its warn line
+      // throws: the call still ends as a wait that timed out, with the handle.
+      const error = await settle(client.run(MODEL, VACE_INPUT, { timeoutMs: 300 }));
+      expect(error).toBeInstanceOf(WaitTimeoutError);
+      expect((error as WaitTimeoutError).handle.requestId).toBe("job-1");
+      await pause(100);
+      expect(unhandled).toEqual([]);
+      expect(mock.count("submit")).toBe(1);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
 
   it("a common retry wrapper (resend on ConnectionError, InternalServerError or RateLimitError) pays once", async () => {
     const mock = await tinyMock();
