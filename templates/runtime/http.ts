@@ -595,6 +595,9 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: CallInit
     };
   } catch (error) {
     if (error instanceof RunComfyError) throw error;
+    // Our own abort reasons (the deadline, the attempt timeout) are symbols: the message says what happened, they are
+    // no cause a caller could read.
+    const cause = typeof error === "symbol" ? undefined : error;
     const byCaller = call.signal?.aborted === true;
     const byDeadline = !byCaller && stop.aborted && stop.reason === DEADLINE;
     const phase = status === undefined ? "" : ` after the headers (HTTP ${status})`;
@@ -604,13 +607,13 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: CallInit
       if (byCaller) throw outcomeUnknown(call, `aborted${phase}`, { cause: call.signal?.reason, status });
       if (byDeadline && !provablyNotSent(error))
         throw outcomeUnknown(call, `the deadline (timeoutMs) came${phase || " before an answer"}`, {
-          cause: error,
+          cause,
           status,
         });
       if (status === undefined && !timedOut && provablyNotSent(error)) {
         const failure = new ConnectionError(`${call.method} ${call.path}: ${reasonText(error)} (nothing was sent)`, {
           modelId: call.modelId,
-          cause: error,
+          cause,
         });
         return { failure, retryable: true };
       }
@@ -619,12 +622,12 @@ async function attemptOnce(config: HttpConfig, call: HttpRequest, init: CallInit
         : tooLarge
           ? `the answer's body was too large${phase}`
           : `the connection failed${phase}`;
-      throw outcomeUnknown(call, what, { cause: error, status });
+      throw outcomeUnknown(call, what, { cause, status });
     }
     if (byCaller) throw aborted(call, call.signal?.reason);
     if (byDeadline) throw deadlineReached(call, undefined);
     const reason = timedOut ? `no answer within ${config.timeoutMs} ms${phase}` : `${reasonText(error)}${phase}`;
-    const options = { modelId: call.modelId, requestId: call.requestId, cause: error };
+    const options = { modelId: call.modelId, requestId: call.requestId, cause };
     const message = `${call.method} ${call.path}: ${reason}${where ? ` (${where})` : ""}`;
     // A body that broke or hung is a connection error like any other: retried (one too large would be again: not).
     return {

@@ -134,6 +134,8 @@ describe("money: a submit the caller gave up on is never sent", () => {
     mock.on("submit", (_request, response) => answer(response));
     const error = await settle(clientOf(mock, options).submit(MODEL, VACE_INPUT));
     expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
+    // The cause, when there is one, is an error a caller can read (not one of the client's own abort symbols).
+    expect(typeof (error as Error).cause).not.toBe("symbol");
     // Neither of the classes a generic retry wrapper resends on.
     expect(error).not.toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(APIError);
@@ -226,6 +228,16 @@ describe("money: a submit the caller gave up on is never sent", () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
+  });
+
+  it("run()'s deadline cutting a submit that hangs is SubmitOutcomeUnknownError whose cause is no bare symbol", async () => {
+    const mock = await tinyMock();
+    mock.on("submit", (_request, response) => hangBody(response, 200, SUBMITTED));
+    const error = await settle(clientOf(mock).run(MODEL, VACE_INPUT, { timeoutMs: 200 }));
+    expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/the deadline \(timeoutMs\) came/);
+    expect(typeof (error as Error).cause).not.toBe("symbol");
+    expect(mock.count("submit")).toBe(1);
   });
 
   it("a common retry wrapper (resend on ConnectionError, InternalServerError or RateLimitError) pays once", async () => {
