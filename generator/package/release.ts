@@ -33,6 +33,9 @@ import type { DriftReport, Semver } from "../drift/types.ts";
 import { GENERATOR_CHANGES, GENERATOR_REVISION, type GeneratorChange } from "../emit/generator-changes.ts";
 
 export const DEFAULT_VERSION = "0.1.0";
+/** A semantic version as npm takes it (semver.org's grammar): "", " 2.0.0 " or "02.0.0" would only fail at publish. */
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 /** Folder of `generated/` holding the schema files the package was built from. */
 export const SNAPSHOT_DIR = "schemas";
 
@@ -125,10 +128,10 @@ export async function readBuiltPackage(outDir: string): Promise<BuiltPackage> {
       where,
     );
   const { version, "runcomfy-codegen": recorded } = pkg as { version?: unknown; "runcomfy-codegen"?: unknown };
-  if (version !== undefined && typeof version !== "string")
+  if (version !== undefined && (typeof version !== "string" || !SEMVER.test(version)))
     throw new GeneratorError(
       "version-format",
-      `"version" must be a string such as "1.2.0", got ${JSON.stringify(version)}; set one by hand`,
+      `"version" must be a semantic version such as "1.2.0", got ${JSON.stringify(version)}; set one by hand`,
       { ...where, path: "version" },
     );
   if (recorded !== undefined && (recorded === null || typeof recorded !== "object" || Array.isArray(recorded)))

@@ -212,9 +212,19 @@ describe("the release plan reads generated/package.json strictly", () => {
     ],
     ["null", () => "null\n", /is not a JSON object/],
     [
+      "an empty version",
+      (text: string) => text.replace(/"version": "[^"]*"/, '"version": ""'),
+      /"version" must be a semantic version such as "1\.2\.0", got ""/,
+    ],
+    [
+      "a version npm would refuse",
+      (text: string) => text.replace(/"version": "[^"]*"/, '"version": "02.0.0"'),
+      /must be a semantic version/,
+    ],
+    [
       "a numeric version",
       (text: string) => text.replace(/"version": "[^"]*"/, '"version": 2'),
-      /"version" must be a string/,
+      /"version" must be a semantic version/,
     ],
     [
       "a revision from a newer generator",
