@@ -26,18 +26,21 @@ export function typeLabel(spec: ValueSpec): string {
   return spec.types.join(" | ");
 }
 
-/**
- * `6 to 20`, `≥ 0`, `> 0 and ≤ 1`; undefined when unbounded. With both an inclusive and an exclusive bound on one side
- * (`minimum: 0, exclusiveMinimum: 0`), the stricter one is the bound.
- */
+/** `6 to 20`, `≥ 0`, `> 0 and ≤ 1`; undefined when unbounded (a spec has one bound a side: `normalizeValue`). */
 export function rangeLabel(spec: ValueSpec): string | undefined {
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = spec;
-  const lowExclusive = exclusiveMinimum !== undefined && (minimum === undefined || exclusiveMinimum >= minimum);
-  const highExclusive = exclusiveMaximum !== undefined && (maximum === undefined || exclusiveMaximum <= maximum);
-  const low = lowExclusive ? `> ${exclusiveMinimum}` : minimum !== undefined ? `≥ ${minimum}` : undefined;
-  const high = highExclusive ? `< ${exclusiveMaximum}` : maximum !== undefined ? `≤ ${maximum}` : undefined;
-  if (!lowExclusive && !highExclusive && minimum !== undefined && maximum !== undefined)
-    return `${minimum} to ${maximum}`;
+  const low =
+    spec.minimum !== undefined
+      ? `≥ ${spec.minimum}`
+      : spec.exclusiveMinimum !== undefined
+        ? `> ${spec.exclusiveMinimum}`
+        : undefined;
+  const high =
+    spec.maximum !== undefined
+      ? `≤ ${spec.maximum}`
+      : spec.exclusiveMaximum !== undefined
+        ? `< ${spec.exclusiveMaximum}`
+        : undefined;
+  if (spec.minimum !== undefined && spec.maximum !== undefined) return `${spec.minimum} to ${spec.maximum}`;
   if (low && high) return `${low} and ${high}`;
   return low ?? high;
 }

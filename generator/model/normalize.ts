@@ -279,6 +279,19 @@ function normalizeValue(input: JsonValue | undefined, path: string, context: Con
     const value = nonNegativeInteger(schema, key, path, context);
     if (value !== undefined) spec[key] = value;
   }
+  // Both kinds of bound on one side: the stricter one is the bound, and the other says nothing (rules 4; rules 3 kept
+  // both, and docs and messages read the inclusive one: `minimum: 0, exclusiveMinimum: 0` read "≥ 0", 0 was refused).
+  // So every reader of a spec (docs, TSDoc, messages, the satisfiability check) sees one bound a side.
+  if (context.rules >= 4) {
+    if (spec.minimum !== undefined && spec.exclusiveMinimum !== undefined) {
+      if (spec.exclusiveMinimum >= spec.minimum) delete spec.minimum;
+      else delete spec.exclusiveMinimum;
+    }
+    if (spec.maximum !== undefined && spec.exclusiveMaximum !== undefined) {
+      if (spec.exclusiveMaximum <= spec.maximum) delete spec.maximum;
+      else delete spec.exclusiveMaximum;
+    }
+  }
   const pattern = own(schema, "pattern");
   if (pattern !== undefined) {
     let valid = typeof pattern === "string";
@@ -584,18 +597,10 @@ function checkSatisfiable(
     );
     delete spec.multipleOf;
   }
-  // The stricter bound of each side (rules 4: with both `minimum` and `exclusiveMinimum`, rules 3 read `minimum`).
+  // One bound a side under rules 4 (normalizeValue keeps the stricter); rules 3 read the inclusive one.
   const strict = context.rules >= 4;
-  const lowKey =
-    spec.exclusiveMinimum !== undefined &&
-    (spec.minimum === undefined || (strict && spec.exclusiveMinimum >= spec.minimum))
-      ? "exclusiveMinimum"
-      : "minimum";
-  const highKey =
-    spec.exclusiveMaximum !== undefined &&
-    (spec.maximum === undefined || (strict && spec.exclusiveMaximum <= spec.maximum))
-      ? "exclusiveMaximum"
-      : "maximum";
+  const lowKey = spec.minimum === undefined && spec.exclusiveMinimum !== undefined ? "exclusiveMinimum" : "minimum";
+  const highKey = spec.maximum === undefined && spec.exclusiveMaximum !== undefined ? "exclusiveMaximum" : "maximum";
   const low = spec[lowKey];
   const high = spec[highKey];
   // An integer field needs an integer between them (rules 4): "> 1 and < 2" leaves none.

@@ -433,13 +433,9 @@ function show(value: unknown): string {
 function rangeText(range: Readonly<Record<string, number>> | undefined): string {
   if (!range) return "";
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = range;
-  // Both kinds on one side (`minimum: 0, exclusiveMinimum: 0`): the stricter is the bound.
-  const lowExclusive = exclusiveMinimum !== undefined && (minimum === undefined || exclusiveMinimum >= minimum);
-  const highExclusive = exclusiveMaximum !== undefined && (maximum === undefined || exclusiveMaximum <= maximum);
-  if (!lowExclusive && !highExclusive && minimum !== undefined && maximum !== undefined)
-    return `; allowed ${minimum} to ${maximum}`;
-  const low = lowExclusive ? `> ${exclusiveMinimum}` : minimum !== undefined ? `>= ${minimum}` : "";
-  const high = highExclusive ? `< ${exclusiveMaximum}` : maximum !== undefined ? `<= ${maximum}` : "";
+  if (minimum !== undefined && maximum !== undefined) return `; allowed ${minimum} to ${maximum}`;
+  const low = minimum !== undefined ? `>= ${minimum}` : exclusiveMinimum !== undefined ? `> ${exclusiveMinimum}` : "";
+  const high = maximum !== undefined ? `<= ${maximum}` : exclusiveMaximum !== undefined ? `< ${exclusiveMaximum}` : "";
   return low && high ? `; allowed ${low} and ${high}` : "";
 }
 
