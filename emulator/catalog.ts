@@ -88,7 +88,7 @@ export async function loadCatalog(schemasDir: string): Promise<Map<string, Catal
     strict: false,
     validateFormats: false,
     allowUnionTypes: true,
-    multipleOfPrecision: 9,
+    multipleOfPrecision: 6,
   });
   const files = await jsonFiles(schemasDir);
   const parsed: (readonly [string, JsonObject])[] = [];

@@ -588,6 +588,19 @@ function checkSatisfiable(
       delete spec.const;
     }
   }
+  // Both `enum` and `const` (rules 4): the const must be one of the allowed values, and is then the only one.
+  if (context.rules >= 4 && spec.const !== undefined && spec.enum) {
+    const wanted = JSON.stringify(spec.const);
+    if (!spec.enum.some((value) => JSON.stringify(value) === wanted)) {
+      problem(
+        context,
+        "keyword-value",
+        `${path}/const`,
+        `field "${name}": "const" ${preview(spec.const)} is not one of its allowed values (enum), so no value is valid`,
+      );
+      delete spec.const;
+    } else spec.enum = [spec.const];
+  }
   if (spec.multipleOf !== undefined && !(spec.multipleOf > 0)) {
     problem(
       context,
@@ -620,6 +633,30 @@ function checkSatisfiable(
       `${path}/${lowKey}`,
       `field "${name}": "${lowKey}" ${low} and "${highKey}" ${high} leave no valid ${noNumber ? "number" : "integer"}`,
     );
+  // A multipleOf with bounds (rules 4): some multiple must lie between them (an integer one for an integer field).
+  if (
+    strict &&
+    !noNumber &&
+    !noInteger &&
+    spec.multipleOf !== undefined &&
+    spec.multipleOf > 0 &&
+    lowest !== undefined &&
+    highest !== undefined &&
+    !someMultipleBetween(
+      spec.multipleOf,
+      lowest,
+      lowKey === "exclusiveMinimum",
+      highest,
+      highKey === "exclusiveMaximum",
+      integer,
+    )
+  )
+    problem(
+      context,
+      "keyword-value",
+      `${path}/multipleOf`,
+      `field "${name}": no multiple of ${spec.multipleOf} lies between "${lowKey}" ${low} and "${highKey}" ${high}${integer ? " that is an integer" : ""}, so no value is valid`,
+    );
   for (const [min, max] of [
     ["minLength", "maxLength"],
     ["minItems", "maxItems"],
@@ -632,6 +669,32 @@ function checkSatisfiable(
         `field "${name}": "${min}" ${spec[min]} is greater than "${max}" ${spec[max]}, so no value is valid`,
       );
   }
+}
+
+/**
+ * Whether a multiple of `step` lies between `low` and `high` (each exclusive or not), an integer one when `integer`.
+ * Checked by stepping through the candidates (at most 10,000; a wider range is taken to hold one), each read to 15
+ * significant digits as a schema writes it.
+ */
+function someMultipleBetween(
+  step: number,
+  low: number,
+  lowExclusive: boolean,
+  high: number,
+  highExclusive: boolean,
+  integer: boolean,
+): boolean {
+  const first = Math.ceil(low / step - 1e-9);
+  const last = Math.floor(high / step + 1e-9);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last - first > 10_000) return true;
+  for (let k = first; k <= last; k++) {
+    // 3 × 0.1 is 0.30000000000000004: the multiple as written, to 15 significant digits.
+    const value = Number((k * step).toPrecision(15));
+    if (value < low || (lowExclusive && value === low) || value > high || (highExclusive && value === high)) continue;
+    if (integer && !Number.isInteger(value)) continue;
+    return true;
+  }
+  return false;
 }
 
 /**

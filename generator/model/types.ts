@@ -161,7 +161,9 @@ export const NORMALIZATION_RULES = 4;
  * (ajv's `multipleOfPrecision`, used by the generated validators; the normaliser's enum and default checks use the
  * same test, `isMultipleOf`).
  */
-export const MULTIPLE_OF_PRECISION = 9;
+// A millionth, not less: for a step of 0.001 up to 10,000 (a ComfyUI-style float) the quotient carries a float error
+// of some 1e-9, and a tighter test refused exact multiples such as 8390.442.
+export const MULTIPLE_OF_PRECISION = 6;
 
 /** The validators' `multipleOf` test (see `MULTIPLE_OF_PRECISION`), as ajv compiles it. */
 export function isMultipleOf(value: number, multipleOf: number): boolean {

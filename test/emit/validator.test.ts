@@ -51,6 +51,12 @@ describe("compileValidator", () => {
     const taken = Array.from({ length: 21 }, (_, index) => Number((index / 10).toFixed(1)));
     expect(taken.filter((strength) => !validate({ strength }))).toEqual([]);
     for (const strength of [0.25, 0.05, 1.01]) expect(validate({ strength }), String(strength)).toBe(false);
+    // Large exact multiples of a small step, whose quotient carries a float error of some 1e-9.
+    const fine = await load({ type: "object", properties: { x: { type: "number", multipleOf: 0.001 } } });
+    for (const x of [8390.442, 9999.999, 1234.567]) expect(fine({ x }), String(x)).toBe(true);
+    const twentieth = await load({ type: "object", properties: { x: { type: "number", multipleOf: 0.05 } } });
+    expect(twentieth({ x: 12345678.85 })).toBe(true);
+    expect(twentieth({ x: 12345678.87 })).toBe(false);
   });
 
   it("drops the schemaPath of every error object, and nothing else", async () => {

@@ -155,6 +155,21 @@ describe("normalisation", () => {
       /"exclusiveMinimum" 5 and "maximum" 5 leave no valid number/,
     ],
     [
+      "a const its enum does not list",
+      { type: "string", enum: ["a", "b"], const: "c" },
+      /"const" "c" is not one of its allowed values \(enum\)/,
+    ],
+    [
+      "an integer field whose multipleOf has no integer multiple between its bounds",
+      { type: "integer", minimum: 1, maximum: 4, multipleOf: 2.5 },
+      /no multiple of 2.5 lies between "minimum" 1 and "maximum" 4 that is an integer/,
+    ],
+    [
+      "a decimal multipleOf with no multiple between its bounds",
+      { type: "number", minimum: 0.11, maximum: 0.19, multipleOf: 0.1 },
+      /no multiple of 0.1 lies between "minimum" 0.11 and "maximum" 0.19/,
+    ],
+    [
       "a const out of range",
       { type: "number", const: 24.5, maximum: 10 },
       /"const" 24.5 breaks the field's own "maximum"/,
@@ -228,6 +243,23 @@ describe("normalisation", () => {
       },
     );
     expect(legacy.fields.find((f) => f.key === "count")!.value.enum).toEqual([1, 2, 3]);
+  });
+
+  it("keeps fields whose multipleOf has multiples between the bounds, and reads enum with const as the const", () => {
+    const spec = specOf(
+      fileWith({
+        tenths: { type: "number", minimum: 0.1, maximum: 0.3, multipleOf: 0.1 },
+        open: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 0.2, multipleOf: 0.1 },
+        halves: { type: "integer", minimum: 1, maximum: 10, multipleOf: 2.5 },
+        one: { type: "string", enum: ["a", "b"], const: "a" },
+      }),
+    );
+    expect(spec.fields.map((f) => f.key)).toEqual(["tenths", "open", "halves", "one"]);
+    // Only the const is typed: "b" would compile and be refused.
+    expect(field(spec, "one").value.enum).toEqual(["a"]);
+    expect(() =>
+      specOf(fileWith({ x: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 0.1, multipleOf: 0.1 } })),
+    ).toThrow(/no multiple of 0.1 lies between/);
   });
 
   it("warns about a default its own field rejects, by any of its keywords, and not about one it takes", () => {
