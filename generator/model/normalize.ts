@@ -642,12 +642,13 @@ function checkSatisfiable(
     spec.multipleOf > 0 &&
     lowest !== undefined &&
     highest !== undefined &&
+    // An integer field's lowest and highest are inclusive already.
     !someMultipleBetween(
       spec.multipleOf,
       lowest,
-      lowKey === "exclusiveMinimum",
+      !integer && lowKey === "exclusiveMinimum",
       highest,
-      highKey === "exclusiveMaximum",
+      !integer && highKey === "exclusiveMaximum",
       integer,
     )
   )

@@ -251,10 +251,12 @@ describe("normalisation", () => {
         tenths: { type: "number", minimum: 0.1, maximum: 0.3, multipleOf: 0.1 },
         open: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 0.2, multipleOf: 0.1 },
         halves: { type: "integer", minimum: 1, maximum: 10, multipleOf: 2.5 },
+        // Exclusive bounds of an integer field: 1 is the one value, and a multiple of 1.
+        single: { type: "integer", exclusiveMinimum: 0, exclusiveMaximum: 2, multipleOf: 1 },
         one: { type: "string", enum: ["a", "b"], const: "a" },
       }),
     );
-    expect(spec.fields.map((f) => f.key)).toEqual(["tenths", "open", "halves", "one"]);
+    expect(spec.fields.map((f) => f.key)).toEqual(["tenths", "open", "halves", "single", "one"]);
     // Only the const is typed: "b" would compile and be refused.
     expect(field(spec, "one").value.enum).toEqual(["a"]);
     expect(() =>
