@@ -24,6 +24,13 @@ export function suggestSemver(changes: readonly Pick<Change, "rule" | "raw" | "f
   return "patch";
 }
 
+const ORDER: readonly Semver[] = ["none", "patch", "minor", "major"];
+
+/** The worst of several bump levels (`none` for none): a release is bumped by its worst change. */
+export function worstSemver(levels: readonly Semver[]): Semver {
+  return levels.reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), "none");
+}
+
 const PLAIN_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 /** `1.4.2` + minor → `1.5.0`. Only plain MAJOR.MINOR.PATCH versions are bumped automatically. */

@@ -5,6 +5,7 @@
  */
 import type { ModelSpec } from "../model/types.ts";
 import { changeSummary, fieldLabel, impactLabel, sections } from "../drift/format/shared.ts";
+import { worstSemver } from "../drift/semver.ts";
 import type { Change, DriftReport } from "../drift/types.ts";
 import type { GeneratorChange } from "../emit/generator-changes.ts";
 // A change's text quotes schema values (allowed values, defaults, titles): escaped so that none starts markup that would
@@ -28,8 +29,6 @@ function bullet(change: Change): string {
   return `- ${fieldLabel(change, code)}: ${text(change.text)} (raw ${impactLabel(change.raw)}, friendly ${impactLabel(change.friendly)}; ${code(change.rule)})`;
 }
 
-const LEVELS = ["none", "patch", "minor", "major"] as const;
-
 /**
  * The entry for a version bumped because of `report` (the schema drift; absent or empty when only the generator
  * changed) and of `generator`, the generator's own changes since the package's last version.
@@ -41,9 +40,7 @@ export function releaseEntry(
   generator: readonly GeneratorChange[] = [],
 ): string {
   const changes = report?.changes ?? [];
-  const level = [report?.semver ?? "none", ...generator.map((change) => change.level)].reduce((a, b) =>
-    LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a,
-  );
+  const level = worstSemver([report?.semver ?? "none", ...generator.map((change) => change.level)]);
   const summary = [
     ...(changes.length > 0 && report ? [changeSummary(report)] : []),
     ...(generator.length > 0

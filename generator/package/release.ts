@@ -28,7 +28,7 @@ import { listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/e
 import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { CHANGELOG_FILE, initialEntry, prependEntry, releaseEntry } from "./changelog.ts";
 import { compareModels } from "../drift/report.ts";
-import { bumpVersion } from "../drift/semver.ts";
+import { bumpVersion, worstSemver } from "../drift/semver.ts";
 import type { DriftReport, Semver } from "../drift/types.ts";
 import { GENERATOR_CHANGES, GENERATOR_REVISION, type GeneratorChange } from "../emit/generator-changes.ts";
 
@@ -198,10 +198,6 @@ export async function currentVersion(outDir: string): Promise<string> {
   return (await readBuiltPackage(outDir)).version;
 }
 
-const LEVELS: readonly Semver[] = ["none", "patch", "minor", "major"];
-const worst = (levels: readonly Semver[]): Semver =>
-  levels.reduce((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a), "none");
-
 /** The snapshot's models; `subset` when only some of its files are read (their paths then depend on the others). */
 function loadSnapshot(
   entries: readonly SchemaEntry[],
@@ -288,7 +284,7 @@ export async function planRelease(input: ReleaseInput): Promise<ReleasePlan> {
 
   let version = previousVersion;
   let changelog = existing ?? prependEntry(undefined, initialEntry(previousVersion, input.specs));
-  const level = worst([report?.semver ?? "none", ...fromGenerator.map((change) => change.level)]);
+  const level = worstSemver([report?.semver ?? "none", ...fromGenerator.map((change) => change.level)]);
   if (level !== "none") {
     version = bumpVersion(previousVersion, level, `${outPrefix}/package.json`);
     changelog = prependEntry(existing, releaseEntry(version, previousVersion, report, fromGenerator));

@@ -1,6 +1,6 @@
 /** Semver suggestion (worst change) and the bump applied to generated/package.json. */
 import { describe, expect, it } from "vitest";
-import { bumpVersion, suggestSemver } from "../../generator/drift/semver.ts";
+import { bumpVersion, suggestSemver, worstSemver } from "../../generator/drift/semver.ts";
 import { compareDocs, seedDoc } from "./helpers.ts";
 
 type Doc = ReturnType<typeof seedDoc>;
@@ -73,6 +73,15 @@ describe("bumpVersion", () => {
     expect(bumpVersion("1.4.2", "minor")).toBe("1.5.0");
     expect(bumpVersion("1.4.2", "patch")).toBe("1.4.3");
     expect(bumpVersion("1.4.2", "none")).toBe("1.4.2");
+  });
+
+  it.each([
+    [[], "none"],
+    [["none", "patch"], "patch"],
+    [["minor", "patch", "none"], "minor"],
+    [["patch", "major", "minor"], "major"],
+  ] as const)("the worst of %j is %s", (levels, worst) => {
+    expect(worstSemver(levels)).toBe(worst);
   });
 
   it("refuses versions it cannot bump, naming the file", () => {
