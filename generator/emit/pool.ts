@@ -9,7 +9,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { GeneratorError, type Location } from "../lib/diagnostics.ts";
-import { walkTree, type Tree } from "../lib/files.ts";
 import { measureAsync, mergeTimings, type Timing } from "../lib/profile.ts";
 import type { ModelSpec } from "../model/types.ts";
 import type { FileMap, ModelUnitOutput } from "./units.ts";
@@ -51,34 +50,22 @@ export function threadsFor(count: number): number {
 }
 
 /**
- * A worker whose bootstrap (plain JavaScript, no module of the generator) first scans `scan`, when given, and posts
- * what it found (`{ scan: Tree }`, `null` when the walk threw: the caller then scans itself and meets the error as
- * itself), then loads the emitting module (`worker.ts`) on its first request and hands every request to it. The scan
- * needs no TypeScript loader and no emitter, so it starts as soon as the thread does; a run that turns out to need no
- * emitting never loads them on this thread.
+ * A worker whose bootstrap (plain JavaScript, no module of the generator) loads the emitting module (`worker.ts`) on
+ * its first request and hands every request to it.
  */
-function startWorker(scan?: string): Worker {
+function startWorker(): Worker {
   // Run from the CLI's bundle (`cli/bin.js`), the worker module is a sibling entry of it. Run from the sources,
   // workers do not inherit tsx's loader: it is registered before the worker module is imported.
   const load = import.meta.url.endsWith(".ts")
     ? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((api) => { api.register(); return import(${JSON.stringify(new URL("./worker.ts", import.meta.url).href)}); })`
     : `import(${JSON.stringify(new URL("./worker.js", import.meta.url).href)})`;
-  // `walkTree` runs as its own source text (it is self-contained; `__name`: the helper tsx wraps inner functions in).
-  const source = `const { parentPort, workerData } = require("node:worker_threads");
-const __name = (fn) => fn;
-if (workerData.scan !== undefined) {
-  let tree = null;
-  try {
-    tree = (${walkTree.toString()})(workerData.scan, require("node:fs"), true);
-  } catch {}
-  parentPort.postMessage({ scan: tree });
-}
+  const source = `const { parentPort } = require("node:worker_threads");
 let module;
 parentPort.on("message", (request) => {
   module ??= ${load};
   module.then((loaded) => loaded.handle(request));
 });`;
-  return new Worker(source, { eval: true, workerData: scan === undefined ? {} : { scan } });
+  return new Worker(source, { eval: true });
 }
 
 /** A worker's error event (thrown outside any request) as the run's error: what happened, without a stack. */
@@ -105,9 +92,6 @@ function rebuilt(error: SerializedError): GeneratorError {
 
 /** Workers started ahead of need (`prestartWorkers`), taken first by the next `emitUnits`. */
 const started: Thread[] = [];
-/** The worker of `startScanningWorker`, and whether it was asked to load the emitters. */
-let scanner: Thread | undefined;
-const prepared = new WeakSet<Thread>();
 
 /**
  * Starts `count` workers now, so that their start-up (a new isolate, the
@@ -116,7 +100,6 @@ const prepared = new WeakSet<Thread>();
  * asks for when the runtime came from its store: it emits models instead).
  */
 export function prestartWorkers(count: number): void {
-  prepareWorker();
   while (started.length < count) {
     const thread = new Thread();
     started.push(thread);
@@ -127,7 +110,6 @@ export function prestartWorkers(count: number): void {
 /** `count` workers at least, and every worker started ahead of need (already paid for: it takes model chunks too). */
 function takeWorkers(count: number): Thread[] {
   const taken = started.splice(0);
-  scanner = undefined;
   while (taken.length < count) taken.push(new Thread());
   return taken;
 }
@@ -142,7 +124,6 @@ function takeWorkers(count: number): Thread[] {
 export function emitFilesAside(specs: readonly ModelSpec[]): Promise<Map<string, FileMap>> | undefined {
   const thread = started.shift();
   if (!thread) return undefined;
-  if (thread === scanner) scanner = undefined;
   return thread
     .send({ kind: "files", specs })
     .then((response) => {
@@ -160,7 +141,6 @@ export function emitFilesAside(specs: readonly ModelSpec[]): Promise<Map<string,
 
 /** Closes workers started ahead of need that no `emitUnits` took (nothing to emit after all). */
 export async function closeIdleWorkers(): Promise<void> {
-  scanner = undefined;
   await Promise.all(started.splice(0).map((thread) => thread.close()));
 }
 
@@ -172,19 +152,11 @@ export class Thread {
     { resolve: (response: WorkerResponse) => void; reject: (error: unknown) => void }
   >();
   private next = 0;
-  /** What the bootstrap's scan found (undefined: no scan asked, or it failed, or the thread did). */
-  readonly scanned: Promise<Tree | undefined>;
 
   /** `start` makes the thread's worker (tests hand in one that fails); by default the generator's (`startWorker`). */
-  constructor(scan?: string, start: (scan?: string) => Worker = startWorker) {
-    this.worker = start(scan);
-    let scanned: (tree: Tree | undefined) => void = () => {};
-    this.scanned = scan === undefined ? Promise.resolve(undefined) : new Promise((resolve) => (scanned = resolve));
-    this.worker.on("message", (response: WorkerResponse | { readonly scan: Tree | null }) => {
-      if ("scan" in response) {
-        scanned(response.scan ?? undefined);
-        return;
-      }
+  constructor(start: () => Worker = startWorker) {
+    this.worker = start();
+    this.worker.on("message", (response: WorkerResponse) => {
       const waiter = this.pending.get(response.id);
       this.pending.delete(response.id);
       mergeTimings(response.timings);
@@ -194,7 +166,6 @@ export class Thread {
     // (`process.exit`, terminated) fails the requests it still holds, so no caller waits for an answer that cannot come.
     const fail = (error: GeneratorError) => {
       this.failure ??= error;
-      scanned(undefined);
       for (const waiter of this.pending.values()) waiter.reject(this.failure);
       this.pending.clear();
     };
@@ -218,33 +189,6 @@ export class Thread {
   close(): Promise<number> {
     return this.worker.terminate();
   }
-}
-
-/**
- * Starts a worker now that scans `dir` first (every file below it and its stat, `walkTree`) and then stays, like a
- * worker of `prestartWorkers`, for the next `emitUnits` or `emitFilesAside`. The promise settles with the scan, or
- * undefined when the worker could not do it (the caller then scans `dir` itself).
- */
-export function startScanningWorker(dir: string): Promise<Tree | undefined> {
-  let thread: Thread;
-  try {
-    thread = new Thread(dir);
-  } catch {
-    return Promise.resolve(undefined);
-  }
-  started.push(thread);
-  scanner = thread;
-  return thread.scanned;
-}
-
-/**
- * Has a worker started ahead of need load the emitters now (ajv, the printers), so that the models a run finds stale
- * later are emitted at once (`emitFilesAside`).
- */
-export function prepareWorker(): void {
-  if (!scanner || prepared.has(scanner)) return;
-  prepared.add(scanner);
-  scanner.send({ kind: "prepare" }).catch(() => {});
 }
 
 export interface EmitJobs {

@@ -46,25 +46,17 @@ export async function listFiles(
   return found.sort();
 }
 
-/** A file's stat as the hash cache compares it: size, modification and change times in nanoseconds, inode. */
-export type StatKey = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string];
-
-/** What `walkTree` found: the paths, and with `stat` four strings per path (`StatKey`; "" four times: not a file). */
-export interface Tree {
-  readonly paths: string[];
-  readonly stats: string[];
-}
-
 /**
- * Every file below `dir`, as `listFilesSync` lists them, with (when `stat`) each file's `StatKey`. Self-contained,
- * `fs` passed in: `lib/scan.ts` runs its source text on a worker thread.
+ * Every file below `dir` (relative to `dir`, `/`-separated, sorted), skipping node_modules, as `listFiles` lists
+ * them, synchronously: thousands of directory reads (one folder per model) cost more as promises, and a generate has
+ * nothing to do meanwhile. A missing `dir` lists nothing; `unreadable` may turn any other folder error into the
+ * caller's own. (A generate lists schemas/ and generated/ through its hash cache, `FileHashes.list`, which reads only
+ * the folders that changed.)
  */
-export function walkTree(
+export function listFilesSync(
   dir: string,
-  fs: Pick<typeof import("node:fs"), "readdirSync" | "statSync">,
-  stat: boolean,
   unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
-): Tree {
+): string[] {
   const paths: string[] = [];
   const walk = (current: string, prefix: string): void => {
     let entries;
@@ -81,32 +73,7 @@ export function walkTree(
     }
   };
   walk(dir, "");
-  paths.sort();
-  const stats: string[] = [];
-  if (stat) {
-    for (const path of paths) {
-      let info;
-      try {
-        info = fs.statSync(`${dir}/${path}`, { bigint: true });
-      } catch {
-        info = undefined;
-      }
-      if (info?.isFile()) stats.push(String(info.size), String(info.mtimeNs), String(info.ctimeNs), String(info.ino));
-      else stats.push("", "", "", "");
-    }
-  }
-  return { paths, stats };
-}
-
-/**
- * `listFiles`, synchronously: thousands of directory reads (one folder per model) cost more as promises, and a
- * generate has nothing to do meanwhile.
- */
-export function listFilesSync(
-  dir: string,
-  unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
-): string[] {
-  return walkTree(dir, fs, false, unreadable).paths;
+  return paths.sort();
 }
 
 /** A file's text, or undefined when it does not exist. */

@@ -11,12 +11,48 @@
  * an entry whose file changed no earlier than the cache was written is
  * "racy" and is hashed again: an edit made after a run shares a tick with
  * that run's last writes only if they were no earlier than the cache itself.
+ *
+ * Folders are listed the same way (`list`): a folder's modification and
+ * change times move whenever an entry is added, removed or renamed in it, so
+ * a folder whose stat is the one it had when it was last read still holds the
+ * names read then. At 1,000 models that is ~6,000 folders (schemas/ and
+ * generated/), a `stat` each instead of a directory read. A folder is
+ * recorded only when it had not changed for a while (`SETTLED_MS`) when it
+ * was read: an entry added after the read (this run's own writes, say) then
+ * moves the folder's times past the recorded ones, however coarse they are.
+ * A file edited in a folder does not move the folder's times; its own stat
+ * does, and `hash` reads it again.
+ *
+ * It also keeps, beside a file's hash, what a caller derived from that
+ * content (`remember`, `recall`): the facts of the 1 MB manifest a no-op run
+ * needs, so it does not parse the manifest while its bytes are the same.
  */
-import { readFileSync, statSync } from "node:fs";
-import { writeFileAtomic, type StatKey } from "./files.ts";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { writeFileAtomic } from "./files.ts";
 import { sha256 } from "./json.ts";
 
+/** A file's stat as the cache compares it: size, modification and change times in nanoseconds, inode. */
+type StatKey = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string];
+
 type Entry = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha: string];
+/** A folder's stat and its entries as read then: files by name, folders by name and a trailing `/`. */
+type FolderEntry = readonly [mtimeNs: string, ctimeNs: string, ino: string, ...names: string[]];
+/** A value a caller derived from a file's content, with the hash of that content. */
+type Derived = readonly [sha: string, value: unknown];
+
+/** The cache file's format; a file of another version is ignored (and replaced on save). */
+const CACHE_VERSION = 2;
+/**
+ * How long a folder must have been unchanged when it is read for its entries to be recorded (milliseconds): longer
+ * than the coarsest file-time tick (FAT's 2 s), so an entry added after the read cannot share the folder's recorded
+ * times.
+ */
+export const SETTLED_MS = 3000;
+
+export interface HashCacheOptions {
+  /** How long a folder must have been unchanged when read for its entries to be recorded. @default SETTLED_MS */
+  readonly settledMs?: number;
+}
 
 export interface FileHashes {
   /**
@@ -26,17 +62,25 @@ export interface FileHashes {
    */
   hash(path: string): string | undefined;
   /**
-   * `hash`, with the file's stat taken already (`lib/scan.ts` stats generated/ on a worker thread); undefined: the
-   * path is not a plain file.
+   * Every file below `dir`, relative to it, `/`-separated and sorted, `node_modules` skipped (as `listFilesSync` lists
+   * them); a folder whose stat is the one it had when it was last read is not read again. A missing `dir` lists
+   * nothing; `unreadable` turns any other folder error into the caller's own.
    */
-  hashStat(path: string, key: StatKey | undefined): string | undefined;
+  list(dir: string, unreadable?: (folder: string, error: NodeJS.ErrnoException) => Error): string[];
+  /**
+   * What the caller derived from `path`'s content when it hashed to `sha` (`remember`), or undefined: a summary of a
+   * large file that a run needs instead of the file (the manifest's facts, `package/manifest.ts`).
+   */
+  recall(path: string, sha: string): unknown;
+  /** Keeps `value`, derived from `path` while it hashes to `sha`, for `recall` (this run and the next ones). */
+  remember(path: string, sha: string, value: unknown): void;
   /** Records the hash of `text` (`sha`, when the caller has it), just written to `path`. */
   wrote(path: string, text: string, sha?: string): Promise<void>;
   /** Stores what was learnt (best effort). */
   save(): Promise<void>;
 }
 
-/** The same four strings as `walkTree`'s (`lib/files.ts`), which the worker's scan computes on its own. */
+/** The stat key of a plain file; undefined for anything else (missing, a folder, a FIFO). */
 function statKey(path: string): StatKey | undefined {
   try {
     const info = statSync(path, { bigint: true });
@@ -55,9 +99,13 @@ function lessThan(a: string, b: string): boolean {
   return a.length < b.length || (a.length === b.length && a < b);
 }
 
-/** A hash cache stored in `file`; `undefined` keeps nothing (every file is read). */
-export async function openHashCache(file: string | undefined): Promise<FileHashes> {
+/** A hash cache stored in `file`; `undefined` keeps nothing (every file and folder is read). */
+export async function openHashCache(file: string | undefined, options: HashCacheOptions = {}): Promise<FileHashes> {
+  const settledMs = options.settledMs ?? SETTLED_MS;
+  const settledNs = BigInt(Math.round((Number.isFinite(settledMs) && settledMs >= 0 ? settledMs : SETTLED_MS) * 1e6));
   let known: Record<string, Entry> = {};
+  let knownFolders: Record<string, FolderEntry> = {};
+  let knownDerived: Record<string, Derived> = {};
   /** When the cache file was written (nanoseconds, decimal): an entry of a file changed no earlier is racy. */
   let written = "0";
   if (file) {
@@ -65,9 +113,22 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
       // Read in one call: a promise read of ~1 MB decodes it chunk by chunk, several times slower.
       const info = statSync(file, { bigint: true });
       const text = readFileSync(file, "utf8");
-      const parsed = JSON.parse(text) as { version?: number; files?: Record<string, Entry> };
-      if (parsed.version === 1 && parsed.files && typeof parsed.files === "object") {
+      const parsed = JSON.parse(text) as {
+        version?: number;
+        files?: Record<string, Entry>;
+        folders?: Record<string, FolderEntry>;
+        derived?: Record<string, Derived>;
+      };
+      if (
+        parsed.version === CACHE_VERSION &&
+        parsed.files &&
+        typeof parsed.files === "object" &&
+        parsed.folders &&
+        typeof parsed.folders === "object"
+      ) {
         known = parsed.files;
+        knownFolders = parsed.folders;
+        if (parsed.derived && typeof parsed.derived === "object") knownDerived = parsed.derived;
         written = String(info.mtimeNs);
       }
     } catch {
@@ -75,6 +136,8 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
     }
   }
   const next: Record<string, Entry> = {};
+  const nextFolders: Record<string, FolderEntry> = {};
+  const nextDerived: Record<string, Derived> = {};
   let changed = false;
   /**
    * True when the stored entry is the file's stat, and older than the cache file (not racy). The racy check runs here,
@@ -113,9 +176,84 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
     changed = true;
     return sha;
   };
+  /**
+   * The entries of folder `path` (names; folders with a trailing `/`): the recorded ones when its stat is the one
+   * recorded, else read (and recorded when it had not changed for `settledNs`).
+   */
+  const entriesOf = (path: string): readonly string[] => {
+    let info;
+    try {
+      info = statSync(path, { bigint: true });
+    } catch {
+      // Left to the directory read below (a missing folder lists nothing, other errors are the caller's).
+    }
+    const key = info?.isDirectory() ? [String(info.mtimeNs), String(info.ctimeNs), String(info.ino)] : undefined;
+    if (key) {
+      const entry = Object.hasOwn(nextFolders, path)
+        ? nextFolders[path]
+        : Object.hasOwn(knownFolders, path)
+          ? knownFolders[path]
+          : undefined;
+      if (
+        Array.isArray(entry) &&
+        entry.length >= 3 &&
+        entry[0] === key[0] &&
+        entry[1] === key[1] &&
+        entry[2] === key[2] &&
+        entry.every((part) => typeof part === "string")
+      ) {
+        nextFolders[path] = entry;
+        return entry.slice(3);
+      }
+    }
+    const names = readdirSync(path, { withFileTypes: true })
+      .filter((dirent) => dirent.name !== "node_modules")
+      .map((dirent) => (dirent.isDirectory() ? `${dirent.name}/` : dirent.name));
+    const settled = BigInt(Date.now()) * 1_000_000n - settledNs;
+    if (key && info!.mtimeNs < settled && info!.ctimeNs < settled) {
+      nextFolders[path] = [key[0]!, key[1]!, key[2]!, ...names];
+      changed = true;
+    }
+    return names;
+  };
+  const list = (
+    dir: string,
+    unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
+  ): string[] => {
+    const paths: string[] = [];
+    const walk = (current: string, prefix: string): void => {
+      let names;
+      try {
+        names = entriesOf(current);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+        throw unreadable(current, error as NodeJS.ErrnoException);
+      }
+      for (const name of names) {
+        if (name.endsWith("/")) walk(`${current}/${name.slice(0, -1)}`, `${prefix}${name}`);
+        else paths.push(`${prefix}${name}`);
+      }
+    };
+    walk(dir, "");
+    return paths.sort();
+  };
   return {
     hash: (path) => hashStat(path, next[path] === undefined ? statKey(path) : undefined),
-    hashStat,
+    list,
+    recall(path, sha) {
+      const entry = Object.hasOwn(nextDerived, path)
+        ? nextDerived[path]
+        : Object.hasOwn(knownDerived, path)
+          ? knownDerived[path]
+          : undefined;
+      if (!Array.isArray(entry) || entry.length !== 2 || entry[0] !== sha) return undefined;
+      nextDerived[path] = entry;
+      return entry[1];
+    },
+    remember(path, sha, value) {
+      nextDerived[path] = [sha, value];
+      changed = true;
+    },
     async wrote(path, text, sha) {
       const key = statKey(path);
       if (!key) return;
@@ -123,9 +261,19 @@ export async function openHashCache(file: string | undefined): Promise<FileHashe
       changed = true;
     },
     async save() {
-      if (!file || (!changed && Object.keys(next).length === Object.keys(known).length)) return;
+      if (
+        !file ||
+        (!changed &&
+          Object.keys(next).length === Object.keys(known).length &&
+          Object.keys(nextFolders).length === Object.keys(knownFolders).length &&
+          Object.keys(nextDerived).length === Object.keys(knownDerived).length)
+      )
+        return;
       try {
-        await writeFileAtomic(file, JSON.stringify({ version: 1, files: next }));
+        await writeFileAtomic(
+          file,
+          JSON.stringify({ version: CACHE_VERSION, files: next, folders: nextFolders, derived: nextDerived }),
+        );
       } catch {
         // An optimisation only.
       }

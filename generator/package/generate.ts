@@ -18,11 +18,13 @@ import { loadModels } from "../model/load.ts";
 import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
 import { cacheFile } from "../lib/files.ts";
-import { scannedTree, scanTree, type ScannedTree } from "../lib/scan.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
 import { openSpecCache, specCacheFiles, type SpecCache } from "../model/spec-cache.ts";
 import {
   everythingCurrent,
+  factsOf,
+  filesDigest,
+  manifestFacts,
   generatorFingerprint,
   hashOutputs,
   MANIFEST_FILE,
@@ -33,7 +35,6 @@ import {
   type Manifest,
   type UnitRecord,
 } from "./manifest.ts";
-import { startScanningWorker } from "../emit/pool.ts";
 import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { currentVersion, planRelease, readBuiltPackage, type ReleasePlan } from "./release.ts";
 import { GENERATOR_REVISION } from "../emit/generator-changes.ts";
@@ -75,7 +76,7 @@ export interface GenerateReport {
 const SCHEMAS = "schemas";
 
 /** One hash cache per project root (node_modules may be shared through a link). */
-function hashCachePath(root: string): string {
+export function hashCachePath(root: string): string {
   return cacheFile(root, `hashes-${sha256(root).slice(0, 16)}.json`);
 }
 const OUT = "generated";
@@ -123,15 +124,6 @@ function isLarge(outDir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * generated/ scanned on a worker thread that then stays for the run's emitting (`startScanningWorker`; `emit/pool.ts`
- * is imported statically for it, so the worker starts at once, not when this thread next lets a dynamic import load).
- */
-async function scanAside(outDir: string): Promise<ScannedTree | undefined> {
-  const tree = await startScanningWorker(outDir);
-  return tree && scannedTree(tree);
 }
 
 /** Version, changelog and schema snapshot as they are: nothing to release. */
@@ -202,12 +194,8 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const schemasPrefix = `${SCHEMAS}/`;
   // A render run must hold every file in memory, so it reuses nothing.
   const reuse = (options.cache ?? true) && !options.render;
-  // generated/ as it is, listed and stated once, on a worker thread while this one reads the schemas and the
-  // manifest (`lib/scan.ts`): hashed when first needed, and what the write removes (no other writer runs in between).
-  // Only a run that may reuse the committed manifest looks at generated/ before writing it.
-  const scanning = reuse && (options.threads ?? 2) > 1 && isLarge(outDir) ? scanAside(outDir) : undefined;
-  const hashes = await openHashCache(reuse ? hashCachePath(root) : undefined);
-  const schemaFiles = await measureAsync("list schemas", () => listJsonFiles(join(root, SCHEMAS), root));
+  const hashes = await measureAsync("open hash cache", () => openHashCache(reuse ? hashCachePath(root) : undefined));
+  const schemaFiles = await measureAsync("list schemas", () => listJsonFiles(join(root, SCHEMAS), root, hashes.list));
   const schemaHashes = measure("hash schemas", () => schemaFiles.map((file) => hashes.hash(join(root, file))));
   const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root, hashes));
   const inputsKey = sha256(
@@ -215,55 +203,68 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       "\u0001",
     ),
   );
-  const stored = reuse ? await readManifest(outDir) : undefined;
-  const manifest = stored?.manifest;
-  // When every unit will be emitted (no manifest, or another generator), worker threads start now: their
-  // start-up overlaps reading, hashing and normalising on this thread.
-  if (!manifest || manifest.units["runtime"]?.key !== fingerprint) {
-    const { prestartWorkers, threadsFor } = await import("../emit/pool.ts");
-    const threads = threadsFor(schemaFiles.length);
-    if (threads > 1) prestartWorkers(threads);
-  } else if (scanning && manifest.inputs !== inputsKey) {
-    // Schema files were added, edited or removed: the scanning worker loads ajv and the emitters now, while this
-    // thread reads and normalises the catalog; the few stale models are then emitted on it (`emitFilesAside`).
-    const { prepareWorker } = await import("../emit/pool.ts");
-    prepareWorker();
-  }
   let listed: readonly string[] | undefined;
   let disk: Map<string, string> | undefined;
-  /** Sets `listed` and `disk` (the hash of each file of generated/ but the manifest) from the scan. */
-  const hashDisk = async (): Promise<Map<string, string>> => {
-    if (!manifest) return (disk = new Map());
-    const tree = await measureAsync("list outputs", async () => (await scanning) ?? scanTree(outDir));
-    listed = tree.paths;
-    return (disk = measure("hash outputs", () => hashOutputs(outDir, hashes, tree.paths, tree.stats)));
+  /**
+   * generated/ as it is (`listed`), and the hash of each of its files but the manifest (`disk`): listed and hashed
+   * once, when first needed (what the write removes: no other writer runs in between). Only a run that may reuse the
+   * committed manifest looks at generated/ before writing it.
+   */
+  const hashDisk = (): Map<string, string> => {
+    if (disk) return disk;
+    listed = measure("list outputs", () => hashes.list(outDir));
+    return (disk = measure("hash outputs", () => hashOutputs(outDir, hashes, listed!)));
   };
   const readEntries = () =>
     measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root, schemaFiles));
+  const upToDate = (models: number, warnings: readonly Warning[], current: Map<string, string>) => {
+    let loaded: Promise<readonly ModelSpec[]> | undefined;
+    return async (): Promise<GenerationPlan> => ({
+      outDir,
+      hashes,
+      modelCount: models,
+      warnings,
+      release: unchangedRelease(await currentVersion(outDir)),
+      files: new Map<string, string>(),
+      keep: new Set([...current.keys(), MANIFEST_FILE]),
+      emitted: [],
+      upToDate: true,
+      loadSpecs: () => (loaded ??= readEntries().then((entries) => loadModels(entries, schemasPrefix).specs)),
+    });
+  };
 
   // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded; nothing is
-  // read but what changed since the files were last hashed. With other inputs it cannot apply: the scan goes on
-  // while this thread reads and normalises the schemas.
+  // read but what changed since the files were last hashed. A manifest this cache saw proven canonical and current
+  // (by its hash) is not even parsed: what a no-op needs of it was kept (`ManifestFacts`).
+  const manifestFile = join(outDir, MANIFEST_FILE);
+  const manifestSha = reuse ? hashes.hash(manifestFile) : undefined;
+  const facts = manifestSha === undefined ? undefined : manifestFacts(hashes.recall(manifestFile, manifestSha));
+  if (facts?.inputs === inputsKey) {
+    const current = hashDisk();
+    if (filesDigest(current) === facts.files) return upToDate(facts.models, facts.warnings, current)();
+  }
+  const stored =
+    reuse && manifestSha !== undefined ? await measureAsync("read manifest", () => readManifest(outDir)) : undefined;
+  const manifest = stored?.manifest;
   if (stored && manifest && manifest.inputs === inputsKey) {
-    // The manifest is checked for hand edits (its bytes are the ones it would be printed as) before the wait for
-    // the scanning worker, while this thread would otherwise be idle.
-    const canonical = serializeManifest(manifest) === stored.text;
-    const current = await hashDisk();
+    // The manifest is checked for hand edits: its bytes are the ones it would be printed as.
+    const canonical = measure("check manifest", () => serializeManifest(manifest) === stored.text);
+    const current = hashDisk();
     if (canonical && everythingCurrent(manifest, current)) {
-      let loaded: Promise<readonly ModelSpec[]> | undefined;
-      return {
-        outDir,
-        hashes,
-        modelCount: manifest.models,
-        warnings: manifest.warnings,
-        release: unchangedRelease(await currentVersion(outDir)),
-        files: new Map<string, string>(),
-        keep: new Set([...current.keys(), MANIFEST_FILE]),
-        emitted: [],
-        upToDate: true,
-        loadSpecs: () => (loaded ??= readEntries().then((entries) => loadModels(entries, schemasPrefix).specs)),
-      };
+      hashes.remember(manifestFile, sha256(stored.text), factsOf(manifest));
+      return upToDate(manifest.models, manifest.warnings, current)();
     }
+  }
+  // Something is to be emitted. When every unit will be (no manifest, or another generator), worker threads start
+  // now: their start-up overlaps reading, hashing and normalising on this thread. In a large project with a few
+  // schema files added, edited or removed, one worker loads ajv and the emitters now, and the stale models are
+  // emitted on it (`emitFilesAside`) while this thread prints the package's units.
+  {
+    const { prestartWorkers, threadsFor } = await import("../emit/pool.ts");
+    if (!manifest || manifest.units["runtime"]?.key !== fingerprint) {
+      const threads = threadsFor(schemaFiles.length);
+      if (threads > 1) prestartWorkers(threads);
+    } else if (reuse && (options.threads ?? 2) > 1 && isLarge(outDir)) prestartWorkers(1);
   }
 
   // Every run that normalises records what it normalised (a `--no-cache` run too, so that the next edit is cheap);
@@ -289,7 +290,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     return schemaFiles.map((_, index) => lazy.get(index) ?? read[next++]!);
   });
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix, { cache: specCache }));
-  const onDisk = disk ?? (await hashDisk());
+  const onDisk = manifest ? hashDisk() : new Map<string, string>();
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
   const emitted: string[] = [];

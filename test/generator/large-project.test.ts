@@ -1,7 +1,8 @@
 /**
- * A run on a project large enough for its worker thread (`LARGE_MANIFEST_BYTES`): generated/ is scanned on the worker,
- * and an added or edited model is emitted on it while the main thread prints the package's units. The outcome is the
- * one of a run on one thread, byte for byte; a hand-edited, missing or extra output is still found.
+ * A run on a project large enough for its worker thread (`LARGE_MANIFEST_BYTES`): an added or edited model is emitted
+ * on a worker started with the run while the main thread prints the package's units. The outcome is the one of a run
+ * on one thread, byte for byte; a hand-edited, missing or extra output is still found, also once the hash cache
+ * lists the project's folders from their recorded entries.
  */
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticCatalog } from "../../bench/catalog.ts";
 import { listFiles } from "../../generator/lib/files.ts";
 import { MANIFEST_FILE } from "../../generator/package/manifest.ts";
-import { generate, LARGE_MANIFEST_BYTES } from "../../generator/package/generate.ts";
+import { generate, hashCachePath, LARGE_MANIFEST_BYTES } from "../../generator/package/generate.ts";
+import { SETTLED_MS } from "../../generator/lib/hash-cache.ts";
 import { ROOT, tempProject, type TempProject } from "../helpers/project.ts";
 
 let scratch: TempProject;
@@ -73,24 +75,33 @@ describe("a large project", () => {
     await expectSameAsOneThread();
   }, 120_000);
 
-  it("--check finds a hand-edited, a missing and an extra output from the worker's scan", async () => {
+  it("--check finds a hand-edited, a missing and an extra output when the folders' listings are recorded", async () => {
     const generated = join(scratch.root, "generated");
+    // Folders are recorded once they have not changed for SETTLED_MS; the two runs after the wait record them.
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_MS + 100));
+    await generate({ root: scratch.root });
     const clean = await generate({ root: scratch.root, check: true });
     expect(clean.check).toEqual({ stale: [], missing: [], extra: [], diffs: new Map() });
     expect(clean.timings.map((timing) => timing.phase)).toContain("list outputs");
+    const cache = JSON.parse(await readFile(hashCachePath(scratch.root), "utf8")) as { folders: object };
+    expect(Object.keys(cache.folders)).toEqual(
+      expect.arrayContaining([join(generated, "models"), join(generated, "registry"), join(scratch.root, "schemas")]),
+    );
 
     const edited = join(generated, "registry", "00.js");
     const before = await readFile(edited, "utf8");
     await writeFile(edited, `${before}// edited\n`);
     await rm(join(generated, "runtime", "poll.js"));
     await writeFile(join(generated, "models", "stray.js"), "export {};\n");
+    await mkdir(join(generated, "types", "stray"));
+    await writeFile(join(generated, "types", "stray", "deep.d.ts"), "export {};\n");
     const dirty = await generate({ root: scratch.root, check: true });
     expect(dirty.check!.stale).toEqual(["registry/00.js"]);
     expect(dirty.check!.missing).toEqual(["runtime/poll.js"]);
-    expect(dirty.check!.extra).toEqual(["models/stray.js"]);
+    expect(dirty.check!.extra).toEqual(["models/stray.js", "types/stray/deep.d.ts"]);
 
     const repair = await generate({ root: scratch.root });
-    expect(repair.write!.removed).toEqual(["models/stray.js"]);
+    expect(repair.write!.removed).toEqual(["models/stray.js", "types/stray/deep.d.ts"]);
     expect(repair.write!.written.sort()).toEqual(["registry/00.js", "runtime/poll.js"]);
     await expectSameAsOneThread();
   }, 120_000);

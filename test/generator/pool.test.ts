@@ -2,18 +2,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GeneratorError } from "../../generator/lib/diagnostics.ts";
 import { emitModelFiles, emitModelUnit, emitRuntimeUnit } from "../../generator/emit/all.ts";
-import {
-  closeIdleWorkers,
-  emitFilesAside,
-  emitUnits,
-  prepareWorker,
-  startScanningWorker,
-  Thread,
-} from "../../generator/emit/pool.ts";
+import { closeIdleWorkers, emitFilesAside, emitUnits, prestartWorkers, Thread } from "../../generator/emit/pool.ts";
 import { Worker } from "node:worker_threads";
 import type { ModelSpec } from "../../generator/model/types.ts";
-import { join } from "node:path";
-import { ROOT } from "../helpers/project.ts";
 import { seedFile, specOf, SEED_IDS } from "../helpers/spec.ts";
 
 /** A spec ajv cannot compile (normalisation would reject this pattern in a schema file; the spec is edited directly). */
@@ -61,21 +52,20 @@ describe("worker threads", () => {
     expect(late).toEqual([]);
   });
 
-  it("emit a few models' files aside on the scanning worker, as this thread would, and rethrow its errors as they are", async () => {
+  it("emit a few models' files aside on a worker started ahead of need, as this thread would, and rethrow its errors as they are", async () => {
     const specs = SEED_IDS.map((id) => specOf(seedFile(id)));
     const broken = breakValidator(specs[0]!);
     // No worker started: the caller emits itself.
     expect(emitFilesAside(specs)).toBeUndefined();
 
-    expect(await startScanningWorker(join(ROOT, "templates"))).toBeDefined();
-    prepareWorker();
+    prestartWorkers(1);
     const aside = await emitFilesAside(specs)!;
     expect([...aside.keys()]).toEqual(specs.map((spec) => spec.id));
     for (const spec of specs) expect(aside.get(spec.id)).toEqual(await emitModelFiles(spec));
     // The worker was taken (and closed): the next call finds none.
     expect(emitFilesAside(specs)).toBeUndefined();
 
-    await startScanningWorker(join(ROOT, "templates"));
+    prestartWorkers(1);
     const failed = await emitFilesAside([broken])!.catch((error: unknown) => error);
     const onMain = await emitModelFiles(broken).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(GeneratorError);
@@ -113,7 +103,7 @@ describe("worker threads", () => {
       ],
     ];
     it.each(cases)("%s", async (_, start, message) => {
-      const thread = new Thread(undefined, start);
+      const thread = new Thread(start);
       const first = await thread.send({ kind: "prepare" }).catch((error: unknown) => error);
       expect(first).toBeInstanceOf(GeneratorError);
       expect((first as GeneratorError).code).toBe("worker");
