@@ -25,8 +25,9 @@ export function nextPollDelay(elapsedMs, policy, random = Math.random) {
   const base = Math.min(policy.maxIntervalMs, Math.max(policy.minIntervalMs, elapsedMs * policy.elapsedFraction));
   return Math.max(1, Math.round(base * (1 - policy.jitter * random())));
 }
-/** Longest delay a timer can wait (`setTimeout` caps at 2^31 − 1 ms). */
-const MAX_POLL_DELAY_MS = 2_147_483_647;
+// Imported here, not above the module's comment: a value-only import is dropped from the declarations with the
+// comments before it.
+import { MAX_TIMER_MS } from "./http.js";
 /**
  * The delay `baseDelay` (from `nextPollDelay`), stretched so that `waitingJobs`
  * jobs polling at it stay within `budgetPerSecond` status calls per second:
@@ -37,5 +38,5 @@ const MAX_POLL_DELAY_MS = 2_147_483_647;
 export function budgetedPollDelay(baseDelay, waitingJobs, budgetPerSecond) {
   if (!(waitingJobs > 1) || !(budgetPerSecond > 0) || budgetPerSecond === Number.POSITIVE_INFINITY) return baseDelay;
   const spread = Math.ceil((Math.min(waitingJobs, Number.MAX_SAFE_INTEGER) * 1000) / budgetPerSecond);
-  return Math.min(MAX_POLL_DELAY_MS, Math.max(baseDelay, spread));
+  return Math.min(MAX_TIMER_MS, Math.max(baseDelay, spread));
 }
