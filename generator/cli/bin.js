@@ -30,9 +30,10 @@ function sources(dir = generator) {
 }
 
 /**
- * The bundle of the current sources, built now if there is none yet. It is keyed by each source's path, size and
- * modification time (no file is read on the way in): an edit always makes a new bundle, a mere touch at worst
- * rebuilds the same one.
+ * The bundle of the current sources, built now if there is none yet. It is keyed by each source's path, size,
+ * modification and change times and inode (no file is read on the way in): an edit always makes a new bundle, also
+ * one that keeps the size and sets the modification time back (`touch -r`, `cp -p`, an archive's fixed times), since
+ * no tool can set a change time back; a mere touch at worst rebuilds the same one.
  */
 async function bundle() {
   const hash = createHash("sha256");
@@ -43,12 +44,12 @@ async function bundle() {
     fileURLToPath(import.meta.url),
     ...bundled.map((name) => require.resolve(`${name}/package.json`)),
   ]) {
-    const { size, mtimeMs } = statSync(file);
-    hash.update(`${file}\0${size}\0${mtimeMs}\0`);
+    const { size, mtimeMs, ctimeMs, ino } = statSync(file);
+    hash.update(`${file}\0${size}\0${mtimeMs}\0${ctimeMs}\0${ino}\0`);
   }
   for (const file of sources()) {
-    const { size, mtimeMs } = statSync(file);
-    hash.update(`${relative(generator, file)}\0${size}\0${mtimeMs}\0`);
+    const { size, mtimeMs, ctimeMs, ino } = statSync(file);
+    hash.update(`${relative(generator, file)}\0${size}\0${mtimeMs}\0${ctimeMs}\0${ino}\0`);
   }
   // The folder of `cacheFile` (lib/files.ts), spelled out: this file runs before any TypeScript can be loaded.
   const cache = join(generator, "..", "node_modules", ".cache", "runcomfy-codegen");

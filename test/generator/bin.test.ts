@@ -3,7 +3,7 @@
  * and `runcomfy-codegen`): the generator from its esbuild bundle, worker
  * threads included, writes exactly what the TypeScript sources write.
  */
-import { cp, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -87,6 +87,34 @@ describe("the runcomfy-codegen command (bundled)", () => {
       expect(bundles.filter((name) => name.startsWith("cli-old"))).toEqual(["cli-old5", "cli-old6", "cli-old7"]);
       expect(bundles).toHaveLength(4);
       expect(left).toContain("hashes-0000000000000000.json");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("builds a new bundle after an edit that keeps a source's size and sets its modification time back", async () => {
+    const root = await mkdtemp(join(tmpdir(), "runcomfy-codegen-stale-"));
+    try {
+      await cp(join(ROOT, "generator"), join(root, "generator"), { recursive: true });
+      await symlink(join(ROOT, "templates"), join(root, "templates"), "dir");
+      await mkdir(join(root, "node_modules"));
+      for (const name of await readdir(join(ROOT, "node_modules")))
+        if (name !== ".cache") await symlink(join(ROOT, "node_modules", name), join(root, "node_modules", name));
+      const help = () => runProcess(process.execPath, [join(root, "generator/cli/bin.js"), "--help"], { cwd: root });
+      // A whole second, which `utimes` sets exactly (a time with nanoseconds it would round).
+      const wiring = join(root, "generator/cli/wiring.ts");
+      const fixed = 1_700_000_000;
+      await utimes(wiring, fixed, fixed);
+      expect((await help()).stdout).toContain("<command> [options]");
+      // `touch -r`, `cp -p` or an archive's fixed times: same size, same modification time, other bytes.
+      const before = await stat(wiring);
+      await writeFile(wiring, (await readFile(wiring, "utf8")).replace("<command> [options]", "<command> [OPTIONS]"));
+      await utimes(wiring, fixed, fixed);
+      expect((await stat(wiring)).size).toBe(before.size);
+      expect((await stat(wiring)).mtimeMs).toBe(before.mtimeMs);
+      const after = await help();
+      expect(after.code, after.stderr).toBe(0);
+      expect(after.stdout).toContain("<command> [OPTIONS]");
     } finally {
       await rm(root, { recursive: true, force: true });
     }
