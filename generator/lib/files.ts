@@ -50,30 +50,97 @@ export async function listFiles(
  * Every file below `dir` (relative to `dir`, `/`-separated, sorted), skipping node_modules, as `listFiles` lists
  * them, synchronously: thousands of directory reads (one folder per model) cost more as promises, and a generate has
  * nothing to do meanwhile. A missing `dir` lists nothing; `unreadable` may turn any other folder error into the
- * caller's own. (A generate lists schemas/ and generated/ through its hash cache, `FileHashes.list`, which reads only
- * the folders that changed.)
+ * caller's own (a name that is not valid UTF-8 is one: `NAME_NOT_UTF8`). `special` hears of each listed entry that is
+ * not a plain file (a symbolic link, a FIFO, a socket): listed like a file, never followed. (A generate lists
+ * schemas/ and generated/ through its hash cache, `FileHashes.list`, which reads only the folders that changed.)
  */
 export function listFilesSync(
   dir: string,
   unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
+  special?: (path: string) => void,
 ): string[] {
   const paths: string[] = [];
   const walk = (current: string, prefix: string): void => {
-    let entries;
+    let names;
     try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
+      names = folderEntries(current);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
       throw unreadable(current, error as NodeJS.ErrnoException);
     }
-    for (const entry of entries) {
-      if (entry.name === "node_modules") continue;
-      if (entry.isDirectory()) walk(`${current}/${entry.name}`, `${prefix}${entry.name}/`);
-      else paths.push(`${prefix}${entry.name}`);
+    for (const name of names) {
+      if (name.endsWith("/")) walk(`${current}/${name.slice(0, -1)}`, `${prefix}${name}`);
+      else if (name.endsWith(SPECIAL_MARK)) {
+        const path = `${prefix}${name.slice(0, -1)}`;
+        paths.push(path);
+        special?.(path);
+      } else paths.push(`${prefix}${name}`);
     }
   };
   walk(dir, "");
   return paths.sort();
+}
+
+/** A folder's files as `listFilesSync` lists them, and which of them are not plain files (see `special`). */
+export interface Listing {
+  readonly paths: readonly string[];
+  readonly special: ReadonlySet<string>;
+}
+
+/** `dir` listed (by `list`: `listFilesSync`, or a hash cache's `list`) with its special entries. */
+export function listing(
+  dir: string,
+  list: typeof listFilesSync = listFilesSync,
+  unreadable?: (folder: string, error: NodeJS.ErrnoException) => Error,
+): Listing {
+  const special = new Set<string>();
+  return { paths: list(dir, unreadable, (path) => special.add(path)), special };
+}
+
+/**
+ * The listed entries of `listed` that stand where a folder of one of `paths` must be (a file, a link, a FIFO named like
+ * a folder a planned file goes in): a write would fail on them, or follow a link out of the folder.
+ */
+export function blockingEntries(listed: readonly string[], paths: Iterable<string>): Set<string> {
+  const folders = new Set<string>();
+  for (const path of paths)
+    for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) folders.add(path.slice(0, at));
+  return new Set(listed.filter((path) => folders.has(path)));
+}
+
+/** The error code of a folder holding a name that is not valid UTF-8 (it cannot be named, so not listed). */
+export const NAME_NOT_UTF8 = "ENAME_NOT_UTF8";
+
+/**
+ * Marks an entry that is neither a folder nor a plain file in `folderEntries` (`\0` ends no file name). Folders end in
+ * `/`, which ends no file name either.
+ */
+export const SPECIAL_MARK = "\u0000";
+
+/**
+ * The entries of one folder, `node_modules` left out: folders as `name/`, plain files as `name`, anything else (a
+ * symbolic link, a FIFO, a socket, a device) as `name` and `SPECIAL_MARK`. Throws the directory read's error, or one
+ * of code `NAME_NOT_UTF8` naming the entry when a name does not survive decoding (an invalid byte read as U+FFFD
+ * names no file on disk: listing it would fail later, far from the cause).
+ */
+export function folderEntries(folder: string): string[] {
+  const entries = fs.readdirSync(folder, { withFileTypes: true });
+  if (entries.some((entry) => entry.name.includes("\uFFFD"))) {
+    for (const raw of fs.readdirSync(folder, { encoding: "buffer" }))
+      if (!Buffer.from(raw.toString("utf8"), "utf8").equals(raw))
+        throw Object.assign(
+          new Error(
+            `a name in this folder is not valid UTF-8 (${JSON.stringify(raw.toString("latin1"))}, read as ${JSON.stringify(raw.toString("utf8"))}): rename or remove it`,
+          ),
+          { code: NAME_NOT_UTF8 },
+        );
+  }
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (entry.name === "node_modules") continue;
+    names.push(entry.isDirectory() ? `${entry.name}/` : entry.isFile() ? entry.name : `${entry.name}${SPECIAL_MARK}`);
+  }
+  return names;
 }
 
 /** A file's text, or undefined when it does not exist. */

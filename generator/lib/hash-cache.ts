@@ -27,21 +27,21 @@
  * content (`remember`, `recall`): the facts of the 1 MB manifest a no-op run
  * needs, so it does not parse the manifest while its bytes are the same.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { writeFileAtomic } from "./files.ts";
+import { readFileSync, statSync } from "node:fs";
+import { folderEntries, SPECIAL_MARK, writeFileAtomic } from "./files.ts";
 import { sha256 } from "./json.ts";
 
 /** A file's stat as the cache compares it: size, modification and change times in nanoseconds, inode. */
 type StatKey = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string];
 
 type Entry = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha: string];
-/** A folder's stat and its entries as read then: files by name, folders by name and a trailing `/`. */
+/** A folder's stat and its entries as read then (`folderEntries`: folders with a trailing `/`, other entries marked). */
 type FolderEntry = readonly [mtimeNs: string, ctimeNs: string, ino: string, ...names: string[]];
 /** A value a caller derived from a file's content, with the hash of that content. */
 type Derived = readonly [sha: string, value: unknown];
 
 /** The cache file's format; a file of another version is ignored (and replaced on save). */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 /**
  * How long a folder must have been unchanged when it is read for its entries to be recorded (milliseconds): longer
  * than the coarsest file-time tick (FAT's 2 s), so an entry added after the read cannot share the folder's recorded
@@ -63,10 +63,15 @@ export interface FileHashes {
   hash(path: string): string | undefined;
   /**
    * Every file below `dir`, relative to it, `/`-separated and sorted, `node_modules` skipped (as `listFilesSync` lists
-   * them); a folder whose stat is the one it had when it was last read is not read again. A missing `dir` lists
-   * nothing; `unreadable` turns any other folder error into the caller's own.
+   * them, `special` told of each entry that is not a plain file); a folder whose stat is the one it had when it was
+   * last read is not read again. A missing `dir` lists nothing; `unreadable` turns any other folder error into the
+   * caller's own.
    */
-  list(dir: string, unreadable?: (folder: string, error: NodeJS.ErrnoException) => Error): string[];
+  list(
+    dir: string,
+    unreadable?: (folder: string, error: NodeJS.ErrnoException) => Error,
+    special?: (path: string) => void,
+  ): string[];
   /**
    * What the caller derived from `path`'s content when it hashed to `sha` (`remember`), or undefined: a summary of a
    * large file that a run needs instead of the file (the manifest's facts, `package/manifest.ts`).
@@ -206,9 +211,7 @@ export async function openHashCache(file: string | undefined, options: HashCache
         return entry.slice(3);
       }
     }
-    const names = readdirSync(path, { withFileTypes: true })
-      .filter((dirent) => dirent.name !== "node_modules")
-      .map((dirent) => (dirent.isDirectory() ? `${dirent.name}/` : dirent.name));
+    const names = folderEntries(path);
     const settled = BigInt(Date.now()) * 1_000_000n - settledNs;
     if (key && info!.mtimeNs < settled && info!.ctimeNs < settled) {
       nextFolders[path] = [key[0]!, key[1]!, key[2]!, ...names];
@@ -219,6 +222,7 @@ export async function openHashCache(file: string | undefined, options: HashCache
   const list = (
     dir: string,
     unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
+    special?: (path: string) => void,
   ): string[] => {
     const paths: string[] = [];
     const walk = (current: string, prefix: string): void => {
@@ -231,7 +235,11 @@ export async function openHashCache(file: string | undefined, options: HashCache
       }
       for (const name of names) {
         if (name.endsWith("/")) walk(`${current}/${name.slice(0, -1)}`, `${prefix}${name}`);
-        else paths.push(`${prefix}${name}`);
+        else if (name.endsWith(SPECIAL_MARK)) {
+          const path = `${prefix}${name.slice(0, -1)}`;
+          paths.push(path);
+          special?.(path);
+        } else paths.push(`${prefix}${name}`);
       }
     };
     walk(dir, "");

@@ -17,7 +17,7 @@ import { sha256 } from "../lib/json.ts";
 import { loadModels } from "../model/load.ts";
 import { NORMALIZATION_RULES, type ModelSpec } from "../model/types.ts";
 import { lazySchemaEntry, listJsonFiles, readSchemaEntries, type SchemaEntry } from "../schemas/entries.ts";
-import { cacheFile } from "../lib/files.ts";
+import { cacheFile, listing, type Listing } from "../lib/files.ts";
 import { openHashCache, type FileHashes } from "../lib/hash-cache.ts";
 import { openSpecCache, specCacheFiles, type SpecCache } from "../model/spec-cache.ts";
 import {
@@ -25,6 +25,7 @@ import {
   factsOf,
   filesDigest,
   manifestFacts,
+  pathsRecordedTwice,
   generatorFingerprint,
   hashOutputs,
   MANIFEST_FILE,
@@ -35,7 +36,7 @@ import {
   type Manifest,
   type UnitRecord,
 } from "./manifest.ts";
-import { checkOutput, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
+import { checkOutput, outputsUnreadable, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
 import { currentVersion, planRelease, readBuiltPackage, type ReleasePlan } from "./release.ts";
 import { GENERATOR_REVISION } from "../emit/generator-changes.ts";
 
@@ -158,8 +159,8 @@ export interface GenerationPlan {
   readonly emitted: readonly string[];
   /** True when the manifest proved every output current: nothing to emit or write. */
   readonly upToDate: boolean;
-  /** Every file of generated/ when the plan listed it (a committed manifest was there). */
-  readonly listed?: readonly string[];
+  /** generated/ when the plan listed it (a committed manifest was there). */
+  readonly listed?: Listing;
   /** The SHA-256 of a file of `files`, when the plan knows it (every file but the manifest). */
   readonly hashOf?: (path: string) => string | undefined;
   /** Whether generated/ holds a file of `files` already, when the plan knows it without reading (see `writeOutput`). */
@@ -203,7 +204,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       "\u0001",
     ),
   );
-  let listed: readonly string[] | undefined;
+  let listed: Listing | undefined;
   let disk: Map<string, string> | undefined;
   /**
    * generated/ as it is (`listed`), and the hash of each of its files but the manifest (`disk`): listed and hashed
@@ -212,8 +213,9 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
    */
   const hashDisk = (): Map<string, string> => {
     if (disk) return disk;
-    listed = measure("list outputs", () => hashes.list(outDir));
-    return (disk = measure("hash outputs", () => hashOutputs(outDir, hashes, listed!)));
+    const found = measure("list outputs", () => listing(outDir, hashes.list, outputsUnreadable(outDir)));
+    listed = found;
+    return (disk = measure("hash outputs", () => hashOutputs(outDir, hashes, found)));
   };
   const readEntries = () =>
     measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root, schemaFiles));
@@ -294,10 +296,13 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
   const emitted: string[] = [];
+  // A path two units of the manifest record (a hand edit) proves neither: both are emitted again.
+  const claimedTwice = manifest ? pathsRecordedTwice(manifest) : new Set<string>();
   /** True (and its files kept as they are) when the manifest proves a unit current. */
   const current = (name: string, key: string): boolean => {
     const record = manifest?.units[name];
     if (!reuse || !unitIsCurrent(record, key, onDisk)) return false;
+    if (claimedTwice.size > 0 && Object.keys(record!.files).some((path) => claimedTwice.has(path))) return false;
     for (const path of Object.keys(record!.files)) keep.add(path);
     units[name] = record!;
     return true;
@@ -332,7 +337,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
           specs,
           built,
           hash: (path) => hashes.hash(path),
-          ...(listed ? { listed } : {}),
+          ...(listed ? { listed: listed.paths } : {}),
         }),
       );
   const version = planned?.version ?? built.version;

@@ -20,7 +20,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Warning } from "../lib/diagnostics.ts";
-import { listFilesSync } from "../lib/files.ts";
+import { listFilesSync, listing, type Listing } from "../lib/files.ts";
 import type { FileHashes } from "../lib/hash-cache.ts";
 import { sha256, stringifyPretty } from "../lib/json.ts";
 
@@ -127,6 +127,23 @@ const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
  * `serializeManifestObjects`, the same bytes by definition.
  */
 export function serializeManifest(manifest: Manifest): string {
+  return withChecksum(printManifest(manifest));
+}
+
+/**
+ * The manifest's text with a `"checksum"` line after `"version"`: the SHA-256 of the text without it. A run that
+ * trusts the manifest (nothing to emit) compares its bytes with these: a hand edit of what no output can prove (the
+ * model count, the warnings a no-op replays, a unit's key) that does not also recompute the checksum is found.
+ */
+function withChecksum(text: string): string {
+  const version = '\n  "version": 1,\n';
+  const at = text.indexOf(version);
+  if (at === -1) throw new Error("manifest: no version line");
+  const end = at + version.length;
+  return `${text.slice(0, end)}  "checksum": ${JSON.stringify(sha256(text))},\n${text.slice(end)}`;
+}
+
+function printManifest(manifest: Manifest): string {
   const names = Object.keys(manifest.units).sort();
   const units: string[] = [];
   for (const name of names) {
@@ -141,12 +158,12 @@ export function serializeManifest(manifest: Manifest): string {
       typeof files !== "object" ||
       Array.isArray(files)
     )
-      return serializeManifestObjects(manifest);
+      return printManifestObjects(manifest);
     const paths = Object.keys(files).sort();
     const lines: string[] = [];
     for (const path of paths) {
       const hash = files[path];
-      if (INDEX_KEY.test(path) || typeof hash !== "string") return serializeManifestObjects(manifest);
+      if (INDEX_KEY.test(path) || typeof hash !== "string") return printManifestObjects(manifest);
       lines.push(`        ${JSON.stringify(path)}: ${JSON.stringify(hash)}`);
     }
     const body = lines.length === 0 ? "{}" : `{\n${lines.join(",\n")}\n      }`;
@@ -156,12 +173,16 @@ export function serializeManifest(manifest: Manifest): string {
   }
   const text = stringifyPretty({ "//": NOTICE, ...manifest, units: {} });
   const end = '"units": {}\n}\n';
-  if (units.length === 0 || !text.endsWith(end)) return serializeManifestObjects(manifest);
+  if (units.length === 0 || !text.endsWith(end)) return printManifestObjects(manifest);
   return `${text.slice(0, -end.length)}"units": {\n${units.join(",\n")}\n  }\n}\n`;
 }
 
 /** `serializeManifest` through sorted copies of every record and one `JSON.stringify`. */
 export function serializeManifestObjects(manifest: Manifest): string {
+  return withChecksum(printManifestObjects(manifest));
+}
+
+function printManifestObjects(manifest: Manifest): string {
   const sorted = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
     Object.fromEntries(
       Object.keys(record)
@@ -176,17 +197,24 @@ export function serializeManifestObjects(manifest: Manifest): string {
   return stringifyPretty({ "//": NOTICE, ...manifest, units });
 }
 
-/** SHA-256 of every file below `outDir` (the manifest itself excluded), by path; `hashes` skips unchanged files. */
+/** What `hashOutputs` records for an entry that is not a plain file (a link, a FIFO, one gone since the listing). */
+export const NOT_A_FILE = "not a plain file";
+
+/**
+ * SHA-256 of every file below `outDir` (the manifest itself excluded), by path; `hashes` skips unchanged files. Every
+ * listed entry is there: one that is not a plain file as `NOT_A_FILE`, which no recorded hash equals, so a link or a
+ * FIFO in generated/ keeps a run off the fast path (where `checkOutput` and `writeOutput` see it).
+ */
 export function hashOutputs(
   outDir: string,
   hashes: FileHashes,
-  listed: readonly string[] = listFilesSync(outDir),
+  listed: Listing = listing(outDir),
 ): Map<string, string> {
   const result = new Map<string, string>();
-  for (const path of listed) {
+  for (const path of listed.paths) {
     if (path === MANIFEST_FILE) continue;
-    const hash = hashes.hash(join(outDir, path));
-    if (hash !== undefined) result.set(path, hash);
+    const hash = listed.special.has(path) ? undefined : hashes.hash(join(outDir, path));
+    result.set(path, hash ?? NOT_A_FILE);
   }
   return result;
 }
@@ -240,10 +268,24 @@ export function unitIsCurrent(record: UnitRecord | undefined, key: string, disk:
   );
 }
 
-/** True when the manifest records exactly the files on disk, each with its hash. */
+/** True when the manifest records exactly the files on disk, each with its hash, and each in one unit only. */
 export function everythingCurrent(manifest: Manifest, disk: ReadonlyMap<string, string>): boolean {
   const recorded = Object.values(manifest.units).flatMap((record) => Object.entries(record.files));
-  return recorded.length === disk.size && recorded.every(([path, hash]) => disk.get(path) === hash);
+  // A path recorded twice would stand in for a file on disk that no unit records.
+  return (
+    recorded.length === disk.size &&
+    pathsRecordedTwice(manifest).size === 0 &&
+    recorded.every(([path, hash]) => disk.get(path) === hash)
+  );
+}
+
+/** The paths more than one unit of `manifest` records (none, unless it was edited by hand). */
+export function pathsRecordedTwice(manifest: Manifest): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const record of Object.values(manifest.units))
+    for (const path of Object.keys(record.files)) (seen.has(path) ? twice : seen).add(path);
+  return twice;
 }
 
 /** A unit's record from the texts just emitted. */

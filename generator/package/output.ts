@@ -10,9 +10,23 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
-import { listFilesSync, readIfExists, writeFileAtomic } from "../lib/files.ts";
+import { GeneratorError } from "../lib/diagnostics.ts";
+import { blockingEntries, listing, NAME_NOT_UTF8, readIfExists, writeFileAtomic, type Listing } from "../lib/files.ts";
+
+/**
+ * A folder of `outDir` (generated/) that cannot be read, as the run's error, located relative to the project (the
+ * folder holding `outDir`); a name that is not UTF-8 says which.
+ */
+export function outputsUnreadable(outDir: string): (folder: string, error: NodeJS.ErrnoException) => GeneratorError {
+  return (folder, error) =>
+    new GeneratorError(
+      "outputs-unreadable",
+      error.code === NAME_NOT_UTF8 ? error.message : `cannot read directory: ${error.code ?? error.message}`,
+      { file: relative(dirname(outDir), folder).split(sep).join("/") || "." },
+    );
+}
 
 export interface WriteResult {
   readonly written: string[];
@@ -28,20 +42,30 @@ export async function writeOutput(
   dir: string,
   files: ReadonlyMap<string, string>,
   keep: ReadonlySet<string> = new Set(),
-  /** Every file in `dir` (as `listFilesSync` lists them), when the caller listed it in this run: not walked again. */
-  listed?: readonly string[],
+  /** `dir` as the caller listed it in this run (`listing`): not walked again. */
+  listed?: Listing,
   /**
    * Whether a file on disk already holds `text`, when the caller knows it without reading the file (the SHA-256 of
    * both, the one on disk proven by its stat); undefined when it does not know: the file is then read and compared.
    */
   same?: (path: string, text: string) => boolean | undefined,
 ): Promise<WriteResult> {
-  const onDisk = listed ?? listFilesSync(dir);
-  const existing = new Set(onDisk);
+  const { paths: onDisk, special } = listed ?? listing(dir, undefined, outputsUnreadable(dir));
+  // An entry where a folder of the output must be (a link to a folder elsewhere, say) goes first: writing through it
+  // would write outside `dir`.
+  const blocking = blockingEntries(onDisk, files.keys());
+  const removed: string[] = [];
+  for (const path of [...blocking].sort()) {
+    await rm(join(dir, path));
+    removed.push(path);
+  }
+  const existing = new Set(onDisk.filter((path) => !blocking.has(path)));
   const entries = [...files];
   // Only files that exist and are not known are read and compared; a path the listing lacks is new (a cold run:
-  // all of them).
-  const known = entries.map(([path, text]) => (existing.has(path) ? same?.(path, text) : false));
+  // all of them). A link or another entry that is not a plain file is replaced, whatever it leads to.
+  const known = entries.map(([path, text]) =>
+    !existing.has(path) ? false : special.has(path) ? false : same?.(path, text),
+  );
   const current = await mapLimit(entries, 32, ([path], index) =>
     known[index] === undefined ? readIfExists(join(dir, path)) : Promise.resolve(undefined),
   );
@@ -65,8 +89,7 @@ export async function writeOutput(
   for (const result of settled) if (result.status === "rejected") throw result.reason;
   if (last) await writeFileAtomic(join(dir, last[0]), last[1], false);
   const written = pending.map(([path]) => path);
-  const removed: string[] = [];
-  for (const path of onDisk) {
+  for (const path of existing) {
     if (files.has(path) || keep.has(path)) continue;
     await rm(join(dir, path));
     removed.push(path);
@@ -122,18 +145,25 @@ export async function checkOutput(
   files: ReadonlyMap<string, string>,
   keep: ReadonlySet<string> = new Set(),
 ): Promise<CheckResult> {
+  const { paths: onDisk, special } = listing(dir, undefined, outputsUnreadable(dir));
+  const blocking = blockingEntries(onDisk, files.keys());
   const stale: string[] = [];
   const missing: string[] = [];
   const diffs = new Map<string, string>();
   for (const [path, text] of files) {
-    const current = await readIfExists(join(dir, path));
+    // Below an entry that stands where its folder must be: not there (read through a link, it would be elsewhere).
+    const below = [...blocking].some((entry) => path.startsWith(`${entry}/`));
+    const current = below ? undefined : await readIfExists(join(dir, path));
     if (current === undefined) missing.push(path);
-    else if (current !== text) {
+    else if (special.has(path)) {
+      stale.push(path);
+      diffs.set(path, "a symbolic link (or another entry that is not a plain file) where generate writes a file");
+    } else if (current !== text) {
       stale.push(path);
       diffs.set(path, shortDiff(current, text));
     }
   }
-  const extra = listFilesSync(dir).filter((path) => !files.has(path) && !keep.has(path));
+  const extra = onDisk.filter((path) => !files.has(path) && !keep.has(path));
   return { stale, missing, extra, diffs };
 }
 

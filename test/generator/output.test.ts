@@ -121,7 +121,7 @@ describe("writeOutput", () => {
         [".codegen-manifest.json", "{}\n"],
       ]),
       new Set(),
-      [],
+      { paths: [], special: new Set() },
     );
     expect(result.written).toEqual(["models/late.js", ".codegen-manifest.json"]);
     expect(await tree(out)).toEqual({ ".codegen-manifest.json": "{}\n", "models/late.js": "ours\n" });
