@@ -79,7 +79,10 @@ export interface FileHashes {
   recall(path: string, sha: string): unknown;
   /** Keeps `value`, derived from `path` while it hashes to `sha`, for `recall` (this run and the next ones). */
   remember(path: string, sha: string, value: unknown): void;
-  /** Records the hash of `text` (`sha`, when the caller has it), just written to `path`. */
+  /**
+   * Records the hash of `text` (`sha`, when the caller has it), just written to `path`, with the file's stat taken now
+   * (synchronously, at the call): call it as soon as the write is done, before anyone else may have written the file.
+   */
   wrote(path: string, text: string, sha?: string): Promise<void>;
   /** Stores what was learnt (best effort). */
   save(): Promise<void>;

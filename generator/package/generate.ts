@@ -493,14 +493,14 @@ export async function writePlan(plan: GenerationPlan): Promise<WriteResult> {
     await plan.hashes.save();
     return { written: [], removed: [], unchanged: plan.keep.size };
   }
+  // Each file's stat is taken as soon as it is written (`FileHashes.wrote` stats before it awaits anything).
+  const stats: Promise<void>[] = [];
   const result = await measureAsync("write", () =>
-    writeOutput(plan.outDir, plan.files, plan.keep, plan.listed, plan.same),
+    writeOutput(plan.outDir, plan.files, plan.keep, plan.listed, plan.same, (path) => {
+      stats.push(plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!, plan.hashOf?.(path)));
+    }),
   );
-  await Promise.all(
-    result.written.map((path) =>
-      plan.hashes.wrote(join(plan.outDir, path), plan.files.get(path)!, plan.hashOf?.(path)),
-    ),
-  );
+  await Promise.all(stats);
   await plan.hashes.save();
   return result;
 }

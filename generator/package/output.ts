@@ -49,6 +49,11 @@ export async function writeOutput(
    * both, the one on disk proven by its stat); undefined when it does not know: the file is then read and compared.
    */
   same?: (path: string, text: string) => boolean | undefined,
+  /**
+   * Told of each file the moment it is written (before the next write), so that its stat can be taken then: a stat
+   * taken after the whole write could be another writer's, and vouch for our bytes (the hash cache records it).
+   */
+  onWritten?: (path: string) => void,
 ): Promise<WriteResult> {
   const { paths: onDisk, special } = listed ?? listing(dir, undefined, outputsUnreadable(dir));
   // An entry where a folder of the output must be (a link to a folder elsewhere, say) goes first: writing through it
@@ -84,10 +89,20 @@ export async function writeOutput(
   // A file that replaces one on disk goes through a temp file and a rename, so a reader never sees half of it; a new
   // file is written in place, synchronously (no temp file, no rename, no thread-pool hop: a cold run writes thousands).
   // Either way the manifest comes last, so a run cut short leaves a manifest that proves nothing current.
-  for (const [path, text] of pending.slice(0, -1)) if (!existing.has(path)) writeNew(join(dir, path), text);
-  const settled = await mapLimit(replaced, 32, ([path, text]) => writeFileAtomic(join(dir, path), text, false));
+  for (const [path, text] of pending.slice(0, -1))
+    if (!existing.has(path)) {
+      writeNew(join(dir, path), text);
+      onWritten?.(path);
+    }
+  const settled = await mapLimit(replaced, 32, async ([path, text]) => {
+    await writeFileAtomic(join(dir, path), text, false);
+    onWritten?.(path);
+  });
   for (const result of settled) if (result.status === "rejected") throw result.reason;
-  if (last) await writeFileAtomic(join(dir, last[0]), last[1], false);
+  if (last) {
+    await writeFileAtomic(join(dir, last[0]), last[1], false);
+    onWritten?.(last[0]);
+  }
   const written = pending.map(([path]) => path);
   for (const path of existing) {
     if (files.has(path) || keep.has(path)) continue;

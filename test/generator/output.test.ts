@@ -1,5 +1,6 @@
 /** `writeOutput`: new files written in place, changed files replaced through a rename, nothing left behind. */
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -126,4 +127,34 @@ describe("writeOutput", () => {
     expect(result.written).toEqual(["models/late.js", ".codegen-manifest.json"]);
     expect(await tree(out)).toEqual({ ".codegen-manifest.json": "{}\n", "models/late.js": "ours\n" });
   });
+
+  it("tells of each file as soon as it is written, before the next write (its stat is taken then)", async () => {
+    const out = await scratch();
+    await writeOutput(out, new Map([["models/changed.js", "old\n"]]));
+    const files = new Map([
+      ["models/a.js", "a\n"],
+      ["models/b.js", "b\n"],
+      ["models/changed.js", "new\n"],
+      [".codegen-manifest.json", "{}\n"],
+    ]);
+    const seen: [string, Record<string, string>][] = [];
+    const result = await writeOutput(out, files, new Set(), undefined, undefined, (path) => {
+      seen.push([path, Object.fromEntries([...files.keys()].map((key) => [key, readOrNone(join(out, key))]))]);
+    });
+    expect(seen.map(([path]) => path)).toEqual(result.written);
+    expect(result.written).toEqual(["models/a.js", "models/b.js", "models/changed.js", ".codegen-manifest.json"]);
+    // At each call, the file told of holds its text, and every file written after it does not yet.
+    seen.forEach(([path, disk], index) => {
+      expect(disk[path]).toBe(files.get(path));
+      for (const later of result.written.slice(index + 1)) expect(disk[later]).not.toBe(files.get(later));
+    });
+  });
 });
+
+function readOrNone(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "(none)";
+  }
+}
