@@ -51,8 +51,9 @@ export async function listFiles(
  * them, synchronously: thousands of directory reads (one folder per model) cost more as promises, and a generate has
  * nothing to do meanwhile. A missing `dir` lists nothing; `unreadable` may turn any other folder error into the
  * caller's own (a name that is not valid UTF-8 is one: `NAME_NOT_UTF8`). `special` hears of each listed entry that is
- * not a plain file (a symbolic link, a FIFO, a socket): listed like a file, never followed. (A generate lists
- * schemas/ and generated/ through its hash cache, `FileHashes.list`, which reads only the folders that changed.)
+ * not a plain file (a symbolic link, a FIFO, a socket): listed like a file, never followed. (Keeping folder listings
+ * by folder stat, as the hash cache keeps file hashes, was tried twice: at ~6,000 folders a `stat` each cost as much
+ * as reading them.)
  */
 export function listFilesSync(
   dir: string,
@@ -87,14 +88,10 @@ export interface Listing {
   readonly special: ReadonlySet<string>;
 }
 
-/** `dir` listed (by `list`: `listFilesSync`, or a hash cache's `list`) with its special entries. */
-export function listing(
-  dir: string,
-  list: typeof listFilesSync = listFilesSync,
-  unreadable?: (folder: string, error: NodeJS.ErrnoException) => Error,
-): Listing {
+/** `dir` listed (`listFilesSync`) with its special entries. */
+export function listing(dir: string, unreadable?: (folder: string, error: NodeJS.ErrnoException) => Error): Listing {
   const special = new Set<string>();
-  return { paths: list(dir, unreadable, (path) => special.add(path)), special };
+  return { paths: listFilesSync(dir, unreadable, (path) => special.add(path)), special };
 }
 
 /**

@@ -12,47 +12,23 @@
  * "racy" and is hashed again: an edit made after a run shares a tick with
  * that run's last writes only if they were no earlier than the cache itself.
  *
- * Folders are listed the same way (`list`): a folder's modification and
- * change times move whenever an entry is added, removed or renamed in it, so
- * a folder whose stat is the one it had when it was last read still holds the
- * names read then. At 1,000 models that is ~6,000 folders (schemas/ and
- * generated/), a `stat` each instead of a directory read. A folder is
- * recorded only when it had not changed for a while (`SETTLED_MS`) when it
- * was read: an entry added after the read (this run's own writes, say) then
- * moves the folder's times past the recorded ones, however coarse they are.
- * A file edited in a folder does not move the folder's times; its own stat
- * does, and `hash` reads it again.
- *
  * It also keeps, beside a file's hash, what a caller derived from that
  * content (`remember`, `recall`): the facts of the 1 MB manifest a no-op run
  * needs, so it does not parse the manifest while its bytes are the same.
  */
 import { readFileSync, statSync } from "node:fs";
-import { folderEntries, SPECIAL_MARK, writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "./files.ts";
 import { sha256 } from "./json.ts";
 
 /** A file's stat as the cache compares it: size, modification and change times in nanoseconds, inode. */
 type StatKey = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string];
 
 type Entry = readonly [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha: string];
-/** A folder's stat and its entries as read then (`folderEntries`: folders with a trailing `/`, other entries marked). */
-type FolderEntry = readonly [mtimeNs: string, ctimeNs: string, ino: string, ...names: string[]];
 /** A value a caller derived from a file's content, with the hash of that content. */
 type Derived = readonly [sha: string, value: unknown];
 
 /** The cache file's format; a file of another version is ignored (and replaced on save). */
 const CACHE_VERSION = 3;
-/**
- * How long a folder must have been unchanged when it is read for its entries to be recorded (milliseconds): longer
- * than the coarsest file-time tick (FAT's 2 s), so an entry added after the read cannot share the folder's recorded
- * times.
- */
-export const SETTLED_MS = 3000;
-
-export interface HashCacheOptions {
-  /** How long a folder must have been unchanged when read for its entries to be recorded. @default SETTLED_MS */
-  readonly settledMs?: number;
-}
 
 export interface FileHashes {
   /**
@@ -61,17 +37,6 @@ export interface FileHashes {
    * A file is looked at once per cache (one run): asked again, it answers what it found then, or what `wrote` told it.
    */
   hash(path: string): string | undefined;
-  /**
-   * Every file below `dir`, relative to it, `/`-separated and sorted, `node_modules` skipped (as `listFilesSync` lists
-   * them, `special` told of each entry that is not a plain file); a folder whose stat is the one it had when it was
-   * last read is not read again. A missing `dir` lists nothing; `unreadable` turns any other folder error into the
-   * caller's own.
-   */
-  list(
-    dir: string,
-    unreadable?: (folder: string, error: NodeJS.ErrnoException) => Error,
-    special?: (path: string) => void,
-  ): string[];
   /**
    * What the caller derived from `path`'s content when it hashed to `sha` (`remember`), or undefined: a summary of a
    * large file that a run needs instead of the file (the manifest's facts, `package/manifest.ts`).
@@ -107,12 +72,9 @@ function lessThan(a: string, b: string): boolean {
   return a.length < b.length || (a.length === b.length && a < b);
 }
 
-/** A hash cache stored in `file`; `undefined` keeps nothing (every file and folder is read). */
-export async function openHashCache(file: string | undefined, options: HashCacheOptions = {}): Promise<FileHashes> {
-  const settledMs = options.settledMs ?? SETTLED_MS;
-  const settledNs = BigInt(Math.round((Number.isFinite(settledMs) && settledMs >= 0 ? settledMs : SETTLED_MS) * 1e6));
+/** A hash cache stored in `file`; `undefined` keeps nothing (every file is read). */
+export async function openHashCache(file: string | undefined): Promise<FileHashes> {
   let known: Record<string, Entry> = {};
-  let knownFolders: Record<string, FolderEntry> = {};
   let knownDerived: Record<string, Derived> = {};
   /** When the cache file was written (nanoseconds, decimal): an entry of a file changed no earlier is racy. */
   let written = "0";
@@ -124,18 +86,10 @@ export async function openHashCache(file: string | undefined, options: HashCache
       const parsed = JSON.parse(text) as {
         version?: number;
         files?: Record<string, Entry>;
-        folders?: Record<string, FolderEntry>;
         derived?: Record<string, Derived>;
       };
-      if (
-        parsed.version === CACHE_VERSION &&
-        parsed.files &&
-        typeof parsed.files === "object" &&
-        parsed.folders &&
-        typeof parsed.folders === "object"
-      ) {
+      if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === "object") {
         known = parsed.files;
-        knownFolders = parsed.folders;
         if (parsed.derived && typeof parsed.derived === "object") knownDerived = parsed.derived;
         written = String(info.mtimeNs);
       }
@@ -144,7 +98,6 @@ export async function openHashCache(file: string | undefined, options: HashCache
     }
   }
   const next: Record<string, Entry> = {};
-  const nextFolders: Record<string, FolderEntry> = {};
   const nextDerived: Record<string, Derived> = {};
   let changed = false;
   /**
@@ -184,73 +137,8 @@ export async function openHashCache(file: string | undefined, options: HashCache
     changed = true;
     return sha;
   };
-  /**
-   * The entries of folder `path` (names; folders with a trailing `/`): the recorded ones when its stat is the one
-   * recorded, else read (and recorded when it had not changed for `settledNs`).
-   */
-  const entriesOf = (path: string): readonly string[] => {
-    let info;
-    try {
-      info = statSync(path, { bigint: true });
-    } catch {
-      // Left to the directory read below (a missing folder lists nothing, other errors are the caller's).
-    }
-    const key = info?.isDirectory() ? [String(info.mtimeNs), String(info.ctimeNs), String(info.ino)] : undefined;
-    if (key) {
-      const entry = Object.hasOwn(nextFolders, path)
-        ? nextFolders[path]
-        : Object.hasOwn(knownFolders, path)
-          ? knownFolders[path]
-          : undefined;
-      if (
-        Array.isArray(entry) &&
-        entry.length >= 3 &&
-        entry[0] === key[0] &&
-        entry[1] === key[1] &&
-        entry[2] === key[2] &&
-        entry.every((part) => typeof part === "string")
-      ) {
-        nextFolders[path] = entry;
-        return entry.slice(3);
-      }
-    }
-    const names = folderEntries(path);
-    const settled = BigInt(Date.now()) * 1_000_000n - settledNs;
-    if (key && info!.mtimeNs < settled && info!.ctimeNs < settled) {
-      nextFolders[path] = [key[0]!, key[1]!, key[2]!, ...names];
-      changed = true;
-    }
-    return names;
-  };
-  const list = (
-    dir: string,
-    unreadable: (folder: string, error: NodeJS.ErrnoException) => Error = (_, error) => error,
-    special?: (path: string) => void,
-  ): string[] => {
-    const paths: string[] = [];
-    const walk = (current: string, prefix: string): void => {
-      let names;
-      try {
-        names = entriesOf(current);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-        throw unreadable(current, error as NodeJS.ErrnoException);
-      }
-      for (const name of names) {
-        if (name.endsWith("/")) walk(`${current}/${name.slice(0, -1)}`, `${prefix}${name}`);
-        else if (name.endsWith(SPECIAL_MARK)) {
-          const path = `${prefix}${name.slice(0, -1)}`;
-          paths.push(path);
-          special?.(path);
-        } else paths.push(`${prefix}${name}`);
-      }
-    };
-    walk(dir, "");
-    return paths.sort();
-  };
   return {
     hash: (path) => hashStat(path, next[path] === undefined ? statKey(path) : undefined),
-    list,
     recall(path, sha) {
       const entry = Object.hasOwn(nextDerived, path)
         ? nextDerived[path]
@@ -276,15 +164,11 @@ export async function openHashCache(file: string | undefined, options: HashCache
         !file ||
         (!changed &&
           Object.keys(next).length === Object.keys(known).length &&
-          Object.keys(nextFolders).length === Object.keys(knownFolders).length &&
           Object.keys(nextDerived).length === Object.keys(knownDerived).length)
       )
         return;
       try {
-        await writeFileAtomic(
-          file,
-          JSON.stringify({ version: CACHE_VERSION, files: next, folders: nextFolders, derived: nextDerived }),
-        );
+        await writeFileAtomic(file, JSON.stringify({ version: CACHE_VERSION, files: next, derived: nextDerived }));
       } catch {
         // An optimisation only.
       }

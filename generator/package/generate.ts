@@ -77,7 +77,7 @@ export interface GenerateReport {
 const SCHEMAS = "schemas";
 
 /** One hash cache per project root (node_modules may be shared through a link). */
-export function hashCachePath(root: string): string {
+function hashCachePath(root: string): string {
   return cacheFile(root, `hashes-${sha256(root).slice(0, 16)}.json`);
 }
 const OUT = "generated";
@@ -196,7 +196,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   // A render run must hold every file in memory, so it reuses nothing.
   const reuse = (options.cache ?? true) && !options.render;
   const hashes = await measureAsync("open hash cache", () => openHashCache(reuse ? hashCachePath(root) : undefined));
-  const schemaFiles = await measureAsync("list schemas", () => listJsonFiles(join(root, SCHEMAS), root, hashes.list));
+  const schemaFiles = await measureAsync("list schemas", () => listJsonFiles(join(root, SCHEMAS), root));
   const schemaHashes = measure("hash schemas", () => schemaFiles.map((file) => hashes.hash(join(root, file))));
   const fingerprint = await measureAsync("fingerprint", () => generatorFingerprint(root, hashes));
   const inputsKey = sha256(
@@ -213,7 +213,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
    */
   const hashDisk = (): Map<string, string> => {
     if (disk) return disk;
-    const found = measure("list outputs", () => listing(outDir, hashes.list, outputsUnreadable(outDir)));
+    const found = measure("list outputs", () => listing(outDir, outputsUnreadable(outDir)));
     listed = found;
     return (disk = measure("hash outputs", () => hashOutputs(outDir, hashes, found)));
   };

@@ -57,9 +57,7 @@ export async function generatorFingerprint(root: string, hashes?: FileHashes): P
   const parts: string[] = [];
   const content = async (path: string): Promise<string> => hashes?.hash(path) ?? (await readFile(path, "utf8"));
   for (const dir of ["generator", "templates"]) {
-    const files = (hashes?.list ?? listFilesSync)(join(root, dir)).filter(
-      (file) => file.endsWith(".ts") || file.endsWith(".js"),
-    );
+    const files = listFilesSync(join(root, dir)).filter((file) => file.endsWith(".ts") || file.endsWith(".js"));
     for (const file of files) parts.push(`${dir}/${file}`, await content(join(root, dir, file)));
   }
   try {

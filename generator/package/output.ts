@@ -55,7 +55,7 @@ export async function writeOutput(
    */
   onWritten?: (path: string) => void,
 ): Promise<WriteResult> {
-  const { paths: onDisk, special } = listed ?? listing(dir, undefined, outputsUnreadable(dir));
+  const { paths: onDisk, special } = listed ?? listing(dir, outputsUnreadable(dir));
   // An entry where a folder of the output must be (a link to a folder elsewhere, say) goes first: writing through it
   // would write outside `dir`.
   const blocking = blockingEntries(onDisk, files.keys());
@@ -160,7 +160,7 @@ export async function checkOutput(
   files: ReadonlyMap<string, string>,
   keep: ReadonlySet<string> = new Set(),
 ): Promise<CheckResult> {
-  const { paths: onDisk, special } = listing(dir, undefined, outputsUnreadable(dir));
+  const { paths: onDisk, special } = listing(dir, outputsUnreadable(dir));
   const blocking = blockingEntries(onDisk, files.keys());
   const stale: string[] = [];
   const missing: string[] = [];

@@ -51,16 +51,9 @@ export function lazySchemaEntry(path: string, file: string, sourceHash: string):
   };
 }
 
-/**
- * Lists `*.json` below `dir`, sorted, as project-relative paths. `list`: how folders are listed (`listFilesSync`, or a
- * hash cache's `list`, which reads only the folders that changed).
- */
-export async function listJsonFiles(
-  dir: string,
-  root: string,
-  list: typeof listFilesSync = listFilesSync,
-): Promise<string[]> {
-  const files = list(
+/** Lists `*.json` below `dir`, sorted, as project-relative paths. */
+export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
+  const files = listFilesSync(
     dir,
     (folder, error) =>
       new GeneratorError("schemas-unreadable", `cannot read directory: ${error.code ?? error.message}`, {

@@ -1,9 +1,9 @@
 /** The content-hash cache behind generate's fast path (`generator/lib/hash-cache.ts`). */
-import { mkdir, mkdtemp, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listFilesSync } from "../../generator/lib/files.ts";
+import { listFilesSync, listing, NAME_NOT_UTF8 } from "../../generator/lib/files.ts";
 import { openHashCache } from "../../generator/lib/hash-cache.ts";
 import { sha256 } from "../../generator/lib/json.ts";
 import { generate } from "../../generator/package/generate.ts";
@@ -99,152 +99,48 @@ async function tree(): Promise<string> {
   return dir;
 }
 
-/** The folder entries a saved cache recorded, by folder path. */
-async function recordedFolders(cacheFile: string): Promise<Record<string, string[]>> {
-  return (JSON.parse(await readFile(cacheFile, "utf8")) as { folders: Record<string, string[]> }).folders;
-}
-
-/** Plants a name in a recorded folder's entry (its stat kept): only a listing that trusts the entry lists it. */
-async function plant(cacheFile: string, folder: string, name: string): Promise<void> {
-  const stored = JSON.parse(await readFile(cacheFile, "utf8")) as { folders: Record<string, string[]> };
-  stored.folders[folder]!.push(name);
-  await writeFile(cacheFile, JSON.stringify(stored));
-}
-
-describe("folder listings in the hash cache", () => {
-  it("lists what listFilesSync lists (sorted, node_modules skipped, a link as a file), read or recorded", async () => {
+describe("listing a folder", () => {
+  it("lists every file below it, sorted, node_modules skipped, and tells which entries are not plain files", async () => {
     const dir = await tree();
     const root = join(dir, "tree");
-    const cacheFile = join(dir, "cache.json");
-    const expected = ["README.md", "Z.txt", "link.md", "models/a/b.d.ts", "models/a/b/c.js"];
-    expect(listFilesSync(root)).toEqual(expected);
-    const first = await openHashCache(cacheFile, { settledMs: 0 });
-    expect(first.list(root)).toEqual(expected);
-    await first.save();
-    expect(Object.keys(await recordedFolders(cacheFile)).sort()).toEqual(
-      [root, `${root}/empty`, `${root}/models`, `${root}/models/a`, `${root}/models/a/b`].sort(),
-    );
-    expect((await openHashCache(cacheFile, { settledMs: 0 })).list(root)).toEqual(expected);
-    // The recorded entry is what a folder with the recorded stat lists.
-    await plant(cacheFile, `${root}/models/a`, "planted.js");
-    expect((await openHashCache(cacheFile, { settledMs: 0 })).list(root)).toContain("models/a/planted.js");
-  });
-
-  const changes: [string, (root: string) => Promise<unknown>, (listed: string[]) => void][] = [
-    [
-      "a file added",
-      (root) => writeFile(join(root, "models/a/new.js"), "n"),
-      (listed) => expect(listed).toContain("models/a/new.js"),
-    ],
-    [
-      "a file removed",
-      (root) => rm(join(root, "models/a/b.d.ts")),
-      (listed) => expect(listed).not.toContain("models/a/b.d.ts"),
-    ],
-    [
-      "a file renamed",
-      (root) => rename(join(root, "models/a/b.d.ts"), join(root, "models/a/renamed.d.ts")),
-      (listed) => expect(listed).toEqual(expect.arrayContaining(["models/a/renamed.d.ts"])),
-    ],
-    [
-      "a folder with a file added",
-      async (root) => {
-        await mkdir(join(root, "models/a/new"));
-        await writeFile(join(root, "models/a/new/x.js"), "x");
-      },
-      (listed) => expect(listed).toContain("models/a/new/x.js"),
-    ],
-    [
-      "a file replaced by a folder of the same name",
-      async (root) => {
-        await rm(join(root, "models/a/b.d.ts"));
-        await mkdir(join(root, "models/a/b.d.ts"));
-        await writeFile(join(root, "models/a/b.d.ts/inner.js"), "i");
-      },
-      (listed) => expect(listed).toEqual(expect.arrayContaining(["models/a/b.d.ts/inner.js"])),
-    ],
-    [
-      "a folder removed",
-      (root) => rm(join(root, "models/a/b"), { recursive: true }),
-      (listed) => expect(listed).not.toContain("models/a/b/c.js"),
-    ],
-    [
-      "a file added with the folder's times set back",
-      async (root) => {
-        const before = await stat(join(root, "models/a"));
-        await writeFile(join(root, "models/a/hidden.js"), "h");
-        await utimes(join(root, "models/a"), before.atime, before.mtime);
-      },
-      (listed) => expect(listed).toContain("models/a/hidden.js"),
-    ],
-  ];
-  it.each(changes)("reads a recorded folder again after %s (its times move)", async (_, change, check) => {
-    const dir = await tree();
-    const root = join(dir, "tree");
-    const cacheFile = join(dir, "cache.json");
-    const first = await openHashCache(cacheFile, { settledMs: 0 });
-    first.list(root);
-    await first.save();
-    // A planted name shows whether the changed folder was read again (the plant is gone) or trusted (it stays).
-    await plant(cacheFile, `${root}/models/a`, "planted.js");
-    // File times are coarse: the change lands in a later tick than the recorded stat.
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await change(root);
-    const listed = (await openHashCache(cacheFile, { settledMs: 0 })).list(root);
-    check(listed);
-    expect(listed).not.toContain("models/a/planted.js");
-    expect(listed).toEqual(listFilesSync(root));
-  });
-
-  it("records a folder only once it has not changed for a while (an entry added in the same tick could keep its stat)", async () => {
-    const dir = await tree();
-    const root = join(dir, "tree");
-    const cacheFile = join(dir, "cache.json");
-    const cache = await openHashCache(cacheFile);
-    cache.list(root);
-    cache.hash(join(root, "README.md")); // something to save
-    await cache.save();
-    // Every folder was made just now: none is recorded, so the next run reads them all.
-    expect(await recordedFolders(cacheFile)).toEqual({});
-    const settled = new Date(Date.now() - 60_000);
-    await utimes(join(root, "models"), settled, settled);
-    // Its times set back, it still changed just now (its change time cannot be set back): not recorded.
-    const again = await openHashCache(cacheFile);
-    again.list(root);
-    again.hash(join(root, "Z.txt"));
-    await again.save();
-    expect(await recordedFolders(cacheFile)).toEqual({});
+    await symlink(join(dir, "tree/models"), join(dir, "tree/models-link"));
+    expect(listFilesSync(root)).toEqual([
+      "README.md",
+      "Z.txt",
+      "link.md",
+      "models-link",
+      "models/a/b.d.ts",
+      "models/a/b/c.js",
+    ]);
+    const found = listing(root);
+    expect(found.paths).toEqual(listFilesSync(root));
+    // Links are listed, never followed (a link to a folder is not walked into).
+    expect([...found.special].sort()).toEqual(["link.md", "models-link"]);
   });
 
   it("lists nothing for a missing folder, and turns any other folder error into the caller's own", async () => {
     const dir = await tree();
-    const cache = await openHashCache(join(dir, "cache.json"), { settledMs: 0 });
-    expect(cache.list(join(dir, "missing"))).toEqual([]);
-    expect(() => cache.list(join(dir, "tree/README.md"))).toThrow(/ENOTDIR/);
+    expect(listFilesSync(join(dir, "missing"))).toEqual([]);
+    expect(() => listFilesSync(join(dir, "tree/README.md"))).toThrow(/ENOTDIR/);
     expect(() =>
-      cache.list(join(dir, "tree/README.md"), (folder, error) => new Error(`cannot list ${folder}: ${error.code}`)),
+      listFilesSync(join(dir, "tree/README.md"), (folder, error) => new Error(`cannot list ${folder}: ${error.code}`)),
     ).toThrow(`cannot list ${join(dir, "tree/README.md")}: ENOTDIR`);
   });
 
-  it("ignores recorded entries it cannot use (a cache of another version, a malformed entry)", async () => {
+  it("refuses a name that is not UTF-8 (it names no file once decoded), and takes a real U+FFFD as it is", async () => {
     const dir = await tree();
     const root = join(dir, "tree");
-    const cacheFile = join(dir, "cache.json");
-    const first = await openHashCache(cacheFile, { settledMs: 0 });
-    first.list(root);
-    await first.save();
-    const stored = JSON.parse(await readFile(cacheFile, "utf8")) as {
-      version: number;
-      folders: Record<string, unknown>;
-    };
-    stored.folders[`${root}/models/a`] = [...(stored.folders[`${root}/models/a`] as string[]), 7];
-    stored.folders[`${root}/models`] = "not an entry";
-    await writeFile(cacheFile, JSON.stringify(stored));
-    expect((await openHashCache(cacheFile, { settledMs: 0 })).list(root)).toEqual(listFilesSync(root));
-    await plant(cacheFile, root, "planted.js");
-    const other = JSON.parse(await readFile(cacheFile, "utf8")) as { version: number };
-    await writeFile(cacheFile, JSON.stringify({ ...other, version: 1 }));
-    expect((await openHashCache(cacheFile, { settledMs: 0 })).list(root)).toEqual(listFilesSync(root));
+    await writeFile(join(root, "models/replacement-\uFFFD.js"), "a real U+FFFD");
+    expect(listFilesSync(root)).toContain("models/replacement-\uFFFD.js");
+    await writeFile(Buffer.concat([Buffer.from(`${root}/models/bad`), Buffer.from([0xff, 0xfe])]), "x");
+    let code: string | undefined;
+    expect(() =>
+      listFilesSync(root, (_, error) => {
+        code = error.code;
+        return error;
+      }),
+    ).toThrow(/not valid UTF-8/);
+    expect(code).toBe(NAME_NOT_UTF8);
   });
 });
 
