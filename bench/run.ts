@@ -27,6 +27,7 @@ import { readSchemaEntries } from "../generator/schemas/entries.ts";
 import type { ModelSpec, ValueSpec } from "../generator/model/types.ts";
 import { bucketOf } from "../templates/runtime/buckets.ts";
 import { syntheticModelId, writeSyntheticCatalog } from "./catalog.ts";
+import { readmeBenchBlock, withReadmeBenchBlock, type BenchRow } from "./readme.ts";
 import { STRICT_CONSUMER_OPTIONS } from "../test/helpers/typecheck.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,15 +47,7 @@ const args = await yargs(hideBin(process.argv))
   .help()
   .parseAsync();
 
-interface Row {
-  readonly section: string;
-  readonly metric: string;
-  readonly ours: string;
-  readonly baseline: string;
-  readonly ratio?: number;
-  readonly target: string;
-  readonly met?: boolean;
-}
+type Row = BenchRow;
 const rows: Row[] = [];
 const raw: Record<string, unknown> = {};
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -816,7 +809,8 @@ if (!args.only || args.only === "polling") await polling();
 if (!args.only || args.only === "scale") await scale();
 
 const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${availableParallelism()} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
-const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${Math.round((Date.now() - started) / 1000)} s in all.`;
+const finished = new Date().toISOString();
+const header = `Measured ${finished.slice(0, 10)} on ${machine}; ${Math.round((Date.now() - started) / 1000)} s in all.`;
 const table = [
   "| Section | Metric | Ours | Baseline | Ratio | Target | Met? |",
   "| --- | --- | --- | --- | --- | --- | --- |",
@@ -833,9 +827,15 @@ await mkdir(join(ROOT, "bench/results"), { recursive: true });
 await writeFile(join(ROOT, `bench/results/latest${suffix}.md`), markdown);
 await writeFile(
   join(ROOT, `bench/results/latest${suffix}.json`),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, argv: process.argv.slice(2), rows, raw }, null, 2)}\n`,
+  `${JSON.stringify({ date: finished, machine, argv: process.argv.slice(2), rows, raw }, null, 2)}\n`,
 );
 process.stdout.write(markdown);
+// A full run also rewrites the README's summary (bench/readme.ts).
+if (suffix === "") {
+  const readmePath = join(ROOT, "README.md");
+  const block = readmeBenchBlock({ date: finished, machine, rows });
+  await writeFile(readmePath, withReadmeBenchBlock(await readFile(readmePath, "utf8"), block));
+}
 // Each scratch project's hash and spec caches live in the shared node_modules/.cache (~17 MB at 1,000 models).
 for (const dir of projects.values()) {
   await dropProjectCaches(dir);
