@@ -18,6 +18,17 @@ afterAll(() => Promise.all(projects.map((project) => project.cleanup())));
 
 const BIN = join(ROOT, "generator/cli/bin.js");
 
+/** A copy of the generator with a node_modules of its own (its entries linked), so the bundle cache is this copy's. */
+async function generatorCopy(name: string): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), `runcomfy-codegen-${name}-`));
+  await cp(join(ROOT, "generator"), join(root, "generator"), { recursive: true });
+  await symlink(join(ROOT, "templates"), join(root, "templates"), "dir");
+  await mkdir(join(root, "node_modules"));
+  for (const entry of await readdir(join(ROOT, "node_modules")))
+    if (entry !== ".cache") await symlink(join(ROOT, "node_modules", entry), join(root, "node_modules", entry));
+  return root;
+}
+
 describe("the runcomfy-codegen command (bundled)", () => {
   it("prints its usage", async () => {
     const help = await runProcess(process.execPath, [BIN, "--help"], { cwd: ROOT });
@@ -49,14 +60,8 @@ describe("the runcomfy-codegen command (bundled)", () => {
   }, 120_000);
 
   it("prunes old bundles and compiled runtimes when it builds a new bundle, keeping the newest few and any less than a day old", async () => {
-    // A copy of the generator with a node_modules of its own (its entries linked), so the cache is this copy's.
-    const root = await mkdtemp(join(tmpdir(), "runcomfy-codegen-prune-"));
+    const root = await generatorCopy("prune");
     try {
-      await cp(join(ROOT, "generator"), join(root, "generator"), { recursive: true });
-      await symlink(join(ROOT, "templates"), join(root, "templates"), "dir");
-      await mkdir(join(root, "node_modules"));
-      for (const name of await readdir(join(ROOT, "node_modules")))
-        if (name !== ".cache") await symlink(join(ROOT, "node_modules", name), join(root, "node_modules", name));
       const cache = join(root, "node_modules/.cache/runcomfy-codegen");
       await mkdir(cache, { recursive: true });
       const DAY_S = 24 * 60 * 60;
@@ -93,13 +98,8 @@ describe("the runcomfy-codegen command (bundled)", () => {
   }, 120_000);
 
   it("builds a new bundle after an edit that keeps a source's size and sets its modification time back", async () => {
-    const root = await mkdtemp(join(tmpdir(), "runcomfy-codegen-stale-"));
+    const root = await generatorCopy("stale");
     try {
-      await cp(join(ROOT, "generator"), join(root, "generator"), { recursive: true });
-      await symlink(join(ROOT, "templates"), join(root, "templates"), "dir");
-      await mkdir(join(root, "node_modules"));
-      for (const name of await readdir(join(ROOT, "node_modules")))
-        if (name !== ".cache") await symlink(join(ROOT, "node_modules", name), join(root, "node_modules", name));
       const help = () => runProcess(process.execPath, [join(root, "generator/cli/bin.js"), "--help"], { cwd: root });
       // A whole second, which `utimes` sets exactly (a time with nanoseconds it would round).
       const wiring = join(root, "generator/cli/wiring.ts");
