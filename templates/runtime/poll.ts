@@ -54,7 +54,6 @@ export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () 
   return Math.max(1, Math.round(base * (1 - policy.jitter * random())));
 }
 
-
 // Imported here, not above the module's comment: a value-only import is dropped from the declarations with the
 // comments before it.
 import { MAX_TIMER_MS } from "./http.js";
