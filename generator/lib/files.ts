@@ -1,5 +1,5 @@
 /** File-system helpers shared by the stages: listing, atomic writes, optional reads. */
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import * as fs from "node:fs";
@@ -159,7 +159,13 @@ export async function writeFileAtomic(target: string, text: string | Uint8Array,
   // Unique per process, thread and call: worker threads share a pid, and runs may share a folder.
   const temp = `${target}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString("hex")}`;
   await writeFile(temp, text);
-  await rename(temp, target);
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    // A folder in the way, a target folder gone: no temp file is left behind.
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 export async function fileStat(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {

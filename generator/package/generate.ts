@@ -37,7 +37,7 @@ import {
   type UnitRecord,
 } from "./manifest.ts";
 import { checkOutput, outputsUnreadable, writeOutput, type CheckResult, type WriteResult } from "./output.ts";
-import { currentVersion, planRelease, readBuiltPackage, type ReleasePlan } from "./release.ts";
+import { currentVersion, isReleaseInput, planRelease, readBuiltPackage, type ReleasePlan } from "./release.ts";
 import { GENERATOR_REVISION } from "../emit/generator-changes.ts";
 
 export interface GenerateOptions {
@@ -293,6 +293,17 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   });
   const { specs, warnings } = measure("normalise", () => loadModels(entries, schemasPrefix, { cache: specCache }));
   const onDisk = manifest ? hashDisk() : new Map<string, string>();
+  // The last release (version, changelog, schema snapshot) is read from generated/. An entry there that is not a plain
+  // file cannot be read as the release it stands for: a FIFO would block the read, a link to the schema file itself
+  // would hide every change from the drift. Such a tree stops the run before anything is read or written.
+  listed ??= listing(outDir, outputsUnreadable(outDir));
+  const fake = [...listed.special].sort().find(isReleaseInput);
+  if (fake !== undefined)
+    throw new GeneratorError(
+      "release-input-not-a-file",
+      "is a symbolic link or another entry that is not a plain file: generate reads it as the last release and cannot tell what that held; restore the committed file (git checkout) or delete it, and run again",
+      { file: `${OUT}/${fake}` },
+    );
   const keep = new Set<string>();
   const units: Record<string, UnitRecord> = {};
   const emitted: string[] = [];

@@ -210,7 +210,8 @@ export function hashOutputs(
 ): Map<string, string> {
   const result = new Map<string, string>();
   for (const path of listed.paths) {
-    if (path === MANIFEST_FILE) continue;
+    // The manifest is not a unit's file; only a manifest that is not a plain file is there (as `NOT_A_FILE`).
+    if (path === MANIFEST_FILE && !listed.special.has(path)) continue;
     const hash = listed.special.has(path) ? undefined : hashes.hash(join(outDir, path));
     result.set(path, hash ?? NOT_A_FILE);
   }

@@ -8,8 +8,8 @@
  * files with a short diff.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { rm, rmdir } from "node:fs/promises";
+import { mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmdir, unlink } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { GeneratorError } from "../lib/diagnostics.ts";
@@ -56,14 +56,14 @@ export async function writeOutput(
   onWritten?: (path: string) => void,
 ): Promise<WriteResult> {
   const { paths: onDisk, special } = listed ?? listing(dir, outputsUnreadable(dir));
+  // A folder where a file goes is not removed (it may hold anything): the run stops before it writes.
+  const folder = foldersWhereFilesGo(onDisk, files.keys())[0];
+  if (folder !== undefined) throw folderWhereFileGoes(dir, folder);
   // An entry where a folder of the output must be (a link to a folder elsewhere, say) goes first: writing through it
   // would write outside `dir`.
   const blocking = blockingEntries(onDisk, files.keys());
   const removed: string[] = [];
-  for (const path of [...blocking].sort()) {
-    await rm(join(dir, path));
-    removed.push(path);
-  }
+  for (const path of [...blocking].sort()) if (await removeEntry(dir, path)) removed.push(path);
   const existing = new Set(onDisk.filter((path) => !blocking.has(path)));
   const entries = [...files];
   // Only files that exist and are not known are read and compared; a path the listing lacks is new (a cold run:
@@ -91,26 +91,64 @@ export async function writeOutput(
   // Either way the manifest comes last, so a run cut short leaves a manifest that proves nothing current.
   for (const [path, text] of pending.slice(0, -1))
     if (!existing.has(path)) {
-      writeNew(join(dir, path), text);
+      await writeOver(dir, path, () => writeNew(join(dir, path), text));
       onWritten?.(path);
     }
   const settled = await mapLimit(replaced, 32, async ([path, text]) => {
-    await writeFileAtomic(join(dir, path), text, false);
+    await writeOver(dir, path, () => writeFileAtomic(join(dir, path), text, false));
     onWritten?.(path);
   });
   for (const result of settled) if (result.status === "rejected") throw result.reason;
   if (last) {
-    await writeFileAtomic(join(dir, last[0]), last[1], false);
+    await writeOver(dir, last[0], () => writeFileAtomic(join(dir, last[0]), last[1], false));
     onWritten?.(last[0]);
   }
   const written = pending.map(([path]) => path);
   for (const path of existing) {
     if (files.has(path) || keep.has(path)) continue;
-    await rm(join(dir, path));
-    removed.push(path);
+    if (await removeEntry(dir, path)) removed.push(path);
   }
   if (removed.length > 0) await removeEmptyFolders(dir, removed);
   return { written, removed, unchanged: unchanged + keep.size };
+}
+
+/**
+ * Removes one listed entry of `dir` (a file, a link, a FIFO: listings hold no folders) with `unlink`, which never
+ * follows a link: `fs.promises.rm` falls back to walking a link's target when unlinking it fails (EPERM), and empties
+ * a folder outside `dir`. False when it is gone already (another run removed it).
+ */
+async function removeEntry(dir: string, path: string): Promise<boolean> {
+  try {
+    await unlink(join(dir, path));
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return false;
+    throw new GeneratorError("output-unremovable", `cannot remove it: ${code ?? (error as Error).message}`, {
+      file: outputFile(dir, join(dir, path)),
+    });
+  }
+}
+
+/** `file` (below `dir`, generated/) as the project-relative path errors name. */
+function outputFile(dir: string, file: string): string {
+  return relative(dirname(dir), file).split(sep).join("/") || ".";
+}
+
+/** The planned file paths that are folders on disk (a listed path lies below them), sorted. */
+export function foldersWhereFilesGo(listed: readonly string[], paths: Iterable<string>): string[] {
+  const folders = new Set<string>();
+  for (const path of listed)
+    for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) folders.add(path.slice(0, at));
+  return [...paths].filter((path) => folders.has(path)).sort();
+}
+
+function folderWhereFileGoes(dir: string, path: string): GeneratorError {
+  return new GeneratorError(
+    "output-is-a-folder",
+    "a folder that holds something stands where generate writes this file: remove the folder and run again",
+    { file: outputFile(dir, join(dir, path)) },
+  );
 }
 
 /** Creates `path` with `text`; if it appeared since the listing (another writer), replaces it atomically instead. */
@@ -121,7 +159,30 @@ function writeNew(path: string, text: string): void {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
     writeFileSync(temp, text);
-    renameSync(temp, path);
+    try {
+      renameSync(temp, path);
+    } catch (renameError) {
+      rmSync(temp, { force: true });
+      throw renameError;
+    }
+  }
+}
+
+/**
+ * Runs `write` of the file at `path` below `dir`; when a folder stands there (listings show no empty folder), an
+ * empty one is removed and the write tried again, and one that holds something stops the run with an error naming it.
+ */
+async function writeOver(dir: string, path: string, write: () => unknown): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
+    try {
+      rmdirSync(join(dir, path));
+    } catch {
+      throw folderWhereFileGoes(dir, path);
+    }
+    await write();
   }
 }
 
@@ -162,22 +223,39 @@ export async function checkOutput(
 ): Promise<CheckResult> {
   const { paths: onDisk, special } = listing(dir, outputsUnreadable(dir));
   const blocking = blockingEntries(onDisk, files.keys());
+  const folders = new Set(foldersWhereFilesGo(onDisk, files.keys()));
   const stale: string[] = [];
   const missing: string[] = [];
   const diffs = new Map<string, string>();
+  const notAFile = (path: string, what: string) => {
+    stale.push(path);
+    diffs.set(path, `${what} where generate writes a file`);
+  };
   for (const [path, text] of files) {
     // Below an entry that stands where its folder must be: not there (read through a link, it would be elsewhere).
-    const below = [...blocking].some((entry) => path.startsWith(`${entry}/`));
-    const current = below ? undefined : await readIfExists(join(dir, path));
-    if (current === undefined) missing.push(path);
-    else if (special.has(path)) {
-      stale.push(path);
-      diffs.set(path, "a symbolic link (or another entry that is not a plain file) where generate writes a file");
-    } else if (current !== text) {
-      stale.push(path);
-      diffs.set(path, shortDiff(current, text));
+    // A link or a FIFO is never read (a FIFO's read would wait forever), nor is a folder.
+    if ([...blocking].some((entry) => path.startsWith(`${entry}/`))) missing.push(path);
+    else if (special.has(path)) notAFile(path, "a symbolic link (or another entry that is not a plain file)");
+    else if (folders.has(path)) notAFile(path, "a folder");
+    else {
+      let current: string | undefined;
+      try {
+        current = await readIfExists(join(dir, path));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
+        notAFile(path, "an empty folder");
+        continue;
+      }
+      if (current === undefined) missing.push(path);
+      else if (current !== text) {
+        stale.push(path);
+        diffs.set(path, shortDiff(current, text));
+      }
     }
   }
+  // A file kept as it is (known current) that is not a plain file is stale too.
+  for (const path of keep)
+    if (special.has(path)) notAFile(path, "a symbolic link (or another entry that is not a plain file)");
   const extra = onDisk.filter((path) => !files.has(path) && !keep.has(path));
   return { stale, missing, extra, diffs };
 }

@@ -39,6 +39,11 @@ const SEMVER =
 /** Folder of `generated/` holding the schema files the package was built from. */
 export const SNAPSHOT_DIR = "schemas";
 
+/** Whether `path` (below generated/) is read as the last release: its `package.json`, changelog or a snapshot file. */
+export function isReleaseInput(path: string): boolean {
+  return path === "package.json" || path === CHANGELOG_FILE || path.startsWith(`${SNAPSHOT_DIR}/`);
+}
+
 export interface ReleaseInput {
   /** Project root. */
   readonly root: string;

@@ -112,6 +112,127 @@ describe("entries that are not plain files", () => {
   });
 });
 
+describe("a name that is not UTF-8 in schemas/", () => {
+  it("fails the run with an error naming the folder and the entry", async () => {
+    const folder = join(scratch.root, "schemas/community");
+    const bad = Buffer.concat([Buffer.from(`${folder}/bad`), Buffer.from([0xff]), Buffer.from(".json")]);
+    await writeFile(bad, "{}");
+    try {
+      const error = await generate({ root: scratch.root, check: true }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GeneratorError);
+      expect((error as GeneratorError).location).toEqual({ file: "schemas/community" });
+      expect((error as GeneratorError).message).toMatch(
+        /not valid UTF-8 \("bad.*\.json", read as .*rename or remove it/,
+      );
+    } finally {
+      await rm(bad);
+    }
+  });
+});
+
+describe("entries that stand for the last release", () => {
+  const cases: [string, string, () => Promise<unknown>][] = [
+    [
+      "a snapshot file linked to its own schema file (the drift would see no change)",
+      "generated/schemas/community/wan-2-2/vace-fun.json",
+      async () => {
+        const snapshot = join(generated, "schemas/community/wan-2-2/vace-fun.json");
+        await rm(snapshot);
+        await symlink(join(scratch.root, "schemas/community/wan-2-2/vace-fun.json"), snapshot);
+      },
+    ],
+    [
+      "the changelog as a link to a copy",
+      "generated/CHANGELOG.md",
+      async () => {
+        const copy = join(await mkdtemp(join(tmpdir(), "runcomfy-hand-")), "CHANGELOG.md");
+        outside.push(join(copy, ".."));
+        await writeFile(copy, clean["CHANGELOG.md"]!);
+        await rm(join(generated, "CHANGELOG.md"));
+        await symlink(copy, join(generated, "CHANGELOG.md"));
+      },
+    ],
+    [
+      "package.json as a FIFO (a read would wait forever)",
+      "generated/package.json",
+      async () => {
+        await rm(join(generated, "package.json"));
+        execFileSync("mkfifo", [join(generated, "package.json")]);
+      },
+    ],
+  ];
+  it.each(cases)(
+    "%s stops generate and --check with an error naming it, and nothing is written",
+    async (_, file, make) => {
+      await generate({ root: scratch.root });
+      await make();
+      const before = await fileTree(generated);
+      for (const options of [{ check: true }, { check: true, cache: false }, {}, { cache: false }]) {
+        const error = await generate({ root: scratch.root, ...options }).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(GeneratorError);
+        expect((error as GeneratorError).code).toBe("release-input-not-a-file");
+        expect((error as GeneratorError).location).toEqual({ file });
+      }
+      expect(await fileTree(generated)).toEqual(before);
+      await rm(join(scratch.root, file));
+      await writeFile(join(scratch.root, file), clean[file.slice("generated/".length)]!);
+      await expectRepaired();
+    },
+    30_000,
+  );
+});
+
+describe("a manifest, an output or a folder that is not what generate writes", () => {
+  it("a manifest that is a link to a copy of itself fails --check and is replaced by the file", async () => {
+    await generate({ root: scratch.root });
+    const copy = join(await mkdtemp(join(tmpdir(), "runcomfy-hand-")), "manifest.json");
+    outside.push(join(copy, ".."));
+    await writeFile(copy, clean[".codegen-manifest.json"]!);
+    await rm(join(generated, ".codegen-manifest.json"));
+    await symlink(copy, join(generated, ".codegen-manifest.json"));
+    await expectCheckFails();
+    await expectRepaired();
+    expect(await readFile(copy, "utf8")).toBe(clean[".codegen-manifest.json"]);
+  });
+
+  it("a FIFO in place of an output is stale (never read), and replaced", async () => {
+    await generate({ root: scratch.root });
+    await rm(join(generated, "index.js"));
+    execFileSync("mkfifo", [join(generated, "index.js")]);
+    const { check } = await generate({ root: scratch.root, check: true });
+    expect(check!.stale).toEqual(["index.js"]);
+    await expectRepaired();
+  });
+
+  it("an empty folder in place of an output is stale, and replaced by the file", async () => {
+    await generate({ root: scratch.root });
+    await rm(join(generated, "index.js"));
+    await mkdir(join(generated, "index.js"));
+    const { check } = await generate({ root: scratch.root, check: true, cache: false });
+    expect(check!.stale).toEqual(["index.js"]);
+    expect(check!.diffs.get("index.js")).toMatch(/folder where generate writes a file/);
+    await expectRepaired();
+  });
+
+  it("a folder that holds something, in place of an output, stops generate before it writes anything", async () => {
+    await generate({ root: scratch.root });
+    await rm(join(generated, "index.js"));
+    await mkdir(join(generated, "index.js"));
+    await writeFile(join(generated, "index.js/notes.txt"), "mine\n");
+    const { check } = await generate({ root: scratch.root, check: true });
+    expect(check!.stale).toEqual(["index.js"]);
+    expect(check!.extra).toEqual(["index.js/notes.txt"]);
+    const before = await fileTree(generated);
+    const error = await generate({ root: scratch.root }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GeneratorError);
+    expect((error as GeneratorError).code).toBe("output-is-a-folder");
+    expect((error as GeneratorError).location).toEqual({ file: "generated/index.js" });
+    expect(await fileTree(generated)).toEqual(before);
+    await rm(join(generated, "index.js"), { recursive: true });
+    await expectRepaired();
+  });
+});
+
 describe("a folder replaced by a link to a folder elsewhere", () => {
   it("is replaced by the folder: nothing is written through the link, and one run repairs it", async () => {
     const away = await mkdtemp(join(tmpdir(), "runcomfy-hand-away-"));
