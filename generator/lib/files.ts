@@ -94,15 +94,27 @@ export function listing(dir: string, unreadable?: (folder: string, error: NodeJS
   return { paths: listFilesSync(dir, unreadable, (path) => special.add(path)), special };
 }
 
-/**
- * The listed entries of `listed` that stand where a folder of one of `paths` must be (a file, a link, a FIFO named like
- * a folder a planned file goes in): a write would fail on them, or follow a link out of the folder.
- */
-export function blockingEntries(listed: readonly string[], paths: Iterable<string>): Set<string> {
+/** Every folder the `/`-separated `paths` lie in (`a/b/c.js` → `a`, `a/b`). */
+function foldersOf(paths: Iterable<string>): Set<string> {
   const folders = new Set<string>();
   for (const path of paths)
     for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) folders.add(path.slice(0, at));
+  return folders;
+}
+
+/**
+ * The entries of `listed` that stand where a folder of one of `paths` must be (a file, a link, a FIFO named like a
+ * folder a planned file goes in): a write would fail on them, or follow a link out of the folder.
+ */
+export function blockingEntries(listed: readonly string[], paths: Iterable<string>): Set<string> {
+  const folders = foldersOf(paths);
   return new Set(listed.filter((path) => folders.has(path)));
+}
+
+/** The paths of `paths` that are folders of `listed` (a listed file lies below them), sorted: the reverse case. */
+export function foldersWhereFilesGo(listed: readonly string[], paths: Iterable<string>): string[] {
+  const folders = foldersOf(listed);
+  return [...paths].filter((path) => folders.has(path)).sort();
 }
 
 /** The error code of a folder holding a name that is not valid UTF-8 (it cannot be named, so not listed). */

@@ -219,9 +219,14 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   };
   const readEntries = () =>
     measureAsync("read schemas", () => readSchemaEntries(join(root, SCHEMAS), root, schemaFiles));
-  const upToDate = (models: number, warnings: readonly Warning[], current: Map<string, string>) => {
+  /** The plan of a run with nothing to do: every output (`current`) kept as it is. */
+  const upToDate = async (
+    models: number,
+    warnings: readonly Warning[],
+    current: Map<string, string>,
+  ): Promise<GenerationPlan> => {
     let loaded: Promise<readonly ModelSpec[]> | undefined;
-    return async (): Promise<GenerationPlan> => ({
+    return {
       outDir,
       hashes,
       modelCount: models,
@@ -232,7 +237,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
       emitted: [],
       upToDate: true,
       loadSpecs: () => (loaded ??= readEntries().then((entries) => loadModels(entries, schemasPrefix).specs)),
-    });
+    };
   };
 
   // Fast path: same generator, same schema files, every output (and the manifest itself) as recorded; nothing is
@@ -243,7 +248,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const facts = manifestSha === undefined ? undefined : manifestFacts(hashes.recall(manifestFile, manifestSha));
   if (facts?.inputs === inputsKey) {
     const current = hashDisk();
-    if (filesDigest(current) === facts.files) return upToDate(facts.models, facts.warnings, current)();
+    if (filesDigest(current) === facts.files) return upToDate(facts.models, facts.warnings, current);
   }
   const stored =
     reuse && manifestSha !== undefined ? await measureAsync("read manifest", () => readManifest(outDir)) : undefined;
@@ -254,7 +259,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const current = hashDisk();
     if (canonical && everythingCurrent(manifest, current)) {
       hashes.remember(manifestFile, sha256(stored.text), factsOf(manifest));
-      return upToDate(manifest.models, manifest.warnings, current)();
+      return upToDate(manifest.models, manifest.warnings, current);
     }
   }
   // Something is to be emitted. When every unit will be (no manifest, or another generator), worker threads start

@@ -13,7 +13,15 @@ import { rmdir, unlink } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { GeneratorError } from "../lib/diagnostics.ts";
-import { blockingEntries, listing, NAME_NOT_UTF8, readIfExists, writeFileAtomic, type Listing } from "../lib/files.ts";
+import {
+  blockingEntries,
+  foldersWhereFilesGo,
+  listing,
+  NAME_NOT_UTF8,
+  readIfExists,
+  writeFileAtomic,
+  type Listing,
+} from "../lib/files.ts";
 
 /**
  * A folder of `outDir` (generated/) that cannot be read, as the run's error, located relative to the project (the
@@ -133,14 +141,6 @@ async function removeEntry(dir: string, path: string): Promise<boolean> {
 /** `file` (below `dir`, generated/) as the project-relative path errors name. */
 function outputFile(dir: string, file: string): string {
   return relative(dirname(dir), file).split(sep).join("/") || ".";
-}
-
-/** The planned file paths that are folders on disk (a listed path lies below them), sorted. */
-export function foldersWhereFilesGo(listed: readonly string[], paths: Iterable<string>): string[] {
-  const folders = new Set<string>();
-  for (const path of listed)
-    for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) folders.add(path.slice(0, at));
-  return [...paths].filter((path) => folders.has(path)).sort();
 }
 
 function folderWhereFileGoes(dir: string, path: string): GeneratorError {
