@@ -1,7 +1,8 @@
 /** File-system helpers shared by the stages: listing, atomic writes, optional reads. */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
+import { GeneratorError } from "./diagnostics.ts";
 import * as fs from "node:fs";
 import { threadId } from "node:worker_threads";
 
@@ -119,6 +120,27 @@ export function foldersWhereFilesGo(listed: readonly string[], paths: Iterable<s
 
 /** The error code of a folder holding a name that is not valid UTF-8 (it cannot be named, so not listed). */
 export const NAME_NOT_UTF8 = "ENAME_NOT_UTF8";
+
+/**
+ * The `unreadable` of a listing, as a `GeneratorError` of `code` located at the folder relative to `base` (the
+ * project): "cannot read directory" with the system's code, or what a name that is not UTF-8 is.
+ */
+export function folderError(
+  code: string,
+  base: string,
+): (folder: string, error: NodeJS.ErrnoException) => GeneratorError {
+  return (folder, error) =>
+    new GeneratorError(
+      code,
+      error.code === NAME_NOT_UTF8 ? error.message : `cannot read directory: ${error.code ?? error.message}`,
+      { file: relativePath(base, folder) },
+    );
+}
+
+/** `path` relative to `base`, `/`-separated (`.` for `base` itself): how errors name a file of the project. */
+export function relativePath(base: string, path: string): string {
+  return relative(base, path).split(sep).join("/") || ".";
+}
 
 /**
  * Marks an entry that is neither a folder nor a plain file in `folderEntries` (`\0` ends no file name). Folders end in

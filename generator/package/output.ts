@@ -10,30 +10,23 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { rmdir, unlink } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { GeneratorError } from "../lib/diagnostics.ts";
 import {
   blockingEntries,
+  folderError,
   foldersWhereFilesGo,
   listing,
-  NAME_NOT_UTF8,
   readIfExists,
+  relativePath,
   writeFileAtomic,
   type Listing,
 } from "../lib/files.ts";
 
-/**
- * A folder of `outDir` (generated/) that cannot be read, as the run's error, located relative to the project (the
- * folder holding `outDir`); a name that is not UTF-8 says which.
- */
+/** A folder of `outDir` (generated/) that cannot be read, as the run's error, located relative to the project. */
 export function outputsUnreadable(outDir: string): (folder: string, error: NodeJS.ErrnoException) => GeneratorError {
-  return (folder, error) =>
-    new GeneratorError(
-      "outputs-unreadable",
-      error.code === NAME_NOT_UTF8 ? error.message : `cannot read directory: ${error.code ?? error.message}`,
-      { file: relative(dirname(outDir), folder).split(sep).join("/") || "." },
-    );
+  return folderError("outputs-unreadable", dirname(outDir));
 }
 
 export interface WriteResult {
@@ -140,7 +133,7 @@ async function removeEntry(dir: string, path: string): Promise<boolean> {
 
 /** `file` (below `dir`, generated/) as the project-relative path errors name. */
 function outputFile(dir: string, file: string): string {
-  return relative(dirname(dir), file).split(sep).join("/") || ".";
+  return relativePath(dirname(dir), file);
 }
 
 function folderWhereFileGoes(dir: string, path: string): GeneratorError {
@@ -231,10 +224,11 @@ export async function checkOutput(
     stale.push(path);
     diffs.set(path, `${what} where generate writes a file`);
   };
+  const blockers = [...blocking];
   for (const [path, text] of files) {
     // Below an entry that stands where its folder must be: not there (read through a link, it would be elsewhere).
     // A link or a FIFO is never read (a FIFO's read would wait forever), nor is a folder.
-    if ([...blocking].some((entry) => path.startsWith(`${entry}/`))) missing.push(path);
+    if (blockers.some((entry) => path.startsWith(`${entry}/`))) missing.push(path);
     else if (special.has(path)) notAFile(path, "a symbolic link (or another entry that is not a plain file)");
     else if (folders.has(path)) notAFile(path, "a folder");
     else {

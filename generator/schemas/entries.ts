@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { mapLimit } from "../lib/concurrency.ts";
 import { GeneratorError } from "../lib/diagnostics.ts";
-import { listFilesSync, NAME_NOT_UTF8 } from "../lib/files.ts";
+import { folderError, listFilesSync } from "../lib/files.ts";
 import { sha256 } from "../lib/json.ts";
 
 export interface SchemaEntry {
@@ -53,15 +53,7 @@ export function lazySchemaEntry(path: string, file: string, sourceHash: string):
 
 /** Lists `*.json` below `dir`, sorted, as project-relative paths. */
 export async function listJsonFiles(dir: string, root: string): Promise<string[]> {
-  const files = listFilesSync(
-    dir,
-    (folder, error) =>
-      new GeneratorError(
-        "schemas-unreadable",
-        error.code === NAME_NOT_UTF8 ? error.message : `cannot read directory: ${error.code ?? error.message}`,
-        { file: relative(root, folder).split(sep).join("/") || "." },
-      ),
-  );
+  const files = listFilesSync(dir, folderError("schemas-unreadable", root));
   const prefix = relative(root, dir).split(sep).join("/");
   return files.filter((file) => file.endsWith(".json")).map((file) => (prefix ? `${prefix}/${file}` : file));
 }
